@@ -1,0 +1,171 @@
+"""Reading CSV, XLSX and JSON files as rows of cells, each with the line it came from."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Chinese spreadsheets are often saved as GB18030/GBK rather than UTF-8.
+_TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+# How far down a spreadsheet the header row may be (title rows above it are common).
+_HEADER_SEARCH_ROWS = 10
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as a table at all; nothing from it is stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A file's header and its data rows; `line` is where each row starts (header = line 1)."""
+
+    headers: list[str]
+    header_line: int
+    rows: Iterator[tuple[int, dict[str, Any]]]
+
+
+def read_table(path: Path, looks_like_header: Callable[[list[str]], bool]) -> Table:
+    """Open a CSV, XLSX or JSON (list of objects) file by its extension."""
+    suffix = path.suffix.lower()
+    readers = {".csv": _read_csv, ".txt": _read_csv, ".xlsx": _read_xlsx, ".xlsm": _read_xlsx,
+               ".json": _read_json}
+    reader = readers.get(suffix)
+    if reader is None:
+        raise UnreadableFile(f"{path}: unsupported file type '{suffix}'; use .csv, .xlsx or .json")
+    if not path.is_file():
+        raise UnreadableFile(f"{path}: no such file")
+    return reader(path, looks_like_header)
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    for encoding in _TEXT_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFile(f"{path}: not text in UTF-8 or GB18030")
+
+
+def _read_csv(path: Path, _looks_like_header: Callable[[list[str]], bool]) -> Table:
+    text = _decode(path)
+    first_line = text.split("\n", 1)[0]
+    # The delimiter the header uses most: exports from Chinese consoles use ',', ';' or tabs.
+    delimiter = max(",;\t|", key=first_line.count) if first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        headers = [cell.strip() for cell in next(reader)]
+    except StopIteration:
+        raise UnreadableFile(f"{path}: the file is empty") from None
+    except csv.Error as error:
+        raise UnreadableFile(f"{path}: line 1: {error}") from None
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        line = reader.line_num + 1
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                # A broken quote swallows the rest of the file; say where it started.
+                yield line, {"__error__": f"CSV syntax: {error}"}
+                return
+            if any(cell.strip() for cell in cells):
+                record = dict(zip(headers, cells, strict=False))
+                if len(cells) > len(headers):
+                    record["__error__"] = (
+                        f"{len(cells)} cells but the header has {len(headers)} columns"
+                    )
+                yield line, record
+            line = reader.line_num + 1
+
+    return Table(headers, 1, rows())
+
+
+def _read_xlsx(path: Path, looks_like_header: Callable[[list[str]], bool]) -> Table:
+    from openpyxl import load_workbook  # imported here: CSV-only runs need not load it
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a broken or foreign file
+        raise UnreadableFile(f"{path}: not a readable XLSX workbook ({error})") from None
+    sheet = workbook.worksheets[0]
+    all_rows = sheet.iter_rows(values_only=True)
+    header_line = 0
+    headers: list[str] = []
+    for header_line, cells in enumerate(all_rows, start=1):  # noqa: B007 - used after the loop
+        candidate = ["" if cell is None else str(cell).strip() for cell in cells]
+        if looks_like_header(candidate):
+            headers = candidate
+            break
+        if header_line >= _HEADER_SEARCH_ROWS:
+            break
+    if not headers:
+        workbook.close()
+        raise UnreadableFile(
+            f"{path}: no header row found in the first {_HEADER_SEARCH_ROWS} rows of sheet "
+            f"'{sheet.title}'"
+        )
+    while headers and not headers[-1]:
+        headers.pop()
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        for line, cells in enumerate(all_rows, start=header_line + 1):
+            if any(cell is not None and str(cell).strip() for cell in cells):
+                record = {header: cell for header, cell in zip(headers, cells, strict=False) if header}
+                yield line, record
+        workbook.close()
+
+    return Table(headers, header_line, rows())
+
+
+def _read_json(path: Path, _looks_like_header: Callable[[list[str]], bool]) -> Table:
+    text = _decode(path)
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UnreadableFile(f"{path}: line {error.lineno}: not valid JSON ({error.msg})") from None
+    if not isinstance(items, list):
+        raise UnreadableFile(f"{path}: expected a JSON list of objects at the top level")
+    lines = _object_start_lines(text, len(items))
+    headers: list[str] = []
+    seen: set[str] = set()
+    for item in items:
+        if isinstance(item, dict):
+            for key in item:
+                if key not in seen:
+                    seen.add(key)
+                    headers.append(str(key))
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        for line, item in zip(lines, items, strict=True):
+            if isinstance(item, dict):
+                yield line, item
+            else:
+                yield line, {"__error__": f"expected an object, got {type(item).__name__}"}
+
+    return Table(headers, 1, rows())
+
+
+def _object_start_lines(text: str, count: int) -> list[int]:
+    """The line on which each top-level array element starts, by walking the array."""
+    decoder = json.JSONDecoder()
+    position = text.index("[") + 1
+    line = text.count("\n", 0, position) + 1
+    lines: list[int] = []
+    for _ in range(count):
+        while text[position] in " \t\r\n,":
+            if text[position] == "\n":
+                line += 1
+            position += 1
+        lines.append(line)
+        _, end = decoder.raw_decode(text, position)
+        line += text.count("\n", position, end)
+        position = end
+    return lines

@@ -1,0 +1,76 @@
+"""What every command needs: settings, the engine, the contract and its calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from pydantic import ValidationError
+from sqlalchemy import Engine
+
+from monitor import clock
+from monitor.calendar import BusinessCalendar
+from monitor.contract import Contract, load_contract
+from monitor.settings import Settings
+from monitor.storage.db import ensure_schema, make_engine
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UsageProblem(Exception):
+    """A setting or option the user has to correct."""
+
+
+class Runtime:
+    """Built lazily, so `slamon --help` needs neither a database nor a contract."""
+
+    def __init__(self, contract_path: Path | None = None) -> None:
+        try:
+            self.settings = Settings()
+        except ValidationError as error:
+            problems = "; ".join(f"SLAMON_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+                                 for e in error.errors())
+            raise UsageProblem(f"bad setting: {problems}") from None
+        self._contract_path = contract_path or self.settings.contract
+
+    @cached_property
+    def contract(self) -> Contract:
+        return load_contract(self._contract_path)
+
+    @cached_property
+    def calendar(self) -> BusinessCalendar:
+        return BusinessCalendar.from_config(self.contract.calendar)
+
+    @cached_property
+    def engine(self) -> Engine:
+        engine = make_engine(self.settings.database_url)
+        ensure_schema(engine)
+        return engine
+
+    def parse_at(self, text: str | None) -> datetime:
+        """--at: an ISO 8601 instant (no offset: the contract's zone), default the clock's now."""
+        if text is None:
+            return clock.now()
+        try:
+            moment = datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise UsageProblem(f"--at '{text}' is not an ISO 8601 time, e.g. 2022-12-31T23:59:59+08:00") from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=self.contract.zone)
+
+
+def contract_option(function: F) -> F:
+    return click.option(
+        "--contract", "contract_path", type=click.Path(path_type=Path), default=None,
+        help="Contract YAML (default: SLAMON_CONTRACT or config/contracts/default.yaml).",
+    )(function)
+
+
+def at_option(function: F) -> F:
+    return click.option(
+        "--at", "at_text", default=None, metavar="ISO",
+        help="Evaluate as of this instant (ISO 8601; no offset = contract time zone). Default: now.",
+    )(function)

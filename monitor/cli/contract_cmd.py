@@ -1,0 +1,34 @@
+"""`slamon contract check`: validate a contract file and show its targets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from monitor.calendar import BusinessCalendar
+from monitor.cli.render import table
+from monitor.contract import DEFAULT_CONTRACT_PATH, load_contract
+
+
+@click.group()
+def contract() -> None:
+    """合同 Contract configuration."""
+
+
+@contract.command("check")
+@click.argument("path", type=click.Path(path_type=Path), default=DEFAULT_CONTRACT_PATH)
+def check(path: Path) -> None:
+    """Validate a contract file and list its targets."""
+    loaded = load_contract(path)
+    calendar = BusinessCalendar.from_config(loaded.calendar)
+    years = calendar.known_years
+    click.echo(f"{path}: OK — {loaded.name}; 时区 {loaded.timezone}; "
+               f"工作日历 {years[0]}–{years[-1]}")
+    rows = [
+        [t.id, t.name_zh, f"{loaded.kinds[t.kind].name_zh}/"
+         + (",".join(loaded.severities[s].name_zh for s in t.severities) if t.severities else "全部"),
+         f"{t.start} → {t.stop}", t.limit.describe_zh()]
+        for t in loaded.targets
+    ]
+    click.echo(table(["id", "考核项", "适用", "起止事件", "时限"], rows))

@@ -1,0 +1,103 @@
+"""`slamon evaluate`: every stored ticket against every target."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from monitor.cli.context import Runtime, at_option, contract_option
+from monitor.cli.render import iso_or_none, local_time, table
+from monitor.contract import Contract
+from monitor.domain import Status, TargetResult
+from monitor.durations import format_duration_zh
+from monitor.evaluation import Evaluation, run_evaluation
+
+# Shown by default in the table: what a supervisor has to look at.
+_ATTENTION = (Status.BREACHED, Status.MISSING_EVIDENCE, Status.AT_RISK, Status.NOT_STARTED)
+
+
+@click.command()
+@at_option
+@contract_option
+@click.option("--format", "output", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.option("--all", "show_all", is_flag=True, help="Table: list every result, not only those needing attention.")
+@click.option("--no-store", is_flag=True, help="Evaluate without writing results to the database.")
+def evaluate(at_text: str | None, contract_path: Path | None, output: str, show_all: bool,
+             no_store: bool) -> None:
+    """评估履约 Evaluate every stored ticket against the contract's targets.
+
+    Results are stored (one per ticket and target, status changes kept as history) unless
+    --no-store is given.
+    """
+    runtime = Runtime(contract_path)
+    at = runtime.parse_at(at_text)
+    evaluation = run_evaluation(runtime.engine, runtime.contract, runtime.calendar, at,
+                                store=not no_store)
+    if output == "json":
+        click.echo(json.dumps(_as_json(evaluation, runtime.contract), ensure_ascii=False, indent=1))
+    else:
+        click.echo(_as_table(evaluation, runtime.contract, show_all))
+
+
+def _as_json(evaluation: Evaluation, contract: Contract) -> dict[str, object]:
+    zone = contract.zone
+    return {
+        "evaluated_at": iso_or_none(evaluation.evaluated_at, zone),
+        "results": [
+            {
+                "ticket_id": result.ticket_id,
+                "target": result.target_id,
+                "status": result.status.value,
+                "start": iso_or_none(result.start, zone),
+                "deadline": iso_or_none(result.deadline, zone),
+                "stop": iso_or_none(result.stop, zone),
+                "overdue_seconds": result.overdue_seconds,
+            }
+            for result in evaluation.results
+        ],
+    }
+
+
+def _as_table(evaluation: Evaluation, contract: Contract, show_all: bool) -> str:
+    zone = contract.zone
+    names = {target.id: target.name_zh for target in contract.targets}
+    counts = Counter((result.target_id, result.status) for result in evaluation.results)
+    summary_rows = [
+        [names[target.id], *(str(counts[(target.id, status)]) for status in Status)]
+        for target in contract.targets
+    ]
+    parts = [
+        f"评估时间 evaluated at {local_time(evaluation.evaluated_at, zone)} ({contract.timezone})；"
+        f"工单 {len(evaluation.tickets)} 张，考核结果 {len(evaluation.results)} 条",
+        "",
+        table(["考核项", *(status.label_zh for status in Status)], summary_rows,
+              right=range(1, len(Status) + 1)),
+    ]
+    shown = [r for r in evaluation.results if show_all or r.status in _ATTENTION]
+    shown.sort(key=lambda r: (list(Status).index(r.status), -(r.overdue_seconds or 0)))
+    if shown:
+        parts += ["", table(
+            ["工单编号", "考核项", "状态", "起算", "截止", "完成", "超时"],
+            [_row(result, names, zone) for result in shown],
+        )]
+    elif evaluation.results:
+        parts += ["", "没有需要关注的结果 nothing needs attention (--all lists every result)"]
+    return "\n".join(parts)
+
+
+def _row(result: TargetResult, names: dict[str, str], zone: ZoneInfo) -> list[str]:
+    overdue = result.overdue_seconds
+    return [
+        result.ticket_id,
+        names[result.target_id],
+        result.status.label_zh,
+        local_time(result.start, zone),
+        local_time(result.deadline, zone),
+        local_time(result.stop, zone),
+        format_duration_zh(overdue) if overdue else "—",
+    ]

@@ -1,0 +1,58 @@
+"""`slamon import tickets PATH`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from collectors.ticket_import import EXIT_UNREADABLE, ImportFileError, ImportReport, import_tickets
+from monitor import clock
+from monitor.cli.context import Runtime, contract_option
+
+# Beyond this many, problems are counted rather than listed; all are kept in rejected_row.
+_LISTED_PROBLEMS = 50
+
+
+@click.group("import")
+def import_group() -> None:
+    """导入数据 Import data from files."""
+
+
+@import_group.command("tickets")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--source", default="file", show_default=True,
+              help="Where the tickets come from; tickets are unique per (source, ticket_id).")
+@contract_option
+def tickets(path: Path, source: str, contract_path: Path | None) -> None:
+    """导入工单 Import tickets from a CSV, XLSX or JSON file.
+
+    Exit code 0: all rows stored; 3: some rows rejected (the good ones are stored, the bad
+    ones kept in the rejected_row table); 2: the file could not be used, nothing stored.
+    """
+    runtime = Runtime(contract_path)
+    try:
+        report = import_tickets(runtime.engine, path, runtime.contract, source=source, now=clock.now())
+    except ImportFileError as error:
+        click.echo(f"错误 error: {error}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    _print_report(report)
+    sys.exit(report.exit_code)
+
+
+def _print_report(report: ImportReport) -> None:
+    click.echo(
+        f"{report.path}: 读取 {report.rows_read} 行 rows read; 新增 {report.inserted} inserted, "
+        f"更新 {report.updated} updated, 未变 {report.unchanged} unchanged, "
+        f"拒绝 {report.rejected_rows} rejected"
+    )
+    if report.duplicate_rows:
+        click.echo(f"  文件内重复工单 {report.duplicate_rows} 行：以最后一行为准 "
+                   "(duplicate ticket rows in the file; the last one wins)")
+    for problem in report.problems[:_LISTED_PROBLEMS]:
+        click.echo(f"  {problem.describe()}", err=True)
+    hidden = len(report.problems) - _LISTED_PROBLEMS
+    if hidden > 0:
+        click.echo(f"  … and {hidden} more problem(s); every rejected row is kept in rejected_row",
+                   err=True)

@@ -1,0 +1,97 @@
+"""The domain model: tickets, their events, and the closed vocabulary of target statuses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+# The timestamps a ticket can carry, in the order they usually happen. Targets name their
+# start and stop events from this list.
+EVENT_FIELDS: tuple[str, ...] = (
+    "reported_at",
+    "responded_at",
+    "arrived_at",
+    "user_notified_at",
+    "restored_at",
+    "confirmed_at",
+    "report_submitted_at",
+    "closed_at",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    """One incident or service ticket as the operator recorded it; all times are aware."""
+
+    ticket_id: str
+    kind: str
+    reported_at: datetime
+    severity: str | None = None
+    source: str = "file"
+    pool: str | None = None
+    operator: str | None = None
+    user_unit: str | None = None
+    system: str | None = None
+    title: str | None = None
+    responded_at: datetime | None = None
+    arrived_at: datetime | None = None
+    user_notified_at: datetime | None = None
+    restored_at: datetime | None = None
+    confirmed_at: datetime | None = None
+    report_submitted_at: datetime | None = None
+    closed_at: datetime | None = None
+    restore_size_gb: float | None = None
+
+    def event(self, name: str) -> datetime | None:
+        """The time of the named event, or None if it was never recorded."""
+        value: datetime | None = getattr(self, name)
+        return value
+
+
+class Status(StrEnum):
+    """What a target's clock says about one ticket; decided only in monitor.rules."""
+
+    MET = "met"
+    BREACHED = "breached"
+    AT_RISK = "at_risk"
+    PENDING = "pending"
+    NOT_STARTED = "not_started"
+    MISSING_EVIDENCE = "missing_evidence"
+
+    @property
+    def label_zh(self) -> str:
+        return STATUS_LABELS_ZH[self]
+
+    @property
+    def is_violation(self) -> bool:
+        """Counts against the operator: the report treats missing evidence as failing."""
+        return self in (Status.BREACHED, Status.MISSING_EVIDENCE)
+
+
+STATUS_LABELS_ZH: dict[Status, str] = {
+    Status.MET: "达标",
+    Status.BREACHED: "超时违约",
+    Status.AT_RISK: "临近超时",
+    Status.PENDING: "计时中",
+    Status.NOT_STARTED: "未起算",
+    Status.MISSING_EVIDENCE: "缺少证据",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TargetResult:
+    """The verdict of one target on one ticket at one evaluation time."""
+
+    source: str
+    ticket_id: str
+    target_id: str
+    status: Status
+    start: datetime | None
+    deadline: datetime | None
+    stop: datetime | None
+    # Seconds past the deadline: the stop's lateness, or how long an open clock has been
+    # overdue. 0 when not late, None when no deadline could be set.
+    overdue_seconds: int | None
+    # The instant an open clock turns at_risk; None once stopped or when unknown.
+    at_risk_from: datetime | None = None

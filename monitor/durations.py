@@ -1,0 +1,43 @@
+"""Human-written durations in configuration: "30m", "2h", "1h30m", "24h", "3d"."""
+
+import re
+from datetime import timedelta
+
+_PART = re.compile(r"(\d+(?:\.\d+)?)([dhms])")
+_UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse a duration such as "30m" or "1h30m"; raises ValueError with the accepted form."""
+    compact = text.strip().lower().replace(" ", "")
+    parts = _PART.findall(compact)
+    if not compact or "".join(number + unit for number, unit in parts) != compact:
+        raise ValueError(
+            f"'{text}' is not a duration; write a number with a unit d/h/m/s, e.g. 30m, 2h, 1h30m"
+        )
+    seconds = sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts)
+    return timedelta(seconds=seconds)
+
+
+def format_duration(delta: timedelta) -> str:
+    """The shortest exact form of a duration, e.g. 5400 s -> "1h30m"."""
+    seconds = int(delta.total_seconds())
+    if seconds == 0:
+        return "0s"
+    out = []
+    for unit, size in _UNIT_SECONDS.items():
+        count, seconds = divmod(seconds, size)
+        if count:
+            out.append(f"{count}{unit}")
+    return "".join(out)
+
+
+def format_duration_zh(seconds: int) -> str:
+    """A lateness or remaining time for people: "2天3小时5分", "45分", "30秒"."""
+    if seconds < 60:
+        return f"{seconds}秒"
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    text = (f"{days}天" if days else "") + (f"{hours}小时" if hours else "")
+    return text + (f"{minutes}分" if minutes or not text else "")

@@ -1,0 +1,111 @@
+"""Storing target results: upserted by (ticket, target), status flips recorded as rows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+
+from monitor.domain import TargetResult
+from monitor.storage.tables import EvaluationRunRow, ResultChangeRow, TargetResultRow
+
+RESULT_TABLE = TargetResultRow.__table__  # type: ignore[attr-defined]
+CHANGE_TABLE = ResultChangeRow.__table__  # type: ignore[attr-defined]
+RUN_TABLE = EvaluationRunRow.__table__  # type: ignore[attr-defined]
+# The result values that make a stored row out of date when they differ.
+_COMPARED = ("status", "start", "deadline", "stop", "overdue_seconds", "at_risk_from")
+REMOVED = "removed"  # to_status of a change whose target no longer applies to the ticket
+_BATCH = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCounts:
+    inserted: int
+    updated: int
+    removed: int
+    changes: int
+
+
+def store_results(
+    connection: Connection,
+    results: Sequence[TargetResult],
+    primary_keys: Mapping[tuple[str, str], int],
+    now: datetime,
+) -> StoreCounts:
+    """Make the stored results equal `results` (a whole evaluation), recording every flip.
+
+    Re-running an evaluation with the same data and time writes nothing.
+    """
+    existing = {
+        (row.ticket_pk, row.target_id): row
+        for row in connection.execute(select(RESULT_TABLE))
+    }
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
+    seen: set[tuple[int, str]] = set()
+    for result in results:
+        ticket_pk = primary_keys[(result.source, result.ticket_id)]
+        key = (ticket_pk, result.target_id)
+        seen.add(key)
+        values = {name: getattr(result, name) for name in _COMPARED}
+        values["status"] = result.status.value
+        violation_at = now if result.status.is_violation else None
+        stored = existing.get(key)
+        if stored is None:
+            inserts.append(
+                {**values, "ticket_pk": ticket_pk, "target_id": result.target_id,
+                 "status_since": now, "first_violation_at": violation_at}
+            )
+            changes.append(_change(key, None, values["status"], now))
+            continue
+        if all(getattr(stored, name) == values[name] for name in _COMPARED):
+            continue
+        flipped = stored.status != values["status"]
+        updates.append(
+            {**values, "_id": stored.id,
+             "status_since": now if flipped else stored.status_since,
+             "first_violation_at": stored.first_violation_at or violation_at}
+        )
+        if flipped:
+            changes.append(_change(key, stored.status, values["status"], now))
+    gone = [row for key, row in existing.items() if key not in seen]
+    changes.extend(_change((row.ticket_pk, row.target_id), row.status, REMOVED, now) for row in gone)
+    _write(connection, inserts, updates, [row.id for row in gone], changes)
+    return StoreCounts(len(inserts), len(updates), len(gone), len(changes))
+
+
+def _change(key: tuple[int, str], before: str | None, after: str, now: datetime) -> dict[str, Any]:
+    return {"ticket_pk": key[0], "target_id": key[1], "from_status": before,
+            "to_status": after, "changed_at": now}
+
+
+def _write(
+    connection: Connection,
+    inserts: list[dict[str, Any]],
+    updates: list[dict[str, Any]],
+    removed_ids: list[int],
+    changes: list[dict[str, Any]],
+) -> None:
+    for offset in range(0, len(inserts), _BATCH):
+        connection.execute(insert(RESULT_TABLE), inserts[offset : offset + _BATCH])
+    if updates:
+        statement = (
+            update(RESULT_TABLE)
+            .where(RESULT_TABLE.c.id == bindparam("_id"))
+            .values({name: bindparam(name) for name in (*_COMPARED, "status_since", "first_violation_at")})
+        )
+        for offset in range(0, len(updates), _BATCH):
+            connection.execute(statement, updates[offset : offset + _BATCH])
+    for offset in range(0, len(removed_ids), _BATCH):
+        chunk = removed_ids[offset : offset + _BATCH]
+        connection.execute(delete(RESULT_TABLE).where(RESULT_TABLE.c.id.in_(chunk)))
+    for offset in range(0, len(changes), _BATCH):
+        connection.execute(insert(CHANGE_TABLE), changes[offset : offset + _BATCH])
+
+
+def record_run(connection: Connection, **values: Any) -> None:
+    connection.execute(insert(RUN_TABLE), [values])

@@ -1,0 +1,138 @@
+"""Set-based reads and writes of tickets: one statement per batch, never one per ticket."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from monitor.domain import Ticket
+from monitor.storage.tables import TicketRow
+
+TICKET_TABLE = TicketRow.__table__  # type: ignore[attr-defined]
+# The ticket fields a source can set; everything but bookkeeping columns.
+TICKET_FIELDS: tuple[str, ...] = tuple(field.name for field in fields(Ticket))
+_KEY = ("source", "ticket_id")
+_BATCH = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertCounts:
+    inserted: int
+    updated: int
+    unchanged: int
+
+
+def upsert_tickets(
+    connection: Connection,
+    rows: Sequence[Mapping[str, Any]],
+    columns: Iterable[str],
+    now: datetime,
+) -> UpsertCounts:
+    """Insert new tickets and update changed ones, keyed by (source, ticket_id).
+
+    `columns` are the fields the input actually carries: those overwrite the stored values
+    (an empty cell clears one), the others are left as they were. A row equal to what is
+    stored changes nothing, not even updated_at, so importing a file twice is a no-op.
+    """
+    carried = [name for name in TICKET_FIELDS if name in set(columns) and name not in _KEY]
+    if not rows:
+        return UpsertCounts(0, 0, 0)
+    existing = _existing_keys(connection, {(row["source"], row["ticket_id"]) for row in rows})
+    insert = _insert_for(connection)
+    statement = insert(TICKET_TABLE)
+    excluded = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=list(_KEY),
+        set_={**{name: excluded[name] for name in carried}, "updated_at": excluded.updated_at},
+        where=or_(*(TICKET_TABLE.c[name].is_distinct_from(excluded[name]) for name in carried))
+        if carried
+        else and_(False),
+    )
+    # Every row needs every carried column; absent ones stay out of the statement entirely.
+    stamp = {"created_at": now, "updated_at": now}
+    payload = [{**{name: row.get(name) for name in (*_KEY, *carried)}, **stamp} for row in rows]
+    written = 0
+    for offset in range(0, len(payload), _BATCH):
+        result = connection.execute(statement, payload[offset : offset + _BATCH])
+        written += max(result.rowcount, 0)
+    inserted = len(rows) - len(existing)
+    updated = written - inserted
+    return UpsertCounts(inserted, updated, len(rows) - written)
+
+
+def _insert_for(connection: Connection) -> Any:
+    return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+
+
+def _existing_keys(connection: Connection, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    by_source: dict[str, list[str]] = {}
+    for source, ticket_id in keys:
+        by_source.setdefault(source, []).append(ticket_id)
+    key_columns = (TICKET_TABLE.c.source, TICKET_TABLE.c.ticket_id)
+    for source, ticket_ids in by_source.items():
+        for offset in range(0, len(ticket_ids), _BATCH):
+            chunk = ticket_ids[offset : offset + _BATCH]
+            query = select(*key_columns).where(
+                TICKET_TABLE.c.source == source, TICKET_TABLE.c.ticket_id.in_(chunk)
+            )
+            found.update((row.source, row.ticket_id) for row in connection.execute(query))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTickets:
+    """Tickets as domain objects, with the database key of each for writing results back."""
+
+    tickets: list[Ticket]
+    primary_keys: dict[tuple[str, str], int]
+
+
+def load_tickets(
+    engine: Engine | Connection,
+    *,
+    kinds: Sequence[str] | None = None,
+    reported_from: datetime | None = None,
+    reported_before: datetime | None = None,
+) -> StoredTickets:
+    """Every stored ticket, or those of some kinds reported in [from, before), in one query."""
+    query = select(TICKET_TABLE.c.id, *(TICKET_TABLE.c[name] for name in TICKET_FIELDS))
+    if kinds is not None:
+        query = query.where(TICKET_TABLE.c.kind.in_(list(kinds)))
+    if reported_from is not None:
+        query = query.where(TICKET_TABLE.c.reported_at >= reported_from)
+    if reported_before is not None:
+        query = query.where(TICKET_TABLE.c.reported_at < reported_before)
+    query = query.order_by(TICKET_TABLE.c.id)
+    tickets: list[Ticket] = []
+    keys: dict[tuple[str, str], int] = {}
+    with _connected(engine) as connection:
+        for row in connection.execute(query):
+            values = row._tuple()
+            ticket = Ticket(*values[1:])
+            tickets.append(ticket)
+            keys[(ticket.source, ticket.ticket_id)] = values[0]
+    return StoredTickets(tickets, keys)
+
+
+class _connected:
+    """Use a given connection as it is, or open (and close) one from an engine."""
+
+    def __init__(self, bind: Engine | Connection) -> None:
+        self._bind = bind
+        self._opened: Connection | None = None
+
+    def __enter__(self) -> Connection:
+        if isinstance(self._bind, Connection):
+            return self._bind
+        self._opened = self._bind.connect()
+        return self._opened
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._opened is not None:
+            self._opened.close()
