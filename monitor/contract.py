@@ -61,7 +61,7 @@ class Limit(_Strict):
     @classmethod
     def _from_shorthand(cls, value: Any) -> Any:
         # "30m" is the common case; write it without a mapping.
-        if isinstance(value, str):
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
             return {"duration": value}
         return value
 
@@ -117,7 +117,9 @@ class Target(_Strict):
     @classmethod
     def _known_event(cls, value: str) -> str:
         if value not in EVENT_FIELDS:
-            raise ValueError(f"'{value}' is not a ticket event; use one of {', '.join(EVENT_FIELDS)}")
+            raise ValueError(
+                f"'{value}' is not a ticket event; use one of {', '.join(EVENT_FIELDS)}"
+            )
         return value
 
     @field_validator("warn_before", mode="before")
@@ -254,7 +256,9 @@ def _check_aliases(section: str, vocabulary: dict[str, Vocabulary]) -> None:
         for spelling in (key, entry.name_zh, entry.name_en, *entry.aliases):
             folded = spelling.strip().casefold()
             if owner.setdefault(folded, key) != key:
-                raise ValueError(f"{section}: '{spelling}' is an alias of both {owner[folded]} and {key}")
+                raise ValueError(
+                    f"{section}: '{spelling}' is an alias of both {owner[folded]} and {key}"
+                )
 
 
 def load_contract(path: Path | str | None = None) -> Contract:

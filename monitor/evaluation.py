@@ -26,7 +26,12 @@ class Evaluation:
 
 
 def run_evaluation(
-    engine: Engine, contract: Contract, calendar: BusinessCalendar, at: datetime, *, store: bool = True
+    engine: Engine,
+    contract: Contract,
+    calendar: BusinessCalendar,
+    at: datetime,
+    *,
+    store: bool = True,
 ) -> Evaluation:
     """Evaluate every stored ticket as of `at`; with `store`, make the stored results match."""
     loaded = load_tickets(engine)
@@ -36,8 +41,12 @@ def run_evaluation(
     with engine.begin() as connection:
         counts = store_results(connection, results, loaded.primary_keys, at)
         record_run(
-            connection, evaluated_at=at, ran_at=clock.now(), contract=contract.name[:200],
-            tickets=len(loaded.tickets), results=len(results),
+            connection,
+            evaluated_at=at,
+            ran_at=clock.now(),
+            contract=contract.name[:200],
+            tickets=len(loaded.tickets),
+            results=len(results),
             violations=sum(result.status.is_violation for result in results),
             changes=counts.changes,
         )
@@ -49,7 +58,9 @@ def score_period(
 ) -> list[IndicatorScore]:
     """The indicators of a period as of `at`, evaluated afresh (nothing is written)."""
     rule = contract.scoring.fault_response_timeliness
-    loaded = load_tickets(engine, kinds=rule.kinds, reported_from=period.start, reported_before=period.end)
+    loaded = load_tickets(
+        engine, kinds=rule.kinds, reported_from=period.start, reported_before=period.end
+    )
     # A ticket reported after `at` did not exist yet as of `at`.
     in_period = [ticket for ticket in loaded.tickets if ticket.reported_at <= at]
     results = evaluate(in_period, contract, calendar, at)

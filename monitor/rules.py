@@ -7,6 +7,7 @@ the state as it was then.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
@@ -33,7 +34,9 @@ def deadline_for(
     return start + limit.duration
 
 
-def at_risk_moment(target: Target, start: datetime, deadline: datetime, contract: Contract) -> datetime:
+def at_risk_moment(
+    target: Target, start: datetime, deadline: datetime, contract: Contract
+) -> datetime:
     """The instant an open clock becomes at risk: a fixed lead time or a fraction of its span."""
     if target.warn_before is not None:
         return max(start, deadline - target.warn_before)
@@ -47,7 +50,8 @@ def _seen(moment: datetime | None, now: datetime) -> datetime | None:
 
 
 def _late_seconds(moment: datetime, deadline: datetime) -> int:
-    return max(0, int((moment - deadline) / timedelta(seconds=1)))
+    # Rounded up: a stop half a second late is late, and must not read as 0 seconds over.
+    return max(0, math.ceil((moment - deadline) / timedelta(seconds=1)))
 
 
 def evaluate_target(
@@ -65,7 +69,14 @@ def evaluate_target(
         at_risk_from: datetime | None = None,
     ) -> TargetResult:
         return TargetResult(
-            ticket.source, ticket.ticket_id, target.id, status, start, deadline, stop, overdue,
+            ticket.source,
+            ticket.ticket_id,
+            target.id,
+            status,
+            start,
+            deadline,
+            stop,
+            overdue,
             at_risk_from,
         )
 

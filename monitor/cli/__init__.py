@@ -55,7 +55,7 @@ def main() -> None:
     except USER_ERRORS as error:
         click.echo(f"错误 error: {error}", err=True)
         sys.exit(EXIT_ERROR)
-    except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
+    except Exception as error:
         if os.environ.get("SLAMON_DEBUG"):
             traceback.print_exc()
         click.echo(

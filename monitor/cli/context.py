@@ -32,8 +32,9 @@ class Runtime:
         try:
             self.settings = Settings()
         except ValidationError as error:
-            problems = "; ".join(f"SLAMON_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
-                                 for e in error.errors())
+            problems = "; ".join(
+                f"SLAMON_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+            )
             raise UsageProblem(f"bad setting: {problems}") from None
         self._contract_path = contract_path or self.settings.contract
 
@@ -58,19 +59,27 @@ class Runtime:
         try:
             moment = datetime.fromisoformat(text.strip())
         except ValueError:
-            raise UsageProblem(f"--at '{text}' is not an ISO 8601 time, e.g. 2022-12-31T23:59:59+08:00") from None
+            raise UsageProblem(
+                f"--at '{text}' is not an ISO 8601 time, e.g. 2022-12-31T23:59:59+08:00"
+            ) from None
         return moment if moment.tzinfo else moment.replace(tzinfo=self.contract.zone)
 
 
 def contract_option(function: F) -> F:
     return click.option(
-        "--contract", "contract_path", type=click.Path(path_type=Path), default=None,
+        "--contract",
+        "contract_path",
+        type=click.Path(path_type=Path),
+        default=None,
         help="Contract YAML (default: SLAMON_CONTRACT or config/contracts/default.yaml).",
     )(function)
 
 
 def at_option(function: F) -> F:
     return click.option(
-        "--at", "at_text", default=None, metavar="ISO",
-        help="Evaluate as of this instant (ISO 8601; no offset = contract time zone). Default: now.",
+        "--at",
+        "at_text",
+        default=None,
+        metavar="ISO",
+        help="Evaluate as of this instant (ISO 8601, no offset: the contract zone). Default: now.",
     )(function)

@@ -23,12 +23,22 @@ def check(path: Path) -> None:
     loaded = load_contract(path)
     calendar = BusinessCalendar.from_config(loaded.calendar)
     years = calendar.known_years
-    click.echo(f"{path}: OK — {loaded.name}; 时区 {loaded.timezone}; "
-               f"工作日历 {years[0]}–{years[-1]}")
+    click.echo(
+        f"{path}: OK — {loaded.name}; 时区 {loaded.timezone}; 工作日历 {years[0]}–{years[-1]}"
+    )
     rows = [
-        [t.id, t.name_zh, f"{loaded.kinds[t.kind].name_zh}/"
-         + (",".join(loaded.severities[s].name_zh for s in t.severities) if t.severities else "全部"),
-         f"{t.start} → {t.stop}", t.limit.describe_zh()]
+        [
+            t.id,
+            t.name_zh,
+            f"{loaded.kinds[t.kind].name_zh}/"
+            + (
+                ",".join(loaded.severities[s].name_zh for s in t.severities)
+                if t.severities
+                else "全部"
+            ),
+            f"{t.start} → {t.stop}",
+            t.limit.describe_zh(),
+        ]
         for t in loaded.targets
     ]
     click.echo(table(["id", "考核项", "适用", "起止事件", "时限"], rows))

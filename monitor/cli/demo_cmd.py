@@ -20,8 +20,9 @@ def demo(context: click.Context) -> None:
     """演示 Import the sample tickets (2022), evaluate them and score 2022."""
     runtime = Runtime()
     click.echo(f"数据库 database: {runtime.settings.database_url}\n")
-    report = import_tickets(runtime.engine, SAMPLE_TICKETS, runtime.contract, source="sample",
-                            now=clock.now())
+    report = import_tickets(
+        runtime.engine, SAMPLE_TICKETS, runtime.contract, source="sample", now=clock.now()
+    )
     import_cmd._print_report(report)
     click.echo("")
     context.invoke(evaluate_cmd.evaluate, output="table")

@@ -23,12 +23,19 @@ _ATTENTION = (Status.BREACHED, Status.MISSING_EVIDENCE, Status.AT_RISK, Status.N
 @click.command()
 @at_option
 @contract_option
-@click.option("--format", "output", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
-@click.option("--all", "show_all", is_flag=True, help="Table: list every result, not only those needing attention.")
+@click.option(
+    "--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Table: list every result, not only those needing attention.",
+)
 @click.option("--no-store", is_flag=True, help="Evaluate without writing results to the database.")
-def evaluate(at_text: str | None, contract_path: Path | None, output: str, show_all: bool,
-             no_store: bool) -> None:
+def evaluate(
+    at_text: str | None, contract_path: Path | None, output: str, show_all: bool, no_store: bool
+) -> None:
     """评估履约 Evaluate every stored ticket against the contract's targets.
 
     Results are stored (one per ticket and target, status changes kept as history) unless
@@ -36,8 +43,9 @@ def evaluate(at_text: str | None, contract_path: Path | None, output: str, show_
     """
     runtime = Runtime(contract_path)
     at = runtime.parse_at(at_text)
-    evaluation = run_evaluation(runtime.engine, runtime.contract, runtime.calendar, at,
-                                store=not no_store)
+    evaluation = run_evaluation(
+        runtime.engine, runtime.contract, runtime.calendar, at, store=not no_store
+    )
     if output == "json":
         click.echo(json.dumps(_as_json(evaluation, runtime.contract), ensure_ascii=False, indent=1))
     else:
@@ -75,16 +83,22 @@ def _as_table(evaluation: Evaluation, contract: Contract, show_all: bool) -> str
         f"评估时间 evaluated at {local_time(evaluation.evaluated_at, zone)} ({contract.timezone})；"
         f"工单 {len(evaluation.tickets)} 张，考核结果 {len(evaluation.results)} 条",
         "",
-        table(["考核项", *(status.label_zh for status in Status)], summary_rows,
-              right=range(1, len(Status) + 1)),
+        table(
+            ["考核项", *(status.label_zh for status in Status)],
+            summary_rows,
+            right=range(1, len(Status) + 1),
+        ),
     ]
     shown = [r for r in evaluation.results if show_all or r.status in _ATTENTION]
     shown.sort(key=lambda r: (list(Status).index(r.status), -(r.overdue_seconds or 0)))
     if shown:
-        parts += ["", table(
-            ["工单编号", "考核项", "状态", "起算", "截止", "完成", "超时"],
-            [_row(result, names, zone) for result in shown],
-        )]
+        parts += [
+            "",
+            table(
+                ["工单编号", "考核项", "状态", "起算", "截止", "完成", "超时"],
+                [_row(result, names, zone) for result in shown],
+            ),
+        ]
     elif evaluation.results:
         parts += ["", "没有需要关注的结果 nothing needs attention (--all lists every result)"]
     return "\n".join(parts)

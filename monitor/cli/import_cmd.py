@@ -22,8 +22,12 @@ def import_group() -> None:
 
 @import_group.command("tickets")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--source", default="file", show_default=True,
-              help="Where the tickets come from; tickets are unique per (source, ticket_id).")
+@click.option(
+    "--source",
+    default="file",
+    show_default=True,
+    help="Where the tickets come from; tickets are unique per (source, ticket_id).",
+)
 @contract_option
 def tickets(path: Path, source: str, contract_path: Path | None) -> None:
     """导入工单 Import tickets from a CSV, XLSX or JSON file.
@@ -33,7 +37,9 @@ def tickets(path: Path, source: str, contract_path: Path | None) -> None:
     """
     runtime = Runtime(contract_path)
     try:
-        report = import_tickets(runtime.engine, path, runtime.contract, source=source, now=clock.now())
+        report = import_tickets(
+            runtime.engine, path, runtime.contract, source=source, now=clock.now()
+        )
     except ImportFileError as error:
         click.echo(f"错误 error: {error}", err=True)
         sys.exit(EXIT_UNREADABLE)
@@ -48,11 +54,15 @@ def _print_report(report: ImportReport) -> None:
         f"拒绝 {report.rejected_rows} rejected"
     )
     if report.duplicate_rows:
-        click.echo(f"  文件内重复工单 {report.duplicate_rows} 行：以最后一行为准 "
-                   "(duplicate ticket rows in the file; the last one wins)")
+        click.echo(
+            f"  文件内重复工单 {report.duplicate_rows} 行：以最后一行为准 "
+            "(duplicate ticket rows in the file; the last one wins)"
+        )
     for problem in report.problems[:_LISTED_PROBLEMS]:
         click.echo(f"  {problem.describe()}", err=True)
     hidden = len(report.problems) - _LISTED_PROBLEMS
     if hidden > 0:
-        click.echo(f"  … and {hidden} more problem(s); every rejected row is kept in rejected_row",
-                   err=True)
+        click.echo(
+            f"  … and {hidden} more problem(s); every rejected row is kept in rejected_row",
+            err=True,
+        )

@@ -17,8 +17,9 @@ from monitor.scoring import parse_period
 @click.option("--period", required=True, metavar="YYYY|YYYY-MM", help="The year or month to score.")
 @at_option
 @contract_option
-@click.option("--format", "output", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 def score(period: str, at_text: str | None, contract_path: Path | None, output: str) -> None:
     """绩效评分 Score a period's indicators (故障响应及时性 …) as of --at (default: now)."""
     runtime = Runtime(contract_path)
@@ -48,9 +49,20 @@ def score(period: str, at_text: str | None, contract_path: Path | None, output: 
         click.echo(json.dumps(document, ensure_ascii=False, indent=1))
         return
     click.echo(f"考核期 period {bounds.label}")
-    click.echo(table(
-        ["指标", "得分", "满分", "故障数", "超时工单", "评分规则"],
-        [[i.name_zh, f"{i.points:g}", f"{i.max_points:g}", str(i.fault_count),
-          ", ".join(i.late_tickets) or "—", i.rule_zh] for i in indicators],
-        right=(1, 2, 3),
-    ))
+    click.echo(
+        table(
+            ["指标", "得分", "满分", "故障数", "超时工单", "评分规则"],
+            [
+                [
+                    i.name_zh,
+                    f"{i.points:g}",
+                    f"{i.max_points:g}",
+                    str(i.fault_count),
+                    ", ".join(i.late_tickets) or "—",
+                    i.rule_zh,
+                ]
+                for i in indicators
+            ],
+            right=(1, 2, 3),
+        )
+    )

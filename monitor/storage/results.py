@@ -40,8 +40,7 @@ def store_results(
     Re-running an evaluation with the same data and time writes nothing.
     """
     existing = {
-        (row.ticket_pk, row.target_id): row
-        for row in connection.execute(select(RESULT_TABLE))
+        (row.ticket_pk, row.target_id): row for row in connection.execute(select(RESULT_TABLE))
     }
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
@@ -57,8 +56,13 @@ def store_results(
         stored = existing.get(key)
         if stored is None:
             inserts.append(
-                {**values, "ticket_pk": ticket_pk, "target_id": result.target_id,
-                 "status_since": now, "first_violation_at": violation_at}
+                {
+                    **values,
+                    "ticket_pk": ticket_pk,
+                    "target_id": result.target_id,
+                    "status_since": now,
+                    "first_violation_at": violation_at,
+                }
             )
             changes.append(_change(key, None, values["status"], now))
             continue
@@ -66,21 +70,31 @@ def store_results(
             continue
         flipped = stored.status != values["status"]
         updates.append(
-            {**values, "_id": stored.id,
-             "status_since": now if flipped else stored.status_since,
-             "first_violation_at": stored.first_violation_at or violation_at}
+            {
+                **values,
+                "_id": stored.id,
+                "status_since": now if flipped else stored.status_since,
+                "first_violation_at": stored.first_violation_at or violation_at,
+            }
         )
         if flipped:
             changes.append(_change(key, stored.status, values["status"], now))
     gone = [row for key, row in existing.items() if key not in seen]
-    changes.extend(_change((row.ticket_pk, row.target_id), row.status, REMOVED, now) for row in gone)
+    changes.extend(
+        _change((row.ticket_pk, row.target_id), row.status, REMOVED, now) for row in gone
+    )
     _write(connection, inserts, updates, [row.id for row in gone], changes)
     return StoreCounts(len(inserts), len(updates), len(gone), len(changes))
 
 
 def _change(key: tuple[int, str], before: str | None, after: str, now: datetime) -> dict[str, Any]:
-    return {"ticket_pk": key[0], "target_id": key[1], "from_status": before,
-            "to_status": after, "changed_at": now}
+    return {
+        "ticket_pk": key[0],
+        "target_id": key[1],
+        "from_status": before,
+        "to_status": after,
+        "changed_at": now,
+    }
 
 
 def _write(
@@ -96,7 +110,12 @@ def _write(
         statement = (
             update(RESULT_TABLE)
             .where(RESULT_TABLE.c.id == bindparam("_id"))
-            .values({name: bindparam(name) for name in (*_COMPARED, "status_since", "first_violation_at")})
+            .values(
+                {
+                    name: bindparam(name)
+                    for name in (*_COMPARED, "status_since", "first_violation_at")
+                }
+            )
         )
         for offset in range(0, len(updates), _BATCH):
             connection.execute(statement, updates[offset : offset + _BATCH])

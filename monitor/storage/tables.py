@@ -1,4 +1,4 @@
-"""The database tables. Schema changes go through Alembic migrations (monitor/storage/migrations)."""
+"""The database tables; schema changes go through Alembic (monitor/storage/migrations)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, or_, select
+from sqlalchemy import Connection, Engine, false, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from monitor.domain import Ticket
@@ -40,29 +40,30 @@ def upsert_tickets(
     stored changes nothing, not even updated_at, so importing a file twice is a no-op.
     """
     carried = [name for name in TICKET_FIELDS if name in set(columns) and name not in _KEY]
-    if not rows:
+    # One row per key, the last one winning: a multi-row upsert may not touch a row twice.
+    unique = list({(row["source"], row["ticket_id"]): row for row in rows}.values())
+    if not unique:
         return UpsertCounts(0, 0, 0)
-    existing = _existing_keys(connection, {(row["source"], row["ticket_id"]) for row in rows})
-    insert = _insert_for(connection)
-    statement = insert(TICKET_TABLE)
+    existing = _existing_keys(connection, {(row["source"], row["ticket_id"]) for row in unique})
+    statement = _insert_for(connection)(TICKET_TABLE)
     excluded = statement.excluded
     statement = statement.on_conflict_do_update(
         index_elements=list(_KEY),
         set_={**{name: excluded[name] for name in carried}, "updated_at": excluded.updated_at},
         where=or_(*(TICKET_TABLE.c[name].is_distinct_from(excluded[name]) for name in carried))
         if carried
-        else and_(False),
-    )
+        else false(),
+    ).returning(TICKET_TABLE.c.id)
     # Every row needs every carried column; absent ones stay out of the statement entirely.
     stamp = {"created_at": now, "updated_at": now}
-    payload = [{**{name: row.get(name) for name in (*_KEY, *carried)}, **stamp} for row in rows]
+    payload = [{**{name: row.get(name) for name in (*_KEY, *carried)}, **stamp} for row in unique]
     written = 0
     for offset in range(0, len(payload), _BATCH):
-        result = connection.execute(statement, payload[offset : offset + _BATCH])
-        written += max(result.rowcount, 0)
-    inserted = len(rows) - len(existing)
-    updated = written - inserted
-    return UpsertCounts(inserted, updated, len(rows) - written)
+        # RETURNING yields a row only for tickets inserted or actually changed; rowcount of an
+        # executemany is not reliable across drivers.
+        written += len(connection.execute(statement, payload[offset : offset + _BATCH]).all())
+    inserted = len(unique) - len(existing)
+    return UpsertCounts(inserted, written - inserted, len(unique) - written)
 
 
 def _insert_for(connection: Connection) -> Any:
@@ -113,7 +114,7 @@ def load_tickets(
     keys: dict[tuple[str, str], int] = {}
     with _connected(engine) as connection:
         for row in connection.execute(query):
-            values = row._tuple()
+            values = tuple(row)
             ticket = Ticket(*values[1:])
             tickets.append(ticket)
             keys[(ticket.source, ticket.ticket_id)] = values[0]

@@ -1,4 +1,4 @@
-"""Initial schema: tickets, import runs and rejected rows, evaluation runs, target results and their changes.
+"""Initial schema: tickets, imports and rejected rows, evaluation runs, results and changes.
 
 Revision ID: 0001
 Revises: (none)

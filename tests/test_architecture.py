@@ -1,0 +1,75 @@
+"""Layers point one way: the domain core imports no I/O, collectors never reach the CLI."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# The pure core: rules are functions of their arguments, so none of these may do I/O.
+PURE_MODULES = [
+    "monitor/domain.py",
+    "monitor/contract.py",
+    "monitor/calendar.py",
+    "monitor/rules.py",
+    "monitor/scoring.py",
+    "monitor/durations.py",
+]
+IO_PACKAGES = {
+    "sqlalchemy",
+    "sqlmodel",
+    "alembic",
+    "requests",
+    "streamlit",
+    "fastapi",
+    "psycopg",
+    "openpyxl",
+    "monitor.storage",
+    "monitor.cli",
+    "collectors",
+    "monitor.evaluation",
+    "monitor.clock",
+    "socket",
+    "urllib",
+    "http",
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def reaches(module: str, forbidden: set[str]) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in forbidden)
+
+
+@pytest.mark.parametrize("relative", PURE_MODULES)
+def test_the_pure_core_does_no_io(relative: str) -> None:
+    offending = {m for m in imported_modules(ROOT / relative) if reaches(m, IO_PACKAGES)}
+    assert not offending, f"{relative} imports {sorted(offending)}"
+
+
+def test_the_pure_core_never_reads_the_wall_clock() -> None:
+    for relative in PURE_MODULES:
+        text = (ROOT / relative).read_text(encoding="utf-8")
+        assert ".now(" not in text and "utcnow" not in text and "time.time" not in text, relative
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "collectors").rglob("*.py")), ids=lambda p: p.name)
+def test_collectors_do_not_reach_up_into_the_cli_or_dashboard(path: Path) -> None:
+    offending = {m for m in imported_modules(path) if reaches(m, {"monitor.cli", "dashboard"})}
+    assert not offending, f"{path.name} imports {sorted(offending)}"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "monitor").rglob("*.py")), ids=lambda p: p.name)
+def test_monitor_does_not_import_the_dashboard(path: Path) -> None:
+    assert not {m for m in imported_modules(path) if reaches(m, {"dashboard", "streamlit"})}
