@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -52,13 +52,19 @@ def parse_period(text: str, zone: ZoneInfo) -> Period:
 
 @dataclass(frozen=True, slots=True)
 class IndicatorScore:
+    """One indicator of the evaluation table: its points and what they rest on."""
+
     id: str
     name_zh: str
     points: float
     max_points: float
     rule_zh: str
-    fault_count: int
-    late_tickets: tuple[str, ...]
+    # The measured value the rule was applied to, e.g. 58.6 (%) or 1 (late ticket).
+    measured: float | None
+    # What the points rest on: ticket ids, resources, findings — shown next to the score.
+    evidence: tuple[str, ...]
+    # Indicator-specific figures, carried into JSON output as they are.
+    details: dict[str, object] = field(default_factory=dict)
 
 
 def fault_response_timeliness(
@@ -92,6 +98,10 @@ def fault_response_timeliness(
             f"{rule.max_points:g}分，每发生一起超时（含缺少证据）扣{rule.deduction_per_late:g}分，"
             f"最低{rule.floor:g}分"
         ),
-        fault_count=len(in_scope),
-        late_tickets=tuple(ticket_id for _, ticket_id in late),
+        measured=len(late),
+        evidence=tuple(ticket_id for _, ticket_id in late),
+        details={
+            "fault_count": len(in_scope),
+            "late_tickets": [ticket_id for _, ticket_id in late],
+        },
     )

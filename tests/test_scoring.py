@@ -67,8 +67,8 @@ def test_the_2022_case_six_faults_one_late_scores_two_of_three(
     late = {(r.ticket_id, r.target_id) for r in results if r.status.is_violation}
     assert late == {("2022-04", "major.restore"), ("2022-04", "major.report")}
     score = fault_response_timeliness(tickets, results, parse_period("2022", SHANGHAI), contract)
-    assert (score.points, score.max_points, score.fault_count) == (2, 3, 6)
-    assert score.late_tickets == ("2022-04",)
+    assert (score.points, score.max_points, score.details["fault_count"]) == (2, 3, 6)
+    assert score.evidence == ("2022-04",)
 
 
 def test_points_never_fall_below_the_floor(contract: Contract, calendar: BusinessCalendar) -> None:
@@ -85,7 +85,7 @@ def test_points_never_fall_below_the_floor(contract: Contract, calendar: Busines
     score = fault_response_timeliness(
         open_faults, results, parse_period("2022-03", SHANGHAI), contract
     )
-    assert (score.points, len(score.late_tickets)) == (0, 5)
+    assert (score.points, len(score.evidence)) == (0, 5)
 
 
 def test_only_faults_reported_in_the_period_count(
@@ -98,8 +98,8 @@ def test_only_faults_reported_in_the_period_count(
     august = fault_response_timeliness(
         tickets, results, parse_period("2022-08", SHANGHAI), contract
     )
-    assert (july.points, july.fault_count) == (3, 0)
-    assert (august.points, august.fault_count, august.late_tickets) == (2, 1, ("2022-04",))
+    assert (july.points, july.details["fault_count"]) == (3, 0)
+    assert (august.points, august.details["fault_count"], august.evidence) == (2, 1, ("2022-04",))
 
 
 def test_a_month_is_bounded_by_local_midnight() -> None:

@@ -40,8 +40,9 @@ def score(period: str, at_text: str | None, contract_path: Path | None, output: 
                     "points": indicator.points,
                     "max_points": indicator.max_points,
                     "rule_zh": indicator.rule_zh,
-                    "fault_count": indicator.fault_count,
-                    "late_tickets": list(indicator.late_tickets),
+                    "measured": indicator.measured,
+                    "evidence": list(indicator.evidence),
+                    **indicator.details,
                 }
                 for indicator in indicators
             ],
@@ -51,14 +52,13 @@ def score(period: str, at_text: str | None, contract_path: Path | None, output: 
     click.echo(f"考核期 period {bounds.label}")
     click.echo(
         table(
-            ["指标", "得分", "满分", "故障数", "超时工单", "评分规则"],
+            ["指标", "得分", "满分", "依据", "评分规则"],
             [
                 [
                     i.name_zh,
                     f"{i.points:g}",
                     f"{i.max_points:g}",
-                    str(i.fault_count),
-                    ", ".join(i.late_tickets) or "—",
+                    ", ".join(i.evidence) or "—",
                     i.rule_zh,
                 ]
                 for i in indicators
