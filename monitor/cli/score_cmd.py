@@ -63,6 +63,6 @@ def score(period: str, at_text: str | None, contract_path: Path | None, output: 
                 ]
                 for i in indicators
             ],
-            right=(1, 2, 3),
+            right=(1, 2),
         )
     )
