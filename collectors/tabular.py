@@ -32,8 +32,13 @@ class Table:
 def read_table(path: Path, looks_like_header: Callable[[list[str]], bool]) -> Table:
     """Open a CSV, XLSX or JSON (list of objects) file by its extension."""
     suffix = path.suffix.lower()
-    readers = {".csv": _read_csv, ".txt": _read_csv, ".xlsx": _read_xlsx, ".xlsm": _read_xlsx,
-               ".json": _read_json}
+    readers = {
+        ".csv": _read_csv,
+        ".txt": _read_csv,
+        ".xlsx": _read_xlsx,
+        ".xlsm": _read_xlsx,
+        ".json": _read_json,
+    }
     reader = readers.get(suffix)
     if reader is None:
         raise UnreadableFile(f"{path}: unsupported file type '{suffix}'; use .csv, .xlsx or .json")
@@ -57,7 +62,8 @@ def _read_csv(path: Path, _looks_like_header: Callable[[list[str]], bool]) -> Ta
     first_line = text.split("\n", 1)[0]
     # The delimiter the header uses most: exports from Chinese consoles use ',', ';' or tabs.
     delimiter = max(",;\t|", key=first_line.count) if first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: without it a quote never closed silently reads the rest of the file into one cell.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         headers = [cell.strip() for cell in next(reader)]
     except StopIteration:
@@ -73,12 +79,15 @@ def _read_csv(path: Path, _looks_like_header: Callable[[list[str]], bool]) -> Ta
             except StopIteration:
                 return
             except csv.Error as error:
-                # A broken quote swallows the rest of the file; say where it started.
-                yield line, {"__error__": f"CSV syntax: {error}"}
-                return
+                # Say where the broken row started; the reader goes on from the next line, and a
+                # quote left open has already taken the rest of the file.
+                yield line, {"__error__": f"CSV syntax: {error}; check the quotes in this row"}
+                line = reader.line_num + 1
+                continue
             if any(cell.strip() for cell in cells):
                 record = dict(zip(headers, cells, strict=False))
-                if len(cells) > len(headers):
+                # A trailing delimiter (an empty extra cell) is common and harmless.
+                if any(cell.strip() for cell in cells[len(headers) :]):
                     record["__error__"] = (
                         f"{len(cells)} cells but the header has {len(headers)} columns"
                     )
@@ -96,10 +105,13 @@ def _read_xlsx(path: Path, looks_like_header: Callable[[list[str]], bool]) -> Ta
     except Exception as error:  # openpyxl raises many types for a broken or foreign file
         raise UnreadableFile(f"{path}: not a readable XLSX workbook ({error})") from None
     sheet = workbook.worksheets[0]
+    # Read-only mode trusts the size the file records, and some exporters record it wrong
+    # (rows past it would be dropped without a word): read every row the sheet really has.
+    sheet.reset_dimensions()
     all_rows = sheet.iter_rows(values_only=True)
     header_line = 0
     headers: list[str] = []
-    for header_line, cells in enumerate(all_rows, start=1):  # noqa: B007 - used after the loop
+    for header_line, cells in enumerate(all_rows, start=1):
         candidate = ["" if cell is None else str(cell).strip() for cell in cells]
         if looks_like_header(candidate):
             headers = candidate
@@ -118,7 +130,9 @@ def _read_xlsx(path: Path, looks_like_header: Callable[[list[str]], bool]) -> Ta
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         for line, cells in enumerate(all_rows, start=header_line + 1):
             if any(cell is not None and str(cell).strip() for cell in cells):
-                record = {header: cell for header, cell in zip(headers, cells, strict=False) if header}
+                record = {
+                    header: cell for header, cell in zip(headers, cells, strict=False) if header
+                }
                 yield line, record
         workbook.close()
 

@@ -26,8 +26,14 @@ TICKET_HEADERS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED_FIELDS = ("ticket_id", "kind", "reported_at")
 TIME_FIELDS = (
-    "reported_at", "responded_at", "arrived_at", "user_notified_at", "restored_at",
-    "confirmed_at", "report_submitted_at", "closed_at",
+    "reported_at",
+    "responded_at",
+    "arrived_at",
+    "user_notified_at",
+    "restored_at",
+    "confirmed_at",
+    "report_submitted_at",
+    "closed_at",
 )
 TEXT_FIELDS = ("ticket_id", "pool", "operator", "user_unit", "system", "title")
 
@@ -38,7 +44,9 @@ def normalise_header(header: str) -> str:
 
 
 _FIELD_BY_HEADER: dict[str, str] = {
-    normalise_header(header): field for field, headers in TICKET_HEADERS.items() for header in headers
+    normalise_header(header): field
+    for field, headers in TICKET_HEADERS.items()
+    for header in headers
 }
 
 

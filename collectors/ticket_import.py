@@ -27,7 +27,7 @@ from collectors.ticket_columns import (
 from collectors.values import BadValue, VocabularyLookup, parse_size_gb, parse_text, parse_time
 from monitor.contract import Contract
 from monitor.storage.tables import ImportRunRow, RejectedRow
-from monitor.storage.tickets import upsert_tickets
+from monitor.storage.tickets import TEXT_LIMITS, upsert_tickets
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_REJECTED_ROWS = 0, 2, 3
 
@@ -106,11 +106,16 @@ def _columns(table: Table, path: Path) -> dict[str, str]:
             problems.append(f"unknown column(s): {', '.join(unknown)}")
         if missing:
             problems.append(f"missing required column(s): {', '.join(missing)}")
-        raise ImportFileError(
-            f"{path}: {'; '.join(problems)}. Nothing was imported.\n"
-            f"Accepted headers (English / 中文):\n{accepted_headers_text()}"
-        )
+        raise _nothing_imported(f"{path}: {'; '.join(problems)}")
     return columns
+
+
+def _nothing_imported(problem: str) -> ImportFileError:
+    # Whatever stopped the file, the user's next step is a file with headers we know.
+    return ImportFileError(
+        f"{problem}. Nothing was imported.\n"
+        f"Accepted headers (English / 中文):\n{accepted_headers_text()}"
+    )
 
 
 def parse_rows(
@@ -128,15 +133,10 @@ def parse_rows(
         structural = cells.pop("__error__", None)
         ticket_id = _safe_text(cells, columns)
         if structural:
+            # The row itself is broken (quotes, cell count): its cells cannot be trusted.
             problems.append(RowProblem(line, ticket_id, None, structural))
-        for header, name, parse in plan:
-            try:
-                values[name] = parse(cells.get(header))
-            except BadValue as error:
-                problems.append(RowProblem(line, ticket_id, label(name), str(error)))
-        for name in REQUIRED_FIELDS:
-            if values.get(name) is None and not any(p.column == label(name) for p in problems):
-                problems.append(RowProblem(line, ticket_id, label(name), "required but empty"))
+        else:
+            problems.extend(_parse_cells(line, ticket_id, cells, plan, values))
         if problems:
             report.problems.extend(problems)
             rejected.append(_rejected(line, ticket_id, problems, cells))
@@ -147,6 +147,32 @@ def parse_rows(
         tickets[key] = values
     report.rejected_rows = len(rejected)
     return tickets, rejected
+
+
+def _parse_cells(
+    line: int,
+    ticket_id: str | None,
+    cells: dict[str, Any],
+    plan: list[tuple[str, str, Parser]],
+    values: dict[str, Any],
+) -> list[RowProblem]:
+    """Fill `values` from the row's cells; the problems found on the way."""
+    problems: list[RowProblem] = []
+    for header, name, parse in plan:
+        try:
+            value = parse(cells.get(header))
+        except BadValue as error:
+            problems.append(RowProblem(line, ticket_id, label(name), str(error)))
+            continue
+        longest = TEXT_LIMITS.get(name)
+        if longest is not None and value is not None and len(value) > longest:
+            reason = f"{len(value)} characters; at most {longest} fit"
+            problems.append(RowProblem(line, ticket_id, label(name), reason))
+        values[name] = value
+    for name in REQUIRED_FIELDS:
+        if values.get(name) is None and not any(p.column == label(name) for p in problems):
+            problems.append(RowProblem(line, ticket_id, label(name), "required but empty"))
+    return problems
 
 
 def _safe_text(cells: dict[str, Any], columns: dict[str, str]) -> str | None:
@@ -164,9 +190,11 @@ def _rejected(
 ) -> dict[str, Any]:
     return {
         "line": line,
-        "ticket_id": ticket_id,
+        "ticket_id": ticket_id[:200] if ticket_id else None,  # the whole id is in raw
         "column_name": ", ".join(p.column for p in problems if p.column)[:100] or None,
-        "reason": "; ".join(p.reason if not p.column else f"{p.column}: {p.reason}" for p in problems),
+        "reason": "; ".join(
+            p.reason if not p.column else f"{p.column}: {p.reason}" for p in problems
+        ),
         "raw": json.dumps(cells, ensure_ascii=False, default=_json_cell),
     }
 
@@ -187,17 +215,27 @@ def import_tickets(
         report = ImportReport(path, source)
         tickets, rejected = parse_rows(table, columns, contract, source, report)
     except UnreadableFile as error:
-        raise ImportFileError(str(error)) from None
+        raise _nothing_imported(str(error)) from None
     with engine.begin() as connection:
-        counts = upsert_tickets(connection, list(tickets.values()), ["source", *columns.values()], now)
+        counts = upsert_tickets(
+            connection, list(tickets.values()), ["source", *columns.values()], now
+        )
         report.inserted, report.updated, report.unchanged = (
-            counts.inserted, counts.updated, counts.unchanged,
+            counts.inserted,
+            counts.updated,
+            counts.unchanged,
         )
         run_id = connection.execute(
             insert(ImportRunRow.__table__).returning(ImportRunRow.__table__.c.id),  # type: ignore[attr-defined]
-            {"source": source, "path": str(path), "started_at": now, "rows_read": report.rows_read,
-             "rows_stored": counts.inserted + counts.updated, "rows_unchanged": counts.unchanged,
-             "rows_rejected": report.rejected_rows},
+            {
+                "source": source,
+                "path": str(path),
+                "started_at": now,
+                "rows_read": report.rows_read,
+                "rows_stored": counts.inserted + counts.updated,
+                "rows_unchanged": counts.unchanged,
+                "rows_rejected": report.rejected_rows,
+            },
         ).scalar_one()
         if rejected:
             connection.execute(

@@ -47,8 +47,10 @@ def parse_time(value: Any, zone: ZoneInfo) -> datetime | None:
         return _checked(value if value.tzinfo else value.replace(tzinfo=zone))
     if isinstance(value, date):
         return _checked(datetime.combine(value, time(0), tzinfo=zone))
+    if isinstance(value, time):
+        raise BadValue(f"the cell holds only a time of day ({value.isoformat()}); add the date")
     if not isinstance(value, str):
-        raise BadValue(f"expected a date and time, got the number {value!r}")
+        raise BadValue(f"expected a date and time, got {type(value).__name__} {value!r}")
     text = value.strip()
     if ":" not in text and "：" not in text:
         raise BadValue(f"'{text}' has no time of day; write it as YYYY-MM-DD HH:MM")
@@ -71,7 +73,12 @@ def _parse_loose(text: str) -> datetime:
     year, month, day, hour, minute, second, fraction, offset = match.groups()
     try:
         parsed = datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second or 0),
             int((fraction or "0").ljust(6, "0")),
         )
     except ValueError as error:
@@ -81,8 +88,11 @@ def _parse_loose(text: str) -> datetime:
     if offset.upper() == "Z":
         return parsed.replace(tzinfo=UTC)
     sign = -1 if offset.startswith("-") else 1
-    minutes = int(offset[1:3]) * 60 + int(offset[-2:])
-    return parsed.replace(tzinfo=timezone(sign * timedelta(minutes=minutes)))
+    hours, minutes = int(offset[1:3]), int(offset[-2:])
+    # timezone() raises a plain ValueError for a day or more; that is the cell's fault, not ours.
+    if hours > 23 or minutes > 59:
+        raise BadValue(f"'{text}' is not a valid time (UTC offset {offset} is out of range)")
+    return parsed.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
 
 
 def _checked(moment: datetime) -> datetime:
@@ -98,7 +108,9 @@ def parse_size_gb(value: Any) -> float | None:
     if isinstance(value, bool):
         raise BadValue("expected a number of GB, got true/false")
     try:
-        number = float(str(value).strip().replace(",", "")) if isinstance(value, str) else float(value)
+        number = (
+            float(str(value).strip().replace(",", "")) if isinstance(value, str) else float(value)
+        )
     except (TypeError, ValueError):
         raise BadValue(f"'{value}' is not a number of GB") from None
     if not number >= 0 or number == float("inf"):
@@ -123,5 +135,7 @@ class VocabularyLookup:
             return None
         key = self._by_spelling.get(text.casefold())
         if key is None:
-            raise BadValue(f"unknown {self._what} '{text}'; expected one of {', '.join(self._keys)}")
+            raise BadValue(
+                f"unknown {self._what} '{text}'; expected one of {', '.join(self._keys)}"
+            )
         return key

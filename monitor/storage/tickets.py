@@ -17,6 +17,12 @@ TICKET_TABLE = TicketRow.__table__  # type: ignore[attr-defined]
 # The ticket fields a source can set; everything but bookkeeping columns.
 TICKET_FIELDS: tuple[str, ...] = tuple(field.name for field in fields(Ticket))
 _KEY = ("source", "ticket_id")
+# Bounded text columns and their sizes: a longer value is a bad row, not a failed import.
+TEXT_LIMITS: dict[str, int] = {
+    column.name: column.type.length
+    for column in TICKET_TABLE.columns
+    if getattr(column.type, "length", None)
+}
 _BATCH = 5000
 
 
