@@ -24,6 +24,27 @@ from pydantic import (
 
 from monitor.domain import EVENT_FIELDS
 from monitor.durations import format_duration, parse_duration
+from monitor.metrics_contract import (
+    AllMetRule,
+    AvailabilityConfig,
+    BandRule,
+    IdleConfig,
+    IdleReclaimRule,
+    ResourceAvailabilityRule,
+    UtilisationConfig,
+    check_metric_references,
+    default_backup_service,
+    default_cloud_usage,
+    default_first_pool_utilisation,
+    default_normal_operation,
+)
+from monitor.scorecard_contract import (
+    InspectionRules,
+    SatisfactionRule,
+    ScorecardConfig,
+    SlaAssessmentRule,
+    check_inspection_target,
+)
 
 DEFAULT_CONTRACT_PATH = Path(__file__).resolve().parent.parent / "config/contracts/default.yaml"
 
@@ -180,6 +201,16 @@ class FaultTimelinessRule(_Strict):
 
 class Scoring(_Strict):
     fault_response_timeliness: FaultTimelinessRule = FaultTimelinessRule()
+    # The metric indicators (monitor.metric_scoring), in the order `slamon score` lists them.
+    resource_availability: ResourceAvailabilityRule = ResourceAvailabilityRule()
+    normal_operation: AllMetRule = Field(default_factory=default_normal_operation)
+    backup_service: AllMetRule = Field(default_factory=default_backup_service)
+    first_pool_utilisation: BandRule = Field(default_factory=default_first_pool_utilisation)
+    cloud_usage: BandRule = Field(default_factory=default_cloud_usage)
+    idle_reclaim: IdleReclaimRule = IdleReclaimRule()
+    # Satisfaction and the SLA assessment (monitor.satisfaction, monitor.scorecard).
+    satisfaction: SatisfactionRule = SatisfactionRule()
+    sla_assessment: SlaAssessmentRule = SlaAssessmentRule()
 
 
 class GradeBand(_Strict):
@@ -198,6 +229,11 @@ class Contract(_Strict):
     calendar: CalendarConfig = CalendarConfig()
     targets: tuple[Target, ...]
     scoring: Scoring = Scoring()
+    availability: AvailabilityConfig = AvailabilityConfig()
+    utilisation: UtilisationConfig = UtilisationConfig()
+    idle: IdleConfig = IdleConfig()
+    inspections: InspectionRules = InspectionRules()
+    scorecard: ScorecardConfig = ScorecardConfig()
     grade_bands: tuple[GradeBand, ...] = (
         GradeBand(min=90, grade="优"),
         GradeBand(min=80, grade="良"),
@@ -230,7 +266,20 @@ class Contract(_Strict):
             if kind not in self.kinds:
                 raise ValueError(f"scoring.fault_response_timeliness: unknown kind '{kind}'")
         _check_aliases("kinds", self.kinds)
+        check_metric_references(
+            self.availability,
+            self.idle,
+            {
+                "resource_availability": self.scoring.resource_availability,
+                "normal_operation": self.scoring.normal_operation,
+                "backup_service": self.scoring.backup_service,
+            },
+            seen,
+        )
         _check_aliases("severities", self.severities)
+        check_inspection_target(
+            self.inspections, {target.id: target.limit.duration for target in self.targets}
+        )
         return self
 
     @property

@@ -11,6 +11,7 @@ from monitor import clock
 from monitor.calendar import BusinessCalendar
 from monitor.contract import Contract
 from monitor.domain import TargetResult, Ticket
+from monitor.measurement import metric_scores
 from monitor.rules import evaluate
 from monitor.scoring import IndicatorScore, Period, fault_response_timeliness
 from monitor.storage.results import StoreCounts, record_run, store_results
@@ -64,4 +65,7 @@ def score_period(
     # A ticket reported after `at` did not exist yet as of `at`.
     in_period = [ticket for ticket in loaded.tickets if ticket.reported_at <= at]
     results = evaluate(in_period, contract, calendar, at)
-    return [fault_response_timeliness(in_period, results, period, contract)]
+    return [
+        fault_response_timeliness(in_period, results, period, contract),
+        *metric_scores(engine, contract, calendar, period, at),
+    ]

@@ -16,6 +16,16 @@ PURE_MODULES = [
     "monitor/rules.py",
     "monitor/scoring.py",
     "monitor/durations.py",
+    "monitor/metrics.py",
+    "monitor/metrics_contract.py",
+    "monitor/availability.py",
+    "monitor/utilisation.py",
+    "monitor/idle.py",
+    "monitor/metric_scoring.py",
+    "monitor/inspections.py",
+    "monitor/satisfaction.py",
+    "monitor/scorecard.py",
+    "monitor/scorecard_contract.py",
 ]
 IO_PACKAGES = {
     "sqlalchemy",

@@ -9,7 +9,18 @@ import traceback
 import click
 
 from monitor.calendar import CalendarError
-from monitor.cli import contract_cmd, db_cmd, demo_cmd, evaluate_cmd, import_cmd, score_cmd
+from monitor.cli import (
+    availability_cmd,
+    collect_cmd,
+    contract_cmd,
+    db_cmd,
+    demo_cmd,
+    evaluate_cmd,
+    import_cmd,
+    record_import_cmd,
+    report_cmd,
+    score_cmd,
+)
 from monitor.cli.context import UsageProblem
 from monitor.contract import ContractError
 from monitor.storage.db import DatabaseError
@@ -34,11 +45,17 @@ for command in (
     import_cmd.import_group,
     evaluate_cmd.evaluate,
     score_cmd.score,
+    availability_cmd.availability,
+    collect_cmd.collect,
+    report_cmd.report,
     db_cmd.db,
     contract_cmd.contract,
     demo_cmd.demo,
 ):
     cli.add_command(command)
+# Import subcommands beyond tickets, each module adding its own.
+for subcommand in (record_import_cmd.inspections, record_import_cmd.surveys):
+    import_cmd.import_group.add_command(subcommand)
 
 
 def main() -> None:

@@ -8,8 +8,10 @@ from pathlib import Path
 import click
 
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
-from monitor.cli.render import iso_or_none, table
-from monitor.evaluation import score_period
+from monitor.cli.scorecard_output import scorecard_json, scorecard_text
+from monitor.contract import Contract
+from monitor.manual_scores import ManualScores, ManualScoresError, load_manual_scores
+from monitor.scorecard_run import period_scorecard
 from monitor.scoring import parse_period
 
 
@@ -20,49 +22,41 @@ from monitor.scoring import parse_period
 @click.option(
     "--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-def score(period: str, at_text: str | None, contract_path: Path | None, output: str) -> None:
-    """绩效评分 Score a period's indicators (故障响应及时性 …) as of --at (default: now)."""
+@click.option(
+    "--manual",
+    "manual_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="YAML of hand-entered indicators (立项, 预算 …) and the SLA assessment score.",
+)
+def score(
+    period: str,
+    at_text: str | None,
+    contract_path: Path | None,
+    output: str,
+    manual_path: Path | None = None,
+) -> None:
+    """绩效评分 The period's scorecard: every indicator, total and grade, unclosed findings."""
     runtime = Runtime(contract_path)
     try:
         bounds = parse_period(period, runtime.contract.zone)
     except ValueError as error:
         raise UsageProblem(f"--period: {error}") from None
     at = runtime.parse_at(at_text)
-    indicators = score_period(runtime.engine, runtime.contract, runtime.calendar, bounds, at)
+    manual = load_manual_option(manual_path, runtime.contract)
+    card = period_scorecard(runtime.engine, runtime.contract, runtime.calendar, bounds, at, manual)
     if output == "json":
-        document = {
-            "period": bounds.label,
-            "evaluated_at": iso_or_none(at, runtime.contract.zone),
-            "indicators": [
-                {
-                    "id": indicator.id,
-                    "name_zh": indicator.name_zh,
-                    "points": indicator.points,
-                    "max_points": indicator.max_points,
-                    "rule_zh": indicator.rule_zh,
-                    "measured": indicator.measured,
-                    "evidence": list(indicator.evidence),
-                    **indicator.details,
-                }
-                for indicator in indicators
-            ],
-        }
+        document = scorecard_json(card, runtime.contract)
         click.echo(json.dumps(document, ensure_ascii=False, indent=1))
         return
-    click.echo(f"考核期 period {bounds.label}")
-    click.echo(
-        table(
-            ["指标", "得分", "满分", "依据", "评分规则"],
-            [
-                [
-                    i.name_zh,
-                    f"{i.points:g}",
-                    f"{i.max_points:g}",
-                    ", ".join(i.evidence) or "—",
-                    i.rule_zh,
-                ]
-                for i in indicators
-            ],
-            right=(1, 2),
-        )
-    )
+    click.echo(scorecard_text(card, runtime.contract))
+
+
+def load_manual_option(path: Path | None, contract: Contract) -> ManualScores | None:
+    """--manual: the hand-entered indicators, or None when not given."""
+    if path is None:
+        return None
+    try:
+        return load_manual_scores(path, contract)
+    except ManualScoresError as error:
+        raise UsageProblem(f"--manual: {error}") from None

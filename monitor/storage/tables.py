@@ -73,6 +73,9 @@ class RejectedRow(SQLModel, table=True):
     column_name: str | None = Field(default=None, max_length=100)
     reason: str = Field(sa_column=Column(Text, nullable=False))
     raw: str = Field(sa_column=Column(Text, nullable=False))  # the row as JSON, original values
+    # Which table the row was meant for (None: ticket, as before 0002) and its key there.
+    target_table: str | None = Field(default=None, max_length=50)
+    row_key: str | None = Field(default=None, max_length=200)
 
 
 class TargetResultRow(SQLModel, table=True):
@@ -125,3 +128,164 @@ class EvaluationRunRow(SQLModel, table=True):
     results: int
     violations: int
     changes: int
+
+
+class ResourceRow(SQLModel, table=True):
+    """A resource of the inventory (云主机, 网络, 电力 …), unique by resource_id."""
+
+    __tablename__ = "resource"
+
+    id: int | None = Field(default=None, primary_key=True)
+    resource_id: str = Field(max_length=200, unique=True)
+    resource_class: str = Field(max_length=50, index=True)
+    pool: str | None = Field(default=None, max_length=100)
+    user_unit: str | None = Field(default=None, max_length=200)
+    system: str | None = Field(default=None, max_length=200)
+    status: str | None = Field(default=None, max_length=50)
+    in_service_from: datetime | None = _time()
+    reclaimed_at: datetime | None = _time()
+    source: str = Field(max_length=100)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class OutageRow(SQLModel, table=True):
+    """An outage record; planned and approved, it is a maintenance window."""
+
+    __tablename__ = "outage"
+    __table_args__ = (
+        UniqueConstraint("source", "resource_id", "start", name="uq_outage_source_resource_start"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=100)
+    resource_id: str = Field(max_length=200, index=True)
+    start: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    end: datetime | None = _time()
+    planned: bool = False
+    approved_by: str | None = Field(default=None, max_length=200)
+    cause: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class MetricRollupRow(SQLModel, table=True):
+    """Samples of one series in one UTC quarter hour: count, sum, peak, seconds covered.
+
+    resource_id is '' for a pool-level series, pool is '' when unknown.
+    """
+
+    __tablename__ = "metric_rollup"
+    __table_args__ = (
+        UniqueConstraint(
+            "metric", "pool", "resource_id", "bucket_start", name="uq_metric_rollup_series_bucket"
+        ),
+        Index("ix_metric_rollup_metric_bucket", "metric", "bucket_start"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    metric: str = Field(max_length=20)
+    pool: str = Field(default="", max_length=100)
+    resource_id: str = Field(default="", max_length=200)
+    bucket_start: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    samples: int
+    total: float
+    peak: float
+    covered_seconds: float
+
+
+class UsageFigureRow(SQLModel, table=True):
+    """A monthly utilisation figure (percent) from the operator's report, pool or resource."""
+
+    __tablename__ = "usage_figure"
+    __table_args__ = (
+        UniqueConstraint(
+            "source", "metric", "pool", "resource_id", "month", name="uq_usage_figure_key"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=100)
+    metric: str = Field(max_length=20)
+    pool: str = Field(default="", max_length=100)
+    resource_id: str = Field(default="", max_length=200)
+    month: str = Field(max_length=7)  # YYYY-MM in the contract's zone
+    value: float
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CollectorStateRow(SQLModel, table=True):
+    """How far a collector has fetched: everything up to the watermark is stored."""
+
+    __tablename__ = "collector_state"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    watermark: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CollectorRunRow(SQLModel, table=True):
+    """One collection: the range it covered and, when the source failed, why (a data gap)."""
+
+    __tablename__ = "collector_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, index=True)
+    started_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    range_from: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    range_to: datetime | None = _time()  # how far it got
+    samples: int = 0
+    error: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class InspectionRow(SQLModel, table=True):
+    """One line of an inspection sheet (巡检); unique by (source, record_key)."""
+
+    __tablename__ = "inspection"
+    __table_args__ = (
+        UniqueConstraint("source", "record_key", name="uq_inspection_source_record_key"),
+        Index("ix_inspection_inspected_at", "inspected_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=100)
+    # The sheet's record number, or date|pool|item|inspector when it has none.
+    record_key: str = Field(max_length=400)
+    inspected_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    pool: str | None = Field(default=None, max_length=100)
+    inspector: str | None = Field(default=None, max_length=200)
+    item: str = Field(max_length=200)
+    result: str = Field(max_length=20)  # normal / abnormal
+    finding: str | None = Field(default=None, sa_column=Column(Text))
+    measure: str | None = Field(default=None, sa_column=Column(Text))
+    resolved_at: datetime | None = _time()
+    resolution_record: str | None = Field(default=None, sa_column=Column(Text))
+    evidence_ref: str | None = Field(default=None, sa_column=Column(Text))
+    ticket_id: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class SurveyReplyRow(SQLModel, table=True):
+    """One unit's reply to one satisfaction survey; a later reply of the unit replaces it."""
+
+    __tablename__ = "survey_reply"
+    __table_args__ = (
+        UniqueConstraint("source", "survey", "unit", name="uq_survey_reply_source_survey_unit"),
+        Index("ix_survey_reply_replied_at", "replied_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=100)
+    survey: str = Field(default="", max_length=200)
+    unit: str = Field(max_length=200)
+    replied_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    rating: str = Field(max_length=30)
+    pool: str | None = Field(default=None, max_length=100)
+    respondent: str | None = Field(default=None, max_length=200)
+    answers: str | None = Field(default=None, sa_column=Column(Text))  # JSON question → rating
+    comment: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -437,7 +437,8 @@ def test_a_value_too_long_for_its_column_is_a_bad_row_not_a_failed_import(
     path = write(
         tmp_path,
         "t.csv",
-        f"ticket_id,kind,reported_at\n{long_id},fault,2022-08-10 11:41\nA-2,fault,2022-08-10 11:41\n",
+        f"ticket_id,kind,reported_at\n{long_id},fault,2022-08-10 11:41\n"
+        "A-2,fault,2022-08-10 11:41\n",
     )
     report = run_import(engine, contract, path)
     assert report.exit_code == 3

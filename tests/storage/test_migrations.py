@@ -27,6 +27,14 @@ def test_an_empty_database_is_migrated_to_head(tmp_path: Path) -> None:
         "target_result",
         "result_change",
         "evaluation_run",
+        "resource",
+        "outage",
+        "metric_rollup",
+        "usage_figure",
+        "collector_state",
+        "collector_run",
+        "inspection",
+        "survey_reply",
     } <= set(inspect(engine).get_table_names())
     engine.dispose()
 

@@ -1,0 +1,232 @@
+"""Samples from a Prometheus server's HTTP API into quarter-hour rollups, resumably.
+
+A plain selector (`up{job="vm"}`) is fetched as the raw samples Prometheus holds, with a range
+vector per chunk: query_range would evaluate it with the 5-minute lookback and turn a missed
+scrape into a repeated value, i.e. invent uptime. An expression (node-exporter CPU usage …)
+is fetched with query_range at the configured step. Chunks are half-open [from, to); the
+rollups of a chunk and the new watermark are written in one transaction, so a run that stops
+anywhere resumes from the watermark without gaps or double counting. A failing server is a
+recorded gap with its reason (collector_run.error), never an exception and never downtime.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import requests
+from sqlalchemy import Engine
+
+from collectors.settings import PrometheusSource
+from monitor.metrics import BUCKET, bucket_floor
+from monitor.storage.metrics import (
+    add_rollups,
+    ensure_resources,
+    get_watermark,
+    load_resources,
+    record_collector_run,
+    set_watermark,
+)
+
+_SELECTOR = re.compile(r"^\s*([A-Za-z_:][A-Za-z0-9_:]*)?\s*(\{[^{}]*\})?\s*$")
+_MILLISECOND = timedelta(milliseconds=1)
+
+
+class SourceError(Exception):
+    """The server could not answer; `permanent` when retrying cannot help (a bad query)."""
+
+    def __init__(self, message: str, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    resource_id: str
+    pool: str
+    at: datetime
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class CollectResult:
+    name: str
+    range_from: datetime
+    range_to: datetime  # the watermark reached
+    samples: int
+    error: str | None = None
+
+
+def is_selector(query: str) -> bool:
+    return bool(query.strip()) and _SELECTOR.match(query) is not None
+
+
+class PrometheusCollector:
+    """One configured query of one Prometheus server; session, sleep and clock are injectable."""
+
+    def __init__(
+        self,
+        source: PrometheusSource,
+        engine: Engine,
+        *,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.source = source
+        self.engine = engine
+        self.session = session or requests.Session()
+        self.sleep = sleep
+
+    def run(self, now: datetime) -> CollectResult:
+        """Fetch from the watermark up to `now` minus the lag, chunk by chunk."""
+        source = self.source
+        start = get_watermark(self.engine, source.name) or source.start_at()
+        until = now - source.lag
+        watermark, fetched = start, 0
+        pools = {r.resource_id: r.pool or "" for r in load_resources(self.engine)}
+        error: str | None = None
+        while watermark < until:
+            chunk_end = min(watermark + source.chunk, until)
+            try:
+                samples = list(self.fetch(watermark, chunk_end))
+            except SourceError as failure:
+                error = str(failure)
+                break
+            with self.engine.begin() as connection:
+                resources = [
+                    {
+                        "resource_id": s.resource_id,
+                        "resource_class": source.resource_class,
+                        "pool": s.pool or None,
+                        "source": f"prometheus:{source.name}",
+                    }
+                    for s in {s.resource_id: s for s in samples if s.resource_id}.values()
+                ]
+                if source.resource_class and resources:
+                    ensure_resources(connection, resources, now)
+                add_rollups(connection, self._rollups(samples, pools))
+                set_watermark(connection, source.name, chunk_end, now)
+            fetched += len(samples)
+            watermark = chunk_end
+        with self.engine.begin() as connection:
+            record_collector_run(
+                connection,
+                name=source.name,
+                started_at=now,
+                range_from=start,
+                range_to=watermark,
+                samples=fetched,
+                error=error,
+            )
+        return CollectResult(source.name, start, watermark, fetched, error)
+
+    def _rollups(self, samples: list[Sample], pools: dict[str, str]) -> list[dict[str, Any]]:
+        step = self.source.step.total_seconds()
+        rows: dict[tuple[str, str, datetime], dict[str, Any]] = {}
+        for sample in samples:
+            pool = sample.pool or pools.get(sample.resource_id, "")
+            key = (pool, sample.resource_id, bucket_floor(sample.at))
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = {
+                    "metric": self.source.metric,
+                    "pool": pool,
+                    "resource_id": sample.resource_id,
+                    "bucket_start": key[2],
+                    "samples": 0,
+                    "total": 0.0,
+                    "peak": -math.inf,
+                    "covered_seconds": 0.0,
+                }
+            row["samples"] += 1
+            row["total"] += sample.value
+            row["peak"] = max(row["peak"], sample.value)
+            row["covered_seconds"] += min(step, BUCKET.total_seconds())
+        return list(rows.values())
+
+    def fetch(self, start: datetime, end: datetime) -> Iterator[Sample]:
+        """The samples in [start, end), raw for a selector, evaluated at the step otherwise."""
+        source = self.source
+        if is_selector(source.query):
+            milliseconds = (end - start) // _MILLISECOND
+            params = {
+                "query": f"{source.query}[{milliseconds}ms]",
+                # Ranges are closed in Prometheus 2 and left-open in 3: ending 1 ms early and
+                # filtering below gives [start, end) from either.
+                "time": _unix(end - _MILLISECOND),
+            }
+            data = self._get("/api/v1/query", params)
+        else:
+            step = source.step.total_seconds()
+            first = math.ceil(start.timestamp() / step) * step
+            params = {
+                "query": source.query,
+                "start": f"{first:.3f}",
+                "end": _unix(end - _MILLISECOND),
+                "step": f"{step:g}",
+            }
+            data = self._get("/api/v1/query_range", params)
+        yield from self._samples(data, start, end)
+
+    def _samples(self, data: Any, start: datetime, end: datetime) -> Iterator[Sample]:
+        source = self.source
+        try:
+            series = data["result"]
+            for item in series:
+                labels = item.get("metric", {})
+                resource_id = labels.get(source.resource_label, "")
+                pool = labels.get(source.pool_label, "") if source.pool_label else ""
+                for stamp, text in item.get("values", ()):
+                    at = datetime.fromtimestamp(float(stamp), UTC)
+                    value = float(text)
+                    if start <= at < end and math.isfinite(value):
+                        yield Sample(resource_id, pool, at, value * source.scale)
+        except (KeyError, TypeError, ValueError) as error:
+            raise SourceError(f"unexpected answer from Prometheus: {error!r}", True) from None
+
+    def _get(self, path: str, params: dict[str, str]) -> Any:
+        source = self.source
+        url = source.url.rstrip("/") + path
+        delay = source.backoff.total_seconds()
+        for attempt in range(source.retries + 1):
+            problem: SourceError | None
+            try:
+                response = self.session.get(url, params=params, timeout=source.timeout_seconds)
+            except (requests.ConnectionError, requests.Timeout) as error:
+                problem = SourceError(f"{url}: {type(error).__name__}: {error}")
+            else:
+                problem = _problem(url, response)
+                if problem is None:
+                    return response.json()["data"]
+            if problem.permanent or attempt == source.retries:
+                raise problem
+            self.sleep(delay)
+            delay *= 2
+        raise AssertionError("unreachable")
+
+
+def _problem(url: str, response: requests.Response) -> SourceError | None:
+    if response.status_code == 200:
+        try:
+            body = response.json()
+        except ValueError:
+            return SourceError(f"{url}: answer is not JSON", True)
+        if body.get("status") == "success" and "data" in body:
+            return None
+        return SourceError(f"{url}: {body.get('errorType')}: {body.get('error')}", True)
+    try:
+        detail = response.json().get("error", "")
+    except ValueError:
+        detail = response.text[:200]
+    # 4xx: the query is wrong, asking again will not fix it; 5xx and 429 may pass.
+    permanent = 400 <= response.status_code < 500 and response.status_code != 429
+    return SourceError(f"{url}: HTTP {response.status_code}: {detail}", permanent)
+
+
+def _unix(moment: datetime) -> str:
+    return f"{moment.timestamp():.3f}"

@@ -1,0 +1,97 @@
+"""Collector settings: which Prometheus servers and queries `slamon collect` reads.
+
+They live in their own YAML file (SLAMON_COLLECTORS, default config/collectors.yaml), not in
+the contract: a server address is deployment, not an agreement. Validated whole at start-up.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from monitor.durations import parse_duration
+
+DEFAULT_COLLECTORS_PATH = Path("config/collectors.yaml")
+
+
+class CollectorSettingsError(Exception):
+    """A collectors file that cannot be used; the message says where and why."""
+
+
+class PrometheusSource(BaseModel):
+    """One PromQL query of one server, feeding one metric of slamon."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z0-9_.-]+$", max_length=100)
+    url: str
+    metric: Literal["availability", "cpu", "memory", "storage"]
+    query: str = Field(min_length=1)
+    resource_label: str = "instance"
+    pool_label: str | None = None
+    resource_class: str | None = None  # class of resources the inventory does not know yet
+    start: datetime  # where to begin when nothing was fetched yet; no offset means UTC
+    step: timedelta = timedelta(minutes=1)  # scrape interval: the seconds one sample covers
+    chunk: timedelta = timedelta(hours=6)
+    lag: timedelta = timedelta(minutes=2)  # the newest samples may not have landed yet
+    scale: float = 1.0  # e.g. 100 when the query gives a 0–1 fraction of a percent metric
+    timeout: timedelta = timedelta(seconds=30)
+    retries: int = Field(default=3, ge=0, le=10)
+    backoff: timedelta = timedelta(seconds=1)  # doubled after every failed attempt
+
+    @field_validator("step", "chunk", "lag", "timeout", "backoff", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return parse_duration(value) if isinstance(value, str) else value
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"'{value}' is not an http(s) URL such as http://127.0.0.1:9090")
+        return value
+
+    def start_at(self) -> datetime:
+        return self.start if self.start.tzinfo else self.start.replace(tzinfo=UTC)
+
+    @property
+    def timeout_seconds(self) -> float:
+        return self.timeout.total_seconds()
+
+
+class CollectorSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    prometheus: tuple[PrometheusSource, ...] = ()
+
+    @field_validator("prometheus")
+    @classmethod
+    def _unique(cls, value: tuple[PrometheusSource, ...]) -> tuple[PrometheusSource, ...]:
+        names = [source.name for source in value]
+        for name in names:
+            if names.count(name) > 1:
+                raise ValueError(f"collector name '{name}' is used twice")
+        return value
+
+
+def load_collector_settings(path: Path) -> CollectorSettings:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise CollectorSettingsError(f"{path}: cannot read ({error.strerror})") from None
+    except yaml.YAMLError as error:
+        raise CollectorSettingsError(f"{path}: not valid YAML: {error}") from None
+    try:
+        return CollectorSettings.model_validate(raw or {})
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+            for e in error.errors()
+        )
+        raise CollectorSettingsError(f"{path}: {problems}") from None

@@ -1,0 +1,150 @@
+"""`slamon availability --period P`: availability per resource, class or pool, with coverage."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+from monitor.availability import AvailabilityFigure
+from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
+from monitor.cli.render import iso_or_none, table
+from monitor.contract import Contract
+from monitor.domain import Status
+from monitor.durations import format_duration
+from monitor.measurement import availability_report
+from monitor.scoring import parse_period
+
+# Availability is not a deadline: "超时违约" would mislead here.
+STATUS_ZH = {
+    Status.MET: "达标",
+    Status.BREACHED: "未达标",
+    Status.AT_RISK: "预算将尽",
+    Status.MISSING_EVIDENCE: "缺少证据",
+}
+FINDING_ZH = {"low_coverage": "覆盖率不足", "no_evidence": "无监测数据"}
+EVIDENCE_ZH = {
+    "samples": "监测",
+    "outage_records": "中断记录",
+    "mixed": "混合",
+    "none": "无",
+}
+
+
+@click.command()
+@click.option("--period", required=True, metavar="YYYY|YYYY-MM", help="The year or month.")
+@click.option(
+    "--by",
+    type=click.Choice(["resource", "class", "pool"]),
+    default="class",
+    show_default=True,
+)
+@at_option
+@contract_option
+@click.option(
+    "--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def availability(
+    period: str, by: str, at_text: str | None, contract_path: Path | None, output: str
+) -> None:
+    """可用率 Availability of a period with its coverage, error budget and burn rates.
+
+    Missing samples are neither uptime nor downtime: coverage says how much of the counted
+    time (approved maintenance excluded) has evidence; below the contract's floor that is a
+    finding of its own.
+    """
+    runtime = Runtime(contract_path)
+    contract = runtime.contract
+    try:
+        bounds = parse_period(period, contract.zone)
+    except ValueError as error:
+        raise UsageProblem(f"--period: {error}") from None
+    at = runtime.parse_at(at_text)
+    report = availability_report(runtime.engine, contract, bounds, at)
+    figures = {"resource": report.resources, "class": report.by_class, "pool": report.by_pool}[by]
+    windows = contract.availability.burn_rate_windows
+    if output == "json":
+        document = {
+            "period": bounds.label,
+            "evaluated_at": iso_or_none(at, contract.zone),
+            "by": by,
+            "figures": [_as_json(figure, windows) for figure in figures],
+        }
+        click.echo(json.dumps(document, ensure_ascii=False, indent=1))
+        return
+    click.echo(
+        f"考核期 period {bounds.label}；评估时间 {iso_or_none(at, contract.zone)}；"
+        f"覆盖率下限 {contract.availability.coverage_floor:.0%}"
+    )
+    if not figures:
+        click.echo("没有资源 no resources: import an inventory or run `slamon collect` first")
+        return
+    click.echo(_as_table(figures, by, windows, contract))
+
+
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 3)
+
+
+def _as_json(figure: AvailabilityFigure, windows: tuple[timedelta, ...]) -> dict[str, object]:
+    availability = figure.availability
+    return {
+        "key": figure.key,
+        "level": figure.level,
+        "class": figure.resource_class,
+        "pool": figure.pool,
+        "resources": figure.resources,
+        "target_percent": figure.target,
+        "availability_percent": None if availability is None else availability * 100,
+        "coverage": figure.coverage,
+        "evidence": figure.evidence,
+        "counted_minutes": _minutes(figure.counted_seconds),
+        "observed_minutes": _minutes(figure.observed_seconds),
+        "downtime_minutes": _minutes(figure.down_seconds),
+        "error_budget_minutes": _minutes(figure.budget_seconds),
+        "remaining_budget_minutes": _minutes(figure.remaining_budget_seconds),
+        "burn_rates": {format_duration(w): figure.burn_rate(w) for w in windows},
+        "status": figure.status.value if figure.status else None,
+        "findings": list(figure.findings),
+    }
+
+
+def _as_table(
+    figures: list[AvailabilityFigure], by: str, windows: tuple[timedelta, ...], contract: Contract
+) -> str:
+    names = {key: entry.name_zh for key, entry in contract.availability.classes.items()}
+    first = {"resource": "资源", "class": "类别", "pool": "资源池"}[by]
+    headers = [first, "资源数", "可用率", "目标", "覆盖率", "依据", "剩余预算(分)"]
+    headers += [f"燃烧率{format_duration(w)}" for w in windows] + ["状态", "发现"]
+    rows = []
+    for f in figures:
+        key = names.get(f.key, f.key) if by == "class" else f.key
+        if by == "resource":
+            key = f"{f.key}（{names.get(f.resource_class or '', f.resource_class)}）"
+        remaining = f.remaining_budget_seconds
+        rows.append(
+            [
+                key,
+                str(f.resources),
+                _percent(f.availability),
+                "—" if f.target is None else f"{f.target:g}%",
+                f"{f.coverage:.1%}",
+                EVIDENCE_ZH.get(f.evidence, f.evidence),
+                "—" if remaining is None else f"{remaining / 60:.1f}",
+                *(_rate(f.burn_rate(w)) for w in windows),
+                STATUS_ZH.get(f.status, f.status.label_zh) if f.status else "—",
+                "、".join(FINDING_ZH.get(x, x) for x in f.findings) or "—",
+            ]
+        )
+    right = range(1, 7 + len(windows))
+    return table(headers, rows, right=right)
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.4f}%"
+
+
+def _rate(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"

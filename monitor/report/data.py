@@ -1,0 +1,39 @@
+"""Everything a report shows, read from the database once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from monitor.calendar import BusinessCalendar
+from monitor.contract import Contract
+from monitor.domain import TargetResult, Ticket
+from monitor.rules import evaluate
+from monitor.scorecard_run import PeriodScorecard
+from monitor.storage.tickets import load_tickets
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    contract: Contract
+    card: PeriodScorecard
+    tickets: list[Ticket]  # reported in the period by the evaluation time
+    violations: list[tuple[Ticket, TargetResult]]
+
+
+def report_data(
+    engine: Engine, contract: Contract, calendar: BusinessCalendar, card: PeriodScorecard
+) -> ReportData:
+    """The period's tickets and every violation among them, evaluated as of the card's time."""
+    period, at = card.period, card.at
+    loaded = load_tickets(engine, reported_from=period.start, reported_before=period.end)
+    tickets = [ticket for ticket in loaded.tickets if ticket.reported_at <= at]
+    by_key = {(ticket.source, ticket.ticket_id): ticket for ticket in tickets}
+    violations = [
+        (by_key[(result.source, result.ticket_id)], result)
+        for result in evaluate(tickets, contract, calendar, at)
+        if result.status.is_violation
+    ]
+    violations.sort(key=lambda pair: (pair[0].reported_at, pair[1].target_id))
+    return ReportData(contract, card, tickets, violations)

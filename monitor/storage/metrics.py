@@ -1,0 +1,382 @@
+"""Set-based reads and writes of resources, outages, rollups, usage figures and watermarks.
+
+Every write is one statement per batch; every read is one grouped query (or one per chunk of
+time ranges), never one per resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    and_,
+    case,
+    cast,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import ColumnElement
+
+from monitor.idle import DayStats
+from monitor.metrics import Counts, Interval, Outage, Resource
+from monitor.storage.tables import (
+    CollectorRunRow,
+    CollectorStateRow,
+    MetricRollupRow,
+    OutageRow,
+    ResourceRow,
+    UsageFigureRow,
+)
+from monitor.storage.tickets import UpsertCounts, _connected
+
+RESOURCE = ResourceRow.__table__  # type: ignore[attr-defined]
+OUTAGE = OutageRow.__table__  # type: ignore[attr-defined]
+ROLLUP = MetricRollupRow.__table__  # type: ignore[attr-defined]
+FIGURE = UsageFigureRow.__table__  # type: ignore[attr-defined]
+STATE = CollectorStateRow.__table__  # type: ignore[attr-defined]
+RUN = CollectorRunRow.__table__  # type: ignore[attr-defined]
+
+RESOURCE_FIELDS = (
+    "resource_class",
+    "pool",
+    "user_unit",
+    "system",
+    "status",
+    "in_service_from",
+    "reclaimed_at",
+    "source",
+)
+OUTAGE_FIELDS = ("end", "planned", "approved_by", "cause")
+_BATCH = 5000
+_RANGES_PER_QUERY = 100  # OR-ed time ranges per statement; SQLite limits expression depth
+
+
+def _insert_for(connection: Connection) -> Any:
+    return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+
+
+def upsert_rows(
+    connection: Connection,
+    table: Any,
+    key: Sequence[str],
+    rows: Sequence[Mapping[str, Any]],
+    carried: Sequence[str],
+    now: datetime,
+) -> UpsertCounts:
+    """Insert new rows, update changed ones; a row equal to the stored one changes nothing."""
+    unique = list({tuple(row[name] for name in key): row for row in rows}.values())
+    if not unique:
+        return UpsertCounts(0, 0, 0)
+    before = _count(connection, table)
+    statement = _insert_for(connection)(table)
+    excluded = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=list(key),
+        set_={**{name: excluded[name] for name in carried}, "updated_at": excluded.updated_at},
+        where=or_(*(table.c[name].is_distinct_from(excluded[name]) for name in carried))
+        if carried
+        else false(),
+    ).returning(table.c.id)
+    stamp = {"created_at": now, "updated_at": now}
+    payload = [{**{n: row.get(n) for n in (*key, *carried)}, **stamp} for row in unique]
+    written = 0
+    for offset in range(0, len(payload), _BATCH):
+        written += len(connection.execute(statement, payload[offset : offset + _BATCH]).all())
+    inserted = _count(connection, table) - before
+    return UpsertCounts(inserted, written - inserted, len(unique) - written)
+
+
+def _count(connection: Connection, table: Any) -> int:
+    return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def upsert_resources(
+    connection: Connection, rows: Sequence[Mapping[str, Any]], carried: Iterable[str], now: datetime
+) -> UpsertCounts:
+    fields = [name for name in RESOURCE_FIELDS if name in set(carried) | {"source"}]
+    return upsert_rows(connection, RESOURCE, ("resource_id",), rows, fields, now)
+
+
+def ensure_resources(
+    connection: Connection, rows: Sequence[Mapping[str, Any]], now: datetime
+) -> int:
+    """Add resources a collector saw that the inventory lacks; never overwrites the inventory."""
+    if not rows:
+        return 0
+    statement = _insert_for(connection)(RESOURCE).on_conflict_do_nothing(
+        index_elements=["resource_id"]
+    )
+    payload = [
+        {
+            "resource_id": row["resource_id"],
+            "resource_class": row["resource_class"],
+            "pool": row.get("pool"),
+            "source": row.get("source", "collector"),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for row in {row["resource_id"]: row for row in rows}.values()
+    ]
+    connection.execute(statement, payload)
+    return len(payload)
+
+
+def upsert_outages(
+    connection: Connection, rows: Sequence[Mapping[str, Any]], now: datetime
+) -> UpsertCounts:
+    return upsert_rows(
+        connection, OUTAGE, ("source", "resource_id", "start"), rows, OUTAGE_FIELDS, now
+    )
+
+
+def upsert_usage_figures(
+    connection: Connection, rows: Sequence[Mapping[str, Any]], now: datetime
+) -> UpsertCounts:
+    key = ("source", "metric", "pool", "resource_id", "month")
+    return upsert_rows(connection, FIGURE, key, rows, ("value",), now)
+
+
+def add_rollups(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Add samples to their quarter hours: counts and sums add up, peaks keep the larger.
+
+    Adding is not idempotent, so callers write rollups and their watermark in one transaction.
+    """
+    merged: dict[tuple[str, str, str, datetime], dict[str, Any]] = {}
+    for row in rows:
+        key = (
+            row["metric"],
+            row.get("pool") or "",
+            row.get("resource_id") or "",
+            row["bucket_start"],
+        )
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = {
+                "metric": key[0],
+                "pool": key[1],
+                "resource_id": key[2],
+                "bucket_start": key[3],
+                "samples": row["samples"],
+                "total": row["total"],
+                "peak": row["peak"],
+                "covered_seconds": row["covered_seconds"],
+            }
+        else:
+            seen["samples"] += row["samples"]
+            seen["total"] += row["total"]
+            seen["peak"] = max(seen["peak"], row["peak"])
+            seen["covered_seconds"] += row["covered_seconds"]
+    if not merged:
+        return 0
+    statement = _insert_for(connection)(ROLLUP)
+    excluded = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=["metric", "pool", "resource_id", "bucket_start"],
+        set_={
+            "samples": ROLLUP.c.samples + excluded.samples,
+            "total": ROLLUP.c.total + excluded.total,
+            "covered_seconds": ROLLUP.c.covered_seconds + excluded.covered_seconds,
+            "peak": case((excluded.peak > ROLLUP.c.peak, excluded.peak), else_=ROLLUP.c.peak),
+        },
+    )
+    payload = list(merged.values())
+    for offset in range(0, len(payload), _BATCH):
+        connection.execute(statement, payload[offset : offset + _BATCH])
+    return len(payload)
+
+
+def load_resources(bind: Engine | Connection) -> list[Resource]:
+    columns = [RESOURCE.c[name] for name in ("resource_id", *RESOURCE_FIELDS[:-1])]
+    with _connected(bind) as connection:
+        rows = connection.execute(select(*columns).order_by(RESOURCE.c.resource_id)).all()
+    return [Resource(*row) for row in rows]
+
+
+def load_outages(bind: Engine | Connection, start: datetime, end: datetime) -> list[Outage]:
+    """Outage records overlapping [start, end)."""
+    query = select(
+        OUTAGE.c.resource_id,
+        OUTAGE.c.start,
+        OUTAGE.c.end,
+        OUTAGE.c.planned,
+        OUTAGE.c.approved_by,
+        OUTAGE.c.cause,
+        OUTAGE.c.source,
+    ).where(OUTAGE.c.start < end, or_(OUTAGE.c.end.is_(None), OUTAGE.c.end > start))
+    with _connected(bind) as connection:
+        return [Outage(*row) for row in connection.execute(query.order_by(OUTAGE.c.start))]
+
+
+def _sums() -> tuple[Any, Any, Any]:
+    return (
+        func.sum(ROLLUP.c.samples),
+        func.sum(ROLLUP.c.total),
+        func.sum(ROLLUP.c.covered_seconds),
+    )
+
+
+def rollup_sums(
+    bind: Engine | Connection, metric: str, start: datetime, end: datetime
+) -> dict[str, Counts]:
+    """Per resource: the samples of one metric in [start, end), in one grouped query."""
+    query = (
+        select(ROLLUP.c.resource_id, *_sums())
+        .where(ROLLUP.c.metric == metric, ROLLUP.c.bucket_start >= start)
+        .where(ROLLUP.c.bucket_start < end, ROLLUP.c.resource_id != "")
+        .group_by(ROLLUP.c.resource_id)
+    )
+    with _connected(bind) as connection:
+        return {
+            row[0]: Counts(int(row[1]), float(row[2]), float(row[3]))
+            for row in connection.execute(query)
+        }
+
+
+def _in_ranges(ranges: Sequence[Interval]) -> ColumnElement[bool]:
+    return or_(*(and_(ROLLUP.c.bucket_start >= a, ROLLUP.c.bucket_start < b) for a, b in ranges))
+
+
+def _chunks(ranges: Sequence[Interval]) -> Iterable[Sequence[Interval]]:
+    for offset in range(0, len(ranges), _RANGES_PER_QUERY):
+        yield ranges[offset : offset + _RANGES_PER_QUERY]
+
+
+def rollup_buckets(
+    bind: Engine | Connection, metric: str, ranges: Sequence[Interval]
+) -> dict[str, dict[datetime, Counts]]:
+    """Per resource and quarter hour: the rollups inside the (few, short) ranges."""
+    out: dict[str, dict[datetime, Counts]] = {}
+    with _connected(bind) as connection:
+        for chunk in _chunks(ranges):
+            query = (
+                select(ROLLUP.c.resource_id, ROLLUP.c.bucket_start, *_sums())
+                .where(ROLLUP.c.metric == metric, ROLLUP.c.resource_id != "", _in_ranges(chunk))
+                .group_by(ROLLUP.c.resource_id, ROLLUP.c.bucket_start)
+            )
+            for rid, bucket, samples, total, covered in connection.execute(query):
+                out.setdefault(rid, {})[bucket] = Counts(int(samples), float(total), float(covered))
+    return out
+
+
+def pool_sums_in_ranges(
+    bind: Engine | Connection, metrics: Sequence[str], ranges: Sequence[Interval]
+) -> dict[tuple[str, str], Counts]:
+    """Per (pool, metric): samples inside the ranges (service hours), resource and pool series."""
+    out: dict[tuple[str, str], Counts] = {}
+    with _connected(bind) as connection:
+        for chunk in _chunks(ranges):
+            query = (
+                select(ROLLUP.c.pool, ROLLUP.c.metric, *_sums())
+                .where(ROLLUP.c.metric.in_(list(metrics)), ROLLUP.c.pool != "", _in_ranges(chunk))
+                .group_by(ROLLUP.c.pool, ROLLUP.c.metric)
+            )
+            for pool, metric, samples, total, covered in connection.execute(query):
+                key = (pool, metric)
+                out[key] = out.get(key, Counts()) + Counts(
+                    int(samples), float(total), float(covered)
+                )
+    return out
+
+
+def _epoch_seconds(connection: Connection) -> ColumnElement[Any]:
+    if connection.dialect.name == "postgresql":
+        return cast(func.extract("epoch", ROLLUP.c.bucket_start), Integer)
+    return cast(func.strftime("%s", ROLLUP.c.bucket_start), Integer)
+
+
+def daily_stats(
+    bind: Engine | Connection,
+    metrics: Sequence[str],
+    start: datetime,
+    end: datetime,
+    utc_offset: timedelta,
+) -> dict[str, dict[str, dict[date, DayStats]]]:
+    """Per resource, metric and local day (a fixed UTC offset, e.g. +08:00): one grouped query."""
+    epoch = date(1970, 1, 1)
+    with _connected(bind) as connection:
+        day = (_epoch_seconds(connection) + int(utc_offset.total_seconds())) // 86400
+        query = (
+            select(
+                ROLLUP.c.resource_id,
+                ROLLUP.c.metric,
+                day.label("day"),
+                *_sums(),
+                func.max(ROLLUP.c.peak),
+            )
+            .where(ROLLUP.c.metric.in_(list(metrics)), ROLLUP.c.resource_id != "")
+            .where(ROLLUP.c.bucket_start >= start, ROLLUP.c.bucket_start < end)
+            .group_by(ROLLUP.c.resource_id, ROLLUP.c.metric, "day")
+        )
+        out: dict[str, dict[str, dict[date, DayStats]]] = {}
+        for rid, metric, number, samples, total, covered, peak in connection.execute(query):
+            stats = DayStats(int(samples), float(total), float(peak), float(covered))
+            out.setdefault(rid, {}).setdefault(metric, {})[epoch + timedelta(days=int(number))] = (
+                stats
+            )
+    return out
+
+
+def monthly_means(
+    bind: Engine | Connection, metric: str, months: Sequence[tuple[str, datetime, datetime]]
+) -> dict[str, dict[str, float]]:
+    """Per resource and month label: the mean of one metric's samples in that month."""
+    out: dict[str, dict[str, float]] = {}
+    with _connected(bind) as connection:
+        for label, start, end in months:
+            for rid, counts in rollup_sums(connection, metric, start, end).items():
+                if counts.samples:
+                    out.setdefault(rid, {})[label] = counts.total / counts.samples
+    return out
+
+
+def usage_figures(
+    bind: Engine | Connection, metrics: Sequence[str], months: Sequence[str]
+) -> list[tuple[str, str, str, str, float]]:
+    """(metric, pool, resource_id, month, value) of the months; the newest source's value wins."""
+    query = (
+        select(FIGURE.c.metric, FIGURE.c.pool, FIGURE.c.resource_id, FIGURE.c.month, FIGURE.c.value)
+        .where(FIGURE.c.metric.in_(list(metrics)), FIGURE.c.month.in_(list(months)))
+        .order_by(FIGURE.c.updated_at)
+    )
+    with _connected(bind) as connection:
+        latest = {tuple(row[:4]): row[4] for row in connection.execute(query)}
+    return [(m, p, r, month, float(v)) for (m, p, r, month), v in latest.items()]
+
+
+def get_watermark(bind: Engine | Connection, name: str) -> datetime | None:
+    with _connected(bind) as connection:
+        value: datetime | None = connection.execute(
+            select(STATE.c.watermark).where(STATE.c.name == name)
+        ).scalar_one_or_none()
+    return value
+
+
+def set_watermark(connection: Connection, name: str, watermark: datetime, now: datetime) -> None:
+    statement = _insert_for(connection)(STATE)
+    statement = statement.on_conflict_do_update(
+        index_elements=["name"],
+        set_={
+            "watermark": statement.excluded.watermark,
+            "updated_at": statement.excluded.updated_at,
+        },
+    )
+    connection.execute(statement, [{"name": name, "watermark": watermark, "updated_at": now}])
+
+
+def record_collector_run(connection: Connection, **values: Any) -> None:
+    connection.execute(insert(RUN), [values])
+
+
+def collector_runs(bind: Engine | Connection, name: str) -> list[dict[str, Any]]:
+    with _connected(bind) as connection:
+        rows = connection.execute(select(RUN).where(RUN.c.name == name).order_by(RUN.c.id))
+        return [dict(row._mapping) for row in rows]
