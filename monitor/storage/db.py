@@ -49,22 +49,23 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def head_revision() -> str:
+    """The schema revision(s) this slamon needs, comma-joined when branches are open."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    head = ScriptDirectory.from_config(config).get_current_head()
-    assert head is not None
-    return head
+    return ",".join(sorted(ScriptDirectory.from_config(config).get_heads()))
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The database's schema revision(s), comma-joined; None for an empty database."""
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            heads = MigrationContext.configure(connection).get_current_heads()
     except OperationalError as error:
         raise DatabaseError(f"cannot open the database {engine.url!r}: {error.orig}") from None
+    return ",".join(sorted(heads)) or None
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Apply migrations up to `revision`; data is kept, only the schema changes."""
     command.upgrade(alembic_config(engine), revision)
 
