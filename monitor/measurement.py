@@ -173,7 +173,9 @@ def metric_scores(
         all_met("backup_service", scoring.backup_service, by_class, backup_results, contract),
         utilisation_band("first_pool_utilisation", scoring.first_pool_utilisation, pools),
         utilisation_band("cloud_usage", scoring.cloud_usage, pools),
-        idle_reclaim(idle_report(engine, contract, period, at), period, contract),
+        idle_reclaim(
+            idle_report(engine, contract, period, at), period, contract, len(load_resources(engine))
+        ),
     ]
 
 

@@ -198,9 +198,13 @@ def utilisation_band(
 
 
 def idle_reclaim(
-    findings: Sequence[IdleFinding], period: Period, contract: Contract
+    findings: Sequence[IdleFinding], period: Period, contract: Contract, inventory_size: int
 ) -> IndicatorScore:
-    """主机闲置资源回收率: minus a deduction per idle resource not reclaimed within the grace."""
+    """主机闲置资源回收率: minus a deduction per idle resource not reclaimed within the grace.
+
+    Without a resources inventory nothing could be checked: the points stand, but the
+    indicator says it had no data rather than claiming there was nothing idle.
+    """
     rule = contract.scoring.idle_reclaim
     late = violations_in(findings, period.start, period.end)
     points = max(rule.floor, rule.max_points - rule.deduction_per_resource * len(late))
@@ -208,6 +212,10 @@ def idle_reclaim(
         "idle_resources": sorted({f.resource_id for f in findings}),
         "not_reclaimed": late,
     }
+    if inventory_size == 0:
+        details.update(
+            no_data=True, reason="没有资源清单，无法检查闲置资源（slamon import resources）"
+        )
     return IndicatorScore(
         "idle_reclaim",
         rule.name_zh,

@@ -117,10 +117,17 @@ def test_each_idle_resource_not_reclaimed_costs_one_of_three_points(contract: Co
     year = parse_period("2024", SHANGHAI)
     findings = [late, *storage]
     assert violations_in(findings, year.start, year.end) == ["vm-9", "vol-1"]
-    score = idle_reclaim(findings, year, contract)
+    score = idle_reclaim(findings, year, contract, inventory_size=2)
     assert (score.points, score.max_points, score.evidence) == (1, 3, ("vm-9", "vol-1"))
 
 
 def test_no_idle_resource_keeps_full_marks(contract: Contract) -> None:
-    score = idle_reclaim([], parse_period("2024", SHANGHAI), contract)
+    score = idle_reclaim([], parse_period("2024", SHANGHAI), contract, inventory_size=5)
     assert (score.points, score.measured) == (3, 0)
+    assert "no_data" not in score.details
+
+
+def test_without_an_inventory_the_indicator_says_it_had_no_data(contract: Contract) -> None:
+    score = idle_reclaim([], parse_period("2024", SHANGHAI), contract, inventory_size=0)
+    assert score.details["no_data"] is True
+    assert "slamon import resources" in str(score.details["reason"])
