@@ -86,7 +86,7 @@ def test_the_zhongshan_totals_make_78_and_grade_zhong(contract: Contract) -> Non
     assert (budget.origin, budget.entered_by) == (Origin.MANUAL, "广州捷诚信息咨询有限公司 评价组")
 
 
-def test_urumqi_bands_put_78_in_liang_at_70(contract: Contract) -> None:
+def test_urumqi_bands_put_the_zhong_floor_at_70(contract: Contract) -> None:
     bands = (
         GradeBand(min=90, grade="优"),
         GradeBand(min=80, grade="良"),
