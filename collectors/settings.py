@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from collectors.ticket_api.settings import TicketApiSource
 from monitor.durations import parse_duration
 
 DEFAULT_COLLECTORS_PATH = Path("config/collectors.yaml")
@@ -43,8 +44,9 @@ class PrometheusSource(BaseModel):
     timeout: timedelta = timedelta(seconds=30)
     retries: int = Field(default=3, ge=0, le=10)
     backoff: timedelta = timedelta(seconds=1)  # doubled after every failed attempt
+    interval: timedelta = timedelta(minutes=5)  # how often `slamon serve` runs it
 
-    @field_validator("step", "chunk", "lag", "timeout", "backoff", mode="before")
+    @field_validator("step", "chunk", "lag", "timeout", "backoff", "interval", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> Any:
         return parse_duration(value) if isinstance(value, str) else value
@@ -69,6 +71,8 @@ class CollectorSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     prometheus: tuple[PrometheusSource, ...] = ()
+    # Service desk APIs read into tickets (`slamon sync-tickets`, collectors/ticket_api).
+    tickets: tuple[TicketApiSource, ...] = ()
 
     @field_validator("prometheus")
     @classmethod

@@ -23,6 +23,7 @@ TICKET_HEADERS: dict[str, tuple[str, ...]] = {
     "report_submitted_at": ("report_submitted_at", "报告提交时间"),
     "closed_at": ("closed_at", "关闭时间"),
     "restore_size_gb": ("restore_size_gb", "恢复数据量GB", "恢复数据量(GB)", "恢复数据量（GB）"),
+    "regulator_reported_at": ("regulator_reported_at", "监管报告时间", "监管报送时间"),
 }
 REQUIRED_FIELDS = ("ticket_id", "kind", "reported_at")
 TIME_FIELDS = (
@@ -34,6 +35,7 @@ TIME_FIELDS = (
     "confirmed_at",
     "report_submitted_at",
     "closed_at",
+    "regulator_reported_at",
 )
 TEXT_FIELDS = ("ticket_id", "pool", "operator", "user_unit", "system", "title")
 

@@ -7,7 +7,7 @@ column and reason and kept whole in the rejected_row table, so nothing is lost.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
@@ -26,6 +26,7 @@ from collectors.ticket_columns import (
 )
 from collectors.values import BadValue, VocabularyLookup, parse_size_gb, parse_text, parse_time
 from monitor.contract import Contract
+from monitor.storage.ingest import ItemProblem, ParsedBatch
 from monitor.storage.tables import ImportRunRow, RejectedRow
 from monitor.storage.tickets import TEXT_LIMITS, upsert_tickets
 
@@ -173,6 +174,43 @@ def _parse_cells(
         if values.get(name) is None and not any(p.column == label(name) for p in problems):
             problems.append(RowProblem(line, ticket_id, label(name), "required but empty"))
     return problems
+
+
+def parse_records(records: Sequence[Any], contract: Contract, source: str) -> ParsedBatch:
+    """Ticket objects from the HTTP API, checked exactly like the rows of a file.
+
+    Each object is keyed by field names or the file's headers (English or 中文); it carries
+    only its own keys, so a missing key leaves the stored value alone. A bad object becomes a
+    problem with its 1-based index, kept whole as a rejected row; the others are unaffected.
+    """
+    parsers = _parsers(contract)
+    batch = ParsedBatch()
+    for index, item in enumerate(records, start=1):
+        cells: dict[str, Any] = item if isinstance(item, dict) else {}
+        columns = {str(key): field_for(str(key)) for key in cells}
+        known = {header: name for header, name in columns.items() if name is not None}
+        ticket_id = _safe_text(cells, known)
+        problems = [
+            RowProblem(index, ticket_id, header, "unknown field")
+            for header, name in columns.items()
+            if name is None
+        ]
+        if not isinstance(item, dict):
+            problems.append(RowProblem(index, None, None, "expected a JSON object"))
+        elif len(set(known.values())) < len(known):
+            problems.append(RowProblem(index, ticket_id, None, "a field is given twice"))
+        values: dict[str, Any] = {"source": source}
+        if not problems:
+            plan = [(h, n, parsers.get(n, parse_text)) for h, n in known.items()]
+            problems.extend(_parse_cells(index, ticket_id, cells, plan, values))
+        if problems:
+            batch.problems.extend(
+                ItemProblem(p.line, p.ticket_id, p.column, p.reason) for p in problems
+            )
+            batch.rejected.append(_rejected(index, ticket_id, problems, cells or {"item": item}))
+            continue
+        batch.rows.append((values, tuple(known.values())))
+    return batch
 
 
 def _safe_text(cells: dict[str, Any], columns: dict[str, str]) -> str | None:

@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from monitor.clock_contract import ClockRules, OperatorClass, check_pause_reasons
 from monitor.domain import EVENT_FIELDS
 from monitor.durations import format_duration, parse_duration
 from monitor.metrics_contract import (
@@ -76,6 +77,9 @@ class Limit(_Strict):
     duration: timedelta | None = None
     working_days: int | None = Field(default=None, ge=1, le=366)
     per_tb: timedelta | None = None
+    # A duration per operator class (the security-incident reporting rules); the contract's
+    # `operator_class` picks one.
+    by_operator_class: dict[OperatorClass, timedelta] | None = None
     size_field: str = "restore_size_gb"
 
     @model_validator(mode="before")
@@ -84,6 +88,16 @@ class Limit(_Strict):
         # "30m" is the common case; write it without a mapping.
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             return {"duration": value}
+        return value
+
+    @field_validator("by_operator_class", mode="before")
+    @classmethod
+    def _parse_by_class(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                key: parse_duration(item) if isinstance(item, str) else item
+                for key, item in value.items()
+            }
         return value
 
     @field_validator("duration", "per_tb", mode="before")
@@ -97,12 +111,13 @@ class Limit(_Strict):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Self:
-        given = [self.duration, self.working_days, self.per_tb]
+        given = [self.duration, self.working_days, self.per_tb, self.by_operator_class]
         if sum(value is not None for value in given) != 1:
             raise ValueError(
-                "set exactly one of: a duration (e.g. 30m), working_days: N, per_tb: DURATION"
+                "set exactly one of: a duration (e.g. 30m), working_days: N, per_tb: DURATION, "
+                "by_operator_class: {cii: 1h, ...}"
             )
-        for value in (self.duration, self.per_tb):
+        for value in (self.duration, self.per_tb, *(self.by_operator_class or {}).values()):
             if value is not None and value <= timedelta(0):
                 raise ValueError("a limit must be longer than zero")
         if self.size_field != "restore_size_gb":
@@ -114,6 +129,11 @@ class Limit(_Strict):
             return f"{self.working_days}个工作日"
         if self.per_tb is not None:
             return f"每TB {format_duration(self.per_tb)}"
+        if self.by_operator_class is not None:
+            return " / ".join(
+                f"{key.value} {format_duration(value)}"
+                for key, value in self.by_operator_class.items()
+            )
         assert self.duration is not None
         return format_duration(self.duration)
 
@@ -133,6 +153,13 @@ class Target(_Strict):
     at_risk_fraction: float | None = Field(default=None, gt=0, lt=1)
     warn_before: timedelta | None = None
     rule_zh: str | None = None  # the contract's wording, shown next to the evidence
+    # Which waiting statuses pause this target's clock; None: the contract's clocks.pause_reasons.
+    pause_reasons: tuple[str, ...] | None = None
+
+    @field_validator("pause_reasons")
+    @classmethod
+    def _known_pause_reasons(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        return check_pause_reasons(value)
 
     @field_validator("start", "stop")
     @classmethod
@@ -234,6 +261,9 @@ class Contract(_Strict):
     idle: IdleConfig = IdleConfig()
     inspections: InspectionRules = InspectionRules()
     scorecard: ScorecardConfig = ScorecardConfig()
+    clocks: ClockRules = ClockRules()
+    # Picks the limit of targets written `by_operator_class` (security-incident reporting).
+    operator_class: OperatorClass = OperatorClass.OTHER
     grade_bands: tuple[GradeBand, ...] = (
         GradeBand(min=90, grade="优"),
         GradeBand(min=80, grade="良"),
@@ -262,6 +292,11 @@ class Contract(_Strict):
             for severity in target.severities or ():
                 if severity not in self.severities:
                     raise ValueError(f"target '{target.id}': unknown severity '{severity}'")
+            by_class = target.limit.by_operator_class
+            if by_class is not None and self.operator_class not in by_class:
+                raise ValueError(
+                    f"target '{target.id}': no limit for operator_class '{self.operator_class}'"
+                )
         for kind in self.scoring.fault_response_timeliness.kinds:
             if kind not in self.kinds:
                 raise ValueError(f"scoring.fault_response_timeliness: unknown kind '{kind}'")

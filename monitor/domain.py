@@ -17,7 +17,28 @@ EVENT_FIELDS: tuple[str, ...] = (
     "confirmed_at",
     "report_submitted_at",
     "closed_at",
+    # When the operator reported a security incident to the regulator (监管报告时间).
+    "regulator_reported_at",
 )
+# Ticket attributes that are histories derived from a status log, not database columns.
+HISTORY_FIELDS: tuple[str, ...] = ("pauses", "severity_changes", "reopens")
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """A stretch in a waiting status (e.g. awaiting the user); end None: still waiting."""
+
+    start: datetime
+    end: datetime | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityChange:
+    """The ticket's severity became `severity` at `at` (from its status history)."""
+
+    at: datetime
+    severity: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +63,11 @@ class Ticket:
     report_submitted_at: datetime | None = None
     closed_at: datetime | None = None
     restore_size_gb: float | None = None
+    regulator_reported_at: datetime | None = None
+    # Histories from an event log (monitor.pauses, monitor.rules); empty for a plain snapshot.
+    pauses: tuple[Pause, ...] = ()
+    severity_changes: tuple[SeverityChange, ...] = ()
+    reopens: tuple[datetime, ...] = ()  # when a resolved or closed ticket was reopened
 
     def event(self, name: str) -> datetime | None:
         """The time of the named event, or None if it was never recorded."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from monitor import clock
 from monitor.calendar import BusinessCalendar
@@ -15,7 +16,11 @@ from monitor.measurement import metric_scores
 from monitor.rules import evaluate
 from monitor.scoring import IndicatorScore, Period, fault_response_timeliness
 from monitor.storage.results import StoreCounts, record_run, store_results
-from monitor.storage.tickets import load_tickets
+from monitor.storage.tickets import StoredTickets, load_tickets
+from monitor.storage.waivers import active_waiver_keys
+
+# Called inside the storing transaction, e.g. to plan alerts from the flips atomically.
+StoredHook = Callable[[Connection, StoredTickets, list[TargetResult], StoreCounts], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +38,24 @@ def run_evaluation(
     at: datetime,
     *,
     store: bool = True,
+    ticket_pks: Collection[int] | None = None,
+    on_stored: StoredHook | None = None,
 ) -> Evaluation:
-    """Evaluate every stored ticket as of `at`; with `store`, make the stored results match."""
-    loaded = load_tickets(engine)
+    """Evaluate every stored ticket as of `at`; with `store`, make the stored results match.
+
+    With `ticket_pks` only those tickets are evaluated and stored (the live service's timers
+    and ingest); only a whole evaluation is recorded as an evaluation run.
+    """
+    loaded = load_tickets(engine, ids=None if ticket_pks is None else list(ticket_pks))
     results = evaluate(loaded.tickets, contract, calendar, at)
     if not store:
         return Evaluation(at, loaded.tickets, results, None)
     with engine.begin() as connection:
-        counts = store_results(connection, results, loaded.primary_keys, at)
+        counts = store_results(connection, results, loaded.primary_keys, at, scope=ticket_pks)
+        if on_stored is not None:
+            on_stored(connection, loaded, results, counts)
+        if ticket_pks is not None:
+            return Evaluation(at, loaded.tickets, results, counts)
         record_run(
             connection,
             evaluated_at=at,
@@ -66,6 +81,6 @@ def score_period(
     in_period = [ticket for ticket in loaded.tickets if ticket.reported_at <= at]
     results = evaluate(in_period, contract, calendar, at)
     return [
-        fault_response_timeliness(in_period, results, period, contract),
+        fault_response_timeliness(in_period, results, period, contract, active_waiver_keys(engine)),
         *metric_scores(engine, contract, calendar, period, at),
     ]

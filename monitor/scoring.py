@@ -68,12 +68,17 @@ class IndicatorScore:
 
 
 def fault_response_timeliness(
-    tickets: Iterable[Ticket], results: Iterable[TargetResult], period: Period, contract: Contract
+    tickets: Iterable[Ticket],
+    results: Iterable[TargetResult],
+    period: Period,
+    contract: Contract,
+    waived: Iterable[tuple[str, str, str]] = (),
 ) -> IndicatorScore:
     """系统故障响应或维护及时性: max points minus a deduction per late fault ticket, floored.
 
     A fault ticket is late when any of its targets is breached or lacks evidence; it counts
-    once however many of its targets failed.
+    once however many of its targets failed. A violation a supervisor waived, given as
+    (source, ticket_id, target_id) in `waived`, does not count.
     """
     rule = contract.scoring.fault_response_timeliness
     in_scope = {
@@ -81,12 +86,23 @@ def fault_response_timeliness(
         for ticket in tickets
         if ticket.kind in rule.kinds and period.contains(ticket.reported_at)
     }
+    excused = set(waived)
+    violations = [
+        result
+        for result in results
+        if result.status.is_violation and (result.source, result.ticket_id) in in_scope
+    ]
     late = sorted(
         {
             (result.source, result.ticket_id)
-            for result in results
-            if result.status.is_violation and (result.source, result.ticket_id) in in_scope
+            for result in violations
+            if (result.source, result.ticket_id, result.target_id) not in excused
         }
+    )
+    waived_results = sorted(
+        f"{r.ticket_id}/{r.target_id}"
+        for r in violations
+        if (r.source, r.ticket_id, r.target_id) in excused
     )
     points = max(rule.floor, rule.max_points - rule.deduction_per_late * len(late))
     return IndicatorScore(
@@ -103,5 +119,6 @@ def fault_response_timeliness(
         details={
             "fault_count": len(in_scope),
             "late_tickets": [ticket_id for _, ticket_id in late],
+            "waived": waived_results,
         },
     )

@@ -27,6 +27,13 @@ ISSUE_TARGETS = {
     "monitoring.complete": ("monitoring", None, "reported_at", "restored_at"),
     "restore.response": ("restore", None, "reported_at", "responded_at"),
     "restore.duration": ("restore", None, "responded_at", "restored_at"),
+    # Issue 8: the national security-incident reporting rules (in force since 2025-11-01).
+    "security.report": (
+        "security",
+        ("major", "significant"),
+        "reported_at",
+        "regulator_reported_at",
+    ),
 }
 
 
@@ -63,6 +70,7 @@ def test_kinds_and_severities_carry_their_chinese_names(contract: Contract) -> N
         "monitoring": "监控服务",
         "restore": "备份恢复",
         "request": "服务请求",
+        "security": "安全事件",
     }
     assert {k: v.name_zh for k, v in contract.severities.items()} == {
         "major": "重大",

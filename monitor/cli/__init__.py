@@ -13,6 +13,7 @@ from monitor.cli import (
     availability_cmd,
     collect_cmd,
     contract_cmd,
+    dashboard_cmd,
     db_cmd,
     demo_cmd,
     evaluate_cmd,
@@ -20,6 +21,10 @@ from monitor.cli import (
     record_import_cmd,
     report_cmd,
     score_cmd,
+    serve_cmd,
+    ticket_sync_cmd,
+    token_cmd,
+    users_cmd,
 )
 from monitor.cli.context import UsageProblem
 from monitor.contract import ContractError
@@ -47,10 +52,15 @@ for command in (
     score_cmd.score,
     availability_cmd.availability,
     collect_cmd.collect,
+    ticket_sync_cmd.sync_tickets,
     report_cmd.report,
     db_cmd.db,
     contract_cmd.contract,
     demo_cmd.demo,
+    serve_cmd.serve,
+    token_cmd.token,
+    dashboard_cmd.dashboard,
+    users_cmd.users,
 ):
     cli.add_command(command)
 # Import subcommands beyond tickets, each module adding its own.

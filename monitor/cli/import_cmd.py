@@ -13,6 +13,7 @@ from collectors.ticket_import import EXIT_UNREADABLE, ImportFileError, ImportRep
 from collectors.usage_import import import_usage
 from monitor import clock
 from monitor.cli.context import Runtime, contract_option
+from monitor.cli.profile_import_cmd import run_profile_import
 from monitor.cli.record_import_cmd import _run as run_record_import
 
 # Beyond this many, problems are counted rather than listed; all are kept in rejected_row.
@@ -28,17 +29,30 @@ def import_group() -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option(
     "--source",
-    default="file",
-    show_default=True,
-    help="Where the tickets come from; tickets are unique per (source, ticket_id).",
+    default=None,
+    help="Where the tickets come from (default: file, or the profile's name); tickets are "
+    "unique per (source, ticket_id).",
+)
+@click.option(
+    "--profile",
+    default=None,
+    metavar="NAME|PATH",
+    help="Read another tool's export through a mapping profile (config/mappings/NAME.yaml): "
+    "servicenow, jira_sm, zammad, nanguan, slamon.",
 )
 @contract_option
-def tickets(path: Path, source: str, contract_path: Path | None) -> None:
+def tickets(
+    path: Path, source: str | None, profile: str | None, contract_path: Path | None
+) -> None:
     """导入工单 Import tickets from a CSV, XLSX or JSON file.
 
     Exit code 0: all rows stored; 3: some rows rejected (the good ones are stored, the bad
     ones kept in the rejected_row table); 2: the file could not be used, nothing stored.
     """
+    if profile is not None:
+        run_profile_import(path, profile, source, contract_path)
+        return
+    source = source or "file"
     runtime = Runtime(contract_path)
     try:
         report = import_tickets(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,11 +22,24 @@ _BATCH = 5000
 
 
 @dataclass(frozen=True, slots=True)
+class Flip:
+    """One stored result that changed its status, or whose stop event has just arrived."""
+
+    ticket_pk: int
+    target_id: str
+    from_status: str | None
+    to_status: str
+    stop_arrived: bool  # the stored result had no stop, this one has (a late stop: "resolved")
+
+
+@dataclass(frozen=True, slots=True)
 class StoreCounts:
     inserted: int
     updated: int
     removed: int
     changes: int
+    # What changed, for the alert planner (monitor.alerting) in the same transaction.
+    flips: tuple[Flip, ...] = ()
 
 
 def store_results(
@@ -34,14 +47,15 @@ def store_results(
     results: Sequence[TargetResult],
     primary_keys: Mapping[tuple[str, str], int],
     now: datetime,
+    scope: Collection[int] | None = None,
 ) -> StoreCounts:
     """Make the stored results equal `results` (a whole evaluation), recording every flip.
 
-    Re-running an evaluation with the same data and time writes nothing.
+    With `scope` (ticket keys), `results` are those tickets' only: other stored results are
+    left alone. Re-running an evaluation with the same data and time writes nothing.
     """
-    existing = {
-        (row.ticket_pk, row.target_id): row for row in connection.execute(select(RESULT_TABLE))
-    }
+    existing = _existing(connection, scope)
+    flips: list[Flip] = []
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     changes: list[dict[str, Any]] = []
@@ -65,6 +79,7 @@ def store_results(
                 }
             )
             changes.append(_change(key, None, values["status"], now))
+            flips.append(Flip(*key, None, values["status"], result.stop is not None))
             continue
         if all(getattr(stored, name) == values[name] for name in _COMPARED):
             continue
@@ -79,12 +94,27 @@ def store_results(
         )
         if flipped:
             changes.append(_change(key, stored.status, values["status"], now))
+        stop_arrived = stored.stop is None and result.stop is not None
+        if flipped or stop_arrived:
+            flips.append(Flip(*key, stored.status, values["status"], stop_arrived))
     gone = [row for key, row in existing.items() if key not in seen]
     changes.extend(
         _change((row.ticket_pk, row.target_id), row.status, REMOVED, now) for row in gone
     )
     _write(connection, inserts, updates, [row.id for row in gone], changes)
-    return StoreCounts(len(inserts), len(updates), len(gone), len(changes))
+    return StoreCounts(len(inserts), len(updates), len(gone), len(changes), tuple(flips))
+
+
+def _existing(connection: Connection, scope: Collection[int] | None) -> dict[tuple[int, str], Any]:
+    if scope is None:
+        rows = list(connection.execute(select(RESULT_TABLE)))
+    else:
+        keys, rows = list(scope), []
+        for offset in range(0, len(keys), _BATCH):
+            chunk = keys[offset : offset + _BATCH]
+            query = select(RESULT_TABLE).where(RESULT_TABLE.c.ticket_pk.in_(chunk))
+            rows.extend(connection.execute(query))
+    return {(row.ticket_pk, row.target_id): row for row in rows}
 
 
 def _change(key: tuple[int, str], before: str | None, after: str, now: datetime) -> dict[str, Any]:

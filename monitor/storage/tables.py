@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from monitor.storage.types import UTCDateTime
@@ -42,6 +42,7 @@ class TicketRow(SQLModel, table=True):
     report_submitted_at: datetime | None = _time()
     closed_at: datetime | None = _time()
     restore_size_gb: float | None = None
+    regulator_reported_at: datetime | None = _time()  # 监管报告时间 (migration 0005)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
@@ -289,3 +290,167 @@ class SurveyReplyRow(SQLModel, table=True):
     comment: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+# --- the dashboard (issue 6): users, waivers, the audit log, and the indexes its queries use ---
+
+
+class DashboardUserRow(SQLModel, table=True):
+    """A dashboard user: a role and the pools or user units it may see; never a plain password."""
+
+    __tablename__ = "dashboard_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    role: str = Field(max_length=20)  # supervisor | owner | operator | user_unit
+    pools: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON list
+    units: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON list
+    # scrypt$N$r$p$salt$hash (monitor.passwords); None: single sign-on (OIDC) only.
+    password_hash: str | None = Field(default=None, max_length=300)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class WaiverRow(SQLModel, table=True):
+    """A supervisor's waiver of one violation (ticket, target); revoked_at set when withdrawn."""
+
+    __tablename__ = "waiver"
+    __table_args__ = (
+        Index("ix_waiver_ticket_target", "ticket_pk", "target_id"),
+        # At most one waiver in force per violation, whoever writes concurrently.
+        Index(
+            "uq_waiver_active",
+            "ticket_pk",
+            "target_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_pk: int = Field(foreign_key="ticket.id", ondelete="CASCADE")
+    target_id: str = Field(max_length=100)
+    status_waived: str = Field(max_length=20)  # the violation's status when it was waived
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    attachment_ref: str | None = Field(default=None, sa_column=Column(Text))
+    waived_by: str = Field(max_length=200)
+    waived_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    revoked_by: str | None = Field(default=None, max_length=200)
+    revoked_at: datetime | None = _time()
+    revoke_reason: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class AuditLogRow(SQLModel, table=True):
+    """Every change made through the dashboard or `slamon users`: who, when, what."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=50)  # waiver.create | waiver.revoke | user.add …
+    subject: str = Field(max_length=400)  # e.g. sample/GZ-2022-0102/major.restore
+    details: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON
+
+
+# The dashboard's overview and search read tickets by report time and open state, and open
+# clocks by deadline; declared here so the metadata matches migration 0006.
+Index("ix_ticket_reported_at", TicketRow.__table__.c.reported_at)  # type: ignore[attr-defined]
+Index("ix_ticket_closed_at", TicketRow.__table__.c.closed_at)  # type: ignore[attr-defined]
+Index(
+    "ix_target_result_stop_deadline",
+    TargetResultRow.__table__.c.stop,  # type: ignore[attr-defined]
+    TargetResultRow.__table__.c.deadline,  # type: ignore[attr-defined]
+)
+
+
+# --- the live service (issue 3): API tokens, alerts and their delivery outbox ---
+
+
+class ApiTokenRow(SQLModel, table=True):
+    """A bearer token for the HTTP API; only its SHA-256 is kept, the token is shown once."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    token_hash: str = Field(max_length=64, unique=True)  # hex SHA-256 of the token
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    revoked_at: datetime | None = _time()
+
+
+class AlertRow(SQLModel, table=True):
+    """One stage (at_risk, breached, resolved) of one target on one ticket: announced once."""
+
+    __tablename__ = "alert"
+    __table_args__ = (
+        UniqueConstraint("ticket_pk", "target_id", "stage", name="uq_alert_ticket_target_stage"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_pk: int = Field(foreign_key="ticket.id", ondelete="CASCADE")
+    target_id: str = Field(max_length=100)
+    stage: str = Field(max_length=20)
+    occurred_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # The facts of the message as they were at that moment (JSON), rendered per channel.
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class AlertDeliveryRow(SQLModel, table=True):
+    """The outbox: one alert to one channel, retried with backoff until acknowledged."""
+
+    __tablename__ = "alert_delivery"
+    __table_args__ = (
+        UniqueConstraint("alert_id", "channel", name="uq_alert_delivery_alert_channel"),
+        Index("ix_alert_delivery_due", "acknowledged_at", "failed_at", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id", ondelete="CASCADE")
+    channel: str = Field(max_length=100)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    attempts: int = 0
+    failures: int = 0
+    next_attempt_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    claimed_until: datetime | None = _time()  # a sender's lease; expired, anyone may retry
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    acknowledged_at: datetime | None = _time()
+    failed_at: datetime | None = _time()  # a permanent failure: never retried
+
+
+# --- ticket sources (issue 8): status histories and the pauses, reopens and severity changes
+# derived from them ---
+
+
+class TicketEventRow(SQLModel, table=True):
+    """One row of a ticket's status history as the source recorded it; imported once."""
+
+    __tablename__ = "ticket_event"
+    __table_args__ = (
+        UniqueConstraint("source", "ticket_id", "at", "sequence", name="uq_ticket_event_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=100)
+    ticket_id: str = Field(max_length=200)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    sequence: int = 0  # the source's update counter (sys_mod_count …), else the row's order
+    status: str | None = Field(default=None, max_length=100)  # the source's own status value
+    severity: str | None = Field(default=None, max_length=50)  # already a contract key
+    hold_reason: str | None = Field(default=None, max_length=100)
+
+
+class TicketHistoryRow(SQLModel, table=True):
+    """A pause, a reopen or a severity change of a ticket, derived from its status history."""
+
+    __tablename__ = "ticket_history"
+    __table_args__ = (Index("ix_ticket_history_ticket", "ticket_pk"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_pk: int = Field(foreign_key="ticket.id", ondelete="CASCADE")
+    kind: str = Field(max_length=20)  # pause | reopen | severity
+    start: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    end: datetime | None = _time()  # a pause still open: None
+    value: str | None = Field(default=None, max_length=50)  # pause reason or new severity

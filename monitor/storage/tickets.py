@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, false, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from monitor.domain import Ticket
-from monitor.storage.tables import TicketRow
+from monitor.domain import HISTORY_FIELDS, Pause, SeverityChange, Ticket
+from monitor.storage.tables import TicketHistoryRow, TicketRow
 
 TICKET_TABLE = TicketRow.__table__  # type: ignore[attr-defined]
-# The ticket fields a source can set; everything but bookkeeping columns.
-TICKET_FIELDS: tuple[str, ...] = tuple(field.name for field in fields(Ticket))
+HISTORY_TABLE = TicketHistoryRow.__table__  # type: ignore[attr-defined]
+# The ticket fields a source can set; everything but bookkeeping columns. The histories
+# (pauses …) come last in Ticket and live in ticket_history.
+TICKET_FIELDS: tuple[str, ...] = tuple(
+    field.name for field in fields(Ticket) if field.name not in HISTORY_FIELDS
+)
 _KEY = ("source", "ticket_id")
 # Bounded text columns and their sizes: a longer value is a bad row, not a failed import.
 TEXT_LIMITS: dict[str, int] = {
@@ -106,8 +110,12 @@ def load_tickets(
     kinds: Sequence[str] | None = None,
     reported_from: datetime | None = None,
     reported_before: datetime | None = None,
+    ids: Sequence[int] | None = None,
 ) -> StoredTickets:
-    """Every stored ticket, or those of some kinds reported in [from, before), in one query."""
+    """Every stored ticket, or those of some kinds reported in [from, before), in one query.
+
+    `ids` (database keys, at most a few thousand) narrows it to those tickets.
+    """
     query = select(TICKET_TABLE.c.id, *(TICKET_TABLE.c[name] for name in TICKET_FIELDS))
     if kinds is not None:
         query = query.where(TICKET_TABLE.c.kind.in_(list(kinds)))
@@ -115,16 +123,44 @@ def load_tickets(
         query = query.where(TICKET_TABLE.c.reported_at >= reported_from)
     if reported_before is not None:
         query = query.where(TICKET_TABLE.c.reported_at < reported_before)
+    if ids is not None:
+        query = query.where(TICKET_TABLE.c.id.in_(list(ids)))
     query = query.order_by(TICKET_TABLE.c.id)
     tickets: list[Ticket] = []
     keys: dict[tuple[str, str], int] = {}
     with _connected(engine) as connection:
+        # One more query for the pauses, reopens and severity changes, grouped by ticket.
+        histories = _histories(connection, query.whereclause)
         for row in connection.execute(query):
             values = tuple(row)
             ticket = Ticket(*values[1:])
+            if values[0] in histories:
+                ticket = replace(ticket, **histories[values[0]])
             tickets.append(ticket)
             keys[(ticket.source, ticket.ticket_id)] = values[0]
     return StoredTickets(tickets, keys)
+
+
+def _histories(connection: Connection, where: Any) -> dict[int, dict[str, Any]]:
+    """ticket pk → {pauses, severity_changes, reopens} for the chosen tickets with a history."""
+    history = HISTORY_TABLE
+    query = select(history.c.ticket_pk, history.c.kind, history.c.start, history.c.end)
+    query = query.add_columns(history.c.value).order_by(history.c.id)
+    if where is not None:
+        chosen = select(TICKET_TABLE.c.id).where(where)
+        query = query.where(history.c.ticket_pk.in_(chosen.scalar_subquery()))
+    grouped: dict[int, dict[str, list[Any]]] = {}
+    for ticket_pk, kind, start, end, value in connection.execute(query):
+        lists = grouped.setdefault(ticket_pk, {name: [] for name in HISTORY_FIELDS})
+        if kind == "pause":
+            lists["pauses"].append(Pause(start, end, value))
+        elif kind == "severity":
+            lists["severity_changes"].append(SeverityChange(start, value))
+        elif kind == "reopen":
+            lists["reopens"].append(start)
+    return {
+        pk: {name: tuple(items) for name, items in lists.items()} for pk, lists in grouped.items()
+    }
 
 
 class _connected:

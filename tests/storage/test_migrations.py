@@ -13,6 +13,7 @@ from monitor.storage.db import (
     ensure_schema,
     head_revision,
     make_engine,
+    upgrade,
 )
 
 
@@ -35,12 +36,43 @@ def test_an_empty_database_is_migrated_to_head(tmp_path: Path) -> None:
         "collector_run",
         "inspection",
         "survey_reply",
+        "dashboard_user",
+        "waiver",
+        "audit_log",
+        "api_token",
+        "alert",
+        "alert_delivery",
+        "ticket_event",
+        "ticket_history",
     } <= set(inspect(engine).get_table_names())
     engine.dispose()
 
 
 def test_a_database_at_another_revision_is_refused_with_the_fix(engine: Engine) -> None:
     with engine.begin() as connection:
-        connection.execute(text("UPDATE alembic_version SET version_num = '0000'"))
+        # One row per open branch head: replace them all by one unknown revision.
+        connection.execute(text("DELETE FROM alembic_version"))
+        connection.execute(text("INSERT INTO alembic_version (version_num) VALUES ('0000')"))
     with pytest.raises(DatabaseError, match="slamon db upgrade"):
         ensure_schema(engine)
+
+
+def test_upgrading_an_old_database_keeps_its_tickets(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO ticket (source, ticket_id, kind, reported_at, created_at, updated_at) "
+                "VALUES ('file', 'GZ-1', 'fault', '2022-08-10 03:41:00.000000', "
+                "'2023-01-05 09:00:00.000000', '2023-01-05 09:00:00.000000')"
+            )
+        )
+    with pytest.raises(DatabaseError, match="slamon db upgrade"):
+        ensure_schema(engine)  # an old schema is never used silently
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as connection:
+        kept = connection.execute(text("SELECT ticket_id, reported_at FROM ticket")).all()
+    assert [tuple(row) for row in kept] == [("GZ-1", "2022-08-10 03:41:00.000000")]
+    engine.dispose()

@@ -1,0 +1,172 @@
+"""The live service measured: deadline-to-delivery latency of breach alerts, and /metrics
+scrape time, with N stored tickets (default 100,000) in the embedded SQLite database.
+
+    python bench/bench_service.py                       # 100,000 tickets, 10 latency samples
+    python bench/bench_service.py --tickets 20000 --samples 3 --scrapes 5
+
+Fills a fresh SQLite file with synthetic tickets (a mix of kinds, 2022–2025, mostly closed)
+and evaluates them once, starts `slamon serve` on a loopback port with a webhook channel
+pointing at a local receiver, then posts `samples` major faults whose 30-minute arrival
+deadlines fall a few seconds apart in the near future. The latency of each is the receiver's
+arrival time of its breach alert minus its deadline; whole evaluations run every
+`--evaluation-interval` (15 s) meanwhile, so some timers fire while one is in progress. Then
+/metrics is fetched `scrapes` times.
+Nothing asserts a time; the numbers are printed and written as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from monitor.calendar import BusinessCalendar  # noqa: E402
+from monitor.contract import load_contract  # noqa: E402
+from monitor.evaluation import run_evaluation  # noqa: E402
+from monitor.storage.db import ensure_schema, make_engine  # noqa: E402
+from monitor.storage.tickets import upsert_tickets  # noqa: E402
+from tests.serving import (  # noqa: E402
+    Receiver,
+    Serve,
+    create_token,
+    major_fault,
+    service_env,
+    wait_until,
+    webhook_alerting,
+)
+
+KINDS = [("fault", "major"), ("fault", "significant"), ("fault", "general"), ("anomaly", None),
+         ("monitoring", None), ("request", None)]  # fmt: skip
+COLUMNS = ["source", "ticket_id", "kind", "severity", "pool", "operator", "reported_at",
+           "responded_at", "arrived_at", "user_notified_at", "restored_at",
+           "closed_at"]  # fmt: skip
+
+
+def fill(database: Path, tickets: int, seed: int) -> float:
+    """Store `tickets` synthetic tickets and evaluate them once; the seconds it took."""
+    started = time.perf_counter()
+    engine = make_engine(f"sqlite:///{database}")
+    ensure_schema(engine)
+    contract = load_contract()
+    rng = random.Random(seed)
+    first = datetime(2022, 1, 1, tzinfo=UTC)
+    rows = []
+    for n in range(tickets):
+        kind, severity = KINDS[n % len(KINDS)]
+        reported = first + timedelta(minutes=rng.randrange(4 * 365 * 24 * 60))
+        done = reported + timedelta(minutes=rng.randrange(10, 600))
+        is_open = rng.random() < 0.01
+        rows.append({
+            "source": "bench", "ticket_id": f"B-{n:07d}", "kind": kind, "severity": severity,
+            "pool": rng.choice(["一云", "二云"]), "operator": rng.choice(["甲运营", "乙运营"]),
+            "reported_at": reported, "responded_at": None if is_open else done,
+            "arrived_at": None if is_open else done, "user_notified_at": None if is_open else done,
+            "restored_at": None if is_open else done,
+            "closed_at": None if is_open else done + timedelta(days=1),
+        })  # fmt: skip
+    with engine.begin() as connection:
+        upsert_tickets(connection, rows, COLUMNS, datetime.now(UTC))
+    calendar = BusinessCalendar.from_config(contract.calendar)
+    run_evaluation(engine, contract, calendar, datetime.now(UTC))
+    engine.dispose()
+    return time.perf_counter() - started
+
+
+def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    database = workdir / "slamon.db"
+    fill_seconds = fill(database, args.tickets, args.seed)
+    receiver = Receiver().start()
+    webhook_alerting(workdir, receiver.url, backoff="1s", cap="2s")
+    # Whole evaluations every few seconds, so that some timers fire while one is running.
+    env = service_env(
+        workdir, f"sqlite:///{database}", SLAMON_EVALUATION_INTERVAL=args.evaluation_interval
+    )
+    token = create_token(env, workdir)
+    serve = Serve(workdir, env)
+    try:
+        t0 = time.perf_counter()
+        serve.start(timeout=600)
+        ready_seconds = time.perf_counter() - t0
+        now = datetime.now(UTC)
+        deadlines = {}
+        tickets = []
+        for k in range(args.samples):
+            # Deadlines from 20 s on, `spacing` apart: each one its own timer.
+            deadline = now + timedelta(seconds=20 + k * args.spacing)
+            ticket_id = f"LAT-{k:03d}"
+            deadlines[ticket_id] = deadline
+            tickets.append(major_fault(ticket_id, deadline - timedelta(minutes=30)))
+        answer = serve.post_tickets(token, tickets)
+        answer.raise_for_status()
+        last = max(deadlines.values()).timestamp()
+
+        def breaches() -> list[Any]:
+            return [r for r in receiver.received if r.body.get("stage") == "breached"]
+
+        wait_until(lambda: len(breaches()) >= args.samples, timeout=last - time.time() + 60)
+        latencies = sorted(
+            round(r.at - deadlines[r.body["ticket_id"]].timestamp(), 3) for r in breaches()
+        )
+        scrapes = []
+        size = 0
+        for _ in range(args.scrapes):
+            t0 = time.perf_counter()
+            response = requests.get(f"{serve.url}/metrics", timeout=120)
+            scrapes.append(round(time.perf_counter() - t0, 3))
+            size = len(response.content)
+    finally:
+        serve.kill()
+        receiver.stop()
+    return {
+        "meta": {
+            "tickets": args.tickets,
+            "samples": args.samples,
+            "evaluation_interval": args.evaluation_interval,
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "fill_and_first_evaluation_s": round(fill_seconds, 1),
+        "serve_ready_s": round(ready_seconds, 1),
+        "breach_latency_s": latencies,
+        "breach_latency_median_s": statistics.median(latencies) if latencies else None,
+        "breach_latency_max_s": max(latencies) if latencies else None,
+        "metrics_scrape_s": scrapes,
+        "metrics_scrape_median_s": statistics.median(scrapes),
+        "metrics_bytes": size,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--samples", type=int, default=10)
+    parser.add_argument("--spacing", type=float, default=4.0, help="seconds between deadlines")
+    parser.add_argument("--scrapes", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--evaluation-interval", default="15s", help="SLAMON_EVALUATION_INTERVAL of the service"
+    )
+    parser.add_argument("--json", type=Path, default=ROOT / "bench/results/service.json")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as directory:
+        results = measure(args, Path(directory))
+    print(json.dumps(results, ensure_ascii=False, indent=1))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,233 @@
+"""The walk every ticket API collector shares: watermark, pages, retries, rate limits, gaps.
+
+A subclass says only how to ask for one page (`request`) and where the records are in the
+answer (`records`). The walk asks for records updated at or after a cursor, oldest first, and
+moves the cursor to the last record's update time page by page (offsetting only through a
+page that is all one instant). A ticket updated during the walk moves to the end of the order,
+so it is met again later rather than shifting the pages under the walk: nothing is skipped,
+and a record met twice is dropped by its (id, update time). Each page is stored together with
+the watermark it reaches, so a failure stops the walk at a known point: a recorded gap, and
+the next run resumes there. Stored events are unique, so the overlap re-read is harmless.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import requests
+from sqlalchemy import Engine
+
+from collectors.mapping_profile import Profile, load_profile
+from collectors.profile_rows import MappedRow, RowMapper, TimeParser
+from collectors.ticket_api.settings import TicketApiSource
+from collectors.ticket_ingest import IngestCounts, ingest
+from monitor import clock
+from monitor.contract import Contract
+from monitor.storage.metrics import get_watermark, record_collector_run, set_watermark
+
+
+class SourceError(Exception):
+    """The API could not answer; `permanent` when asking again cannot help."""
+
+    def __init__(self, message: str, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    name: str
+    range_from: datetime
+    range_to: datetime  # the watermark reached
+    records: int  # distinct record versions read
+    pages: int
+    counts: IngestCounts
+    rejected: int
+    error: str | None = None
+
+
+def flatten(record: Any, prefix: str = "") -> dict[str, Any]:
+    """{"fields": {"status": {"name": "Open"}}} → {"fields.status.name": "Open"}."""
+    if not isinstance(record, dict):
+        return {prefix: record}
+    flat: dict[str, Any] = {}
+    for key, value in record.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            flat.update(flatten(value, name))
+        else:
+            flat[name] = value
+    return flat
+
+
+def dig(body: Any, path: str) -> Any:
+    for part in filter(None, path.split(".")):
+        body = body[part] if isinstance(body, dict) else None
+    return body
+
+
+class TicketApiCollector:
+    """One service desk API; session, sleep and the profile are injectable for tests."""
+
+    id_field = "id"
+    updated_field = "updated_at"
+
+    def __init__(
+        self,
+        source: TicketApiSource,
+        engine: Engine,
+        contract: Contract,
+        *,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        profile: Profile | None = None,
+    ) -> None:
+        self.source = source
+        self.engine = engine
+        self.session = session or requests.Session()
+        self.sleep = sleep
+        self.profile = profile or load_profile(source.profile_name())
+        self.mapper = RowMapper(self.profile, contract)
+        self.times = TimeParser(self.profile)
+        # Watermark and health rows share collector_state/collector_run with Prometheus.
+        self.state_name = f"tickets:{source.name}"
+
+    # --- what a source says -------------------------------------------------------------
+    def request(self, cursor: datetime, offset: int) -> tuple[str, dict[str, str]]:
+        """The path and query parameters of the page at `offset` of records updated ≥ cursor."""
+        raise NotImplementedError
+
+    def records(self, body: Any) -> list[dict[str, Any]]:
+        """The records of one answer, oldest update first."""
+        raise NotImplementedError
+
+    def cursor_text(self, cursor: datetime) -> str:
+        """The cursor as the query writes it; two cursors with one text ask the same thing."""
+        return cursor.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def key(self, record: dict[str, Any]) -> tuple[str, datetime]:
+        updated = self.times(dig(record, self.updated_field))
+        if updated is None:
+            raise SourceError(f"a record has no {self.updated_field}", permanent=True)
+        return str(dig(record, self.id_field)), updated
+
+    # --- the walk -------------------------------------------------------------------------
+    def run(self, now: datetime) -> SyncResult:
+        source = self.source
+        start = get_watermark(self.engine, self.state_name) or source.start_at()
+        cursor, offset, watermark = start - source.overlap, 0, start
+        seen: set[tuple[str, datetime]] = set()
+        counts, pages, rejected, error = IngestCounts(), 0, 0, None
+        try:
+            while pages < source.max_pages:
+                path, params = self.request(cursor, offset)
+                page = self.records(self._get(path, params))
+                pages += 1
+                keys = [self.key(record) for record in page]
+                fresh = [r for r, k in zip(page, keys, strict=True) if k not in seen]
+                seen.update(keys)
+                done = len(page) < source.page_size
+                # Everything updated before the last record met has been met (oldest first).
+                newest = max((k[1] for k in keys), default=watermark)
+                reached = max(watermark, newest if done else keys[-1][1])
+                rejected += self._store(fresh, reached, now, counts)
+                watermark = reached
+                if done:
+                    break
+                last = keys[-1][1]
+                if self.cursor_text(last) == self.cursor_text(cursor):
+                    offset += len(page)  # a page that is all one instant: step through it
+                else:
+                    cursor, offset = last, 0
+        except SourceError as failure:
+            error = str(failure)
+        with self.engine.begin() as connection:
+            record_collector_run(
+                connection,
+                name=self.state_name,
+                started_at=now,
+                range_from=start,
+                range_to=watermark,
+                samples=len(seen),
+                error=error,
+            )
+        return SyncResult(source.name, start, watermark, len(seen), pages, counts, rejected, error)
+
+    def _store(
+        self,
+        records: list[dict[str, Any]],
+        watermark: datetime,
+        now: datetime,
+        counts: IngestCounts,
+    ) -> int:
+        rows: list[MappedRow] = []
+        rejected = 0
+        for index, record in enumerate(records, start=1):
+            mapped = self.mapper.map(index, flatten(record))
+            if isinstance(mapped, MappedRow):
+                rows.append(mapped)
+            elif mapped is not None:
+                rejected += 1
+        with self.engine.begin() as connection:
+            source_name = self.source.source or self.source.name
+            counts.add(ingest(connection, rows, self.profile, source_name, now))
+            set_watermark(connection, self.state_name, watermark, now)
+        return rejected
+
+    # --- HTTP -----------------------------------------------------------------------------
+    def _get(self, path: str, params: dict[str, str]) -> Any:
+        source = self.source
+        url = source.url + path
+        headers = {"Accept": "application/json"}
+        if source.token_env and os.environ.get(source.token_env):
+            headers["Authorization"] = f"Bearer {os.environ[source.token_env]}"
+        delay = source.backoff.total_seconds()
+        for attempt in range(source.retries + 1):
+            wait = delay
+            try:
+                response = self.session.get(
+                    url, params=params, headers=headers, timeout=source.timeout.total_seconds()
+                )
+            except (requests.ConnectionError, requests.Timeout) as error:
+                problem = SourceError(f"{url}: {type(error).__name__}: {error}")
+            else:
+                if response.status_code == 200:
+                    try:
+                        return response.json()
+                    except ValueError:
+                        raise SourceError(f"{url}: the answer is not JSON", True) from None
+                problem = SourceError(f"{url}: HTTP {response.status_code}: {response.text[:200]}")
+                problem.permanent = (
+                    400 <= response.status_code < 500 and response.status_code != 429
+                )
+                if response.status_code == 429:
+                    wait = self._retry_after(response, delay)
+            if problem.permanent or attempt == source.retries:
+                raise problem
+            self.sleep(wait)
+            delay *= 2
+        raise AssertionError("unreachable")
+
+    def _retry_after(self, response: requests.Response, fallback: float) -> float:
+        """Retry-After in seconds or as an HTTP date; too long is a failure, not a stall."""
+        text = response.headers.get("Retry-After", "").strip()
+        if not text:
+            return fallback
+        try:
+            seconds = float(text)
+        except ValueError:
+            try:
+                when = parsedate_to_datetime(text)
+            except (TypeError, ValueError):
+                return fallback
+            seconds = (when - clock.now()).total_seconds()
+        seconds = max(0.0, seconds)
+        if seconds > self.source.max_retry_after.total_seconds():
+            raise SourceError(f"{self.source.url}: rate limited for {seconds:.0f} s (Retry-After)")
+        return seconds

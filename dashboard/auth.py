@@ -1,0 +1,74 @@
+"""Signing in: local users (scrypt-hashed passwords, `slamon users add`) and, when
+[auth] is configured in .streamlit/secrets.toml, OIDC single sign-on through st.login."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from dashboard.i18n import t
+from monitor.storage.users import authenticate, find_user, users_exist
+from monitor.viewer import Viewer
+
+VIEWER_KEY = "viewer"
+
+
+def oidc_configured() -> bool:
+    """Whether secrets.toml has an [auth] section (Streamlit's OIDC settings)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: Streamlit raises rather than answering False
+        return False
+
+
+def _sso_viewer(engine: Engine) -> Viewer | None:
+    """The registered user behind the OIDC login, or None (with an error) when unknown."""
+    if not oidc_configured() or not st.user.is_logged_in:
+        return None
+    email = str(st.user.get("email") or "")
+    stored = find_user(engine, email) if email else None
+    if stored is None:
+        st.error(t("login.sso_unknown", email=email or "?"))
+        if st.button(t("logout"), key="sso_logout"):
+            st.logout()
+        st.stop()
+    return stored.viewer
+
+
+def current_viewer(engine: Engine) -> Viewer | None:
+    viewer = st.session_state.get(VIEWER_KEY)
+    if isinstance(viewer, Viewer):
+        return viewer
+    viewer = _sso_viewer(engine)
+    if viewer is not None:
+        st.session_state[VIEWER_KEY] = viewer
+    return viewer
+
+
+def login_page(engine: Engine) -> None:
+    """The sign-in form; a successful login reruns the app as the user."""
+    st.title(t("app.title"))
+    st.subheader(t("login.title"))
+    if oidc_configured() and st.button(t("login.sso"), key="sso_login"):
+        st.login()
+    with st.form("login", clear_on_submit=False):
+        name = st.text_input(t("login.name"), key="login_name")
+        password = st.text_input(t("login.password"), type="password", key="login_password")
+        submitted = st.form_submit_button(t("login.submit"))
+    if submitted:
+        viewer = authenticate(engine, name, password)
+        if viewer is None:
+            st.error(t("login.failed"))
+        else:
+            st.session_state[VIEWER_KEY] = viewer
+            st.session_state.pop("login_password", None)
+            st.rerun()
+    if not users_exist(engine):
+        st.info(t("login.no_users"))
+
+
+def logout() -> None:
+    st.session_state.pop(VIEWER_KEY, None)
+    if oidc_configured() and st.user.is_logged_in:
+        st.logout()
+    st.rerun()

@@ -1,0 +1,44 @@
+"""Small formatting helpers: times in the contract's zone, durations, percentages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from dashboard.i18n import language
+from monitor.durations import format_duration_zh
+
+
+def when(moment: datetime | None, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment is not None else "—"
+
+
+def local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """A naive wall time in the zone, for charts (Altair would otherwise show UTC)."""
+    return moment.astimezone(zone).replace(tzinfo=None) if moment is not None else None
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    whole = int(seconds)
+    if language() == "zh":
+        return format_duration_zh(whole)
+    days, rest = divmod(whole, 86400)
+    hours, rest = divmod(rest, 3600)
+    text = (f"{days}d " if days else "") + (f"{hours}h " if hours else "")
+    return (text + f"{rest // 60}m").strip()
+
+
+def percent(value: float | None, digits: int = 3) -> str:
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def vocabulary(mapping: dict[str, object], key: str | None) -> str:
+    """A kind's or severity's name in the session's language."""
+    if key is None:
+        return "—"
+    entry = mapping.get(key)
+    if entry is None:
+        return key
+    return str(getattr(entry, "name_zh" if language() == "zh" else "name_en", key))

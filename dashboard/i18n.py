@@ -1,0 +1,275 @@
+"""The dashboard's words in Chinese (default) and English; `t(key)` picks the session's language."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGUAGES = {"zh": "中文", "en": "English"}
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "app.title": ("政务云合同履约监测", "Government cloud SLA monitor"),
+    # login
+    "login.title": ("登录", "Sign in"),
+    "login.name": ("用户名", "User name"),
+    "login.password": ("密码", "Password"),
+    "login.submit": ("登录", "Sign in"),
+    "login.failed": ("用户名或密码错误", "Wrong user name or password"),
+    "login.sso": ("单点登录", "Single sign-on"),
+    "login.sso_unknown": (
+        "单点登录账号 {email} 未在 slamon 中登记，请联系管理员（slamon users add {email} --sso …）",
+        "The SSO account {email} is not registered in slamon; ask an administrator "
+        "(slamon users add {email} --sso …)",
+    ),
+    "login.no_users": (
+        "尚无用户。请先在服务器上创建：slamon users add 用户名 --role supervisor",
+        "No users yet. Create one on the server: slamon users add NAME --role supervisor",
+    ),
+    "logout": ("退出登录", "Sign out"),
+    "signed_in_as": ("当前用户", "Signed in as"),
+    # The sidebar's widgets keep one label in both languages: Streamlit ties a widget's
+    # identity to its label, so a label that changed with the language would reset the widget.
+    "language": ("语言 Language", "语言 Language"),
+    "period": ("考核期 Period（YYYY-MM / YYYY）", "考核期 Period（YYYY-MM / YYYY）"),
+    "period.bad": ("考核期格式不对：{error}", "Bad period: {error}"),
+    "as_of": ("评估时间", "As of"),
+    "denied": ("当前角色无权查看此页面", "Your role may not open this page"),
+    # pages
+    "page.overview": ("总览", "Overview"),
+    "page.incidents": ("工单", "Incidents"),
+    "page.incident": ("工单详情", "Incident detail"),
+    "page.violations": ("违约", "Violations"),
+    "page.availability": ("可用率", "Availability"),
+    "page.inspections": ("巡检", "Inspections"),
+    "page.scorecard": ("评分", "Scorecard"),
+    "page.compare": ("一云 vs 二云", "Pool 1 vs pool 2"),
+    # overview
+    "overview.scores": ("评分指标（失分）", "Indicators (points lost)"),
+    "overview.total": (
+        "合计 {total:g} / {max:g}，等级 {grade}",
+        "Total {total:g} / {max:g}, grade {grade}",
+    ),
+    "overview.incomplete": ("（{missing:g} 分指标无数据）", " ({missing:g} points without data)"),
+    "overview.lost": ("失 {lost:g} 分", "−{lost:g}"),
+    "overview.no_data": ("无数据", "no data"),
+    "overview.open": ("未关闭工单（按类型与等级）", "Open tickets (by kind and severity)"),
+    "overview.no_open": ("没有未关闭的工单", "No open tickets"),
+    "overview.clocks": ("计时中的时限（最近截止在前）", "Running clocks (nearest deadline first)"),
+    "overview.no_clocks": ("没有计时中的时限", "No running clocks"),
+    "overview.breaches": ("本月与上月违约", "Violations this month vs last"),
+    "overview.this_month": ("本月 {label}", "This month {label}"),
+    "overview.last_month": ("上月 {label}", "Last month {label}"),
+    "overview.trend": (
+        "近12个月违约（按报障月份）",
+        "Violations in the last 12 months (by report month)",
+    ),
+    "overview.availability": ("可用率与目标", "Availability vs target"),
+    "overview.no_availability": ("本期没有可用率数据", "No availability data this period"),
+    "overview.collectors": ("采集器健康", "Collectors' health"),
+    "overview.no_collectors": ("尚未配置或运行采集器", "No collector has run yet"),
+    "overview.auto_refresh": ("自动刷新（大屏）", "Auto-refresh (wall display)"),
+    "overview.last_evaluation": (
+        "最近评估：{at}（运行于 {ran}）",
+        "Last evaluation: as of {at} (ran {ran})",
+    ),
+    "overview.never_evaluated": (
+        "尚未评估：运行 slamon evaluate 或 slamon serve",
+        "Not evaluated yet: run slamon evaluate or serve",
+    ),
+    # columns
+    "col.ticket_id": ("工单编号", "Ticket"),
+    "col.source": ("来源", "Source"),
+    "col.kind": ("类型", "Kind"),
+    "col.severity": ("等级", "Severity"),
+    "col.pool": ("资源池", "Pool"),
+    "col.operator": ("运营单位", "Operator"),
+    "col.user_unit": ("使用单位", "User unit"),
+    "col.system": ("业务系统", "System"),
+    "col.title": ("标题", "Title"),
+    "col.reported_at": ("报障时间", "Reported"),
+    "col.closed_at": ("关闭时间", "Closed"),
+    "col.violations": ("违约", "Violations"),
+    "col.waived": ("已豁免", "Waived"),
+    "col.target": ("考核项", "Target"),
+    "col.status": ("状态", "Status"),
+    "col.start": ("起算", "Start"),
+    "col.deadline": ("时限", "Deadline"),
+    "col.stop": ("完成", "Stop"),
+    "col.overdue": ("超时", "Overdue"),
+    "col.age": ("已违约", "Age"),
+    "col.waiver": ("豁免", "Waiver"),
+    "col.count": ("数量", "Count"),
+    "col.name": ("名称", "Name"),
+    "col.watermark": ("水位", "Watermark"),
+    "col.lag": ("滞后", "Lag"),
+    "col.last_run": ("最近运行", "Last run"),
+    "col.last_error": ("最近错误", "Last error"),
+    "col.failed_runs": ("24小时失败/运行", "Failed/runs 24 h"),
+    "col.health": ("健康", "Health"),
+    "col.time": ("时间", "Time"),
+    "col.event": ("事件", "Event"),
+    "col.detail": ("说明", "Detail"),
+    "col.by": ("操作人", "By"),
+    "col.indicator": ("指标", "Indicator"),
+    "col.points": ("得分", "Points"),
+    "col.max_points": ("满分", "Max"),
+    "col.lost": ("失分", "Lost"),
+    "col.rule": ("规则", "Rule"),
+    "col.evidence": ("依据", "Evidence"),
+    "col.section": ("一级指标", "Section"),
+    "col.availability": ("可用率", "Availability"),
+    "col.target_pct": ("目标", "Target"),
+    "col.coverage": ("覆盖率", "Coverage"),
+    "col.budget_left": ("剩余预算（分）", "Budget left (min)"),
+    "col.findings": ("发现", "Findings"),
+    "col.resources": ("资源数", "Resources"),
+    "col.record": ("记录", "Record"),
+    "col.inspected_at": ("巡检时间", "Inspected"),
+    "col.item": ("巡检项", "Item"),
+    "col.finding": ("发现问题", "Finding"),
+    "col.missing": ("缺少", "Missing"),
+    "col.day": ("日期", "Day"),
+    # incidents
+    "search.box": (
+        "搜索：工单编号、业务系统、使用单位、标题、任意字段",
+        "Search: ticket id, system, unit, title, any field",
+    ),
+    "search.field": ("搜索字段", "Field"),
+    "search.any": ("任意字段", "Any field"),
+    "search.state": ("状态", "State"),
+    "state.any": ("全部", "All"),
+    "state.open": ("未关闭", "Open"),
+    "state.closed": ("已关闭", "Closed"),
+    "state.violated": ("有违约", "With violations"),
+    "state.waived": ("有豁免", "With waivers"),
+    "search.whole_period": ("仅本考核期", "This period only"),
+    "search.found": (
+        "共 {total} 条，第 {page} / {pages} 页",
+        "{total} found, page {page} of {pages}",
+    ),
+    "search.none": ("没有符合条件的工单", "No matching tickets"),
+    "search.page": ("页码", "Page"),
+    "search.open": ("打开工单", "Open ticket"),
+    "search.open_button": ("查看详情", "Show detail"),
+    # incident detail
+    "incident.pick": ("工单编号", "Ticket id"),
+    "incident.not_found": (
+        "没有找到该工单（或无权查看）",
+        "No such ticket (or not visible to you)",
+    ),
+    "incident.choose": (
+        "在“工单”页搜索并打开一张工单，或在此输入工单编号",
+        "Search on the Incidents page, or enter a ticket id here",
+    ),
+    "incident.events": ("时间线", "Timeline"),
+    "incident.clocks": ("各考核项计时与时限", "Each target's clock against its deadline"),
+    "incident.targets": ("考核项、合同条款与证据", "Targets, contract terms and evidence"),
+    "incident.no_results": (
+        "尚无评估结果：运行 slamon evaluate",
+        "No results yet: run slamon evaluate",
+    ),
+    "incident.evidence": (
+        "证据：{start} {start_at} → {stop} {stop_at}；来源 {source}",
+        "Evidence: {start} {start_at} → {stop} {stop_at}; source {source}",
+    ),
+    "incident.waived": (
+        "已豁免：{reason}（{by}，{at}；附件 {ref}）",
+        "Waived: {reason} ({by}, {at}; attachment {ref})",
+    ),
+    "timeline.event": ("事件", "event"),
+    "timeline.status": ("状态变化", "status change"),
+    "timeline.waiver": ("豁免", "waiver"),
+    "timeline.revoke": ("撤销豁免", "waiver revoked"),
+    "chart.now": ("评估时间", "as of"),
+    "chart.deadline": ("时限", "deadline"),
+    # violations
+    "violations.counts": (
+        "违约 {total} 项，其中已豁免 {waived} 项",
+        "{total} violations, {waived} waived",
+    ),
+    "violations.waived_filter": ("豁免", "Waiver"),
+    "waived.any": ("全部", "All"),
+    "waived.waived": ("已豁免", "Waived"),
+    "waived.unwaived": ("未豁免", "Not waived"),
+    "waiver.title": ("豁免违约（监理单位）", "Waive a violation (supervisor)"),
+    "waiver.pick": ("违约项", "Violation"),
+    "waiver.reason": ("豁免理由（如不可抗力）", "Reason (e.g. force majeure)"),
+    "waiver.attachment": ("附件编号/链接", "Attachment reference"),
+    "waiver.submit": ("确认豁免", "Waive"),
+    "waiver.done": ("已豁免 {what}", "Waived {what}"),
+    "waiver.revoke_title": ("撤销豁免", "Revoke a waiver"),
+    "waiver.revoke_pick": ("已豁免项", "Waived violation"),
+    "waiver.revoke_reason": ("撤销理由", "Reason for revoking"),
+    "waiver.revoke_submit": ("撤销", "Revoke"),
+    "waiver.revoked": ("已撤销豁免 {what}", "Revoked the waiver of {what}"),
+    "waiver.none_on_page": ("本页没有可豁免的违约", "Nothing to waive on this page"),
+    "waiver.audit": ("审计日志", "Audit log"),
+    # availability / inspections / scorecard / compare
+    "availability.by": ("维度", "By"),
+    "by.class": ("类别", "class"),
+    "by.pool": ("资源池", "pool"),
+    "by.resource": ("资源", "resource"),
+    "availability.gaps": ("覆盖缺口（监测数据不足）", "Coverage gaps (too few samples)"),
+    "availability.no_gaps": ("没有覆盖缺口", "No coverage gaps"),
+    "inspections.unclosed": ("未闭环巡检发现", "Unclosed findings"),
+    "inspections.none_unclosed": ("没有未闭环的发现", "No unclosed findings"),
+    "inspections.missed": ("漏检日期", "Days without an inspection"),
+    "inspections.none_missed": ("没有漏检", "No missed days"),
+    "inspections.summary": (
+        "本期巡检 {records} 条，异常 {abnormal} 条",
+        "{records} inspections, {abnormal} abnormal",
+    ),
+    "scorecard.report": ("生成监理报告", "Build the supervision report"),
+    "scorecard.download_md": ("下载 Markdown", "Download Markdown"),
+    "scorecard.download_xlsx": ("下载 Excel", "Download Excel"),
+    "compare.tickets": ("工单数", "Tickets"),
+    "compare.open": ("未关闭", "Open"),
+    "compare.faults": ("故障", "Faults"),
+    "compare.violations": ("违约项", "Violations"),
+    "compare.violated_tickets": ("违约工单", "Violated tickets"),
+    "compare.waived": ("已豁免", "Waived"),
+    "compare.availability": ("可用率", "Availability"),
+    "compare.utilisation": ("资源利用率", "Utilisation"),
+    "compare.unclosed": ("未闭环巡检", "Unclosed findings"),
+    "compare.missed": ("漏检天数", "Missed days"),
+    "compare.none": ("本期没有数据", "No data this period"),
+    "choose": ("请选择", "Choose"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "ok": ("正常", "ok"),
+    "stale": ("滞后", "stale"),
+    "failing": ("失败", "failing"),
+}
+
+STATUS_EN = {
+    "met": "met",
+    "breached": "breached",
+    "at_risk": "at risk",
+    "pending": "running",
+    "not_started": "not started",
+    "missing_evidence": "missing evidence",
+    "removed": "removed",
+}
+
+
+def language() -> str:
+    return str(st.session_state.get("lang", "zh"))
+
+
+def t(key: str, **values: object) -> str:
+    """The text of `key` in the session's language, with {placeholders} filled."""
+    zh, en = TEXTS[key]
+    text = zh if language() == "zh" else en
+    return text.format(**values) if values else text
+
+
+def status_label(status: str | None) -> str:
+    from monitor.domain import STATUS_LABELS_ZH, Status
+
+    if status is None:
+        return "—"
+    if language() == "en":
+        return STATUS_EN.get(status, status)
+    try:
+        return STATUS_LABELS_ZH[Status(status)]
+    except ValueError:
+        return {"removed": "已移除"}.get(status, status)

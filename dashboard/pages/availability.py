@@ -1,0 +1,86 @@
+"""可用率: per class, pool or resource — target line, error budget, burn rates, coverage gaps
+(issue 4's availability report, cut to what the viewer may see)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import state
+from dashboard.charts import availability_chart
+from dashboard.fmt import percent
+from dashboard.i18n import status_label, t
+from monitor.durations import format_duration
+from monitor.views.measures import availability_for
+
+ctx = state.require_page("availability")
+st.title(t("page.availability"))
+st.caption(f"{ctx.period.label} · coverage floor {ctx.contract.availability.coverage_floor:.0%}")
+
+by = st.radio(
+    t("availability.by"),
+    ["class", "pool", "resource"],
+    key="a_by",
+    horizontal=True,
+    format_func=lambda b: t(f"by.{b}"),
+)
+report = availability_for(ctx.engine, ctx.contract, ctx.viewer, ctx.period, ctx.at)
+figures = {"class": report.by_class, "pool": report.by_pool, "resource": report.resources}[by]
+if not figures:
+    st.info(t("overview.no_availability"))
+    st.stop()
+
+names = {key: klass.name_zh for key, klass in ctx.contract.availability.classes.items()}
+windows = ctx.contract.availability.burn_rate_windows
+FINDINGS = {"low_coverage": "覆盖率不足 low coverage", "no_evidence": "无监测数据 no evidence"}
+
+
+def name_of(key: str) -> str:
+    return names.get(key, key) if by == "class" else key
+
+
+frame = pd.DataFrame(
+    {
+        "name": name_of(f.key),
+        "availability": None if f.availability is None else round(f.availability * 100, 4),
+        "target": f.target,
+    }
+    for f in figures
+)
+st.altair_chart(availability_chart(frame), width="stretch")
+rows = []
+for f in figures:
+    remaining = f.remaining_budget_seconds
+    row = {
+        t("col.name"): name_of(f.key),
+        t("col.resources"): f.resources,
+        t("col.availability"): percent(f.availability, 4),
+        t("col.target_pct"): "—" if f.target is None else f"{f.target:g}%",
+        t("col.coverage"): percent(f.coverage, 1),
+        t("col.budget_left"): "—" if remaining is None else f"{remaining / 60:.1f}",
+    }
+    for window in windows:
+        rate = f.burn_rate(window)
+        row[f"burn {format_duration(window)}"] = "—" if rate is None else f"{rate:.2f}"
+    row[t("col.status")] = status_label(f.status.value if f.status else None)
+    row[t("col.findings")] = "、".join(FINDINGS.get(x, x) for x in f.findings) or "—"
+    rows.append(row)
+st.dataframe(pd.DataFrame(rows), hide_index=True)
+
+st.subheader(t("availability.gaps"))
+gaps = [f for f in report.resources if f.findings]
+if not gaps:
+    st.success(t("availability.no_gaps"))
+else:
+    st.table(
+        pd.DataFrame(
+            {
+                t("col.name"): f.key,
+                t("col.pool"): f.pool or "—",
+                t("col.coverage"): percent(f.coverage, 1),
+                t("col.findings"): "、".join(FINDINGS.get(x, x) for x in f.findings),
+            }
+            for f in gaps
+        ),
+        hide_index=True,
+    )

@@ -1,0 +1,128 @@
+"""工单详情: the ticket, a timeline of every event, each target's clock drawn against its
+deadline, the contract's wording and the evidence behind every verdict."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import state
+from dashboard.charts import clocks_chart
+from dashboard.fmt import duration, vocabulary, when
+from dashboard.i18n import language, status_label, t
+from monitor.views.incident import event_label, find_ticket, incident_detail
+
+BADGE_COLOURS = {
+    "met": "green",
+    "pending": "blue",
+    "at_risk": "orange",
+    "breached": "red",
+    "missing_evidence": "violet",
+    "not_started": "gray",
+}
+
+ctx = state.require_page("incident")
+st.title(t("page.incident"))
+
+typed = st.text_input(t("incident.pick"), key="detail_ticket_id").strip()
+ticket_pk = st.session_state.get("ticket_pk")
+linked = st.query_params.get("ticket", "")  # a shared link: ?ticket=GZ-2022-0102
+if typed or (ticket_pk is None and linked):
+    ticket_pk = find_ticket(ctx.engine, ctx.viewer, typed or linked)
+    if ticket_pk is None:
+        st.error(t("incident.not_found"))
+        st.stop()
+if ticket_pk is None:
+    st.info(t("incident.choose"))
+    st.stop()
+detail = incident_detail(ctx.engine, ctx.viewer, ctx.contract, int(ticket_pk))
+if detail is None:  # gone, or outside the viewer's scope: the query said no
+    st.error(t("incident.not_found"))
+    st.stop()
+
+f = detail.fields
+zone = ctx.zone
+st.header(f"{f['ticket_id']} · {f.get('title') or ''}")
+st.query_params["ticket"] = f["ticket_id"]
+st.table(
+    pd.DataFrame(
+        [
+            [t("col.kind"), vocabulary(ctx.contract.kinds, f["kind"])],  # type: ignore[arg-type]
+            [t("col.severity"), vocabulary(ctx.contract.severities, f.get("severity"))],  # type: ignore[arg-type]
+            [t("col.pool"), f.get("pool") or "—"],
+            [t("col.operator"), f.get("operator") or "—"],
+            [t("col.user_unit"), f.get("user_unit") or "—"],
+            [t("col.system"), f.get("system") or "—"],
+            [t("col.source"), f["source"]],
+        ],
+        columns=["", " "],
+    ),
+    hide_index=True,
+    hide_header=True,
+)
+
+st.subheader(t("incident.clocks"))
+chart = clocks_chart(detail.clocks, ctx.at, zone)
+if chart is None:
+    st.info(t("incident.no_results"))
+else:
+    st.altair_chart(chart, width="stretch")
+
+st.subheader(t("incident.targets"))
+if not detail.clocks:
+    st.info(t("incident.no_results"))
+for clock in detail.clocks:
+    name = clock.name_zh if language() == "zh" else clock.name_en
+    colour = BADGE_COLOURS.get(clock.status, "gray")
+    badge = f":{colour}-badge[{status_label(clock.status)}]"
+    if clock.waiver is not None:
+        badge += f" :gray-badge[{t('col.waived')}]"
+    with st.container(border=True):
+        st.markdown(f"**{name}** (`{clock.target_id}`) {badge}")
+        if clock.rule_zh:
+            st.markdown(f"> {clock.rule_zh}")
+        overdue = clock.overdue_seconds
+        st.markdown(
+            f"{t('col.start')} {when(clock.start, zone)} · {t('col.deadline')} "
+            f"{when(clock.deadline, zone)} · {t('col.stop')} {when(clock.stop, zone)}"
+            + (f" · {t('col.overdue')} {duration(overdue)}" if overdue else "")
+        )
+        st.caption(
+            t(
+                "incident.evidence",
+                start=event_label(clock.start_event, language()),
+                start_at=when(f.get(clock.start_event), zone) if clock.start_event else "—",
+                stop=event_label(clock.stop_event, language()),
+                stop_at=when(f.get(clock.stop_event), zone) if clock.stop_event else "—",
+                source=f["source"],
+            )
+        )
+        if clock.waiver is not None:
+            w = clock.waiver
+            st.warning(
+                t(
+                    "incident.waived",
+                    reason=w.reason,
+                    by=w.waived_by,
+                    at=when(w.waived_at, zone),
+                    ref=w.attachment_ref or "—",
+                )
+            )
+
+st.subheader(t("incident.events"))
+st.table(
+    pd.DataFrame(
+        {
+            t("col.time"): when(entry.at, zone),
+            t("col.event"): t(f"timeline.{entry.kind}"),
+            t("col.detail"): (
+                event_label(entry.what, language())
+                if entry.kind == "event"
+                else f"{entry.what}: {entry.detail}"
+            ),
+            t("col.by"): entry.by or "—",
+        }
+        for entry in detail.timeline
+    ),
+    hide_index=True,
+)

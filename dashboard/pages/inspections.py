@@ -1,0 +1,69 @@
+"""巡检: unclosed findings with their age and what is missing, and days nobody inspected
+(issue 5's inspection review, cut to the viewer's pools)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import state
+from dashboard.fmt import duration, when
+from dashboard.i18n import t
+from monitor.inspections import EVIDENCE_LABELS_ZH, day_ranges
+from monitor.views.measures import inspections_for
+
+ctx = state.require_page("inspections")
+zone = ctx.zone
+st.title(t("page.inspections"))
+review = inspections_for(ctx.engine, ctx.contract, ctx.calendar, ctx.viewer, ctx.period, ctx.at)
+if ctx.viewer.sees_everything:
+    st.caption(t("inspections.summary", records=review.records, abnormal=review.abnormal))
+
+st.subheader(t("inspections.unclosed") + f"（{len(review.unclosed)}）")
+if not review.unclosed:
+    st.success(t("inspections.none_unclosed"))
+else:
+    rows = []
+    for check in review.unclosed:
+        record = check.record
+        missing = ["解决时间"] if record.resolved_at is None else []
+        missing += [EVIDENCE_LABELS_ZH.get(name, name) for name in check.missing]
+        rows.append(
+            {
+                t("col.record"): record.record_key,
+                t("col.inspected_at"): when(record.inspected_at, zone),
+                t("col.pool"): record.pool or "—",
+                t("col.item"): record.item,
+                t("col.finding"): record.finding or "—",
+                t("col.status"): check.state.label_zh,
+                t("col.age"): duration(check.age_seconds),
+                t("col.deadline"): when(check.deadline, zone),
+                t("col.missing"): "、".join(missing) or "—",
+                t("col.ticket_id"): record.ticket_id or "—",
+            }
+        )
+    st.table(pd.DataFrame(rows), hide_index=True)
+
+st.subheader(t("inspections.missed") + f"（{len(review.missed)}）")
+if not review.missed:
+    st.success(t("inspections.none_missed"))
+else:
+    by_pool: dict[str, list] = {}
+    for missed in review.missed:
+        by_pool.setdefault(missed.pool or "—", []).append(missed.day)
+    st.table(
+        pd.DataFrame(
+            {
+                t("col.pool"): pool,
+                t("col.day"): "、".join(
+                    first.isoformat()
+                    if first == last
+                    else f"{first.isoformat()}～{last.isoformat()}"
+                    for first, last in day_ranges(days)
+                ),
+                t("col.count"): len(days),
+            }
+            for pool, days in sorted(by_pool.items())
+        ),
+        hide_index=True,
+    )

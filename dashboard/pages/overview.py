@@ -1,0 +1,206 @@
+"""总览: score cards with points lost, open incidents, nearest deadlines, violations this month
+vs last, availability vs target, collectors' health — auto-refreshing for wall displays."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import state
+from dashboard.charts import availability_chart, counts_chart
+from dashboard.fmt import duration, percent, vocabulary, when
+from dashboard.i18n import status_label, t
+from monitor.scorecard_run import period_scorecard
+from monitor.scoring import Period, parse_period
+from monitor.views.measures import availability_for
+from monitor.views.overview import (
+    collectors_health,
+    last_evaluation,
+    open_clocks,
+    open_incidents,
+    violations_by_period,
+)
+from monitor.views.scores import score_cards
+
+ctx = state.require_page("overview")
+st.title(t("page.overview"))
+refresh = st.toggle(t("overview.auto_refresh"), key="auto_refresh")
+
+
+def months_back(period_end_label: str, count: int) -> list[Period]:
+    """The `count` months ending with the month `period_end_label`, oldest first."""
+    months = [parse_period(period_end_label, ctx.zone)]
+    while len(months) < count:
+        before = months[0].start - timedelta(days=1)
+        months.insert(0, parse_period(before.strftime("%Y-%m"), ctx.zone))
+    return months
+
+
+def score_section(at: object) -> None:
+    card = period_scorecard(ctx.engine, ctx.contract, ctx.calendar, ctx.period, at)  # type: ignore[arg-type]
+    cards = score_cards(card)
+    st.subheader(t("overview.scores"))
+    scorecard = card.scorecard
+    line = t(
+        "overview.total", total=scorecard.total, max=scorecard.max_total, grade=scorecard.grade
+    )
+    if not scorecard.complete:
+        line += t("overview.incomplete", missing=scorecard.missing_points)
+    st.caption(f"{ctx.period.label} · {line}")
+    for start in range(0, len(cards), 4):
+        for column, score in zip(st.columns(4), cards[start : start + 4], strict=False):
+            if score.points is None:
+                column.metric(score.name_zh, t("overview.no_data"), border=True)
+                continue
+            column.metric(
+                score.name_zh,
+                f"{score.points:g} / {score.max_points:g}",
+                delta=-score.lost if score.lost else None,
+                delta_color="normal",
+                border=True,
+                help=score.rule_zh or None,
+            )
+
+
+def incidents_section() -> None:
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("overview.open"))
+        counts = open_incidents(ctx.engine, ctx.viewer)
+        if not counts:
+            st.success(t("overview.no_open"))
+        else:
+            frame = pd.DataFrame(
+                {
+                    t("col.kind"): vocabulary(ctx.contract.kinds, c.kind),  # type: ignore[arg-type]
+                    t("col.severity"): vocabulary(ctx.contract.severities, c.severity),  # type: ignore[arg-type]
+                    t("col.count"): c.count,
+                }
+                for c in counts
+            )
+            st.altair_chart(
+                counts_chart(frame, t("col.kind"), t("col.count"), t("col.severity")),
+                width="stretch",
+            )
+    with right:
+        st.subheader(t("overview.clocks"))
+        clocks, by_status = open_clocks(ctx.engine, ctx.viewer, limit=10)
+        if not clocks:
+            st.success(t("overview.no_clocks"))
+            return
+        st.caption(" · ".join(f"{status_label(s)} {n}" for s, n in sorted(by_status.items())))
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("col.ticket_id"): c.ticket_id,
+                    t("col.target"): c.target_id,
+                    t("col.status"): status_label(c.status),
+                    t("col.deadline"): when(c.deadline, ctx.zone),
+                    t("col.system"): c.system or "—",
+                    t("col.pool"): c.pool or "—",
+                }
+                for c in clocks
+            ),
+            hide_index=True,
+        )
+
+
+def breaches_section() -> None:
+    st.subheader(t("overview.breaches"))
+    months = months_back(ctx.period.start.astimezone(ctx.zone).strftime("%Y-%m"), 12)
+    figures = violations_by_period(ctx.engine, ctx.viewer, months)
+    this, last = figures[-1], figures[-2]
+    one, two, three = st.columns(3)
+    one.metric(
+        t("overview.this_month", label=this.label),
+        this.results,
+        delta=this.results - last.results,
+        delta_color="inverse",
+        border=True,
+    )
+    two.metric(t("overview.last_month", label=last.label), last.results, border=True)
+    three.metric(t("col.waived"), this.waived, border=True)
+    st.caption(t("overview.trend"))
+    frame = pd.DataFrame(
+        {"month": f.label, t("col.violations"): f.results - f.waived, t("col.waived"): f.waived}
+        for f in figures
+    ).melt("month", var_name="kind", value_name="count")
+    st.altair_chart(counts_chart(frame, "month", "count", "kind"), width="stretch")
+
+
+def availability_section(at: object) -> None:
+    st.subheader(t("overview.availability"))
+    report = availability_for(ctx.engine, ctx.contract, ctx.viewer, ctx.period, at)  # type: ignore[arg-type]
+    if not report.by_class:
+        st.info(t("overview.no_availability"))
+        return
+    names = {key: klass.name_zh for key, klass in ctx.contract.availability.classes.items()}
+    frame = pd.DataFrame(
+        {
+            "name": names.get(f.key, f.key),
+            "availability": None if f.availability is None else round(f.availability * 100, 4),
+            "target": f.target,
+            "coverage": percent(f.coverage, 1),
+            "status": status_label(f.status.value if f.status else None),
+        }
+        for f in report.by_class
+    )
+    st.altair_chart(availability_chart(frame), width="stretch")
+
+
+def collectors_section(at: object) -> None:
+    st.subheader(t("overview.collectors"))
+    health = collectors_health(ctx.engine, at)  # type: ignore[arg-type]
+    if not health:
+        st.info(t("overview.no_collectors"))
+        return
+    stale = ctx.runtime.settings.stale_after_minutes * 60
+    rows = []
+    for h in health:
+        verdict = t("ok")
+        if h.last_error is not None:
+            verdict = t("failing")
+        elif h.lag_seconds is None or h.lag_seconds > stale:
+            verdict = t("stale")
+        rows.append(
+            {
+                t("col.name"): h.name,
+                t("col.health"): verdict,
+                t("col.watermark"): when(h.watermark, ctx.zone),
+                t("col.lag"): duration(h.lag_seconds),
+                t("col.last_run"): when(h.last_run_at, ctx.zone),
+                t("col.failed_runs"): f"{h.failed_runs}/{h.runs}",
+                t("col.last_error"): h.last_error or "—",
+            }
+        )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+@st.fragment(run_every=ctx.runtime.settings.refresh_seconds if refresh else None)
+def body() -> None:
+    at = state.as_of(ctx.runtime)  # a refresh looks at the clock again
+    evaluated = last_evaluation(ctx.engine)
+    if evaluated is None:
+        st.warning(t("overview.never_evaluated"))
+    else:
+        st.caption(
+            t(
+                "overview.last_evaluation",
+                at=when(evaluated[0], ctx.zone),
+                ran=when(evaluated[1], ctx.zone),
+            )
+        )
+    if ctx.viewer.may_open("scorecard"):
+        score_section(at)
+    incidents_section()
+    breaches_section()
+    left, right = st.columns(2)
+    with left:
+        availability_section(at)
+    with right:
+        collectors_section(at)
+
+
+body()

@@ -1,0 +1,82 @@
+"""评分: every indicator with its rule and evidence, the total and grade, and the supervision
+report (monitor/report) to download."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import state
+from dashboard.i18n import t
+from monitor.report.content import report_blocks
+from monitor.report.data import report_data
+from monitor.report.markdown import render_markdown
+from monitor.scorecard_run import period_scorecard
+from monitor.views.scores import score_cards
+
+ctx = state.require_page("scorecard")
+st.title(t("page.scorecard"))
+card = period_scorecard(ctx.engine, ctx.contract, ctx.calendar, ctx.period, ctx.at)
+scorecard = card.scorecard
+line = t("overview.total", total=scorecard.total, max=scorecard.max_total, grade=scorecard.grade)
+if not scorecard.complete:
+    line += t("overview.incomplete", missing=scorecard.missing_points)
+st.subheader(f"{ctx.period.label} · {line}")
+
+st.table(
+    pd.DataFrame(
+        {
+            t("col.section"): c.section,
+            t("col.indicator"): c.name_zh,
+            t("col.points"): t("overview.no_data") if c.points is None else f"{c.points:g}",
+            t("col.max_points"): f"{c.max_points:g}",
+            t("col.lost"): "—" if c.lost is None else f"{c.lost:g}",
+            t("col.rule"): c.rule_zh or c.note or "—",
+            t("col.evidence"): "、".join(c.evidence) or "—",
+        }
+        for c in score_cards(card, computed_only=False)
+    ),
+    hide_index=True,
+)
+for line_ in scorecard.lines:
+    waived = line_.details.get("waived") if line_.details else None
+    if waived:
+        st.caption(f"{line_.name_zh} — {t('col.waived')}: {'、'.join(map(str, waived))}")
+
+
+def blocks() -> list:
+    return report_blocks(report_data(ctx.engine, ctx.contract, ctx.calendar, card))
+
+
+def markdown_report() -> bytes:
+    return render_markdown(blocks()).encode("utf-8")
+
+
+def xlsx_report() -> bytes:
+    from monitor.report.xlsx import render_xlsx
+
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "report.xlsx"
+        render_xlsx(blocks(), target)
+        return target.read_bytes()
+
+
+st.subheader(t("scorecard.report"))
+left, right = st.columns(2)
+left.download_button(
+    t("scorecard.download_md"),
+    markdown_report,
+    file_name=f"监理报告_{ctx.period.label}.md",
+    mime="text/markdown",
+    key="report_md",
+)
+right.download_button(
+    t("scorecard.download_xlsx"),
+    xlsx_report,
+    file_name=f"监理报告_{ctx.period.label}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="report_xlsx",
+)

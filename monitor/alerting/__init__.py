@@ -1,0 +1,1 @@
+"""Alerts: which stages to announce, the persisted outbox, and one module per channel."""

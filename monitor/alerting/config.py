@@ -1,0 +1,171 @@
+"""Alerting settings (config/alerting.yaml): channels, routing by pool/operator/severity, retries.
+
+Deployment, not contract terms: a robot's address is not part of the agreement. Validated whole
+at start-up; a bad file is one clear error naming the key.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Literal, Self
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from monitor.durations import parse_duration
+
+DEFAULT_ALERTING_PATH = Path("config/alerting.yaml")
+STAGES = ("at_risk", "breached", "resolved")
+ChannelType = Literal["alertmanager", "webhook", "wecom", "dingtalk", "feishu", "smtp"]
+_HTTP_TYPES = ("alertmanager", "webhook", "wecom", "dingtalk", "feishu")
+
+
+class AlertingConfigError(Exception):
+    """An alerting file that cannot be used; the message says where and why."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _duration(value: Any) -> Any:
+    return parse_duration(value) if isinstance(value, str) else value
+
+
+class ChannelConfig(_Strict):
+    """One destination. HTTP channels need `url`; smtp needs host, sender and recipients."""
+
+    name: str = Field(pattern=r"^[a-z0-9_.-]+$", max_length=100)
+    type: ChannelType
+    url: str | None = None
+    timeout: timedelta = timedelta(seconds=10)
+    headers: dict[str, str] = {}
+    # DingTalk / Feishu robot signing secret, given here or (better) in an environment variable.
+    secret: str | None = None
+    secret_env: str | None = None
+    # Alertmanager: how long a breach stays firing unless its late stop arrives first.
+    firing_for: timedelta = timedelta(days=7)
+    # SMTP
+    host: str | None = None
+    port: int = Field(default=25, ge=1, le=65535)
+    security: Literal["none", "starttls", "ssl"] = "none"
+    username: str | None = None
+    password_env: str | None = None
+    sender: str | None = None
+    to: tuple[str, ...] = ()
+
+    _timeouts = field_validator("timeout", "firing_for", mode="before")(_duration)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Self:
+        if self.type in _HTTP_TYPES:
+            parts = urlsplit(self.url or "")
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError(f"channel '{self.name}': url must be an http(s) URL")
+        if self.type == "smtp" and not (self.host and self.sender and self.to):
+            raise ValueError(f"channel '{self.name}': smtp needs host, sender and to")
+        return self
+
+    def signing_secret(self) -> str | None:
+        if self.secret_env:
+            value = os.environ.get(self.secret_env)
+            if not value:
+                raise ValueError(f"channel '{self.name}': ${self.secret_env} is not set")
+            return value
+        return self.secret
+
+    def password(self) -> str | None:
+        return os.environ.get(self.password_env) if self.password_env else None
+
+
+class Match(_Strict):
+    """Which alerts a route takes; a missing key matches everything, a list any of its values."""
+
+    pool: tuple[str, ...] | None = None
+    operator: tuple[str, ...] | None = None
+    severity: tuple[str, ...] | None = None  # contract keys: major, significant, general
+    target: tuple[str, ...] | None = None
+    stage: tuple[Literal["at_risk", "breached", "resolved"], ...] | None = None
+
+    def accepts(self, facts: dict[str, Any]) -> bool:
+        for key in ("pool", "operator", "severity", "target", "stage"):
+            wanted = getattr(self, key)
+            value = facts.get("target_id") if key == "target" else facts.get(key)
+            if wanted is not None and value not in wanted:
+                return False
+        return True
+
+
+class Route(_Strict):
+    match: Match = Match()
+    channels: tuple[str, ...] = Field(min_length=1)
+
+
+class Delivery(_Strict):
+    """Outbox retries: exponential backoff from `initial` up to `cap`, forever until answered."""
+
+    initial_backoff: timedelta = timedelta(seconds=5)
+    max_backoff: timedelta = timedelta(minutes=5)
+    lease: timedelta = timedelta(seconds=60)  # a crashed sender's claim expires after this
+    batch: int = Field(default=20, ge=1, le=500)
+
+    _durations = field_validator("initial_backoff", "max_backoff", "lease", mode="before")(
+        _duration
+    )
+
+
+class AlertingConfig(_Strict):
+    # Stages older than this when first seen (an import of last year's tickets) are stored,
+    # not announced; an open breach is always announced.
+    max_age: timedelta = timedelta(hours=24)
+    delivery: Delivery = Delivery()
+    channels: tuple[ChannelConfig, ...] = ()
+    # Every route whose match accepts an alert adds its channels; no routes: every channel.
+    routes: tuple[Route, ...] = ()
+
+    _max_age = field_validator("max_age", mode="before")(_duration)
+
+    @model_validator(mode="after")
+    def _references(self) -> Self:
+        names = [channel.name for channel in self.channels]
+        for name in names:
+            if names.count(name) > 1:
+                raise ValueError(f"channel name '{name}' is used twice")
+        for index, route in enumerate(self.routes):
+            for name in route.channels:
+                if name not in names:
+                    raise ValueError(f"routes[{index}]: unknown channel '{name}'")
+        return self
+
+    def channels_for(self, facts: dict[str, Any]) -> list[str]:
+        """The channels an alert goes to, in configuration order, each once."""
+        if not self.routes:
+            return [channel.name for channel in self.channels]
+        chosen = {
+            name for route in self.routes if route.match.accepts(facts) for name in route.channels
+        }
+        return [channel.name for channel in self.channels if channel.name in chosen]
+
+
+def load_alerting(path: Path) -> AlertingConfig:
+    """The alerting file; a missing file is no channels at all (alerts are still stored)."""
+    if not path.exists():
+        return AlertingConfig()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise AlertingConfigError(f"{path}: cannot read ({error.strerror})") from None
+    except yaml.YAMLError as error:
+        raise AlertingConfigError(f"{path}: not valid YAML: {error}") from None
+    try:
+        return AlertingConfig.model_validate(raw or {})
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or '(top level)'}: "
+            f"{e['msg'].removeprefix('Value error, ')}"
+            for e in error.errors()
+        )
+        raise AlertingConfigError(f"{path}: {problems}") from None

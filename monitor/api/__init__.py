@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI): ticket ingest, queries, health, metrics, and its OpenAPI spec."""

@@ -1,0 +1,32 @@
+"""What the API's handlers work with, hung on the app's state by monitor.service.app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy import Engine
+
+from monitor.contract import Contract
+from monitor.service.settings import ServiceSettings
+from monitor.storage.ingest import ParsedBatch
+
+# The file import's validation, injected (monitor/ does not import collectors/).
+RecordParser = Callable[[Sequence[Any], Contract, str], ParsedBatch]
+
+
+@dataclass
+class ApiContext:
+    engine: Engine
+    contract: Contract
+    settings: ServiceSettings
+    parse_records: RecordParser
+    after_ingest: Callable[[Sequence[int]], Any]  # evaluate and re-plan the stored tickets
+    readiness: Callable[[], tuple[bool, dict[str, Any]]]
+
+
+def api_context(request: Request) -> ApiContext:
+    context: ApiContext = request.app.state.slamon
+    return context

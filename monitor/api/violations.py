@@ -1,0 +1,49 @@
+"""GET /api/v1/violations: stored target results, violations by default, with filters."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from monitor.api.auth import Context, reader
+from monitor.api.tickets import Filter, Limit, Page
+from monitor.api.timefmt import local_iso
+from monitor.domain import Status
+from monitor.storage.queries import list_results
+
+router = APIRouter(prefix="/api/v1", tags=["violations"])
+_DEFAULT = [Status.BREACHED.value, Status.MISSING_EVIDENCE.value]
+
+
+@router.get("/violations", response_model=Page, dependencies=[Depends(reader)])
+def violations(
+    context: Context,
+    filters: Filter,
+    status_: Annotated[
+        list[str] | None,
+        Query(alias="status", description="repeatable; default breached and missing_evidence"),
+    ] = None,
+    target: str | None = None,
+    open_clock: Annotated[
+        bool | None, Query(description="true: stop event not recorded yet")
+    ] = None,
+    after: int = 0,
+    limit: Limit = 100,
+) -> Page:
+    """Results by status, target and the ticket filters; status labels in Chinese too."""
+    statuses = status_ or _DEFAULT
+    unknown = sorted(set(statuses) - {s.value for s in Status})
+    if unknown:
+        raise HTTPException(
+            422,
+            f"unknown status {', '.join(unknown)}; use {', '.join(s.value for s in Status)}",
+        )
+    zone = context.contract.zone
+    rows = list_results(context.engine, filters, statuses, target, open_clock, after, limit)
+    items = []
+    for row in rows:
+        item = {name: local_iso(value, zone) for name, value in row._mapping.items()}
+        item["status_zh"] = Status(row.status).label_zh
+        items.append(item)
+    return Page(items=items, next_after=rows[-1].id if len(rows) == limit else None)

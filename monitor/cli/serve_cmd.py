@@ -1,0 +1,92 @@
+"""`slamon serve`: the scheduler, the HTTP API and /metrics in one long-running process."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from pathlib import Path
+from types import FrameType
+
+import click
+from pydantic import ValidationError
+
+from collectors.service_jobs import service_jobs
+from collectors.settings import CollectorSettingsError, load_collector_settings
+from collectors.ticket_import import parse_records
+from monitor.alerting.config import AlertingConfig, AlertingConfigError, load_alerting
+from monitor.cli.context import Runtime, UsageProblem, contract_option
+from monitor.service.collector_jobs import CollectorJob
+from monitor.service.settings import ServiceSettings
+
+
+def _settings() -> ServiceSettings:
+    try:
+        return ServiceSettings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"SLAMON_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+        )
+        raise UsageProblem(f"bad setting: {problems}") from None
+
+
+def _alerting(path: Path) -> AlertingConfig:
+    try:
+        config = load_alerting(path)
+        for channel in config.channels:
+            channel.signing_secret()  # a missing secret variable is a start-up error
+    except (AlertingConfigError, ValueError) as error:
+        raise UsageProblem(str(error)) from None
+    return config
+
+
+def _collectors(path: Path, runtime: Runtime) -> list[CollectorJob]:
+    if not path.exists():
+        return []
+    try:
+        return service_jobs(load_collector_settings(path), runtime.engine)
+    except CollectorSettingsError as error:
+        raise UsageProblem(str(error)) from None
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@contract_option
+def serve(host: str, port: int, contract_path: Path | None) -> None:
+    """运行服务 Run the live service: timers, alerts, collectors, HTTP API, /metrics.
+
+    Alert channels come from SLAMON_ALERTING (default config/alerting.yaml), collectors from
+    SLAMON_COLLECTORS (config/collectors.yaml). Stops cleanly on SIGTERM or Ctrl-C.
+    """
+    import uvicorn  # the server is only needed here
+
+    from monitor.service.app import build_service
+
+    settings = _settings()
+    alerting = _alerting(settings.alerting)
+    runtime = Runtime(contract_path)
+    service = build_service(
+        runtime.engine,
+        runtime.contract,
+        runtime.calendar,
+        settings,
+        alerting,
+        parse_records,
+        _collectors(settings.collectors, runtime),
+    )
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run is noise
+    click.echo(f"slamon serve: http://{host}:{port} (OpenAPI: /docs, metrics: /metrics)", err=True)
+    # uvicorn stops gracefully on SIGTERM/SIGINT (the app's lifespan then stops the scheduler,
+    # letting a running job finish) and afterwards re-raises the signal to whatever handler was
+    # there before: this one, so that a requested stop ends with exit code 0.
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop_signal, _stopped)
+    uvicorn.run(service.app, host=host, port=port, log_level="warning", access_log=False)
+    click.echo("slamon serve: stopped", err=True)
+
+
+def _stopped(_signal: int, _frame: FrameType | None) -> None:
+    """The stop was handled already; nothing is left to do."""

@@ -1,0 +1,106 @@
+"""`slamon users add|list`: the dashboard's local users (hashed passwords) and SSO users."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from monitor import clock
+from monitor.cli.context import Runtime, UsageProblem
+from monitor.cli.render import local_time, table
+from monitor.passwords import WeakPassword, hash_password
+from monitor.storage.users import UserError, add_user, list_users
+from monitor.viewer import Role
+
+
+@click.group()
+def users() -> None:
+    """用户 Dashboard users: roles, their pools or units, passwords."""
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise UsageProblem("--password-stdin: nothing was given on standard input")
+        return line.rstrip("\r\n")
+    return str(
+        click.prompt("密码 password", hide_input=True, confirmation_prompt="再次输入 repeat")
+    )
+
+
+@users.command("add")
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in Role]),
+    required=True,
+    help="supervisor 监理 · owner 建设单位 · operator 运营单位 (with --pool) · user_unit 使用单位 "
+    "(with --unit).",
+)
+@click.option("--pool", "pools", multiple=True, help="An operator's resource pool; repeatable.")
+@click.option("--unit", "units", multiple=True, help="A user unit's 使用单位 name; repeatable.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option(
+    "--sso",
+    is_flag=True,
+    help="No password: the user signs in through single sign-on (OIDC); NAME is its e-mail.",
+)
+@click.option("--replace", is_flag=True, help="Change an existing user's role, scope, password.")
+def users_add(
+    name: str,
+    role: str,
+    pools: tuple[str, ...],
+    units: tuple[str, ...],
+    password_stdin: bool,
+    sso: bool,
+    replace: bool,
+) -> None:
+    """Add a dashboard user; the password is asked for (or read with --password-stdin)."""
+    runtime = Runtime()
+    if sso and password_stdin:
+        raise UsageProblem("--sso users have no password: leave out --password-stdin")
+    password_hash = None
+    if not sso:
+        try:
+            password_hash = hash_password(_read_password(password_stdin))
+        except WeakPassword as error:
+            raise UsageProblem(str(error)) from None
+    try:
+        add_user(
+            runtime.engine,
+            name,
+            Role(role),
+            pools=tuple(pools),
+            units=tuple(units),
+            password_hash=password_hash,
+            now=clock.now(),
+            replace=replace,
+        )
+    except UserError as error:
+        raise UsageProblem(str(error)) from None
+    scope = "、".join(pools or units) or "全部 all"
+    click.echo(f"已添加用户 user saved: {name}（{Role(role).label_zh}，{scope}）")
+
+
+@users.command("list")
+def users_list() -> None:
+    """List the dashboard users with their role and scope (never their passwords)."""
+    runtime = Runtime()
+    found = list_users(runtime.engine)
+    if not found:
+        click.echo("尚无用户 no users yet: slamon users add NAME --role supervisor")
+        return
+    zone = runtime.contract.zone
+    rows = [
+        [
+            user.name,
+            f"{user.role.label_zh} {user.role.value}",
+            "、".join(user.pools or user.units) or "全部",
+            "密码" if user.has_password else "单点登录",
+            local_time(user.created_at, zone),
+        ]
+        for user in found
+    ]
+    click.echo(table(["用户", "角色", "范围", "登录方式", "创建时间"], rows))

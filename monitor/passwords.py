@@ -1,0 +1,58 @@
+"""Password hashing for local dashboard users: scrypt with a per-user salt, compared in
+constant time. Only the hash is ever stored."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+SCHEME = "scrypt"
+# RFC 7914's interactive-login parameters: ~16 MiB and a few tens of ms per check.
+N, R, P = 2**14, 8, 1
+SALT_BYTES = 16
+KEY_BYTES = 32
+MIN_LENGTH = 8
+
+
+class WeakPassword(ValueError):
+    """A password too short to accept."""
+
+
+def _derive(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(
+        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=KEY_BYTES, maxmem=2**26
+    )
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def hash_password(password: str, *, salt: bytes | None = None) -> str:
+    """'scrypt$N$r$p$salt$hash' for a new password; WeakPassword when it is too short."""
+    if len(password) < MIN_LENGTH:
+        raise WeakPassword(f"a password needs at least {MIN_LENGTH} characters")
+    salt = salt if salt is not None else secrets.token_bytes(SALT_BYTES)
+    key = _derive(password, salt, N, R, P)
+    return f"{SCHEME}${N}${R}${P}${_b64(salt)}${_b64(key)}"
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    """Whether `password` matches the stored hash; False for no hash or a malformed one."""
+    if not stored:
+        return False
+    parts = stored.split("$")
+    if len(parts) != 6 or parts[0] != SCHEME:
+        return False
+    try:
+        n, r, p = (int(value) for value in parts[1:4])
+        salt, expected = base64.b64decode(parts[4]), base64.b64decode(parts[5])
+    except ValueError:
+        return False
+    return hmac.compare_digest(_derive(password, salt, n, r, p), expected)
+
+
+# Checked against when the user name is unknown, so the answer takes as long as a real check.
+DUMMY_HASH = hash_password("not-a-real-password", salt=b"\0" * SALT_BYTES)

@@ -1,0 +1,1 @@
+"""`slamon serve`: one process running the scheduler, the HTTP API and /metrics."""

@@ -1,0 +1,118 @@
+"""Wiring `slamon serve`: the FastAPI app, the scheduler, and their shared lifecycle."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+from sqlalchemy import Engine, text
+
+from monitor.alerting.config import AlertingConfig
+from monitor.alerting.outbox import Dispatcher
+from monitor.api import health, tickets, violations
+from monitor.api.context import ApiContext, RecordParser
+from monitor.api.limits import BodyLimit
+from monitor.calendar import BusinessCalendar
+from monitor.contract import Contract
+from monitor.metrics_export import SlamonCollector
+from monitor.service.collector_jobs import CollectorJob
+from monitor.service.live import LiveEvaluator
+from monitor.service.locks import Locks
+from monitor.service.scheduler import ServiceScheduler
+from monitor.service.settings import ServiceSettings
+from monitor.storage.live import collector_health
+
+
+@dataclass
+class Service:
+    app: FastAPI
+    scheduler: ServiceScheduler
+
+
+def build_service(
+    engine: Engine,
+    contract: Contract,
+    calendar: BusinessCalendar,
+    settings: ServiceSettings,
+    alerting: AlertingConfig,
+    parse_records: RecordParser,
+    collectors: Sequence[CollectorJob] = (),
+) -> Service:
+    """Everything `slamon serve` runs, not started: the app's lifespan starts and stops it."""
+    locks = Locks(engine)
+    live = LiveEvaluator(engine, contract, calendar, alerting, locks)
+    dispatcher = Dispatcher(engine, alerting, contract.zone, settings.dashboard_url)
+    scheduler = ServiceScheduler(live, dispatcher, collectors, locks, settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        scheduler.start()
+        try:
+            yield
+        finally:
+            scheduler.shutdown()  # SIGTERM: uvicorn stops serving, then this runs
+
+    app = FastAPI(
+        title="slamon",
+        summary="政务云合同履约（SLA）监测 — ticket ingest, violations, health and metrics",
+        version="1",
+        lifespan=lifespan,
+    )
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(SlamonCollector(engine, contract))
+    app.state.registry = registry
+    app.state.slamon = ApiContext(
+        engine=engine,
+        contract=contract,
+        settings=settings,
+        parse_records=parse_records,
+        after_ingest=scheduler.after_ingest,
+        readiness=lambda: _readiness(engine, scheduler, collectors),
+    )
+    for router in (tickets.router, violations.router, health.router):
+        app.include_router(router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    return Service(app, scheduler)
+
+
+def _readiness(
+    engine: Engine, scheduler: ServiceScheduler, collectors: Sequence[CollectorJob]
+) -> tuple[bool, dict[str, Any]]:
+    checks: dict[str, Any] = {}
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+        health = {h.name: h for h in collector_health(engine)}
+    except Exception as error:
+        checks["database"] = f"{type(error).__name__}: {error}"
+        health = {}
+    checks["scheduler"] = "running" if scheduler.running else "stopped"
+    checks["caught_up"] = scheduler.caught_up.is_set()
+    wake = scheduler.next_wake
+    details: dict[str, Any] = {
+        "checks": checks,
+        "next_timer": wake.isoformat() if wake else None,
+        "collectors": [
+            {
+                "name": job.name,
+                "interval_seconds": job.interval.total_seconds(),
+                "last_success": _iso(health[job.name].last_success) if job.name in health else None,
+                "consecutive_failures": health[job.name].consecutive_failures
+                if job.name in health
+                else 0,
+                "last_error": health[job.name].last_error if job.name in health else None,
+            }
+            for job in collectors
+        ],
+    }
+    ready = checks["database"] == "ok" and scheduler.running and checks["caught_up"]
+    return ready, details
+
+
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if moment is not None else None

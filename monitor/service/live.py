@@ -1,0 +1,98 @@
+"""Evaluations the service runs: whole, for the tickets due at a timer, or for new tickets.
+
+One at a time (across processes on PostgreSQL), each reading the clock once, after it holds
+the lock, so that a later run never stores an older view. Alerts are planned in the run's
+storing transaction (monitor.alerting.hook).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from monitor import clock
+from monitor.alerting.config import AlertingConfig
+from monitor.alerting.hook import alert_hook
+from monitor.calendar import BusinessCalendar
+from monitor.contract import Contract
+from monitor.evaluation import Evaluation, run_evaluation
+from monitor.service.locks import Locks
+from monitor.storage.live import all_ticket_pks, due_ticket_pks
+from monitor.storage.results import record_run
+
+EVALUATION_LOCK = "evaluation"
+CHUNK = 5000  # tickets per locked step of a whole evaluation
+
+
+def chunked(keys: list[int], size: int) -> Iterator[list[int]]:
+    for offset in range(0, len(keys), size):
+        yield keys[offset : offset + size]
+
+
+class LiveEvaluator:
+    def __init__(
+        self,
+        engine: Engine,
+        contract: Contract,
+        calendar: BusinessCalendar,
+        alerting: AlertingConfig,
+        locks: Locks,
+        now: Callable[[], datetime] = clock.now,
+    ) -> None:
+        self.engine = engine
+        self.contract = contract
+        self.calendar = calendar
+        self.alerting = alerting
+        self.locks = locks
+        self.now = now
+        self.last_full: datetime | None = None
+
+    def _run(self, at: datetime, ticket_pks: Collection[int] | None) -> Evaluation:
+        return run_evaluation(
+            self.engine,
+            self.contract,
+            self.calendar,
+            at,
+            ticket_pks=ticket_pks,
+            on_stored=alert_hook(self.contract, self.alerting, at),
+        )
+
+    def evaluate_all(self) -> None:
+        """Every ticket, in chunks: the lock is free between them, so a timer due meanwhile
+        waits for one chunk (a fraction of a second), not for the whole evaluation."""
+        started = self.now()
+        tickets = results = violations = changes = 0
+        for chunk in chunked(all_ticket_pks(self.engine), CHUNK):
+            with self.locks.hold(EVALUATION_LOCK):
+                evaluation = self._run(self.now(), chunk)
+            tickets += len(evaluation.tickets)
+            results += len(evaluation.results)
+            violations += sum(result.status.is_violation for result in evaluation.results)
+            changes += evaluation.stored.changes if evaluation.stored else 0
+        with self.engine.begin() as connection:
+            record_run(
+                connection,
+                evaluated_at=started,
+                ran_at=self.now(),
+                contract=self.contract.name[:200],
+                tickets=tickets,
+                results=results,
+                violations=violations,
+                changes=changes,
+            )
+        self.last_full = started
+
+    def evaluate_tickets(self, ticket_pks: Collection[int]) -> Evaluation | None:
+        if not ticket_pks:
+            return None
+        with self.locks.hold(EVALUATION_LOCK):
+            return self._run(self.now(), ticket_pks)
+
+    def evaluate_due(self) -> Evaluation | None:
+        """The tickets whose at-risk moment or deadline has come (a timer fired)."""
+        with self.locks.hold(EVALUATION_LOCK):
+            at = self.now()
+            due = due_ticket_pks(self.engine, at)
+            return self._run(at, due) if due else None

@@ -1,0 +1,172 @@
+"""The service's clockwork on APScheduler: exact timers, whole evaluations, the outbox, collectors.
+
+Timers: one "wake" job at the earliest at-risk moment or deadline of any running clock, re-planned
+after every evaluation and ingest and every `replan_interval` from the database. Nothing about a
+timer lives only in memory: after a restart (even SIGKILL) the first whole evaluation catches
+up with what passed meanwhile, and the plan is read back from the stored results.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from monitor import clock
+from monitor.alerting.outbox import Dispatcher
+from monitor.service.collector_jobs import CollectorJob
+from monitor.service.live import LiveEvaluator
+from monitor.service.locks import Locks
+from monitor.service.settings import ServiceSettings
+from monitor.storage.live import next_moment
+from monitor.storage.metrics import record_collector_run
+
+log = logging.getLogger(__name__)
+# A deadline is breached strictly after it: wake just past the stored moment.
+_PAST = timedelta(milliseconds=1)
+_JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+
+
+class ServiceScheduler:
+    def __init__(
+        self,
+        live: LiveEvaluator,
+        dispatcher: Dispatcher,
+        collectors: Sequence[CollectorJob],
+        locks: Locks,
+        settings: ServiceSettings,
+        now: Callable[[], datetime] = clock.now,
+    ) -> None:
+        self.live = live
+        self.dispatcher = dispatcher
+        self.collectors = {job.name: job for job in collectors}
+        self.locks = locks
+        self.settings = settings
+        self.now = now
+        self.failures: dict[str, int] = {}
+        self.next_wake: datetime | None = None
+        self.caught_up = threading.Event()  # the start-up evaluation has run
+        self._plan_lock = threading.Lock()
+        self.scheduler = BackgroundScheduler(
+            timezone=UTC,
+            executors={"default": ThreadPoolExecutor(4 + len(self.collectors))},
+            job_defaults=_JOB_DEFAULTS,
+        )
+
+    @property
+    def running(self) -> bool:
+        return bool(self.scheduler.running)
+
+    def start(self) -> None:
+        now = self.now()
+        every = self.settings
+        self.scheduler.add_job(
+            self.evaluate_all, "interval", id="evaluate", next_run_time=now,
+            seconds=every.evaluation_interval.total_seconds(),
+        )  # fmt: skip
+        self.scheduler.add_job(
+            self.replan, "interval", id="replan", seconds=every.replan_interval.total_seconds()
+        )
+        self.scheduler.add_job(
+            self.send_alerts, "interval", id="outbox", next_run_time=now,
+            seconds=every.outbox_interval.total_seconds(),
+        )  # fmt: skip
+        for job in self.collectors.values():
+            self.scheduler.add_job(
+                self.collect, "interval", args=[job.name], id=f"collector:{job.name}",
+                next_run_time=now, seconds=job.interval.total_seconds(),
+            )  # fmt: skip
+        self.scheduler.start()
+
+    def shutdown(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+
+    # --- evaluation and timers -------------------------------------------------------------
+
+    def evaluate_all(self) -> None:
+        self._guarded("whole evaluation", self.live.evaluate_all)
+        self.caught_up.set()
+        self.replan()
+        self.kick_outbox()
+
+    def wake(self) -> None:
+        self._guarded("timer evaluation", self.live.evaluate_due)
+        self.replan()
+        self.kick_outbox()
+
+    def after_ingest(self, ticket_pks: Sequence[int]) -> Any:
+        """New or changed tickets: evaluate them now, re-plan, send what that raised."""
+        evaluation = self.live.evaluate_tickets(ticket_pks)
+        self.replan()
+        self.kick_outbox()
+        return evaluation
+
+    def replan(self) -> None:
+        """Put the wake timer at the earliest moment a running clock turns."""
+        with self._plan_lock:
+            moment = self._guarded("re-planning", lambda: next_moment(self.live.engine))
+            self.next_wake = moment
+            if moment is None or not self.scheduler.running:
+                with contextlib.suppress(JobLookupError):  # it may have just fired
+                    self.scheduler.remove_job("wake")
+                return
+            self.scheduler.add_job(
+                self.wake, "date", id="wake", replace_existing=True,
+                run_date=max(moment + _PAST, self.now()),
+            )  # fmt: skip
+
+    # --- the outbox ----------------------------------------------------------------------------
+
+    def send_alerts(self) -> None:
+        self._guarded("alert delivery", self.dispatcher.run_until_idle)
+
+    def kick_outbox(self) -> None:
+        if self.scheduler.running and self.scheduler.get_job("outbox"):
+            self.scheduler.modify_job("outbox", next_run_time=self.now())
+
+    # --- collectors ----------------------------------------------------------------------------
+
+    def collect(self, name: str) -> None:
+        """Run one collector unless another process is running it; back off after failures."""
+        job = self.collectors[name]
+        with self.locks.attempt(f"collector:{name}") as held:
+            if not held:
+                return  # another `slamon serve` is collecting it right now
+            now = self.now()
+            try:
+                error = job.run(now)
+            except Exception as failure:  # a broken collector must not stop the others
+                log.exception("collector %s failed", name)
+                error = f"{type(failure).__name__}: {failure}"
+                self._record_crash(name, now, error)
+        if error is None:
+            self.failures[name] = 0
+            return
+        failures = self.failures[name] = self.failures.get(name, 0) + 1
+        retry = self.now() + job.retry_after(failures)
+        self.scheduler.modify_job(f"collector:{name}", next_run_time=retry)
+
+    def _record_crash(self, name: str, now: datetime, error: str) -> None:
+        def record() -> None:
+            with self.live.engine.begin() as connection:
+                record_collector_run(
+                    connection, name=name, started_at=now, range_from=now, samples=0, error=error
+                )
+
+        self._guarded("recording a collector failure", record)
+
+    def _guarded(self, what: str, work: Callable[[], Any]) -> Any:
+        """Jobs log their failures and carry on; the next run (or timer) tries again."""
+        try:
+            return work()
+        except Exception:
+            log.exception("%s failed", what)
+            return None

@@ -1,0 +1,46 @@
+"""The service's settings from the environment (SLAMON_*), validated at start-up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from monitor.durations import parse_duration
+
+
+class ServiceSettings(BaseSettings):
+    """Everything has a working default: `slamon serve` alone runs on the embedded SQLite."""
+
+    model_config = SettingsConfigDict(env_prefix="SLAMON_", extra="ignore")
+
+    # Where the dashboard (issue 6) is reachable, for the link in every alert.
+    dashboard_url: str | None = None
+    alerting: Path = Path("config/alerting.yaml")
+    collectors: Path = Path("config/collectors.yaml")
+    # Reads (/api/v1 queries and /metrics): open, or a bearer token like writes.
+    read_access: Literal["open", "token"] = "open"
+    max_request_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    max_batch: int = Field(default=5000, ge=1, le=50_000)
+    # A whole evaluation now and then, on top of the exact timers and evaluation on ingest.
+    evaluation_interval: timedelta = timedelta(minutes=5)
+    # How often the timers are re-planned from the database (another process's new tickets).
+    replan_interval: timedelta = timedelta(seconds=30)
+    outbox_interval: timedelta = timedelta(seconds=1)
+
+    @field_validator("evaluation_interval", "replan_interval", "outbox_interval", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip() and not value.strip().isdigit():
+            return parse_duration(value)
+        return value
+
+    @field_validator("evaluation_interval", "replan_interval", "outbox_interval")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("must be longer than zero")
+        return value

@@ -1,0 +1,199 @@
+"""Alerts and their delivery outbox: set-based writes, an atomic claim, acknowledgements.
+
+An alert is unique per (ticket, target, stage) and a delivery per (alert, channel): inserting
+one twice does nothing, so two evaluations — two processes — cannot announce a stage twice.
+A sender claims due deliveries with a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has
+one writer at a time and the conditional UPDATE is the claim); an acknowledged delivery is
+never claimed again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, func, or_, select, tuple_, update
+
+from monitor.storage.tables import AlertDeliveryRow, AlertRow
+from monitor.storage.tickets import _insert_for
+
+ALERT = AlertRow.__table__  # type: ignore[attr-defined]
+DELIVERY = AlertDeliveryRow.__table__  # type: ignore[attr-defined]
+_BATCH = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class NewAlert:
+    ticket_pk: int
+    target_id: str
+    stage: str
+    occurred_at: datetime
+    facts: dict[str, Any]
+    channels: tuple[str, ...]
+
+
+def add_alerts(connection: Connection, alerts: Sequence[NewAlert], now: datetime) -> int:
+    """Store alerts not stored yet, with one outbox row per channel; how many were new."""
+    if not alerts:
+        return 0
+    statement = (
+        _insert_for(connection)(ALERT)
+        .on_conflict_do_nothing(index_elements=["ticket_pk", "target_id", "stage"])
+        .returning(ALERT.c.id, ALERT.c.ticket_pk, ALERT.c.target_id, ALERT.c.stage)
+    )
+    rows = [
+        {
+            "ticket_pk": alert.ticket_pk,
+            "target_id": alert.target_id,
+            "stage": alert.stage,
+            "occurred_at": alert.occurred_at,
+            "payload": json.dumps(alert.facts, ensure_ascii=False),
+        }
+        for alert in alerts
+    ]
+    by_key = {(a.ticket_pk, a.target_id, a.stage): a for a in alerts}
+    deliveries: list[dict[str, Any]] = []
+    added = 0
+    for offset in range(0, len(rows), _BATCH):
+        for row in connection.execute(statement, rows[offset : offset + _BATCH]):
+            added += 1
+            alert = by_key[(row.ticket_pk, row.target_id, row.stage)]
+            deliveries.extend(
+                {
+                    "alert_id": row.id,
+                    "channel": channel,
+                    "created_at": now,
+                    "attempts": 0,
+                    "failures": 0,
+                    "next_attempt_at": now,
+                }
+                for channel in alert.channels
+            )
+    for offset in range(0, len(deliveries), _BATCH):
+        connection.execute(DELIVERY.insert(), deliveries[offset : offset + _BATCH])
+    return added
+
+
+def announced(connection: Connection, keys: Collection[tuple[int, str]], stage: str) -> set[Any]:
+    """Which of the (ticket, target) keys already have an alert of `stage`."""
+    found: set[tuple[int, str]] = set()
+    wanted = list(keys)
+    columns = (ALERT.c.ticket_pk, ALERT.c.target_id)
+    for offset in range(0, len(wanted), _BATCH):
+        chunk = wanted[offset : offset + _BATCH]
+        query = select(*columns).where(ALERT.c.stage == stage, tuple_(*columns).in_(chunk))
+        found.update((row.ticket_pk, row.target_id) for row in connection.execute(query))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A delivery a sender holds until `lease_until`, with what it has to send."""
+
+    id: int
+    channel: str
+    attempts: int
+    failures: int
+    stage: str
+    facts: dict[str, Any]
+
+
+def _due(now: datetime) -> Any:
+    return and_(
+        DELIVERY.c.acknowledged_at.is_(None),
+        DELIVERY.c.failed_at.is_(None),
+        DELIVERY.c.next_attempt_at <= now,
+        or_(DELIVERY.c.claimed_until.is_(None), DELIVERY.c.claimed_until < now),
+    )
+
+
+def claim_due(engine: Engine, now: datetime, lease_until: datetime, limit: int) -> list[Claimed]:
+    """Claim up to `limit` due deliveries for one sender; others skip what is claimed."""
+    due = select(DELIVERY.c.id).where(_due(now)).order_by(DELIVERY.c.next_attempt_at, DELIVERY.c.id)
+    due = due.limit(limit).with_for_update(skip_locked=True)  # rendered on PostgreSQL only
+    claim = (
+        update(DELIVERY)
+        .where(DELIVERY.c.id.in_(due.scalar_subquery()), _due(now))
+        .values(claimed_until=lease_until, attempts=DELIVERY.c.attempts + 1)
+        .returning(
+            DELIVERY.c.id,
+            DELIVERY.c.alert_id,
+            DELIVERY.c.channel,
+            DELIVERY.c.attempts,
+            DELIVERY.c.failures,
+        )
+    )
+    with engine.begin() as connection:
+        claimed = connection.execute(claim).all()
+        if not claimed:
+            return []
+        alert_ids = {row.alert_id for row in claimed}
+        alerts = {
+            row.id: row
+            for row in connection.execute(
+                select(ALERT.c.id, ALERT.c.stage, ALERT.c.payload).where(ALERT.c.id.in_(alert_ids))
+            )
+        }
+    return [
+        Claimed(
+            row.id,
+            row.channel,
+            row.attempts,
+            row.failures,
+            alerts[row.alert_id].stage,
+            json.loads(alerts[row.alert_id].payload),
+        )
+        for row in sorted(claimed, key=lambda row: row.id)
+    ]
+
+
+def acknowledge(engine: Engine, delivery_id: int, now: datetime) -> None:
+    """The channel took it: never sent again."""
+    with engine.begin() as connection:
+        connection.execute(
+            update(DELIVERY)
+            .where(DELIVERY.c.id == delivery_id, DELIVERY.c.acknowledged_at.is_(None))
+            .values(acknowledged_at=now, claimed_until=None)
+        )
+
+
+def retry_later(engine: Engine, delivery_id: int, error: str, next_attempt_at: datetime) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            update(DELIVERY)
+            .where(DELIVERY.c.id == delivery_id)
+            .values(
+                failures=DELIVERY.c.failures + 1,
+                last_error=error[:2000],
+                next_attempt_at=next_attempt_at,
+                claimed_until=None,
+            )
+        )
+
+
+def give_up(engine: Engine, delivery_id: int, error: str, now: datetime) -> None:
+    """A permanent failure (the channel refused the message itself): kept, never retried."""
+    with engine.begin() as connection:
+        connection.execute(
+            update(DELIVERY)
+            .where(DELIVERY.c.id == delivery_id)
+            .values(
+                failures=DELIVERY.c.failures + 1,
+                last_error=error[:2000],
+                failed_at=now,
+                claimed_until=None,
+            )
+        )
+
+
+def next_due(engine: Engine) -> datetime | None:
+    """The earliest next attempt of a delivery still to make."""
+    query = select(func.min(DELIVERY.c.next_attempt_at)).where(
+        DELIVERY.c.acknowledged_at.is_(None), DELIVERY.c.failed_at.is_(None)
+    )
+    with engine.connect() as connection:
+        value: datetime | None = connection.execute(query).scalar()
+    return value

@@ -1,0 +1,245 @@
+"""What the live service reads: the next moment a clock turns, the tickets due, and the
+aggregates /metrics and /readyz show — each one grouped query, never a row per ticket."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, and_, case, distinct, func, or_, select
+
+from monitor.storage.alerts import ALERT, DELIVERY
+from monitor.storage.results import CHANGE_TABLE, RESULT_TABLE, RUN_TABLE
+from monitor.storage.tables import CollectorRunRow
+from monitor.storage.tickets import TICKET_TABLE
+
+R, T, C = RESULT_TABLE, TICKET_TABLE, CHANGE_TABLE
+COLLECTOR_RUN = CollectorRunRow.__table__  # type: ignore[attr-defined]
+OPEN = ("pending", "at_risk")  # statuses of a running clock with a known deadline
+VIOLATIONS = ("breached", "missing_evidence")
+
+
+def next_moment(engine: Engine) -> datetime | None:
+    """The earliest at-risk moment or deadline of a clock still running."""
+    queries = (
+        select(func.min(R.c.at_risk_from)).where(R.c.status == "pending"),
+        select(func.min(R.c.deadline)).where(R.c.status.in_(OPEN)),
+    )
+    with engine.connect() as connection:
+        found = [connection.execute(query).scalar() for query in queries]
+    moments: list[datetime] = [moment for moment in found if moment is not None]
+    return min(moments) if moments else None
+
+
+def due_ticket_pks(engine: Engine, at: datetime) -> list[int]:
+    """Tickets with a clock that has turned at risk or run out by `at` but is not stored so."""
+    query = (
+        select(R.c.ticket_pk)
+        .distinct()
+        .where(
+            or_(
+                and_(R.c.status == "pending", R.c.at_risk_from <= at),
+                and_(R.c.status.in_(OPEN), R.c.deadline < at),
+            )
+        )
+    )
+    with engine.connect() as connection:
+        return [row[0] for row in connection.execute(query)]
+
+
+def all_ticket_pks(engine: Engine) -> list[int]:
+    with engine.connect() as connection:
+        return [row[0] for row in connection.execute(select(T.c.id).order_by(T.c.id))]
+
+
+def ticket_pks_for(engine: Engine, keys: Sequence[tuple[str, str]]) -> list[int]:
+    by_source: dict[str, list[str]] = {}
+    for source, ticket_id in keys:
+        by_source.setdefault(source, []).append(ticket_id)
+    found: list[int] = []
+    with engine.connect() as connection:
+        for source, ids in by_source.items():
+            query = select(T.c.id).where(T.c.source == source, T.c.ticket_id.in_(ids))
+            found.extend(row[0] for row in connection.execute(query))
+    return found
+
+
+def _rows(engine: Engine, query: Any) -> list[Any]:
+    with engine.connect() as connection:
+        return list(connection.execute(query))
+
+
+def _label(column: Any) -> Any:
+    return func.coalesce(column, "")
+
+
+def result_counts(engine: Engine) -> list[Any]:
+    """(target_id, pool, operator, status, open_clock, count) over every stored result."""
+    query = (
+        select(
+            R.c.target_id,
+            _label(T.c.pool).label("pool"),
+            _label(T.c.operator).label("operator"),
+            R.c.status,
+            R.c.stop.is_(None).label("open_clock"),
+            func.count().label("count"),
+        )
+        .select_from(R.join(T, T.c.id == R.c.ticket_pk))
+        .group_by(R.c.target_id, "pool", "operator", R.c.status, "open_clock")
+    )
+    return _rows(engine, query)
+
+
+def open_tickets(engine: Engine) -> list[Any]:
+    query = (
+        select(
+            _label(T.c.pool).label("pool"),
+            _label(T.c.operator).label("operator"),
+            func.count().label("count"),
+        )
+        .where(T.c.closed_at.is_(None))
+        .group_by("pool", "operator")
+    )
+    return _rows(engine, query)
+
+
+def breach_flips(engine: Engine) -> list[Any]:
+    """(target_id, pool, count) of every flip into breached ever recorded: a counter."""
+    query = (
+        select(C.c.target_id, _label(T.c.pool).label("pool"), func.count().label("count"))
+        .select_from(C.join(T, T.c.id == C.c.ticket_pk))
+        .where(C.c.to_status == "breached")
+        .group_by(C.c.target_id, "pool")
+    )
+    return _rows(engine, query)
+
+
+def nearest_deadlines(engine: Engine) -> list[Any]:
+    query = (
+        select(_label(T.c.pool).label("pool"), func.min(R.c.deadline).label("deadline"))
+        .select_from(R.join(T, T.c.id == R.c.ticket_pk))
+        .where(R.c.status.in_(OPEN))
+        .group_by("pool")
+    )
+    return _rows(engine, query)
+
+
+def late_tickets(engine: Engine, kinds: Sequence[str], start: datetime, end: datetime) -> int:
+    """Tickets of `kinds` reported in [start, end) with a stored violation."""
+    query = (
+        select(func.count(distinct(T.c.id)))
+        .select_from(R.join(T, T.c.id == R.c.ticket_pk))
+        .where(
+            T.c.kind.in_(list(kinds)),
+            T.c.reported_at >= start,
+            T.c.reported_at < end,
+            R.c.status.in_(VIOLATIONS),
+        )
+    )
+    with engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())
+
+
+def last_full_evaluation(engine: Engine) -> datetime | None:
+    with engine.connect() as connection:
+        value: datetime | None = connection.execute(
+            select(func.max(RUN_TABLE.c.evaluated_at))
+        ).scalar()
+    return value
+
+
+def alert_counts(engine: Engine) -> list[Any]:
+    return _rows(engine, select(ALERT.c.stage, func.count().label("count")).group_by(ALERT.c.stage))
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelStats:
+    channel: str
+    pending: int
+    oldest_pending: datetime | None
+    delivered: int
+    failures: int
+    given_up: int
+
+
+def outbox_stats(engine: Engine) -> list[ChannelStats]:
+    """Per channel: pending, oldest pending since, delivered, failed attempts, given up."""
+    pending = and_(DELIVERY.c.acknowledged_at.is_(None), DELIVERY.c.failed_at.is_(None))
+    query = select(
+        DELIVERY.c.channel,
+        func.count(case((pending, 1))).label("pending"),
+        func.min(case((pending, DELIVERY.c.created_at))).label("oldest_pending"),
+        func.count(DELIVERY.c.acknowledged_at).label("delivered"),
+        func.coalesce(func.sum(DELIVERY.c.failures), 0).label("failures"),
+        func.count(DELIVERY.c.failed_at).label("given_up"),
+    ).group_by(DELIVERY.c.channel)
+    return [
+        ChannelStats(
+            row.channel,
+            row.pending,
+            _aware(row.oldest_pending),
+            row.delivered,
+            int(row.failures),
+            row.given_up,
+        )
+        for row in _rows(engine, query)
+    ]
+
+
+def _aware(value: Any) -> datetime | None:
+    """An aggregate over a CASE may come back as SQLite text; always an aware UTC instant."""
+    if value is None:
+        return None
+    moment: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class CollectorHealth:
+    name: str
+    runs: int
+    errors: int
+    last_run: datetime | None
+    last_success: datetime | None
+    consecutive_failures: int
+    last_error: str | None
+
+
+def collector_health(engine: Engine) -> list[CollectorHealth]:
+    """Each collector's record from its runs: last success, failures in a row, last error."""
+    run = COLLECTOR_RUN
+    totals = select(
+        run.c.name,
+        func.count().label("runs"),
+        func.count(run.c.error).label("errors"),
+        func.max(run.c.started_at).label("last_run"),
+        func.max(case((run.c.error.is_(None), run.c.started_at))).label("last_success"),
+    ).group_by(run.c.name)
+    health: list[CollectorHealth] = []
+    with engine.connect() as connection:
+        for row in connection.execute(totals):
+            last_success = _aware(row.last_success)
+            since = [run.c.name == row.name]
+            if last_success is not None:
+                since.append(run.c.started_at > last_success)
+            failing = connection.execute(select(func.count()).where(*since)).scalar_one()
+            latest = connection.execute(
+                select(run.c.error)
+                .where(run.c.name == row.name)
+                .order_by(run.c.started_at.desc(), run.c.id.desc())
+                .limit(1)
+            ).scalar()
+            health.append(
+                CollectorHealth(
+                    row.name,
+                    row.runs,
+                    row.errors,
+                    _aware(row.last_run),
+                    last_success,
+                    int(failing),
+                    latest,
+                )
+            )
+    return health

@@ -1,0 +1,146 @@
+"""Dashboard users: stored with a role, their pools or units, and a password hash (or none,
+for single sign-on)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from monitor.passwords import DUMMY_HASH, verify_password
+from monitor.storage import audit
+from monitor.storage.tables import DashboardUserRow
+from monitor.viewer import Role, Viewer
+
+USER_TABLE = DashboardUserRow.__table__  # type: ignore[attr-defined]
+
+
+class UserError(Exception):
+    """A user that cannot be added or changed as asked; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredUser:
+    name: str
+    role: Role
+    pools: tuple[str, ...]
+    units: tuple[str, ...]
+    has_password: bool
+    created_at: datetime
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(self.name, self.role, self.pools, self.units)
+
+
+def check_scope(role: Role, pools: tuple[str, ...], units: tuple[str, ...]) -> None:
+    """An operator needs its pool(s), a user unit its unit(s); the others need neither."""
+    if role is Role.OPERATOR and not pools:
+        raise UserError("an operator needs --pool (the resource pool(s) it runs, e.g. 一云)")
+    if role is Role.USER_UNIT and not units:
+        raise UserError("a user unit needs --unit (its 使用单位, e.g. 市人社局)")
+    if role not in (Role.OPERATOR,) and pools:
+        raise UserError(f"--pool only applies to operators, not to {role.value}")
+    if role is not Role.USER_UNIT and units:
+        raise UserError(f"--unit only applies to user units, not to {role.value}")
+
+
+def add_user(
+    engine: Engine,
+    name: str,
+    role: Role,
+    *,
+    pools: tuple[str, ...] = (),
+    units: tuple[str, ...] = (),
+    password_hash: str | None,
+    now: datetime,
+    actor: str = "cli",
+    replace: bool = False,
+) -> None:
+    """Add a user (or, with `replace`, change an existing one), recorded in the audit log."""
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise UserError("a user name must have 1 to 200 characters")
+    check_scope(role, pools, units)
+    values = {
+        "role": role.value,
+        "pools": json.dumps(list(pools), ensure_ascii=False),
+        "units": json.dumps(list(units), ensure_ascii=False),
+        "password_hash": password_hash,
+        "updated_at": now,
+    }
+    with engine.begin() as connection:
+        exists = connection.execute(
+            select(USER_TABLE.c.id).where(USER_TABLE.c.name == name)
+        ).scalar_one_or_none()
+        if exists is not None and not replace:
+            raise UserError(f"user '{name}' exists already (use --replace to change it)")
+        try:
+            if exists is None:
+                connection.execute(
+                    insert(USER_TABLE), [{**values, "name": name, "created_at": now}]
+                )
+            else:
+                connection.execute(update(USER_TABLE).where(USER_TABLE.c.id == exists), values)
+        except IntegrityError:
+            raise UserError(f"user '{name}' exists already (use --replace to change it)") from None
+        audit.record(
+            connection,
+            at=now,
+            actor=actor,
+            action="user.replace" if exists is not None else "user.add",
+            subject=f"user/{name}",
+            role=role.value,
+            pools=list(pools),
+            units=list(units),
+            password=password_hash is not None,
+        )
+
+
+def _stored(row: object) -> StoredUser:
+    return StoredUser(
+        name=row.name,  # type: ignore[attr-defined]
+        role=Role(row.role),  # type: ignore[attr-defined]
+        pools=tuple(json.loads(row.pools)),  # type: ignore[attr-defined]
+        units=tuple(json.loads(row.units)),  # type: ignore[attr-defined]
+        has_password=row.password_hash is not None,  # type: ignore[attr-defined]
+        created_at=row.created_at,  # type: ignore[attr-defined]
+    )
+
+
+def find_user(engine: Engine, name: str) -> StoredUser | None:
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(USER_TABLE).where(USER_TABLE.c.name == name.strip())
+        ).one_or_none()
+    return None if row is None else _stored(row)
+
+
+def list_users(engine: Engine) -> list[StoredUser]:
+    with engine.connect() as connection:
+        return [
+            _stored(row)
+            for row in connection.execute(select(USER_TABLE).order_by(USER_TABLE.c.name))
+        ]
+
+
+def authenticate(engine: Engine, name: str, password: str) -> Viewer | None:
+    """The user's Viewer when name and password match; None otherwise, in the same time."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(USER_TABLE).where(USER_TABLE.c.name == name.strip())
+        ).one_or_none()
+    if row is None:
+        verify_password(password, DUMMY_HASH)  # spend the same time: no user-name probing
+        return None
+    if not verify_password(password, row.password_hash):
+        return None
+    return _stored(row).viewer
+
+
+def users_exist(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return connection.execute(select(USER_TABLE.c.id).limit(1)).first() is not None

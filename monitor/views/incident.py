@@ -1,0 +1,184 @@
+"""Incident detail: the ticket, every event on one timeline, each target's clock against its
+deadline with the contract's wording, and the evidence behind each verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from monitor.contract import Contract, Target
+from monitor.domain import EVENT_FIELDS
+from monitor.storage.access import ticket_scope
+from monitor.storage.tables import ResultChangeRow, TargetResultRow, TicketRow
+from monitor.storage.waivers import Waiver, waivers_of
+from monitor.viewer import Viewer
+
+TICKET = TicketRow.__table__  # type: ignore[attr-defined]
+RESULT = TargetResultRow.__table__  # type: ignore[attr-defined]
+CHANGE = ResultChangeRow.__table__  # type: ignore[attr-defined]
+
+EVENT_LABELS = {
+    "reported_at": ("报障时间", "reported"),
+    "responded_at": ("响应时间", "responded"),
+    "arrived_at": ("到场时间", "on site"),
+    "user_notified_at": ("反馈用户时间", "user notified"),
+    "restored_at": ("恢复时间", "restored"),
+    "confirmed_at": ("用户确认时间", "user confirmed"),
+    "report_submitted_at": ("报告提交时间", "report submitted"),
+    "closed_at": ("关闭时间", "closed"),
+    "regulator_reported_at": ("监管报告时间", "reported to the regulator"),
+}
+
+
+def event_label(name: str, lang: str = "zh") -> str:
+    zh, en = EVENT_LABELS.get(name, (name, name))
+    return zh if lang == "zh" else en
+
+
+@dataclass(frozen=True, slots=True)
+class TargetClock:
+    """One target on this ticket: the stored verdict, the rule, and the events it rests on."""
+
+    target_id: str
+    name_zh: str
+    name_en: str
+    rule_zh: str
+    status: str
+    start_event: str
+    stop_event: str
+    start: datetime | None
+    deadline: datetime | None
+    stop: datetime | None
+    overdue_seconds: int | None
+    at_risk_from: datetime | None
+    first_violation_at: datetime | None
+    waiver: Waiver | None  # the waiver in force, if any
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    at: datetime
+    kind: str  # event | status | waiver | revoke
+    what: str  # the event field, "target_id: from → to", or the waiver's target
+    detail: str = ""
+    by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentDetail:
+    pk: int
+    fields: dict[str, Any]
+    events: list[tuple[str, datetime]]  # recorded events in time order
+    clocks: list[TargetClock]
+    timeline: list[TimelineEntry]
+    waivers: list[Waiver]
+
+
+def rule_text(target: Target, contract: Contract) -> str:
+    """The contract's own wording, or one built from the target's events and limit."""
+    if target.rule_zh:
+        return target.rule_zh
+    kind = contract.kinds[target.kind].name_zh
+    return (
+        f"{kind}：自{event_label(target.start)}起{target.limit.describe_zh()}内完成"
+        f"{event_label(target.stop).removesuffix('时间')}"
+    )
+
+
+def find_ticket(engine: Engine, viewer: Viewer, ticket_id: str) -> int | None:
+    """The database key of a ticket the viewer may see, by its ticket id (exact)."""
+    query = (
+        select(TICKET.c.id)
+        .where(TICKET.c.ticket_id == ticket_id.strip(), ticket_scope(viewer))
+        .order_by(TICKET.c.id)
+        .limit(1)
+    )
+    with engine.connect() as connection:
+        found: int | None = connection.execute(query).scalar_one_or_none()
+    return found
+
+
+def incident_detail(
+    engine: Engine, viewer: Viewer, contract: Contract, ticket_pk: int
+) -> IncidentDetail | None:
+    """Everything about one ticket; None when it does not exist or is outside the viewer's scope."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(TICKET).where(TICKET.c.id == ticket_pk, ticket_scope(viewer))
+        ).one_or_none()
+        if row is None:
+            return None
+        results = connection.execute(
+            select(RESULT).where(RESULT.c.ticket_pk == ticket_pk).order_by(RESULT.c.target_id)
+        ).all()
+        changes = connection.execute(
+            select(CHANGE).where(CHANGE.c.ticket_pk == ticket_pk).order_by(CHANGE.c.id)
+        ).all()
+    fields = row._asdict()
+    events = sorted(
+        ((name, fields[name]) for name in EVENT_FIELDS if fields.get(name) is not None),
+        key=lambda pair: pair[1],
+    )
+    waivers = waivers_of(engine, [ticket_pk])
+    active = {w.target_id: w for w in waivers if w.active}
+    clocks = [_clock(result, contract, active.get(result.target_id)) for result in results]
+    return IncidentDetail(
+        ticket_pk, fields, events, clocks, _timeline(events, changes, waivers), waivers
+    )
+
+
+def _clock(result: Any, contract: Contract, waiver: Waiver | None) -> TargetClock:
+    try:
+        target = contract.target(result.target_id)
+        names = (target.name_zh, target.name_en, rule_text(target, contract))
+        events = (target.start, target.stop)
+    except KeyError:  # a target since removed from the contract: show what was stored
+        names = (result.target_id, result.target_id, "")
+        events = ("", "")
+    return TargetClock(
+        result.target_id,
+        *names,
+        result.status,
+        *events,
+        result.start,
+        result.deadline,
+        result.stop,
+        result.overdue_seconds,
+        result.at_risk_from,
+        result.first_violation_at,
+        waiver,
+    )
+
+
+def _timeline(
+    events: list[tuple[str, datetime]], changes: Sequence[Any], waivers: list[Waiver]
+) -> list[TimelineEntry]:
+    entries = [TimelineEntry(at, "event", name) for name, at in events]
+    entries += [
+        TimelineEntry(
+            c.changed_at, "status", c.target_id, f"{c.from_status or '—'} → {c.to_status}"
+        )
+        for c in changes
+    ]
+    for waiver in waivers:
+        entries.append(
+            TimelineEntry(
+                waiver.waived_at, "waiver", waiver.target_id, waiver.reason, waiver.waived_by
+            )
+        )
+        if waiver.revoked_at is not None:
+            entries.append(
+                TimelineEntry(
+                    waiver.revoked_at,
+                    "revoke",
+                    waiver.target_id,
+                    waiver.revoke_reason or "",
+                    waiver.revoked_by,
+                )
+            )
+    order = {"event": 0, "status": 1, "waiver": 2, "revoke": 3}
+    return sorted(entries, key=lambda e: (e.at, order[e.kind]))

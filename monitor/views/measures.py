@@ -1,0 +1,54 @@
+"""可用率 and 巡检 for a viewer: issue 4's availability report and issue 5's inspection review,
+cut down to the pools or systems the viewer may see before anything is aggregated."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from monitor.availability import aggregate
+from monitor.calendar import BusinessCalendar
+from monitor.contract import Contract
+from monitor.measurement import AvailabilityReport, availability_report
+from monitor.scorecard_run import InspectionReview, inspection_review
+from monitor.scoring import Period
+from monitor.storage.metrics import load_resources
+from monitor.viewer import Viewer
+
+
+def availability_for(
+    engine: Engine, contract: Contract, viewer: Viewer, period: Period, at: datetime
+) -> AvailabilityReport:
+    """The availability report over the resources the viewer may see, re-aggregated."""
+    report = availability_report(engine, contract, period, at)
+    if viewer.sees_everything:
+        return report
+    units = {r.resource_id: r.user_unit for r in load_resources(engine)}
+    mine = [f for f in report.resources if viewer.sees_record(f.pool, units.get(f.key))]
+    return AvailabilityReport(
+        period,
+        at,
+        mine,
+        aggregate(mine, "class", contract, period, at),
+        aggregate(mine, "pool", contract, period, at),
+    )
+
+
+def inspections_for(
+    engine: Engine,
+    contract: Contract,
+    calendar: BusinessCalendar,
+    viewer: Viewer,
+    period: Period,
+    at: datetime,
+) -> InspectionReview:
+    """The inspection review of the viewer's pools (user units see no inspection sheets)."""
+    review = inspection_review(engine, contract, calendar, period, at)
+    if viewer.sees_everything:
+        return review
+    checks = [c for c in review.checks if viewer.sees_pool(c.record.pool)]
+    missed = [m for m in review.missed if m.pool is None or viewer.sees_pool(m.pool)]
+    refs = [r for r in review.unknown_refs if viewer.sees_pool(r.pool)]
+    return replace(review, checks=checks, missed=missed, unknown_refs=refs)

@@ -1,0 +1,185 @@
+"""工单 search: one box over any field or a chosen one, filters, pagination — all in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, and_, exists, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from monitor.domain import Status
+from monitor.storage.access import ticket_scope
+from monitor.storage.tables import TargetResultRow, TicketRow, WaiverRow
+from monitor.viewer import Viewer
+from monitor.views.paging import LIKE_ESCAPE, Page, bounded, contains_pattern
+
+TICKET = TicketRow.__table__  # type: ignore[attr-defined]
+RESULT = TargetResultRow.__table__  # type: ignore[attr-defined]
+WAIVER = WaiverRow.__table__  # type: ignore[attr-defined]
+VIOLATIONS = [status.value for status in Status if status.is_violation]
+# The text fields a search can name; "any" searches them all.
+SEARCH_FIELDS = ("ticket_id", "system", "user_unit", "title", "operator", "pool", "source")
+STATES = ("any", "open", "closed", "violated", "waived")
+
+
+@dataclass(frozen=True, slots=True)
+class TicketQuery:
+    """What the 工单 page asks for; every value reaches SQL as a bound parameter."""
+
+    text: str = ""
+    field: str = "any"  # "any" or one of SEARCH_FIELDS
+    pools: tuple[str, ...] = ()
+    operators: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    severities: tuple[str, ...] = ()
+    state: str = "any"  # one of STATES
+    reported_from: datetime | None = None
+    reported_before: datetime | None = None
+    page: int = 1
+    page_size: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class TicketLine:
+    pk: int
+    source: str
+    ticket_id: str
+    kind: str
+    severity: str | None
+    pool: str | None
+    operator: str | None
+    user_unit: str | None
+    system: str | None
+    title: str | None
+    reported_at: datetime
+    closed_at: datetime | None
+    violations: int = 0
+    waived: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+
+
+def _text_filter(query: TicketQuery) -> ColumnElement[bool] | None:
+    text = query.text.strip()
+    if not text:
+        return None
+    if query.field != "any" and query.field not in SEARCH_FIELDS:
+        raise ValueError(f"unknown search field '{query.field}'")
+    names = SEARCH_FIELDS if query.field == "any" else (query.field,)
+    pattern = contains_pattern(text)
+    return or_(*(TICKET.c[name].ilike(pattern, escape=LIKE_ESCAPE) for name in names))
+
+
+def _has_result(*conditions: Any) -> ColumnElement[bool]:
+    return exists().where(RESULT.c.ticket_pk == TICKET.c.id, *conditions)
+
+
+def _state_filter(state: str) -> ColumnElement[bool] | None:
+    if state not in STATES:
+        raise ValueError(f"unknown state '{state}'")
+    closed: ColumnElement[bool] = TICKET.c.closed_at.is_not(None)
+    if state == "open":
+        return ~closed
+    if state == "closed":
+        return closed
+    if state == "violated":
+        return _has_result(RESULT.c.status.in_(VIOLATIONS))
+    if state == "waived":
+        return exists().where(WAIVER.c.ticket_pk == TICKET.c.id, WAIVER.c.revoked_at.is_(None))
+    return None
+
+
+def ticket_filters(viewer: Viewer, query: TicketQuery) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of a query: the viewer's scope first, then what was asked."""
+    clauses = [ticket_scope(viewer)]
+    for column, wanted in (
+        ("pool", query.pools),
+        ("operator", query.operators),
+        ("kind", query.kinds),
+        ("severity", query.severities),
+    ):
+        if wanted:
+            clauses.append(TICKET.c[column].in_(list(wanted)))
+    if query.reported_from is not None:
+        clauses.append(TICKET.c.reported_at >= query.reported_from)
+    if query.reported_before is not None:
+        clauses.append(TICKET.c.reported_at < query.reported_before)
+    clauses += [c for c in (_text_filter(query), _state_filter(query.state)) if c is not None]
+    return clauses
+
+
+def search_tickets(engine: Engine, viewer: Viewer, query: TicketQuery) -> Page[TicketLine]:
+    """One page of matching tickets, newest first, with their violation and waiver counts."""
+    limit, offset = bounded(query.page, query.page_size)
+    where = and_(*ticket_filters(viewer, query))
+    columns = [TICKET.c[name] for name in TicketLine.__dataclass_fields__ if name in TICKET.c]
+    rows_query = (
+        select(TICKET.c.id.label("pk"), *columns)
+        .where(where)
+        .order_by(TICKET.c.reported_at.desc(), TICKET.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    with engine.connect() as connection:
+        total = connection.execute(
+            select(func.count()).select_from(TICKET).where(where)
+        ).scalar_one()
+        rows = [row._asdict() for row in connection.execute(rows_query)]
+        pks = [row["pk"] for row in rows]
+        statuses = _status_counts(connection, pks)
+        waived = _waived_counts(connection, pks)
+    lines = []
+    for row in rows:
+        counts = statuses.get(row["pk"], {})
+        lines.append(
+            TicketLine(
+                **row,
+                violations=sum(counts.get(status, 0) for status in VIOLATIONS),
+                waived=waived.get(row["pk"], 0),
+                statuses=counts,
+            )
+        )
+    return Page(lines, total, max(1, query.page), limit)
+
+
+def _status_counts(connection: Any, pks: list[int]) -> dict[int, dict[str, int]]:
+    if not pks:
+        return {}
+    query = (
+        select(RESULT.c.ticket_pk, RESULT.c.status, func.count())
+        .where(RESULT.c.ticket_pk.in_(pks))
+        .group_by(RESULT.c.ticket_pk, RESULT.c.status)
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for pk, status, count in connection.execute(query):
+        counts.setdefault(pk, {})[status] = count
+    return counts
+
+
+def _waived_counts(connection: Any, pks: list[int]) -> dict[int, int]:
+    if not pks:
+        return {}
+    query = (
+        select(WAIVER.c.ticket_pk, func.count())
+        .where(WAIVER.c.ticket_pk.in_(pks), WAIVER.c.revoked_at.is_(None))
+        .group_by(WAIVER.c.ticket_pk)
+    )
+    return {pk: count for pk, count in connection.execute(query)}
+
+
+def filter_choices(engine: Engine, viewer: Viewer) -> dict[str, list[str]]:
+    """The pools and operators present among the viewer's tickets (kinds and severities are
+    the contract's vocabulary)."""
+    choices: dict[str, list[str]] = {}
+    with engine.connect() as connection:
+        for name in ("pool", "operator"):
+            column = TICKET.c[name]
+            query = (
+                select(column)
+                .where(ticket_scope(viewer), column.is_not(None))
+                .group_by(column)
+                .order_by(column)
+            )
+            choices[name] = list(connection.execute(query).scalars())
+    return choices

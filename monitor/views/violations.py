@@ -1,0 +1,150 @@
+"""违约: every stored violation with its age and waiver, filtered and paginated in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, and_, func, select
+
+from monitor.domain import Status
+from monitor.storage.access import ticket_scope
+from monitor.storage.tables import TargetResultRow, TicketRow, WaiverRow
+from monitor.viewer import Viewer
+from monitor.views.paging import Page, bounded
+
+TICKET = TicketRow.__table__  # type: ignore[attr-defined]
+RESULT = TargetResultRow.__table__  # type: ignore[attr-defined]
+WAIVER = WaiverRow.__table__  # type: ignore[attr-defined]
+VIOLATIONS = [status.value for status in Status if status.is_violation]
+WAIVER_STATES = ("any", "waived", "unwaived")
+
+
+@dataclass(frozen=True, slots=True)
+class ViolationQuery:
+    statuses: tuple[str, ...] = ()  # breached / missing_evidence; empty: both
+    waived: str = "any"  # any | waived | unwaived
+    pools: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    reported_from: datetime | None = None
+    reported_before: datetime | None = None
+    page: int = 1
+    page_size: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class ViolationLine:
+    ticket_pk: int
+    source: str
+    ticket_id: str
+    target_id: str
+    status: str
+    pool: str | None
+    system: str | None
+    title: str | None
+    reported_at: datetime
+    deadline: datetime | None
+    stop: datetime | None
+    overdue_seconds: int | None
+    first_violation_at: datetime | None
+    waiver_id: int | None
+    waived_by: str | None
+    waived_at: datetime | None
+    waiver_reason: str | None
+    attachment_ref: str | None
+
+    def age_seconds(self, at: datetime) -> float | None:
+        """How long it has been a violation: since its deadline, or since it was first seen."""
+        since = self.deadline or self.first_violation_at
+        return None if since is None else max(0.0, (at - since).total_seconds())
+
+
+def _where(viewer: Viewer, query: ViolationQuery) -> list[object]:
+    for status in query.statuses:
+        if status not in VIOLATIONS:
+            raise ValueError(f"'{status}' is not a violation status")
+    if query.waived not in WAIVER_STATES:
+        raise ValueError(f"unknown waiver filter '{query.waived}'")
+    clauses: list[object] = [
+        RESULT.c.status.in_(list(query.statuses) or VIOLATIONS),
+        ticket_scope(viewer),
+    ]
+    if query.pools:
+        clauses.append(TICKET.c.pool.in_(list(query.pools)))
+    if query.targets:
+        clauses.append(RESULT.c.target_id.in_(list(query.targets)))
+    if query.reported_from is not None:
+        clauses.append(TICKET.c.reported_at >= query.reported_from)
+    if query.reported_before is not None:
+        clauses.append(TICKET.c.reported_at < query.reported_before)
+    if query.waived == "waived":
+        clauses.append(WAIVER.c.id.is_not(None))
+    elif query.waived == "unwaived":
+        clauses.append(WAIVER.c.id.is_(None))
+    return clauses
+
+
+def _joined() -> object:
+    active = and_(
+        WAIVER.c.ticket_pk == RESULT.c.ticket_pk,
+        WAIVER.c.target_id == RESULT.c.target_id,
+        WAIVER.c.revoked_at.is_(None),
+    )
+    return RESULT.join(TICKET, TICKET.c.id == RESULT.c.ticket_pk).outerjoin(WAIVER, active)
+
+
+def list_violations(engine: Engine, viewer: Viewer, query: ViolationQuery) -> Page[ViolationLine]:
+    """One page of violations, latest deadline first, each with its waiver in force."""
+    limit, offset = bounded(query.page, query.page_size)
+    where = and_(*_where(viewer, query))  # type: ignore[arg-type]
+    joined = _joined()
+    rows = (
+        select(
+            RESULT.c.ticket_pk,
+            TICKET.c.source,
+            TICKET.c.ticket_id,
+            RESULT.c.target_id,
+            RESULT.c.status,
+            TICKET.c.pool,
+            TICKET.c.system,
+            TICKET.c.title,
+            TICKET.c.reported_at,
+            RESULT.c.deadline,
+            RESULT.c.stop,
+            RESULT.c.overdue_seconds,
+            RESULT.c.first_violation_at,
+            WAIVER.c.id,
+            WAIVER.c.waived_by,
+            WAIVER.c.waived_at,
+            WAIVER.c.reason,
+            WAIVER.c.attachment_ref,
+        )
+        .select_from(joined)  # type: ignore[arg-type]
+        .where(where)
+        .order_by(TICKET.c.reported_at.desc(), RESULT.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    count = select(func.count()).select_from(joined).where(where)  # type: ignore[arg-type]
+    with engine.connect() as connection:
+        total = connection.execute(count).scalar_one()
+        lines = [ViolationLine(*tuple(row)) for row in connection.execute(rows)]
+    return Page(lines, total, max(1, query.page), limit)
+
+
+def violation_counts(engine: Engine, viewer: Viewer, query: ViolationQuery) -> dict[str, int]:
+    """How many violations match, per status, and how many of them are waived."""
+    where = and_(*_where(viewer, query))  # type: ignore[arg-type]
+    grouped = (
+        select(RESULT.c.status, func.count(), func.count(WAIVER.c.id))
+        .select_from(_joined())  # type: ignore[arg-type]
+        .where(where)
+        .group_by(RESULT.c.status)
+    )
+    counts = {"total": 0, "waived": 0}
+    with engine.connect() as connection:
+        for status, count, waived in connection.execute(grouped):
+            counts[status] = count
+            counts["total"] += count
+            counts["waived"] += waived
+    return counts

@@ -1,0 +1,152 @@
+"""The outbox on SQLite and PostgreSQL: planned in the evaluation's transaction, claimed by one
+sender at a time, acknowledged once and never resent, retried with backoff, or given up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from monitor.alerting.config import AlertingConfig
+from monitor.alerting.hook import alert_hook
+from monitor.alerting.outbox import Dispatcher, backoff
+from monitor.calendar import BusinessCalendar
+from monitor.contract import Contract
+from monitor.evaluation import run_evaluation
+from monitor.storage.alerts import ALERT, DELIVERY, claim_due
+from monitor.storage.tickets import upsert_tickets
+from tests.conftest import SHANGHAI, local
+from tests.serving import Receiver
+
+REPORTED = local("2024-06-03 10:00")
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    receiver = Receiver().start()
+    yield receiver
+    receiver.stop()
+
+
+def config(url: str) -> AlertingConfig:
+    return AlertingConfig.model_validate(
+        {
+            "delivery": {"initial_backoff": "10s", "max_backoff": "1m", "lease": "30s"},
+            "channels": [{"name": "hook", "type": "webhook", "url": f"{url}/hook"}],
+        }
+    )
+
+
+def evaluate(
+    engine: Engine,
+    contract: Contract,
+    calendar: BusinessCalendar,
+    alerting: AlertingConfig,
+    at: datetime,
+) -> None:
+    run_evaluation(engine, contract, calendar, at, on_stored=alert_hook(contract, alerting, at))
+
+
+def store_major_fault(engine: Engine, **values: object) -> None:
+    row = {
+        "source": "api",
+        "ticket_id": "INC-1",
+        "kind": "fault",
+        "severity": "major",
+        "reported_at": REPORTED,
+        "pool": "二云",
+        **values,
+    }
+    with engine.begin() as connection:
+        upsert_tickets(connection, [row], list(row), REPORTED)
+
+
+def stages(engine: Engine) -> list[tuple[str, str]]:
+    with engine.connect() as connection:
+        rows = connection.execute(select(ALERT.c.target_id, ALERT.c.stage).order_by(ALERT.c.id))
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def test_each_stage_is_planned_once_however_often_it_is_evaluated(
+    engine: Engine, contract: Contract, calendar: BusinessCalendar
+) -> None:
+    alerting = config("http://127.0.0.1:9")
+    store_major_fault(engine)
+    for at in ("10:25", "10:26", "10:31", "10:32", "10:33"):
+        evaluate(engine, contract, calendar, alerting, local(f"2024-06-03 {at}"))
+    store_major_fault(engine, arrived_at=local("2024-06-03 10:40"))
+    evaluate(engine, contract, calendar, alerting, local("2024-06-03 10:41"))
+    evaluate(engine, contract, calendar, alerting, local("2024-06-03 10:42"))
+    assert stages(engine) == [
+        ("major.arrival", "at_risk"),
+        ("major.arrival", "breached"),
+        ("major.arrival", "resolved"),
+    ]
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(DELIVERY)).scalar_one() == 3
+
+
+def test_a_claimed_delivery_is_not_claimed_again_until_its_lease_expires(
+    engine: Engine, contract: Contract, calendar: BusinessCalendar
+) -> None:
+    store_major_fault(engine)
+    evaluate(engine, contract, calendar, config("http://127.0.0.1:9"), local("2024-06-03 10:25"))
+    now = local("2024-06-03 10:25:01")
+    first = claim_due(engine, now, now + timedelta(seconds=30), 10)
+    assert [item.stage for item in first] == ["at_risk"]
+    assert claim_due(engine, now, now + timedelta(seconds=30), 10) == []
+    later = now + timedelta(seconds=31)  # the first sender died holding it
+    assert [item.id for item in claim_due(engine, later, later + timedelta(seconds=30), 10)] == [
+        first[0].id
+    ]
+
+
+def test_an_acknowledged_alert_is_never_sent_again(
+    engine: Engine, contract: Contract, calendar: BusinessCalendar, receiver: Receiver
+) -> None:
+    alerting = config(receiver.url)
+    store_major_fault(engine)
+    evaluate(engine, contract, calendar, alerting, local("2024-06-03 10:25"))
+    moments = iter(local("2024-06-03 10:25") + timedelta(minutes=n) for n in range(100))
+    dispatcher = Dispatcher(engine, alerting, SHANGHAI, None, now=lambda: next(moments))
+    assert dispatcher.run_once() == 1
+    assert dispatcher.run_once() == 0
+    assert dispatcher.run_once() == 0
+    assert receiver.stages() == [("at_risk", "INC-1", "major.arrival")]
+
+
+@pytest.mark.parametrize(
+    ("status", "permanent"), [(503, False), (429, False), (400, True), (404, True)]
+)
+def test_a_refused_delivery_is_retried_with_backoff_unless_the_refusal_is_permanent(
+    engine: Engine,
+    contract: Contract,
+    calendar: BusinessCalendar,
+    receiver: Receiver,
+    status: int,
+    permanent: bool,
+) -> None:
+    receiver.status = status
+    alerting = config(receiver.url)
+    store_major_fault(engine)
+    evaluate(engine, contract, calendar, alerting, local("2024-06-03 10:25"))
+    now = local("2024-06-03 10:25:05")
+    Dispatcher(engine, alerting, SHANGHAI, None, now=lambda: now).run_once()
+    with engine.connect() as connection:
+        row = connection.execute(select(DELIVERY)).one()
+    assert (row.attempts, row.failures, row.acknowledged_at) == (1, 1, None)
+    assert f"HTTP {status}" in row.last_error
+    if permanent:
+        assert row.failed_at == now
+    else:
+        assert row.failed_at is None
+        assert row.next_attempt_at == now + timedelta(seconds=10)
+        assert claim_due(engine, now + timedelta(seconds=9), now + timedelta(minutes=1), 5) == []
+
+
+def test_backoff_doubles_from_the_initial_wait_up_to_the_cap() -> None:
+    delivery = config("http://127.0.0.1:9").delivery
+    waits = [backoff(delivery, failures).total_seconds() for failures in range(1, 7)]
+    assert waits == [10, 20, 40, 60, 60, 60]

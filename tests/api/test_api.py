@@ -1,0 +1,237 @@
+"""The HTTP API served by a real uvicorn on loopback (scheduler not started, so nothing moves
+on its own), on SQLite and PostgreSQL: tokens, per-item errors with nothing lost, size limits,
+filters and pages."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+import uvicorn
+from sqlalchemy import Engine, select
+
+from collectors.ticket_import import parse_records
+from monitor.alerting.config import AlertingConfig
+from monitor.calendar import BusinessCalendar
+from monitor.contract import Contract
+from monitor.service.app import build_service
+from monitor.service.settings import ServiceSettings
+from monitor.storage.ingest import REJECTED
+from monitor.storage.tokens import create_token, revoke_token
+from tests.conftest import local
+from tests.serving import free_port, wait_until
+
+CREATED = local("2024-06-03 09:00")
+
+
+class Client:
+    """requests against one app served by uvicorn in a thread, on a free loopback port."""
+
+    def __init__(self, app: Any) -> None:
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="error")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        assert wait_until(lambda: self.server.started, timeout=10)
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return requests.get(self.url + path, timeout=30, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> requests.Response:
+        return requests.post(self.url + path, timeout=30, **kwargs)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def serve_app() -> Iterator[Any]:
+    started: list[Client] = []
+
+    def start(
+        engine: Engine, contract: Contract, calendar: BusinessCalendar, **settings: object
+    ) -> Client:
+        service = build_service(
+            engine,
+            contract,
+            calendar,
+            ServiceSettings(**settings),  # type: ignore[arg-type]
+            AlertingConfig(),
+            parse_records,
+        )
+        started.append(Client(service.app))
+        return started[-1]
+
+    yield start
+    for client in started:
+        client.stop()
+
+
+@pytest.fixture
+def api(serve_app: Any, engine: Engine, contract: Contract, calendar: BusinessCalendar) -> Client:
+    return serve_app(engine, contract, calendar)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def token(engine: Engine) -> str:
+    return create_token(engine, "ingest", CREATED)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_writing_without_a_token_is_refused(api: Client) -> None:
+    answer = api.post("/api/v1/tickets", json={"tickets": []})
+    assert answer.status_code == 401
+    assert answer.headers["www-authenticate"] == "Bearer"
+
+
+def test_a_wrong_or_revoked_token_is_refused(api: Client, engine: Engine, token: str) -> None:
+    assert (
+        api.post("/api/v1/tickets", json={"tickets": []}, headers=bearer(token + "x")).status_code
+        == 401
+    )
+    assert (
+        api.post("/api/v1/tickets", json={"tickets": []}, headers=bearer(token)).status_code == 200
+    )
+    revoke_token(engine, "ingest", CREATED)
+    assert (
+        api.post("/api/v1/tickets", json={"tickets": []}, headers=bearer(token)).status_code == 401
+    )
+
+
+def test_bad_items_are_listed_and_kept_while_the_good_ones_are_stored(
+    api: Client, engine: Engine, token: str
+) -> None:
+    tickets = [
+        {"工单编号": "GZ-1", "类型": "故障", "故障等级": "重大", "报障时间": "2024-06-03 10:00"},
+        {"ticket_id": "GZ-2", "kind": "故障", "reported_at": "yesterday"},
+        {"ticket_id": "GZ-3", "kind": "fault", "reported_at": "2024-06-03 10:00", "colour": "red"},
+        "not an object",
+    ]
+    answer = api.post(
+        "/api/v1/tickets", json={"source": "ops", "tickets": tickets}, headers=bearer(token)
+    )
+    assert answer.status_code == 200
+    outcome = answer.json()
+    assert (outcome["received"], outcome["inserted"], outcome["evaluated"]) == (4, 1, True)
+    assert [(r["index"], r["ticket_id"], r["column"]) for r in outcome["rejected"]] == [
+        (2, "GZ-2", "reported_at (报障时间)"),
+        (3, "GZ-3", "colour"),
+        (4, None, None),
+    ]
+    assert outcome["rejected"][0]["reason"].startswith("'yesterday' has no time of day")
+    with engine.connect() as connection:
+        kept = connection.execute(
+            select(REJECTED.c.line, REJECTED.c.ticket_id).order_by(REJECTED.c.line)
+        ).all()
+    assert [tuple(row) for row in kept] == [(2, "GZ-2"), (3, "GZ-3"), (4, None)]
+    listed = api.get("/api/v1/tickets", params={"source": "ops"}).json()["items"]
+    assert [(t["ticket_id"], t["reported_at"]) for t in listed] == [
+        ("GZ-1", "2024-06-03T10:00:00+08:00")
+    ]
+
+
+def test_an_item_leaves_the_fields_it_does_not_carry_as_they_were(api: Client, token: str) -> None:
+    first = {
+        "ticket_id": "GZ-1",
+        "kind": "fault",
+        "severity": "major",
+        "reported_at": "2024-06-03 10:00",
+        "pool": "一云",
+    }
+    api.post("/api/v1/tickets", json={"tickets": [first]}, headers=bearer(token))
+    later = {
+        "ticket_id": "GZ-1",
+        "kind": "fault",
+        "reported_at": "2024-06-03 10:00",
+        "arrived_at": "2024-06-03 10:20",
+    }
+    outcome = api.post("/api/v1/tickets", json={"tickets": [later]}, headers=bearer(token)).json()
+    assert (outcome["inserted"], outcome["updated"]) == (0, 1)
+    (ticket,) = api.get("/api/v1/tickets").json()["items"]
+    assert (ticket["pool"], ticket["severity"], ticket["arrived_at"]) == (
+        "一云",
+        "major",
+        "2024-06-03T10:20:00+08:00",
+    )
+
+
+def test_a_body_over_the_limit_is_refused_with_413_and_a_reason(
+    serve_app: Any, engine: Engine, contract: Contract, calendar: BusinessCalendar, token: str
+) -> None:
+    api = serve_app(engine, contract, calendar, max_request_bytes=2048)
+    big = {
+        "tickets": [
+            {"ticket_id": f"T-{n}", "kind": "fault", "reported_at": "2024-06-03 10:00"}
+            for n in range(100)
+        ]
+    }
+    answer = api.post("/api/v1/tickets", json=big, headers=bearer(token))
+    assert answer.status_code == 413
+    assert "SLAMON_MAX_REQUEST_BYTES" in answer.json()["detail"]
+
+
+def test_violations_are_filtered_and_paged(api: Client, token: str) -> None:
+    times = {"reported_at": "2024-06-03 10:00", "arrived_at": "2024-06-03 11:00"}
+    tickets = [
+        {"ticket_id": f"GZ-{n}", "kind": "fault", "severity": "major", **times,
+         "pool": "一云" if n % 2 else "二云", "restored_at": "2024-06-03 11:30"}
+        for n in range(5)
+    ]  # fmt: skip
+    assert (
+        api.post("/api/v1/tickets", json={"tickets": tickets}, headers=bearer(token)).status_code
+        == 200
+    )
+    first = api.get(
+        "/api/v1/violations", params={"pool": "二云", "target": "major.arrival", "limit": 2}
+    ).json()
+    assert [
+        (v["ticket_id"], v["status"], v["status_zh"], v["overdue_seconds"]) for v in first["items"]
+    ] == [
+        ("GZ-0", "breached", "超时违约", 1800),
+        ("GZ-2", "breached", "超时违约", 1800),
+    ]
+    rest = api.get(
+        "/api/v1/violations",
+        params={
+            "pool": "二云",
+            "target": "major.arrival",
+            "limit": 2,
+            "after": first["next_after"],
+        },
+    ).json()
+    assert [v["ticket_id"] for v in rest["items"]] == ["GZ-4"]
+    assert rest["next_after"] is None
+    assert api.get("/api/v1/violations", params={"status": "late"}).status_code == 422
+
+
+def test_reads_can_be_closed_to_callers_without_a_token(
+    serve_app: Any, engine: Engine, contract: Contract, calendar: BusinessCalendar, token: str
+) -> None:
+    api = serve_app(engine, contract, calendar, read_access="token")
+    assert api.get("/api/v1/violations").status_code == 401
+    assert api.get("/metrics").status_code == 401
+    assert api.get("/metrics", headers=bearer(token)).status_code == 200
+    assert api.get("/healthz").json() == {"status": "ok"}
+
+
+def test_the_openapi_spec_describes_the_endpoints(api: Client) -> None:
+    paths = api.get("/openapi.json").json()["paths"]
+    assert {"/api/v1/tickets", "/api/v1/violations", "/healthz", "/readyz", "/metrics"} <= set(
+        paths
+    )
+    assert "post" in paths["/api/v1/tickets"] and "get" in paths["/api/v1/tickets"]
+
+
+def test_readyz_is_503_until_the_scheduler_has_caught_up(api: Client) -> None:
+    answer = api.get("/readyz")
+    assert answer.status_code == 503
+    assert answer.json()["checks"] == {"database": "ok", "scheduler": "stopped", "caught_up": False}

@@ -1,0 +1,44 @@
+"""deploy/: the Prometheus config and rules pass a real promtool, and their unit tests pass."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+needs_promtool = pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool missing")
+
+
+def run(*command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=60)
+
+
+@needs_promtool
+def test_the_alerting_rules_are_valid() -> None:
+    done = run("promtool", "check", "rules", "slamon.rules.yml", cwd=DEPLOY / "prometheus/rules")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "SUCCESS: 5 rules found" in done.stdout
+
+
+@needs_promtool
+def test_the_alerting_rules_fire_as_their_unit_tests_say() -> None:
+    done = run(
+        "promtool", "test", "rules", "slamon.rules.test.yml", cwd=DEPLOY / "prometheus/rules"
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@needs_promtool
+def test_the_scrape_config_is_valid_and_loads_the_rules() -> None:
+    done = run("promtool", "check", "config", "prometheus.yml", cwd=DEPLOY / "prometheus")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 rule files found" in done.stdout
+
+
+@pytest.mark.skipif(shutil.which("amtool") is None, reason="amtool missing")
+def test_the_alertmanager_config_is_valid() -> None:
+    done = run("amtool", "check-config", "alertmanager.yml", cwd=DEPLOY / "alertmanager")
+    assert done.returncode == 0, done.stdout + done.stderr
