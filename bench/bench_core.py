@@ -52,10 +52,14 @@ from monitor.contract import Contract, Target, load_contract
 from monitor.domain import TargetResult, Ticket
 from monitor.evaluation import run_evaluation
 from monitor.rules import deadline_for, targets_for
-from monitor.rules import evaluate as evaluate_rules
 from monitor.storage.db import ensure_schema, make_engine
-from monitor.storage.results import record_run, store_results
-from monitor.storage.tickets import TICKET_TABLE, load_tickets, upsert_tickets
+from monitor.storage.result_columns import store_result_columns
+from monitor.storage.results import record_run
+from monitor.storage.ticket_columns import load_ticket_columns
+from monitor.storage.tickets import TICKET_TABLE, upsert_tickets
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_core_extra import pg_engine, pg_round, rss_import
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "core.json"
 # Evaluated as of one pinned instant, after every generated report time: results never depend
@@ -338,6 +342,7 @@ class Setup:
     csv_path: Path
     contract: Contract
     at: datetime
+    pg_engine: Engine | None = None
 
 
 def _fresh_engine(path: Path) -> Engine:
@@ -397,7 +402,10 @@ def run_round(
     )
     split_engine = _copy_database(engine, path.with_suffix(".split.db"))
 
-    rows = _measure_import_parts(setup, probe, path.with_suffix(".parts.db"))
+    parsed, rows = _measure_import_parts(setup, probe, path.with_suffix(".parts.db"))
+    if setup.pg_engine is not None:
+        pg_round(setup.pg_engine, setup.csv_path, parsed, probe.measure, SOURCE, IMPORT_NOW)
+    del parsed
     raw = partial(_raw_executemany, path.with_suffix(".raw.db"), rows)
     del rows  # the partial holds them for as long as the measurement needs
     probe.measure("baseline.sqlite_executemany", raw)
@@ -441,10 +449,12 @@ def _measure_evaluation(
     return found, arrays
 
 
-def _measure_import_parts(setup: Setup, probe: Probe, path: Path) -> list[tuple[Any, ...]]:
+def _measure_import_parts(
+    setup: Setup, probe: Probe, path: Path
+) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]]:
     """import_tickets in two parts: read + parse the file, then upsert in one transaction.
 
-    Returns the parsed rows as tuples for the executemany floor. The parse part calls
+    Returns the parsed rows, and as tuples for the executemany floor. The parse part calls
     import_tickets' private helpers, as import_tickets itself does; if they are renamed, the
     smoke test (tests/bench) fails and says so.
     """
@@ -465,31 +475,32 @@ def _measure_import_parts(setup: Setup, probe: Probe, path: Path) -> list[tuple[
 
     probe.measure("import.first.upsert", upsert)
     engine.dispose()
-    return _baseline_rows(tickets)
+    return tickets, _baseline_rows(tickets)
 
 
 def _measure_evaluation_parts(
     engine: Engine, contract: Contract, at: datetime, probe: Probe, phase: str
 ) -> None:
-    """run_evaluation's three parts, each timed: load, the pure rules, store (+ the run row)."""
+    """run_evaluation's three parts as it runs them (in columns), each timed: load, the rules
+    (monitor.batch_rules; bench/bench_evaluation.py --object-path times the per-Ticket path),
+    store (+ the run row)."""
     calendar = _calendar(contract)
-    loaded = probe.measure(f"evaluation.{phase}.load", lambda: load_tickets(engine))
+    loaded = probe.measure(f"evaluation.{phase}.load", lambda: load_ticket_columns(engine))
     results = probe.measure(
-        f"evaluation.{phase}.evaluate",
-        lambda: evaluate_rules(loaded.tickets, contract, calendar, at),
+        f"evaluation.{phase}.evaluate", lambda: loaded.evaluate(contract, calendar, at)
     )
 
     def store() -> None:
         with engine.begin() as connection:
-            counts = store_results(connection, results, loaded.primary_keys, at)
+            counts = store_result_columns(connection, results, loaded.pks, at)
             record_run(
                 connection,
                 evaluated_at=at,
                 ran_at=IMPORT_NOW,
                 contract=contract.name[:200],
-                tickets=len(loaded.tickets),
+                tickets=len(loaded),
                 results=len(results),
-                violations=sum(result.status.is_violation for result in results),
+                violations=results.violations(),
                 changes=counts.changes,
             )
 
@@ -631,22 +642,30 @@ _ROWS: dict[str, tuple[str, str | None]] = {
     "import.again": ("import_tickets, same file again (no-op)", "baseline.sqlite_executemany"),
     "baseline.numpy_status": ("NumPy deadline + status pass", None),
     "evaluation.first": ("run_evaluation, first run", "baseline.numpy_status"),
-    "evaluation.first.load": ("  load_tickets", "baseline.numpy_status"),
-    "evaluation.first.evaluate": ("  rules.evaluate", "baseline.numpy_status"),
-    "evaluation.first.store": ("  store_results + record_run", "baseline.numpy_status"),
+    "evaluation.first.load": ("  load_ticket_columns", "baseline.numpy_status"),
+    "evaluation.first.evaluate": ("  column rules (batch_rules)", "baseline.numpy_status"),
+    "evaluation.first.store": ("  store_result_columns + record_run", "baseline.numpy_status"),
     "evaluation.second": ("run_evaluation, second run (writes nothing)", "baseline.numpy_status"),
-    "evaluation.second.load": ("  load_tickets", "baseline.numpy_status"),
-    "evaluation.second.evaluate": ("  rules.evaluate", "baseline.numpy_status"),
-    "evaluation.second.store": ("  store_results + record_run", "baseline.numpy_status"),
+    "evaluation.second.load": ("  load_ticket_columns", "baseline.numpy_status"),
+    "evaluation.second.evaluate": ("  column rules (batch_rules)", "baseline.numpy_status"),
+    "evaluation.second.store": ("  store_result_columns + record_run", "baseline.numpy_status"),
 }
+# With --pg-url: the same import on PostgreSQL, against psycopg's COPY of the parsed rows.
+_PG_ROWS: dict[str, tuple[str, str | None]] = {
+    "baseline.pg_copy": ("raw psycopg COPY of the parsed rows (PostgreSQL)", None),
+    "pg.import.first": ("import_tickets, empty PostgreSQL database", "baseline.pg_copy"),
+    "pg.import.again": ("import_tickets, same file again (no-op)", "baseline.pg_copy"),
+}
+_ALL_ROWS = {**_ROWS, **_PG_ROWS}
 
 
 def summarise(
     rounds: list[dict[str, Sample]], memory: dict[str, Sample] | None, tickets: int
 ) -> list[dict[str, Any]]:
-    medians = {name: statistics.median(r[name].seconds for r in rounds) for name in _ROWS}
+    table = {name: row for name, row in _ALL_ROWS.items() if name in rounds[0]}
+    medians = {name: statistics.median(r[name].seconds for r in rounds) for name in table}
     summary = []
-    for name, (what, baseline) in _ROWS.items():
+    for name, (what, baseline) in table.items():
         median = medians[name]
         summary.append(
             {
@@ -668,7 +687,7 @@ def render(summary: list[dict[str, Any]]) -> str:
         f"{'measurement':<46} {'median s':>9} {'rows/s':>11} {'× baseline':>11} {'peak MiB':>9}"
     ]
     for row in summary:
-        what = dict(_ROWS)[row["name"]][0]
+        what = _ALL_ROWS[row["name"]][0]
         ratio = f"{row['ratio']:.1f}" if row["ratio"] is not None else "(baseline)"
         peak = row["peak_tracemalloc_bytes"]
         lines.append(
@@ -739,6 +758,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="skip the extra tracemalloc round (peak MiB is then not reported)",
     )
+    parser.add_argument(
+        "--pg-url",
+        default=None,
+        help="also import into this PostgreSQL database (emptied first) against COPY",
+    )
+    parser.add_argument(
+        "--rss-import",
+        type=int,
+        default=None,
+        metavar="N",
+        help="only: import N generated rows in a child process and report its peak RSS",
+    )
+    parser.add_argument(
+        "--evaluation-only",
+        action="store_true",
+        help="only evaluation against the NumPy floor, sized for 1,000,000 tickets "
+        "(bench/bench_evaluation.py; --workdir keeps the imported database for the next run)",
+    )
     args = parser.parse_args(argv)
     if args.tickets < 1 or args.repeat < 1:
         parser.error("--tickets and --repeat must be at least 1")
@@ -756,10 +793,21 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
 
 def _run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    if args.evaluation_only:
+        from bench_evaluation import DEFAULT_JSON as EVALUATION_JSON
+        from bench_evaluation import run as run_evaluation_only
+
+        if args.json == DEFAULT_JSON:  # core.json keeps the full benchmark's layout
+            args.json = EVALUATION_JSON
+        return run_evaluation_only(args, workdir)
+    if args.rss_import is not None:
+        return _run_rss(args, workdir)
     csv_path = workdir / f"tickets-{args.tickets}-{args.seed}.csv"
     print(f"generating {args.tickets:,} tickets (seed {args.seed}) → {csv_path}", flush=True)
     shapes = generate_csv(csv_path, args.tickets, args.seed, args.headers)
     setup = Setup(workdir, csv_path, load_contract(), AT)
+    if args.pg_url:
+        setup.pg_engine = pg_engine(args.pg_url)
 
     rounds: list[dict[str, Sample]] = []
     found: dict[str, Any] = {}
@@ -789,6 +837,22 @@ def _run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     print(
         f"\npeak MiB: {MEMORY_METHOD}.\nprocess peak RSS (ru_maxrss) at the end: "
         f"{_maxrss_kib() / 1024:.0f} MiB\nresults: {args.json}"
+    )
+    return document
+
+
+def _run_rss(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    """The import's peak memory: N generated rows imported by a child process."""
+    csv_path = workdir / f"tickets-{args.rss_import}-{args.seed}.csv"
+    print(f"generating {args.rss_import:,} tickets (seed {args.seed}) → {csv_path}", flush=True)
+    generate_csv(csv_path, args.rss_import, args.seed, args.headers)
+    document = rss_import(csv_path, workdir, SOURCE)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    print(
+        f"imported {document['rows']:,} rows ({document['csv_mib']:.0f} MiB CSV) in "
+        f"{document['import_seconds']:.1f} s; peak RSS of the importing process "
+        f"{document['peak_rss_mib']:.0f} MiB\nresults: {args.json}"
     )
     return document
 

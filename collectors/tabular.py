@@ -2,22 +2,40 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 # Chinese spreadsheets are often saved as GB18030/GBK rather than UTF-8.
 _TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
 # How far down a spreadsheet the header row may be (title rows above it are common).
 _HEADER_SEARCH_ROWS = 10
+_CHUNK_BYTES = 1 << 20
 
 
 class UnreadableFile(Exception):
     """The file cannot be read as a table at all; nothing from it is stored."""
+
+
+NUL = "\x00"
+NUL_PROBLEM = "contains a NUL character (shown as \ufffd), which cannot be stored"
+
+
+def without_nul(cells: dict[str, Any]) -> dict[str, Any]:
+    """The cells with every NUL shown as U+FFFD and the row marked bad: PostgreSQL cannot
+    store a NUL in text, and one in a file is a sign of damage, not of data."""
+    if not any(NUL in key or (isinstance(v, str) and NUL in v) for key, v in cells.items()):
+        return cells
+    clean = {
+        key.replace(NUL, "\ufffd"): v.replace(NUL, "\ufffd") if isinstance(v, str) else v
+        for key, v in cells.items()
+    }
+    clean.setdefault("__error__", NUL_PROBLEM)
+    return clean
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,44 +75,78 @@ def _decode(path: Path) -> str:
     raise UnreadableFile(f"{path}: not text in UTF-8 or GB18030")
 
 
+def _text_encoding(path: Path) -> str:
+    """The first accepted encoding the whole file decodes in, checked a chunk at a time so a
+    large file is never held in memory whole."""
+    for encoding in _TEXT_ENCODINGS:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as file:
+                while chunk := file.read(_CHUNK_BYTES):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise UnreadableFile(f"{path}: not text in UTF-8 or GB18030")
+
+
 def _read_csv(path: Path, _looks_like_header: Callable[[list[str]], bool]) -> Table:
-    text = _decode(path)
-    first_line = text.split("\n", 1)[0]
+    """The header is read now (its problems are the file's); the rows are streamed from the
+    file when iterated, so memory does not grow with the file."""
+    encoding = _text_encoding(path)
+    # csv's default 128 KiB cell limit stops mid-cell and reads on from inside the quotes,
+    # losing every row after it: let a cell be as long as the file.
+    csv.field_size_limit(max(csv.field_size_limit(), path.stat().st_size + 1))
+    with path.open(encoding=encoding, newline="\n") as file:
+        first_line = file.readline()
     # The delimiter the header uses most: exports from Chinese consoles use ',', ';' or tabs.
     delimiter = max(",;\t|", key=first_line.count) if first_line else ","
-    # strict: without it a quote never closed silently reads the rest of the file into one cell.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        headers = [cell.strip() for cell in next(reader)]
-    except StopIteration:
-        raise UnreadableFile(f"{path}: the file is empty") from None
-    except csv.Error as error:
-        raise UnreadableFile(f"{path}: line 1: {error}") from None
+
+    def reader_of(file: TextIO) -> Any:
+        # strict: without it a quote never closed silently reads the rest of the file into one
+        # cell.
+        return csv.reader(file, delimiter=delimiter, strict=True)
+
+    with path.open(encoding=encoding, newline="") as file:
+        try:
+            headers = [cell.strip().replace(NUL, "\ufffd") for cell in next(reader_of(file))]
+        except StopIteration:
+            raise UnreadableFile(f"{path}: the file is empty") from None
+        except csv.Error as error:
+            raise UnreadableFile(f"{path}: line 1: {error}") from None
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        line = reader.line_num + 1
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as error:
-                # Say where the broken row started; the reader goes on from the next line, and a
-                # quote left open has already taken the rest of the file.
-                yield line, {"__error__": f"CSV syntax: {error}; check the quotes in this row"}
-                line = reader.line_num + 1
-                continue
-            if any(cell.strip() for cell in cells):
-                record = dict(zip(headers, cells, strict=False))
-                # A trailing delimiter (an empty extra cell) is common and harmless.
-                if any(cell.strip() for cell in cells[len(headers) :]):
-                    record["__error__"] = (
-                        f"{len(cells)} cells but the header has {len(headers)} columns"
-                    )
-                yield line, record
-            line = reader.line_num + 1
+        # Opened only once iteration starts, and closed when it ends or is abandoned.
+        with path.open(encoding=encoding, newline="") as file:
+            reader = reader_of(file)
+            next(reader)  # the header, read above
+            yield from _csv_records(reader, headers)
 
     return Table(headers, 1, rows())
+
+
+def _csv_records(reader: Any, headers: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    line = reader.line_num + 1
+    width = len(headers)
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            # Say where the broken row started; the reader goes on from the next line, and a
+            # quote left open has already taken the rest of the file.
+            yield line, {"__error__": f"CSV syntax: {error}; check the quotes in this row"}
+            line = reader.line_num + 1
+            continue
+        if any(cell.strip() for cell in cells):
+            record = dict(zip(headers, cells, strict=False))
+            # A trailing delimiter (an empty extra cell) is common and harmless.
+            if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+                record["__error__"] = f"{len(cells)} cells but the header has {width} columns"
+            yield line, without_nul(record)
+        line = reader.line_num + 1
 
 
 def _read_xlsx(path: Path, looks_like_header: Callable[[list[str]], bool]) -> Table:
@@ -145,6 +197,8 @@ def _read_json(path: Path, _looks_like_header: Callable[[list[str]], bool]) -> T
         items = json.loads(text)
     except json.JSONDecodeError as error:
         raise UnreadableFile(f"{path}: line {error.lineno}: not valid JSON ({error.msg})") from None
+    except RecursionError:  # Python's decoder gives up on arrays/objects nested this deep
+        raise UnreadableFile(f"{path}: JSON nested too deeply to be a list of rows") from None
     if not isinstance(items, list):
         raise UnreadableFile(f"{path}: expected a JSON list of objects at the top level")
     lines = _object_start_lines(text, len(items))
@@ -155,12 +209,12 @@ def _read_json(path: Path, _looks_like_header: Callable[[list[str]], bool]) -> T
             for key in item:
                 if key not in seen:
                     seen.add(key)
-                    headers.append(str(key))
+                    headers.append(str(key).replace(NUL, "\ufffd"))
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         for line, item in zip(lines, items, strict=True):
             if isinstance(item, dict):
-                yield line, item
+                yield line, without_nul(item)
             else:
                 yield line, {"__error__": f"expected an object, got {type(item).__name__}"}
 

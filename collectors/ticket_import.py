@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert
 
-from collectors.tabular import Table, UnreadableFile, read_table
+from collectors.tabular import NUL_PROBLEM, Table, UnreadableFile, read_table, without_nul
 from collectors.ticket_columns import (
     REQUIRED_FIELDS,
     TIME_FIELDS,
@@ -165,10 +165,11 @@ def _parse_cells(
         except BadValue as error:
             problems.append(RowProblem(line, ticket_id, label(name), str(error)))
             continue
-        longest = TEXT_LIMITS.get(name)
-        if longest is not None and value is not None and len(value) > longest:
-            reason = f"{len(value)} characters; at most {longest} fit"
-            problems.append(RowProblem(line, ticket_id, label(name), reason))
+        if value is not None:
+            longest = TEXT_LIMITS.get(name)
+            if longest is not None and len(value) > longest:
+                reason = f"{len(value)} characters; at most {longest} fit"
+                problems.append(RowProblem(line, ticket_id, label(name), reason))
         values[name] = value
     for name in REQUIRED_FIELDS:
         if values.get(name) is None and not any(p.column == label(name) for p in problems):
@@ -186,7 +187,8 @@ def parse_records(records: Sequence[Any], contract: Contract, source: str) -> Pa
     parsers = _parsers(contract)
     batch = ParsedBatch()
     for index, item in enumerate(records, start=1):
-        cells: dict[str, Any] = item if isinstance(item, dict) else {}
+        cells: dict[str, Any] = without_nul(item) if isinstance(item, dict) else {}
+        has_nul = cells.get("__error__") == NUL_PROBLEM and bool(cells.pop("__error__"))
         columns = {str(key): field_for(str(key)) for key in cells}
         known = {header: name for header, name in columns.items() if name is not None}
         ticket_id = _safe_text(cells, known)
@@ -195,6 +197,8 @@ def parse_records(records: Sequence[Any], contract: Contract, source: str) -> Pa
             for header, name in columns.items()
             if name is None
         ]
+        if has_nul:
+            problems.append(RowProblem(index, ticket_id, None, NUL_PROBLEM))
         if not isinstance(item, dict):
             problems.append(RowProblem(index, None, None, "expected a JSON object"))
         elif len(set(known.values())) < len(known):

@@ -30,6 +30,8 @@ def is_blank(value: Any) -> bool:
 
 def parse_text(value: Any) -> str | None:
     """A text cell, trimmed; spreadsheets store 2022001 as a number, which reads as "2022001"."""
+    if type(value) is str:  # the common case first: every CSV cell
+        return value.strip() or None
     if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
@@ -41,6 +43,9 @@ def parse_text(value: Any) -> str | None:
 
 def parse_time(value: Any, zone: ZoneInfo) -> datetime | None:
     """A timestamp cell as an aware datetime; one without an offset is in the contract's zone."""
+    if type(value) is str:  # the common case first: every CSV cell
+        text = value.strip()
+        return _parse_time_text(text, zone) if text else None
     if is_blank(value):
         return None
     if isinstance(value, datetime):  # a real spreadsheet date cell: local wall time
@@ -51,7 +56,10 @@ def parse_time(value: Any, zone: ZoneInfo) -> datetime | None:
         raise BadValue(f"the cell holds only a time of day ({value.isoformat()}); add the date")
     if not isinstance(value, str):
         raise BadValue(f"expected a date and time, got {type(value).__name__} {value!r}")
-    text = value.strip()
+    return _parse_time_text(value.strip(), zone)
+
+
+def _parse_time_text(text: str, zone: ZoneInfo) -> datetime:
     if ":" not in text and "：" not in text:
         raise BadValue(f"'{text}' has no time of day; write it as YYYY-MM-DD HH:MM")
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +15,9 @@ from monitor.domain import TargetResult, Ticket
 from monitor.measurement import metric_scores
 from monitor.rules import evaluate
 from monitor.scoring import IndicatorScore, Period, fault_response_timeliness
-from monitor.storage.results import StoreCounts, record_run, store_results
+from monitor.storage.result_columns import store_result_columns
+from monitor.storage.results import StoreCounts, record_run
+from monitor.storage.ticket_columns import load_ticket_columns
 from monitor.storage.tickets import StoredTickets, load_tickets
 from monitor.storage.waivers import active_waiver_keys
 
@@ -26,8 +28,8 @@ StoredHook = Callable[[Connection, StoredTickets, list[TargetResult], StoreCount
 @dataclass(frozen=True, slots=True)
 class Evaluation:
     evaluated_at: datetime
-    tickets: list[Ticket]
-    results: list[TargetResult]
+    tickets: Sequence[Ticket]  # made on first read (a whole evaluation never needs them all)
+    results: Sequence[TargetResult]  # likewise
     stored: StoreCounts | None
 
 
@@ -46,14 +48,16 @@ def run_evaluation(
     With `ticket_pks` only those tickets are evaluated and stored (the live service's timers
     and ingest); only a whole evaluation is recorded as an evaluation run.
     """
-    loaded = load_tickets(engine, ids=None if ticket_pks is None else list(ticket_pks))
-    results = evaluate(loaded.tickets, contract, calendar, at)
+    # In columns (monitor.batch_rules); tickets with a history take monitor.rules' scalar path.
+    columns = load_ticket_columns(engine, ids=None if ticket_pks is None else list(ticket_pks))
+    results = columns.evaluate(contract, calendar, at)
+    loaded = columns.stored()
     if not store:
         return Evaluation(at, loaded.tickets, results, None)
     with engine.begin() as connection:
-        counts = store_results(connection, results, loaded.primary_keys, at, scope=ticket_pks)
+        counts = store_result_columns(connection, results, columns.pks, at, scope=ticket_pks)
         if on_stored is not None:
-            on_stored(connection, loaded, results, counts)
+            on_stored(connection, loaded, results.made(), counts)
         if ticket_pks is not None:
             return Evaluation(at, loaded.tickets, results, counts)
         record_run(
@@ -63,7 +67,7 @@ def run_evaluation(
             contract=contract.name[:200],
             tickets=len(loaded.tickets),
             results=len(results),
-            violations=sum(result.status.is_violation for result in results),
+            violations=results.violations(),
             changes=counts.changes,
         )
     return Evaluation(at, loaded.tickets, results, counts)

@@ -35,6 +35,8 @@ PURE_MODULES = [
     "monitor/status_history.py",
     "monitor/alerting/planner.py",
     "monitor/alerting/message.py",
+    "monitor/batch_rules.py",
+    "monitor/batch_evaluation.py",
 ]
 IO_PACKAGES = {
     "sqlalchemy",

@@ -19,13 +19,15 @@ from monitor.storage.queries import TicketFilter, list_tickets
 from monitor.storage.tickets import TICKET_FIELDS
 
 log = logging.getLogger(__name__)
+# PostgreSQL cannot hold a NUL in text: a value with one is refused with 422, not a 500.
+NO_NUL = r"^[^\x00]*$"
 router = APIRouter(prefix="/api/v1", tags=["tickets"])
 
 
 class TicketBatch(BaseModel):
     """Tickets keyed by field names or the import file's headers (English or 中文)."""
 
-    source: str = Field(default="api", min_length=1, max_length=100)
+    source: str = Field(default="api", min_length=1, max_length=100, pattern=NO_NUL)
     tickets: list[Any] = Field(
         description="objects such as {ticket_id, kind, severity, reported_at, arrived_at …}; "
         "times without an offset are in the contract's zone",
@@ -86,14 +88,19 @@ class Page(BaseModel):
     next_after: int | None = Field(description="pass as `after` for the next page; null: last")
 
 
+TextFilter = Annotated[str | None, Query(pattern=NO_NUL)]
+
+
 def ticket_filter(
-    source: str | None = None,
-    pool: str | None = None,
-    operator: str | None = None,
-    kind: str | None = None,
-    severity: str | None = None,
+    source: TextFilter = None,
+    pool: TextFilter = None,
+    operator: TextFilter = None,
+    kind: TextFilter = None,
+    severity: TextFilter = None,
     open: bool | None = Query(default=None, description="true: not closed; false: closed"),
-    q: str | None = Query(default=None, max_length=200, description="part of ticket id or title"),
+    q: str | None = Query(
+        default=None, max_length=200, pattern=NO_NUL, description="part of ticket id or title"
+    ),
     reported_from: datetime | None = None,
     reported_before: datetime | None = None,
 ) -> TicketFilter:
@@ -104,10 +111,12 @@ def ticket_filter(
 
 Filter = Annotated[TicketFilter, Depends(ticket_filter)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
+# An id: the databases' integers are 64-bit, and a larger one is a 422, not a 500.
+After = Annotated[int, Query(ge=0, le=2**63 - 1)]
 
 
 @router.get("/tickets", response_model=Page, dependencies=[Depends(reader)])
-def tickets(context: Context, filters: Filter, after: int = 0, limit: Limit = 100) -> Page:
+def tickets(context: Context, filters: Filter, after: After = 0, limit: Limit = 100) -> Page:
     """Stored tickets matching every given filter, oldest first; times in the contract's zone."""
     zone = context.contract.zone
     rows = list_tickets(context.engine, filters, after, limit)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
+from fastapi.exceptions import RequestValidationError
 
 from monitor.api.auth import Context, reader
-from monitor.api.tickets import Filter, Limit, Page
+from monitor.api.tickets import After, Filter, Limit, Page, TextFilter
 from monitor.api.timefmt import local_iso
 from monitor.domain import Status
 from monitor.storage.queries import list_results
@@ -24,20 +25,21 @@ def violations(
         list[str] | None,
         Query(alias="status", description="repeatable; default breached and missing_evidence"),
     ] = None,
-    target: str | None = None,
+    target: TextFilter = None,
     open_clock: Annotated[
         bool | None, Query(description="true: stop event not recorded yet")
     ] = None,
-    after: int = 0,
+    after: After = 0,
     limit: Limit = 100,
 ) -> Page:
     """Results by status, target and the ticket filters; status labels in Chinese too."""
     statuses = status_ or _DEFAULT
     unknown = sorted(set(statuses) - {s.value for s in Status})
     if unknown:
-        raise HTTPException(
-            422,
-            f"unknown status {', '.join(unknown)}; use {', '.join(s.value for s in Status)}",
+        # In the shape the schema declares for 422: a list of {loc, msg, type}.
+        message = f"unknown status {', '.join(unknown)}; use {', '.join(s.value for s in Status)}"
+        raise RequestValidationError(
+            [{"loc": ("query", "status"), "msg": message, "type": "enum", "input": unknown}]
         )
     zone = context.contract.zone
     rows = list_results(context.engine, filters, statuses, target, open_clock, after, limit)

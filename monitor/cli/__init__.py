@@ -27,6 +27,7 @@ from monitor.cli import (
     users_cmd,
 )
 from monitor.cli.context import UsageProblem
+from monitor.cli.storage_full import storage_full
 from monitor.contract import ContractError
 from monitor.storage.db import DatabaseError
 
@@ -83,6 +84,14 @@ def main() -> None:
         click.echo(f"错误 error: {error}", err=True)
         sys.exit(EXIT_ERROR)
     except Exception as error:
+        full = storage_full(error)
+        if full is not None:  # the user's to fix (free space), not a bug: one line, exit 2
+            click.echo(
+                f"错误 error: 存储空间不足 no space left for the database ({full}); "
+                "the failed write was rolled back: free some space and run the command again",
+                err=True,
+            )
+            sys.exit(EXIT_ERROR)
         if os.environ.get("SLAMON_DEBUG"):
             traceback.print_exc()
         click.echo(

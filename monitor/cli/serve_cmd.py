@@ -75,7 +75,7 @@ def serve(host: str, port: int, contract_path: Path | None) -> None:
         _collectors(settings.collectors, runtime),
     )
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run is noise
     click.echo(f"slamon serve: http://{host}:{port} (OpenAPI: /docs, metrics: /metrics)", err=True)
@@ -84,7 +84,14 @@ def serve(host: str, port: int, contract_path: Path | None) -> None:
     # there before: this one, so that a requested stop ends with exit code 0.
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop_signal, _stopped)
-    uvicorn.run(service.app, host=host, port=port, log_level="warning", access_log=False)
+    debug = settings.log_level == "DEBUG"
+    uvicorn.run(
+        service.app,
+        host=host,
+        port=port,
+        log_level="debug" if debug else "warning",
+        access_log=debug,
+    )
     click.echo("slamon serve: stopped", err=True)
 
 

@@ -30,6 +30,8 @@ class ServiceSettings(BaseSettings):
     # How often the timers are re-planned from the database (another process's new tickets).
     replan_interval: timedelta = timedelta(seconds=30)
     outbox_interval: timedelta = timedelta(seconds=1)
+    # The service's log level; DEBUG also shows uvicorn's and SQLAlchemy's debug lines.
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("evaluation_interval", "replan_interval", "outbox_interval", mode="before")
     @classmethod

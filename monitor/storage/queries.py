@@ -37,8 +37,15 @@ def _ticket_conditions(f: TicketFilter) -> list[Any]:
     if f.open is not None:
         conditions.append(T.c.closed_at.is_(None) if f.open else T.c.closed_at.is_not(None))
     if f.text:
-        pattern = f"%{f.text}%"
-        conditions.append(or_(T.c.ticket_id.like(pattern), T.c.title.like(pattern)))
+        # The user's own %, _ and backslash are matched as themselves, not as wildcards.
+        text = f.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{text}%"
+        conditions.append(
+            or_(
+                T.c.ticket_id.like(pattern, escape="\\"),
+                T.c.title.like(pattern, escape="\\"),
+            )
+        )
     if f.reported_from is not None:
         conditions.append(T.c.reported_at >= f.reported_from)
     if f.reported_before is not None:

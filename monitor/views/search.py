@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, exists, func, or_, select
+from sqlalchemy import Engine, and_, exists, false, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from monitor.domain import Status
@@ -67,6 +67,10 @@ def _text_filter(query: TicketQuery) -> ColumnElement[bool] | None:
     if query.field != "any" and query.field not in SEARCH_FIELDS:
         raise ValueError(f"unknown search field '{query.field}'")
     names = SEARCH_FIELDS if query.field == "any" else (query.field,)
+    if "\x00" in text:
+        # No stored text holds a NUL; SQLite would cut the pattern there (matching everything)
+        # and PostgreSQL would refuse it.
+        return false()
     pattern = contains_pattern(text)
     return or_(*(TICKET.c[name].ilike(pattern, escape=LIKE_ESCAPE) for name in names))
 

@@ -1,0 +1,57 @@
+"""Bulk inserts of rows given as columns: the driver's cheapest path, inside the caller's
+transaction (SQLite executemany of ready values, PostgreSQL COPY)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection
+
+from monitor.batch_rules import MISSING
+
+Ints = np.ndarray[Any, np.dtype[np.int64]]
+
+
+def bulk_insert(
+    connection: Connection,
+    table: str,
+    columns: tuple[str, ...],
+    values: list[Any],
+    times: set[int],
+) -> None:
+    """Rows given as columns; those at `times` hold µs (MISSING for NULL). Written by the
+    driver's bulk path: SQLite executemany of ready values, PostgreSQL COPY."""
+    if not len(values[0]):
+        return
+    on_sqlite = connection.dialect.name == "sqlite"
+    ready = [
+        _texts(column, on_sqlite) if place in times else column.tolist()
+        for place, column in enumerate(values)
+    ]
+    rows = list(zip(*ready, strict=True))
+    names = ", ".join(f'"{name}"' for name in columns)
+    if on_sqlite:
+        marks = ", ".join("?" * len(columns))
+        connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+        return
+    raw: Any = connection.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _texts(moments: Ints, on_sqlite: bool) -> list[str | None]:
+    """µs as UTCDateTime's SQLite text ("2024-06-03 02:00:00.000000"), or for PostgreSQL an
+    ISO instant in UTC ("2024-06-03T02:00:00.000000Z"); None for MISSING."""
+    text = np.datetime_as_string(moments.view("datetime64[us]"), unit="us")
+    if on_sqlite and text.dtype.itemsize // 4 == 26:
+        letters = text.view("U1").reshape(len(text), 26)
+        letters[:, 10] = " "
+    elif on_sqlite:  # a year outside 0000–9999: not the fixed layout, fix it one by one
+        text = np.array([t.replace("T", " ") for t in text.tolist()], dtype=object)
+    written: Any = text.astype(object)
+    if not on_sqlite:
+        written = written + "Z"
+    written[moments == MISSING] = None
+    return written.tolist()  # type: ignore[no-any-return]

@@ -1,0 +1,83 @@
+"""Oversized input: an API body past SLAMON_MAX_REQUEST_BYTES is refused with 413 and nothing is
+stored; a large file goes through the importer in bounded memory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+from monitor.storage.tokens import create_token
+from tests.api.test_api import Client
+from tests.conftest import local
+
+LIMIT = 64 * 1024  # the `api` fixture's SLAMON_MAX_REQUEST_BYTES
+
+
+def stored(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(text("SELECT count(*) FROM ticket")).scalar_one())
+
+
+def big_batch(tickets: int) -> bytes:
+    item = '{"ticket_id": "BIG-%d", "kind": "故障", "reported_at": "2024-06-03 10:00"}'
+    body = ",".join(item % n for n in range(tickets))
+    return ('{"tickets": [' + body + "]}").encode()
+
+
+def test_a_body_past_the_limit_is_refused_with_413_and_nothing_is_stored(
+    api: Client, engine: Engine
+) -> None:
+    token = create_token(engine, "big", local("2024-06-03 09:00"))
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    body = big_batch(60_000)  # about 5 MB
+    assert len(body) > 50 * LIMIT
+    declared = api.post("/api/v1/tickets", data=body, headers=headers)
+    assert declared.status_code == 413
+    assert "SLAMON_MAX_REQUEST_BYTES" in declared.json()["detail"]
+
+    def chunks() -> Iterator[bytes]:  # no content-length: the limit holds while streaming
+        for start in range(0, len(body), 16 * 1024):
+            yield body[start : start + 16 * 1024]
+
+    assert api.post("/api/v1/tickets", data=chunks(), headers=headers).status_code == 413
+    assert stored(engine) == 0
+    small = api.post("/api/v1/tickets", data=big_batch(3), headers=headers)
+    assert small.status_code == 200, small.text
+    assert stored(engine) == 3
+
+
+ROWS = 100_000
+# Peak resident memory of the whole `slamon import` process (Python, SQLAlchemy, the rows).
+PEAK_BYTES = 400 * 1024 * 1024
+
+
+def test_a_100000_row_file_is_imported_in_bounded_memory(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8") as file:
+        file.write("工单编号,类型,故障等级,资源池,标题,报障时间,恢复时间\n")
+        for n in range(ROWS):
+            file.write(
+                f"BIG-{n:06d},故障,一般,一云,存储告警 {n},2022-08-10 11:41,2022-08-10 13:00\n"
+            )
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SLAMON_")}
+    env["SLAMON_DATABASE_URL"] = f"sqlite:///{tmp_path / 'big.db'}"
+    log = tmp_path / "import.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "monitor", "import", "tickets", str(path)],
+            env=env,
+            cwd=tmp_path,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        _, status, usage = os.wait4(process.pid, 0)  # this child's own peak, not the others'
+    process.returncode = os.waitstatus_to_exitcode(status)
+    out = log.read_text(encoding="utf-8")
+    assert process.returncode == 0, out
+    assert f"新增 {ROWS} inserted" in out
+    assert usage.ru_maxrss * 1024 < PEAK_BYTES, f"peak {usage.ru_maxrss // 1024} MiB"
