@@ -17,17 +17,16 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    false,
     func,
     insert,
     or_,
     select,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
 from monitor.idle import DayStats
 from monitor.metrics import Counts, Interval, Outage, Resource
+from monitor.storage.records import upsert_records as upsert_rows
 from monitor.storage.tables import (
     CollectorRunRow,
     CollectorStateRow,
@@ -36,7 +35,7 @@ from monitor.storage.tables import (
     ResourceRow,
     UsageFigureRow,
 )
-from monitor.storage.tickets import UpsertCounts, _connected
+from monitor.storage.tickets import UpsertCounts, _connected, _insert_for
 
 RESOURCE = ResourceRow.__table__  # type: ignore[attr-defined]
 OUTAGE = OutageRow.__table__  # type: ignore[attr-defined]
@@ -58,45 +57,6 @@ RESOURCE_FIELDS = (
 OUTAGE_FIELDS = ("end", "planned", "approved_by", "cause")
 _BATCH = 5000
 _RANGES_PER_QUERY = 100  # OR-ed time ranges per statement; SQLite limits expression depth
-
-
-def _insert_for(connection: Connection) -> Any:
-    return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-
-
-def upsert_rows(
-    connection: Connection,
-    table: Any,
-    key: Sequence[str],
-    rows: Sequence[Mapping[str, Any]],
-    carried: Sequence[str],
-    now: datetime,
-) -> UpsertCounts:
-    """Insert new rows, update changed ones; a row equal to the stored one changes nothing."""
-    unique = list({tuple(row[name] for name in key): row for row in rows}.values())
-    if not unique:
-        return UpsertCounts(0, 0, 0)
-    before = _count(connection, table)
-    statement = _insert_for(connection)(table)
-    excluded = statement.excluded
-    statement = statement.on_conflict_do_update(
-        index_elements=list(key),
-        set_={**{name: excluded[name] for name in carried}, "updated_at": excluded.updated_at},
-        where=or_(*(table.c[name].is_distinct_from(excluded[name]) for name in carried))
-        if carried
-        else false(),
-    ).returning(table.c.id)
-    stamp = {"created_at": now, "updated_at": now}
-    payload = [{**{n: row.get(n) for n in (*key, *carried)}, **stamp} for row in unique]
-    written = 0
-    for offset in range(0, len(payload), _BATCH):
-        written += len(connection.execute(statement, payload[offset : offset + _BATCH]).all())
-    inserted = _count(connection, table) - before
-    return UpsertCounts(inserted, written - inserted, len(unique) - written)
-
-
-def _count(connection: Connection, table: Any) -> int:
-    return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
 
 
 def upsert_resources(
