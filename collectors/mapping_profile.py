@@ -14,8 +14,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     PrivateAttr,
     ValidationError,
@@ -25,6 +23,7 @@ from pydantic import (
 
 from collectors.ticket_columns import TICKET_HEADERS
 from monitor.clock_contract import PAUSE_REASONS
+from monitor.config_model import StrictModel
 from monitor.status_history import Phase
 
 MAPPINGS_DIR = Path(__file__).resolve().parent.parent / "config/mappings"
@@ -34,11 +33,7 @@ class ProfileError(Exception):
     """A mapping profile that cannot be used; the message names the file and the key."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class StatusMeaning(_Strict):
+class StatusMeaning(StrictModel):
     """What being in one of the source's status values means for the clocks."""
 
     phase: Phase | None = Phase.OPEN  # None: not a real status; the row is skipped
@@ -56,7 +51,7 @@ class StatusMeaning(_Strict):
         return self
 
 
-class Profile(_Strict):
+class Profile(StrictModel):
     """One source's export format, validated."""
 
     name: str = Field(pattern=r"^[a-z0-9_.-]+$")
@@ -69,8 +64,10 @@ class Profile(_Strict):
     # source column (or dotted JSON path) → slamon field; several columns may feed one field,
     # the first with a value wins.
     columns: dict[str, str]
-    constants: dict[str, str] = {}  # slamon field → value for every row (e.g. kind: fault)
-    values: dict[str, dict[str, str]] = {}  # slamon field → {source value: slamon value}
+    # slamon field → value for every row (e.g. kind: fault)
+    constants: dict[str, str] = Field(default_factory=dict)
+    # slamon field → {source value: slamon value}
+    values: dict[str, dict[str, str]] = Field(default_factory=dict)
     ignore: tuple[str, ...] = ()  # columns known to carry nothing slamon uses
     # A status history: which column holds the status, when it was set, and in what order.
     # Each may list alternatives (an export and an API name the same thing differently); the
@@ -79,8 +76,8 @@ class Profile(_Strict):
     event_time_column: tuple[str, ...] = ()
     sequence_column: tuple[str, ...] = ()
     hold_reason_column: tuple[str, ...] = ()  # e.g. ServiceNow's hold_reason beside "On Hold"
-    statuses: dict[str, StatusMeaning] = {}
-    hold_reasons: dict[str, str] = {}  # hold reason value → pause reason
+    statuses: dict[str, StatusMeaning] = Field(default_factory=dict)
+    hold_reasons: dict[str, str] = Field(default_factory=dict)  # hold reason value → pause reason
     _folded: dict[str, StatusMeaning] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, _context: Any) -> None:

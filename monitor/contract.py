@@ -14,8 +14,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
@@ -23,6 +21,7 @@ from pydantic import (
 )
 
 from monitor.clock_contract import ClockRules, OperatorClass, check_pause_reasons
+from monitor.config_model import StrictModel
 from monitor.domain import EVENT_FIELDS
 from monitor.durations import format_duration, parse_duration
 from monitor.metrics_contract import (
@@ -54,11 +53,7 @@ class ContractError(Exception):
     """A contract file that cannot be used; the message says where and why."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Vocabulary(_Strict):
+class Vocabulary(StrictModel):
     """A ticket kind or severity level: its Chinese name and the spellings sources use."""
 
     name_zh: str
@@ -71,7 +66,7 @@ class ClockKind(StrEnum):
     WORKING_DAYS = "working_days"  # Chinese working days, holidays and 调休 included
 
 
-class Limit(_Strict):
+class Limit(StrictModel):
     """How long a target allows: a duration, N working days, or a duration per TB restored."""
 
     duration: timedelta | None = None
@@ -138,7 +133,7 @@ class Limit(_Strict):
         return format_duration(self.duration)
 
 
-class Target(_Strict):
+class Target(StrictModel):
     """One contract target: which tickets, which two events, how long between them."""
 
     id: str = Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
@@ -194,15 +189,15 @@ class Target(_Strict):
         return self.severities is None or severity in self.severities
 
 
-class CalendarYear(_Strict):
+class CalendarYear(StrictModel):
     """A year no package knows yet, as the State Council's notice lists it."""
 
     holidays: tuple[date, ...] = ()
     workdays: tuple[date, ...] = ()  # make-up working days (调休) on weekends
 
 
-class CalendarConfig(_Strict):
-    years: dict[int, CalendarYear] = {}
+class CalendarConfig(StrictModel):
+    years: dict[int, CalendarYear] = Field(default_factory=dict)
     holidays: tuple[date, ...] = ()  # extra days off in any year, e.g. a local holiday
     workdays: tuple[date, ...] = ()  # extra working days in any year
 
@@ -215,7 +210,7 @@ class CalendarConfig(_Strict):
         return self
 
 
-class FaultTimelinessRule(_Strict):
+class FaultTimelinessRule(StrictModel):
     """系统故障响应或维护及时性: full marks, minus a deduction per late ticket, floored."""
 
     name_zh: str = "系统故障响应或维护及时性"
@@ -226,7 +221,7 @@ class FaultTimelinessRule(_Strict):
     kinds: tuple[str, ...] = ("fault",)
 
 
-class Scoring(_Strict):
+class Scoring(StrictModel):
     fault_response_timeliness: FaultTimelinessRule = FaultTimelinessRule()
     # The metric indicators (monitor.metric_scoring), in the order `slamon score` lists them.
     resource_availability: ResourceAvailabilityRule = ResourceAvailabilityRule()
@@ -240,12 +235,12 @@ class Scoring(_Strict):
     sla_assessment: SlaAssessmentRule = SlaAssessmentRule()
 
 
-class GradeBand(_Strict):
+class GradeBand(StrictModel):
     min: float
     grade: str
 
 
-class Contract(_Strict):
+class Contract(StrictModel):
     """A whole contract, validated."""
 
     name: str

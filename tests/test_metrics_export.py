@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from prometheus_client import CollectorRegistry, generate_latest
 from sqlalchemy import Engine
 
@@ -17,9 +19,9 @@ from tests.conftest import local
 NOW = local("2024-06-03 10:40")
 
 
-def scrape(engine: Engine, contract: Contract) -> dict[str, float]:
+def scrape(engine: Engine, contract: Contract, now: datetime = NOW) -> dict[str, float]:
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(SlamonCollector(engine, contract, now=lambda: NOW))
+    registry.register(SlamonCollector(engine, contract, now=lambda: now))
     samples: dict[str, float] = {}
     for line in generate_latest(registry).decode().splitlines():
         if line and not line.startswith("#"):

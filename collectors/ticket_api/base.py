@@ -50,6 +50,7 @@ class SyncResult:
     counts: IngestCounts
     rejected: int
     error: str | None = None
+    tickets: tuple[tuple[str, str], ...] = ()  # (source, ticket_id) of every ticket stored
 
 
 def flatten(record: Any, prefix: str = "") -> dict[str, Any]:
@@ -124,6 +125,7 @@ class TicketApiCollector:
         cursor, offset, watermark = start - source.overlap, 0, start
         seen: set[tuple[str, datetime]] = set()
         counts, pages, rejected, error = IngestCounts(), 0, 0, None
+        stored: dict[tuple[str, str], None] = {}  # in the order met
         try:
             while pages < source.max_pages:
                 path, params = self.request(cursor, offset)
@@ -136,7 +138,7 @@ class TicketApiCollector:
                 # Everything updated before the last record met has been met (oldest first).
                 newest = max((k[1] for k in keys), default=watermark)
                 reached = max(watermark, newest if done else keys[-1][1])
-                rejected += self._store(fresh, reached, now, counts)
+                rejected += self._store(fresh, reached, now, counts, stored)
                 watermark = reached
                 if done:
                     break
@@ -157,7 +159,9 @@ class TicketApiCollector:
                 samples=len(seen),
                 error=error,
             )
-        return SyncResult(source.name, start, watermark, len(seen), pages, counts, rejected, error)
+        return SyncResult(
+            source.name, start, watermark, len(seen), pages, counts, rejected, error, tuple(stored)
+        )
 
     def _store(
         self,
@@ -165,6 +169,7 @@ class TicketApiCollector:
         watermark: datetime,
         now: datetime,
         counts: IngestCounts,
+        stored: dict[tuple[str, str], None],
     ) -> int:
         rows: list[MappedRow] = []
         rejected = 0
@@ -178,6 +183,7 @@ class TicketApiCollector:
             source_name = self.source.source or self.source.name
             counts.add(ingest(connection, rows, self.profile, source_name, now))
             set_watermark(connection, self.state_name, watermark, now)
+        stored.update(((source_name, str(row.values["ticket_id"])), None) for row in rows)
         return rejected
 
     # --- HTTP -----------------------------------------------------------------------------

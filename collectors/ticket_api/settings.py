@@ -48,13 +48,14 @@ class TicketApiSource(BaseModel):
     timeout: timedelta = timedelta(seconds=30)
     retries: int = Field(default=3, ge=0, le=10)
     backoff: timedelta = timedelta(seconds=1)  # doubled after every failed attempt
+    interval: timedelta = timedelta(minutes=5)  # how often `slamon serve` runs it
     max_retry_after: timedelta = timedelta(minutes=5)  # a longer Retry-After is a failure
     token_env: str | None = None  # environment variable with the bearer token
     table: str = "incident"  # ServiceNow table
     jql: str = "type = Incident"  # Jira: which issues (the collector adds `updated >=`)
     endpoint: GenericEndpoint = GenericEndpoint()
 
-    @field_validator("overlap", "timeout", "backoff", "max_retry_after", mode="before")
+    @field_validator("overlap", "timeout", "backoff", "interval", "max_retry_after", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> Any:
         return parse_duration(value) if isinstance(value, str) else value

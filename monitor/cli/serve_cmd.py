@@ -10,6 +10,7 @@ from types import FrameType
 import click
 from pydantic import ValidationError
 
+from collectors.mapping_profile import ProfileError
 from collectors.service_jobs import service_jobs
 from collectors.settings import CollectorSettingsError, load_collector_settings
 from collectors.ticket_import import parse_records
@@ -43,8 +44,8 @@ def _collectors(path: Path, runtime: Runtime) -> list[CollectorJob]:
     if not path.exists():
         return []
     try:
-        return service_jobs(load_collector_settings(path), runtime.engine)
-    except CollectorSettingsError as error:
+        return service_jobs(load_collector_settings(path), runtime.engine, runtime.contract)
+    except (CollectorSettingsError, ProfileError, ValueError) as error:
         raise UsageProblem(str(error)) from None
 
 

@@ -2,36 +2,20 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from collectors.mapping_profile import ProfileError
-from collectors.settings import (
-    DEFAULT_COLLECTORS_PATH,
-    CollectorSettingsError,
-    load_collector_settings,
-)
 from collectors.ticket_api import TICKET_COLLECTORS
 from monitor import clock
+from monitor.cli.collector_cmds import chosen_sources, settings_option, show_runs, span
 from monitor.cli.context import Runtime, UsageProblem
-from monitor.cli.render import table
-
-EXIT_SOURCE_FAILED = 3  # what could be read is stored; the rest is a recorded gap
 
 
 @click.command("sync-tickets")
 @click.argument("name", required=False)
-@click.option(
-    "--settings",
-    "settings_path",
-    type=click.Path(path_type=Path),
-    envvar="SLAMON_COLLECTORS",
-    default=DEFAULT_COLLECTORS_PATH,
-    show_default=True,
-    help="Collectors YAML (or SLAMON_COLLECTORS); ticket APIs are under `tickets:`.",
-)
+@settings_option("Collectors YAML (or SLAMON_COLLECTORS); ticket APIs are under `tickets:`.")
 def sync_tickets(name: str | None, settings_path: Path) -> None:
     """同步工单 Read tickets updated since each API collector's watermark.
 
@@ -39,22 +23,12 @@ def sync_tickets(name: str | None, settings_path: Path) -> None:
     through its mapping profile. A source that fails is recorded as a gap with its reason
     (exit code 3) and read again from its watermark next time.
     """
-    try:
-        settings = load_collector_settings(settings_path)
-    except CollectorSettingsError as error:
-        raise UsageProblem(str(error)) from None
-    sources = [s for s in settings.tickets if name is None or s.name == name]
-    if name is not None and not sources:
-        known = ", ".join(s.name for s in settings.tickets) or "none"
-        raise UsageProblem(
-            f"no ticket collector named '{name}' in {settings_path} (known: {known})"
-        )
+    sources = chosen_sources(settings_path, name, lambda s: s.tickets, "ticket collector")
     if not sources:
         click.echo(f"{settings_path}: 没有配置工单采集器 no ticket collectors configured")
         return
     runtime = Runtime()
     now = clock.now()
-    zone = runtime.contract.zone
     rows, failed = [], False
     for source in sources:
         try:
@@ -67,8 +41,7 @@ def sync_tickets(name: str | None, settings_path: Path) -> None:
         rows.append(
             [
                 result.name,
-                result.range_from.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-                result.range_to.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                *span(result.range_from, result.range_to, runtime.contract.zone),
                 str(result.records),
                 f"{counts.inserted}/{counts.updated}/{counts.unchanged}",
                 str(result.rejected),
@@ -76,6 +49,4 @@ def sync_tickets(name: str | None, settings_path: Path) -> None:
             ]
         )
     headers = ["采集器", "起", "止（水位）", "记录", "新增/更新/未变", "拒绝", "错误"]
-    click.echo(table(headers, rows, right=(3, 5)))
-    if failed:
-        sys.exit(EXIT_SOURCE_FAILED)
+    show_runs(headers, rows, (3, 5), failed)

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from monitor.domain import TargetResult, Ticket
 from monitor.durations import format_duration_zh
 from monitor.inspections import EVIDENCE_LABELS_ZH, FindingCheck
 from monitor.report.data import ReportData
 from monitor.satisfaction import RATING_LABELS_ZH, SatisfactionSummary
 from monitor.scorecard import Scorecard
 from monitor.scorecard_run import InspectionReview, PeriodScorecard
+from monitor.storage.waivers import Waiver
 
 Cell = str | float | int | None
 
@@ -158,11 +160,25 @@ def violations_block(data: ReportData) -> Block:
             when(result.deadline, zone),
             when(result.stop, zone),
             format_duration_zh(result.overdue_seconds) if result.overdue_seconds else "—",
+            _waived(data.waivers.get((ticket.source, ticket.ticket_id, result.target_id))),
         ]
         for ticket, result in data.violations
     ]
     headers = ["工单编号", "资源池", "标题", "考核项", "状态", "起算", "截止", "完成", "超时"]
+    headers.append("已豁免")
     return Block("违约明细", "违约明细（超时及缺少证据）", headers, rows)
+
+
+def _is_waived(data: ReportData, ticket: Ticket, result: TargetResult) -> bool:
+    return (ticket.source, ticket.ticket_id, result.target_id) in data.waivers
+
+
+def _waived(waiver: Waiver | None) -> Cell:
+    """Who waived it and why (and the attachment): the violation does not count in the score."""
+    if waiver is None:
+        return "否"
+    attachment = f"（{waiver.attachment_ref}）" if waiver.attachment_ref else ""
+    return f"是：{waiver.waived_by}，{waiver.reason}{attachment}"
 
 
 def pools_block(data: ReportData) -> Block:
@@ -231,6 +247,7 @@ def summary_block(data: ReportData) -> Block:
         ],
         ["工单数", len(data.tickets)],
         ["违约（超时/缺少证据）", len(data.violations)],
+        ["其中已豁免（不计分）", sum(_is_waived(data, t, r) for t, r in data.violations)],
         ["巡检记录", card.inspections.records],
         ["巡检异常", card.inspections.abnormal],
         ["未闭环巡检异常", len(card.inspections.unclosed)],

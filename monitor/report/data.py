@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
@@ -12,6 +12,7 @@ from monitor.domain import TargetResult, Ticket
 from monitor.rules import evaluate
 from monitor.scorecard_run import PeriodScorecard
 from monitor.storage.tickets import load_tickets
+from monitor.storage.waivers import Waiver, active_waivers
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +21,8 @@ class ReportData:
     card: PeriodScorecard
     tickets: list[Ticket]  # reported in the period by the evaluation time
     violations: list[tuple[Ticket, TargetResult]]
+    # Waivers in force by (source, ticket_id, target_id): those violations do not count.
+    waivers: dict[tuple[str, str, str], Waiver] = field(default_factory=dict)
 
 
 def report_data(
@@ -36,4 +39,4 @@ def report_data(
         if result.status.is_violation
     ]
     violations.sort(key=lambda pair: (pair[0].reported_at, pair[1].target_id))
-    return ReportData(contract, card, tickets, violations)
+    return ReportData(contract, card, tickets, violations, active_waivers(engine))

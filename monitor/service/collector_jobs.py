@@ -1,4 +1,4 @@
-"""A collector as the scheduler sees it: a name, an interval, and a run that reports failure."""
+"""A collector as the scheduler sees it: a name, an interval, and a run that reports its outcome."""
 
 from __future__ import annotations
 
@@ -8,11 +8,18 @@ from datetime import datetime, timedelta
 
 
 @dataclass(frozen=True, slots=True)
+class CollectorOutcome:
+    error: str | None = None  # the error of a failed run (what it stored before is kept)
+    # (source, ticket_id) of the tickets the run stored: the service evaluates them at once.
+    tickets: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class CollectorJob:
     name: str
     interval: timedelta
     backoff: timedelta  # first retry after a failed run; doubled each time, at most `interval`
-    run: Callable[[datetime], str | None]  # returns the error of a failed run, None when fine
+    run: Callable[[datetime], CollectorOutcome]
 
     def retry_after(self, failures: int) -> timedelta:
         factor = 1 << min(max(failures - 1, 0), 30)

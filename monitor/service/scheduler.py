@@ -21,16 +21,20 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from monitor import clock
 from monitor.alerting.outbox import Dispatcher
-from monitor.service.collector_jobs import CollectorJob
-from monitor.service.live import LiveEvaluator
+from monitor.service.collector_jobs import CollectorJob, CollectorOutcome
+from monitor.service.live import CHUNK, LiveEvaluator
 from monitor.service.locks import Locks
 from monitor.service.settings import ServiceSettings
-from monitor.storage.live import next_moment
+from monitor.storage.live import next_moment, ticket_pks_for
 from monitor.storage.metrics import record_collector_run
 
 log = logging.getLogger(__name__)
 # A deadline is breached strictly after it: wake just past the stored moment.
 _PAST = timedelta(milliseconds=1)
+# A failed timer or whole evaluation (the database is down …) is tried again this soon,
+# doubling per failure up to the cap.
+RETRY_FIRST = timedelta(seconds=1)
+RETRY_CAP = timedelta(seconds=10)
 _JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
 
 
@@ -50,7 +54,8 @@ class ServiceScheduler:
         self.locks = locks
         self.settings = settings
         self.now = now
-        self.failures: dict[str, int] = {}
+        self.failures: dict[str, int] = {}  # collectors' failed runs in a row
+        self.retries: dict[str, int] = {}  # failed "wake" / "evaluate" runs in a row
         self.next_wake: datetime | None = None
         self.caught_up = threading.Event()  # the start-up evaluation has run
         self._plan_lock = threading.Lock()
@@ -92,13 +97,21 @@ class ServiceScheduler:
     # --- evaluation and timers -------------------------------------------------------------
 
     def evaluate_all(self) -> None:
-        self._guarded("whole evaluation", self.live.evaluate_all)
+        if self._succeeded("whole evaluation", self.live.evaluate_all):
+            self.retries.pop("evaluate", None)
+        else:
+            self._retry_soon("evaluate", "whole evaluation")
         self.caught_up.set()
         self.replan()
         self.kick_outbox()
 
     def wake(self) -> None:
-        self._guarded("timer evaluation", self.live.evaluate_due)
+        if not self._succeeded("timer evaluation", self.live.evaluate_due):
+            # The database may be down: try again in a second or so, not at the next re-plan,
+            # so that an alert is late by about the outage and no more.
+            self._retry_soon("wake", "timer evaluation")
+            return
+        self.retries.pop("wake", None)
         self.replan()
         self.kick_outbox()
 
@@ -112,7 +125,11 @@ class ServiceScheduler:
     def replan(self) -> None:
         """Put the wake timer at the earliest moment a running clock turns."""
         with self._plan_lock:
-            moment = self._guarded("re-planning", lambda: next_moment(self.live.engine))
+            try:
+                moment = next_moment(self.live.engine)
+            except Exception:
+                log.exception("re-planning failed")
+                return  # keep the wake timer (or its retry) as it is
             self.next_wake = moment
             if moment is None or not self.scheduler.running:
                 with contextlib.suppress(JobLookupError):  # it may have just fired
@@ -122,6 +139,23 @@ class ServiceScheduler:
                 self.wake, "date", id="wake", replace_existing=True,
                 run_date=max(moment + _PAST, self.now()),
             )  # fmt: skip
+
+    def _retry_soon(self, job_id: str, what: str) -> None:
+        """Run the failed job again after RETRY_FIRST, doubled per failure up to RETRY_CAP."""
+        failures = self.retries[job_id] = self.retries.get(job_id, 0) + 1
+        delay = min(RETRY_CAP, RETRY_FIRST * (1 << min(failures - 1, 30)))
+        log.warning("%s failed (%d in a row); retrying in %g s", what, failures,
+                    delay.total_seconds())  # fmt: skip
+        if not self.scheduler.running:
+            return
+        run_date = self.now() + delay
+        if job_id == "wake":
+            with self._plan_lock:
+                self.scheduler.add_job(
+                    self.wake, "date", id="wake", replace_existing=True, run_date=run_date
+                )
+        else:
+            self.scheduler.modify_job(job_id, next_run_time=run_date)
 
     # --- the outbox ----------------------------------------------------------------------------
 
@@ -142,17 +176,31 @@ class ServiceScheduler:
                 return  # another `slamon serve` is collecting it right now
             now = self.now()
             try:
-                error = job.run(now)
+                outcome = job.run(now)
             except Exception as failure:  # a broken collector must not stop the others
                 log.exception("collector %s failed", name)
-                error = f"{type(failure).__name__}: {failure}"
-                self._record_crash(name, now, error)
-        if error is None:
+                outcome = CollectorOutcome(f"{type(failure).__name__}: {failure}")
+                self._record_crash(name, now, outcome.error or "")
+        # Stored even by a run that failed later: evaluate them now (or soon, as a whole).
+        if outcome.tickets and not self._succeeded(
+            f"evaluating tickets from {name}", lambda: self.ingested(outcome)
+        ):
+            self._retry_soon("evaluate", "whole evaluation")
+        if outcome.error is None:
             self.failures[name] = 0
             return
         failures = self.failures[name] = self.failures.get(name, 0) + 1
         retry = self.now() + job.retry_after(failures)
         self.scheduler.modify_job(f"collector:{name}", next_run_time=retry)
+
+    def ingested(self, outcome: CollectorOutcome) -> None:
+        """Like an API ingest, in chunks: a first sync of a large desk is not one locked run."""
+        keys = outcome.tickets
+        for offset in range(0, len(keys), CHUNK):
+            chunk = keys[offset : offset + CHUNK]
+            self.live.evaluate_tickets(ticket_pks_for(self.live.engine, chunk))
+        self.replan()
+        self.kick_outbox()
 
     def _record_crash(self, name: str, now: datetime, error: str) -> None:
         def record() -> None:
@@ -162,6 +210,14 @@ class ServiceScheduler:
                 )
 
         self._guarded("recording a collector failure", record)
+
+    def _succeeded(self, what: str, work: Callable[[], Any]) -> bool:
+        try:
+            work()
+        except Exception:
+            log.exception("%s failed", what)
+            return False
+        return True
 
     def _guarded(self, what: str, work: Callable[[], Any]) -> Any:
         """Jobs log their failures and carry on; the next run (or timer) tries again."""

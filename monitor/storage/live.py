@@ -14,6 +14,7 @@ from monitor.storage.alerts import ALERT, DELIVERY
 from monitor.storage.results import CHANGE_TABLE, RESULT_TABLE, RUN_TABLE
 from monitor.storage.tables import CollectorRunRow
 from monitor.storage.tickets import TICKET_TABLE
+from monitor.storage.waivers import WAIVER, active_waiver_join
 
 R, T, C = RESULT_TABLE, TICKET_TABLE, CHANGE_TABLE
 COLLECTOR_RUN = CollectorRunRow.__table__  # type: ignore[attr-defined]
@@ -127,15 +128,17 @@ def nearest_deadlines(engine: Engine) -> list[Any]:
 
 
 def late_tickets(engine: Engine, kinds: Sequence[str], start: datetime, end: datetime) -> int:
-    """Tickets of `kinds` reported in [start, end) with a stored violation."""
+    """Tickets of `kinds` reported in [start, end) with a stored violation not waived — the
+    late tickets of monitor.scoring.fault_response_timeliness, counted in one query."""
     query = (
         select(func.count(distinct(T.c.id)))
-        .select_from(R.join(T, T.c.id == R.c.ticket_pk))
+        .select_from(R.join(T, T.c.id == R.c.ticket_pk).outerjoin(WAIVER, active_waiver_join()))
         .where(
             T.c.kind.in_(list(kinds)),
             T.c.reported_at >= start,
             T.c.reported_at < end,
             R.c.status.in_(VIOLATIONS),
+            WAIVER.c.id.is_(None),
         )
     )
     with engine.connect() as connection:

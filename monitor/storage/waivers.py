@@ -160,6 +160,21 @@ def active_waiver_keys(engine: Engine) -> set[tuple[str, str, str]]:
         return {(row.source, row.ticket_id, row.target_id) for row in connection.execute(query)}
 
 
+def active_waivers(engine: Engine) -> dict[tuple[str, str, str], Waiver]:
+    """Every waiver in force by (source, ticket_id, target_id), for reports that show them."""
+    query = select(WAIVER, TICKET.c.source, TICKET.c.ticket_id).join(
+        TICKET, TICKET.c.id == WAIVER.c.ticket_pk
+    )
+    fields = set(Waiver.__dataclass_fields__)
+    with engine.connect() as connection:
+        return {
+            (row.source, row.ticket_id, row.target_id): Waiver(
+                **{key: value for key, value in row._asdict().items() if key in fields}
+            )
+            for row in connection.execute(query.where(WAIVER.c.revoked_at.is_(None)))
+        }
+
+
 def waivers_of(engine: Engine, ticket_pks: Iterable[int]) -> list[Waiver]:
     """Every waiver (in force or revoked) of the given tickets, oldest first."""
     wanted = sorted(set(ticket_pks))

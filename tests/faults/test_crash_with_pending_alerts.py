@@ -82,14 +82,6 @@ def receiver() -> Iterator[BlackHole]:
     receiver.stop()
 
 
-@pytest.fixture
-def processes() -> Iterator[list[Serve]]:
-    started: list[Serve] = []
-    yield started
-    for serve in started:
-        serve.kill()
-
-
 def deliveries(database: Path) -> list[tuple[str, bool, bool]]:
     """(stage, claimed, acknowledged) of every outbox row."""
     engine = create_engine(f"sqlite:///{database}")

@@ -146,14 +146,6 @@ def prometheus(tmp_path: Path) -> Iterator[Prometheus]:
 
 
 @pytest.fixture
-def processes() -> Iterator[list[Serve]]:
-    started: list[Serve] = []
-    yield started
-    for serve in started:
-        serve.kill()
-
-
-@pytest.fixture
 def database(tmp_path: Path) -> Iterator[Engine]:
     engine = create_engine(f"sqlite:///{tmp_path / 'slamon.db'}")
     yield engine

@@ -8,7 +8,6 @@ within 5 s of the deadline — across a SIGKILL and a restart between the two.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -29,21 +28,6 @@ pytestmark = pytest.mark.slow
 # The bound the issue sets; the timer fires at the deadline, the rest is one scoped
 # evaluation and one local HTTP POST (measured well under a second, bench/bench_service.py).
 BREACH_BOUND_S = 5.0
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    receiver = Receiver().start()
-    yield receiver
-    receiver.stop()
-
-
-@pytest.fixture
-def processes() -> Iterator[list[Serve]]:
-    started: list[Serve] = []
-    yield started
-    for serve in started:
-        serve.kill()
 
 
 def acknowledged(database: Path, stage: str) -> bool:
