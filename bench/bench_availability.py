@@ -9,9 +9,15 @@ Shanghai, turns them into TSDB blocks with promtool, and starts Debian's prometh
 loopback port. Then times, side by side:
 
 - slamon: `availability_report` for 2022-06 (per resource, class and pool, with coverage,
-  budget and burn rates) from the quarter-hour rollups stored in SQLite (and PostgreSQL with
-  --pg-url), and the pure computation alone;
+  budget and burn rates) from the rollups stored in SQLite (and PostgreSQL with --pg-url):
+  whole UTC days from the daily rollups, the partial days at the ends (June in Shanghai starts
+  at 16:00 UTC) and the burn windows from the quarter hours; and the pure computation alone;
+- for comparison, the grouped sum of the period straight from the quarter hours (what the
+  report read before the daily rollups, migration 0007);
 - Prometheus: `avg_over_time(up{job="vm"}[<range>])` over the same samples.
+
+With --time-backfill the daily rollups are then dropped and rebuilt by migration 0007 from
+the quarter hours (timed), and the report is checked against Prometheus again.
 
 Each resource's two figures are compared (the largest difference is printed). Rollups are
 written straight from the generated series (the collector's fetch is timed with
@@ -40,6 +46,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import requests
+from alembic import command
 
 from collectors.prometheus import PrometheusCollector
 from collectors.settings import PrometheusSource
@@ -47,7 +54,7 @@ from monitor.availability import resource_figures
 from monitor.contract import load_contract
 from monitor.measurement import availability_report
 from monitor.scoring import parse_period
-from monitor.storage.db import ensure_schema, make_engine
+from monitor.storage.db import alembic_config, ensure_schema, make_engine, upgrade
 from monitor.storage.metrics import add_rollups, ensure_resources
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -224,6 +231,9 @@ def main() -> None:
     parser.add_argument("--pg-url", help="also time on this PostgreSQL database (a fresh one)")
     parser.add_argument("--via-collector", action="store_true", help="ingest through HTTP")
     parser.add_argument("--json", type=Path, help="write the numbers here too")
+    parser.add_argument(
+        "--time-backfill", action="store_true", help="time migration 0007 rebuilding the days"
+    )
     args = parser.parse_args()
     if shutil.which("prometheus") is None or shutil.which("promtool") is None:
         sys.exit("needs Debian's prometheus package: apt-get install prometheus")
@@ -298,10 +308,23 @@ def main() -> None:
                     args.repeat,
                 )
                 out[f"{name}_availability_report"] = summary(times)
-                measured = {f.key: f.availability for f in report.resources}
-                differences = [abs((measured[k] or 0) - v) for k, v in expected.items()]
-                out[f"{name}_max_abs_difference"] = max(differences)
-                out[f"{name}_resources_compared"] = len(differences)
+                out[f"{name}_max_abs_difference"] = _max_difference(report, expected)
+                out[f"{name}_resources_compared"] = len(expected)
+                times, _ = timed(
+                    lambda engine=engine: _quarter_hour_sums(engine, period.start, period.end),
+                    min(args.repeat, 2),
+                )
+                out[f"{name}_quarter_hour_sums"] = summary(times)
+                if args.time_backfill:
+                    command.downgrade(alembic_config(engine), "0006")
+                    began = time.perf_counter()
+                    upgrade(engine, "0007")
+                    out[f"{name}_backfill_s"] = time.perf_counter() - began
+                    upgrade(engine)
+                    report = availability_report(engine, contract, period, at)
+                    out[f"{name}_max_abs_difference_after_backfill"] = _max_difference(
+                        report, expected
+                    )
                 engine.dispose()
             # The pure computation alone, on inputs already read.
             inputs = _inputs_of(urls["sqlite"], contract, period, at)
@@ -318,6 +341,33 @@ def main() -> None:
     _print(out)
     if args.json:
         args.json.write_text(json.dumps(out, indent=1), encoding="utf-8")
+
+
+def _max_difference(report: Any, expected: dict[str, float]) -> float:
+    measured = {f.key: f.availability for f in report.resources}
+    return max(abs((measured[k] or 0) - v) for k, v in expected.items())
+
+
+def _quarter_hour_sums(engine: Any, start: datetime, end: datetime) -> int:
+    """The period's grouped sums from the quarter hours alone: the read before migration 0007."""
+    from sqlalchemy import func, select
+
+    from monitor.metrics import AVAILABILITY
+    from monitor.storage.metrics import ROLLUP
+
+    query = (
+        select(
+            ROLLUP.c.resource_id,
+            func.sum(ROLLUP.c.samples),
+            func.sum(ROLLUP.c.total),
+            func.sum(ROLLUP.c.covered_seconds),
+        )
+        .where(ROLLUP.c.metric == AVAILABILITY, ROLLUP.c.bucket_start >= start)
+        .where(ROLLUP.c.bucket_start < end, ROLLUP.c.resource_id != "")
+        .group_by(ROLLUP.c.resource_id)
+    )
+    with engine.connect() as connection:
+        return len(connection.execute(query).all())
 
 
 def _inputs_of(url: str, contract: Any, period: Any, at: datetime) -> Any:
@@ -366,6 +416,16 @@ def _print(out: dict[str, Any]) -> None:
             f"  largest difference from Prometheus: {out[f'{name}_max_abs_difference']:.2e} "
             f"over {out[f'{name}_resources_compared']} resources"
         )
+        sums = out[f"{name}_quarter_hour_sums"]
+        print(
+            f"  (the period summed from quarter hours alone, as before 0007: "
+            f"best {sums['best_s']:.3f} s)"
+        )
+        if f"{name}_backfill_s" in out:
+            print(
+                f"  migration 0007 backfill:         {out[f'{name}_backfill_s']:.1f} s, then "
+                f"largest difference {out[f'{name}_max_abs_difference_after_backfill']:.2e}"
+            )
     pure = out["pure_resource_figures"]
     print(f"  pure computation alone:          best {pure['best_s']:.3f} s")
 

@@ -1,13 +1,15 @@
 """Set-based reads and writes of resources, outages, rollups, usage figures and watermarks.
 
 Every write is one statement per batch; every read is one grouped query (or one per chunk of
-time ranges), never one per resource.
+time ranges), never one per resource. Quarter-hour rollups are also kept summed per UTC day
+(written in the same transaction), so sums over long ranges read days and only the quarter
+hours of the partial days at either end.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -30,6 +32,7 @@ from monitor.storage.records import upsert_records as upsert_rows
 from monitor.storage.tables import (
     CollectorRunRow,
     CollectorStateRow,
+    MetricDailyRollupRow,
     MetricRollupRow,
     OutageRow,
     ResourceRow,
@@ -40,6 +43,7 @@ from monitor.storage.tickets import UpsertCounts, _connected, _insert_for
 RESOURCE = ResourceRow.__table__  # type: ignore[attr-defined]
 OUTAGE = OutageRow.__table__  # type: ignore[attr-defined]
 ROLLUP = MetricRollupRow.__table__  # type: ignore[attr-defined]
+DAILY = MetricDailyRollupRow.__table__  # type: ignore[attr-defined]
 FIGURE = UsageFigureRow.__table__  # type: ignore[attr-defined]
 STATE = CollectorStateRow.__table__  # type: ignore[attr-defined]
 RUN = CollectorRunRow.__table__  # type: ignore[attr-defined]
@@ -57,6 +61,7 @@ RESOURCE_FIELDS = (
 OUTAGE_FIELDS = ("end", "planned", "approved_by", "cause")
 _BATCH = 5000
 _RANGES_PER_QUERY = 100  # OR-ed time ranges per statement; SQLite limits expression depth
+DAY = timedelta(days=1)
 
 
 def upsert_resources(
@@ -106,17 +111,49 @@ def upsert_usage_figures(
 
 
 def add_rollups(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
-    """Add samples to their quarter hours: counts and sums add up, peaks keep the larger.
+    """Add samples to their quarter hours and UTC days: counts and sums add up, peaks keep the
+    larger. Returns the number of quarter hours written.
 
     Adding is not idempotent, so callers write rollups and their watermark in one transaction.
     """
+    merged = _merged(rows, "bucket_start", lambda bucket: bucket)
+    if not merged:
+        return 0
+    payload = list(merged.values())
+    _add(connection, ROLLUP, "bucket_start", payload)
+    days: dict[datetime, datetime] = {}  # quarter hour -> its UTC day; rows share few buckets
+
+    def day_of(bucket: datetime) -> datetime:
+        day = days.get(bucket)
+        if day is None:
+            day = days[bucket] = utc_day_floor(bucket)
+        return day
+
+    _add(connection, DAILY, "day_start", list(_merged(payload, "day_start", day_of).values()))
+    return len(payload)
+
+
+def utc_day_floor(moment: datetime) -> datetime:
+    """00:00 UTC of the UTC day holding `moment`."""
+    return datetime.combine(moment.astimezone(UTC).date(), time(), UTC)
+
+
+def _utc_day_ceil(moment: datetime) -> datetime:
+    floor = utc_day_floor(moment)
+    return floor if floor == moment else floor + DAY
+
+
+def _merged(
+    rows: Iterable[Mapping[str, Any]], column: str, bucket_of: Any
+) -> dict[tuple[str, str, str, datetime], dict[str, Any]]:
+    """Rows with the same series and bucket (`column`, computed by `bucket_of`) added up."""
     merged: dict[tuple[str, str, str, datetime], dict[str, Any]] = {}
     for row in rows:
         key = (
             row["metric"],
             row.get("pool") or "",
             row.get("resource_id") or "",
-            row["bucket_start"],
+            bucket_of(row["bucket_start"]),
         )
         seen = merged.get(key)
         if seen is None:
@@ -124,7 +161,7 @@ def add_rollups(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> in
                 "metric": key[0],
                 "pool": key[1],
                 "resource_id": key[2],
-                "bucket_start": key[3],
+                column: key[3],
                 "samples": row["samples"],
                 "total": row["total"],
                 "peak": row["peak"],
@@ -135,23 +172,23 @@ def add_rollups(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> in
             seen["total"] += row["total"]
             seen["peak"] = max(seen["peak"], row["peak"])
             seen["covered_seconds"] += row["covered_seconds"]
-    if not merged:
-        return 0
-    statement = _insert_for(connection)(ROLLUP)
+    return merged
+
+
+def _add(connection: Connection, table: Any, column: str, payload: list[dict[str, Any]]) -> None:
+    statement = _insert_for(connection)(table)
     excluded = statement.excluded
     statement = statement.on_conflict_do_update(
-        index_elements=["metric", "pool", "resource_id", "bucket_start"],
+        index_elements=["metric", "pool", "resource_id", column],
         set_={
-            "samples": ROLLUP.c.samples + excluded.samples,
-            "total": ROLLUP.c.total + excluded.total,
-            "covered_seconds": ROLLUP.c.covered_seconds + excluded.covered_seconds,
-            "peak": case((excluded.peak > ROLLUP.c.peak, excluded.peak), else_=ROLLUP.c.peak),
+            "samples": table.c.samples + excluded.samples,
+            "total": table.c.total + excluded.total,
+            "covered_seconds": table.c.covered_seconds + excluded.covered_seconds,
+            "peak": case((excluded.peak > table.c.peak, excluded.peak), else_=table.c.peak),
         },
     )
-    payload = list(merged.values())
     for offset in range(0, len(payload), _BATCH):
         connection.execute(statement, payload[offset : offset + _BATCH])
-    return len(payload)
 
 
 def load_resources(bind: Engine | Connection) -> list[Resource]:
@@ -176,29 +213,47 @@ def load_outages(bind: Engine | Connection, start: datetime, end: datetime) -> l
         return [Outage(*row) for row in connection.execute(query.order_by(OUTAGE.c.start))]
 
 
-def _sums() -> tuple[Any, Any, Any]:
+def _sums(table: Any = ROLLUP) -> tuple[Any, Any, Any]:
     return (
-        func.sum(ROLLUP.c.samples),
-        func.sum(ROLLUP.c.total),
-        func.sum(ROLLUP.c.covered_seconds),
+        func.sum(table.c.samples),
+        func.sum(table.c.total),
+        func.sum(table.c.covered_seconds),
     )
 
 
 def rollup_sums(
     bind: Engine | Connection, metric: str, start: datetime, end: datetime
 ) -> dict[str, Counts]:
-    """Per resource: the samples of one metric in [start, end), in one grouped query."""
-    query = (
-        select(ROLLUP.c.resource_id, *_sums())
-        .where(ROLLUP.c.metric == metric, ROLLUP.c.bucket_start >= start)
-        .where(ROLLUP.c.bucket_start < end, ROLLUP.c.resource_id != "")
-        .group_by(ROLLUP.c.resource_id)
-    )
+    """Per resource: the samples of one metric in quarter hours starting in [start, end).
+
+    Whole UTC days inside the range come from the daily rollups, the partial days at either
+    end from the quarter hours: the same buckets, so the same sums.
+    """
+    first_day, last_day = _utc_day_ceil(start), utc_day_floor(end)
+    if first_day >= last_day:
+        parts = [(ROLLUP, ROLLUP.c.bucket_start, start, end)]
+    else:
+        parts = [
+            (ROLLUP, ROLLUP.c.bucket_start, start, first_day),
+            (DAILY, DAILY.c.day_start, first_day, last_day),
+            (ROLLUP, ROLLUP.c.bucket_start, last_day, end),
+        ]
+    out: dict[str, Counts] = {}
     with _connected(bind) as connection:
-        return {
-            row[0]: Counts(int(row[1]), float(row[2]), float(row[3]))
-            for row in connection.execute(query)
-        }
+        for table, moment, since, until in parts:
+            if since >= until:
+                continue
+            query = (
+                select(table.c.resource_id, *_sums(table))
+                .where(table.c.metric == metric, moment >= since, moment < until)
+                .where(table.c.resource_id != "")
+                .group_by(table.c.resource_id)
+            )
+            for rid, samples, total, covered in connection.execute(query):
+                counts = Counts(int(samples), float(total), float(covered))
+                seen = out.get(rid)
+                out[rid] = counts if seen is None else seen + counts
+    return out
 
 
 def _in_ranges(ranges: Sequence[Interval]) -> ColumnElement[bool]:

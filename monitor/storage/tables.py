@@ -195,6 +195,32 @@ class MetricRollupRow(SQLModel, table=True):
     covered_seconds: float
 
 
+class MetricDailyRollupRow(SQLModel, table=True):
+    """The quarter-hour rollups of one series summed per UTC day (day_start is 00:00 UTC).
+
+    Written with the quarter hours in the same transaction, so a month is read as ~30 rows
+    per series plus the quarter hours of its partial first and last UTC days.
+    """
+
+    __tablename__ = "metric_rollup_daily"
+    __table_args__ = (
+        UniqueConstraint(
+            "metric", "pool", "resource_id", "day_start", name="uq_metric_rollup_daily_series_day"
+        ),
+        Index("ix_metric_rollup_daily_metric_day", "metric", "day_start"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    metric: str = Field(max_length=20)
+    pool: str = Field(default="", max_length=100)
+    resource_id: str = Field(default="", max_length=200)
+    day_start: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    samples: int
+    total: float
+    peak: float
+    covered_seconds: float
+
+
 class UsageFigureRow(SQLModel, table=True):
     """A monthly utilisation figure (percent) from the operator's report, pool or resource."""
 
