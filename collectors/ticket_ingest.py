@@ -70,7 +70,7 @@ def ingest(
             if not history:
                 histories[ticket_id] = []
                 continue
-            derived = derive(history)
+            derived = derive(history, values.get("reported_at"))
             _apply(values, derived)
             histories[ticket_id] = _history_rows(derived)
         carried |= {"reported_at", *DERIVED_FIELDS}

@@ -28,7 +28,7 @@ from monitor.batch_rules import (
 from monitor.calendar import BusinessCalendar
 from monitor.contract import Contract
 from monitor.domain import EVENT_FIELDS, Status, TargetResult, Ticket
-from monitor.rules import evaluate_target
+from monitor.rules import evaluate_ticket
 
 _CODE = {status: code for code, status in enumerate(STATUSES)}
 _VIOLATIONS = [_CODE[status] for status in Status if status.is_violation]
@@ -67,10 +67,7 @@ def evaluate_all(
     for row, ticket in with_history.items():
         if ticket.reported_at > now:
             continue
-        for index, target in enumerate(contract.targets):
-            if not target.applies_to(ticket.kind, ticket.severity):
-                continue
-            result = evaluate_target(ticket, target, calendar, now, contract)
+        for index, result in evaluate_ticket(ticket, contract, calendar, now):
             overdue = result.overdue_seconds
             for name, value in (
                 ("row", row),

@@ -6,7 +6,8 @@ start + limit (a duration, or per TB restored), or for working-day limits a look
 local start date answered by the calendar itself. Statuses are then decided with array
 comparisons following monitor.rules.evaluate_target line by line: exactly on the deadline is
 met, events after `now` have not happened yet, a closed ticket without the stop event is
-missing evidence, overdue seconds are rounded up.
+missing evidence, so is a stop recorded before its start (a data error), overdue seconds are
+rounded up.
 
 Tickets with a status history (pauses, severity changes, reopens) are not handled here: the
 caller evaluates them with monitor.rules.evaluate_target, which stays the one definition of a
@@ -193,6 +194,8 @@ def _evaluate_target(
             span = limit.by_operator_class[contract.operator_class]
         deadline[has_start] = start[has_start] + span // MICROSECOND
     has_deadline = deadline != MISSING
+    # A stop before its start is a data error: missing evidence whatever the deadline says.
+    inverted = has_start & (stop != MISSING) & (stop < start)
     stopped = has_deadline & (stop != MISSING)
     met = stopped & (stop <= deadline)
     late_stop = stopped & ~met
@@ -213,9 +216,10 @@ def _evaluate_target(
     status[late_stop | overdue_now] = _CODE[Status.BREACHED]
     status[evidence_missing] = _CODE[Status.MISSING_EVIDENCE]
     status[at_risk] = _CODE[Status.AT_RISK]
+    status[inverted] = _CODE[Status.MISSING_EVIDENCE]
 
     overdue = np.full(len(rows), NO_OVERDUE, dtype=np.int64)
-    overdue[met | running] = 0
+    overdue[(met & ~inverted) | running] = 0
     overdue[late_stop] = _late_seconds(stop[late_stop], deadline[late_stop])
     overdue[overdue_now] = _late_seconds(
         np.full(int(overdue_now.sum()), now_us), deadline[overdue_now]

@@ -32,6 +32,10 @@ class ReopenPolicy(StrEnum):
 
 
 class SeverityChangePolicy(StrEnum):
+    """When the new severity's targets count. Under either, a target of the old severity keeps
+    the verdict it had reached at the change (a breach already made stays; one still running
+    is no longer due): monitor.rules.history_verdict."""
+
     # A target of the new severity counts from the moment the severity changed.
     FROM_CHANGE = "from_change"
     # A target of the new severity counts from the report, as if it had always been so.

@@ -35,7 +35,11 @@ class Pause:
 
 @dataclass(frozen=True, slots=True)
 class SeverityChange:
-    """The ticket's severity became `severity` at `at` (from its status history)."""
+    """The ticket's severity became `severity` at `at` (from its status history).
+
+    A ticket's list starts with the severity it was reported with (dated at or before the
+    report); before the first entry of a list without one, the severity is not known.
+    """
 
     at: datetime
     severity: str | None
@@ -121,3 +125,20 @@ class TargetResult:
     overdue_seconds: int | None
     # The instant an open clock turns at_risk; None once stopped or when unknown.
     at_risk_from: datetime | None = None
+
+    @property
+    def explanation_zh(self) -> str | None:
+        """Why a result lacks evidence, read from its own fields (nothing more is stored)."""
+        if self.status is not Status.MISSING_EVIDENCE:
+            return None
+        if self.start is not None and self.stop is not None and self.stop < self.start:
+            return STOP_BEFORE_START
+        if self.start is None:
+            return "已关闭但未记录开始时间 (closed without its start event)"
+        if self.deadline is None:
+            return "已关闭但无法计算时限 (closed; no deadline could be set)"
+        return "已关闭但未记录结束时间 (closed without its stop event)"
+
+
+# A stop recorded before its start is a data error: never met, always missing evidence.
+STOP_BEFORE_START = "结束时间早于开始时间 (stop before start)"

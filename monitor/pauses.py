@@ -3,6 +3,8 @@
 Pure functions of their arguments. A pause counts as of the evaluation time `now`: one that
 starts later has not happened yet, one that ends later is still open. Pauses after the clock
 stopped are irrelevant, and a pause that begins once the deadline has passed cannot save it.
+A `resolved` stretch (a resolution a reopen undid) is a pause only once that reopen happened:
+until then the ticket stood restored.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from monitor.domain import Pause
+
+# The reason monitor.status_history gives the stretch a premature resolution stood.
+RESOLVED = "resolved"
 
 # A stretch the clock stood still; end None: still paused as of the evaluation time.
 Stretch = tuple[datetime, datetime | None]
@@ -30,6 +35,8 @@ def paused_stretches(
     for pause in pauses:
         if pause.reason not in reasons or pause.start > now:
             continue
+        if pause.reason == RESOLVED and (pause.end is None or pause.end > now):
+            continue  # not reopened yet as of `now`: the ticket stood restored
         begin = max(pause.start, start)
         end = pause.end if pause.end is not None and pause.end <= now else None
         if stop is not None:

@@ -2,16 +2,20 @@
 
 Nothing here reads the clock, the database or the network. An event stamped after the
 evaluation time has not happened yet as of that time, so evaluating at a past instant shows
-the state as it was then.
+the state as it was then — for a history too: the restoration a later reopen undid, the
+severity the ticket had then (tests/test_rules_history_as_of.py: evaluating at `at` equals
+evaluating the ticket built from its events up to `at`).
 
 A ticket imported from a status history carries pauses, severity changes and reopens; their
-arithmetic is in monitor.pauses, and a ticket without them takes exactly the plain path.
+arithmetic is in monitor.pauses, and a ticket without them takes exactly the plain path. A stop
+recorded before its start event is missing evidence, never met (monitor.batch_rules agrees).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from monitor import pauses
@@ -51,36 +55,85 @@ def at_risk_moment(
     return deadline - (deadline - start) * fraction
 
 
+def event_as_of(ticket: Ticket, name: str, now: datetime) -> datetime | None:
+    """The named event as it stood at `now`, or None if it had not happened by then.
+
+    A ticket keeps only its final restoration; one that a later reopen undid still stood
+    before that reopen, so a ticket evaluated then is restored as it was then.
+    """
+    moment = ticket.event(name)
+    if name == "restored_at" and ticket.reopens:
+        moment = restoration_as_of(ticket, now)
+    return _seen(moment, now)
+
+
+def restoration_as_of(ticket: Ticket, now: datetime) -> datetime | None:
+    """The restoration standing at `now` (maybe not yet reached): the final one once every
+    reopen has happened, else the one the first reopen after `now` undid — the start of the
+    `resolved` pause ending at that reopen (monitor.status_history records it so)."""
+    undone_later = [moment for moment in ticket.reopens if moment > now]
+    if not undone_later:
+        return ticket.restored_at
+    reopen = min(undone_later)
+    for pause in ticket.pauses:
+        if pause.reason == pauses.RESOLVED and pause.end == reopen:
+            return pause.start
+    return None  # resolved and reopened in the same instant: not restored before it
+
+
+# A stretch during which a target was due: from `begin` (None: from the report) until `end`
+# (None: still due at the evaluation time).
+Episode = tuple[datetime | None, datetime | None]
+
+
+def severity_episodes(ticket: Ticket, target: Target, now: datetime) -> list[Episode]:
+    """When, as known at `now`, the ticket had a severity the target names.
+
+    Without severity changes it is the ticket's one severity throughout; with them, the
+    severity before the first entry is unknown (a history stored without its leading entry).
+    """
+    names = target.severities
+    if names is None:
+        return [(None, None)]
+    if not ticket.severity_changes:
+        return [(None, None)] if ticket.severity in names else []
+    episodes: list[Episode] = []
+    begin: datetime | None = None
+    for change in sorted(ticket.severity_changes, key=lambda change: change.at):
+        if change.at > now:
+            break
+        due = change.severity in names
+        if due and begin is None:
+            begin = change.at
+        elif not due and begin is not None:
+            episodes.append((begin, change.at))
+            begin = None
+    if begin is not None:
+        episodes.append((begin, None))
+    return episodes
+
+
 def clock_start(
-    ticket: Ticket, target: Target, contract: Contract, now: datetime
+    ticket: Ticket,
+    target: Target,
+    contract: Contract,
+    now: datetime,
+    due_since: datetime | None = None,
 ) -> datetime | None:
-    """The start event, moved by a severity change or a reopen as the contract says."""
-    start = ticket.event(target.start)
+    """The start event as of `now`, moved by a severity change or a reopen as the contract says.
+
+    `due_since`: when the ticket took a severity the target names (None: from the report).
+    """
+    start = event_as_of(ticket, target.start, now)
     if start is None:
         return None
     rules = contract.clocks
-    if (
-        ticket.severity_changes
-        and target.severities is not None
-        and target.start == "reported_at"
-        and rules.severity_change is SeverityChangePolicy.FROM_CHANGE
-    ):
-        since = severity_since(ticket)
-        start = start if since is None else max(start, since)
+    if due_since is not None and rules.severity_change is SeverityChangePolicy.FROM_CHANGE:
+        start = max(start, due_since)
     if ticket.reopens and target.stop == "restored_at" and rules.reopen is ReopenPolicy.RESTART:
         reopened = [moment for moment in ticket.reopens if moment <= now]
         start = max(start, *reopened) if reopened else start
     return start
-
-
-def severity_since(ticket: Ticket) -> datetime | None:
-    """When the ticket's current severity took effect; None: it had it from the report."""
-    since = None
-    for change in reversed(ticket.severity_changes):
-        if change.severity != ticket.severity:
-            break
-        since = change.at
-    return since
 
 
 def paused_deadline(
@@ -144,18 +197,76 @@ def evaluate_target(
 ) -> TargetResult:
     """Decide one target's status for one ticket as of `now` — the single place statuses are set.
 
+    For a target the ticket's severity names. A ticket with a history is judged as its history
+    stood at `now`: see history_verdict (which also says when a target is not due at all).
+    """
+    if not (ticket.pauses or ticket.severity_changes or ticket.reopens):
+        return _clock(ticket, target, calendar, now, contract)
+    verdict = history_verdict(ticket, target, calendar, now, contract)
+    if verdict is not None:
+        return verdict
+    # Not due as of `now` (it takes that severity later): the clock from when it will be.
+    later = [
+        change.at
+        for change in ticket.severity_changes
+        if change.at > now and target.severities and change.severity in target.severities
+    ]
+    return _clock(ticket, target, calendar, now, contract, min(later, default=None))
+
+
+def history_verdict(
+    ticket: Ticket, target: Target, calendar: BusinessCalendar, now: datetime, contract: Contract
+) -> TargetResult | None:
+    """The target's verdict for a ticket with a history; None: the target is not due.
+
+    A severity change ends the old severity's targets and starts the new one's. A target whose
+    severity ended keeps the verdict it had reached at the change — a breach that had already
+    happened is a fact and stays (its clock stops at the change: `stop` is the change, overdue
+    the lateness then), and so does a met one; one still running is no longer due. A target
+    due again later is judged on its latest stretch, unless an earlier one was breached.
+    """
+    episodes = severity_episodes(ticket, target, now)
+    reached: TargetResult | None = None
+    for begin, end in episodes:
+        if end is None:
+            return _clock(ticket, target, calendar, now, contract, begin)
+        ended = _clock(ticket, target, calendar, end, contract, begin)
+        if ended.status.is_violation:
+            if ended.stop is None and ended.status is Status.BREACHED:
+                return replace(ended, stop=end, at_risk_from=None)
+            return ended
+        if ended.status is Status.MET:
+            reached = ended
+    return reached
+
+
+def _clock(
+    ticket: Ticket,
+    target: Target,
+    calendar: BusinessCalendar,
+    now: datetime,
+    contract: Contract,
+    due_since: datetime | None = None,
+) -> TargetResult:
+    """One clock as of `now` (due since `due_since`, None: from the report).
+
     While a counted pause is open the clock stands still: the status cannot become breached
     (unless the deadline had passed before the pause began), the deadline shown is the one
     if the clock resumed now, the status is at_risk when the time left is within the at-risk
     margin, and at_risk_from is None because no running clock will reach it.
+
+    A stop recorded before its start event is a data error, not a fast stop: missing evidence
+    (domain.STOP_BEFORE_START), whatever the deadline.
     """
     # A ticket without a history (the common case) takes the plain path, at its plain cost.
     history = ticket.pauses or ticket.severity_changes or ticket.reopens
-    start = _seen(
-        clock_start(ticket, target, contract, now) if history else ticket.event(target.start),
-        now,
-    )
-    stop = _seen(ticket.event(target.stop), now)
+    if history:
+        recorded = event_as_of(ticket, target.start, now)
+        start = _seen(clock_start(ticket, target, contract, now, due_since), now)
+        stop = event_as_of(ticket, target.stop, now)
+    else:
+        recorded = start = _seen(ticket.event(target.start), now)
+        stop = _seen(ticket.event(target.stop), now)
     closed = _seen(ticket.closed_at, now) is not None
 
     def result(
@@ -180,6 +291,8 @@ def evaluate_target(
         # A closed ticket that never recorded its start cannot prove it kept the target.
         return result(Status.MISSING_EVIDENCE if closed else Status.NOT_STARTED)
     deadline = deadline_for(ticket, target, start, calendar, contract)
+    if stop is not None and recorded is not None and stop < recorded:
+        return result(Status.MISSING_EVIDENCE, deadline)
     if deadline is None:
         # Only a per-TB limit without the restored size gets here.
         return result(Status.MISSING_EVIDENCE if closed else Status.PENDING)
@@ -209,24 +322,49 @@ def evaluate_target(
 
 
 def targets_for(ticket: Ticket, contract: Contract) -> Iterator[Target]:
+    """The targets a ticket's (final) severity names; see evaluate_ticket for one with a history."""
     for target in contract.targets:
         if target.applies_to(ticket.kind, ticket.severity):
             yield target
 
 
+def evaluate_ticket(
+    ticket: Ticket, contract: Contract, calendar: BusinessCalendar, now: datetime
+) -> Iterator[tuple[int, TargetResult]]:
+    """(the target's place in the contract, its result) for every target due on one ticket.
+
+    With a history, the targets are those of every severity the ticket had by `now`
+    (history_verdict); without one, those of its severity.
+    """
+    history = ticket.pauses or ticket.severity_changes or ticket.reopens
+    for index, target in enumerate(contract.targets):
+        if target.kind != ticket.kind:
+            continue
+        if not history:
+            if target.applies_to(ticket.kind, ticket.severity):
+                yield index, _clock(ticket, target, calendar, now, contract)
+            continue
+        verdict = history_verdict(ticket, target, calendar, now, contract)
+        if verdict is not None:
+            yield index, verdict
+
+
 def evaluate(
     tickets: Iterable[Ticket], contract: Contract, calendar: BusinessCalendar, now: datetime
 ) -> list[TargetResult]:
-    """Every applicable target of every ticket reported by `now`, as one set-based pass."""
+    """Every due target of every ticket reported by `now`, as one set-based pass."""
     by_kind_and_severity: dict[tuple[str, str | None], list[Target]] = {}
     results: list[TargetResult] = []
     for ticket in tickets:
         if ticket.reported_at > now:
             continue  # not yet reported as of the evaluation time
+        if ticket.pauses or ticket.severity_changes or ticket.reopens:
+            results.extend(result for _, result in evaluate_ticket(ticket, contract, calendar, now))
+            continue
         key = (ticket.kind, ticket.severity)
         targets = by_kind_and_severity.get(key)
         if targets is None:
             targets = by_kind_and_severity[key] = list(targets_for(ticket, contract))
         for target in targets:
-            results.append(evaluate_target(ticket, target, calendar, now, contract))
+            results.append(_clock(ticket, target, calendar, now, contract))
     return results

@@ -10,7 +10,11 @@ profile. Events are taken in (time, sequence) order, the order the source record
 - a reopen: an open or waiting event after a resolved or closed one; the stretch it sat
   resolved becomes a pause with reason `resolved` (whether that stops a clock is the
   contract's choice) and the earlier resolution no longer counts;
-- a severity change: an event whose severity differs from the one before it.
+- a severity change: an event whose severity differs from the one before it. A history with
+  one starts with the severity the ticket was first recorded with, from the report (or the
+  first event, if earlier), so that the targets of every severity it ever had are known
+  (monitor.rules keeps a breach of the old severity's targets; a list without that leading
+  entry, as stored before, leaves the severity before its first change unknown).
 """
 
 from __future__ import annotations
@@ -55,8 +59,12 @@ class Derived:
     severity_changes: tuple[SeverityChange, ...]
 
 
-def derive(events: Iterable[StatusEvent]) -> Derived:
-    """Derive what the clocks need from a non-empty history."""
+def derive(events: Iterable[StatusEvent], reported_at: datetime | None = None) -> Derived:
+    """Derive what the clocks need from a non-empty history.
+
+    `reported_at`: the report time the source gives in its own column, when it has one; the
+    leading severity entry is dated no later than it.
+    """
     ordered = sorted(events, key=lambda event: (event.at, event.sequence))
     if not ordered:
         raise ValueError("a status history needs at least one event")
@@ -68,6 +76,7 @@ def derive(events: Iterable[StatusEvent]) -> Derived:
     resolved_since: datetime | None = None
     closed_since: datetime | None = None
     severity: str | None = None
+    first_severity: str | None = None
     previous: Phase | None = None
     for event in ordered:
         if responded is None and event.responds:
@@ -91,11 +100,16 @@ def derive(events: Iterable[StatusEvent]) -> Derived:
         if event.severity is not None:
             if severity is not None and event.severity != severity:
                 changes.append(SeverityChange(event.at, event.severity))
+            elif severity is None:
+                first_severity = event.severity
             severity = event.severity
         previous = event.phase
     if waiting is not None:
         pauses.append(Pause(waiting[1], None, waiting[0]))
     finished = previous in _DONE
+    if changes:
+        since = ordered[0].at if reported_at is None else min(ordered[0].at, reported_at)
+        changes.insert(0, SeverityChange(since, first_severity))
     return Derived(
         first_at=ordered[0].at,
         responded_at=responded,

@@ -3,7 +3,8 @@
 monitor.rules stays the one definition of a status; these properties pin the vector path to
 it: the same TargetResult list (status, start, deadline, stop, overdue_seconds, at_risk_from),
 in the same order, for random tickets of every kind and severity, with events missing,
-closed tickets, late stops, events after the evaluation time and tickets with a history.
+closed tickets, late stops, stops before their starts, events after the evaluation time and
+tickets with a history.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from monitor.batch_evaluation import evaluate_batch
 from monitor.batch_rules import local_days, to_us
 from monitor.calendar import BusinessCalendar
 from monitor.contract import Contract, load_contract
-from monitor.domain import EVENT_FIELDS, Pause, Status, Ticket
+from monitor.domain import EVENT_FIELDS, Pause, SeverityChange, Status, Ticket
 from monitor.rules import evaluate
 from tests.conftest import local
 
@@ -46,6 +47,8 @@ reported_times = st.datetimes(
 )
 offsets = st.one_of(
     st.timedeltas(min_value=timedelta(days=-1), max_value=timedelta(days=12)),
+    # Just before the report: a stop recorded before its start (a data error, missing evidence).
+    st.sampled_from([-timedelta(microseconds=1), -timedelta(seconds=1), -timedelta(hours=2)]),
     st.builds(
         lambda base, nudge: base + nudge,
         st.sampled_from(EXACT),
@@ -73,13 +76,30 @@ def tickets(draw: st.DrawFn, number: int) -> Ticket:
         begin = reported + draw(st.timedeltas(timedelta(0), timedelta(days=2)))
         end = draw(st.one_of(st.none(), st.just(begin + timedelta(hours=5))))
         pauses = (Pause(begin, end, "awaiting_user"),)
+    reopens: tuple[datetime, ...] = ()
+    if draw(st.integers(0, 9)) == 0:
+        # Restored too early, then reopened: the scalar rules show each restoration in its time.
+        early = reported + draw(st.timedeltas(timedelta(0), timedelta(hours=6)))
+        reopened = early + draw(st.timedeltas(timedelta(seconds=1), timedelta(hours=6)))
+        pauses += (Pause(early, reopened, "resolved"),)
+        reopens = (reopened,)
+    severity = draw(st.sampled_from(SEVERITIES))
+    changes: tuple[SeverityChange, ...] = ()
+    if draw(st.integers(0, 9)) == 0:
+        # Reported with one severity, changed once (up or down), possibly after a breach.
+        changed_at = reported + draw(st.timedeltas(timedelta(0), timedelta(days=2)))
+        later = draw(st.sampled_from(SEVERITIES))
+        changes = (SeverityChange(reported, severity), SeverityChange(changed_at, later))
+        severity = later
     return Ticket(
         ticket_id=f"T-{number}",
         kind=draw(st.sampled_from(KINDS)),
-        severity=draw(st.sampled_from(SEVERITIES)),
+        severity=severity,
+        severity_changes=changes,
         reported_at=reported,
         restore_size_gb=draw(sizes),
         pauses=pauses,
+        reopens=reopens,
         **events,  # type: ignore[arg-type]
     )
 

@@ -117,5 +117,26 @@ def test_a_severity_change_is_recorded_when_it_happens() -> None:
             event("2024-06-03 11:00", OPEN, 3, severity=None),  # not recorded on this update
         ]
     )
-    assert derived.severity_changes == (SeverityChange(local("2024-06-03 10:30"), "major"),)
+    # Led by the severity it was reported with, so that the old severity's targets are known.
+    assert derived.severity_changes == (
+        SeverityChange(local("2024-06-03 10:00"), "general"),
+        SeverityChange(local("2024-06-03 10:30"), "major"),
+    )
     assert derived.severity == "major"
+
+
+def test_the_leading_severity_is_dated_from_the_sources_own_report_time() -> None:
+    history = [
+        event("2024-06-03 10:05", OPEN, 0, severity="major"),
+        event("2024-06-03 10:40", OPEN, 1, severity="general"),
+    ]
+    derived = derive(history, reported_at=local("2024-06-03 10:00"))
+    assert derived.severity_changes == (
+        SeverityChange(local("2024-06-03 10:00"), "major"),
+        SeverityChange(local("2024-06-03 10:40"), "general"),
+    )
+
+
+def test_a_severity_that_never_changes_records_no_change() -> None:
+    derived = derive([event("2024-06-03 10:00", OPEN, 0), event("2024-06-03 10:30", OPEN, 1)])
+    assert derived.severity_changes == ()

@@ -107,7 +107,11 @@ def test_the_history_gives_pauses_reopens_and_severity_changes(
     # INC0000388 became 1 - Critical at 17:23, then waited for the user 17:52 … 03-07 15:27.
     critical = tickets["INC0000388"]
     assert critical.severity == "major"
-    assert critical.severity_changes == (SeverityChange(utc("2016-02-29 17:23"), "major"),)
+    # Led by the severity it was opened with, from its opened_at, so the old targets are known.
+    assert critical.severity_changes == (
+        SeverityChange(critical.reported_at, "general"),
+        SeverityChange(utc("2016-02-29 17:23"), "major"),
+    )
     assert critical.pauses == (
         Pause(utc("2016-02-29 17:52"), utc("2016-03-07 15:27"), "awaiting_user"),
     )
