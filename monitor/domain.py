@@ -129,15 +129,23 @@ class TargetResult:
     @property
     def explanation_zh(self) -> str | None:
         """Why a result lacks evidence, read from its own fields (nothing more is stored)."""
-        if self.status is not Status.MISSING_EVIDENCE:
-            return None
-        if self.start is not None and self.stop is not None and self.stop < self.start:
-            return STOP_BEFORE_START
-        if self.start is None:
-            return "已关闭但未记录开始时间 (closed without its start event)"
-        if self.deadline is None:
-            return "已关闭但无法计算时限 (closed; no deadline could be set)"
-        return "已关闭但未记录结束时间 (closed without its stop event)"
+        return missing_evidence_reason(self.status, self.start, self.deadline, self.stop)
+
+
+def missing_evidence_reason(
+    status: Status | str, start: datetime | None, deadline: datetime | None, stop: datetime | None
+) -> str | None:
+    """Why a missing_evidence verdict lacks evidence, from the result's own fields; None for
+    any other status. Shared by fresh results and stored ones (the dashboard's detail page)."""
+    if Status(status) is not Status.MISSING_EVIDENCE:
+        return None
+    if start is not None and stop is not None and stop < start:
+        return STOP_BEFORE_START
+    if start is None:
+        return "已关闭但未记录开始时间 (closed without its start event)"
+    if deadline is None:
+        return "已关闭但无法计算时限 (closed; no deadline could be set)"
+    return "已关闭但未记录结束时间 (closed without its stop event)"
 
 
 # A stop recorded before its start is a data error: never met, always missing evidence.

@@ -10,6 +10,7 @@ from dashboard import state
 from dashboard.charts import clocks_chart
 from dashboard.fmt import duration, vocabulary, when
 from dashboard.i18n import language, status_label, t
+from monitor.domain import missing_evidence_reason
 from monitor.views.incident import event_label, find_ticket, incident_detail
 
 BADGE_COLOURS = {
@@ -97,6 +98,9 @@ for clock in detail.clocks:
                 source=f["source"],
             )
         )
+        reason = missing_evidence_reason(clock.status, clock.start, clock.deadline, clock.stop)
+        if reason:
+            st.caption(reason)
         if clock.waiver is not None:
             w = clock.waiver
             st.warning(
