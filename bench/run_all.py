@@ -47,11 +47,14 @@ class Sizes:
     service_tickets: int
     samples: int
     dashboard_tickets: int
+    idle_hosts: int = 200
+    idle_days: int = 60
 
 
 DEFAULT = Sizes(20_000, 3, 100_000, 200, 7, 20_000, 3, 100_000)
-FULL = Sizes(1_000_000, 1, 1_000_000, 1_000, 30, 1_000_000, 10, 1_000_000)
-NAMES = ("core", "import_memory", "availability", "servicenow", "service", "dashboard")
+# Idle at 1,000 hosts × 90 days (17 M quarter hours): a year takes ~30 min just to write.
+FULL = Sizes(1_000_000, 1, 1_000_000, 1_000, 30, 1_000_000, 10, 1_000_000, 1_000, 90)
+NAMES = ("core", "import_memory", "availability", "servicenow", "service", "dashboard", "idle")
 
 
 def commands(args: argparse.Namespace, sizes: Sizes, pg_url: str | None) -> dict[str, Any]:
@@ -86,6 +89,11 @@ def commands(args: argparse.Namespace, sizes: Sizes, pg_url: str | None) -> dict
         "dashboard": [
             python, str(HERE / "bench_dashboard.py"), "--tickets", str(sizes.dashboard_tickets),
             "--repeat", str(max(3, sizes.repeat)), "--json", str(out / "dashboard.json"),
+        ],
+        "idle": [
+            python, str(HERE / "bench_idle.py"), "--hosts", str(sizes.idle_hosts),
+            "--days", str(sizes.idle_days), "--repeat", str(sizes.repeat),
+            "--seed", str(args.seed), "--json", str(out / "idle.json"), *pg,
         ],
     }  # fmt: skip
     if shutil.which("prometheus") is None or shutil.which("promtool") is None:
@@ -171,6 +179,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         ("service-tickets", "tickets behind slamon serve"),
         ("samples", "breach-latency samples"),
         ("dashboard-tickets", "tickets behind the dashboard"),
+        ("idle-hosts", "hosts of the idle check"),
+        ("idle-days", "days of quarter-hour rollups of the idle check"),
     ):
         parser.add_argument(f"--{field}", type=int, help=f"{help_text} (overrides the preset)")
     parser.add_argument("--seed", type=int, default=42)

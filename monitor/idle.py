@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+import numpy as np
 
 from monitor.metrics import Resource
 from monitor.metrics_contract import IdleConfig
@@ -64,64 +66,145 @@ def idle_hosts(
     zone: ZoneInfo,
     at: datetime,
 ) -> list[IdleFinding]:
-    """The first idle checkpoint of each host (days in the contract zone), judged as of `at`."""
+    """The first idle checkpoint of each host (days in the contract zone), judged as of `at`.
+
+    The host's days are laid out as arrays (hosts × days) and every checkpoint's window is
+    summed at once, day by day in window order: the same additions, in the same order, as
+    summing each window on its own, so the same averages to the last bit.
+    """
+    hosts = [
+        resource
+        for resource in resources
+        if resource.resource_class in config.host_classes
+        and all(daily.get(resource.resource_id, {}).get(metric) for metric in HOST_METRICS)
+    ]  # without samples of one of the two, nothing can prove a host idle
+    if not hosts or not checkpoints:
+        return []
     days = config.host_window.days
-    window_seconds = config.host_window.total_seconds()
+    first = min(checkpoints) - timedelta(days=days)
+    ends = np.array([(day - first).days for day in checkpoints])
+    detected = [_midnight(day, zone) for day in checkpoints]
+    idle = np.ones((len(hosts), len(checkpoints)), dtype=bool)
+    evidence: dict[str, np.ndarray] = {}
+    limit = coverage_floor * _window_seconds(checkpoints, detected, config, zone)
+    for metric in HOST_METRICS:
+        columns = _day_columns(hosts, daily, metric, first, int(ends.max()))
+        samples, total, covered, peak = _windows(columns, ends - days, days)
+        counted = samples > 0
+        average = np.divide(total, samples, out=np.zeros_like(total), where=counted)
+        idle &= counted & (covered >= limit) & (average < config.host_average_below)
+        idle &= peak < config.host_peak_below
+        evidence[f"{metric}_avg"], evidence[f"{metric}_peak"] = average, peak
+    idle &= _open_checkpoints(hosts, detected, at)
     found: list[IdleFinding] = []
-    for resource in resources:
-        if resource.resource_class not in config.host_classes:
-            continue
-        by_metric = daily.get(resource.resource_id, {})
-        if not all(by_metric.get(metric) for metric in HOST_METRICS):
-            continue  # no samples of one of the two: nothing can prove it idle
-        for day in checkpoints:
-            detected = _midnight(day, zone)
-            if detected > at:
-                break
-            if resource.reclaimed_at is not None and resource.reclaimed_at <= detected:
-                break
-            window = [day - timedelta(days=n) for n in range(days, 0, -1)]
-            evidence = _host_window(by_metric, window, window_seconds, coverage_floor, config)
-            if evidence is not None:
-                deadline = detected + config.grace
-                status = _status(deadline, resource.reclaimed_at, at)
-                found.append(
-                    IdleFinding(
-                        resource.resource_id,
-                        "host",
-                        detected,
-                        deadline,
-                        evidence,
-                        resource.reclaimed_at,
-                        status,
-                    )
-                )
-                break
+    for row in np.flatnonzero(idle.any(axis=1)):
+        column = int(np.argmax(idle[row]))
+        resource = hosts[row]
+        deadline = detected[column] + config.grace
+        found.append(
+            IdleFinding(
+                resource.resource_id,
+                "host",
+                detected[column],
+                deadline,
+                {name: float(values[row, column]) for name, values in evidence.items()},
+                resource.reclaimed_at,
+                _status(deadline, resource.reclaimed_at, at),
+            )
+        )
     return found
 
 
-def _host_window(
-    by_metric: Mapping[str, Mapping[date, DayStats]],
-    window: Sequence[date],
-    window_seconds: float,
-    coverage_floor: float,
-    config: IdleConfig,
-) -> dict[str, float] | None:
-    evidence: dict[str, float] = {}
-    for metric in HOST_METRICS:
-        stats = [by_metric.get(metric, {}).get(day) for day in window]
-        present = [s for s in stats if s is not None and s.samples]
-        samples = sum(s.samples for s in present)
-        covered = sum(s.covered_seconds for s in present)
-        if not samples or covered < coverage_floor * window_seconds:
-            return None  # too little evidence to call it idle
-        average = sum(s.total for s in present) / samples
-        peak = max(s.peak for s in present)
-        if average >= config.host_average_below or peak >= config.host_peak_below:
-            return None
-        evidence[f"{metric}_avg"] = average
-        evidence[f"{metric}_peak"] = peak
-    return evidence
+def _window_seconds(
+    checkpoints: Sequence[date], detected: Sequence[datetime], config: IdleConfig, zone: ZoneInfo
+) -> np.ndarray:
+    """Each window's real length (UTC), its local days 23 or 25 hours long across a DST change.
+
+    (Aware datetimes in one zone subtract as wall clocks, hence the timestamps.)
+    """
+    days = timedelta(days=config.host_window.days)
+    rest = (config.host_window - days).total_seconds()
+    return np.array(
+        [
+            moment.timestamp() - _midnight(day - days, zone).timestamp() + rest
+            for day, moment in zip(checkpoints, detected, strict=True)
+        ]
+    )
+
+
+def _day_columns(
+    hosts: Sequence[Resource],
+    daily: Mapping[str, Mapping[str, Mapping[date, DayStats]]],
+    metric: str,
+    first: date,
+    length: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """samples, total, covered and peak of one metric: hosts × the days from `first`.
+
+    A day without samples is absent: nothing added, and a peak of −inf.
+    """
+    samples = np.zeros((len(hosts), length), dtype=np.int64)
+    total = np.zeros((len(hosts), length))
+    covered = np.zeros((len(hosts), length))
+    peak = np.full((len(hosts), length), -np.inf)
+    for row, resource in enumerate(hosts):
+        for day, stats in daily[resource.resource_id][metric].items():
+            column = (day - first).days
+            if 0 <= column < length and stats.samples:
+                samples[row, column] = stats.samples
+                total[row, column] = stats.total
+                covered[row, column] = stats.covered_seconds
+                peak[row, column] = stats.peak
+    return samples, total, covered, peak
+
+
+def _windows(
+    columns: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], starts: np.ndarray, days: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sums and peak over the `days` days from each start: hosts × checkpoints.
+
+    Added one day at a time, oldest first (not running sums, whose differences round
+    differently), so a window's total is exactly what adding up its days gives.
+    """
+    samples, total, covered, peak = columns
+    shape = (samples.shape[0], len(starts))
+    window_samples = np.zeros(shape, dtype=np.int64)
+    window_total = np.zeros(shape)
+    window_covered = np.zeros(shape)
+    window_peak = np.full(shape, -np.inf)
+    for offset in range(days):
+        index = starts + offset
+        window_samples += samples[:, index]
+        window_total += total[:, index]
+        window_covered += covered[:, index]
+        np.maximum(window_peak, peak[:, index], out=window_peak)
+    return window_samples, window_total, window_covered, window_peak
+
+
+def _open_checkpoints(
+    hosts: Sequence[Resource], detected: Sequence[datetime], at: datetime
+) -> np.ndarray:
+    """hosts × checkpoints: still open to a detection, checkpoints taken in their order.
+
+    Checking stops at the first checkpoint after `at` or not before the host's reclaim.
+    """
+    moments = np.array([_microseconds(moment) for moment in detected])
+    reclaimed = np.array(
+        [
+            _microseconds(host.reclaimed_at) if host.reclaimed_at is not None else _NEVER
+            for host in hosts
+        ]
+    )
+    stops = (moments > _microseconds(at))[None, :] | (reclaimed[:, None] <= moments[None, :])
+    return ~np.logical_or.accumulate(stops, axis=1)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NEVER = np.iinfo(np.int64).max
+
+
+def _microseconds(moment: datetime) -> int:
+    return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
 def idle_storage(

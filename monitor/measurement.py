@@ -119,13 +119,7 @@ def idle_report(
     until = max(period.start, min(period.end, at))
     first_detection = period.start - config.grace
     resources = load_resources(engine)
-    daily = daily_stats(
-        engine,
-        HOST_METRICS,
-        first_detection - config.host_window,
-        until,
-        period.start.utcoffset() or timedelta(0),
-    )
+    daily = daily_stats(engine, HOST_METRICS, first_detection - config.host_window, until, zone)
     checkpoints = []
     day = first_detection.astimezone(zone).date()
     while day <= until.astimezone(zone).date():

@@ -8,8 +8,10 @@ hours of the partial days at either end.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import (
@@ -21,6 +23,7 @@ from sqlalchemy import (
     cast,
     func,
     insert,
+    literal,
     or_,
     select,
 )
@@ -308,17 +311,70 @@ def _epoch_seconds(connection: Connection) -> ColumnElement[Any]:
     return cast(func.strftime("%s", ROLLUP.c.bucket_start), Integer)
 
 
+def offset_pieces(zone: tzinfo, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
+    """[start, end) cut where `zone`'s UTC offset changes: (piece start, offset in seconds).
+
+    Offsets change a few times a year at most (summer time, at whole seconds), so the offset
+    is probed once a day and a change found between two probes is bisected to its second.
+    """
+
+    def offset(second: int) -> int:
+        moment = datetime.fromtimestamp(second, zone)
+        return int((moment.utcoffset() or timedelta(0)).total_seconds())
+
+    first, last = math.floor(start.timestamp()), math.ceil(end.timestamp())
+    pieces = [(first, offset(first))]
+    low = first
+    while low < last:
+        high = min(low + 86_400, last)
+        if offset(high) != pieces[-1][1]:
+            while high - low > 1:  # offset(low) is the piece's, offset(high) is not
+                middle = (low + high) // 2
+                low, high = (middle, high) if offset(middle) == pieces[-1][1] else (low, middle)
+            if high < last:
+                pieces.append((high, offset(high)))
+        low = high
+    return [(datetime.fromtimestamp(second, UTC), shift) for second, shift in pieces]
+
+
+def _local_day_number(
+    connection: Connection, zone: tzinfo, start: datetime, end: datetime
+) -> ColumnElement[Any]:
+    """Days since 1970-01-01 of the local date each quarter hour starts on, in `zone`.
+
+    The local date of an instant is its UTC epoch plus the zone's offset at that instant, in
+    whole days; the offset is a CASE over the pieces of constant offset, so a 23- or 25-hour
+    day (summer time) holds exactly the quarter hours between its two local midnights.
+    """
+    pieces = offset_pieces(zone, start, end)
+    shift: ColumnElement[Any] = literal(pieces[-1][1], Integer)
+    if len(pieces) > 1:
+        shift = case(
+            *(
+                (ROLLUP.c.bucket_start < until, offset)
+                for (_, offset), (until, _) in pairwise(pieces)
+            ),
+            else_=pieces[-1][1],
+        )
+    return (_epoch_seconds(connection) + shift) // 86_400
+
+
 def daily_stats(
     bind: Engine | Connection,
     metrics: Sequence[str],
     start: datetime,
     end: datetime,
-    utc_offset: timedelta,
+    zone: tzinfo | timedelta,
 ) -> dict[str, dict[str, dict[date, DayStats]]]:
-    """Per resource, metric and local day (a fixed UTC offset, e.g. +08:00): one grouped query."""
+    """Per resource, metric and local day of `zone`: one grouped query over [start, end).
+
+    A quarter hour counts for the local day its start falls in; `zone` is an IANA zone (its
+    offsets change with summer time) or, as before, a fixed UTC offset.
+    """
     epoch = date(1970, 1, 1)
+    fixed = timezone(zone) if isinstance(zone, timedelta) else zone
     with _connected(bind) as connection:
-        day = (_epoch_seconds(connection) + int(utc_offset.total_seconds())) // 86400
+        day = _local_day_number(connection, fixed, start, end)
         query = (
             select(
                 ROLLUP.c.resource_id,
