@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_core import (
@@ -73,10 +74,13 @@ ROWS: dict[str, str] = {
 
 
 def timed(samples: dict[str, float], name: str, step: Callable[[], Any]) -> Any:
+    """Wall seconds in samples[name], this process's CPU seconds in samples["cpu:" + name]
+    (on a shared machine the CPU time moves less; SQLite's work is in it, PostgreSQL's not)."""
     gc.collect()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     value = step()
     samples[name] = time.perf_counter() - started
+    samples[f"cpu:{name}"] = time.process_time() - cpu
     return value
 
 
@@ -99,6 +103,84 @@ def floor_arrays(loaded: LoadedColumns, found: ResultColumns) -> Arrays:
         fraction=fractions[found.target],
         expected=found.status.copy(),
     )
+
+
+class Databases:
+    """Where the rounds run: copies of one imported SQLite file, or on PostgreSQL (--pg-url)
+    databases made from one imported template database."""
+
+    def __init__(self, workdir: Path, pg_url: str | None) -> None:
+        self.workdir = workdir
+        self.pg_url = pg_url
+        self.source: Path | str = ""
+        self.copies: set[str] = set()
+
+    def prepare(self, tickets: int, seed: int, contract: Contract) -> None:
+        if self.pg_url is None:
+            self.source = prepare(self.workdir, tickets, seed, contract)
+            return
+        self.source = f"slamon_bench_{tickets}_{seed}"
+        admin = make_engine(self.pg_url).execution_options(isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            exists = connection.exec_driver_sql(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (self.source,)
+            ).first()
+        admin.dispose()
+        if exists:
+            print(f"reusing PostgreSQL database {self.source}", flush=True)
+            return
+        csv_path = self.workdir / f"tickets-{tickets}-{seed}.csv"
+        print(f"generating {tickets:,} tickets (seed {seed}) → {csv_path}", flush=True)
+        generate_csv(csv_path, tickets, seed)
+        partial = f"{self.source}_partial"
+        _recreate(self.pg_url, partial)
+        engine = make_engine(_with_database(self.pg_url, partial))
+        ensure_schema(engine)
+        started = time.perf_counter()
+        import_tickets(engine, csv_path, contract, source=SOURCE, now=IMPORT_NOW)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
+        print(f"imported in {time.perf_counter() - started:.1f} s", flush=True)
+        engine.dispose()
+        _recreate(self.pg_url, self.source, template=partial)
+        _drop(self.pg_url, partial)
+        csv_path.unlink()
+
+    def copy(self, name: str) -> Any:
+        if self.pg_url is None:
+            assert isinstance(self.source, Path)
+            return copy_of(self.source, name)
+        database = f"{self.source}_{name.split('.')[0].replace('-', '_')}"
+        _recreate(self.pg_url, database, template=str(self.source))
+        self.copies.add(database)
+        return make_engine(_with_database(self.pg_url, database))
+
+    def drop_copies(self) -> None:
+        """The rounds' PostgreSQL databases (the imported template is kept for next time)."""
+        for database in sorted(self.copies):
+            assert self.pg_url is not None
+            _drop(self.pg_url, database)
+        self.copies.clear()
+
+
+def _with_database(url: str, database: str) -> str:
+    return str(make_url(url).set(database=database))
+
+
+def _drop(url: str, database: str) -> None:
+    admin = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    admin.dispose()
+
+
+def _recreate(url: str, database: str, template: str | None = None) -> None:
+    _drop(url, database)
+    admin = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        copied = f' TEMPLATE "{template}"' if template else ""
+        connection.exec_driver_sql(f'CREATE DATABASE "{database}"{copied}')
+    admin.dispose()
 
 
 def prepare(workdir: Path, tickets: int, seed: int, contract: Contract) -> Path:
@@ -131,9 +213,11 @@ def copy_of(database: Path, name: str) -> Any:
     return make_engine(f"sqlite:///{target}")
 
 
-def column_parts(database: Path, contract: Contract, samples: dict[str, float]) -> dict[str, Any]:
+def column_parts(
+    database: Databases, contract: Contract, samples: dict[str, float]
+) -> dict[str, Any]:
     """run_evaluation's parts on the column path, and the floor over the same rows."""
-    engine = copy_of(database, "round.db")
+    engine = database.copy("round.db")
     loaded = timed(samples, "columns.load", lambda: load_ticket_columns(engine))
     calendar = _calendar(contract)
     results = timed(samples, "columns.evaluate", lambda: loaded.evaluate(contract, calendar, AT))
@@ -158,9 +242,9 @@ def column_parts(database: Path, contract: Contract, samples: dict[str, float]) 
     return found
 
 
-def object_parts(database: Path, contract: Contract, samples: dict[str, float]) -> None:
+def object_parts(database: Databases, contract: Contract, samples: dict[str, float]) -> None:
     """The previous path: a Ticket per row, rules.evaluate, store_results."""
-    engine = copy_of(database, "round-objects.db")
+    engine = database.copy("round-objects.db")
     stored = timed(samples, "objects.load", lambda: load_tickets(engine))
     calendar = _calendar(contract)
     plain = timed(
@@ -177,11 +261,11 @@ def object_parts(database: Path, contract: Contract, samples: dict[str, float]) 
 
 
 def one_round(
-    database: Path, contract: Contract, object_path: bool
+    database: Databases, contract: Contract, object_path: bool
 ) -> tuple[dict[str, float], dict[str, Any]]:
     samples: dict[str, float] = {}
     found = column_parts(database, contract, samples)
-    engine = copy_of(database, "round-run.db")
+    engine = database.copy("round-run.db")
     for phase in ("first", "second"):
         timed(
             samples,
@@ -204,6 +288,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument(
         "--object-path", action="store_true", help="also time the per-Ticket path (slow)"
     )
+    parser.add_argument(
+        "--pg-url",
+        default=None,
+        help="run on PostgreSQL: a URL of a server database to connect to for creating the "
+        "bench databases (slamon_bench_<tickets>_<seed> is kept as the template)",
+    )
     args = parser.parse_args(argv)
     if args.workdir is None:
         with tempfile.TemporaryDirectory(prefix="slamon-bench-eval-") as temporary:
@@ -214,13 +304,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
 def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     contract = load_contract()
-    database = prepare(workdir, args.tickets, args.seed, contract)
+    database = Databases(workdir, getattr(args, "pg_url", None))
+    database.prepare(args.tickets, args.seed, contract)
     rounds = []
     found: dict[str, Any] = {}
     for number in range(1, args.repeat + 1):
         print(f"round {number}/{args.repeat}", flush=True)
         samples, found = one_round(database, contract, getattr(args, "object_path", False))
         rounds.append(samples)
+    database.drop_copies()
     medians = {name: statistics.median(r[name] for r in rounds) for name in rounds[0]}
     floor = medians[FLOOR]
     measurements = [
@@ -231,6 +323,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             "runs_s": [r[name] for r in rounds],
             "baseline": None if name == FLOOR else FLOOR,
             "ratio": None if name == FLOOR else medians[name] / floor,
+            "cpu_median_s": medians[f"cpu:{name}"],
         }
         for name, what in ROWS.items()
         if name in medians
@@ -244,16 +337,20 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             "numpy": np.__version__,
             "python": sys.version.split()[0],
             "ru_maxrss_mib": _maxrss_kib() / 1024,
+            "database": "postgresql" if getattr(args, "pg_url", None) else "sqlite",
         },
         "evaluation": found,
         "measurements": measurements,
     }
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(document, indent=1), encoding="utf-8")
-    print(f"\n{'measurement':<48} {'median s':>9} {'× floor':>9}")
+    print(f"\n{'measurement':<48} {'median s':>9} {'× floor':>9} {'CPU s':>7}")
     for row in measurements:
         ratio = "(floor)" if row["ratio"] is None else f"{row['ratio']:.1f}"
-        print(f"{ROWS[row['name']]:<48} {row['median_s']:>9.3f} {ratio:>9}")
+        print(
+            f"{ROWS[row['name']]:<48} {row['median_s']:>9.3f} {ratio:>9} "
+            f"{row['cpu_median_s']:>7.3f}"
+        )
     print(
         f"\n{found['tickets']:,} tickets, {found['results']:,} results; floor agrees on "
         f"{found['numpy_floor_agreement']:.4%} of statuses; peak RSS {_maxrss_kib() / 1024:.0f} "

@@ -11,6 +11,10 @@ deadlines fall a few seconds apart in the near future. The latency of each is th
 arrival time of its breach alert minus its deadline; whole evaluations run every
 `--evaluation-interval` (15 s) meanwhile, so some timers fire while one is in progress. Then
 /metrics is fetched `scrapes` times.
+
+    python bench/bench_service.py --tickets 1000000 --metrics-only --scrapes 5
+
+only measures /metrics: it waits for the whole evaluation the service starts with, then scrapes.
 Nothing asserts a time; the numbers are printed and written as JSON.
 """
 
@@ -55,6 +59,9 @@ COLUMNS = ["source", "ticket_id", "kind", "severity", "pool", "operator", "repor
            "closed_at"]  # fmt: skip
 
 
+FILL_CHUNK = 50_000
+
+
 def fill(database: Path, tickets: int, seed: int) -> float:
     """Store `tickets` synthetic tickets and evaluate them once; the seconds it took."""
     started = time.perf_counter()
@@ -63,7 +70,7 @@ def fill(database: Path, tickets: int, seed: int) -> float:
     contract = load_contract()
     rng = random.Random(seed)
     first = datetime(2022, 1, 1, tzinfo=UTC)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for n in range(tickets):
         kind, severity = KINDS[n % len(KINDS)]
         reported = first + timedelta(minutes=rng.randrange(4 * 365 * 24 * 60))
@@ -77,8 +84,10 @@ def fill(database: Path, tickets: int, seed: int) -> float:
             "restored_at": None if is_open else done,
             "closed_at": None if is_open else done + timedelta(days=1),
         })  # fmt: skip
-    with engine.begin() as connection:
-        upsert_tickets(connection, rows, COLUMNS, datetime.now(UTC))
+        if len(rows) == FILL_CHUNK or n == tickets - 1:  # bounded memory at a million
+            with engine.begin() as connection:
+                upsert_tickets(connection, rows, COLUMNS, datetime.now(UTC))
+            rows = []
     calendar = BusinessCalendar.from_config(contract.calendar)
     run_evaluation(engine, contract, calendar, datetime.now(UTC))
     engine.dispose()
@@ -100,6 +109,8 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         t0 = time.perf_counter()
         serve.start(timeout=600)
         ready_seconds = time.perf_counter() - t0
+        if args.metrics_only:
+            return _metrics_only(args, database, serve, fill_seconds, ready_seconds)
         now = datetime.now(UTC)
         deadlines = {}
         tickets = []
@@ -120,13 +131,7 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         latencies = sorted(
             round(r.at - deadlines[r.body["ticket_id"]].timestamp(), 3) for r in breaches()
         )
-        scrapes = []
-        size = 0
-        for _ in range(args.scrapes):
-            t0 = time.perf_counter()
-            response = requests.get(f"{serve.url}/metrics", timeout=120)
-            scrapes.append(round(time.perf_counter() - t0, 3))
-            size = len(response.content)
+        scrapes, size = scrape(serve.url, args.scrapes)
     finally:
         serve.kill()
         receiver.stop()
@@ -149,6 +154,51 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     }
 
 
+def scrape(url: str, times: int) -> tuple[list[float], int]:
+    """Seconds of each of `times` GETs of /metrics, and the size of the last answer."""
+    scrapes = []
+    size = 0
+    for _ in range(times):
+        t0 = time.perf_counter()
+        response = requests.get(f"{url}/metrics", timeout=300)
+        response.raise_for_status()
+        scrapes.append(round(time.perf_counter() - t0, 3))
+        size = len(response.content)
+    return scrapes, size
+
+
+def _metrics_only(
+    args: argparse.Namespace, database: Path, serve: Any, fill_seconds: float, ready: float
+) -> dict[str, Any]:
+    """/metrics alone: once the service's first whole evaluation (started at start-up) is
+    recorded, so that the scrapes do not share the process with it."""
+    import sqlite3
+
+    def whole_evaluations() -> list[tuple[str, str]]:
+        with sqlite3.connect(database, timeout=30) as connection:
+            query = "SELECT evaluated_at, ran_at FROM evaluation_run ORDER BY id"
+            return connection.execute(query).fetchall()
+
+    if not wait_until(lambda: len(whole_evaluations()) >= 2, args.evaluation_timeout, 1.0):
+        raise SystemExit(f"no whole evaluation recorded in {args.evaluation_timeout} s")
+    evaluated_at, ran_at = whole_evaluations()[1]
+    took = datetime.fromisoformat(ran_at) - datetime.fromisoformat(evaluated_at)
+    scrapes, size = scrape(serve.url, args.scrapes)
+    return {
+        "meta": {
+            "tickets": args.tickets,
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "fill_and_first_evaluation_s": round(fill_seconds, 1),
+        "serve_ready_s": round(ready, 1),
+        "service_whole_evaluation_s": round(took.total_seconds(), 1),
+        "metrics_scrape_s": scrapes,
+        "metrics_scrape_median_s": statistics.median(scrapes),
+        "metrics_bytes": size,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=100_000)
@@ -159,8 +209,18 @@ def main() -> None:
     parser.add_argument(
         "--evaluation-interval", default="15s", help="SLAMON_EVALUATION_INTERVAL of the service"
     )
+    parser.add_argument(
+        "--metrics-only",
+        action="store_true",
+        help="no latency samples: wait for the service's first whole evaluation, then scrape",
+    )
+    parser.add_argument(
+        "--evaluation-timeout", type=float, default=1800, help="seconds (with --metrics-only)"
+    )
     parser.add_argument("--json", type=Path, default=ROOT / "bench/results/service.json")
     args = parser.parse_args()
+    if args.metrics_only and args.evaluation_interval == "15s":
+        args.evaluation_interval = "24h"  # only the whole evaluation at start-up
     with tempfile.TemporaryDirectory() as directory:
         results = measure(args, Path(directory))
     print(json.dumps(results, ensure_ascii=False, indent=1))

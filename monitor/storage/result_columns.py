@@ -1,27 +1,28 @@
 """store_results for results in columns: compared as arrays, new rows written in bulk.
 
 Same contract as monitor.storage.results.store_results (rows, result_change flips, StoreCounts
-with the flips for the alert planner), at the cost of reading the stored results and comparing
-arrays when nothing changed. New rows go in through the driver's cheapest bulk path (SQLite
-executemany of ready text, PostgreSQL COPY); the rare updates and removals through
-store_results' own statements.
+with the flips for the alert planner). The stored results are read as arrays
+(monitor.storage.packed), compared with the new ones in NumPy, and only what differs is
+written: new rows packed into one parameter per chunk on SQLite (their result_change rows
+copied from them in SQL), by COPY on PostgreSQL; the rare updates and removals through
+store_results' own statements. Re-running with nothing changed writes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
-from sqlalchemy import BigInteger, Connection, String, cast, func, select, type_coerce
+from sqlalchemy import Connection, insert, null, select
 
 from monitor.batch_evaluation import ResultList, datetimes, paused_gc
 from monitor.batch_rules import MISSING, NO_OVERDUE, STATUSES, to_us
 from monitor.domain import Status
-from monitor.storage.bulk import bulk_insert
+from monitor.storage.bulk import bulk_insert, bulk_page_cache
+from monitor.storage.packed import Column, Values, insert_rows, read_columns
 from monitor.storage.results import (
-    _BATCH,
     _COMPARED,
     CHANGE_TABLE,
     REMOVED,
@@ -30,25 +31,11 @@ from monitor.storage.results import (
     StoreCounts,
     _write,
 )
-from monitor.storage.ticket_columns import parse_timestamps
 
 Ints = np.ndarray[Any, np.dtype[np.int64]]
 _TIMES = ("start", "deadline", "stop", "at_risk_from", "status_since", "first_violation_at")
 _CODE = {status.value: code for code, status in enumerate(STATUSES)}
 _VIOLATION = np.array([status.is_violation for status in STATUSES])
-_RESULT_COLUMNS = (
-    "ticket_pk",
-    "target_id",
-    "status",
-    "start",
-    "deadline",
-    "stop",
-    "overdue_seconds",
-    "at_risk_from",
-    "status_since",
-    "first_violation_at",
-)
-_CHANGE_COLUMNS = ("ticket_pk", "target_id", "from_status", "to_status", "changed_at")
 
 
 def store_result_columns(
@@ -60,7 +47,7 @@ def store_result_columns(
 ) -> StoreCounts:
     """store_results(connection, results, …) for a ResultList; `ticket_pks[row]` is the
     database key of the results' ticket row."""
-    with paused_gc():
+    with paused_gc(), bulk_page_cache(connection):
         return _store(connection, results, ticket_pks, now, scope)
 
 
@@ -74,7 +61,7 @@ def _store(
     found = results.columns
     targets = list(results.target_ids)
     width = len(targets) + 1
-    stored = _stored(connection, scope, {target: i for i, target in enumerate(targets)})
+    stored = _stored(connection, scope, targets)
     new_pk = ticket_pks[found.row]
     new_key = new_pk * width + found.target
     old_key = np.where(stored["target"] >= 0, stored["ticket_pk"] * width + stored["target"], -1)
@@ -107,56 +94,105 @@ def _store(
 
     now_us = to_us(now)
     violation = _VIOLATION[found.status]
-    status_text = np.array([status.value for status in STATUSES], dtype=object)
-    target_text = np.array(targets, dtype=object)
+    target_words = list(stored["target_words"])  # the contract's targets first
+    status_words = list(stored["status_words"])  # STATUSES' values first
     fresh = np.nonzero(inserted)[0]
     count = len(fresh)
-    inserts: list[Any] = [
-        new_pk[fresh],
-        target_text[found.target[fresh]],
-        status_text[found.status[fresh]],
-        found.start[fresh],
-        found.deadline[fresh],
-        found.stop[fresh],
-        _overdue(found.overdue[fresh]),
-        found.at_risk_from[fresh],
-        np.full(count, now_us, dtype=np.int64),
-        np.where(violation[fresh], now_us, MISSING).astype(np.int64),
-    ]
     updates = _updates(found, np.nonzero(changed)[0], old, stored, flipped, violation, now)
-    # result_change rows: every new result, every flip, then every result no longer applying.
-    noted = np.nonzero(inserted | flipped)[0]
-    before = np.full(len(noted), None, dtype=object)
-    was_flipped = ~inserted[noted]
-    stored_status = np.array(stored["status_text"], dtype=object)
-    before[was_flipped] = stored_status[old[noted][was_flipped]]
     removed = np.nonzero(gone)[0]
-    changes: list[Any] = [
-        np.concatenate([new_pk[noted], stored["ticket_pk"][removed]]),
-        np.concatenate(
-            [
-                target_text[found.target[noted]],
-                np.array(stored["target_text"], dtype=object)[removed],
-            ]
+    _write(connection, [], updates, stored["id"][removed].tolist(), [])
+    on_sqlite = connection.dialect.name == "sqlite"
+    _insert(
+        connection,
+        RESULT_TABLE.name,
+        [
+            Values("ticket_pk", "int", new_pk[fresh]),
+            Values("target_id", "code", found.target[fresh], words=target_words),
+            Values("status", "code", found.status[fresh].astype(np.int64), words=status_words),
+            Values("start", "time", found.start[fresh]),
+            Values("deadline", "time", found.deadline[fresh]),
+            Values("stop", "time", found.stop[fresh]),
+            Values("overdue_seconds", "int", found.overdue[fresh], null=NO_OVERDUE),
+            Values("at_risk_from", "time", found.at_risk_from[fresh]),
+            Values("status_since", "time", np.full(count, now_us, dtype=np.int64)),
+            Values("first_violation_at", "time", np.where(violation[fresh], now_us, MISSING)),
+        ],
+    )
+    # result_change rows: every new result, every flip, then every result no longer applying.
+    # On SQLite the new results' rows are copied from the rows just inserted: under the
+    # transaction's write lock each INSERT numbered them on from the largest id, so they are
+    # the `count` ids up to the last one inserted.
+    noted = np.nonzero((flipped | inserted) if not on_sqlite else flipped)[0]
+    if on_sqlite and count:
+        last_id = connection.exec_driver_sql("SELECT last_insert_rowid()").scalar_one()
+        connection.execute(
+            insert(CHANGE_TABLE).from_select(
+                ["ticket_pk", "target_id", "from_status", "to_status", "changed_at"],
+                select(
+                    RESULT_TABLE.c.ticket_pk,
+                    RESULT_TABLE.c.target_id,
+                    null(),
+                    RESULT_TABLE.c.status,
+                    RESULT_TABLE.c.status_since,
+                ).where(RESULT_TABLE.c.id > last_id - count, RESULT_TABLE.c.id <= last_id),
+            )
+        )
+    no_status, removal = len(status_words), len(status_words) + 1
+    before = np.full(len(noted), no_status, dtype=np.int64)
+    was_flipped = ~inserted[noted]
+    before[was_flipped] = stored["status_code"][old[noted][was_flipped]]
+    changes = [
+        Values("ticket_pk", "int", np.concatenate([new_pk[noted], stored["ticket_pk"][removed]])),
+        Values(
+            "target_id",
+            "code",
+            np.concatenate([found.target[noted], stored["target_code"][removed]]),
+            words=target_words,
         ),
-        np.concatenate([before, stored_status[removed]]),
-        np.concatenate(
-            [status_text[found.status[noted]], np.full(len(removed), REMOVED, dtype=object)]
+        Values(
+            "from_status",
+            "code",
+            np.concatenate([before, stored["status_code"][removed]]),
+            words=[*status_words, None, REMOVED],
         ),
-        np.full(len(noted) + len(removed), now_us, dtype=np.int64),
+        Values(
+            "to_status",
+            "code",
+            np.concatenate([found.status[noted], np.full(len(removed), removal)]),
+            words=[*status_words, None, REMOVED],
+        ),
+        Values("changed_at", "time", np.full(len(noted) + len(removed), now_us, np.int64)),
     ]
+    _insert(connection, CHANGE_TABLE.name, changes)
     flips = _flips(found, inserted, flipped, stop_arrived, new_pk, old, stored, targets)
-    removed_ids = stored["id"][removed].tolist()
-    _write(connection, [], updates, removed_ids, [])
-    bulk_insert(connection, RESULT_TABLE.name, _RESULT_COLUMNS, inserts, {3, 4, 5, 7, 8, 9})
-    bulk_insert(connection, CHANGE_TABLE.name, _CHANGE_COLUMNS, changes, {4})
-    return StoreCounts(count, len(updates), len(removed), len(changes[0]), flips)
+    written = len(changes[0].values) + (count if on_sqlite else 0)
+    return StoreCounts(count, len(updates), len(removed), written, flips)
 
 
-def _overdue(values: Ints) -> Any:
-    late: Any = values.astype(object)
-    late[values == NO_OVERDUE] = None
-    return late
+def _insert(connection: Connection, table: str, columns: list[Values]) -> None:
+    """New rows: on SQLite packed (monitor.storage.packed), on PostgreSQL by COPY."""
+    if not len(columns[0].values):
+        return
+    if connection.dialect.name == "sqlite":
+        insert_rows(connection, table, columns)
+        return
+    values: list[Any] = []
+    for column in columns:
+        if column.kind == "code":
+            values.append(np.array(column.words, dtype=object)[column.values])
+        elif column.kind == "int" and column.null is not None:
+            present: Any = column.values.astype(object)
+            present[column.values == column.null] = None
+            values.append(present)
+        else:
+            values.append(column.values)
+    times = {place for place, column in enumerate(columns) if column.kind == "time"}
+    bulk_insert(connection, table, tuple(column.name for column in columns), values, times)
+
+
+def _text(stored: dict[str, Any], name: str, rows: Ints) -> Any:
+    """The stored text of `name` ("target" or "status") of these stored rows."""
+    return stored[f"{name}_words"][stored[f"{name}_code"][rows]]
 
 
 def _flips(
@@ -168,91 +204,110 @@ def _flips(
     old: Ints,
     stored: dict[str, Any],
     targets: list[str],
-) -> tuple[Flip, ...]:
+) -> FlipList:
     """What the alert planner is told, in result order (as store_results tells it)."""
-    status_text = [status.value for status in STATUSES]
     chosen = np.nonzero(inserted | flipped | stop_arrived)[0]
-    was = stored["status_text"]
-    return tuple(
-        Flip(
-            pk,
-            targets[target],
-            None if new else was[previous],
-            status_text[status],
-            has_stop if new else arrived,
-        )
-        for pk, target, status, new, previous, has_stop, arrived in zip(
-            new_pk[chosen].tolist(),
-            found.target[chosen].tolist(),
-            found.status[chosen].tolist(),
-            inserted[chosen].tolist(),
-            old[chosen].tolist(),
-            (found.stop[chosen] != MISSING).tolist(),
-            stop_arrived[chosen].tolist(),
-            strict=True,
-        )
+    new = inserted[chosen]
+    was = np.full(len(chosen), -1, dtype=np.int64)
+    was[~new] = stored["status_code"][old[chosen][~new]]
+    return FlipList(
+        new_pk[chosen],
+        found.target[chosen],
+        was,
+        found.status[chosen],
+        np.where(new, found.stop[chosen] != MISSING, stop_arrived[chosen]),
+        targets,
+        list(stored["status_words"]),
     )
 
 
-def _stored(
-    connection: Connection, scope: Collection[int] | None, targets: dict[str, int]
-) -> dict[str, Any]:
-    """The stored results as arrays (times in µs, MISSING for NULL; overdue NO_OVERDUE)."""
-    table = RESULT_TABLE
-    on_sqlite = connection.dialect.name == "sqlite"
+class FlipList(Sequence[Flip]):
+    """Flips kept as arrays; the Flip objects are made when first read (a first evaluation
+    of a million tickets flips a million results, and nobody may ask)."""
 
-    def timestamp(name: str) -> Any:
-        if on_sqlite:
-            return type_coerce(table.c[name], String).label(name)
-        return cast(func.extract("epoch", table.c[name]) * 1_000_000, BigInteger).label(name)
+    def __init__(
+        self,
+        pks: Ints,
+        targets: Ints,
+        was: Ints,  # -1: a new result (from_status None)
+        status: Any,
+        stop_arrived: Any,
+        target_words: Sequence[str],
+        status_words: Sequence[str],
+    ) -> None:
+        self._columns = (pks, targets, was, status, stop_arrived)
+        self._words = (target_words, status_words)
+        self._made: tuple[Flip, ...] | None = None
 
-    query = select(
-        table.c.id,
-        table.c.ticket_pk,
-        table.c.target_id,
-        table.c.status,
-        table.c.overdue_seconds,
-        *(timestamp(name) for name in _TIMES),
+    def __len__(self) -> int:
+        return len(self._columns[0])
+
+    @overload
+    def __getitem__(self, index: int) -> Flip: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Flip]: ...
+
+    def __getitem__(self, index: int | slice) -> Flip | Sequence[Flip]:
+        return self.made()[index]
+
+    def __iter__(self) -> Iterator[Flip]:
+        return iter(self.made())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return self.made() == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self.made())
+
+    def made(self) -> tuple[Flip, ...]:
+        if self._made is None:
+            target_words, status_words = self._words
+            self._made = tuple(
+                Flip(
+                    pk,
+                    target_words[target],
+                    None if was < 0 else status_words[was],
+                    status_words[status],
+                    arrived,
+                )
+                for pk, target, was, status, arrived in zip(
+                    *(values.tolist() for values in self._columns), strict=True
+                )
+            )
+        return self._made
+
+
+def _stored(connection: Connection, scope: Collection[int] | None, targets: list[str]) -> Any:
+    """The stored results as arrays (times in µs, MISSING for NULL; overdue NO_OVERDUE for
+    NULL); target and status as codes: the contract target's / STATUSES' index, -1 for a value
+    outside them (whose text `words` holds)."""
+    statuses = [status.value for status in STATUSES]
+    packed = read_columns(
+        connection,
+        RESULT_TABLE.name,
+        [
+            Column("ticket_pk", "int"),
+            Column("target_id", "code", vocabulary=targets),
+            Column("status", "code", vocabulary=statuses),
+            Column("overdue_seconds", "int", null=NO_OVERDUE),
+            *(Column(name, "time") for name in _TIMES),
+        ],
+        only=None if scope is None else ("ticket_pk", list(scope)),
     )
-    rows = _fetched(connection, query, scope)
-    columns: list[list[Any]] = [list(values) for values in zip(*rows, strict=True)] or [
-        [] for _ in range(5 + len(_TIMES))
-    ]
-    del rows
-    return _as_arrays(columns, on_sqlite, targets)
-
-
-def _fetched(connection: Connection, query: Any, scope: Collection[int] | None) -> Sequence[Any]:
-    table = RESULT_TABLE
-    rows: Sequence[Any] = []
-    if scope is None:
-        rows = connection.execute(query).all()
-    else:
-        keys, collected = list(scope), list[Any]()
-        for offset in range(0, len(keys), _BATCH):
-            chunk = keys[offset : offset + _BATCH]
-            collected.extend(connection.execute(query.where(table.c.ticket_pk.in_(chunk))).all())
-        rows = collected
-    return rows
-
-
-def _as_arrays(
-    columns: list[list[Any]], on_sqlite: bool, targets: dict[str, int]
-) -> dict[str, Any]:
-    ids, pks, target_text, status_text, overdue = columns[:5]
-    parse = parse_timestamps(on_sqlite)
-    stored: dict[str, Any] = {
-        name: parse(values) for name, values in zip(_TIMES, columns[5:], strict=True)
-    }
-    stored["id"] = np.array(ids, dtype=np.int64)
-    stored["ticket_pk"] = np.array(pks, dtype=np.int64)
-    stored["target"] = np.array([targets.get(t, -1) for t in target_text], dtype=np.int64)
-    stored["target_text"] = target_text
-    stored["status"] = np.array([_CODE.get(s, -1) for s in status_text], dtype=np.int64)
-    stored["status_text"] = status_text
-    stored["overdue"] = np.array(
-        [NO_OVERDUE if value is None else value for value in overdue], dtype=np.int64
-    )
+    stored: dict[str, Any] = dict(packed.arrays)
+    stored["overdue"] = stored.pop("overdue_seconds")
+    for name, words in (("target", targets), ("status", statuses)):
+        codes = stored.pop("target_id" if name == "target" else name)
+        # Codes past the known words are values the contract / Status no longer has.
+        stored[f"{name}_code"] = codes
+        stored[name] = np.where(codes < len(words), codes, -1)
+        column = "target_id" if name == "target" else name
+        stored[f"{name}_words"] = np.array(packed.vocabulary[column], dtype=object)
     assert set(_COMPARED) <= {"status", "overdue_seconds", *stored}
     return stored
 

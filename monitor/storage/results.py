@@ -39,7 +39,7 @@ class StoreCounts:
     removed: int
     changes: int
     # What changed, for the alert planner (monitor.alerting) in the same transaction.
-    flips: tuple[Flip, ...] = ()
+    flips: Sequence[Flip] = ()
 
 
 def store_results(

@@ -1,27 +1,28 @@
 """Tickets read as columns for the vector rules: timestamps straight into int64 arrays.
 
-No Ticket object is built per row: SQLite's UTCDateTime text ("YYYY-MM-DD HH:MM:SS.ffffff",
-UTC) is parsed by NumPy, PostgreSQL hands over whole microseconds since the epoch. A Ticket is
-made only when someone reads one (`TicketView`), e.g. the alert planner for a ticket it alerts
-on, and for the few tickets with a history, which the scalar rules evaluate.
+No Ticket object is built per row, and no Python object per value: the rules' columns (kind,
+severity, the events) come packed, a chunk of rows per string (monitor.storage.packed). The
+descriptive text (source, ticket_id, pool, title …) is read only when someone wants it: a
+Ticket for the alert planner, a result's ticket_id for the CLI, the few tickets with a
+history, which the scalar rules evaluate.
 """
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, overload
 
 import numpy as np
-from sqlalchemy import BigInteger, Connection, Engine, String, cast, func, select, type_coerce
+from sqlalchemy import Connection, Engine, select
 
 from monitor.batch_evaluation import ResultList, evaluate_all, paused_gc
-from monitor.batch_rules import MISSING, TicketColumns, from_us, to_us
+from monitor.batch_rules import MISSING, TicketColumns, from_us
 from monitor.calendar import BusinessCalendar
 from monitor.contract import Contract
 from monitor.domain import EVENT_FIELDS, Ticket
+from monitor.storage.packed import KEYS_PER_STATEMENT, Column, read_columns
 from monitor.storage.tickets import (
     TICKET_FIELDS,
     TICKET_TABLE,
@@ -30,18 +31,21 @@ from monitor.storage.tickets import (
     _histories,
 )
 
-_CHUNK = 50_000
+Ints = np.ndarray[Any, np.dtype[np.int64]]
+_GROUPED = ("kind", "severity")
 _TEXT = [name for name in TICKET_FIELDS if name not in EVENT_FIELDS and name != "restore_size_gb"]
+# Read on demand: what a Ticket carries besides the rules' columns.
+_DESCRIBED = [name for name in _TEXT if name not in _GROUPED]
 
 
 @dataclass(frozen=True, slots=True)
 class LoadedColumns:
     """The chosen tickets in database-key order: rules columns plus what rebuilds a Ticket."""
 
-    pks: np.ndarray[Any, np.dtype[np.int64]]
+    pks: Ints
     columns: TicketColumns
-    text: dict[str, list[Any]]  # ticket_id, kind, severity, source, pool, … per ticket
     histories: dict[int, dict[str, Any]]  # row → {pauses, severity_changes, reopens}
+    descriptions: Descriptions
     _tickets: dict[int, Ticket] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -50,7 +54,8 @@ class LoadedColumns:
     def ticket(self, row: int) -> Ticket:
         made = self._tickets.get(row)
         if made is None:
-            values: dict[str, Any] = {name: self.text[name][row] for name in _TEXT}
+            values: dict[str, Any] = self.descriptions.of(row)
+            values.update(zip(_GROUPED, self.columns.groups[self.columns.group[row]], strict=True))
             for name in EVENT_FIELDS:
                 value = int(self.columns.events[name][row])
                 values[name] = None if value == MISSING else from_us(value)
@@ -60,16 +65,92 @@ class LoadedColumns:
         return made
 
     def keys(self) -> list[tuple[str, str]]:
-        return list(zip(self.text["source"], self.text["ticket_id"], strict=True))
+        text = self.descriptions.every("source", "ticket_id")
+        return list(zip(text["source"], text["ticket_id"], strict=True))
 
     def stored(self) -> StoredTickets:
         """The StoredTickets form (for on_stored hooks): tickets and keys made on first use."""
         return StoredTickets(TicketView(self), KeyIndex(self))
 
     def evaluate(self, contract: Contract, calendar: BusinessCalendar, now: datetime) -> ResultList:
+        self.descriptions.prefetch(sorted(self.histories))
         with_history = {row: self.ticket(row) for row in self.histories}
         found = evaluate_all(self.columns, with_history, contract, calendar, now)
         return ResultList(found, _LazyKeys(self), [target.id for target in contract.targets])
+
+
+class Descriptions:
+    """The text columns of the loaded tickets, read by database key when first wanted.
+
+    Read through `bind` (the engine, or the connection the columns came from); a key's source
+    and ticket_id never change, and tickets are never deleted, so reading later is the same.
+    """
+
+    def __init__(self, bind: Engine | Connection, pks: Ints) -> None:
+        self._bind = bind
+        self._pks = pks
+        self._every: dict[str, list[Any]] = {}
+        self._rows: dict[int, dict[str, Any]] = {}
+
+    def of(self, row: int) -> dict[str, Any]:
+        if len(self._every) == len(_DESCRIBED):
+            return {name: self._every[name][row] for name in _DESCRIBED}
+        if row not in self._rows:
+            self.prefetch([row])
+        return dict(self._rows[row])
+
+    def prefetch(self, rows: Sequence[int]) -> None:
+        """Read the text of these rows (a few: tickets with a history, one ticket)."""
+        wanted = [row for row in rows if row not in self._rows]
+        if not wanted or len(self._every) == len(_DESCRIBED):
+            return
+        pks = self._pks[wanted].tolist()
+        row_of = dict(zip(pks, wanted, strict=True))
+        with _connected(self._bind) as connection:
+            for offset in range(0, len(pks), KEYS_PER_STATEMENT):
+                chunk = pks[offset : offset + KEYS_PER_STATEMENT]
+                query = _described_query(_DESCRIBED).where(TICKET_TABLE.c.id.in_(chunk))
+                for values in connection.execute(query):
+                    self._rows[row_of[values[0]]] = dict(zip(_DESCRIBED, values[1:], strict=True))
+        _check_found(set(row_of.values()) - set(self._rows), self._pks)
+
+    def every(self, *names: str) -> dict[str, list[Any]]:
+        """These columns for every row."""
+        missing = [name for name in names if name not in self._every]
+        if missing:
+            self._every.update(self._read_every(missing))
+        return {name: self._every[name] for name in names}
+
+    def _read_every(self, names: list[str]) -> dict[str, list[Any]]:
+        with paused_gc(), _connected(self._bind) as connection:
+            if len(self._pks) <= KEYS_PER_STATEMENT:
+                query = _described_query(names).where(TICKET_TABLE.c.id.in_(self._pks.tolist()))
+            else:  # every ticket or nearly: one pass over the table, then keep the loaded ones
+                query = _described_query(names)
+            rows = connection.execute(query.order_by(TICKET_TABLE.c.id)).all()
+        columns = list(zip(*rows, strict=True)) or [() for _ in range(len(names) + 1)]
+        found = np.array(columns[0], dtype=np.int64)
+        place = np.searchsorted(found, self._pks)
+        place = np.minimum(place, max(len(found) - 1, 0))
+        hit = found[place] == self._pks if len(found) else np.zeros(len(self._pks), dtype=bool)
+        _check_found(set(np.nonzero(~hit)[0].tolist()), self._pks)
+        if len(found) == len(self._pks):
+            return {name: list(values) for name, values in zip(names, columns[1:], strict=True)}
+        chosen = place.tolist()
+        return {
+            name: [values[i] for i in chosen]
+            for name, values in zip(names, columns[1:], strict=True)
+        }
+
+
+def _described_query(names: Sequence[str]) -> Any:
+    return select(TICKET_TABLE.c.id, *(TICKET_TABLE.c[name] for name in names))
+
+
+def _check_found(missing_rows: set[int], pks: Ints) -> None:
+    if missing_rows:
+        keys = sorted(int(pks[row]) for row in missing_rows)[:5]
+        raise LookupError(f"tickets {keys} were deleted while being evaluated")
 
 
 class TicketView(Sequence[Ticket]):
@@ -144,72 +225,87 @@ def load_ticket_columns(
         return _load(engine, ids)
 
 
-def _load(engine: Engine | Connection, ids: Sequence[int] | None) -> LoadedColumns:
+def _load(bind: Engine | Connection, ids: Sequence[int] | None) -> LoadedColumns:
     table = TICKET_TABLE
-    with _connected(engine) as connection:
-        on_sqlite = connection.dialect.name == "sqlite"
-
-        def timestamp(name: str) -> Any:
-            column = table.c[name]
-            if on_sqlite:
-                return type_coerce(column, String).label(name)
-            return cast(func.extract("epoch", column) * 1_000_000, BigInteger).label(name)
-
-        query = select(
-            table.c.id,
-            *(table.c[name] for name in _TEXT),
-            table.c.restore_size_gb,
-            *(timestamp(name) for name in EVENT_FIELDS),
-        ).order_by(table.c.id)
-        if ids is not None:
-            query = query.where(table.c.id.in_(list(ids)))
-        histories = _histories(connection, query.whereclause)
-        collected: list[list[Any]] = [[] for _ in range(2 + len(_TEXT) + len(EVENT_FIELDS))]
-        result = connection.execute(query)
-        while rows := result.fetchmany(_CHUNK):
-            for values, column in zip(collected, zip(*rows, strict=True), strict=True):
-                values.extend(column)
-    pks = np.array(collected[0], dtype=np.int64)
-    text = dict(zip(_TEXT, collected[1 : 1 + len(_TEXT)], strict=True))
-    sizes = np.array(collected[1 + len(_TEXT)], dtype=np.float64)
-    parse = parse_timestamps(on_sqlite)
-    events = {
-        name: parse(values)
-        for name, values in zip(EVENT_FIELDS, collected[2 + len(_TEXT) :], strict=True)
-    }
-    groups: dict[tuple[str, str | None], int] = {}
-    group = [
-        groups.setdefault(pair, len(groups))
-        for pair in zip(text["kind"], text["severity"], strict=True)
+    only = None if ids is None else ("id", list(ids))
+    with _connected(bind) as connection:
+        vocabulary = _vocabulary(connection, only)
+        packed = read_columns(
+            connection,
+            table.name,
+            [
+                *(Column(name, "code", vocabulary=vocabulary[name]) for name in _GROUPED),
+                *(Column(name, "time") for name in EVENT_FIELDS),
+            ],
+            only=only,
+        )
+        pks = packed.arrays["id"]
+        sizes = _sizes(connection, pks, only)
+        where = None if ids is None else table.c.id.in_(list(ids))
+        histories = _histories(connection, where)
+        descriptions = Descriptions(bind, pks)
+        if ids is not None or isinstance(bind, Connection):  # a few, or no engine to go back to
+            descriptions.every(*_DESCRIBED)
+    kinds, severities = (packed.arrays[name] for name in _GROUPED)
+    pair_code = kinds * (len(packed.vocabulary["severity"]) + 1) + severities
+    codes, group = np.unique(pair_code, return_inverse=True)
+    groups = [
+        (
+            packed.vocabulary["kind"][code // (len(packed.vocabulary["severity"]) + 1)],
+            packed.vocabulary["severity"][code % (len(packed.vocabulary["severity"]) + 1)],
+        )
+        for code in codes.tolist()
     ]
-    row_of = {pk: row for row, pk in enumerate(collected[0])}
+    row_of = {pk: row for row, pk in enumerate(pks.tolist())} if histories else {}
     by_row = {row_of[pk]: history for pk, history in histories.items() if pk in row_of}
     plain = np.ones(len(pks), dtype=bool)
     plain[list(by_row)] = False
-    columns = TicketColumns(list(groups), np.array(group, dtype=np.intp), events, sizes, plain)
-    return LoadedColumns(pks, columns, text, by_row)
+    events = {name: packed.arrays[name] for name in EVENT_FIELDS}
+    columns = TicketColumns(groups, group.astype(np.intp), events, sizes, plain)
+    return LoadedColumns(pks, columns, by_row, descriptions)
 
 
-def parse_timestamps(on_sqlite: bool) -> Callable[[list[Any]], np.ndarray[Any, np.dtype[np.int64]]]:
-    """How a timestamp column selected as in load_ticket_columns becomes µs (MISSING: NULL)."""
-    return _parse_text if on_sqlite else _whole_microseconds
+def _none_first(value: str | None) -> tuple[bool, str]:
+    return (value is not None, value or "")
 
 
-def _whole_microseconds(values: list[int | None]) -> np.ndarray[Any, np.dtype[np.int64]]:
-    return np.array([MISSING if value is None else value for value in values], dtype=np.int64)
+def _vocabulary(
+    connection: Connection, only: tuple[str, Sequence[int]] | None
+) -> dict[str, list[str | None]]:
+    """The distinct kinds and severities of the chosen tickets (each its own DISTINCT: kind's
+    is read from its index, and the pairs' was several times slower than both)."""
+    table = TICKET_TABLE
+    found: dict[str, set[str | None]] = {name: set() for name in _GROUPED}
+    keys = None if only is None else list(only[1])
+    for name in _GROUPED:
+        query = select(table.c[name]).distinct()
+        if keys is None:
+            found[name].update(connection.execute(query).scalars())
+            continue
+        for offset in range(0, len(keys), KEYS_PER_STATEMENT):
+            chunk = keys[offset : offset + KEYS_PER_STATEMENT]
+            found[name].update(connection.execute(query.where(table.c.id.in_(chunk))).scalars())
+    return {name: sorted(values, key=_none_first) for name, values in found.items()}
 
 
-def _parse_text(values: list[str | None]) -> np.ndarray[Any, np.dtype[np.int64]]:
-    """UTCDateTime's SQLite text as µs; anything NumPy would not read exactly goes through
-    datetime.fromisoformat, as UTCDateTime itself reads it."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            return np.array(values, dtype="datetime64[us]").view(np.int64)  # None → NaT
-    except (ValueError, Warning):
-        return np.array([MISSING if text is None else _read(text) for text in values], np.int64)
-
-
-def _read(text: str) -> int:
-    moment = datetime.fromisoformat(text)
-    return to_us(moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC))
+def _sizes(connection: Connection, pks: Ints, only: tuple[str, Sequence[int]] | None) -> Any:
+    """restore_size_gb per row, NaN where not recorded (few tickets have one)."""
+    table = TICKET_TABLE
+    query = select(table.c.id, table.c.restore_size_gb).where(table.c.restore_size_gb.is_not(None))
+    rows: list[Any] = []
+    if only is None:
+        rows.extend(connection.execute(query).all())
+    else:
+        keys = list(only[1])
+        for offset in range(0, len(keys), KEYS_PER_STATEMENT):
+            chunk = keys[offset : offset + KEYS_PER_STATEMENT]
+            rows.extend(connection.execute(query.where(table.c.id.in_(chunk))).all())
+    sizes = np.full(len(pks), np.nan)
+    if rows:
+        found_pks, values = zip(*rows, strict=True)
+        place = np.searchsorted(pks, np.array(found_pks, dtype=np.int64))
+        inside = place < len(pks)
+        place, kept = place[inside], np.array(values, dtype=np.float64)[inside]
+        hit = pks[place] == np.array(found_pks, dtype=np.int64)[inside]
+        sizes[place[hit]] = kept[hit]
+    return sizes
