@@ -121,6 +121,8 @@ def _result_counts_by_key(engine: Engine) -> list[ResultCount] | None:
             name: [row[0] for row in connection.execute(select(column).distinct())]
             for name, column in _COUNTED
         }
+        if not all(words.values()):  # no tickets or no results: nothing joins
+            return []
         key: Any = literal(0)
         for name, column in _COUNTED:
             known = words[name]
