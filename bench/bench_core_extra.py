@@ -1,7 +1,8 @@
 """bench_core's PostgreSQL rows and its peak-memory import, kept apart from the SQLite rounds.
 
-- `pg_round`: import_tickets into an emptied PostgreSQL database, and the floor: psycopg's
-  COPY of the same parsed rows into a plain table with the ticket columns (no key, no index).
+- `pg_round`: import_tickets into an emptied PostgreSQL database, and two floors: psycopg's
+  COPY of the same parsed rows into a plain table with the ticket columns (no key, no index),
+  and the same COPY into slamon's (emptied) ticket table, with its unique key and indexes.
 - `rss_import`: import_tickets of an N-row file in a child process; its ru_maxrss (os.wait4)
   is the honest peak: SQLite's and the driver's C memory included, nothing else in it.
 """
@@ -79,6 +80,18 @@ def pg_round(
     measure("baseline.pg_copy", copy)
     with engine.begin() as connection:
         connection.execute(text(f"DROP TABLE IF EXISTS {_COPY_TABLE}"))
+    _empty(engine)
+
+    def copy_into_ticket() -> None:
+        with engine.begin() as connection:
+            cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            with cursor.copy(f"COPY ticket ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+
+    # The second floor: the same COPY into slamon's ticket table, key and indexes and all.
+    measure("baseline.pg_copy_ticket", copy_into_ticket)
+    _empty(engine)
 
 
 def rss_import(csv_path: Path, workdir: Path, source: str) -> dict[str, Any]:

@@ -41,7 +41,7 @@ def _row(
 def core(document: dict[str, Any], peak: float, _pg: bool) -> list[Row]:
     tickets = document["meta"]["tickets"]
     medians = {m["name"]: m["median_s"] for m in document["measurements"]}
-    return [
+    rows = [
         _row(
             "core",
             m["name"],
@@ -54,6 +54,29 @@ def core(document: dict[str, Any], peak: float, _pg: bool) -> list[Row]:
         )
         for m in document["measurements"]
     ]
+    # The second import floor: the raw driver into slamon's own ticket table (key, indexes).
+    # Each import row is repeated against it, so both ratios are printed side by side.
+    floors = {f["name"]: f for f in document.get("ticket_table_baselines", [])}
+    for floor in floors.values():
+        rows.append(
+            _row("core", floor["name"], floor["median_s"], peak, rows=tickets, note=floor["what"])
+        )
+    for m in document["measurements"]:
+        floor = floors.get(m.get("baseline_ticket_table") or "")
+        if floor is not None:
+            rows.append(
+                _row(
+                    "core",
+                    f"{m['name']} ÷ ticket table",
+                    m["median_s"],
+                    peak,
+                    baseline=floor["name"],
+                    baseline_median=floor["median_s"],
+                    rows=tickets,
+                    note=f"{m['what']}, against {floor['name']}",
+                )
+            )
+    return rows
 
 
 def import_memory(document: dict[str, Any], _peak: float, _pg: bool) -> list[Row]:
@@ -103,6 +126,20 @@ def availability(document: dict[str, Any], peak: float, pg: bool) -> list[Row]:
                 note=f"largest difference from Prometheus {difference:.1e}",
             )
         )
+        before = document.get(f"{database}_quarter_hour_sums")
+        if before is not None:  # older JSON files do not have it
+            rows.append(
+                _row(
+                    "availability",
+                    f"{database}.quarter_hour_sums",
+                    before["median_s"],
+                    peak,
+                    baseline="baseline.prometheus_avg_over_time",
+                    baseline_median=prometheus,
+                    rows=samples,
+                    note="the period's sums from quarter hours alone (the read before 0007)",
+                )
+            )
     return rows
 
 
@@ -125,13 +162,24 @@ def servicenow(document: dict[str, Any], peak: float, _pg: bool) -> list[Row]:
 
 def service(document: dict[str, Any], peak: float, _pg: bool) -> list[Row]:
     tickets = document["meta"]["tickets"]
-    return [
-        _row("service", "deadline → breach alert", document["breach_latency_median_s"], peak,
-             note=f"max {document['breach_latency_max_s']} s over "
-             f"{len(document['breach_latency_s'])} samples; {tickets:,} tickets"),
+    rows = []
+    if "breach_latency_median_s" in document:  # not with --metrics-only
+        rows.append(
+            _row("service", "deadline → breach alert", document["breach_latency_median_s"], peak,
+                 note=f"max {document['breach_latency_max_s']} s over "
+                 f"{len(document['breach_latency_s'])} samples; {tickets:,} tickets")
+        )  # fmt: skip
+    if "service_whole_evaluation_s" in document:  # --metrics-only
+        rows.append(
+            _row("service", "whole evaluation (5,000-ticket chunks)",
+                 document["service_whole_evaluation_s"], peak, rows=tickets,
+                 note=f"the service's first, at start-up; {tickets:,} tickets")
+        )  # fmt: skip
+    rows.append(
         _row("service", "/metrics scrape", document["metrics_scrape_median_s"], peak,
-             note=f"{document['metrics_bytes']:,} bytes; {tickets:,} tickets"),
-    ]  # fmt: skip
+             note=f"{document['metrics_bytes']:,} bytes; {tickets:,} tickets")
+    )  # fmt: skip
+    return rows
 
 
 def dashboard(document: dict[str, Any], peak: float, _pg: bool) -> list[Row]:
@@ -149,6 +197,35 @@ def dashboard(document: dict[str, Any], peak: float, _pg: bool) -> list[Row]:
     ]  # fmt: skip
 
 
+def idle(document: dict[str, Any], peak: float, pg: bool) -> list[Row]:
+    size = f"{document['hosts']} hosts × {document['days']} days"
+    floor = document["baseline_numpy_windows"]["median_s"]
+    same = "same findings as the loop" if document["same_findings"] else "FINDINGS DIFFER"
+    rows = [
+        _row("idle", "baseline.numpy_windows", floor, peak,
+             note=f"{size}; running sums over per-day arrays"),
+        _row("idle", "idle_hosts (arrays)", document["idle_hosts"]["median_s"], peak,
+             baseline="baseline.numpy_windows", baseline_median=floor,
+             note=f"{document['idle_hosts_found']} idle; {same}"),
+        _row("idle", "idle_hosts (day-by-day loop)", document["loop_idle_hosts"]["median_s"],
+             peak, baseline="baseline.numpy_windows", baseline_median=floor,
+             note="the check before it was vectorised"),
+    ]  # fmt: skip
+    for database in ("sqlite", "postgresql"):
+        for what in ("daily_stats", "idle_report"):
+            key = f"{database}_{what}"
+            if key not in document:
+                if database == "postgresql" and not pg and what == "idle_report":
+                    rows.append(_skipped("idle", f"{database}.{what}"))
+                continue
+            rows.append(
+                _row("idle", f"{database}.{what}", document[key]["median_s"], peak,
+                     baseline="baseline.numpy_windows", baseline_median=floor,
+                     rows=document["rows"], note=f"{size}, {document['rows']:,} quarter hours")
+            )  # fmt: skip
+    return rows
+
+
 EXTRACTORS: dict[str, Callable[[dict[str, Any], float, bool], list[Row]]] = {
     "core": core,
     "import_memory": import_memory,
@@ -156,6 +233,7 @@ EXTRACTORS: dict[str, Callable[[dict[str, Any], float, bool], list[Row]]] = {
     "servicenow": servicenow,
     "service": service,
     "dashboard": dashboard,
+    "idle": idle,
 }
 
 # --------------------------------------------------------------------------- goals
@@ -199,8 +277,23 @@ def evaluation_end_to_end_goal(rows: list[Row]) -> Row:
 
 
 def import_goal(rows: list[Row]) -> Row:
-    pairs = [("core", "import.first"), ("core", "pg.import.first")]
-    return _ratio_goal("import within 2× of the raw driver", rows, pairs, 2.0)
+    """Judged against the raw driver writing into slamon's own ticket table (its unique key
+    and indexes: the work the import cannot skip); the ratios to a plain table, which has
+    neither, are printed beside them. Without the second floor (an older core.json), the
+    plain-table ratios judge it, as before."""
+    plain = [("core", "import.first"), ("core", "pg.import.first")]
+    real = [("core", f"{name} ÷ ticket table") for _bench, name in plain]
+    judged = _ratio_goal("import within 2× of the raw driver", rows, real, 2.0)
+    against_plain = _ratio_goal("", rows, plain, 2.0)
+    if judged["met"] is None:
+        judged = _ratio_goal("import within 2× of the raw driver", rows, plain, 2.0)
+        judged["measured"] += " (against a plain table)"
+        return judged
+    judged["measured"] = (
+        f"into slamon's ticket table: {judged['measured']}; "
+        f"into a plain table: {against_plain['measured']}"
+    )
+    return judged
 
 
 def availability_goal(rows: list[Row]) -> Row:

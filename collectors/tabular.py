@@ -75,26 +75,29 @@ def _decode(path: Path) -> str:
     raise UnreadableFile(f"{path}: not text in UTF-8 or GB18030")
 
 
-def _text_encoding(path: Path) -> str:
-    """The first accepted encoding the whole file decodes in, checked a chunk at a time so a
-    large file is never held in memory whole."""
+def _text_encoding(path: Path) -> tuple[str, bool]:
+    """The first accepted encoding the whole file decodes in, and whether the file has a NUL
+    anywhere; checked a chunk at a time so a large file is never held in memory whole."""
     for encoding in _TEXT_ENCODINGS:
         decoder = codecs.getincrementaldecoder(encoding)()
+        has_nul = False
         try:
             with path.open("rb") as file:
                 while chunk := file.read(_CHUNK_BYTES):
                     decoder.decode(chunk)
+                    # In UTF-8 and GB18030 a zero byte is only ever the NUL character.
+                    has_nul = has_nul or b"\x00" in chunk
                 decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-        return encoding
+        return encoding, has_nul
     raise UnreadableFile(f"{path}: not text in UTF-8 or GB18030")
 
 
 def _read_csv(path: Path, _looks_like_header: Callable[[list[str]], bool]) -> Table:
     """The header is read now (its problems are the file's); the rows are streamed from the
     file when iterated, so memory does not grow with the file."""
-    encoding = _text_encoding(path)
+    encoding, has_nul = _text_encoding(path)
     # csv's default 128 KiB cell limit stops mid-cell and reads on from inside the quotes,
     # losing every row after it: let a cell be as long as the file.
     csv.field_size_limit(max(csv.field_size_limit(), path.stat().st_size + 1))
@@ -121,12 +124,15 @@ def _read_csv(path: Path, _looks_like_header: Callable[[list[str]], bool]) -> Ta
         with path.open(encoding=encoding, newline="") as file:
             reader = reader_of(file)
             next(reader)  # the header, read above
-            yield from _csv_records(reader, headers)
+            yield from _csv_records(reader, headers, has_nul)
 
     return Table(headers, 1, rows())
 
 
-def _csv_records(reader: Any, headers: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+def _csv_records(
+    reader: Any, headers: list[str], has_nul: bool
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each row as header → cell; looked at for NULs only if the file has one (`has_nul`)."""
     line = reader.line_num + 1
     width = len(headers)
     while True:
@@ -145,7 +151,7 @@ def _csv_records(reader: Any, headers: list[str]) -> Iterator[tuple[int, dict[st
             # A trailing delimiter (an empty extra cell) is common and harmless.
             if len(cells) > width and any(cell.strip() for cell in cells[width:]):
                 record["__error__"] = f"{len(cells)} cells but the header has {width} columns"
-            yield line, without_nul(record)
+            yield line, without_nul(record) if has_nul else record
         line = reader.line_num + 1
 
 
@@ -192,6 +198,8 @@ def _read_xlsx(path: Path, looks_like_header: Callable[[list[str]], bool]) -> Ta
 
 
 def _read_json(path: Path, _looks_like_header: Callable[[list[str]], bool]) -> Table:
+    """A JSON list of objects, read and decoded whole (unlike CSV and XLSX, which stream):
+    memory grows with the file, so very large exports are better given as CSV."""
     text = _decode(path)
     try:
         items = json.loads(text)

@@ -7,14 +7,13 @@ column and reason and kept whole in the rejected_row table, so nothing is lost.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, update
 
 from collectors.tabular import NUL_PROBLEM, Table, UnreadableFile, read_table, without_nul
 from collectors.ticket_columns import (
@@ -24,8 +23,9 @@ from collectors.ticket_columns import (
     field_for,
     label,
 )
-from collectors.values import BadValue, VocabularyLookup, parse_size_gb, parse_text, parse_time
+from collectors.values import BadValue, VocabularyLookup, parse_size_gb, parse_text, time_parser
 from monitor.contract import Contract
+from monitor.storage.bulk import bulk_page_cache
 from monitor.storage.ingest import ItemProblem, ParsedBatch
 from monitor.storage.tables import ImportRunRow, RejectedRow
 from monitor.storage.tickets import TEXT_LIMITS, upsert_tickets
@@ -75,7 +75,8 @@ Parser = Callable[[Any], Any]
 
 def _parsers(contract: Contract) -> dict[str, Parser]:
     zone = contract.zone
-    parsers: dict[str, Parser] = {name: partial(parse_time, zone=zone) for name in TIME_FIELDS}
+    parse_time = time_parser(zone)
+    parsers: dict[str, Parser] = {name: parse_time for name in TIME_FIELDS}
     parsers["kind"] = VocabularyLookup("kind", contract.kinds)
     parsers["severity"] = VocabularyLookup("severity", contract.severities)
     parsers["restore_size_gb"] = parse_size_gb
@@ -119,20 +120,51 @@ def _nothing_imported(problem: str) -> ImportFileError:
     )
 
 
+BATCH_ROWS = 20_000  # rows parsed and upserted at a time: memory stays flat whatever the file
+
+
+class _WrittenTwice(Exception):
+    """A ticket already written by an earlier batch turned up again in the file."""
+
+
+@dataclass
+class ParsedRows:
+    """One batch of the file: typed tickets by ticket_id (the last row wins) and rejected rows."""
+
+    tickets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+
 def parse_rows(
-    table: Table, columns: dict[str, str], contract: Contract, source: str, report: ImportReport
-) -> tuple[dict[tuple[str, str], dict[str, Any]], list[dict[str, Any]]]:
-    """Typed ticket rows keyed by (source, ticket_id) (the last row wins) and rejected rows."""
+    table: Table,
+    columns: dict[str, str],
+    contract: Contract,
+    source: str,
+    report: ImportReport,
+    *,
+    batch_rows: int = BATCH_ROWS,
+    repeated: dict[str, int] | None = None,
+) -> Iterator[ParsedRows]:
+    """The file's rows, parsed, in batches of about `batch_rows` tickets.
+
+    A ticket is in exactly one batch, with its last good row: a ticket in `repeated` (ticket_id
+    → the line of its last row in the file) is held back until that line. One that is not,
+    yet turns up again after its batch was handed out, raises _WrittenTwice: the caller did
+    not know the file repeats it, and starts again knowing (see repeated_ticket_ids).
+    """
     parsers = _parsers(contract)
-    plan = [(header, name, parsers.get(name, parse_text)) for header, name in columns.items()]
-    tickets: dict[tuple[str, str], dict[str, Any]] = {}
-    rejected: list[dict[str, Any]] = []
+    plan = _plan(columns, parsers)
+    repeated = repeated or {}
+    id_header = _id_header(columns)
+    handed_out: set[str] = set()
+    held: dict[str, dict[str, Any]] = {}
+    batch = ParsedRows()
     for line, cells in table.rows:
         report.rows_read += 1
         values: dict[str, Any] = {"source": source}
         problems: list[RowProblem] = []
         structural = cells.pop("__error__", None)
-        ticket_id = _safe_text(cells, columns)
+        ticket_id = _id_in(cells, id_header)
         if structural:
             # The row itself is broken (quotes, cell count): its cells cannot be trusted.
             problems.append(RowProblem(line, ticket_id, None, structural))
@@ -140,36 +172,80 @@ def parse_rows(
             problems.extend(_parse_cells(line, ticket_id, cells, plan, values))
         if problems:
             report.problems.extend(problems)
-            rejected.append(_rejected(line, ticket_id, problems, cells))
+            report.rejected_rows += 1
+            batch.rejected.append(_rejected(line, ticket_id, problems, cells))
+            if ticket_id is not None and repeated.get(ticket_id) == line and ticket_id in held:
+                batch.tickets[ticket_id] = held.pop(ticket_id)  # its last row was bad
+        else:
+            key = values["ticket_id"]
+            if key in handed_out:
+                raise _WrittenTwice(key)
+            if key in batch.tickets or key in held:
+                report.duplicate_rows += 1
+            last = repeated.get(key)
+            if last is None or last == line:
+                held.pop(key, None)
+                batch.tickets[key] = values
+            else:
+                held[key] = values
+        if len(batch.tickets) >= batch_rows or len(batch.rejected) >= batch_rows:
+            handed_out.update(batch.tickets)
+            yield batch
+            batch = ParsedRows()
+    for key, values in held.items():  # only if an id read differently than when counted
+        if key in handed_out:
+            raise _WrittenTwice(key)
+        batch.tickets[key] = values
+    if batch.tickets or batch.rejected:
+        yield batch
+
+
+def repeated_ticket_ids(table: Table, columns: dict[str, str]) -> dict[str, int]:
+    """ticket_id → the line of its last row, for every ticket_id on more than one row."""
+    last: dict[str, int] = {}
+    repeated: set[str] = set()
+    id_header = _id_header(columns)
+    for line, cells in table.rows:
+        cells.pop("__error__", None)
+        ticket_id = _id_in(cells, id_header)
+        if ticket_id is None:
             continue
-        key = (source, values["ticket_id"])
-        if key in tickets:
-            report.duplicate_rows += 1
-        tickets[key] = values
-    report.rejected_rows = len(rejected)
-    return tickets, rejected
+        if ticket_id in last:
+            repeated.add(ticket_id)
+        last[ticket_id] = line
+    return {ticket_id: last[ticket_id] for ticket_id in repeated}
+
+
+# (header, field, its parser, its longest text or None): how to read each column of a row.
+Plan = list[tuple[str, str, Parser, int | None]]
+
+
+def _plan(columns: dict[str, str], parsers: dict[str, Parser]) -> Plan:
+    return [
+        (header, name, parsers.get(name, parse_text), TEXT_LIMITS.get(name))
+        for header, name in columns.items()
+    ]
 
 
 def _parse_cells(
     line: int,
     ticket_id: str | None,
     cells: dict[str, Any],
-    plan: list[tuple[str, str, Parser]],
+    plan: Plan,
     values: dict[str, Any],
 ) -> list[RowProblem]:
     """Fill `values` from the row's cells; the problems found on the way."""
     problems: list[RowProblem] = []
-    for header, name, parse in plan:
+    get = cells.get
+    for header, name, parse, longest in plan:
         try:
-            value = parse(cells.get(header))
+            value = parse(get(header))
         except BadValue as error:
             problems.append(RowProblem(line, ticket_id, label(name), str(error)))
             continue
-        if value is not None:
-            longest = TEXT_LIMITS.get(name)
-            if longest is not None and len(value) > longest:
-                reason = f"{len(value)} characters; at most {longest} fit"
-                problems.append(RowProblem(line, ticket_id, label(name), reason))
+        if longest is not None and value is not None and len(value) > longest:
+            reason = f"{len(value)} characters; at most {longest} fit"
+            problems.append(RowProblem(line, ticket_id, label(name), reason))
         values[name] = value
     for name in REQUIRED_FIELDS:
         if values.get(name) is None and not any(p.column == label(name) for p in problems):
@@ -205,7 +281,7 @@ def parse_records(records: Sequence[Any], contract: Contract, source: str) -> Pa
             problems.append(RowProblem(index, ticket_id, None, "a field is given twice"))
         values: dict[str, Any] = {"source": source}
         if not problems:
-            plan = [(h, n, parsers.get(n, parse_text)) for h, n in known.items()]
+            plan = _plan(known, parsers)
             problems.extend(_parse_cells(index, ticket_id, cells, plan, values))
         if problems:
             batch.problems.extend(
@@ -218,13 +294,21 @@ def parse_records(records: Sequence[Any], contract: Contract, source: str) -> Pa
 
 
 def _safe_text(cells: dict[str, Any], columns: dict[str, str]) -> str | None:
-    for header, name in columns.items():
-        if name == "ticket_id":
-            try:
-                return parse_text(cells.get(header))
-            except BadValue:
-                return None
-    return None
+    return _id_in(cells, _id_header(columns))
+
+
+def _id_header(columns: dict[str, str]) -> str | None:
+    return next((header for header, name in columns.items() if name == "ticket_id"), None)
+
+
+def _id_in(cells: dict[str, Any], header: str | None) -> str | None:
+    """The row's ticket id as text, or None when it has none (or not one that is text)."""
+    if header is None:
+        return None
+    try:
+        return parse_text(cells.get(header))
+    except BadValue:
+        return None
 
 
 def _rejected(
@@ -248,40 +332,75 @@ def _json_cell(value: Any) -> str:
 
 
 def import_tickets(
-    engine: Engine, path: Path, contract: Contract, *, source: str, now: datetime
+    engine: Engine,
+    path: Path,
+    contract: Contract,
+    *,
+    source: str,
+    now: datetime,
+    batch_rows: int = BATCH_ROWS,
 ) -> ImportReport:
-    """Import one file in one transaction; raises ImportFileError when nothing can be used."""
+    """Import one file in one transaction; raises ImportFileError when nothing can be used.
+
+    The file is read, parsed and upserted `batch_rows` at a time, so memory does not grow with
+    it; it is still one transaction (an interrupted import leaves nothing behind). A ticket
+    is written once, with its last good row: when a ticket turns up again after its batch was
+    written, the import starts over, knowing which tickets the file repeats.
+    """
     try:
-        table = read_table(path, _looks_like_header)
-        columns = _columns(table, path)
-        report = ImportReport(path, source)
-        tickets, rejected = parse_rows(table, columns, contract, source, report)
+        try:
+            return _import(engine, path, contract, source, now, batch_rows, None)
+        except _WrittenTwice:
+            repeated = repeated_ticket_ids(*_open(path))
+            return _import(engine, path, contract, source, now, batch_rows, repeated)
     except UnreadableFile as error:
         raise _nothing_imported(str(error)) from None
-    with engine.begin() as connection:
-        counts = upsert_tickets(
-            connection, list(tickets.values()), ["source", *columns.values()], now
-        )
-        report.inserted, report.updated, report.unchanged = (
-            counts.inserted,
-            counts.updated,
-            counts.unchanged,
-        )
+
+
+def _open(path: Path) -> tuple[Table, dict[str, str]]:
+    table = read_table(path, _looks_like_header)
+    return table, _columns(table, path)
+
+
+def _import(
+    engine: Engine,
+    path: Path,
+    contract: Contract,
+    source: str,
+    now: datetime,
+    batch_rows: int,
+    repeated: dict[str, int] | None,
+) -> ImportReport:
+    table, columns = _open(path)
+    report = ImportReport(path, source)
+    carried = ["source", *columns.values()]
+    with engine.begin() as connection, bulk_page_cache(connection):
         run_id = connection.execute(
             insert(ImportRunRow.__table__).returning(ImportRunRow.__table__.c.id),  # type: ignore[attr-defined]
-            {
-                "source": source,
-                "path": str(path),
-                "started_at": now,
-                "rows_read": report.rows_read,
-                "rows_stored": counts.inserted + counts.updated,
-                "rows_unchanged": counts.unchanged,
-                "rows_rejected": report.rejected_rows,
-            },
+            {"source": source, "path": str(path), "started_at": now},
         ).scalar_one()
-        if rejected:
-            connection.execute(
-                insert(RejectedRow.__table__),  # type: ignore[attr-defined]
-                [{**row, "import_run_id": run_id} for row in rejected],
+        batches = parse_rows(
+            table, columns, contract, source, report, batch_rows=batch_rows, repeated=repeated
+        )
+        for batch in batches:
+            counts = upsert_tickets(connection, list(batch.tickets.values()), carried, now)
+            report.inserted += counts.inserted
+            report.updated += counts.updated
+            report.unchanged += counts.unchanged
+            if batch.rejected:
+                connection.execute(
+                    insert(RejectedRow.__table__),  # type: ignore[attr-defined]
+                    [{**row, "import_run_id": run_id} for row in batch.rejected],
+                )
+            del batch  # not kept alive while the next one is parsed
+        connection.execute(
+            update(ImportRunRow.__table__)  # type: ignore[attr-defined]
+            .where(ImportRunRow.__table__.c.id == run_id)  # type: ignore[attr-defined]
+            .values(
+                rows_read=report.rows_read,
+                rows_stored=report.inserted + report.updated,
+                rows_unchanged=report.unchanged,
+                rows_rejected=report.rejected_rows,
             )
+        )
     return report

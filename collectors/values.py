@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -57,6 +58,28 @@ def parse_time(value: Any, zone: ZoneInfo) -> datetime | None:
     if not isinstance(value, str):
         raise BadValue(f"expected a date and time, got {type(value).__name__} {value!r}")
     return _parse_time_text(value.strip(), zone)
+
+
+def time_parser(zone: ZoneInfo) -> Callable[[Any], datetime | None]:
+    """parse_time(…, zone) as one function, with ISO-8601 text (what most exports hold) read
+    straight by datetime.fromisoformat; everything else, and every error, goes the long way."""
+    from_iso = datetime.fromisoformat
+
+    def parse(value: Any) -> datetime | None:
+        if value == "" or value is None:  # most rows leave most times empty
+            return None
+        if type(value) is str and (":" in value):
+            try:
+                parsed = from_iso(value.strip())
+            except ValueError:
+                return parse_time(value, zone)
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=zone)
+            if _EARLIEST_YEAR <= parsed.year <= _LATEST_YEAR:
+                return parsed
+        return parse_time(value, zone)
+
+    return parse
 
 
 def _parse_time_text(text: str, zone: ZoneInfo) -> datetime:
@@ -126,6 +149,10 @@ def parse_size_gb(value: Any) -> float | None:
     return number
 
 
+_REMEMBERED_CELLS = 10_000
+_UNSEEN = object()
+
+
 class VocabularyLookup:
     """Maps any spelling of a kind or severity (key, Chinese or English name, alias) to its key."""
 
@@ -133,11 +160,23 @@ class VocabularyLookup:
         self._what = what
         self._keys = list(vocabulary)
         self._by_spelling: dict[str, str] = {}
+        self._by_cell: dict[str, Any] = {}  # a bad spelling is not remembered: it raises
         for key, entry in vocabulary.items():
             for spelling in (key, entry.name_zh, entry.name_en, *entry.aliases):
                 self._by_spelling[spelling.strip().casefold()] = key
 
     def __call__(self, value: Any) -> str | None:
+        # The same few spellings fill a whole column: remember what each cell, as written, was.
+        if type(value) is str:
+            known = self._by_cell.get(value, _UNSEEN)
+            if known is _UNSEEN:
+                known = self._lookup(value)
+                if len(self._by_cell) < _REMEMBERED_CELLS:
+                    self._by_cell[value] = known
+            return known  # type: ignore[no-any-return]
+        return self._lookup(value)
+
+    def _lookup(self, value: Any) -> str | None:
         text = parse_text(value)
         if text is None:
             return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Engine, false, or_, select
@@ -69,28 +70,36 @@ def upsert_tickets(
 
 def _bound_rows(
     connection: Connection, unique: list[Mapping[str, Any]], names: list[str], now: datetime
-) -> Iterator[tuple[Any, ...]]:
+) -> Iterator[list[Any]]:
     """Each row, produced as the driver consumes it (no second copy of the whole batch), as
-    the tuple the driver binds: the bytes the columns' own bind processors would
+    the values the driver binds: the bytes the columns' own bind processors would
     produce (timestamps on SQLite by _sqlite_utc_text, the same text, written faster);
     `now` stamps created_at and updated_at, the last two names."""
     dialect = connection.dialect
+    fields = names[:-2]
+    # (place, converter) only for the columns that have one: the others are bound as they are.
     converters = []
-    for name in names[:-2]:
+    for place, name in enumerate(fields):
         column_type = TICKET_TABLE.c[name].type
         if dialect.name == "sqlite" and isinstance(column_type, UTCDateTime):
-            converters.append((name, _sqlite_utc_text))
-        else:
-            converters.append((name, column_type.bind_processor(dialect)))
+            converters.append((place, _sqlite_utc_text))
+        elif (processor := column_type.bind_processor(dialect)) is not None:
+            converters.append((place, processor))
     stamp = TICKET_TABLE.c.created_at.type.bind_processor(dialect)
     now_bound = stamp(now) if stamp else now
+    take = itemgetter(*fields)
     for row in unique:
-        values: list[Any] = []
-        for name, convert in converters:
-            value = row.get(name)
-            values.append(value if convert is None or value is None else convert(value))
-        values += (now_bound, now_bound)
-        yield tuple(values)
+        try:
+            values = list(take(row))
+        except KeyError:  # a row without some field: it binds NULL there
+            values = [row.get(name) for name in fields]
+        for place, convert in converters:
+            value = values[place]
+            if value is not None:
+                values[place] = convert(value)
+        values.append(now_bound)
+        values.append(now_bound)
+        yield values
 
 
 def _sqlite_utc_text(value: Any) -> str:

@@ -52,24 +52,23 @@ def test_a_body_past_the_limit_is_refused_with_413_and_nothing_is_stored(
 
 
 ROWS = 100_000
-# Peak resident memory of the whole `slamon import` process (Python, SQLAlchemy, the rows).
-# A regression guard, not issue 7's goal (1 GB at 1,000,000 rows, not met yet: the parsed rows
-# are all held until the one-transaction upsert). The interpreter with slamon's imports is
-# ~110 MiB; measured peaks for this file were 300–415 MiB depending on the environment.
-PEAK_BYTES = 640 * 1024 * 1024
+# Each row carries a 281-character title, so that the file's parsed rows (~1.3 KB each in
+# Python) are far more than what a streaming import holds at once (one 20,000-row batch, the
+# ticket ids seen so far, SQLite's 64 MiB bulk page cache).
+TITLE = "存储告警 磁盘阵列控制器报错" * 20
+# How much more the import of this file may take at its peak than the same command importing a
+# one-row file: the interpreter and its imports (110–200 MiB depending on the environment) are
+# the same in both, so only what grows with the file is compared. Measured (2-core development
+# machine, 109 MiB for the 1-row import): streamed in batches +108 MiB (64 of them SQLite's page
+# cache); the whole file held until one upsert, as before batching, +195 MiB.
+GROWTH_BYTES = 150 * 1024 * 1024
 
 
-def test_a_100000_row_file_is_imported_in_bounded_memory(tmp_path: Path) -> None:
-    path = tmp_path / "big.csv"
-    with path.open("w", encoding="utf-8") as file:
-        file.write("工单编号,类型,故障等级,资源池,标题,报障时间,恢复时间\n")
-        for n in range(ROWS):
-            file.write(
-                f"BIG-{n:06d},故障,一般,一云,存储告警 {n},2022-08-10 11:41,2022-08-10 13:00\n"
-            )
+def _peak_of_import(tmp_path: Path, path: Path, rows: int) -> int:
+    """ru_maxrss in bytes of a `slamon import tickets` child importing `path` (`rows` rows)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("SLAMON_")}
-    env["SLAMON_DATABASE_URL"] = f"sqlite:///{tmp_path / 'big.db'}"
-    log = tmp_path / "import.log"
+    env["SLAMON_DATABASE_URL"] = f"sqlite:///{tmp_path / (path.stem + '.db')}"
+    log = tmp_path / (path.stem + ".log")
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "monitor", "import", "tickets", str(path)],
@@ -82,5 +81,22 @@ def test_a_100000_row_file_is_imported_in_bounded_memory(tmp_path: Path) -> None
     process.returncode = os.waitstatus_to_exitcode(status)
     out = log.read_text(encoding="utf-8")
     assert process.returncode == 0, out
-    assert f"新增 {ROWS} inserted" in out
-    assert usage.ru_maxrss * 1024 < PEAK_BYTES, f"peak {usage.ru_maxrss // 1024} MiB"
+    assert f"新增 {rows} inserted" in out
+    return int(usage.ru_maxrss) * 1024
+
+
+def _write(path: Path, rows: int) -> Path:
+    with path.open("w", encoding="utf-8") as file:
+        file.write("工单编号,类型,故障等级,资源池,标题,报障时间,恢复时间\n")
+        for n in range(rows):
+            file.write(
+                f"BIG-{n:06d},故障,一般,一云,{TITLE} {n},2022-08-10 11:41,2022-08-10 13:00\n"
+            )
+    return path
+
+
+def test_a_100000_row_file_is_imported_in_bounded_memory(tmp_path: Path) -> None:
+    small = _peak_of_import(tmp_path, _write(tmp_path / "small.csv", 1), 1)
+    big = _peak_of_import(tmp_path, _write(tmp_path / "big.csv", ROWS), ROWS)
+    growth = big - small
+    assert growth < GROWTH_BYTES, f"peak {big >> 20} MiB, {growth >> 20} MiB over a 1-row import"
