@@ -3,20 +3,28 @@
     python bench/bench_idle.py                              # 200 hosts × 60 days, 3 repeats
     python bench/bench_idle.py --hosts 1000 --days 365 --repeat 1 --json /tmp/idle.json
     python bench/bench_idle.py --pg-url postgresql+psycopg://postgres@127.0.0.1/slamon_bench
+    python bench/bench_idle.py --workdir /tmp/idle --reuse   # time again on the rows written
 
 Generates deterministic quarter-hour rollups (seeded per day, so any size is the same data
 where it overlaps) of `cpu` and `memory` for N hosts over the D days that end on 31 December
 2024 (Asia/Shanghai by default, --zone to change): most hosts busy, some idle all along, some
 turning idle or busy on a random day, some idle with collector gaps (too little coverage).
-Rows go straight into metric_rollup (sqlite3 executemany / PostgreSQL COPY): the collector
-is not what is measured. Then, for the 2024 score (`idle_report`: checkpoints from 30 days
-before the year to its end, 14-day windows), times:
+Rows go straight into metric_rollup (sqlite3 executemany / PostgreSQL COPY), then are summed
+into metric_rollup_daily with migration 0007's backfill statement: the collector is not what
+is measured. --reuse skips writing when the databases already hold the hosts.
+
+Then, for the 2024 score (--period; `idle_report`: checkpoints from 30 days before the
+period to its end, 14-day windows), times:
 
 - `daily_stats`: the grouped query, per (host, metric, local day) sums and peaks;
 - `idle_hosts`: the check on those days (hosts × days arrays, every checkpoint at once);
 - `loop_idle_hosts`: the same check as the plain day-by-day loop it replaced (the reference
   in tests/test_idle_windows.py): its findings must be the same (`same_findings`);
-- `idle_report`: the whole thing, reads included (with storage partitions' months);
+- `busy_utc_days`: the daily-rollup read behind the prefilter (whole UTC days at the peak limit);
+- `idle_report`: the whole thing, reads included (with storage partitions' months), quarter
+  hours read only for the hosts the daily rollups do not rule out;
+- `idle_report_full_read`: the same report reading every host's quarter hours (the reference
+  in tests/storage/test_idle_prefilter.py): its findings must be the same (`same_report`);
 - baseline `numpy_windows`: one NumPy pass over the same per-day arrays (built untimed):
   running sums for the 14-day windows, a sliding maximum for the peaks, the same limits.
 
@@ -29,6 +37,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import math
 import platform
 import statistics
 import sys
@@ -48,14 +57,39 @@ sys.path.insert(0, str(ROOT))
 
 from monitor.contract import load_contract  # noqa: E402
 from monitor.idle import HOST_METRICS, idle_hosts  # noqa: E402
+from monitor.idle_prefilter import hosts_that_may_be_idle  # noqa: E402
 from monitor.measurement import idle_report  # noqa: E402
 from monitor.scoring import parse_period  # noqa: E402
 from monitor.storage.db import ensure_schema, make_engine  # noqa: E402
-from monitor.storage.metrics import daily_stats, ensure_resources, load_resources  # noqa: E402
+from monitor.storage.metrics import (  # noqa: E402
+    busy_utc_days,
+    daily_stats,
+    ensure_resources,
+    load_resources,
+)
+from tests.storage.test_idle_prefilter import reference_idle_report  # noqa: E402
 from tests.test_idle_windows import reference_idle_hosts  # noqa: E402
 
 END = datetime(2025, 1, 1, tzinfo=UTC)  # data ends here (shifted to the zone's midnight)
 BUCKETS = 96  # quarter hours a UTC day
+_DAY_OF_BUCKET = {  # as in migration 0007
+    "sqlite": "substr(bucket_start, 1, 10) || ' 00:00:00.000000'",
+    "postgresql": "date_trunc('day', bucket_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'",
+}
+
+
+def written_rows(url: str, hosts: int) -> int | None:
+    """Quarter-hour rows already there when the database holds exactly `hosts` resources."""
+    engine = make_engine(url)
+    try:
+        ensure_schema(engine)
+        with engine.connect() as connection:
+            if connection.exec_driver_sql("SELECT count(*) FROM resource").scalar() != hosts:
+                return None
+            rows = connection.exec_driver_sql("SELECT count(*) FROM metric_rollup").scalar()
+            return int(rows) if rows else None
+    finally:
+        engine.dispose()
 
 
 def host_profiles(hosts: int, days: int, seed: int) -> dict[str, np.ndarray]:
@@ -139,8 +173,18 @@ def write_rollups(url: str, hosts: int, days: int, seed: int, first: datetime) -
             if day % 30 == 29:
                 raw.commit()
         raw.commit()
+        day = _DAY_OF_BUCKET[engine.dialect.name]
+        cursor.execute(
+            "INSERT INTO metric_rollup_daily "
+            "(metric, pool, resource_id, day_start, samples, total, peak, covered_seconds) "
+            f"SELECT metric, pool, resource_id, {day}, "
+            "sum(samples), sum(total), max(peak), sum(covered_seconds) "
+            f"FROM metric_rollup GROUP BY metric, pool, resource_id, {day}"
+        )  # migration 0007's backfill: what add_rollups would have written alongside
+        raw.commit()
         if engine.dialect.name == "postgresql":
             cursor.execute("ANALYZE metric_rollup")
+            cursor.execute("ANALYZE metric_rollup_daily")
             raw.commit()
     finally:
         raw.close()
@@ -226,6 +270,30 @@ def numpy_windows(
     return np.where(idle.any(axis=1), idle.argmax(axis=1), -1)
 
 
+def same_findings(report: list[Any], full: list[Any]) -> bool:
+    """The same hosts, kinds, times and statuses, and evidence equal to within 1e-9: PostgreSQL's
+    parallel sums add in varying order, so even the full read differs from itself in the last
+    bit of an average."""
+    if len(report) != len(full):
+        return False
+    for a, b in zip(report, full, strict=True):
+        if (a.resource_id, a.kind, a.detected_at, a.deadline, a.reclaimed_at, a.status) != (
+            b.resource_id,
+            b.kind,
+            b.detected_at,
+            b.deadline,
+            b.reclaimed_at,
+            b.status,
+        ) or a.evidence.keys() != b.evidence.keys():
+            return False
+        if any(
+            not math.isclose(a.evidence[k], b.evidence[k], rel_tol=1e-9, abs_tol=1e-12)
+            for k in a.evidence
+        ):
+            return False
+    return True
+
+
 def timed(function: Callable[[], Any], repeat: int) -> tuple[dict[str, Any], Any]:
     times, result = [], None
     for _ in range(repeat):
@@ -235,6 +303,9 @@ def timed(function: Callable[[], Any], repeat: int) -> tuple[dict[str, Any], Any
     return {"median_s": statistics.median(times), "best_s": min(times), "runs": times}, result
 
 
+MEASURED = ("daily_stats", "busy_utc_days", "idle_report", "idle_report_full_read")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--hosts", type=int, default=200)
@@ -242,8 +313,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20240101)
     parser.add_argument("--zone", default="Asia/Shanghai")
+    parser.add_argument(
+        "--period", default="2024", help="the score timed (2024-12: its windows lie in 90 days)"
+    )
     parser.add_argument("--pg-url", help="also time on this PostgreSQL database (a fresh one)")
     parser.add_argument("--workdir", type=Path, help="where the SQLite file goes (kept)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep rows already written (same sizes and seed)"
+    )
     parser.add_argument("--json", type=Path, help="write the numbers here too")
     args = parser.parse_args()
 
@@ -251,7 +328,7 @@ def main() -> None:
     contract = load_contract().model_copy(update={"timezone": args.zone})
     config = contract.idle
     floor = contract.availability.coverage_floor
-    period = parse_period("2024", zone)
+    period = parse_period(args.period, zone)
     at = period.end
     first = datetime.combine(
         (END - timedelta(days=args.days)).astimezone(zone).date(), datetime.min.time(), zone
@@ -261,8 +338,14 @@ def main() -> None:
         "days": args.days,
         "zone": args.zone,
         "seed": args.seed,
+        "period": args.period,
         "machine": f"{platform.machine()} {platform.python_version()}",
     }
+    first_check = (period.start - config.grace).astimezone(zone).date()
+    checkpoints = [  # as idle_report takes them
+        first_check + timedelta(days=n)
+        for n in range((period.end.astimezone(zone).date() - first_check).days + 1)
+    ]
     with tempfile.TemporaryDirectory(prefix="bench_idle_") as temporary:
         directory = args.workdir or Path(temporary)
         directory.mkdir(parents=True, exist_ok=True)
@@ -271,10 +354,11 @@ def main() -> None:
             urls["postgresql"] = args.pg_url
         for name, url in urls.items():
             began = time.perf_counter()
-            out["rows"] = write_rollups(url, args.hosts, args.days, args.seed, first)
+            kept = written_rows(url, args.hosts) if args.reuse else None
+            out["rows"] = kept or write_rollups(url, args.hosts, args.days, args.seed, first)
             out[f"{name}_write_s"] = time.perf_counter() - began
-            print(f"{name}: {out['rows']:,} quarter-hour rows in {out[f'{name}_write_s']:.0f} s",
-                  flush=True)  # fmt: skip
+            print(f"{name}: {out['rows']:,} quarter-hour rows {'kept' if kept else 'written'} in "
+                  f"{out[f'{name}_write_s']:.0f} s", flush=True)  # fmt: skip
             engine = make_engine(url)
             since = period.start - config.grace - config.host_window
             until = min(period.end, at)
@@ -284,19 +368,41 @@ def main() -> None:
                 ),
                 args.repeat,
             )
+            out[f"{name}_busy_utc_days"], busy = timed(
+                lambda engine=engine, since=since, until=until: busy_utc_days(
+                    engine, HOST_METRICS, config.host_peak_below, since, until
+                ),
+                args.repeat,
+            )
             out[f"{name}_idle_report"], report = timed(
                 lambda engine=engine: idle_report(engine, contract, period, at), args.repeat
             )
+            out[f"{name}_idle_report_full_read"], full = timed(
+                lambda engine=engine: reference_idle_report(engine, contract, period, at),
+                args.repeat,
+            )
             out[f"{name}_idle_report_findings"] = len(report)
+            out[f"{name}_same_report"] = same_findings(report, full)
+            hosts_read = len(
+                hosts_that_may_be_idle(
+                    [f"vm-{n:04d}" for n in range(args.hosts)],
+                    busy,
+                    checkpoints,
+                    config.host_window,
+                    since,
+                    until,
+                    zone,
+                )
+            )
+            out["hosts_read"] = hosts_read
+            timings = (out[f"{name}_idle_report"], out[f"{name}_idle_report_full_read"])
+            print(f"{name}: quarter hours read for {hosts_read} of {args.hosts} hosts; report "
+                  f"{timings[0]['median_s']:.2f} s, full read {timings[1]['median_s']:.2f} s",
+                  flush=True)  # fmt: skip
             if name == "sqlite":
                 resources = load_resources(engine)
             engine.dispose()
     # The pure parts, on the days read above.
-    first_check = (period.start - config.grace).astimezone(zone).date()
-    checkpoints = [
-        first_check + timedelta(days=n)
-        for n in range((period.end.astimezone(zone).date() - first_check).days + 1)
-    ]
     out["checkpoints"] = len(checkpoints)
     check = lambda: idle_hosts(resources, daily, checkpoints, config, floor, zone, at)  # noqa: E731
     out["idle_hosts"], found = timed(check, args.repeat)
@@ -317,7 +423,7 @@ def main() -> None:
     for key in (
         "idle_hosts",
         "loop_idle_hosts",
-        *(f"{n}_{m}" for n in urls for m in ("daily_stats", "idle_report")),
+        *(f"{n}_{m}" for n in urls for m in MEASURED),
     ):
         out[key]["over_baseline"] = out[key]["median_s"] / base
     _print(out, list(urls))
@@ -344,13 +450,15 @@ def _print(out: dict[str, Any], databases: list[str]) -> None:
         )
     print(
         f"  same findings as the loop: {out['same_findings']} "
-        f"({out['idle_hosts_found']} idle hosts; baseline {out['baseline_found']})"
+        f"({out['idle_hosts_found']} idle hosts; baseline {out['baseline_found']}); quarter "
+        f"hours read for {out['hosts_read']} of {out['hosts']} hosts"
     )
     for name in databases:
-        for what in ("daily_stats", "idle_report"):
+        print(f"  {name}: same report as the full read: {out[f'{name}_same_report']}")
+        for what in MEASURED:
             entry = out[f"{name}_{what}"]
             print(
-                f"  {name:<10} {what:<19} median {entry['median_s']:.3f} s  → "
+                f"  {name:<10} {what:<21} median {entry['median_s']:.3f} s  → "
                 f"{entry['over_baseline']:.0f}× baseline"
             )
 

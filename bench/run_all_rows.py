@@ -212,7 +212,7 @@ def idle(document: dict[str, Any], peak: float, pg: bool) -> list[Row]:
              note="the check before it was vectorised"),
     ]  # fmt: skip
     for database in ("sqlite", "postgresql"):
-        for what in ("daily_stats", "idle_report"):
+        for what in ("daily_stats", "busy_utc_days", "idle_report", "idle_report_full_read"):
             key = f"{database}_{what}"
             if key not in document:
                 if database == "postgresql" and not pg and what == "idle_report":
@@ -221,9 +221,18 @@ def idle(document: dict[str, Any], peak: float, pg: bool) -> list[Row]:
             rows.append(
                 _row("idle", f"{database}.{what}", document[key]["median_s"], peak,
                      baseline="baseline.numpy_windows", baseline_median=floor,
-                     rows=document["rows"], note=f"{size}, {document['rows']:,} quarter hours")
+                     rows=document["rows"], note=_idle_note(document, database, what, size))
             )  # fmt: skip
     return rows
+
+
+def _idle_note(document: dict[str, Any], database: str, what: str, size: str) -> str:
+    note = f"{size}, {document['rows']:,} quarter hours"
+    if what == "idle_report" and "hosts_read" in document:
+        same = document.get(f"{database}_same_report")
+        agree = "same as the full read" if same else "DIFFERS FROM THE FULL READ"
+        note += f"; quarter hours of {document['hosts_read']} hosts; {agree}"
+    return note
 
 
 EXTRACTORS: dict[str, Callable[[dict[str, Any], float, bool], list[Row]]] = {

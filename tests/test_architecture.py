@@ -22,6 +22,7 @@ PURE_MODULES = [
     "monitor/availability.py",
     "monitor/utilisation.py",
     "monitor/idle.py",
+    "monitor/idle_prefilter.py",
     "monitor/metric_scoring.py",
     "monitor/inspections.py",
     "monitor/satisfaction.py",

@@ -9,7 +9,7 @@ hours of the partial days at either end.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from itertools import pairwise
 from typing import Any
@@ -365,14 +365,18 @@ def daily_stats(
     start: datetime,
     end: datetime,
     zone: tzinfo | timedelta,
+    resource_ids: Collection[str] | None = None,
 ) -> dict[str, dict[str, dict[date, DayStats]]]:
     """Per resource, metric and local day of `zone`: one grouped query over [start, end).
 
     A quarter hour counts for the local day its start falls in; `zone` is an IANA zone (its
-    offsets change with summer time) or, as before, a fixed UTC offset.
+    offsets change with summer time) or, as before, a fixed UTC offset. With `resource_ids`,
+    only those resources' series are read, looked up by series (metric, pool, resource) in
+    the rollups' unique index rather than scanning every row of the range.
     """
     epoch = date(1970, 1, 1)
     fixed = timezone(zone) if isinstance(zone, timedelta) else zone
+    out: dict[str, dict[str, dict[date, DayStats]]] = {}
     with _connected(bind) as connection:
         day = _local_day_number(connection, fixed, start, end)
         query = (
@@ -387,12 +391,76 @@ def daily_stats(
             .where(ROLLUP.c.bucket_start >= start, ROLLUP.c.bucket_start < end)
             .group_by(ROLLUP.c.resource_id, ROLLUP.c.metric, "day")
         )
-        out: dict[str, dict[str, dict[date, DayStats]]] = {}
-        for rid, metric, number, samples, total, covered, peak in connection.execute(query):
-            stats = DayStats(int(samples), float(total), float(peak), float(covered))
-            out.setdefault(rid, {}).setdefault(metric, {})[epoch + timedelta(days=int(number))] = (
-                stats
-            )
+        if resource_ids is None:
+            queries = [query]
+        else:
+            chosen = sorted({rid for rid in resource_ids if rid})
+            pools = _rollup_pools(connection, metrics)
+            queries = [
+                query.where(
+                    ROLLUP.c.pool.in_(pools),
+                    ROLLUP.c.resource_id.in_(chosen[offset : offset + _IDS_PER_QUERY]),
+                )
+                for offset in range(0, len(chosen) if pools else 0, _IDS_PER_QUERY)
+            ]
+        for chunk in queries:
+            for rid, metric, number, samples, total, covered, peak in connection.execute(chunk):
+                stats = DayStats(int(samples), float(total), float(peak), float(covered))
+                out.setdefault(rid, {}).setdefault(metric, {})[
+                    epoch + timedelta(days=int(number))
+                ] = stats
+    return out
+
+
+_IDS_PER_QUERY = 500  # resource ids per statement (SQLite's bound-parameter limit)
+
+
+def _rollup_pools(connection: Connection, metrics: Sequence[str]) -> list[str]:
+    """Every pool holding quarter hours of the metrics ('' included): a few index seeks.
+
+    min(pool) above the last one found, per metric, walks the unique index's second column
+    without reading the rows under each pool.
+    """
+    pools: set[str] = set()
+    for metric in metrics:
+        seen: str | None = None
+        while True:
+            query = select(func.min(ROLLUP.c.pool)).where(ROLLUP.c.metric == metric)
+            if seen is not None:
+                query = query.where(ROLLUP.c.pool > seen)
+            seen = connection.execute(query).scalar_one_or_none()
+            if seen is None:
+                break
+            pools.add(seen)
+    return sorted(pools)
+
+
+def busy_utc_days(
+    bind: Engine | Connection,
+    metrics: Sequence[str],
+    peak_at_least: float,
+    start: datetime,
+    end: datetime,
+) -> dict[str, set[date]]:
+    """Per resource: the whole UTC days inside [start, end) on which one of the metrics
+    peaked at `peak_at_least` or above, from the daily rollups (resource series, any pool).
+
+    A day missing from the daily rollups is simply not listed: it proves nothing.
+    """
+    first, last = _utc_day_ceil(start), utc_day_floor(end)
+    if first >= last:
+        return {}
+    query = (
+        select(DAILY.c.resource_id, DAILY.c.day_start)
+        .where(DAILY.c.metric.in_(list(metrics)), DAILY.c.resource_id != "")
+        .where(DAILY.c.day_start >= first, DAILY.c.day_start < last)
+        .where(DAILY.c.peak >= peak_at_least)
+        .distinct()
+    )
+    out: dict[str, set[date]] = {}
+    with _connected(bind) as connection:
+        for rid, day_start in connection.execute(query):
+            out.setdefault(rid, set()).add(day_start.astimezone(UTC).date())
     return out
 
 
