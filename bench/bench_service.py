@@ -15,6 +15,8 @@ arrival time of its breach alert minus its deadline; whole evaluations run every
     python bench/bench_service.py --tickets 1000000 --metrics-only --scrapes 5
 
 only measures /metrics: it waits for the whole evaluation the service starts with, then scrapes.
+With `--workdir DIR` the filled database is kept in DIR and reused by the next run with the same
+`--tickets` and `--seed` (filling a million takes many minutes); reuse is for `--metrics-only`.
 Nothing asserts a time; the numbers are printed and written as JSON.
 """
 
@@ -24,6 +26,7 @@ import argparse
 import json
 import platform
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -40,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 from monitor.calendar import BusinessCalendar  # noqa: E402
 from monitor.contract import load_contract  # noqa: E402
 from monitor.evaluation import run_evaluation  # noqa: E402
+from monitor.metrics_snapshot import take_snapshot  # noqa: E402
 from monitor.storage.db import ensure_schema, make_engine  # noqa: E402
 from monitor.storage.tickets import upsert_tickets  # noqa: E402
 from tests.serving import (  # noqa: E402
@@ -94,23 +98,44 @@ def fill(database: Path, tickets: int, seed: int) -> float:
     return time.perf_counter() - started
 
 
-def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+def filled(workdir: Path, tickets: int, seed: int) -> tuple[Path, float | None]:
+    """The database in `workdir`, filled now or (same size and seed) by an earlier run: then
+    the seconds are None."""
     database = workdir / "slamon.db"
-    fill_seconds = fill(database, args.tickets, args.seed)
+    marker = workdir / "filled.json"
+    wanted = {"tickets": tickets, "seed": seed}
+    if (
+        database.exists()
+        and marker.exists()
+        and json.loads(marker.read_text(encoding="utf-8")) == wanted
+    ):
+        return database, None
+    for stale in (marker, database, *workdir.glob("slamon.db-*")):
+        stale.unlink(missing_ok=True)
+    seconds = fill(database, tickets, seed)
+    marker.write_text(json.dumps(wanted), encoding="utf-8")
+    return database, seconds
+
+
+def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    database, fill_seconds = filled(workdir, args.tickets, args.seed)
+    if fill_seconds is None and not args.metrics_only:
+        raise SystemExit("a reused --workdir database only with --metrics-only")
+    runs_before = _whole_evaluations(database)
     receiver = Receiver().start()
     webhook_alerting(workdir, receiver.url, backoff="1s", cap="2s")
     # Whole evaluations every few seconds, so that some timers fire while one is running.
     env = service_env(
         workdir, f"sqlite:///{database}", SLAMON_EVALUATION_INTERVAL=args.evaluation_interval
     )
-    token = create_token(env, workdir)
+    token = create_token(env, workdir, name=f"bench-{time.time_ns()}")  # unique if reused
     serve = Serve(workdir, env)
     try:
         t0 = time.perf_counter()
         serve.start(timeout=600)
         ready_seconds = time.perf_counter() - t0
         if args.metrics_only:
-            return _metrics_only(args, database, serve, fill_seconds, ready_seconds)
+            return _metrics_only(args, database, serve, fill_seconds, ready_seconds, runs_before)
         now = datetime.now(UTC)
         deadlines = {}
         tickets = []
@@ -143,7 +168,7 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             "python": platform.python_version(),
             "platform": platform.platform(),
         },
-        "fill_and_first_evaluation_s": round(fill_seconds, 1),
+        "fill_and_first_evaluation_s": round(fill_seconds or 0, 1),
         "serve_ready_s": round(ready_seconds, 1),
         "breach_latency_s": latencies,
         "breach_latency_median_s": statistics.median(latencies) if latencies else None,
@@ -167,36 +192,61 @@ def scrape(url: str, times: int) -> tuple[list[float], int]:
     return scrapes, size
 
 
+def _whole_evaluations(database: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(database, timeout=30) as connection:
+        query = "SELECT evaluated_at, ran_at FROM evaluation_run ORDER BY id"
+        return connection.execute(query).fetchall()
+
+
 def _metrics_only(
-    args: argparse.Namespace, database: Path, serve: Any, fill_seconds: float, ready: float
+    args: argparse.Namespace,
+    database: Path,
+    serve: Any,
+    fill_seconds: float | None,
+    ready: float,
+    runs_before: list[tuple[str, str]],
 ) -> dict[str, Any]:
     """/metrics alone: once the service's first whole evaluation (started at start-up) is
     recorded, so that the scrapes do not share the process with it."""
-    import sqlite3
-
-    def whole_evaluations() -> list[tuple[str, str]]:
-        with sqlite3.connect(database, timeout=30) as connection:
-            query = "SELECT evaluated_at, ran_at FROM evaluation_run ORDER BY id"
-            return connection.execute(query).fetchall()
-
-    if not wait_until(lambda: len(whole_evaluations()) >= 2, args.evaluation_timeout, 1.0):
+    before = len(runs_before)
+    if not wait_until(
+        lambda: len(_whole_evaluations(database)) > before, args.evaluation_timeout, 1.0
+    ):
         raise SystemExit(f"no whole evaluation recorded in {args.evaluation_timeout} s")
-    evaluated_at, ran_at = whole_evaluations()[1]
+    evaluated_at, ran_at = _whole_evaluations(database)[before]
     took = datetime.fromisoformat(ran_at) - datetime.fromisoformat(evaluated_at)
     scrapes, size = scrape(serve.url, args.scrapes)
+    refreshes = snapshot_refreshes(database, 3)
     return {
         "meta": {
             "tickets": args.tickets,
             "python": platform.python_version(),
             "platform": platform.platform(),
         },
-        "fill_and_first_evaluation_s": round(fill_seconds, 1),
+        "fill_and_first_evaluation_s": round(fill_seconds, 1) if fill_seconds else None,
+        "database_reused": fill_seconds is None,
         "serve_ready_s": round(ready, 1),
         "service_whole_evaluation_s": round(took.total_seconds(), 1),
         "metrics_scrape_s": scrapes,
         "metrics_scrape_median_s": statistics.median(scrapes),
         "metrics_bytes": size,
+        # What the service does off the scrape path, after every write and every 15 s.
+        "metrics_snapshot_refresh_s": refreshes,
+        "metrics_snapshot_refresh_median_s": statistics.median(refreshes),
     }
+
+
+def snapshot_refreshes(database: Path, times: int) -> list[float]:
+    """Seconds of each of `times` reads of /metrics' snapshot, in this process."""
+    engine = make_engine(f"sqlite:///{database}")
+    contract = load_contract()
+    seconds = []
+    for _ in range(times):
+        t0 = time.perf_counter()
+        take_snapshot(engine, contract, datetime.now(UTC))
+        seconds.append(round(time.perf_counter() - t0, 3))
+    engine.dispose()
+    return seconds
 
 
 def main() -> None:
@@ -218,11 +268,18 @@ def main() -> None:
         "--evaluation-timeout", type=float, default=1800, help="seconds (with --metrics-only)"
     )
     parser.add_argument("--json", type=Path, default=ROOT / "bench/results/service.json")
+    parser.add_argument(
+        "--workdir", type=Path, help="keep the filled database here and reuse it (same size)"
+    )
     args = parser.parse_args()
     if args.metrics_only and args.evaluation_interval == "15s":
         args.evaluation_interval = "24h"  # only the whole evaluation at start-up
-    with tempfile.TemporaryDirectory() as directory:
-        results = measure(args, Path(directory))
+    if args.workdir is not None:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        results = measure(args, args.workdir.resolve())
+    else:
+        with tempfile.TemporaryDirectory() as directory:
+            results = measure(args, Path(directory))
     print(json.dumps(results, ensure_ascii=False, indent=1))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")

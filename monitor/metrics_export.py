@@ -1,8 +1,15 @@
-"""/metrics: a prometheus-client collector that reads the stored state at scrape time.
+"""/metrics: a prometheus-client collector over the stored state.
 
 Nothing is counted in memory, so every `slamon serve` process (and a restart) reports the same
-numbers. Names follow Prometheus conventions (slamon_ prefix, seconds, _total counters); labels
-are bounded (target, pool, operator, status, channel, collector) — never a ticket id.
+numbers. The aggregates over every result and ticket come from a snapshot of the database
+(monitor.metrics_snapshot) that the service refreshes after every evaluation and ingest and every
+SLAMON_METRICS_REFRESH; `slamon_metrics_snapshot_timestamp_seconds` says when it was read. The
+small tables (collector runs, the alert outbox) and everything that depends on the clock
+(seconds to the nearest deadline, the current month and year) are read at scrape time.
+Without a snapshot source every scrape reads everything itself.
+
+Names follow Prometheus conventions (slamon_ prefix, seconds, _total counters); labels are
+bounded (target, pool, operator, status, channel, collector) — never a ticket id.
 """
 
 from __future__ import annotations
@@ -16,27 +23,49 @@ from sqlalchemy import Engine
 
 from monitor import clock
 from monitor.contract import Contract
-from monitor.scoring import Period, parse_period
+from monitor.metrics_snapshot import (
+    MetricsSnapshot,
+    MetricsSnapshots,
+    late_ticket_count,
+    score_periods,
+    take_snapshot,
+)
 from monitor.storage import live
 
 
 class SlamonCollector(Collector):
     def __init__(
-        self, engine: Engine, contract: Contract, now: Callable[[], datetime] = clock.now
+        self,
+        engine: Engine,
+        contract: Contract,
+        now: Callable[[], datetime] = clock.now,
+        snapshots: MetricsSnapshots | None = None,
     ) -> None:
         self.engine = engine
         self.contract = contract
         self.now = now
+        self.snapshots = snapshots
 
     def collect(self) -> Iterator[Metric]:
         now = self.now()
-        yield from self._results()
-        yield from self._tickets_and_breaches(now)
-        yield from self._scores(now)
+        if self.snapshots is not None:
+            snapshot = self.snapshots.latest()
+        else:
+            snapshot = take_snapshot(self.engine, self.contract, now)
+        yield from self._results(snapshot)
+        yield from self._tickets_and_breaches(snapshot, now)
+        yield from self._scores(snapshot, now)
         yield from self._collectors()
-        yield from self._alerts()
+        yield from self._alerts(snapshot)
+        taken = GaugeMetricFamily(
+            "slamon_metrics_snapshot_timestamp_seconds",
+            "When the stored results, tickets and alerts behind these metrics were read "
+            "(Unix time); collectors and the outbox are read at scrape time.",
+        )
+        taken.add_metric([], snapshot.taken_at.timestamp())
+        yield taken
 
-    def _results(self) -> Iterator[Metric]:
+    def _results(self, snapshot: MetricsSnapshot) -> Iterator[Metric]:
         results = GaugeMetricFamily(
             "slamon_target_results",
             "Stored target results (one per ticket and target) by status.",
@@ -49,7 +78,7 @@ class SlamonCollector(Collector):
         )
         by_labels: dict[tuple[str, str, str, str], int] = {}
         breaches: dict[tuple[str, str, str], int] = {}
-        for row in live.result_counts(self.engine):
+        for row in snapshot.result_counts:
             key = (row.target_id, row.pool, row.operator, row.status)
             by_labels[key] = by_labels.get(key, 0) + row.count
             if row.status == "breached" and row.open_clock:
@@ -61,53 +90,48 @@ class SlamonCollector(Collector):
         yield results
         yield open_breaches
 
-    def _tickets_and_breaches(self, now: datetime) -> Iterator[Metric]:
+    def _tickets_and_breaches(self, snapshot: MetricsSnapshot, now: datetime) -> Iterator[Metric]:
         tickets = GaugeMetricFamily(
             "slamon_open_tickets", "Tickets not closed yet.", labels=["pool", "operator"]
         )
-        for row in live.open_tickets(self.engine):
-            tickets.add_metric([row.pool, row.operator], row.count)
+        for pool, operator, count in snapshot.open_tickets:
+            tickets.add_metric([pool, operator], count)
         yield tickets
         flips = CounterMetricFamily(
             "slamon_breaches",
             "Targets that turned breached, ever (from the stored status history).",
             labels=["target", "pool"],
         )
-        for row in live.breach_flips(self.engine):
-            flips.add_metric([row.target_id, row.pool], row.count)
+        for target_id, pool, count in snapshot.breach_flips:
+            flips.add_metric([target_id, pool], count)
         yield flips
         nearest = GaugeMetricFamily(
             "slamon_nearest_deadline_seconds",
             "Seconds from now to the earliest deadline of a running clock (negative: overdue).",
             labels=["pool"],
         )
-        for row in live.nearest_deadlines(self.engine):
-            if row.deadline is not None:
-                nearest.add_metric([row.pool], (row.deadline - now).total_seconds())
+        for pool, deadline in snapshot.nearest_deadlines:
+            nearest.add_metric([pool], (deadline - now).total_seconds())
         yield nearest
-        last = live.last_full_evaluation(self.engine)
         evaluated = GaugeMetricFamily(
             "slamon_last_evaluation_timestamp_seconds",
             "The instant the last whole evaluation evaluated as of (Unix time).",
         )
-        if last is not None:
-            evaluated.add_metric([], last.timestamp())
+        if snapshot.last_evaluation is not None:
+            evaluated.add_metric([], snapshot.last_evaluation.timestamp())
         yield evaluated
 
-    def _scores(self, now: datetime) -> Iterator[Metric]:
+    def _scores(self, snapshot: MetricsSnapshot, now: datetime) -> Iterator[Metric]:
         rule = self.contract.scoring.fault_response_timeliness
-        local = now.astimezone(self.contract.zone)
         points = GaugeMetricFamily(
             "slamon_timeliness_score_points",
             f"{rule.name_zh} ({rule.name_en}) so far in the current month / year.",
             labels=["period"],
         )
-        periods: dict[str, Period] = {
-            "month": parse_period(local.strftime("%Y-%m"), self.contract.zone),
-            "year": parse_period(local.strftime("%Y"), self.contract.zone),
-        }
-        for name, period in periods.items():
-            late = live.late_tickets(self.engine, rule.kinds, period.start, period.end)
+        for name, period in score_periods(self.contract, now).items():
+            late = snapshot.late_tickets.get((period.start, period.end))
+            if late is None:  # a new month or year began since the snapshot: read it now
+                late = late_ticket_count(self.engine, self.contract, period)
             points.add_metric(
                 [name], max(rule.floor, rule.max_points - rule.deduction_per_late * late)
             )
@@ -141,10 +165,10 @@ class SlamonCollector(Collector):
             failing.add_metric([health.name], health.consecutive_failures)
         yield from (success, runs, errors, failing)
 
-    def _alerts(self) -> Iterator[Metric]:
+    def _alerts(self, snapshot: MetricsSnapshot) -> Iterator[Metric]:
         alerts = CounterMetricFamily("slamon_alerts", "Alerts raised, by stage.", labels=["stage"])
-        for row in live.alert_counts(self.engine):
-            alerts.add_metric([row.stage], row.count)
+        for stage, count in snapshot.alert_counts:
+            alerts.add_metric([stage], count)
         yield alerts
         depth = GaugeMetricFamily(
             "slamon_alert_outbox_depth", "Deliveries not acknowledged yet.", labels=["channel"]

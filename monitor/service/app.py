@@ -19,9 +19,11 @@ from monitor.api.limits import BodyLimit
 from monitor.calendar import BusinessCalendar
 from monitor.contract import Contract
 from monitor.metrics_export import SlamonCollector
+from monitor.metrics_snapshot import MetricsSnapshots
 from monitor.service.collector_jobs import CollectorJob
 from monitor.service.live import LiveEvaluator
 from monitor.service.locks import Locks
+from monitor.service.metrics_refresh import MetricsRefresher
 from monitor.service.scheduler import ServiceScheduler
 from monitor.service.settings import ServiceSettings
 from monitor.storage.live import collector_health
@@ -46,7 +48,9 @@ def build_service(
     locks = Locks(engine)
     live = LiveEvaluator(engine, contract, calendar, alerting, locks)
     dispatcher = Dispatcher(engine, alerting, contract.zone, settings.dashboard_url)
-    scheduler = ServiceScheduler(live, dispatcher, collectors, locks, settings)
+    snapshots = MetricsSnapshots(engine, contract)
+    refresher = MetricsRefresher(snapshots, settings.metrics_refresh)
+    scheduler = ServiceScheduler(live, dispatcher, collectors, locks, settings, metrics=refresher)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -63,7 +67,7 @@ def build_service(
         lifespan=lifespan,
     )
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(SlamonCollector(engine, contract))
+    registry.register(SlamonCollector(engine, contract, snapshots=snapshots))
     app.state.registry = registry
     app.state.slamon = ApiContext(
         engine=engine,

@@ -4,6 +4,10 @@ Timers: one "wake" job at the earliest at-risk moment or deadline of any running
 after every evaluation and ingest and every `replan_interval` from the database. Nothing about a
 timer lives only in memory: after a restart (even SIGKILL) the first whole evaluation catches
 up with what passed meanwhile, and the plan is read back from the stored results.
+
+/metrics' snapshot of the stored aggregates is asked to refresh after every evaluation and
+ingest that stored something (and refreshes every SLAMON_METRICS_REFRESH on its own, for
+another process's writes).
 """
 
 from __future__ import annotations
@@ -21,9 +25,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from monitor import clock
 from monitor.alerting.outbox import Dispatcher
+from monitor.evaluation import Evaluation
 from monitor.service.collector_jobs import CollectorJob, CollectorOutcome
 from monitor.service.live import CHUNK, LiveEvaluator
 from monitor.service.locks import Locks
+from monitor.service.metrics_refresh import MetricsRefresher
 from monitor.service.settings import ServiceSettings
 from monitor.storage.live import next_moment, ticket_pks_for
 from monitor.storage.metrics import record_collector_run
@@ -47,8 +53,10 @@ class ServiceScheduler:
         locks: Locks,
         settings: ServiceSettings,
         now: Callable[[], datetime] = clock.now,
+        metrics: MetricsRefresher | None = None,
     ) -> None:
         self.live = live
+        self.metrics = metrics
         self.dispatcher = dispatcher
         self.collectors = {job.name: job for job in collectors}
         self.locks = locks
@@ -89,10 +97,20 @@ class ServiceScheduler:
                 next_run_time=now, seconds=job.interval.total_seconds(),
             )  # fmt: skip
         self.scheduler.start()
+        if self.metrics is not None:
+            self.metrics.start()
+            self.metrics.request()  # the first snapshot before the first scrape asks for it
 
     def shutdown(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        if self.metrics is not None:
+            self.metrics.shutdown()
+
+    def refresh_metrics(self) -> None:
+        """Something was stored: /metrics' snapshot should show it."""
+        if self.metrics is not None:
+            self.metrics.request()
 
     # --- evaluation and timers -------------------------------------------------------------
 
@@ -102,11 +120,16 @@ class ServiceScheduler:
         else:
             self._retry_soon("evaluate", "whole evaluation")
         self.caught_up.set()
+        self.refresh_metrics()  # a whole evaluation records its run even if nothing changed
         self.replan()
         self.kick_outbox()
 
     def wake(self) -> None:
-        if not self._succeeded("timer evaluation", self.live.evaluate_due):
+        def evaluate_due() -> None:
+            if stored_anything(self.live.evaluate_due()):
+                self.refresh_metrics()
+
+        if not self._succeeded("timer evaluation", evaluate_due):
             # The database may be down: try again in a second or so, not at the next re-plan,
             # so that an alert is late by about the outage and no more.
             self._retry_soon("wake", "timer evaluation")
@@ -117,7 +140,11 @@ class ServiceScheduler:
 
     def after_ingest(self, ticket_pks: Sequence[int]) -> Any:
         """New or changed tickets: evaluate them now, re-plan, send what that raised."""
-        evaluation = self.live.evaluate_tickets(ticket_pks)
+        try:
+            evaluation = self.live.evaluate_tickets(ticket_pks)
+        finally:  # the tickets are stored whether or not their evaluation was
+            if ticket_pks:
+                self.refresh_metrics()
         self.replan()
         self.kick_outbox()
         return evaluation
@@ -196,9 +223,13 @@ class ServiceScheduler:
     def ingested(self, outcome: CollectorOutcome) -> None:
         """Like an API ingest, in chunks: a first sync of a large desk is not one locked run."""
         keys = outcome.tickets
-        for offset in range(0, len(keys), CHUNK):
-            chunk = keys[offset : offset + CHUNK]
-            self.live.evaluate_tickets(ticket_pks_for(self.live.engine, chunk))
+        try:
+            for offset in range(0, len(keys), CHUNK):
+                chunk = keys[offset : offset + CHUNK]
+                self.live.evaluate_tickets(ticket_pks_for(self.live.engine, chunk))
+        finally:  # the collector stored them whether or not their evaluation was
+            if keys:
+                self.refresh_metrics()
         self.replan()
         self.kick_outbox()
 
@@ -226,3 +257,8 @@ class ServiceScheduler:
         except Exception:
             log.exception("%s failed", what)
             return None
+
+
+def stored_anything(evaluation: Evaluation | None) -> bool:
+    stored = evaluation.stored if evaluation is not None else None
+    return stored is not None and bool(stored.inserted or stored.updated or stored.removed)

@@ -30,17 +30,27 @@ class ServiceSettings(BaseSettings):
     # How often the timers are re-planned from the database (another process's new tickets).
     replan_interval: timedelta = timedelta(seconds=30)
     outbox_interval: timedelta = timedelta(seconds=1)
+    # How often /metrics' snapshot of the stored aggregates is re-read at the latest (it is
+    # re-read after every evaluation and ingest of this process anyway): another process's
+    # writes show up within this.
+    metrics_refresh: timedelta = timedelta(seconds=15)
     # The service's log level; DEBUG also shows uvicorn's and SQLAlchemy's debug lines.
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
-    @field_validator("evaluation_interval", "replan_interval", "outbox_interval", mode="before")
+    @field_validator(
+        "evaluation_interval",
+        "replan_interval",
+        "outbox_interval",
+        "metrics_refresh",
+        mode="before",
+    )
     @classmethod
     def _duration(cls, value: Any) -> Any:
         if isinstance(value, str) and value.strip() and not value.strip().isdigit():
             return parse_duration(value)
         return value
 
-    @field_validator("evaluation_interval", "replan_interval", "outbox_interval")
+    @field_validator("evaluation_interval", "replan_interval", "outbox_interval", "metrics_refresh")
     @classmethod
     def _positive(cls, value: timedelta) -> timedelta:
         if value <= timedelta(0):

@@ -1,0 +1,54 @@
+"""Keeps /metrics' snapshot fresh: a thread that re-reads it when asked and every interval.
+
+Its own thread rather than an APScheduler job: a job still running when it is asked again
+skips that run (max_instances=1), which would lose the request to show a write made during the
+refresh. Here a request made during a refresh is remembered and served right after it; any
+number of requests meanwhile make one more refresh.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from monitor.metrics_snapshot import MetricsSnapshots
+
+log = logging.getLogger(__name__)
+
+
+class MetricsRefresher:
+    def __init__(self, snapshots: MetricsSnapshots, interval: timedelta) -> None:
+        self.snapshots = snapshots
+        self.interval = interval
+        self._wanted = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._run, name="metrics-refresh", daemon=True)
+        self._thread.start()
+
+    def request(self) -> None:
+        """Something was stored: refresh as soon as the refresh under way (if any) is done."""
+        self._wanted.set()
+
+    def shutdown(self, timeout: float = 30) -> None:
+        self._stopping.set()
+        self._wanted.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _run(self) -> None:
+        seconds = self.interval.total_seconds()
+        while not self._stopping.is_set():
+            self._wanted.wait(seconds)
+            if self._stopping.is_set():
+                return
+            self._wanted.clear()  # before reading: a write after this point asks again
+            try:
+                self.snapshots.refresh()
+            except Exception:  # the database may be down: keep the last snapshot, try again
+                log.exception("refreshing the /metrics snapshot failed")
