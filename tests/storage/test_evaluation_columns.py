@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, event, select
 
 from monitor.calendar import BusinessCalendar
 from monitor.contract import Contract
@@ -167,3 +167,26 @@ def test_every_event_column_survives_the_round_trip(engine: Engine) -> None:
         )
     [got] = load_ticket_columns(engine).stored().tickets
     assert {name: got.event(name) for name in EVENT_FIELDS} == moments
+
+
+def test_walking_every_loaded_ticket_reads_their_text_in_bulk(engine: Engine) -> None:
+    # One query per ticket took half an hour for a million; walking them must stay a few reads.
+    rows = [ticket(f"BULK-{n}", "fault", "general", title=f"第{n}号") for n in range(3000)]
+    with engine.begin() as connection:
+        upsert_tickets(connection, rows, TICKET_FIELDS, IMPORTED)
+    loaded = load_ticket_columns(engine)
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        tickets = list(loaded.stored().tickets)
+        some = loaded.stored().tickets[10:20]
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(tickets) == 3000
+    assert {t.title for t in tickets} == {f"第{n}号" for n in range(3000)}
+    assert [t.ticket_id for t in some] == [t.ticket_id for t in tickets[10:20]]
+    assert len(statements) <= 3, statements[:5]
