@@ -41,6 +41,7 @@ from sqlalchemy import Engine
 from collectors.tabular import read_table
 from collectors.ticket_columns import TICKET_HEADERS
 from collectors.ticket_import import (
+    BATCH_ROWS,
     ImportReport,
     _columns,
     _looks_like_header,
@@ -57,7 +58,8 @@ from monitor.storage.db import ensure_schema, make_engine
 from monitor.storage.result_columns import store_result_columns
 from monitor.storage.results import record_run
 from monitor.storage.ticket_columns import load_ticket_columns
-from monitor.storage.tickets import TICKET_TABLE, upsert_tickets
+from monitor.storage.tickets import TICKET_TABLE, ticket_row_fields, upsert_ticket_rows
+from monitor.storage.types import UTCDateTime
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_core_extra import pg_engine, pg_round, rss_import
@@ -344,6 +346,7 @@ class Setup:
     contract: Contract
     at: datetime
     pg_engine: Engine | None = None
+    import_only: bool = False
 
 
 def _fresh_engine(path: Path) -> Engine:
@@ -413,6 +416,10 @@ def run_round(
     del rows  # the partial and the closure hold them for as long as the measurements need
     probe.measure(TICKET_TABLE_BASELINE, into_ticket)
     del raw, into_ticket
+    if setup.import_only:
+        engine.dispose()
+        split_engine.dispose()
+        return found, arrays  # type: ignore[return-value]
 
     found["evaluation"], arrays = _measure_evaluation(engine, setup, probe, arrays)
     for phase in ("first", "second"):
@@ -457,30 +464,47 @@ def _measure_import_parts(
 ) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]]:
     """import_tickets in two parts: read + parse the file, then upsert in one transaction.
 
-    Returns the parsed rows, and as tuples for the executemany floor. The parse part calls
+    Returns the parsed rows as dicts with datetimes (for the PostgreSQL floors), and as tuples
+    in the stored form for the executemany floors (both made untimed). The parse part calls
     import_tickets' private helpers, as import_tickets itself does; if they are renamed, the
     smoke test (tests/bench) fails and says so.
     """
     engine = _fresh_engine(path)
     report = ImportReport(setup.csv_path, SOURCE)
 
-    def parse() -> tuple[list[dict[str, Any]], list[str]]:
+    def parse() -> tuple[list[tuple[Any, ...]], list[str]]:
         table = read_table(setup.csv_path, _looks_like_header)
         columns = _columns(table, setup.csv_path)
-        batches = parse_rows(table, columns, setup.contract, SOURCE, report)
-        tickets = [ticket for batch in batches for ticket in batch.tickets.values()]
-        return tickets, ["source", *columns.values()]
+        tickets: list[tuple[Any, ...]] = []
+        fields = ticket_row_fields(["source", *columns.values()])
+        for batch in parse_rows(table, columns, setup.contract, SOURCE, report, dialect="sqlite"):
+            tickets.extend(batch.tickets.values())
+            fields = batch.fields
+        return tickets, fields
 
-    tickets, columns = probe.measure("import.first.parse", parse)
+    tickets, fields = probe.measure("import.first.parse", parse)
 
     def upsert() -> None:
-        # As import_tickets does it: one transaction, with the larger page cache.
+        # As import_tickets does it: one transaction, with the larger page cache, per batch.
         with engine.begin() as connection, bulk_page_cache(connection):
-            upsert_tickets(connection, tickets, columns, IMPORT_NOW)
+            for start in range(0, len(tickets), BATCH_ROWS):
+                batch = tickets[start : start + BATCH_ROWS]
+                upsert_ticket_rows(connection, fields, batch, IMPORT_NOW)
 
     probe.measure("import.first.upsert", upsert)
     engine.dispose()
-    return tickets, _baseline_rows(tickets)
+    return _as_dicts(fields, tickets), _baseline_rows(fields, tickets)
+
+
+def _as_dicts(fields: list[str], tickets: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Parsed rows as field → value, timestamps as aware datetimes (from SQLite's text)."""
+    times = [name for name in fields if isinstance(TICKET_TABLE.c[name].type, UTCDateTime)]
+    dicts = [dict(zip(fields, ticket, strict=True)) for ticket in tickets]
+    for ticket in dicts:
+        for name in times:
+            text = ticket[name]
+            ticket[name] = None if text is None else datetime.fromisoformat(text + "+00:00")
+    return dicts
 
 
 def _measure_evaluation_parts(
@@ -520,18 +544,20 @@ _COLUMNS = (
 )
 
 
-def _baseline_rows(tickets: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    """The parsed tickets as ready-to-bind tuples, timestamps already in slamon's stored form."""
-
-    def bound(value: Any) -> Any:
-        if isinstance(value, datetime):
-            return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-        return value
-
-    stamp = bound(IMPORT_NOW)
-    stamps = {"created_at": stamp, "updated_at": stamp}
+def _baseline_rows(fields: list[str], tickets: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The parsed tickets (bound for SQLite: timestamps already in slamon's stored text) as
+    ready-to-bind tuples of every ticket column."""
+    stamp = IMPORT_NOW.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    place = {name: index for index, name in enumerate(fields)}
     return [
-        tuple(stamps.get(name) or bound(ticket.get(name)) for name in _COLUMNS)
+        tuple(
+            stamp
+            if name in ("created_at", "updated_at")
+            else ticket[place[name]]
+            if name in place
+            else None
+            for name in _COLUMNS
+        )
         for ticket in tickets
     ]
 
@@ -843,6 +869,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="only: import N generated rows in a child process and report its peak RSS",
     )
     parser.add_argument(
+        "--import-only",
+        action="store_true",
+        help="only the import rows and their floors (no evaluation)",
+    )
+    parser.add_argument(
         "--evaluation-only",
         action="store_true",
         help="only evaluation against the NumPy floor, sized for 1,000,000 tickets "
@@ -877,7 +908,7 @@ def _run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     csv_path = workdir / f"tickets-{args.tickets}-{args.seed}.csv"
     print(f"generating {args.tickets:,} tickets (seed {args.seed}) → {csv_path}", flush=True)
     shapes = generate_csv(csv_path, args.tickets, args.seed, args.headers)
-    setup = Setup(workdir, csv_path, load_contract(), AT)
+    setup = Setup(workdir, csv_path, load_contract(), AT, import_only=args.import_only)
     if args.pg_url:
         setup.pg_engine = pg_engine(args.pg_url)
 

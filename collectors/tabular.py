@@ -45,6 +45,10 @@ class Table:
     headers: list[str]
     header_line: int
     rows: Iterator[tuple[int, dict[str, Any]]]
+    # The same rows, those that are plain cells given as a list in header order (shorter when
+    # the row has fewer cells), not yet made a dict: for readers that take rows by columns.
+    # Only CSV files without a NUL have them; for others it is None.
+    cell_lists: Iterator[tuple[int, list[str] | dict[str, Any]]] | None = None
 
 
 def read_table(path: Path, looks_like_header: Callable[[list[str]], bool]) -> Table:
@@ -126,7 +130,13 @@ def _read_csv(path: Path, _looks_like_header: Callable[[list[str]], bool]) -> Ta
             next(reader)  # the header, read above
             yield from _csv_records(reader, headers, has_nul)
 
-    return Table(headers, 1, rows())
+    def cell_lists() -> Iterator[tuple[int, list[str] | dict[str, Any]]]:
+        with path.open(encoding=encoding, newline="") as file:
+            reader = reader_of(file)
+            next(reader)
+            yield from _csv_lists(reader, headers)
+
+    return Table(headers, 1, rows(), None if has_nul else cell_lists())
 
 
 def _csv_records(
@@ -146,12 +156,39 @@ def _csv_records(
             yield line, {"__error__": f"CSV syntax: {error}; check the quotes in this row"}
             line = reader.line_num + 1
             continue
-        if any(cell.strip() for cell in cells):
+        if "".join(cells).strip():  # a cell that is not blank (as any(cell.strip() …))
             record = dict(zip(headers, cells, strict=False))
             # A trailing delimiter (an empty extra cell) is common and harmless.
             if len(cells) > width and any(cell.strip() for cell in cells[width:]):
                 record["__error__"] = f"{len(cells)} cells but the header has {width} columns"
             yield line, without_nul(record) if has_nul else record
+        line = reader.line_num + 1
+
+
+def _csv_lists(reader: Any, headers: list[str]) -> Iterator[tuple[int, list[str] | dict[str, Any]]]:
+    """_csv_records of a file without a NUL, a good row given as its list of cells (cut to
+    the header's width when the cells past it are blank): dict(zip(headers, cells)) is the
+    row _csv_records gives."""
+    line = reader.line_num + 1
+    width = len(headers)
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield line, {"__error__": f"CSV syntax: {error}; check the quotes in this row"}
+            line = reader.line_num + 1
+            continue
+        if "".join(cells).strip():
+            if len(cells) <= width:
+                yield line, cells
+            elif any(cell.strip() for cell in cells[width:]):
+                record: dict[str, Any] = dict(zip(headers, cells, strict=False))
+                record["__error__"] = f"{len(cells)} cells but the header has {width} columns"
+                yield line, record
+            else:
+                yield line, cells[:width]
         line = reader.line_num + 1
 
 

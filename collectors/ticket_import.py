@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, update
 
 from collectors.tabular import NUL_PROBLEM, Table, UnreadableFile, read_table, without_nul
+from collectors.ticket_batch import ColumnParser, ParsedRun
 from collectors.ticket_columns import (
     REQUIRED_FIELDS,
     TIME_FIELDS,
@@ -28,7 +29,12 @@ from monitor.contract import Contract
 from monitor.storage.bulk import bulk_page_cache
 from monitor.storage.ingest import ItemProblem, ParsedBatch
 from monitor.storage.tables import ImportRunRow, RejectedRow
-from monitor.storage.tickets import TEXT_LIMITS, upsert_tickets
+from monitor.storage.tickets import (
+    TEXT_LIMITS,
+    has_tickets,
+    ticket_time_binding,
+    upsert_ticket_rows,
+)
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_REJECTED_ROWS = 0, 2, 3
 
@@ -129,10 +135,15 @@ class _WrittenTwice(Exception):
 
 @dataclass
 class ParsedRows:
-    """One batch of the file: typed tickets by ticket_id (the last row wins) and rejected rows."""
+    """One batch of the file: tickets by ticket_id (the last row wins), each a tuple in the
+    order of `fields`, ready to bind (see upsert_ticket_rows), and rejected rows."""
 
-    tickets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fields: list[str]
+    tickets: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     rejected: list[dict[str, Any]] = field(default_factory=list)
+
+
+PARSE_ROWS = 5_000  # rows read from the file and parsed a column at a time
 
 
 def parse_rows(
@@ -144,60 +155,132 @@ def parse_rows(
     *,
     batch_rows: int = BATCH_ROWS,
     repeated: dict[str, int] | None = None,
+    dialect: str = "sqlite",
 ) -> Iterator[ParsedRows]:
-    """The file's rows, parsed, in batches of about `batch_rows` tickets.
+    """The file's rows, parsed, in batches of about `batch_rows` tickets, ready to be bound
+    for `dialect`'s database (see upsert_ticket_rows).
 
     A ticket is in exactly one batch, with its last good row: a ticket in `repeated` (ticket_id
     → the line of its last row in the file) is held back until that line. One that is not,
     yet turns up again after its batch was handed out, raises _WrittenTwice: the caller did
     not know the file repeats it, and starts again knowing (see repeated_ticket_ids).
+    The cells are parsed PARSE_ROWS rows at a time, a column at a time (ColumnParser); the
+    rows are then taken one by one, in file order.
     """
-    parsers = _parsers(contract)
-    plan = _plan(columns, parsers)
+    parser = ColumnParser(columns, contract, source, ticket_time_binding(dialect))
     repeated = repeated or {}
     id_header = _id_header(columns)
     handed_out: set[str] = set()
-    held: dict[str, dict[str, Any]] = {}
-    batch = ParsedRows()
-    for line, cells in table.rows:
-        report.rows_read += 1
-        values: dict[str, Any] = {"source": source}
-        problems: list[RowProblem] = []
-        structural = cells.pop("__error__", None)
-        ticket_id = _id_in(cells, id_header)
-        if structural:
-            # The row itself is broken (quotes, cell count): its cells cannot be trusted.
-            problems.append(RowProblem(line, ticket_id, None, structural))
+    held: dict[str, tuple[Any, ...]] = {}
+    batch = ParsedRows(parser.fields)
+    blank = parser.blank
+    headers = table.headers
+    rows: Iterator[tuple[int, Any]] = table.rows if table.cell_lists is None else table.cell_lists
+    for run in _runs(rows, PARSE_ROWS):
+        if all(type(cells) is list for _line, cells in run):  # a CSV's good rows, not dicts
+            structural: list[Any] = [None] * len(run)
+            parsed = parser.parse_lists([cells for _line, cells in run], headers)
         else:
-            problems.extend(_parse_cells(line, ticket_id, cells, plan, values))
-        if problems:
-            report.problems.extend(problems)
-            report.rejected_rows += 1
-            batch.rejected.append(_rejected(line, ticket_id, problems, cells))
-            if ticket_id is not None and repeated.get(ticket_id) == line and ticket_id in held:
-                batch.tickets[ticket_id] = held.pop(ticket_id)  # its last row was bad
-        else:
-            key = values["ticket_id"]
-            if key in handed_out:
-                raise _WrittenTwice(key)
-            if key in batch.tickets or key in held:
-                report.duplicate_rows += 1
-            last = repeated.get(key)
-            if last is None or last == line:
-                held.pop(key, None)
-                batch.tickets[key] = values
+            run = [
+                (line, dict(zip(headers, cells, strict=False)) if type(cells) is list else cells)
+                for line, cells in run
+            ]
+            structural = [
+                cells.pop("__error__") if "__error__" in cells else None for _, cells in run
+            ]
+            records = [cells for _line, cells in run]
+            for i in (i for i, broken in enumerate(structural) if broken):
+                records[i] = blank  # its cells are not parsed
+            parsed = parser.parse(records)
+            del records
+        if not repeated and _all_new(parsed, structural, batch, handed_out):
+            # Every row good, every ticket new: the rows go in whole, as the loop below would
+            # put them, one ticket each, handing out a batch whenever one fills up.
+            start = 0
+            while start < len(run):
+                end = min(len(run), start + batch_rows - len(batch.tickets))
+                keys: list[str] = parsed.ids[start:end]  # type: ignore[assignment]
+                batch.tickets.update(zip(keys, parsed.rows[start:end], strict=True))
+                report.rows_read += end - start
+                start = end
+                if len(batch.tickets) >= batch_rows:
+                    handed_out.update(batch.tickets)
+                    yield batch
+                    batch = ParsedRows(parser.fields)
+            continue
+        for i, (line, cells) in enumerate(run):
+            report.rows_read += 1
+            broken = structural[i]
+            if broken:
+                # The row itself is broken (quotes, cell count): its cells cannot be trusted.
+                ticket_id = _id_in(cells, id_header)
+                problems = [RowProblem(line, ticket_id, None, str(broken))]
             else:
-                held[key] = values
-        if len(batch.tickets) >= batch_rows or len(batch.rejected) >= batch_rows:
-            handed_out.update(batch.tickets)
-            yield batch
-            batch = ParsedRows()
-    for key, values in held.items():  # only if an id read differently than when counted
+                ticket_id = parsed.ids[i]
+                found = parsed.problems[i]
+                problems = (
+                    [RowProblem(line, ticket_id, p.column, p.reason) for p in found]
+                    if found
+                    else []
+                )
+            if problems:
+                report.problems.extend(problems)
+                report.rejected_rows += 1
+                if type(cells) is list:
+                    cells = dict(zip(headers, cells, strict=False))  # as _csv_records makes it
+                batch.rejected.append(_rejected(line, ticket_id, problems, cells))
+                if ticket_id is not None and repeated.get(ticket_id) == line and ticket_id in held:
+                    batch.tickets[ticket_id] = held.pop(ticket_id)  # its last row was bad
+            else:
+                key = ticket_id
+                assert key is not None  # required: a row without one has a problem
+                row = parsed.rows[i]
+                if key in handed_out:
+                    raise _WrittenTwice(key)
+                if key in batch.tickets or key in held:
+                    report.duplicate_rows += 1
+                last = repeated.get(key)
+                if last is None or last == line:
+                    held.pop(key, None)
+                    batch.tickets[key] = row
+                else:
+                    held[key] = row
+            if len(batch.tickets) >= batch_rows or len(batch.rejected) >= batch_rows:
+                handed_out.update(batch.tickets)
+                yield batch
+                batch = ParsedRows(parser.fields)
+        del run, parsed
+    for key, row in held.items():  # only if an id read differently than when counted
         if key in handed_out:
             raise _WrittenTwice(key)
-        batch.tickets[key] = values
+        batch.tickets[key] = row
     if batch.tickets or batch.rejected:
         yield batch
+
+
+def _all_new(
+    parsed: ParsedRun, structural: list[Any], batch: ParsedRows, handed_out: set[str]
+) -> bool:
+    """Whether every row of the run is good and a ticket not seen before in the file."""
+    if any(structural) or any(parsed.problems):
+        return False
+    keys = set(parsed.ids)
+    return (
+        len(keys) == len(parsed.ids)
+        and keys.isdisjoint(batch.tickets)
+        and keys.isdisjoint(handed_out)
+    )
+
+
+def _runs(rows: Iterator[tuple[int, Any]], size: int) -> Iterator[list[tuple[int, Any]]]:
+    run: list[tuple[int, Any]] = []
+    for row in rows:
+        run.append(row)
+        if len(run) >= size:
+            yield run
+            run = []
+    if run:
+        yield run
 
 
 def repeated_ticket_ids(table: Table, columns: dict[str, str]) -> dict[str, int]:
@@ -373,17 +456,29 @@ def _import(
 ) -> ImportReport:
     table, columns = _open(path)
     report = ImportReport(path, source)
-    carried = ["source", *columns.values()]
     with engine.begin() as connection, bulk_page_cache(connection):
+        # The source's first import: no ticket of this batch or of a later one is stored yet
+        # (a ticket is written once per import), so none need be looked up.
+        first_of_source = not has_tickets(connection, source)
         run_id = connection.execute(
             insert(ImportRunRow.__table__).returning(ImportRunRow.__table__.c.id),  # type: ignore[attr-defined]
             {"source": source, "path": str(path), "started_at": now},
         ).scalar_one()
         batches = parse_rows(
-            table, columns, contract, source, report, batch_rows=batch_rows, repeated=repeated
+            table,
+            columns,
+            contract,
+            source,
+            report,
+            batch_rows=batch_rows,
+            repeated=repeated,
+            dialect=connection.dialect.name,
         )
         for batch in batches:
-            counts = upsert_tickets(connection, list(batch.tickets.values()), carried, now)
+            rows = list(batch.tickets.values())
+            counts = upsert_ticket_rows(
+                connection, batch.fields, rows, now, all_new=first_of_source
+            )
             report.inserted += counts.inserted
             report.updated += counts.updated
             report.unchanged += counts.unchanged
@@ -392,7 +487,7 @@ def _import(
                     insert(RejectedRow.__table__),  # type: ignore[attr-defined]
                     [{**row, "import_run_id": run_id} for row in batch.rejected],
                 )
-            del batch  # not kept alive while the next one is parsed
+            del batch, rows  # not kept alive while the next one is parsed
         connection.execute(
             update(ImportRunRow.__table__)  # type: ignore[attr-defined]
             .where(ImportRunRow.__table__.c.id == run_id)  # type: ignore[attr-defined]

@@ -59,6 +59,63 @@ def _texts(moments: Ints, on_sqlite: bool) -> list[str | None]:
     return written.tolist()  # type: ignore[no-any-return]
 
 
+# µs of 1900-01-01 and of 2200-01-01: the years stored_times writes itself.
+_OWN_RANGE_US = (-2_208_988_800_000_000, 7_258_118_400_000_000)
+_LAYOUT = "0000-00-00 00:00:00.000000"
+_DIGITS = (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22, 23, 24, 25)
+
+
+def stored_times(moments: Ints, on_sqlite: bool) -> list[str | None]:
+    """What _texts gives (µs → SQLite's stored text "2024-06-03 02:00:00.000000", or
+    PostgreSQL's ISO instant "2024-06-03T02:00:00.000000Z"; None for MISSING), written digit
+    by digit with integer arithmetic, in half the time of NumPy's datetime_as_string."""
+    present = moments != MISSING
+    values = moments[present]
+    if len(values) and (values.min() < _OWN_RANGE_US[0] or values.max() >= _OWN_RANGE_US[1]):
+        return _texts(moments, on_sqlite)
+    days, micros = np.divmod(values, 86_400_000_000)
+    year, month, day = _civil_from_days(days)
+    seconds, fraction = np.divmod(micros, 1_000_000)
+    numbers = (
+        (year, 4),
+        (month, 2),
+        (day, 2),
+        (seconds // 3600, 2),
+        (seconds // 60 % 60, 2),
+        (seconds % 60, 2),
+        (fraction, 6),
+    )
+    layout = _LAYOUT if on_sqlite else _LAYOUT.replace(" ", "T") + "Z"
+    letters = np.empty((len(values), len(layout)), dtype=np.uint32)
+    letters[:] = np.frombuffer(layout.encode("utf-32-le"), dtype=np.uint32)
+    places = iter(_DIGITS)
+    for number, width in numbers:
+        for power in range(width - 1, -1, -1):
+            letters[:, next(places)] = number // 10**power % 10 + ord("0")
+    texts = letters.view(f"<U{len(layout)}").reshape(len(values))
+    if len(values) == len(moments):
+        return texts.tolist()
+    written: Any = np.full(len(moments), None, dtype=object)
+    written[present] = texts
+    return written.tolist()  # type: ignore[no-any-return]
+
+
+def _civil_from_days(days: Ints) -> tuple[Ints, Ints, Ints]:
+    """(year, month, day) of days since 1970-01-01 (H. Hinnant's civil_from_days)."""
+    days = days + 719_468
+    era = days // 146_097
+    day_of_era = days - era * 146_097
+    year_of_era = (
+        day_of_era - day_of_era // 1460 + day_of_era // 36_524 - day_of_era // 146_096
+    ) // 365
+    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    shifted_month = (5 * day_of_year + 2) // 153
+    day = day_of_year - (153 * shifted_month + 2) // 5 + 1
+    month = np.where(shifted_month < 10, shifted_month + 3, shifted_month - 9)
+    year = year_of_era + era * 400 + (month <= 2)
+    return year, month, day
+
+
 # SQLite's page cache while a bulk write runs (its default is 2 MiB): inserting rows in key
 # order of no index touches index pages all over the file, and re-reading them from the WAL
 # costs more than the inserts. 64 MiB holds the indexes of a few hundred thousand tickets.

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import UTC, datetime
-from operator import itemgetter
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from itertools import repeat
+from operator import add, itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Engine, false, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from monitor.batch_rules import MISSING
 from monitor.domain import HISTORY_FIELDS, Pause, SeverityChange, Ticket
+from monitor.storage.bulk import Ints, stored_times
 from monitor.storage.tables import TicketHistoryRow, TicketRow
 from monitor.storage.types import UTCDateTime
 
@@ -30,6 +34,7 @@ TEXT_LIMITS: dict[str, int] = {
     if getattr(column.type, "length", None)
 }
 _BATCH = 5000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +63,78 @@ def upsert_tickets(
         return UpsertCounts(0, 0, 0)
     existing = _existing_keys(connection, {(row["source"], row["ticket_id"]) for row in unique})
     dialect = connection.dialect.name
+    names = [*_KEY, *carried, "created_at", "updated_at"]
     if dialect == "sqlite":
-        written = _upsert_sqlite(connection, unique, carried, now)
+        written = _upsert_sqlite(connection, carried, _bound_rows(connection, unique, names, now))
     elif dialect == "postgresql":
-        written = _upsert_postgresql(connection, unique, carried, now)
+        bound = _bound_rows(connection, unique, names, now)
+        written = _upsert_postgresql(connection, carried, bound)
     else:
         written = _upsert_generic(connection, unique, carried, now)
     inserted = len(unique) - len(existing)
     return UpsertCounts(inserted, written - inserted, len(unique) - written)
+
+
+def ticket_row_fields(columns: Iterable[str]) -> list[str]:
+    """The fields of the rows upsert_ticket_rows takes, in order, for input that carries
+    `columns`: source, ticket_id, then the carried fields in the ticket's own order."""
+    carried = set(columns)
+    return [*_KEY, *(name for name in TICKET_FIELDS if name in carried and name not in _KEY)]
+
+
+def ticket_time_binding(dialect: str) -> Callable[[Ints], list[Any]]:
+    """How upsert_ticket_rows takes a column of timestamps on a dialect, made from µs since
+    the epoch (MISSING for none) a column at a time: on SQLite the text UTCDateTime stores
+    (the same bytes), on PostgreSQL an ISO instant in UTC for COPY, else aware datetimes."""
+    if dialect in ("sqlite", "postgresql"):
+        return partial(stored_times, on_sqlite=dialect == "sqlite")
+    return _moments
+
+
+def upsert_ticket_rows(
+    connection: Connection,
+    fields: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    now: datetime,
+    *,
+    all_new: bool = False,
+) -> UpsertCounts:
+    """upsert_tickets for rows given as tuples in the order of `fields` (ticket_row_fields),
+    at most one per (source, ticket_id), ready to bind: timestamps as ticket_time_binding
+    makes them for the connection's dialect, other values as the driver takes them.
+
+    `all_new`: the caller knows, in this transaction, that no row's key is stored yet, so
+    they are not looked up (every row counts as inserted)."""
+    if not rows:
+        return UpsertCounts(0, 0, 0)
+    names = list(fields)
+    assert names[:2] == list(_KEY), names
+    carried = names[2:]
+    existing = set() if all_new else _existing_keys(connection, set(map(itemgetter(0, 1), rows)))
+    dialect = connection.dialect
+    if dialect.name in ("sqlite", "postgresql"):
+        stamp = TICKET_TABLE.c.created_at.type.bind_processor(dialect)
+        stamps = (stamp(now), stamp(now)) if stamp else (now, now)
+        bound = map(add, rows, repeat(stamps))
+        if dialect.name == "sqlite":
+            written = _upsert_sqlite(connection, carried, bound)
+        else:
+            written = _upsert_postgresql(connection, carried, bound)
+    else:
+        unique: list[Mapping[str, Any]] = [dict(zip(names, row, strict=True)) for row in rows]
+        written = _upsert_generic(connection, unique, carried, now)
+    inserted = len(rows) - len(existing)
+    return UpsertCounts(inserted, written - inserted, len(rows) - written)
+
+
+def has_tickets(connection: Connection, source: str) -> bool:
+    """Whether any ticket of the source is stored (one look into the (source, ticket_id) key)."""
+    query = select(TICKET_TABLE.c.id).where(TICKET_TABLE.c.source == source).limit(1)
+    return connection.execute(query).first() is not None
+
+
+def _moments(micros: Ints) -> list[datetime | None]:
+    return [None if m == MISSING else _EPOCH + timedelta(microseconds=m) for m in micros.tolist()]
 
 
 def _bound_rows(
@@ -123,10 +192,10 @@ def _upsert_sql(carried: list[str], names: list[str], source: str, distinct: str
 
 
 def _upsert_sqlite(
-    connection: Connection, unique: list[Mapping[str, Any]], carried: list[str], now: datetime
+    connection: Connection, carried: list[str], bound: Iterator[Sequence[Any]]
 ) -> int:
-    """One executemany on the driver's connection, inside the caller's transaction; the rows
-    inserted or changed are the connection's total_changes difference."""
+    """One executemany of the bound rows on the driver's connection, inside the caller's
+    transaction; the rows inserted or changed are the connection's total_changes difference."""
     names = [*_KEY, *carried, "created_at", "updated_at"]
     values = f"VALUES ({', '.join('?' * len(names))})"
     sql = _upsert_sql(carried, names, values, "IS NOT")
@@ -135,16 +204,17 @@ def _upsert_sqlite(
     before = raw.total_changes
     cursor = raw.cursor()
     try:
-        cursor.executemany(sql, _bound_rows(connection, unique, names, now))
+        cursor.executemany(sql, bound)
     finally:
         cursor.close()
     return int(raw.total_changes - before)
 
 
 def _upsert_postgresql(
-    connection: Connection, unique: list[Mapping[str, Any]], carried: list[str], now: datetime
+    connection: Connection, carried: list[str], bound: Iterator[Sequence[Any]]
 ) -> int:
-    """COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT … RETURNING."""
+    """COPY of the bound rows into a temporary table, then one INSERT … SELECT … ON CONFLICT
+    … RETURNING."""
     names = [*_KEY, *carried, "created_at", "updated_at"]
     listed = ", ".join(names)
     raw = connection.connection.driver_connection
@@ -156,7 +226,7 @@ def _upsert_postgresql(
             "WITH NO DATA"
         )
         with cursor.copy(f"COPY slamon_ticket_upsert ({listed}) FROM STDIN") as copy:
-            for row in _bound_rows(connection, unique, names, now):
+            for row in bound:
                 copy.write_row(row)
         source = f"SELECT {listed} FROM slamon_ticket_upsert"
         cursor.execute(_upsert_sql(carried, names, source, "IS DISTINCT FROM") + " RETURNING id")
@@ -193,14 +263,33 @@ def _insert_for(connection: Connection) -> Any:
 
 
 def _existing_keys(connection: Connection, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of the keys are stored already; on SQLite and PostgreSQL one driver query per
+    source and chunk (compiling a 5,000-parameter IN through SQLAlchemy costs more than the
+    query)."""
     found: set[tuple[str, str]] = set()
     by_source: dict[str, list[str]] = {}
     for source, ticket_id in keys:
         by_source.setdefault(source, []).append(ticket_id)
+    dialect = connection.dialect.name
     key_columns = (TICKET_TABLE.c.source, TICKET_TABLE.c.ticket_id)
     for source, ticket_ids in by_source.items():
+        if dialect == "postgresql":
+            raw: Any = connection.connection.driver_connection
+            with raw.cursor() as cursor:
+                cursor.execute(
+                    "SELECT ticket_id FROM ticket WHERE source = %s AND ticket_id = ANY(%s)",
+                    (source, ticket_ids),
+                )
+                found.update((source, ticket_id) for (ticket_id,) in cursor)
+            continue
         for offset in range(0, len(ticket_ids), _BATCH):
             chunk = ticket_ids[offset : offset + _BATCH]
+            if dialect == "sqlite":
+                marks = ", ".join("?" * len(chunk))
+                sql = f"SELECT ticket_id FROM ticket WHERE source = ? AND ticket_id IN ({marks})"
+                rows = connection.exec_driver_sql(sql, (source, *chunk))
+                found.update((source, ticket_id) for (ticket_id,) in rows)
+                continue
             query = select(*key_columns).where(
                 TICKET_TABLE.c.source == source, TICKET_TABLE.c.ticket_id.in_(chunk)
             )
