@@ -179,8 +179,10 @@ def write_rollups(url: str, hosts: int, days: int, seed: int, first: datetime) -
             "(metric, pool, resource_id, day_start, samples, total, peak, covered_seconds) "
             f"SELECT metric, pool, resource_id, {day}, "
             "sum(samples), sum(total), max(peak), sum(covered_seconds) "
-            f"FROM metric_rollup GROUP BY metric, pool, resource_id, {day}"
-        )  # migration 0007's backfill: what add_rollups would have written alongside
+            "FROM metric_rollup WHERE metric IN ('cpu', 'memory') "
+            f"GROUP BY metric, pool, resource_id, {day}"
+        )  # migration 0007's backfill of the rows just written (run_all's database may also
+        # hold the availability benchmark's rollups, already summed by add_rollups)
         raw.commit()
         if engine.dialect.name == "postgresql":
             cursor.execute("ANALYZE metric_rollup")
