@@ -28,7 +28,7 @@ def bulk_insert(
         return
     on_sqlite = connection.dialect.name == "sqlite"
     ready = [
-        _texts(column, on_sqlite) if place in times else column.tolist()
+        stored_times(column, on_sqlite) if place in times else column.tolist()
         for place, column in enumerate(values)
     ]
     rows = list(zip(*ready, strict=True))
