@@ -11,6 +11,7 @@ import numpy as np
 from sqlalchemy import Connection
 
 from monitor.batch_rules import MISSING
+from monitor.storage.packed import civil_from_days
 
 Ints = np.ndarray[Any, np.dtype[np.int64]]
 
@@ -74,7 +75,7 @@ def stored_times(moments: Ints, on_sqlite: bool) -> list[str | None]:
     if len(values) and (values.min() < _OWN_RANGE_US[0] or values.max() >= _OWN_RANGE_US[1]):
         return _texts(moments, on_sqlite)
     days, micros = np.divmod(values, 86_400_000_000)
-    year, month, day = _civil_from_days(days)
+    year, month, day = civil_from_days(days)
     seconds, fraction = np.divmod(micros, 1_000_000)
     numbers = (
         (year, 4),
@@ -98,22 +99,6 @@ def stored_times(moments: Ints, on_sqlite: bool) -> list[str | None]:
     written: Any = np.full(len(moments), None, dtype=object)
     written[present] = texts
     return written.tolist()  # type: ignore[no-any-return]
-
-
-def _civil_from_days(days: Ints) -> tuple[Ints, Ints, Ints]:
-    """(year, month, day) of days since 1970-01-01 (H. Hinnant's civil_from_days)."""
-    days = days + 719_468
-    era = days // 146_097
-    day_of_era = days - era * 146_097
-    year_of_era = (
-        day_of_era - day_of_era // 1460 + day_of_era // 36_524 - day_of_era // 146_096
-    ) // 365
-    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
-    shifted_month = (5 * day_of_year + 2) // 153
-    day = day_of_year - (153 * shifted_month + 2) // 5 + 1
-    month = np.where(shifted_month < 10, shifted_month + 3, shifted_month - 9)
-    year = year_of_era + era * 400 + (month <= 2)
-    return year, month, day
 
 
 # SQLite's page cache while a bulk write runs (its default is 2 MiB): inserting rows in key
