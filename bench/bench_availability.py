@@ -50,10 +50,10 @@ from alembic import command
 
 from collectors.prometheus import PrometheusCollector
 from collectors.settings import PrometheusSource
-from monitor.availability import resource_figures
-from monitor.contract import load_contract
-from monitor.measurement import availability_report
-from monitor.scoring import parse_period
+from monitor.contract.model import load_contract
+from monitor.measures.availability import resource_figures
+from monitor.runs.period_measures import availability_report
+from monitor.scorecard.ticket_indicators import parse_period
 from monitor.storage.db import alembic_config, ensure_schema, make_engine, upgrade
 from monitor.storage.metrics import add_rollups, ensure_resources
 
@@ -352,7 +352,7 @@ def _quarter_hour_sums(engine: Any, start: datetime, end: datetime) -> int:
     """The period's grouped sums from the quarter hours alone: the read before migration 0007."""
     from sqlalchemy import func, select
 
-    from monitor.metrics import AVAILABILITY
+    from monitor.domain.resources import AVAILABILITY
     from monitor.storage.metrics import ROLLUP
 
     query = (
@@ -372,8 +372,8 @@ def _quarter_hour_sums(engine: Any, start: datetime, end: datetime) -> int:
 
 def _inputs_of(url: str, contract: Any, period: Any, at: datetime) -> Any:
     """Read what availability_report reads, once, to time the pure part on its own."""
-    from monitor.availability import AvailabilityInputs, elapsed_end
-    from monitor.metrics import AVAILABILITY
+    from monitor.domain.resources import AVAILABILITY
+    from monitor.measures.availability import AvailabilityInputs, elapsed_end
     from monitor.storage.metrics import load_resources, rollup_sums
 
     engine = make_engine(url)

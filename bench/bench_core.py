@@ -38,9 +38,9 @@ import numpy as np
 import sqlalchemy
 from sqlalchemy import Engine
 
-from collectors.tabular import read_table
-from collectors.ticket_columns import TICKET_HEADERS
-from collectors.ticket_import import (
+from collectors.files.tabular import read_table
+from collectors.tickets.columns import TICKET_HEADERS
+from collectors.tickets.file_import import (
     BATCH_ROWS,
     ImportReport,
     _columns,
@@ -48,16 +48,16 @@ from collectors.ticket_import import (
     import_tickets,
     parse_rows,
 )
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract, Target, load_contract
-from monitor.domain import TargetResult, Ticket
-from monitor.evaluation import run_evaluation
-from monitor.rules import deadline_for, targets_for
-from monitor.storage.bulk import BULK_CACHE_KIB, bulk_page_cache
+from monitor.contract.model import Contract, Target, load_contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.tickets import TargetResult, Ticket
+from monitor.rules.status import deadline_for, targets_for
+from monitor.runs.evaluate import run_evaluation
+from monitor.storage.columnar.bulk_insert import BULK_CACHE_KIB, bulk_page_cache
+from monitor.storage.columnar.results import store_result_columns
+from monitor.storage.columnar.tickets import load_ticket_columns
 from monitor.storage.db import ensure_schema, make_engine
-from monitor.storage.result_columns import store_result_columns
 from monitor.storage.results import record_run
-from monitor.storage.ticket_columns import load_ticket_columns
 from monitor.storage.tickets import TICKET_TABLE, ticket_row_fields, upsert_ticket_rows
 from monitor.storage.types import UTCDateTime
 
@@ -511,7 +511,7 @@ def _measure_evaluation_parts(
     engine: Engine, contract: Contract, at: datetime, probe: Probe, phase: str
 ) -> None:
     """run_evaluation's three parts as it runs them (in columns), each timed: load, the rules
-    (monitor.batch_rules; bench/bench_evaluation.py --object-path times the per-Ticket path),
+    (monitor.rules.status_arrays; bench_evaluation.py --object-path times the per-Ticket path),
     store (+ the run row)."""
     calendar = _calendar(contract)
     loaded = probe.measure(f"evaluation.{phase}.load", lambda: load_ticket_columns(engine))

@@ -20,8 +20,8 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from collectors.ticket_import import import_tickets
-from monitor.contract import load_contract
+from collectors.tickets.file_import import import_tickets
+from monitor.contract.model import load_contract
 from monitor.storage.db import ensure_schema, make_engine
 from monitor.storage.tickets import TICKET_TABLE
 

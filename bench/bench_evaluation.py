@@ -6,7 +6,8 @@
 
 Generates bench_core's deterministic tickets, imports them once (kept in --workdir, reused when
 it already holds the same tickets), then times on copies of that database: load_ticket_columns,
-the column rules (monitor.batch_rules, the scalar rules for tickets with a history), making the
+the column rules (monitor.rules.status_arrays, the scalar rules for tickets with a history), making
+the
 TargetResult objects, store_result_columns on an empty result table and again with nothing
 changed, and run_evaluation end to end, first and second run. The floor is bench_core's NumPy
 deadline + status pass over the same (ticket, target) timestamp arrays; every row's ratio is
@@ -44,15 +45,15 @@ from bench_core import (
     numpy_status,
 )
 
-from collectors.ticket_import import import_tickets
-from monitor.batch_rules import MISSING, ResultColumns
-from monitor.contract import Contract, load_contract
-from monitor.evaluation import run_evaluation
-from monitor.rules import evaluate as evaluate_rules
+from collectors.tickets.file_import import import_tickets
+from monitor.contract.model import Contract, load_contract
+from monitor.rules.status import evaluate as evaluate_rules
+from monitor.rules.status_arrays import MISSING, ResultColumns
+from monitor.runs.evaluate import run_evaluation
+from monitor.storage.columnar.results import store_result_columns
+from monitor.storage.columnar.tickets import LoadedColumns, load_ticket_columns
 from monitor.storage.db import ensure_schema, make_engine
-from monitor.storage.result_columns import store_result_columns
 from monitor.storage.results import store_results
-from monitor.storage.ticket_columns import LoadedColumns, load_ticket_columns
 from monitor.storage.tickets import load_tickets
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "evaluation.json"

@@ -19,7 +19,7 @@ period to its end, 14-day windows), times:
 - `daily_stats`: the grouped query, per (host, metric, local day) sums and peaks;
 - `idle_hosts`: the check on those days (hosts × days arrays, every checkpoint at once);
 - `loop_idle_hosts`: the same check as the plain day-by-day loop it replaced (the reference
-  in tests/test_idle_windows.py): its findings must be the same (`same_findings`);
+  in tests/measures/test_idle_windows.py): its findings must be the same (`same_findings`);
 - `busy_utc_days`: the daily-rollup read behind the prefilter (whole UTC days at the peak limit);
 - `idle_report`: the whole thing, reads included (with storage partitions' months), quarter
   hours read only for the hosts the daily rollups do not rule out;
@@ -55,11 +55,11 @@ from numpy.lib.stride_tricks import sliding_window_view
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from monitor.contract import load_contract  # noqa: E402
-from monitor.idle import HOST_METRICS, idle_hosts  # noqa: E402
-from monitor.idle_prefilter import hosts_that_may_be_idle  # noqa: E402
-from monitor.measurement import idle_report  # noqa: E402
-from monitor.scoring import parse_period  # noqa: E402
+from monitor.contract.model import load_contract  # noqa: E402
+from monitor.measures.idle import HOST_METRICS, idle_hosts  # noqa: E402
+from monitor.measures.idle_prefilter import hosts_that_may_be_idle  # noqa: E402
+from monitor.runs.period_measures import idle_report  # noqa: E402
+from monitor.scorecard.ticket_indicators import parse_period  # noqa: E402
 from monitor.storage.db import ensure_schema, make_engine  # noqa: E402
 from monitor.storage.metrics import (  # noqa: E402
     busy_utc_days,
@@ -67,8 +67,8 @@ from monitor.storage.metrics import (  # noqa: E402
     ensure_resources,
     load_resources,
 )
+from tests.measures.test_idle_windows import reference_idle_hosts  # noqa: E402
 from tests.storage.test_idle_prefilter import reference_idle_report  # noqa: E402
-from tests.test_idle_windows import reference_idle_hosts  # noqa: E402
 
 END = datetime(2025, 1, 1, tzinfo=UTC)  # data ends here (shifted to the zone's midnight)
 BUCKETS = 96  # quarter hours a UTC day

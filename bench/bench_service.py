@@ -40,10 +40,10 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from monitor.calendar import BusinessCalendar  # noqa: E402
-from monitor.contract import load_contract  # noqa: E402
-from monitor.evaluation import run_evaluation  # noqa: E402
-from monitor.metrics_snapshot import take_snapshot  # noqa: E402
+from monitor.contract.model import load_contract  # noqa: E402
+from monitor.domain.calendar import BusinessCalendar  # noqa: E402
+from monitor.exports.snapshot import take_snapshot  # noqa: E402
+from monitor.runs.evaluate import run_evaluation  # noqa: E402
 from monitor.storage.db import ensure_schema, make_engine  # noqa: E402
 from monitor.storage.tickets import upsert_tickets  # noqa: E402
 from tests.serving import (  # noqa: E402

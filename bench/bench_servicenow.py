@@ -27,11 +27,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from collectors.mapping_profile import load_profile  # noqa: E402
-from collectors.profile_import import import_with_profile  # noqa: E402
-from monitor.calendar import BusinessCalendar  # noqa: E402
-from monitor.contract import load_contract  # noqa: E402
-from monitor.rules import evaluate  # noqa: E402
+from collectors.tickets.profile import load_profile  # noqa: E402
+from collectors.tickets.profile_import import import_with_profile  # noqa: E402
+from monitor.contract.model import load_contract  # noqa: E402
+from monitor.domain.calendar import BusinessCalendar  # noqa: E402
+from monitor.rules.status import evaluate  # noqa: E402
 from monitor.storage.db import ensure_schema, make_engine  # noqa: E402
 from monitor.storage.tickets import load_tickets  # noqa: E402
 

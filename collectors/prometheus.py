@@ -23,7 +23,7 @@ import requests
 from sqlalchemy import Engine
 
 from collectors.settings import PrometheusSource
-from monitor.metrics import BUCKET, bucket_floor
+from monitor.domain.resources import BUCKET, bucket_floor
 from monitor.storage.metrics import (
     add_rollups,
     ensure_resources,

@@ -13,7 +13,7 @@ from collectors.prometheus import PrometheusCollector
 from collectors.settings import CollectorSettings, PrometheusSource
 from collectors.ticket_api import TICKET_COLLECTORS
 from collectors.ticket_api.settings import TicketApiSource
-from monitor.contract import Contract
+from monitor.contract.model import Contract
 from monitor.service.collector_jobs import CollectorJob, CollectorOutcome
 
 

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from collectors.ticket_api.settings import TicketApiSource
-from monitor.durations import parse_duration
+from monitor.domain.durations import parse_duration
 
 DEFAULT_COLLECTORS_PATH = Path("config/collectors.yaml")
 

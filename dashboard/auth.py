@@ -7,8 +7,8 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard.i18n import t
+from monitor.domain.viewer import Viewer
 from monitor.storage.users import authenticate, find_user, users_exist
-from monitor.viewer import Viewer
 
 VIEWER_KEY = "viewer"
 

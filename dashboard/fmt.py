@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from dashboard.i18n import language
-from monitor.durations import format_duration_zh
+from monitor.domain.durations import format_duration_zh
 
 
 def when(moment: datetime | None, zone: ZoneInfo) -> str:

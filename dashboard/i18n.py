@@ -263,7 +263,7 @@ def t(key: str, **values: object) -> str:
 
 
 def status_label(status: str | None) -> str:
-    from monitor.domain import STATUS_LABELS_ZH, Status
+    from monitor.domain.tickets import STATUS_LABELS_ZH, Status
 
     if status is None:
         return "—"

@@ -10,12 +10,12 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from monitor import clock
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract, load_contract
-from monitor.scoring import Period, parse_period
+from monitor.contract.model import Contract, load_contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.viewer import Viewer
+from monitor.scorecard.ticket_indicators import Period, parse_period
 from monitor.settings import Settings
 from monitor.storage.db import ensure_schema, make_engine
-from monitor.viewer import Viewer
 from monitor.views.settings import DashboardSettings
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from monitor.contract import DEFAULT_CONTRACT_PATH
+from monitor.contract.model import DEFAULT_CONTRACT_PATH
 
 DEFAULT_DATA_DIR = Path("data")
 

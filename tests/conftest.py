@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract, load_contract
+from monitor.contract.model import Contract, load_contract
+from monitor.domain.calendar import BusinessCalendar
 from monitor.storage.db import ensure_schema, make_engine
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -23,12 +23,12 @@ from typing import Any
 import requests
 from sqlalchemy import Engine
 
-from collectors.mapping_profile import Profile, load_profile
-from collectors.profile_rows import MappedRow, RowMapper, TimeParser
 from collectors.ticket_api.settings import TicketApiSource
-from collectors.ticket_ingest import IngestCounts, ingest
+from collectors.tickets.ingest import IngestCounts, ingest
+from collectors.tickets.profile import Profile, load_profile
+from collectors.tickets.profile_rows import MappedRow, RowMapper, TimeParser
 from monitor import clock
-from monitor.contract import Contract
+from monitor.contract.model import Contract
 from monitor.storage.metrics import get_watermark, record_collector_run, set_watermark
 
 

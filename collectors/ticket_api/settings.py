@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from monitor.durations import parse_duration
+from monitor.domain.durations import parse_duration
 
 
 class GenericEndpoint(BaseModel):

@@ -10,7 +10,7 @@ from dashboard import state
 from dashboard.charts import availability_chart
 from dashboard.fmt import percent
 from dashboard.i18n import status_label, t
-from monitor.durations import format_duration
+from monitor.domain.durations import format_duration
 from monitor.views.measures import availability_for
 
 ctx = state.require_page("availability")

@@ -10,7 +10,7 @@ from dashboard import state
 from dashboard.charts import clocks_chart
 from dashboard.fmt import duration, vocabulary, when
 from dashboard.i18n import language, status_label, t
-from monitor.domain import missing_evidence_reason
+from monitor.domain.tickets import missing_evidence_reason
 from monitor.views.incident import event_label, find_ticket, incident_detail
 
 BADGE_COLOURS = {

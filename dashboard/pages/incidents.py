@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from dashboard import state
 from dashboard.fmt import vocabulary, when
 from dashboard.i18n import t
-from monitor.viewer import Viewer
+from monitor.domain.viewer import Viewer
 from monitor.views.search import SEARCH_FIELDS, STATES, TicketQuery, filter_choices, search_tickets
 
 ctx = state.require_page("incidents")

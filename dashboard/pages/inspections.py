@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.fmt import duration, when
 from dashboard.i18n import t
-from monitor.inspections import EVIDENCE_LABELS_ZH, day_ranges
+from monitor.measures.inspections import EVIDENCE_LABELS_ZH, day_ranges
 from monitor.views.measures import inspections_for
 
 ctx = state.require_page("inspections")

@@ -14,7 +14,7 @@ from dashboard.i18n import t
 from monitor.report.content import report_blocks
 from monitor.report.data import report_data
 from monitor.report.markdown import render_markdown
-from monitor.scorecard_run import period_scorecard
+from monitor.runs.scorecard import period_scorecard
 from monitor.views.scores import score_cards
 
 ctx = state.require_page("scorecard")

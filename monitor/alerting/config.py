@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from monitor.durations import parse_duration
+from monitor.domain.durations import parse_duration
 
 DEFAULT_ALERTING_PATH = Path("config/alerting.yaml")
 STAGES = ("at_risk", "breached", "resolved")

@@ -13,9 +13,9 @@ from sqlalchemy import Connection
 from monitor.alerting.config import AlertingConfig
 from monitor.alerting.message import alert_facts
 from monitor.alerting.planner import Key, plan_stages
-from monitor.contract import Contract
-from monitor.domain import Status, TargetResult
-from monitor.evaluation import StoredHook
+from monitor.contract.model import Contract
+from monitor.domain.tickets import Status, TargetResult
+from monitor.runs.evaluate import StoredHook
 from monitor.storage.alerts import NewAlert, add_alerts, announced
 from monitor.storage.results import StoreCounts
 from monitor.storage.tickets import StoredTickets

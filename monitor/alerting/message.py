@@ -11,9 +11,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from monitor.contract import Contract
-from monitor.domain import TargetResult, Ticket
-from monitor.durations import format_duration_zh
+from monitor.contract.model import Contract
+from monitor.domain.durations import format_duration_zh
+from monitor.domain.tickets import TargetResult, Ticket
 
 STAGE_LABELS_ZH = {"at_risk": "临近超时", "breached": "超时违约", "resolved": "超时后已完成"}
 _UNRECORDED = "未登记"

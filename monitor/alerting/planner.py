@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 
-from monitor.domain import Status, TargetResult
+from monitor.domain.tickets import Status, TargetResult
 
 AT_RISK, BREACHED, RESOLVED = "at_risk", "breached", "resolved"
 Key = tuple[int, str]  # (ticket database key, target id)

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy import Engine
 
-from monitor.contract import Contract
+from monitor.contract.model import Contract
 from monitor.service.settings import ServiceSettings
 from monitor.storage.ingest import ParsedBatch
 

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from monitor.api.auth import Context, reader
 from monitor.api.tickets import After, Filter, Limit, Page, TextFilter
 from monitor.api.timefmt import local_iso
-from monitor.domain import Status
+from monitor.domain.tickets import Status
 from monitor.storage.queries import list_results
 
 router = APIRouter(prefix="/api/v1", tags=["violations"])

@@ -8,7 +8,6 @@ import traceback
 
 import click
 
-from monitor.calendar import CalendarError
 from monitor.cli import (
     availability_cmd,
     collect_cmd,
@@ -28,7 +27,8 @@ from monitor.cli import (
 )
 from monitor.cli.context import UsageProblem
 from monitor.cli.storage_full import storage_full
-from monitor.contract import ContractError
+from monitor.contract.model import ContractError
+from monitor.domain.calendar import CalendarError
 from monitor.storage.db import DatabaseError
 
 EXIT_ERROR = 2

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import click
 
-from monitor.availability import AvailabilityFigure
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
 from monitor.cli.render import iso_or_none, table
-from monitor.contract import Contract
-from monitor.domain import Status
-from monitor.durations import format_duration
-from monitor.measurement import availability_report
-from monitor.scoring import parse_period
+from monitor.contract.model import Contract
+from monitor.domain.durations import format_duration
+from monitor.domain.tickets import Status
+from monitor.measures.availability import AvailabilityFigure
+from monitor.runs.period_measures import availability_report
+from monitor.scorecard.ticket_indicators import parse_period
 
 # Availability is not a deadline: "超时违约" would mislead here.
 STATUS_ZH = {

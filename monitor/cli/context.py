@@ -13,8 +13,8 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from monitor import clock
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract, load_contract
+from monitor.contract.model import Contract, load_contract
+from monitor.domain.calendar import BusinessCalendar
 from monitor.settings import Settings
 from monitor.storage.db import ensure_schema, make_engine
 

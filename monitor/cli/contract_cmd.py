@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from monitor.calendar import BusinessCalendar
 from monitor.cli.render import table
-from monitor.contract import DEFAULT_CONTRACT_PATH, load_contract
+from monitor.contract.model import DEFAULT_CONTRACT_PATH, load_contract
+from monitor.domain.calendar import BusinessCalendar
 
 
 @click.group()

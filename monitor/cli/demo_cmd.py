@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from collectors.ticket_import import import_tickets
+from collectors.tickets.file_import import import_tickets
 from monitor import clock
 from monitor.cli import evaluate_cmd, import_cmd, score_cmd
 from monitor.cli.context import Runtime

@@ -11,10 +11,10 @@ import click
 
 from monitor.cli.context import Runtime, at_option, contract_option
 from monitor.cli.render import iso_or_none, local_time, table
-from monitor.contract import Contract
-from monitor.domain import Status, TargetResult
-from monitor.durations import format_duration_zh
-from monitor.evaluation import Evaluation, run_evaluation
+from monitor.contract.model import Contract
+from monitor.domain.durations import format_duration_zh
+from monitor.domain.tickets import Status, TargetResult
+from monitor.runs.evaluate import Evaluation, run_evaluation
 
 # Shown by default in the table: what a supervisor has to look at.
 _ATTENTION = (Status.BREACHED, Status.MISSING_EVIDENCE, Status.AT_RISK, Status.NOT_STARTED)

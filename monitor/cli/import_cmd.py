@@ -7,10 +7,15 @@ from pathlib import Path
 
 import click
 
-from collectors.outage_import import import_outages
-from collectors.resource_import import import_resources
-from collectors.ticket_import import EXIT_UNREADABLE, ImportFileError, ImportReport, import_tickets
-from collectors.usage_import import import_usage
+from collectors.records.outages import import_outages
+from collectors.records.resources import import_resources
+from collectors.records.usage import import_usage
+from collectors.tickets.file_import import (
+    EXIT_UNREADABLE,
+    ImportFileError,
+    ImportReport,
+    import_tickets,
+)
 from monitor import clock
 from monitor.cli.context import Runtime, contract_option
 from monitor.cli.profile_import_cmd import run_profile_import

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from collectors.mapping_profile import ProfileError, load_profile
-from collectors.profile_import import ProfileImportReport, import_with_profile
-from collectors.ticket_import import EXIT_UNREADABLE, ImportFileError
+from collectors.tickets.file_import import EXIT_UNREADABLE, ImportFileError
+from collectors.tickets.profile import ProfileError, load_profile
+from collectors.tickets.profile_import import ProfileImportReport, import_with_profile
 from monitor import clock
 from monitor.cli.context import Runtime, UsageProblem
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import click
 from sqlalchemy import Engine
 
-from collectors.inspection_import import import_inspections
-from collectors.record_import import RecordImportReport
-from collectors.survey_import import import_surveys
-from collectors.ticket_import import EXIT_UNREADABLE, ImportFileError
+from collectors.records.base import RecordImportReport
+from collectors.records.inspections import import_inspections
+from collectors.records.surveys import import_surveys
+from collectors.tickets.file_import import EXIT_UNREADABLE, ImportFileError
 from monitor import clock
 from monitor.cli.context import Runtime, contract_option
-from monitor.contract import Contract
+from monitor.contract.model import Contract
 
 # Beyond this many, problems are counted rather than listed; all are kept in rejected_row.
 _LISTED_PROBLEMS = 50

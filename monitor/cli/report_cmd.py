@@ -10,8 +10,8 @@ from monitor.cli.context import Runtime, UsageProblem, at_option, contract_optio
 from monitor.cli.score_cmd import load_manual_option
 from monitor.report.content import report_blocks
 from monitor.report.data import report_data
-from monitor.scorecard_run import period_scorecard
-from monitor.scoring import parse_period
+from monitor.runs.scorecard import period_scorecard
+from monitor.scorecard.ticket_indicators import parse_period
 
 
 @click.command()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from monitor.cli.render import iso_or_none, table
-from monitor.contract import Contract
-from monitor.durations import format_duration_zh
-from monitor.inspections import FindingCheck, day_ranges
+from monitor.contract.model import Contract
+from monitor.domain.durations import format_duration_zh
+from monitor.measures.inspections import FindingCheck, day_ranges
 from monitor.report.content import (
     Block,
     satisfaction_block,
@@ -16,7 +16,7 @@ from monitor.report.content import (
     text_cells,
     unclosed_block,
 )
-from monitor.scorecard_run import InspectionReview, PeriodScorecard
+from monitor.runs.scorecard import InspectionReview, PeriodScorecard
 
 
 def scorecard_json(card: PeriodScorecard, contract: Contract) -> dict[str, Any]:

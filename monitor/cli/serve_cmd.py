@@ -10,10 +10,10 @@ from types import FrameType
 import click
 from pydantic import ValidationError
 
-from collectors.mapping_profile import ProfileError
 from collectors.service_jobs import service_jobs
 from collectors.settings import CollectorSettingsError, load_collector_settings
-from collectors.ticket_import import parse_records
+from collectors.tickets.file_import import parse_records
+from collectors.tickets.profile import ProfileError
 from monitor.alerting.config import AlertingConfig, AlertingConfigError, load_alerting
 from monitor.cli.context import Runtime, UsageProblem, contract_option
 from monitor.service.collector_jobs import CollectorJob

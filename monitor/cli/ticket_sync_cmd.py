@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from collectors.mapping_profile import ProfileError
 from collectors.ticket_api import TICKET_COLLECTORS
+from collectors.tickets.profile import ProfileError
 from monitor import clock
 from monitor.cli.collector_cmds import chosen_sources, settings_option, show_runs, span
 from monitor.cli.context import Runtime, UsageProblem

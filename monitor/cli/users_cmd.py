@@ -9,9 +9,9 @@ import click
 from monitor import clock
 from monitor.cli.context import Runtime, UsageProblem
 from monitor.cli.render import local_time, table
-from monitor.passwords import WeakPassword, hash_password
+from monitor.domain.passwords import WeakPassword, hash_password
+from monitor.domain.viewer import Role
 from monitor.storage.users import UserError, add_user, list_users
-from monitor.viewer import Role
 
 
 @click.group()

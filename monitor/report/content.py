@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from monitor.domain import TargetResult, Ticket
-from monitor.durations import format_duration_zh
-from monitor.inspections import EVIDENCE_LABELS_ZH, FindingCheck
+from monitor.domain.durations import format_duration_zh
+from monitor.domain.tickets import TargetResult, Ticket
+from monitor.measures.inspections import EVIDENCE_LABELS_ZH, FindingCheck
+from monitor.measures.satisfaction import RATING_LABELS_ZH, SatisfactionSummary
 from monitor.report.data import ReportData
-from monitor.satisfaction import RATING_LABELS_ZH, SatisfactionSummary
-from monitor.scorecard import Scorecard
-from monitor.scorecard_run import InspectionReview, PeriodScorecard
+from monitor.runs.scorecard import InspectionReview, PeriodScorecard
+from monitor.scorecard.table import Scorecard
 from monitor.storage.waivers import Waiver
 
 Cell = str | float | int | None

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract
-from monitor.domain import TargetResult, Ticket
-from monitor.rules import evaluate
-from monitor.scorecard_run import PeriodScorecard
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.tickets import TargetResult, Ticket
+from monitor.rules.status import evaluate
+from monitor.runs.scorecard import PeriodScorecard
 from monitor.storage.tickets import load_tickets
 from monitor.storage.waivers import Waiver, active_waivers
 

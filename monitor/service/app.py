@@ -16,10 +16,10 @@ from monitor.alerting.outbox import Dispatcher
 from monitor.api import health, tickets, violations
 from monitor.api.context import ApiContext, RecordParser
 from monitor.api.limits import BodyLimit
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract
-from monitor.metrics_export import SlamonCollector
-from monitor.metrics_snapshot import MetricsSnapshots
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.exports.prometheus import SlamonCollector
+from monitor.exports.snapshot import MetricsSnapshots
 from monitor.service.collector_jobs import CollectorJob
 from monitor.service.live import LiveEvaluator
 from monitor.service.locks import Locks

@@ -15,9 +15,9 @@ from sqlalchemy import Engine
 from monitor import clock
 from monitor.alerting.config import AlertingConfig
 from monitor.alerting.hook import alert_hook
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract
-from monitor.evaluation import Evaluation, run_evaluation
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.runs.evaluate import Evaluation, run_evaluation
 from monitor.service.locks import Locks
 from monitor.storage.live import all_ticket_pks, due_ticket_pks
 from monitor.storage.results import record_run

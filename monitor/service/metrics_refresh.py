@@ -12,7 +12,7 @@ import logging
 import threading
 from datetime import timedelta
 
-from monitor.metrics_snapshot import MetricsSnapshots
+from monitor.exports.snapshot import MetricsSnapshots
 
 log = logging.getLogger(__name__)
 

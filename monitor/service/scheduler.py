@@ -25,7 +25,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from monitor import clock
 from monitor.alerting.outbox import Dispatcher
-from monitor.evaluation import Evaluation
+from monitor.runs.evaluate import Evaluation
 from monitor.service.collector_jobs import CollectorJob, CollectorOutcome
 from monitor.service.live import CHUNK, LiveEvaluator
 from monitor.service.locks import Locks

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from monitor.durations import parse_duration
+from monitor.domain.durations import parse_duration
 
 
 class ServiceSettings(BaseSettings):

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import false, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from monitor.domain.viewer import Role, Viewer
 from monitor.storage.tables import TicketRow
-from monitor.viewer import Role, Viewer
 
 TICKET_TABLE = TicketRow.__table__  # type: ignore[attr-defined]
 

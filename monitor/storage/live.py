@@ -186,7 +186,8 @@ def nearest_deadlines(engine: Engine) -> list[Any]:
 
 def late_tickets(engine: Engine, kinds: Sequence[str], start: datetime, end: datetime) -> int:
     """Tickets of `kinds` reported in [start, end) with a stored violation not waived — the
-    late tickets of monitor.scoring.fault_response_timeliness, counted in one query."""
+    late tickets of monitor.scorecard.ticket_indicators.fault_response_timeliness, counted in one
+    query."""
     query = (
         select(func.count(distinct(T.c.id)))
         .select_from(R.join(T, T.c.id == R.c.ticket_pk).outerjoin(WAIVER, active_waiver_join()))

@@ -29,8 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from monitor.idle import DayStats
-from monitor.metrics import Counts, Interval, Outage, Resource
+from monitor.domain.resources import Counts, Interval, Outage, Resource
+from monitor.measures.idle import DayStats
 from monitor.storage.records import upsert_records as upsert_rows
 from monitor.storage.tables import (
     CollectorRunRow,

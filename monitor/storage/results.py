@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from monitor.domain import TargetResult
+from monitor.domain.tickets import TargetResult
 from monitor.storage.tables import EvaluationRunRow, ResultChangeRow, TargetResultRow
 
 RESULT_TABLE = TargetResultRow.__table__  # type: ignore[attr-defined]

@@ -331,7 +331,7 @@ class DashboardUserRow(SQLModel, table=True):
     role: str = Field(max_length=20)  # supervisor | owner | operator | user_unit
     pools: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON list
     units: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON list
-    # scrypt$N$r$p$salt$hash (monitor.passwords); None: single sign-on (OIDC) only.
+    # scrypt$N$r$p$salt$hash (monitor.domain.passwords); None: single sign-on (OIDC) only.
     password_hash: str | None = Field(default=None, max_length=300)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

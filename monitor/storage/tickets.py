@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, false, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from monitor.batch_rules import MISSING
-from monitor.domain import HISTORY_FIELDS, Pause, SeverityChange, Ticket
-from monitor.storage.bulk import Ints, stored_times
+from monitor.domain.tickets import HISTORY_FIELDS, Pause, SeverityChange, Ticket
+from monitor.rules.status_arrays import MISSING
+from monitor.storage.columnar.bulk_insert import Ints, stored_times
 from monitor.storage.tables import TicketHistoryRow, TicketRow
 from monitor.storage.types import UTCDateTime
 

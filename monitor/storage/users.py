@@ -10,10 +10,10 @@ from datetime import datetime
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from monitor.passwords import DUMMY_HASH, verify_password
+from monitor.domain.passwords import DUMMY_HASH, verify_password
+from monitor.domain.viewer import Role, Viewer
 from monitor.storage import audit
 from monitor.storage.tables import DashboardUserRow
-from monitor.viewer import Role, Viewer
 
 USER_TABLE = DashboardUserRow.__table__  # type: ignore[attr-defined]
 

@@ -11,11 +11,11 @@ from datetime import datetime
 from sqlalchemy import Engine, and_, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from monitor.domain import Status
+from monitor.domain.tickets import Status
+from monitor.domain.viewer import Viewer
 from monitor.storage import audit
 from monitor.storage.access import ticket_scope
 from monitor.storage.tables import TargetResultRow, TicketRow, WaiverRow
-from monitor.viewer import Viewer
 
 WAIVER = WaiverRow.__table__  # type: ignore[attr-defined]
 RESULT = TargetResultRow.__table__  # type: ignore[attr-defined]

@@ -7,14 +7,14 @@ from datetime import datetime
 
 from sqlalchemy import Engine, and_, case, func, select
 
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract
-from monitor.domain import Status
-from monitor.measurement import utilisation_report
-from monitor.scoring import Period
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.tickets import Status
+from monitor.domain.viewer import Viewer
+from monitor.runs.period_measures import utilisation_report
+from monitor.scorecard.ticket_indicators import Period
 from monitor.storage.access import ticket_scope
 from monitor.storage.tables import TargetResultRow, TicketRow, WaiverRow
-from monitor.viewer import Viewer
 from monitor.views.measures import availability_for, inspections_for
 
 TICKET = TicketRow.__table__  # type: ignore[attr-defined]

@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from monitor.contract import Contract, Target
-from monitor.domain import EVENT_FIELDS
+from monitor.contract.model import Contract, Target
+from monitor.domain.tickets import EVENT_FIELDS
+from monitor.domain.viewer import Viewer
 from monitor.storage.access import ticket_scope
 from monitor.storage.tables import ResultChangeRow, TargetResultRow, TicketRow
 from monitor.storage.waivers import Waiver, waivers_of
-from monitor.viewer import Viewer
 
 TICKET = TicketRow.__table__  # type: ignore[attr-defined]
 RESULT = TargetResultRow.__table__  # type: ignore[attr-defined]

@@ -8,14 +8,14 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from monitor.availability import aggregate
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract
-from monitor.measurement import AvailabilityReport, availability_report
-from monitor.scorecard_run import InspectionReview, inspection_review
-from monitor.scoring import Period
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.viewer import Viewer
+from monitor.measures.availability import aggregate
+from monitor.runs.period_measures import AvailabilityReport, availability_report
+from monitor.runs.scorecard import InspectionReview, inspection_review
+from monitor.scorecard.ticket_indicators import Period
 from monitor.storage.metrics import load_resources
-from monitor.viewer import Viewer
 
 
 def availability_for(

@@ -10,8 +10,9 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, case, func, literal, select
 
-from monitor.domain import Status
-from monitor.scoring import Period
+from monitor.domain.tickets import Status
+from monitor.domain.viewer import Viewer
+from monitor.scorecard.ticket_indicators import Period
 from monitor.storage.access import ticket_scope
 from monitor.storage.tables import (
     CollectorRunRow,
@@ -21,7 +22,6 @@ from monitor.storage.tables import (
     TicketRow,
     WaiverRow,
 )
-from monitor.viewer import Viewer
 
 TICKET = TicketRow.__table__  # type: ignore[attr-defined]
 RESULT = TargetResultRow.__table__  # type: ignore[attr-defined]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from monitor.scorecard import ScorecardLine
-from monitor.scorecard_run import PeriodScorecard
+from monitor.runs.scorecard import PeriodScorecard
+from monitor.scorecard.table import ScorecardLine
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import Engine, and_, exists, false, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from monitor.domain import Status
+from monitor.domain.tickets import Status
+from monitor.domain.viewer import Viewer
 from monitor.storage.access import ticket_scope
 from monitor.storage.tables import TargetResultRow, TicketRow, WaiverRow
-from monitor.viewer import Viewer
 from monitor.views.paging import LIKE_ESCAPE, Page, bounded, contains_pattern
 
 TICKET = TicketRow.__table__  # type: ignore[attr-defined]

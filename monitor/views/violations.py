@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import Engine, and_, func, select
 
-from monitor.domain import Status
+from monitor.domain.tickets import Status
+from monitor.domain.viewer import Viewer
 from monitor.storage.access import ticket_scope
 from monitor.storage.tables import TargetResultRow, TicketRow, WaiverRow
-from monitor.viewer import Viewer
 from monitor.views.paging import Page, bounded
 
 TICKET = TicketRow.__table__  # type: ignore[attr-defined]

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from monitor.alerting.links import dashboard_link
 from monitor.alerting.message import alert_facts, render
-from monitor.contract import Contract
-from monitor.domain import Status, TargetResult, Ticket
+from monitor.contract.model import Contract
+from monitor.domain.tickets import Status, TargetResult, Ticket
 from tests.conftest import SHANGHAI, local
 
 REPORTED = local("2022-08-10 11:41")

@@ -12,9 +12,9 @@ from sqlalchemy import Engine, func, select
 from monitor.alerting.config import AlertingConfig
 from monitor.alerting.hook import alert_hook
 from monitor.alerting.outbox import Dispatcher, backoff
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract
-from monitor.evaluation import run_evaluation
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.runs.evaluate import run_evaluation
 from monitor.storage.alerts import ALERT, DELIVERY, claim_due
 from monitor.storage.tickets import upsert_tickets
 from tests.conftest import SHANGHAI, local

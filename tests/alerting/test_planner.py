@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from monitor.alerting.planner import plan_stages
-from monitor.domain import Status, TargetResult
+from monitor.domain.tickets import Status, TargetResult
 from tests.conftest import local
 
 NOW = local("2024-06-03 10:31")

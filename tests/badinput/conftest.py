@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from collectors.ticket_import import parse_records
+from collectors.tickets.file_import import parse_records
 from monitor.alerting.config import AlertingConfig
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
 from monitor.service.app import build_service
 from monitor.service.settings import ServiceSettings
 from tests.api.test_api import Client

@@ -13,8 +13,8 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine, text
 
-from collectors.ticket_import import ImportFileError
-from monitor.contract import Contract
+from collectors.tickets.file_import import ImportFileError
+from monitor.contract.model import Contract
 from tests.badinput.importers import Importer
 from tests.badinput.mutations import Mutant
 

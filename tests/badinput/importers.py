@@ -17,15 +17,15 @@ from typing import Any
 from sqlalchemy import Engine, delete, text
 from sqlmodel import SQLModel
 
-from collectors.inspection_import import import_inspections
-from collectors.mapping_profile import load_profile
-from collectors.outage_import import import_outages
-from collectors.profile_import import import_with_profile
-from collectors.resource_import import import_resources
-from collectors.survey_import import import_surveys
-from collectors.ticket_import import import_tickets
-from collectors.usage_import import import_usage
-from monitor.contract import Contract
+from collectors.records.inspections import import_inspections
+from collectors.records.outages import import_outages
+from collectors.records.resources import import_resources
+from collectors.records.surveys import import_surveys
+from collectors.records.usage import import_usage
+from collectors.tickets.file_import import import_tickets
+from collectors.tickets.profile import load_profile
+from collectors.tickets.profile_import import import_with_profile
+from monitor.contract.model import Contract
 from tests.badinput.mutations import read_csv, read_xlsx
 from tests.conftest import local
 

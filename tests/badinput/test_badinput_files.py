@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from monitor.contract import Contract
+from monitor.contract.model import Contract
 from tests.badinput.fuzzing import FUZZ, import_and_check
 from tests.badinput.importers import IMPORTERS, Importer, wipe
 from tests.badinput.mutations import Mutant, csv_mutant, json_mutant, xlsx_mutant

@@ -8,11 +8,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine, inspect, text
 
-from collectors.ticket_import import import_tickets
-from monitor.contract import Contract
+from collectors.tickets.file_import import import_tickets
+from monitor.contract.model import Contract
+from monitor.domain.viewer import Role, Viewer
 from monitor.report.content import Block
 from monitor.report.xlsx import render_xlsx
-from monitor.viewer import Role, Viewer
 from monitor.views.search import SEARCH_FIELDS, TicketQuery, search_tickets
 from tests.api.test_api import Client
 from tests.conftest import local

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from collectors.prometheus import PrometheusCollector, is_selector
 from collectors.settings import PrometheusSource
-from monitor.metrics import Counts, Resource
+from monitor.domain.resources import Counts, Resource
 from monitor.storage.metrics import collector_runs, get_watermark, load_resources, rollup_sums
 
 T0 = datetime(2022, 6, 30, 16, 0, tzinfo=UTC)  # 2022-07-01 00:00 in Shanghai

@@ -22,9 +22,9 @@ from sqlalchemy import Engine
 
 from collectors.prometheus import PrometheusCollector
 from collectors.settings import PrometheusSource
-from monitor.contract import Contract
-from monitor.measurement import availability_report
-from monitor.scoring import parse_period
+from monitor.contract.model import Contract
+from monitor.runs.period_measures import availability_report
+from monitor.scorecard.ticket_indicators import parse_period
 from monitor.storage.metrics import collector_runs, get_watermark, rollup_sums
 from tests.conftest import SHANGHAI, local
 

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from collectors.mapping_profile import load_profile
 from collectors.ticket_api import TICKET_COLLECTORS, SyncResult
 from collectors.ticket_api.settings import TicketApiSource
-from monitor.contract import Contract
-from monitor.domain import Ticket
+from collectors.tickets.profile import load_profile
+from monitor.contract.model import Contract
+from monitor.domain.tickets import Ticket
 from monitor.storage.metrics import collector_runs, get_watermark
 from monitor.storage.tables import TicketEventRow
 from monitor.storage.tickets import load_tickets

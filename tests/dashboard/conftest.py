@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
 from tests.dashboard.seed import filled_database
 
 

@@ -8,18 +8,18 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from collectors.inspection_import import import_inspections
-from collectors.resource_import import import_resources
-from collectors.ticket_import import import_tickets
-from collectors.usage_import import import_usage
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract
-from monitor.evaluation import run_evaluation
-from monitor.passwords import hash_password
+from collectors.records.inspections import import_inspections
+from collectors.records.resources import import_resources
+from collectors.records.usage import import_usage
+from collectors.tickets.file_import import import_tickets
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.passwords import hash_password
+from monitor.domain.viewer import Role
+from monitor.runs.evaluate import run_evaluation
 from monitor.storage.db import ensure_schema, make_engine
 from monitor.storage.metrics import add_rollups, record_collector_run, set_watermark
 from monitor.storage.users import add_user
-from monitor.viewer import Role
 from tests.conftest import local
 
 ROOT = Path(__file__).resolve().parents[2]

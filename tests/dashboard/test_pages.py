@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collectors.ticket_import import import_tickets
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract
-from monitor.evaluation import run_evaluation
+from collectors.tickets.file_import import import_tickets
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.runs.evaluate import run_evaluation
 from monitor.storage.db import make_engine
 from tests.dashboard.seed import AT, PASSWORD, ROOT
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.viewer import Role, Viewer
 from monitor.storage.db import make_engine
 from monitor.storage.waivers import waive
-from monitor.viewer import Role, Viewer
 from monitor.views.incident import find_ticket
 from tests.conftest import local
 from tests.dashboard.seed import filled_database

@@ -12,10 +12,10 @@ import pytest
 import requests
 from sqlalchemy import Engine
 
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract
-from monitor.evaluation import run_evaluation
-from monitor.scoring import parse_period
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.runs.evaluate import run_evaluation
+from monitor.scorecard.ticket_indicators import parse_period
 from monitor.storage import live
 from monitor.storage.tickets import upsert_tickets
 from tests.serving import Serve, create_token, major_fault, service_env, wait_until

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract
-from monitor.evaluation import score_period
-from monitor.scoring import parse_period
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.viewer import Role, Viewer
+from monitor.runs.evaluate import score_period
+from monitor.scorecard.ticket_indicators import parse_period
 from monitor.storage.waivers import revoke, waive
-from monitor.viewer import Role, Viewer
 from monitor.views.incident import find_ticket
 from tests.conftest import SHANGHAI, local
 from tests.dashboard.seed import AT, fill
-from tests.test_metrics_export import scrape
+from tests.exports.test_prometheus_export import scrape
 
 SUPERVISOR = Viewer("监理张工", Role.SUPERVISOR)
 WAIVED_AT = local("2022-12-20 14:00")

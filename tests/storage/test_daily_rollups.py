@@ -16,7 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, delete, inspect, select
 
-from monitor.availability import (
+from monitor.contract.model import Contract
+from monitor.domain.resources import BUCKET, Counts, Interval, Outage, Resource, clipped
+from monitor.measures.availability import (
     AvailabilityInputs,
     approved_windows,
     bucket_span,
@@ -24,10 +26,8 @@ from monitor.availability import (
     maintenance_ranges,
     resource_figures,
 )
-from monitor.contract import Contract
-from monitor.measurement import availability_report
-from monitor.metrics import BUCKET, Counts, Interval, Outage, Resource, clipped
-from monitor.scoring import parse_period
+from monitor.runs.period_measures import availability_report
+from monitor.scorecard.ticket_indicators import parse_period
 from monitor.storage.db import alembic_config, current_revision, upgrade
 from monitor.storage.metrics import (
     DAILY,

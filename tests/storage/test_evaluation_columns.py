@@ -12,13 +12,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, event, select
 
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract
-from monitor.domain import EVENT_FIELDS
-from monitor.rules import evaluate
-from monitor.storage.result_columns import store_result_columns
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.tickets import EVENT_FIELDS
+from monitor.rules.status import evaluate
+from monitor.storage.columnar.results import store_result_columns
+from monitor.storage.columnar.tickets import load_ticket_columns
 from monitor.storage.results import CHANGE_TABLE, RESULT_TABLE, store_results
-from monitor.storage.ticket_columns import load_ticket_columns
 from monitor.storage.ticket_events import replace_histories
 from monitor.storage.tickets import TICKET_FIELDS, load_tickets, upsert_tickets
 from tests.conftest import local

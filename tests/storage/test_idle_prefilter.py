@@ -20,10 +20,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, delete
 
-from monitor.contract import Contract, load_contract
-from monitor.idle import HOST_METRICS, IdleFinding, idle_hosts, idle_storage, months_between
-from monitor.measurement import _bounds, idle_report
-from monitor.scoring import Period, parse_period
+from monitor.contract.model import Contract, load_contract
+from monitor.measures.idle import (
+    HOST_METRICS,
+    IdleFinding,
+    idle_hosts,
+    idle_storage,
+    months_between,
+)
+from monitor.runs.period_measures import _bounds, idle_report
+from monitor.scorecard.ticket_indicators import Period, parse_period
 from monitor.storage.metrics import (
     DAILY,
     OUTAGE,

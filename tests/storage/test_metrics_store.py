@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine
 
-from monitor.idle import DayStats
-from monitor.metrics import Counts, Resource
+from monitor.domain.resources import Counts, Resource
+from monitor.measures.idle import DayStats
 from monitor.storage.metrics import (
     add_rollups,
     daily_stats,

@@ -1,4 +1,4 @@
-"""Columns read and written packed (monitor.storage.packed) are exactly what the ORM reads
+"""Columns read and written packed (monitor.storage.columnar.packed) are exactly what the ORM reads
 and writes: every time to the microsecond, NULLs, integers at the int64 limits, text outside
 the given vocabulary, SQLite text not in UTCDateTime's fixed layout; on SQLite and PostgreSQL.
 """
@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import BigInteger, Engine, Integer, MetaData, String, Table, insert, select
 from sqlalchemy import Column as SqlColumn
 
-from monitor.batch_rules import MISSING, to_us
-from monitor.storage import packed
-from monitor.storage.packed import Column, Values, insert_rows, read_columns
+from monitor.rules.status_arrays import MISSING, to_us
+from monitor.storage.columnar import packed
+from monitor.storage.columnar.packed import Column, Values, insert_rows, read_columns
 from monitor.storage.types import UTCDateTime
 
 METADATA = MetaData()
@@ -141,7 +141,7 @@ def test_rows_written_packed_read_back_through_the_orm(
     with engine.begin() as connection:
         if connection.dialect.name == "sqlite":
             insert_rows(connection, SAMPLE.name, columns)
-        else:  # PostgreSQL writes by COPY (monitor.storage.bulk); only the reading is packed
+        else:  # PostgreSQL writes by COPY (columnar.bulk_insert); only the reading is packed
             rows = [
                 {"id": n + 1, "number": number, "word": word, "moment": moment}
                 for n, (number, word, moment) in enumerate(

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, select
 
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract
-from monitor.evaluation import run_evaluation
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.runs.evaluate import run_evaluation
 from monitor.storage.results import CHANGE_TABLE, RESULT_TABLE, RUN_TABLE
 from monitor.storage.tickets import upsert_tickets
 from tests.conftest import local

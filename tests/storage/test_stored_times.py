@@ -12,8 +12,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.batch_rules import MISSING
-from monitor.storage.bulk import _texts, stored_times
+from monitor.rules.status_arrays import MISSING
+from monitor.storage.columnar.bulk_insert import _texts, stored_times
 from monitor.storage.tickets import _sqlite_utc_text
 
 YEAR_1900, YEAR_2200 = -2_208_988_800_000_000, 7_258_118_400_000_000

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, text
 
-from monitor.passwords import hash_password
+from monitor.domain.passwords import hash_password
+from monitor.domain.viewer import Role, Viewer
 from monitor.storage.audit import recent_entries
 from monitor.storage.users import UserError, add_user, authenticate, find_user, list_users
-from monitor.viewer import Role, Viewer
 from tests.conftest import local
 
 NOW = local("2024-03-01 09:00")

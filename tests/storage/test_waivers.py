@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract
-from monitor.evaluation import score_period
-from monitor.scoring import parse_period
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.viewer import Role, Viewer
+from monitor.runs.evaluate import score_period
+from monitor.scorecard.ticket_indicators import parse_period
 from monitor.storage.audit import recent_entries
 from monitor.storage.waivers import WaiverError, active_waiver_keys, revoke, waive
-from monitor.viewer import Role, Viewer
 from monitor.views.incident import find_ticket, incident_detail
 from monitor.views.violations import ViolationQuery, list_violations, violation_counts
 from tests.conftest import SHANGHAI, local

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from monitor.calendar import BusinessCalendar
-from monitor.contract import Contract
-from monitor.viewer import Role, Viewer
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.viewer import Role, Viewer
 from monitor.views.search import TicketQuery, filter_choices, search_tickets
 from tests.conftest import local
 from tests.dashboard.seed import fill

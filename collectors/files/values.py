@@ -1,0 +1,188 @@
+"""Turning the cells of an operator's export into typed values, or a reason why not."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from monitor.contract.model import Vocabulary
+
+
+class BadValue(ValueError):
+    """A cell that cannot be read; the message is the reason shown to the user."""
+
+
+_EARLIEST_YEAR, _LATEST_YEAR = 1990, 2100
+# 2024/9/28 9:05, 2024-09-28 09:05:00, 2024年9月28日 9:05, each with an optional offset.
+_LOOSE_TIME = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"[ T]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:\.(\d{1,6}))?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_text(value: Any) -> str | None:
+    """A text cell, trimmed; spreadsheets store 2022001 as a number, which reads as "2022001"."""
+    if type(value) is str:  # the common case first: every CSV cell
+        return value.strip() or None
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dict | list):
+        raise BadValue("expected text, got a nested JSON value")
+    return str(value).strip()
+
+
+def parse_time(value: Any, zone: ZoneInfo) -> datetime | None:
+    """A timestamp cell as an aware datetime; one without an offset is in the contract's zone."""
+    if type(value) is str:  # the common case first: every CSV cell
+        text = value.strip()
+        return _parse_time_text(text, zone) if text else None
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):  # a real spreadsheet date cell: local wall time
+        return _checked(value if value.tzinfo else value.replace(tzinfo=zone))
+    if isinstance(value, date):
+        return _checked(datetime.combine(value, time(0), tzinfo=zone))
+    if isinstance(value, time):
+        raise BadValue(f"the cell holds only a time of day ({value.isoformat()}); add the date")
+    if not isinstance(value, str):
+        raise BadValue(f"expected a date and time, got {type(value).__name__} {value!r}")
+    return _parse_time_text(value.strip(), zone)
+
+
+def time_parser(zone: ZoneInfo) -> Callable[[Any], datetime | None]:
+    """parse_time(…, zone) as one function, with ISO-8601 text (what most exports hold) read
+    straight by datetime.fromisoformat; everything else, and every error, goes the long way."""
+    from_iso = datetime.fromisoformat
+
+    def parse(value: Any) -> datetime | None:
+        if value == "" or value is None:  # most rows leave most times empty
+            return None
+        if type(value) is str and (":" in value):
+            try:
+                parsed = from_iso(value.strip())
+            except ValueError:
+                return parse_time(value, zone)
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=zone)
+            if _EARLIEST_YEAR <= parsed.year <= _LATEST_YEAR:
+                return parsed
+        return parse_time(value, zone)
+
+    return parse
+
+
+def _parse_time_text(text: str, zone: ZoneInfo) -> datetime:
+    if ":" not in text and "：" not in text:
+        raise BadValue(f"'{text}' has no time of day; write it as YYYY-MM-DD HH:MM")
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        parsed = _parse_loose(text)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    return _checked(parsed)
+
+
+def _parse_loose(text: str) -> datetime:
+    match = _LOOSE_TIME.match(text)
+    if not match:
+        raise BadValue(
+            f"'{text}' is not a time; use ISO 8601 (2024-09-28T09:05:00+08:00), "
+            "YYYY-MM-DD HH:MM[:SS] or YYYY/M/D H:MM"
+        )
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
+    try:
+        parsed = datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second or 0),
+            int((fraction or "0").ljust(6, "0")),
+        )
+    except ValueError as error:
+        raise BadValue(f"'{text}' is not a valid time ({error})") from None
+    if offset is None:
+        return parsed
+    if offset.upper() == "Z":
+        return parsed.replace(tzinfo=UTC)
+    sign = -1 if offset.startswith("-") else 1
+    hours, minutes = int(offset[1:3]), int(offset[-2:])
+    # timezone() raises a plain ValueError for a day or more; that is the cell's fault, not ours.
+    if hours > 23 or minutes > 59:
+        raise BadValue(f"'{text}' is not a valid time (UTC offset {offset} is out of range)")
+    return parsed.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
+
+
+def _checked(moment: datetime) -> datetime:
+    if not _EARLIEST_YEAR <= moment.year <= _LATEST_YEAR:
+        raise BadValue(f"year {moment.year} is outside {_EARLIEST_YEAR}–{_LATEST_YEAR}")
+    return moment
+
+
+def parse_size_gb(value: Any) -> float | None:
+    """A non-negative number of gigabytes."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise BadValue("expected a number of GB, got true/false")
+    try:
+        number = (
+            float(str(value).strip().replace(",", "")) if isinstance(value, str) else float(value)
+        )
+    except (TypeError, ValueError):
+        raise BadValue(f"'{value}' is not a number of GB") from None
+    if not number >= 0 or number == float("inf"):
+        raise BadValue(f"'{value}' must be a finite number of GB, zero or more")
+    return number
+
+
+_REMEMBERED_CELLS = 10_000
+_UNSEEN = object()
+
+
+class VocabularyLookup:
+    """Maps any spelling of a kind or severity (key, Chinese or English name, alias) to its key."""
+
+    def __init__(self, what: str, vocabulary: dict[str, Vocabulary]) -> None:
+        self._what = what
+        self._keys = list(vocabulary)
+        self._by_spelling: dict[str, str] = {}
+        self._by_cell: dict[str, Any] = {}  # a bad spelling is not remembered: it raises
+        for key, entry in vocabulary.items():
+            for spelling in (key, entry.name_zh, entry.name_en, *entry.aliases):
+                self._by_spelling[spelling.strip().casefold()] = key
+
+    def __call__(self, value: Any) -> str | None:
+        # The same few spellings fill a whole column: remember what each cell, as written, was.
+        if type(value) is str:
+            known = self._by_cell.get(value, _UNSEEN)
+            if known is _UNSEEN:
+                known = self._lookup(value)
+                if len(self._by_cell) < _REMEMBERED_CELLS:
+                    self._by_cell[value] = known
+            return known  # type: ignore[no-any-return]
+        return self._lookup(value)
+
+    def _lookup(self, value: Any) -> str | None:
+        text = parse_text(value)
+        if text is None:
+            return None
+        key = self._by_spelling.get(text.casefold())
+        if key is None:
+            raise BadValue(
+                f"unknown {self._what} '{text}'; expected one of {', '.join(self._keys)}"
+            )
+        return key

@@ -1,0 +1,274 @@
+"""Importing a CSV/XLSX/JSON file of records (inspections, survey replies) with the ticket rules.
+
+Good rows are upserted; a bad row is reported with its line, key, column and reason and kept
+whole in rejected_row; headers nobody knows stop the file (exit 2) with the accepted headers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, Engine, insert
+
+from collectors.files.tabular import Table, UnreadableFile, read_table
+from collectors.files.values import BadValue, is_blank, parse_time
+from collectors.tickets.file_import import EXIT_OK, EXIT_REJECTED_ROWS, ImportFileError
+from monitor.storage.tables import ImportRunRow, RejectedRow
+from monitor.storage.tickets import UpsertCounts
+
+Parser = Callable[[Any], Any]
+_DATE_ONLY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    field: str
+    headers: tuple[str, ...]  # English first, then Chinese; the first Chinese one labels it
+    parse: Parser
+    required: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.field} ({self.headers[1] if len(self.headers) > 1 else self.field})"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordFormat:
+    """What one kind of record file looks like and how a parsed row becomes a stored one."""
+
+    table: str  # rejected_row.target_table
+    noun: str  # "record", "unit": how the key is named in messages
+    columns: tuple[Column, ...]
+    key_field: str  # the field shown next to a line number
+    # Parsed values → the stored row (derived key, JSON …); BadValue rejects the row.
+    finish: Callable[[dict[str, Any]], dict[str, Any]]
+    upsert: Callable[
+        [Connection, Sequence[Mapping[str, Any]], Sequence[str], datetime], UpsertCounts
+    ]
+    # Headers outside `columns` this format still accepts (e.g. per-question ratings).
+    extra_header: Callable[[str], bool] = lambda _header: False
+    extra_help: str = ""
+
+    def field_for(self, header: str) -> Column | None:
+        folded = normalise(header)
+        for column in self.columns:
+            if folded in (normalise(name) for name in column.headers):
+                return column
+        return None
+
+    def accepted_headers_text(self) -> str:
+        lines = [f"  {' / '.join(column.headers)}" for column in self.columns]
+        return "\n".join([*lines, *([self.extra_help] if self.extra_help else [])])
+
+
+def normalise(header: str) -> str:
+    """Case, spaces and hyphens do not matter in English headers."""
+    return re.sub(r"[\s\-]+", "_", header.strip()).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordProblem:
+    line: int
+    key: str | None
+    column: str | None
+    reason: str
+    noun: str = "record"
+
+    def describe(self) -> str:
+        where = f"line {self.line}"
+        if self.key:
+            where += f", {self.noun} {self.key}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class RecordImportReport:
+    path: Path
+    source: str
+    rows_read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected_rows: int = 0
+    problems: list[RecordProblem] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_REJECTED_ROWS if self.rejected_rows else EXIT_OK
+
+
+def parse_day_or_time(value: Any, zone: ZoneInfo) -> datetime | None:
+    """A time, or a bare date (then 00:00 of that day in the contract's zone)."""
+    if isinstance(value, str) and (match := _DATE_ONLY.match(value.strip())):
+        try:
+            day = date(*(int(part) for part in match.groups()))
+        except ValueError as error:
+            raise BadValue(f"'{value.strip()}' is not a valid date ({error})") from None
+        return parse_time(datetime.combine(day, time(0)), zone)
+    if isinstance(value, str) and value.strip() and not any(c in value for c in ":："):
+        raise BadValue(f"'{value.strip()}' is not a date or time; write YYYY-MM-DD [HH:MM]")
+    return parse_time(value, zone)
+
+
+def import_records(
+    engine: Engine, path: Path, fmt: RecordFormat, *, source: str, now: datetime
+) -> RecordImportReport:
+    """Import one file in one transaction; ImportFileError when nothing in it can be used."""
+    report = RecordImportReport(path, source)
+    try:
+        table = read_table(
+            path, lambda cells: sum(fmt.field_for(c) is not None for c in cells) >= 2
+        )
+        columns, extras = _columns(table, path, fmt)
+        rows, rejected = _parse_rows(table, columns, extras, fmt, source, report)
+    except UnreadableFile as error:
+        raise _nothing_imported(str(error), fmt) from None
+    carried = [column.field for column in columns.values()]
+    if extras:
+        carried.append("answers")
+    with engine.begin() as connection:
+        counts = fmt.upsert(connection, rows, carried, now)
+        report.inserted, report.updated, report.unchanged = (
+            counts.inserted,
+            counts.updated,
+            counts.unchanged,
+        )
+        _record_run(connection, report, counts, rejected, fmt, now)
+    return report
+
+
+def _columns(table: Table, path: Path, fmt: RecordFormat) -> tuple[dict[str, Column], list[str]]:
+    columns: dict[str, Column] = {}
+    extras: list[str] = []
+    unknown: list[str] = []
+    for header in table.headers:
+        if not header:
+            continue
+        column = fmt.field_for(header)
+        if column is None:
+            (extras if fmt.extra_header(header) else unknown).append(header)
+        elif column in columns.values():
+            raise ImportFileError(f"{path}: two columns are both {column.label}; keep one")
+        else:
+            columns[header] = column
+    missing = [c.label for c in fmt.columns if c.required and c not in columns.values()]
+    problems = []
+    if unknown:
+        problems.append(f"unknown column(s): {', '.join(unknown)}")
+    if missing:
+        problems.append(f"missing required column(s): {', '.join(missing)}")
+    if problems:
+        raise _nothing_imported(f"{path}: {'; '.join(problems)}", fmt)
+    return columns, extras
+
+
+def _nothing_imported(problem: str, fmt: RecordFormat) -> ImportFileError:
+    return ImportFileError(
+        f"{problem}. Nothing was imported.\n"
+        f"Accepted headers (English / 中文):\n{fmt.accepted_headers_text()}"
+    )
+
+
+def _parse_rows(
+    table: Table,
+    columns: dict[str, Column],
+    extras: list[str],
+    fmt: RecordFormat,
+    source: str,
+    report: RecordImportReport,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    rows: list[dict[str, Any]] = []
+    rejected: list[dict[str, Any]] = []
+    for line, cells in table.rows:
+        report.rows_read += 1
+        key = _key_text(cells, columns, fmt.key_field)
+        problems: list[RecordProblem] = []
+        structural = cells.pop("__error__", None)
+        if structural:
+            problems.append(RecordProblem(line, key, None, structural, fmt.noun))
+        values: dict[str, Any] = {"source": source}
+        for header, column in columns.items():
+            try:
+                values[column.field] = column.parse(cells.get(header))
+            except BadValue as error:
+                problems.append(RecordProblem(line, key, column.label, str(error), fmt.noun))
+                continue
+            if column.required and values[column.field] is None:
+                problems.append(
+                    RecordProblem(line, key, column.label, "required but empty", fmt.noun)
+                )
+        values["__extras__"] = {h: cells.get(h) for h in extras if not is_blank(cells.get(h))}
+        if not problems:
+            try:
+                rows.append(fmt.finish(values))
+            except BadValue as error:
+                problems.append(RecordProblem(line, key, None, str(error), fmt.noun))
+        if problems:
+            report.problems.extend(problems)
+            rejected.append(_rejected(line, key, problems, cells, fmt.table))
+    report.rejected_rows = len(rejected)
+    return rows, rejected
+
+
+def _key_text(cells: dict[str, Any], columns: dict[str, Column], key_field: str) -> str | None:
+    for header, column in columns.items():
+        if column.field == key_field and not is_blank(cells.get(header)):
+            return str(cells[header]).strip()[:200]
+    return None
+
+
+def _rejected(
+    line: int, key: str | None, problems: list[RecordProblem], cells: dict[str, Any], table: str
+) -> dict[str, Any]:
+    return {
+        "line": line,
+        "ticket_id": None,
+        "target_table": table,
+        "row_key": key,
+        "column_name": ", ".join(p.column for p in problems if p.column)[:100] or None,
+        "reason": "; ".join(
+            p.reason if not p.column else f"{p.column}: {p.reason}" for p in problems
+        ),
+        "raw": json.dumps(cells, ensure_ascii=False, default=_json_cell),
+    }
+
+
+def _json_cell(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime | date) else str(value)
+
+
+def _record_run(
+    connection: Connection,
+    report: RecordImportReport,
+    counts: UpsertCounts,
+    rejected: list[dict[str, Any]],
+    fmt: RecordFormat,
+    now: datetime,
+) -> None:
+    run_table = ImportRunRow.__table__  # type: ignore[attr-defined]
+    run_id = connection.execute(
+        insert(run_table).returning(run_table.c.id),
+        {
+            "source": f"{fmt.table}:{report.source}"[:100],
+            "path": str(report.path),
+            "started_at": now,
+            "rows_read": report.rows_read,
+            "rows_stored": counts.inserted + counts.updated,
+            "rows_unchanged": counts.unchanged,
+            "rows_rejected": report.rejected_rows,
+        },
+    ).scalar_one()
+    if rejected:
+        connection.execute(
+            insert(RejectedRow.__table__),  # type: ignore[attr-defined]
+            [{**row, "import_run_id": run_id} for row in rejected],
+        )

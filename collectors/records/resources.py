@@ -1,0 +1,91 @@
+"""`slamon import resources`: the resource inventory (id, class, pool, unit, reclaimed-at …)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from collectors.files.values import BadValue, parse_text
+from collectors.records.base import (
+    Column,
+    RecordFormat,
+    RecordImportReport,
+    import_records,
+    parse_day_or_time,
+)
+from monitor.contract.model import Contract
+from monitor.storage.metrics import upsert_resources
+
+# Spellings operators use for the classes of the default contract, beyond key and name_zh.
+_CLASS_ALIASES = {
+    "vm": ("虚拟机", "云主机", "virtual machine", "ecs"),
+    "physical": ("物理机", "物理服务器", "bare metal", "physical server"),
+    "network": ("网络", "网络设备"),
+    "power": ("电力", "供电", "电源"),
+    "backup": ("备份", "备份服务"),
+    "storage": ("存储", "存储分区", "云硬盘", "volume"),
+}
+
+
+class ClassLookup:
+    """Any spelling of a resource class (key, Chinese name, alias) → its key in the contract."""
+
+    def __init__(self, contract: Contract) -> None:
+        classes = contract.availability.classes
+        self._keys = list(classes)
+        self._by_spelling: dict[str, str] = {}
+        for key, entry in classes.items():
+            for spelling in (key, entry.name_zh, *_CLASS_ALIASES.get(key, ())):
+                self._by_spelling[spelling.casefold()] = key
+
+    def __call__(self, value: Any) -> str | None:
+        text = parse_text(value)
+        if text is None:
+            return None
+        key = self._by_spelling.get(text.casefold())
+        if key is None:
+            raise BadValue(
+                f"unknown resource class '{text}'; expected one of {', '.join(self._keys)}"
+            )
+        return key
+
+
+def resource_format(contract: Contract) -> RecordFormat:
+    moment = partial(parse_day_or_time, zone=contract.zone)
+    columns = (
+        Column("resource_id", ("resource_id", "资源编号", "资源ID", "实例ID"), parse_text, True),
+        Column("resource_class", ("class", "资源类型", "资源类别"), ClassLookup(contract), True),
+        Column("pool", ("pool", "资源池"), parse_text),
+        Column("user_unit", ("user_unit", "使用单位"), parse_text),
+        Column("system", ("system", "业务系统"), parse_text),
+        Column("status", ("status", "状态"), parse_text),
+        Column("in_service_from", ("in_service_from", "上线时间", "开通时间"), moment),
+        Column("reclaimed_at", ("reclaimed_at", "回收时间"), moment),
+    )
+    return RecordFormat(
+        table="resource",
+        noun="resource",
+        columns=columns,
+        key_field="resource_id",
+        finish=_finish,
+        upsert=upsert_resources,
+    )
+
+
+def _finish(values: dict[str, Any]) -> dict[str, Any]:
+    values.pop("__extras__", None)
+    since, reclaimed = values.get("in_service_from"), values.get("reclaimed_at")
+    if since is not None and reclaimed is not None and reclaimed < since:
+        raise BadValue("reclaimed_at (回收时间) is before in_service_from (上线时间)")
+    return values
+
+
+def import_resources(
+    engine: Engine, path: Path, contract: Contract, *, source: str, now: datetime
+) -> RecordImportReport:
+    """Upsert the inventory by resource_id; columns a file lacks are left as they were."""
+    return import_records(engine, path, resource_format(contract), source=source, now=now)

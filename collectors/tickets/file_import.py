@@ -1,0 +1,507 @@
+"""`slamon import tickets`: a CSV/XLSX/JSON file of tickets into the database.
+
+Good rows are upserted by (source, ticket_id); bad rows are reported with line, ticket id,
+column and reason and kept whole in the rejected_row table, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, insert, update
+
+from collectors.files.tabular import NUL_PROBLEM, Table, UnreadableFile, read_table, without_nul
+from collectors.files.values import (
+    BadValue,
+    VocabularyLookup,
+    parse_size_gb,
+    parse_text,
+    time_parser,
+)
+from collectors.tickets.batch import ColumnParser, ParsedRun
+from collectors.tickets.columns import (
+    REQUIRED_FIELDS,
+    TIME_FIELDS,
+    accepted_headers_text,
+    field_for,
+    label,
+)
+from monitor.contract.model import Contract
+from monitor.storage.columnar.bulk_insert import bulk_page_cache
+from monitor.storage.ingest import ItemProblem, ParsedBatch
+from monitor.storage.tables import ImportRunRow, RejectedRow
+from monitor.storage.tickets import (
+    TEXT_LIMITS,
+    has_tickets,
+    ticket_time_binding,
+    upsert_ticket_rows,
+)
+
+EXIT_OK, EXIT_UNREADABLE, EXIT_REJECTED_ROWS = 0, 2, 3
+
+
+class ImportFileError(Exception):
+    """The whole file is unusable (unreadable, or headers we do not know); nothing was stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    line: int
+    ticket_id: str | None
+    column: str | None
+    reason: str
+
+    def describe(self) -> str:
+        where = f"line {self.line}"
+        if self.ticket_id:
+            where += f", ticket {self.ticket_id}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    path: Path
+    source: str
+    rows_read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicate_rows: int = 0
+    rejected_rows: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_REJECTED_ROWS if self.rejected_rows else EXIT_OK
+
+
+Parser = Callable[[Any], Any]
+
+
+def _parsers(contract: Contract) -> dict[str, Parser]:
+    zone = contract.zone
+    parse_time = time_parser(zone)
+    parsers: dict[str, Parser] = {name: parse_time for name in TIME_FIELDS}
+    parsers["kind"] = VocabularyLookup("kind", contract.kinds)
+    parsers["severity"] = VocabularyLookup("severity", contract.severities)
+    parsers["restore_size_gb"] = parse_size_gb
+    return parsers
+
+
+def _looks_like_header(cells: list[str]) -> bool:
+    return sum(field_for(cell) is not None for cell in cells if cell) >= 2
+
+
+def _columns(table: Table, path: Path) -> dict[str, str]:
+    """header → field for every header, or ImportFileError naming what is wrong."""
+    columns: dict[str, str] = {}
+    unknown: list[str] = []
+    for header in table.headers:
+        if not header:
+            continue
+        name = field_for(header)
+        if name is None:
+            unknown.append(header)
+        elif name in columns.values():
+            raise ImportFileError(f"{path}: two columns are both {label(name)}; keep one")
+        else:
+            columns[header] = name
+    missing = [label(name) for name in REQUIRED_FIELDS if name not in columns.values()]
+    if unknown or missing:
+        problems = []
+        if unknown:
+            problems.append(f"unknown column(s): {', '.join(unknown)}")
+        if missing:
+            problems.append(f"missing required column(s): {', '.join(missing)}")
+        raise _nothing_imported(f"{path}: {'; '.join(problems)}")
+    return columns
+
+
+def _nothing_imported(problem: str) -> ImportFileError:
+    # Whatever stopped the file, the user's next step is a file with headers we know.
+    return ImportFileError(
+        f"{problem}. Nothing was imported.\n"
+        f"Accepted headers (English / 中文):\n{accepted_headers_text()}"
+    )
+
+
+BATCH_ROWS = 20_000  # rows parsed and upserted at a time: memory stays flat whatever the file
+
+
+class _WrittenTwice(Exception):
+    """A ticket already written by an earlier batch turned up again in the file."""
+
+
+@dataclass
+class ParsedRows:
+    """One batch of the file: tickets by ticket_id (the last row wins), each a tuple in the
+    order of `fields`, ready to bind (see upsert_ticket_rows), and rejected rows."""
+
+    fields: list[str]
+    tickets: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+
+PARSE_ROWS = 5_000  # rows read from the file and parsed a column at a time
+
+
+def parse_rows(
+    table: Table,
+    columns: dict[str, str],
+    contract: Contract,
+    source: str,
+    report: ImportReport,
+    *,
+    batch_rows: int = BATCH_ROWS,
+    repeated: dict[str, int] | None = None,
+    dialect: str = "sqlite",
+) -> Iterator[ParsedRows]:
+    """The file's rows, parsed, in batches of about `batch_rows` tickets, ready to be bound
+    for `dialect`'s database (see upsert_ticket_rows).
+
+    A ticket is in exactly one batch, with its last good row: a ticket in `repeated` (ticket_id
+    → the line of its last row in the file) is held back until that line. One that is not,
+    yet turns up again after its batch was handed out, raises _WrittenTwice: the caller did
+    not know the file repeats it, and starts again knowing (see repeated_ticket_ids).
+    The cells are parsed PARSE_ROWS rows at a time, a column at a time (ColumnParser); the
+    rows are then taken one by one, in file order.
+    """
+    parser = ColumnParser(columns, contract, source, ticket_time_binding(dialect))
+    repeated = repeated or {}
+    id_header = _id_header(columns)
+    handed_out: set[str] = set()
+    held: dict[str, tuple[Any, ...]] = {}
+    batch = ParsedRows(parser.fields)
+    blank = parser.blank
+    headers = table.headers
+    rows: Iterator[tuple[int, Any]] = table.rows if table.cell_lists is None else table.cell_lists
+    for run in _runs(rows, PARSE_ROWS):
+        if all(type(cells) is list for _line, cells in run):  # a CSV's good rows, not dicts
+            structural: list[Any] = [None] * len(run)
+            parsed = parser.parse_lists([cells for _line, cells in run], headers)
+        else:
+            run = [
+                (line, dict(zip(headers, cells, strict=False)) if type(cells) is list else cells)
+                for line, cells in run
+            ]
+            structural = [
+                cells.pop("__error__") if "__error__" in cells else None for _, cells in run
+            ]
+            records = [cells for _line, cells in run]
+            for i in (i for i, broken in enumerate(structural) if broken):
+                records[i] = blank  # its cells are not parsed
+            parsed = parser.parse(records)
+            del records
+        if not repeated and _all_new(parsed, structural, batch, handed_out):
+            # Every row good, every ticket new: the rows go in whole, as the loop below would
+            # put them, one ticket each, handing out a batch whenever one fills up.
+            start = 0
+            while start < len(run):
+                end = min(len(run), start + batch_rows - len(batch.tickets))
+                keys: list[str] = parsed.ids[start:end]  # type: ignore[assignment]
+                batch.tickets.update(zip(keys, parsed.rows[start:end], strict=True))
+                report.rows_read += end - start
+                start = end
+                if len(batch.tickets) >= batch_rows:
+                    handed_out.update(batch.tickets)
+                    yield batch
+                    batch = ParsedRows(parser.fields)
+            continue
+        for i, (line, cells) in enumerate(run):
+            report.rows_read += 1
+            broken = structural[i]
+            if broken:
+                # The row itself is broken (quotes, cell count): its cells cannot be trusted.
+                ticket_id = _id_in(cells, id_header)
+                problems = [RowProblem(line, ticket_id, None, str(broken))]
+            else:
+                ticket_id = parsed.ids[i]
+                found = parsed.problems[i]
+                problems = (
+                    [RowProblem(line, ticket_id, p.column, p.reason) for p in found]
+                    if found
+                    else []
+                )
+            if problems:
+                report.problems.extend(problems)
+                report.rejected_rows += 1
+                if type(cells) is list:
+                    cells = dict(zip(headers, cells, strict=False))  # as _csv_records makes it
+                batch.rejected.append(_rejected(line, ticket_id, problems, cells))
+                if ticket_id is not None and repeated.get(ticket_id) == line and ticket_id in held:
+                    batch.tickets[ticket_id] = held.pop(ticket_id)  # its last row was bad
+            else:
+                key = ticket_id
+                assert key is not None  # required: a row without one has a problem
+                row = parsed.rows[i]
+                if key in handed_out:
+                    raise _WrittenTwice(key)
+                if key in batch.tickets or key in held:
+                    report.duplicate_rows += 1
+                last = repeated.get(key)
+                if last is None or last == line:
+                    held.pop(key, None)
+                    batch.tickets[key] = row
+                else:
+                    held[key] = row
+            if len(batch.tickets) >= batch_rows or len(batch.rejected) >= batch_rows:
+                handed_out.update(batch.tickets)
+                yield batch
+                batch = ParsedRows(parser.fields)
+        del run, parsed
+    for key, row in held.items():  # only if an id read differently than when counted
+        if key in handed_out:
+            raise _WrittenTwice(key)
+        batch.tickets[key] = row
+    if batch.tickets or batch.rejected:
+        yield batch
+
+
+def _all_new(
+    parsed: ParsedRun, structural: list[Any], batch: ParsedRows, handed_out: set[str]
+) -> bool:
+    """Whether every row of the run is good and a ticket not seen before in the file."""
+    if any(structural) or any(parsed.problems):
+        return False
+    keys = set(parsed.ids)
+    return (
+        len(keys) == len(parsed.ids)
+        and keys.isdisjoint(batch.tickets)
+        and keys.isdisjoint(handed_out)
+    )
+
+
+def _runs(rows: Iterator[tuple[int, Any]], size: int) -> Iterator[list[tuple[int, Any]]]:
+    run: list[tuple[int, Any]] = []
+    for row in rows:
+        run.append(row)
+        if len(run) >= size:
+            yield run
+            run = []
+    if run:
+        yield run
+
+
+def repeated_ticket_ids(table: Table, columns: dict[str, str]) -> dict[str, int]:
+    """ticket_id → the line of its last row, for every ticket_id on more than one row."""
+    last: dict[str, int] = {}
+    repeated: set[str] = set()
+    id_header = _id_header(columns)
+    for line, cells in table.rows:
+        cells.pop("__error__", None)
+        ticket_id = _id_in(cells, id_header)
+        if ticket_id is None:
+            continue
+        if ticket_id in last:
+            repeated.add(ticket_id)
+        last[ticket_id] = line
+    return {ticket_id: last[ticket_id] for ticket_id in repeated}
+
+
+# (header, field, its parser, its longest text or None): how to read each column of a row.
+Plan = list[tuple[str, str, Parser, int | None]]
+
+
+def _plan(columns: dict[str, str], parsers: dict[str, Parser]) -> Plan:
+    return [
+        (header, name, parsers.get(name, parse_text), TEXT_LIMITS.get(name))
+        for header, name in columns.items()
+    ]
+
+
+def _parse_cells(
+    line: int,
+    ticket_id: str | None,
+    cells: dict[str, Any],
+    plan: Plan,
+    values: dict[str, Any],
+) -> list[RowProblem]:
+    """Fill `values` from the row's cells; the problems found on the way."""
+    problems: list[RowProblem] = []
+    get = cells.get
+    for header, name, parse, longest in plan:
+        try:
+            value = parse(get(header))
+        except BadValue as error:
+            problems.append(RowProblem(line, ticket_id, label(name), str(error)))
+            continue
+        if longest is not None and value is not None and len(value) > longest:
+            reason = f"{len(value)} characters; at most {longest} fit"
+            problems.append(RowProblem(line, ticket_id, label(name), reason))
+        values[name] = value
+    for name in REQUIRED_FIELDS:
+        if values.get(name) is None and not any(p.column == label(name) for p in problems):
+            problems.append(RowProblem(line, ticket_id, label(name), "required but empty"))
+    return problems
+
+
+def parse_records(records: Sequence[Any], contract: Contract, source: str) -> ParsedBatch:
+    """Ticket objects from the HTTP API, checked exactly like the rows of a file.
+
+    Each object is keyed by field names or the file's headers (English or 中文); it carries
+    only its own keys, so a missing key leaves the stored value alone. A bad object becomes a
+    problem with its 1-based index, kept whole as a rejected row; the others are unaffected.
+    """
+    parsers = _parsers(contract)
+    batch = ParsedBatch()
+    for index, item in enumerate(records, start=1):
+        cells: dict[str, Any] = without_nul(item) if isinstance(item, dict) else {}
+        has_nul = cells.get("__error__") == NUL_PROBLEM and bool(cells.pop("__error__"))
+        columns = {str(key): field_for(str(key)) for key in cells}
+        known = {header: name for header, name in columns.items() if name is not None}
+        ticket_id = _safe_text(cells, known)
+        problems = [
+            RowProblem(index, ticket_id, header, "unknown field")
+            for header, name in columns.items()
+            if name is None
+        ]
+        if has_nul:
+            problems.append(RowProblem(index, ticket_id, None, NUL_PROBLEM))
+        if not isinstance(item, dict):
+            problems.append(RowProblem(index, None, None, "expected a JSON object"))
+        elif len(set(known.values())) < len(known):
+            problems.append(RowProblem(index, ticket_id, None, "a field is given twice"))
+        values: dict[str, Any] = {"source": source}
+        if not problems:
+            plan = _plan(known, parsers)
+            problems.extend(_parse_cells(index, ticket_id, cells, plan, values))
+        if problems:
+            batch.problems.extend(
+                ItemProblem(p.line, p.ticket_id, p.column, p.reason) for p in problems
+            )
+            batch.rejected.append(_rejected(index, ticket_id, problems, cells or {"item": item}))
+            continue
+        batch.rows.append((values, tuple(known.values())))
+    return batch
+
+
+def _safe_text(cells: dict[str, Any], columns: dict[str, str]) -> str | None:
+    return _id_in(cells, _id_header(columns))
+
+
+def _id_header(columns: dict[str, str]) -> str | None:
+    return next((header for header, name in columns.items() if name == "ticket_id"), None)
+
+
+def _id_in(cells: dict[str, Any], header: str | None) -> str | None:
+    """The row's ticket id as text, or None when it has none (or not one that is text)."""
+    if header is None:
+        return None
+    try:
+        return parse_text(cells.get(header))
+    except BadValue:
+        return None
+
+
+def _rejected(
+    line: int, ticket_id: str | None, problems: list[RowProblem], cells: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "line": line,
+        "ticket_id": ticket_id[:200] if ticket_id else None,  # the whole id is in raw
+        "column_name": ", ".join(p.column for p in problems if p.column)[:100] or None,
+        "reason": "; ".join(
+            p.reason if not p.column else f"{p.column}: {p.reason}" for p in problems
+        ),
+        "raw": json.dumps(cells, ensure_ascii=False, default=_json_cell),
+    }
+
+
+def _json_cell(value: Any) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def import_tickets(
+    engine: Engine,
+    path: Path,
+    contract: Contract,
+    *,
+    source: str,
+    now: datetime,
+    batch_rows: int = BATCH_ROWS,
+) -> ImportReport:
+    """Import one file in one transaction; raises ImportFileError when nothing can be used.
+
+    The file is read, parsed and upserted `batch_rows` at a time, so memory does not grow with
+    it; it is still one transaction (an interrupted import leaves nothing behind). A ticket
+    is written once, with its last good row: when a ticket turns up again after its batch was
+    written, the import starts over, knowing which tickets the file repeats.
+    """
+    try:
+        try:
+            return _import(engine, path, contract, source, now, batch_rows, None)
+        except _WrittenTwice:
+            repeated = repeated_ticket_ids(*_open(path))
+            return _import(engine, path, contract, source, now, batch_rows, repeated)
+    except UnreadableFile as error:
+        raise _nothing_imported(str(error)) from None
+
+
+def _open(path: Path) -> tuple[Table, dict[str, str]]:
+    table = read_table(path, _looks_like_header)
+    return table, _columns(table, path)
+
+
+def _import(
+    engine: Engine,
+    path: Path,
+    contract: Contract,
+    source: str,
+    now: datetime,
+    batch_rows: int,
+    repeated: dict[str, int] | None,
+) -> ImportReport:
+    table, columns = _open(path)
+    report = ImportReport(path, source)
+    with engine.begin() as connection, bulk_page_cache(connection):
+        # The source's first import: no ticket of this batch or of a later one is stored yet
+        # (a ticket is written once per import), so none need be looked up.
+        first_of_source = not has_tickets(connection, source)
+        run_id = connection.execute(
+            insert(ImportRunRow.__table__).returning(ImportRunRow.__table__.c.id),  # type: ignore[attr-defined]
+            {"source": source, "path": str(path), "started_at": now},
+        ).scalar_one()
+        batches = parse_rows(
+            table,
+            columns,
+            contract,
+            source,
+            report,
+            batch_rows=batch_rows,
+            repeated=repeated,
+            dialect=connection.dialect.name,
+        )
+        for batch in batches:
+            rows = list(batch.tickets.values())
+            counts = upsert_ticket_rows(
+                connection, batch.fields, rows, now, all_new=first_of_source
+            )
+            report.inserted += counts.inserted
+            report.updated += counts.updated
+            report.unchanged += counts.unchanged
+            if batch.rejected:
+                connection.execute(
+                    insert(RejectedRow.__table__),  # type: ignore[attr-defined]
+                    [{**row, "import_run_id": run_id} for row in batch.rejected],
+                )
+            del batch, rows  # not kept alive while the next one is parsed
+        connection.execute(
+            update(ImportRunRow.__table__)  # type: ignore[attr-defined]
+            .where(ImportRunRow.__table__.c.id == run_id)  # type: ignore[attr-defined]
+            .values(
+                rows_read=report.rows_read,
+                rows_stored=report.inserted + report.updated,
+                rows_unchanged=report.unchanged,
+                rows_rejected=report.rejected_rows,
+            )
+        )
+    return report

@@ -1,0 +1,197 @@
+"""Mapping profiles (config/mappings/*.yaml): how another tool's tickets read as slamon's.
+
+A profile names the source's columns (or dotted JSON paths) for slamon's fields, maps values
+("1 - Critical" → major), says how the source writes dates and missing values and in which
+time zone, and — for a status history — which status values mean waiting, resolved or closed.
+A bad profile is refused whole with its file and key, like the contract.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from collectors.tickets.columns import TICKET_HEADERS
+from monitor.contract.clocks import PAUSE_REASONS
+from monitor.contract.strict import StrictModel
+from monitor.rules.history import Phase
+
+MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "config/mappings"
+
+
+class ProfileError(Exception):
+    """A mapping profile that cannot be used; the message names the file and the key."""
+
+
+class StatusMeaning(StrictModel):
+    """What being in one of the source's status values means for the clocks."""
+
+    phase: Phase | None = Phase.OPEN  # None: not a real status; the row is skipped
+    pause: str | None = None  # the pause reason of a waiting status
+    responds: bool = False  # the first event in it is the operator's response
+
+    @model_validator(mode="after")
+    def _waiting_has_a_reason(self) -> Self:
+        if (self.phase is Phase.WAITING) != (self.pause is not None):
+            raise ValueError("a waiting status needs `pause: REASON`, and only it may have one")
+        if self.pause is not None and self.pause not in PAUSE_REASONS:
+            raise ValueError(
+                f"'{self.pause}' is not a pause reason; use one of {', '.join(PAUSE_REASONS)}"
+            )
+        return self
+
+
+class Profile(StrictModel):
+    """One source's export format, validated."""
+
+    name: str = Field(pattern=r"^[a-z0-9_.-]+$")
+    description: str = ""
+    timezone: str = "Asia/Shanghai"  # of times written without an offset
+    # strptime formats tried first (day-first exports: "%d/%m/%Y %H:%M"); ISO 8601 and the
+    # native formats always work too.
+    date_formats: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ("", "?", "-", "N/A", "n/a", "NULL", "null")
+    # source column (or dotted JSON path) → slamon field; several columns may feed one field,
+    # the first with a value wins.
+    columns: dict[str, str]
+    # slamon field → value for every row (e.g. kind: fault)
+    constants: dict[str, str] = Field(default_factory=dict)
+    # slamon field → {source value: slamon value}
+    values: dict[str, dict[str, str]] = Field(default_factory=dict)
+    ignore: tuple[str, ...] = ()  # columns known to carry nothing slamon uses
+    # A status history: which column holds the status, when it was set, and in what order.
+    # Each may list alternatives (an export and an API name the same thing differently); the
+    # first one the row has is used.
+    status_column: tuple[str, ...] = ()
+    event_time_column: tuple[str, ...] = ()
+    sequence_column: tuple[str, ...] = ()
+    hold_reason_column: tuple[str, ...] = ()  # e.g. ServiceNow's hold_reason beside "On Hold"
+    statuses: dict[str, StatusMeaning] = Field(default_factory=dict)
+    hold_reasons: dict[str, str] = Field(default_factory=dict)  # hold reason value → pause reason
+    _folded: dict[str, StatusMeaning] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, _context: Any) -> None:
+        self._folded = {key.strip().casefold(): value for key, value in self.statuses.items()}
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not an IANA time zone such as Asia/Shanghai") from None
+        return value
+
+    @field_validator(
+        "status_column", "event_time_column", "sequence_column", "hold_reason_column", mode="before"
+    )
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+    @field_validator("columns")
+    @classmethod
+    def _fields(cls, value: dict[str, str]) -> dict[str, str]:
+        for column, name in value.items():
+            _check_field(name, f"column '{column}'")
+        return value
+
+    @field_validator("constants", "values")
+    @classmethod
+    def _keys_are_fields(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for name in value:
+            _check_field(name, "key")
+        return value
+
+    @field_validator("hold_reasons")
+    @classmethod
+    def _reasons(cls, value: dict[str, str]) -> dict[str, str]:
+        for hold, reason in value.items():
+            if reason not in PAUSE_REASONS:
+                raise ValueError(f"'{hold}': '{reason}' is not a pause reason")
+        return value
+
+    @model_validator(mode="after")
+    def _history_is_complete(self) -> Self:
+        if self.status_column and not (self.event_time_column and self.statuses):
+            raise ValueError("status_column needs event_time_column and statuses")
+        fed = set(self.columns.values()) | set(self.constants)
+        if "ticket_id" not in fed:
+            raise ValueError("no column is mapped to ticket_id")
+        if "kind" not in fed:
+            raise ValueError("map a column to kind, or set constants: {kind: ...}")
+        if "reported_at" not in fed and not self.event_time_column:
+            raise ValueError("map a column to reported_at (or give a status history)")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def known_columns(self) -> set[str]:
+        history = (
+            *self.status_column,
+            *self.event_time_column,
+            *self.sequence_column,
+            *self.hold_reason_column,
+        )
+        return {*self.columns, *self.ignore, *history}
+
+    def status(self, value: str) -> StatusMeaning | None:
+        """The meaning of a status value (case and surrounding spaces do not matter)."""
+        return self._folded.get(value.strip().casefold())
+
+
+def _check_field(name: str, where: str) -> None:
+    if name not in TICKET_HEADERS:
+        known = ", ".join(TICKET_HEADERS)
+        raise ValueError(f"{where}: '{name}' is not a slamon ticket field; use one of {known}")
+
+
+def profile_path(name_or_path: str) -> Path:
+    """A profile named in config/mappings (`servicenow`) or a YAML file's path."""
+    if name_or_path.endswith((".yaml", ".yml")) or "/" in name_or_path:
+        return Path(name_or_path)
+    return MAPPINGS_DIR / f"{name_or_path}.yaml"
+
+
+def available_profiles() -> list[str]:
+    return sorted(path.stem for path in MAPPINGS_DIR.glob("*.yaml"))
+
+
+def load_profile(name_or_path: str) -> Profile:
+    path = profile_path(name_or_path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        known = ", ".join(available_profiles())
+        raise ProfileError(f"{path}: no such mapping profile (shipped: {known})") from None
+    except OSError as error:
+        raise ProfileError(f"{path}: cannot read the profile ({error.strerror})") from None
+    except yaml.YAMLError as error:
+        raise ProfileError(f"{path}: not valid YAML: {error}") from None
+    if not isinstance(raw, dict):
+        raise ProfileError(f"{path}: expected a mapping of profile keys at the top level")
+    try:
+        return Profile.model_validate(raw)
+    except ValidationError as error:
+        lines = [f"{path}: the mapping profile is not valid ({error.error_count()} problem(s))"]
+        for problem in error.errors():
+            where = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+            message = problem["msg"].removeprefix("Value error, ")
+            if problem["type"] == "extra_forbidden":
+                message = "unknown key (check the spelling)"
+            elif problem["type"] == "missing":
+                message = "required key is missing"
+            lines.append(f"  {where}: {message}")
+        raise ProfileError("\n".join(lines)) from None

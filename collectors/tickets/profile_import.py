@@ -1,0 +1,134 @@
+"""`slamon import tickets PATH --profile NAME`: another tool's export, read through a profile.
+
+A snapshot (one row per ticket) or a status history (one row per update, as ServiceNow's audit
+export gives it). Unknown columns are reported once; bad rows are reported with line, column
+and reason and kept whole in rejected_row; the good rows are stored in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, insert
+
+from collectors.files.tabular import UnreadableFile, read_table
+from collectors.tickets.file_import import EXIT_OK, EXIT_REJECTED_ROWS, ImportFileError, RowProblem
+from collectors.tickets.ingest import IngestCounts, ingest
+from collectors.tickets.profile import Profile
+from collectors.tickets.profile_rows import MappedRow, RowMapper
+from monitor.contract.model import Contract
+from monitor.storage.tables import ImportRunRow, RejectedRow
+
+
+@dataclass
+class ProfileImportReport:
+    path: Path
+    source: str
+    profile: str
+    rows_read: int = 0
+    rows_skipped: int = 0  # rows in a status the profile skips (e.g. ServiceNow's -100)
+    tickets: int = 0
+    counts: IngestCounts = field(default_factory=IngestCounts)
+    unknown_columns: list[str] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    rejected_rows: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_REJECTED_ROWS if self.rejected_rows else EXIT_OK
+
+    def reasons(self) -> list[tuple[str, int]]:
+        """Rejection reasons with how many rows had each (values left out, so they group)."""
+        tally = Counter(f"{p.column or 'row'}: {_shape(p.reason)}" for p in self.problems)
+        return tally.most_common()
+
+
+def _shape(reason: str) -> str:
+    # "unknown status 'X'; …" and "'29/2/2016' …" group by what is wrong, not the value.
+    head, quote, rest = reason.partition("'")
+    if not quote:
+        return reason
+    _, _, tail = rest.partition("'")
+    return f"{head}'…'{tail[:80]}"
+
+
+def import_with_profile(
+    engine: Engine,
+    path: Path,
+    profile: Profile,
+    contract: Contract,
+    *,
+    source: str,
+    now: datetime,
+) -> ProfileImportReport:
+    """Import one file in one transaction; ImportFileError when nothing can be used."""
+    mapper = RowMapper(profile, contract)
+    known = profile.known_columns()
+    try:
+        table = read_table(path, lambda cells: sum(cell in known for cell in cells) >= 2)
+    except UnreadableFile as error:
+        raise ImportFileError(f"{error}. Nothing was imported.") from None
+    missing = mapper.missing_columns(table.headers)
+    if missing:
+        raise ImportFileError(
+            f"{path}: profile '{profile.name}' needs column(s) for {', '.join(missing)}; "
+            f"the file has {', '.join(h for h in table.headers if h)}. Nothing was imported."
+        )
+    report = ProfileImportReport(path, source, profile.name)
+    report.unknown_columns = mapper.unknown_columns(table.headers)
+    rejected: list[dict[str, Any]] = []
+
+    def mapped_rows() -> Iterator[MappedRow]:
+        for line, cells in table.rows:
+            report.rows_read += 1
+            mapped = mapper.map(line, cells)
+            if mapped is None:
+                report.rows_skipped += 1
+            elif isinstance(mapped, list):
+                report.problems.extend(mapped)
+                rejected.append(_rejected(line, mapped, cells))
+            else:
+                yield mapped
+
+    with engine.begin() as connection:
+        try:
+            report.counts = ingest(connection, mapped_rows(), profile, source, now)
+        except UnreadableFile as error:
+            raise ImportFileError(f"{error}. Nothing was imported.") from None
+        report.rejected_rows = len(rejected)
+        report.tickets = report.counts.tickets
+        run_id = connection.execute(
+            insert(ImportRunRow.__table__).returning(ImportRunRow.__table__.c.id),  # type: ignore[attr-defined]
+            {
+                "source": source,
+                "path": str(path),
+                "started_at": now,
+                "rows_read": report.rows_read,
+                "rows_stored": report.counts.inserted + report.counts.updated,
+                "rows_unchanged": report.counts.unchanged,
+                "rows_rejected": report.rejected_rows,
+            },
+        ).scalar_one()
+        if rejected:
+            connection.execute(
+                insert(RejectedRow.__table__),  # type: ignore[attr-defined]
+                [{**row, "import_run_id": run_id} for row in rejected],
+            )
+    return report
+
+
+def _rejected(line: int, problems: list[RowProblem], cells: dict[str, Any]) -> dict[str, Any]:
+    ticket_id = problems[0].ticket_id
+    return {
+        "line": line,
+        "ticket_id": ticket_id[:200] if ticket_id else None,
+        "column_name": ", ".join(p.column for p in problems if p.column)[:100] or None,
+        "reason": "; ".join(f"{p.column}: {p.reason}" if p.column else p.reason for p in problems),
+        "raw": json.dumps(cells, ensure_ascii=False, default=str),
+    }

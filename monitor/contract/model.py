@@ -1,0 +1,388 @@
+"""The contract: targets, vocabularies, calendar additions and scoring, loaded from YAML.
+
+The contract is configuration, not code. Loading validates it whole and a bad file gets one
+clear error naming the file, the key and what was expected.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from monitor.contract.clocks import ClockRules, OperatorClass, check_pause_reasons
+from monitor.contract.metrics import (
+    AllMetRule,
+    AvailabilityConfig,
+    BandRule,
+    IdleConfig,
+    IdleReclaimRule,
+    ResourceAvailabilityRule,
+    UtilisationConfig,
+    check_metric_references,
+    default_backup_service,
+    default_cloud_usage,
+    default_first_pool_utilisation,
+    default_normal_operation,
+)
+from monitor.contract.scorecard import (
+    InspectionRules,
+    SatisfactionRule,
+    ScorecardConfig,
+    SlaAssessmentRule,
+    check_inspection_target,
+)
+from monitor.contract.strict import StrictModel
+from monitor.domain.durations import format_duration, parse_duration
+from monitor.domain.tickets import EVENT_FIELDS
+
+DEFAULT_CONTRACT_PATH = Path(__file__).resolve().parents[2] / "config/contracts/default.yaml"
+
+
+class ContractError(Exception):
+    """A contract file that cannot be used; the message says where and why."""
+
+
+class Vocabulary(StrictModel):
+    """A ticket kind or severity level: its Chinese name and the spellings sources use."""
+
+    name_zh: str
+    name_en: str
+    aliases: tuple[str, ...] = ()
+
+
+class ClockKind(StrEnum):
+    ELAPSED = "elapsed"  # 7×24 wall-clock time
+    WORKING_DAYS = "working_days"  # Chinese working days, holidays and 调休 included
+
+
+class Limit(StrictModel):
+    """How long a target allows: a duration, N working days, or a duration per TB restored."""
+
+    duration: timedelta | None = None
+    working_days: int | None = Field(default=None, ge=1, le=366)
+    per_tb: timedelta | None = None
+    # A duration per operator class (the security-incident reporting rules); the contract's
+    # `operator_class` picks one.
+    by_operator_class: dict[OperatorClass, timedelta] | None = None
+    size_field: str = "restore_size_gb"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_shorthand(cls, value: Any) -> Any:
+        # "30m" is the common case; write it without a mapping.
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return {"duration": value}
+        return value
+
+    @field_validator("by_operator_class", mode="before")
+    @classmethod
+    def _parse_by_class(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                key: parse_duration(item) if isinstance(item, str) else item
+                for key, item in value.items()
+            }
+        return value
+
+    @field_validator("duration", "per_tb", mode="before")
+    @classmethod
+    def _parse_duration(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return parse_duration(value)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError("write the unit too, e.g. 30m or 2h")
+        return value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Self:
+        given = [self.duration, self.working_days, self.per_tb, self.by_operator_class]
+        if sum(value is not None for value in given) != 1:
+            raise ValueError(
+                "set exactly one of: a duration (e.g. 30m), working_days: N, per_tb: DURATION, "
+                "by_operator_class: {cii: 1h, ...}"
+            )
+        for value in (self.duration, self.per_tb, *(self.by_operator_class or {}).values()):
+            if value is not None and value <= timedelta(0):
+                raise ValueError("a limit must be longer than zero")
+        if self.size_field != "restore_size_gb":
+            raise ValueError("size_field can only be restore_size_gb")
+        return self
+
+    def describe_zh(self) -> str:
+        if self.working_days is not None:
+            return f"{self.working_days}个工作日"
+        if self.per_tb is not None:
+            return f"每TB {format_duration(self.per_tb)}"
+        if self.by_operator_class is not None:
+            return " / ".join(
+                f"{key.value} {format_duration(value)}"
+                for key, value in self.by_operator_class.items()
+            )
+        assert self.duration is not None
+        return format_duration(self.duration)
+
+
+class Target(StrictModel):
+    """One contract target: which tickets, which two events, how long between them."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+    name_zh: str
+    name_en: str
+    kind: str
+    severities: tuple[str, ...] | None = None  # None: every severity, including none recorded
+    start: str
+    stop: str
+    limit: Limit
+    clock: ClockKind = ClockKind.ELAPSED
+    at_risk_fraction: float | None = Field(default=None, gt=0, lt=1)
+    warn_before: timedelta | None = None
+    rule_zh: str | None = None  # the contract's wording, shown next to the evidence
+    # Which waiting statuses pause this target's clock; None: the contract's clocks.pause_reasons.
+    pause_reasons: tuple[str, ...] | None = None
+
+    @field_validator("pause_reasons")
+    @classmethod
+    def _known_pause_reasons(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        return check_pause_reasons(value)
+
+    @field_validator("start", "stop")
+    @classmethod
+    def _known_event(cls, value: str) -> str:
+        if value not in EVENT_FIELDS:
+            raise ValueError(
+                f"'{value}' is not a ticket event; use one of {', '.join(EVENT_FIELDS)}"
+            )
+        return value
+
+    @field_validator("warn_before", mode="before")
+    @classmethod
+    def _parse_warn_before(cls, value: Any) -> Any:
+        return parse_duration(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.start == self.stop:
+            raise ValueError("start and stop must be different events")
+        if (self.limit.working_days is not None) != (self.clock is ClockKind.WORKING_DAYS):
+            raise ValueError(
+                "a working_days limit needs clock: working_days, and that clock needs a "
+                "working_days limit"
+            )
+        if self.at_risk_fraction is not None and self.warn_before is not None:
+            raise ValueError("set at_risk_fraction or warn_before, not both")
+        return self
+
+    def applies_to(self, kind: str, severity: str | None) -> bool:
+        if kind != self.kind:
+            return False
+        return self.severities is None or severity in self.severities
+
+
+class CalendarYear(StrictModel):
+    """A year no package knows yet, as the State Council's notice lists it."""
+
+    holidays: tuple[date, ...] = ()
+    workdays: tuple[date, ...] = ()  # make-up working days (调休) on weekends
+
+
+class CalendarConfig(StrictModel):
+    years: dict[int, CalendarYear] = Field(default_factory=dict)
+    holidays: tuple[date, ...] = ()  # extra days off in any year, e.g. a local holiday
+    workdays: tuple[date, ...] = ()  # extra working days in any year
+
+    @model_validator(mode="after")
+    def _days_in_their_year(self) -> Self:
+        for year, days in self.years.items():
+            for day in (*days.holidays, *days.workdays):
+                if day.year != year:
+                    raise ValueError(f"{day.isoformat()} is listed under year {year}")
+        return self
+
+
+class FaultTimelinessRule(StrictModel):
+    """系统故障响应或维护及时性: full marks, minus a deduction per late ticket, floored."""
+
+    name_zh: str = "系统故障响应或维护及时性"
+    name_en: str = "Fault response / maintenance timeliness"
+    max_points: float = Field(default=3, gt=0)
+    deduction_per_late: float = Field(default=1, gt=0)
+    floor: float = 0
+    kinds: tuple[str, ...] = ("fault",)
+
+
+class Scoring(StrictModel):
+    fault_response_timeliness: FaultTimelinessRule = FaultTimelinessRule()
+    # The metric indicators (monitor.scorecard.metric_indicators), in `slamon score`'s order.
+    resource_availability: ResourceAvailabilityRule = ResourceAvailabilityRule()
+    normal_operation: AllMetRule = Field(default_factory=default_normal_operation)
+    backup_service: AllMetRule = Field(default_factory=default_backup_service)
+    first_pool_utilisation: BandRule = Field(default_factory=default_first_pool_utilisation)
+    cloud_usage: BandRule = Field(default_factory=default_cloud_usage)
+    idle_reclaim: IdleReclaimRule = IdleReclaimRule()
+    # Satisfaction and the SLA assessment (monitor.measures.satisfaction, monitor.scorecard.table).
+    satisfaction: SatisfactionRule = SatisfactionRule()
+    sla_assessment: SlaAssessmentRule = SlaAssessmentRule()
+
+
+class GradeBand(StrictModel):
+    min: float
+    grade: str
+
+
+class Contract(StrictModel):
+    """A whole contract, validated."""
+
+    name: str
+    timezone: str = "Asia/Shanghai"
+    at_risk_fraction: float = Field(default=0.2, gt=0, lt=1)
+    kinds: dict[str, Vocabulary]
+    severities: dict[str, Vocabulary]
+    calendar: CalendarConfig = CalendarConfig()
+    targets: tuple[Target, ...]
+    scoring: Scoring = Scoring()
+    availability: AvailabilityConfig = AvailabilityConfig()
+    utilisation: UtilisationConfig = UtilisationConfig()
+    idle: IdleConfig = IdleConfig()
+    inspections: InspectionRules = InspectionRules()
+    scorecard: ScorecardConfig = ScorecardConfig()
+    clocks: ClockRules = ClockRules()
+    # Picks the limit of targets written `by_operator_class` (security-incident reporting).
+    operator_class: OperatorClass = OperatorClass.OTHER
+    grade_bands: tuple[GradeBand, ...] = (
+        GradeBand(min=90, grade="优"),
+        GradeBand(min=80, grade="良"),
+        GradeBand(min=60, grade="中"),
+        GradeBand(min=0, grade="差"),
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not an IANA time zone such as Asia/Shanghai") from None
+        return value
+
+    @model_validator(mode="after")
+    def _references(self) -> Self:
+        seen: set[str] = set()
+        for target in self.targets:
+            if target.id in seen:
+                raise ValueError(f"target id '{target.id}' is used twice")
+            seen.add(target.id)
+            if target.kind not in self.kinds:
+                raise ValueError(f"target '{target.id}': unknown kind '{target.kind}'")
+            for severity in target.severities or ():
+                if severity not in self.severities:
+                    raise ValueError(f"target '{target.id}': unknown severity '{severity}'")
+            by_class = target.limit.by_operator_class
+            if by_class is not None and self.operator_class not in by_class:
+                raise ValueError(
+                    f"target '{target.id}': no limit for operator_class '{self.operator_class}'"
+                )
+        for kind in self.scoring.fault_response_timeliness.kinds:
+            if kind not in self.kinds:
+                raise ValueError(f"scoring.fault_response_timeliness: unknown kind '{kind}'")
+        _check_aliases("kinds", self.kinds)
+        check_metric_references(
+            self.availability,
+            self.idle,
+            {
+                "resource_availability": self.scoring.resource_availability,
+                "normal_operation": self.scoring.normal_operation,
+                "backup_service": self.scoring.backup_service,
+            },
+            seen,
+        )
+        _check_aliases("severities", self.severities)
+        check_inspection_target(
+            self.inspections, {target.id: target.limit.duration for target in self.targets}
+        )
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def target(self, target_id: str) -> Target:
+        for target in self.targets:
+            if target.id == target_id:
+                return target
+        raise KeyError(target_id)
+
+    def grade_for(self, total: float) -> str:
+        for band in sorted(self.grade_bands, key=lambda band: band.min, reverse=True):
+            if total >= band.min:
+                return band.grade
+        return self.grade_bands[-1].grade
+
+
+def _check_aliases(section: str, vocabulary: dict[str, Vocabulary]) -> None:
+    owner: dict[str, str] = {}
+    for key, entry in vocabulary.items():
+        for spelling in (key, entry.name_zh, entry.name_en, *entry.aliases):
+            folded = spelling.strip().casefold()
+            if owner.setdefault(folded, key) != key:
+                raise ValueError(
+                    f"{section}: '{spelling}' is an alias of both {owner[folded]} and {key}"
+                )
+
+
+def load_contract(path: Path | str | None = None) -> Contract:
+    """Load and validate a contract file (the default contract when no path is given)."""
+    path = Path(path) if path is not None else DEFAULT_CONTRACT_PATH
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ContractError(f"{path}: cannot read the contract ({error.strerror})") from None
+    except yaml.YAMLError as error:
+        raise ContractError(f"{path}: not valid YAML: {error}") from None
+    if not isinstance(raw, dict):
+        raise ContractError(f"{path}: expected a mapping of contract keys at the top level")
+    try:
+        return Contract.model_validate(raw)
+    except ValidationError as error:
+        raise ContractError(_describe(path, raw, error)) from None
+
+
+def _describe(path: Path, raw: dict[str, Any], error: ValidationError) -> str:
+    lines = [f"{path}: the contract is not valid ({error.error_count()} problem(s))"]
+    for problem in error.errors():
+        where = _location(raw, problem["loc"])
+        message = problem["msg"].removeprefix("Value error, ")
+        if problem["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling)"
+        elif problem["type"] == "missing":
+            message = "required key is missing"
+        lines.append(f"  {where}: {message}")
+    return "\n".join(lines)
+
+
+def _location(raw: Any, loc: tuple[int | str, ...]) -> str:
+    """A readable key path such as targets[2](major.report).limit."""
+    text = ""
+    node = raw
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict) and "id" in node:
+                text += f"({node['id']})"
+        elif part in ("function-after", "function-before") or "[" in str(part):
+            continue  # pydantic's internal validator steps, not keys the user wrote
+        else:
+            text += f".{part}" if text else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return text or "(top level)"

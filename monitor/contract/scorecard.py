@@ -1,0 +1,129 @@
+"""The contract's sections for inspections, satisfaction, the SLA assessment and the scorecard.
+
+Kept apart from monitor.contract.model (which holds them as fields). Every section has defaults,
+so a
+contract file written before these sections existed still loads.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from monitor.domain.durations import parse_duration
+
+# The answers a satisfaction questionnaire offers, best first.
+RATINGS: tuple[str, ...] = ("very_satisfied", "fairly_satisfied", "neutral", "unsatisfied")
+# What an abnormal inspection finding must carry besides its resolution time to count as closed.
+EVIDENCE_FIELDS = ("resolution_record", "evidence_ref", "measure")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InspectionRules(_Strict):
+    """巡检: when inspections are due and what closes an abnormal finding."""
+
+    # None: the limit of `resolution_target` (the 24 h device-anomaly feedback target).
+    resolution_limit: timedelta | None = None
+    resolution_target: str = "anomaly.feedback"
+    schedule: Literal["daily", "working_days"] = "daily"
+    # Pools that must each be inspected every scheduled day; empty: any inspection counts.
+    pools: tuple[str, ...] = ()
+    required_evidence: tuple[Literal["resolution_record", "evidence_ref", "measure"], ...] = (
+        "resolution_record",
+    )
+
+    @field_validator("resolution_limit", mode="before")
+    @classmethod
+    def _parse_limit(cls, value: Any) -> Any:
+        return parse_duration(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _positive(self) -> Self:
+        if self.resolution_limit is not None and self.resolution_limit <= timedelta(0):
+            raise ValueError("resolution_limit must be longer than zero")
+        return self
+
+
+def _default_weights() -> dict[str, float]:
+    return {"very_satisfied": 100, "fairly_satisfied": 80, "neutral": 60, "unsatisfied": 0}
+
+
+class SatisfactionRule(_Strict):
+    """目标用户使用体验满意率: a weighted rate of the replies, scored linearly between two marks."""
+
+    name_zh: str = "目标用户使用体验满意率"
+    max_points: float = Field(default=6, gt=0)
+    weights: dict[str, float] = Field(default_factory=_default_weights)
+    full_marks_at: float = Field(default=90, gt=0, le=100)  # rate (%) that earns max_points
+    zero_below: float = Field(default=60, ge=0, lt=100)  # below this rate (%): no points
+    # 使用单位 served (e.g. 91 + 85 = 176); None: counted from the resource inventory, if any.
+    units_served: int | None = Field(default=None, gt=0)
+    # Replies from fewer than this share of the units served are flagged as unrepresentative.
+    coverage_floor: float = Field(default=1 / 3, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if set(self.weights) != set(RATINGS):
+            raise ValueError(f"weights needs exactly these ratings: {', '.join(RATINGS)}")
+        if self.zero_below >= self.full_marks_at:
+            raise ValueError("zero_below must be lower than full_marks_at")
+        return self
+
+
+class SlaAssessmentRule(_Strict):
+    """服务水平协议（SLA）考核: full marks when the SLA assessment score reaches the mark."""
+
+    name_zh: str = "服务水平协议（SLA）考核"
+    max_points: float = Field(default=1, gt=0)
+    pass_score: float = 90
+    # The SLA assessment score when it is fixed in the contract; a manual entry file wins.
+    score: float | None = Field(default=None, ge=0, le=100)
+
+
+def _default_sections() -> dict[str, str]:
+    return {
+        "fault_response_timeliness": "产出",
+        "resource_availability": "产出",
+        "normal_operation": "产出",
+        "first_pool_utilisation": "产出",
+        "idle_reclaim": "产出",
+        "sla_assessment": "产出",
+        "backup_service": "效益",
+        "cloud_usage": "效益",
+        "satisfaction": "效益",
+    }
+
+
+class ScorecardConfig(_Strict):
+    """The indicator table's first-level sections and where each computed indicator belongs."""
+
+    sections: tuple[str, ...] = ("决策", "过程", "产出", "效益", "逆向指标")
+    # Sections whose entries deduct (points ≤ 0, at most max_points deducted).
+    deduction_sections: tuple[str, ...] = ("逆向指标",)
+    indicator_sections: dict[str, str] = Field(default_factory=_default_sections)
+
+    @model_validator(mode="after")
+    def _known_sections(self) -> Self:
+        for name in self.deduction_sections:
+            if name not in self.sections:
+                raise ValueError(f"deduction_sections: '{name}' is not one of sections")
+        for indicator, section in self.indicator_sections.items():
+            if section not in self.sections:
+                raise ValueError(f"indicator_sections.{indicator}: unknown section '{section}'")
+        return self
+
+
+def check_inspection_target(rules: InspectionRules, limits: dict[str, timedelta | None]) -> None:
+    """The target an inspection limit defaults to must exist and have a duration limit."""
+    if rules.resolution_limit is not None:
+        return
+    if limits.get(rules.resolution_target) is None:
+        raise ValueError(
+            f"inspections.resolution_target: '{rules.resolution_target}' is not a target with a "
+            "duration limit; name one or set inspections.resolution_limit (e.g. 24h)"
+        )

@@ -1,0 +1,2 @@
+"""What leaves for Prometheus: the /metrics collector and the snapshot of stored aggregates
+it renders."""

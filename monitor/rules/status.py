@@ -1,0 +1,371 @@
+"""The rules: pure functions of (ticket, target, calendar, evaluation time) → status.
+
+Nothing here reads the clock, the database or the network. An event stamped after the
+evaluation time has not happened yet as of that time, so evaluating at a past instant shows
+the state as it was then — for a history too: the restoration a later reopen undid, the
+severity the ticket had then (tests/rules/test_status_history_as_of.py: evaluating at `at` equals
+evaluating the ticket built from its events up to `at`).
+
+A ticket imported from a status history carries pauses, severity changes and reopens; their
+arithmetic is in monitor.rules.pauses, and a ticket without them takes exactly the plain path. A
+stop
+recorded before its start event is missing evidence, never met (monitor.rules.status_arrays agrees).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from monitor.contract.clocks import ReopenPolicy, SeverityChangePolicy
+from monitor.contract.model import Contract, Target
+from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.tickets import Status, TargetResult, Ticket
+from monitor.rules import pauses
+
+GB_PER_TB = 1024
+
+
+def deadline_for(
+    ticket: Ticket, target: Target, start: datetime, calendar: BusinessCalendar, contract: Contract
+) -> datetime | None:
+    """When the target's clock runs out for a clock started at `start`; None if unknowable."""
+    limit = target.limit
+    if limit.duration is not None:
+        return start + limit.duration
+    if limit.working_days is not None:
+        return calendar.working_days_deadline(start, limit.working_days, contract.zone)
+    if limit.per_tb is not None:
+        size_gb = ticket.restore_size_gb
+        if size_gb is None:
+            return None
+        return start + limit.per_tb * (size_gb / GB_PER_TB)
+    assert limit.by_operator_class is not None
+    return start + limit.by_operator_class[contract.operator_class]
+
+
+def at_risk_moment(
+    target: Target, start: datetime, deadline: datetime, contract: Contract
+) -> datetime:
+    """The instant an open clock becomes at risk: a fixed lead time or a fraction of its span."""
+    if target.warn_before is not None:
+        return max(start, deadline - target.warn_before)
+    fraction = target.at_risk_fraction or contract.at_risk_fraction
+    return deadline - (deadline - start) * fraction
+
+
+def event_as_of(ticket: Ticket, name: str, now: datetime) -> datetime | None:
+    """The named event as it stood at `now`, or None if it had not happened by then.
+
+    A ticket keeps only its final restoration; one that a later reopen undid still stood
+    before that reopen, so a ticket evaluated then is restored as it was then.
+    """
+    moment = ticket.event(name)
+    if name == "restored_at" and ticket.reopens:
+        moment = restoration_as_of(ticket, now)
+    return _seen(moment, now)
+
+
+def restoration_as_of(ticket: Ticket, now: datetime) -> datetime | None:
+    """The restoration standing at `now` (maybe not yet reached): the final one once every
+    reopen has happened, else the one the first reopen after `now` undid — the start of the
+    `resolved` pause ending at that reopen (monitor.rules.history records it so)."""
+    undone_later = [moment for moment in ticket.reopens if moment > now]
+    if not undone_later:
+        return ticket.restored_at
+    reopen = min(undone_later)
+    for pause in ticket.pauses:
+        if pause.reason == pauses.RESOLVED and pause.end == reopen:
+            return pause.start
+    return None  # resolved and reopened in the same instant: not restored before it
+
+
+# A stretch during which a target was due: from `begin` (None: from the report) until `end`
+# (None: still due at the evaluation time).
+Episode = tuple[datetime | None, datetime | None]
+
+
+def severity_episodes(ticket: Ticket, target: Target, now: datetime) -> list[Episode]:
+    """When, as known at `now`, the ticket had a severity the target names.
+
+    Without severity changes it is the ticket's one severity throughout; with them, the
+    severity before the first entry is unknown (a history stored without its leading entry).
+    """
+    names = target.severities
+    if names is None:
+        return [(None, None)]
+    if not ticket.severity_changes:
+        return [(None, None)] if ticket.severity in names else []
+    episodes: list[Episode] = []
+    begin: datetime | None = None
+    for change in sorted(ticket.severity_changes, key=lambda change: change.at):
+        if change.at > now:
+            break
+        due = change.severity in names
+        if due and begin is None:
+            begin = change.at
+        elif not due and begin is not None:
+            episodes.append((begin, change.at))
+            begin = None
+    if begin is not None:
+        episodes.append((begin, None))
+    return episodes
+
+
+def clock_start(
+    ticket: Ticket,
+    target: Target,
+    contract: Contract,
+    now: datetime,
+    due_since: datetime | None = None,
+) -> datetime | None:
+    """The start event as of `now`, moved by a severity change or a reopen as the contract says.
+
+    `due_since`: when the ticket took a severity the target names (None: from the report).
+    """
+    start = event_as_of(ticket, target.start, now)
+    if start is None:
+        return None
+    rules = contract.clocks
+    if due_since is not None and rules.severity_change is SeverityChangePolicy.FROM_CHANGE:
+        start = max(start, due_since)
+    if ticket.reopens and target.stop == "restored_at" and rules.reopen is ReopenPolicy.RESTART:
+        reopened = [moment for moment in ticket.reopens if moment <= now]
+        start = max(start, *reopened) if reopened else start
+    return start
+
+
+def paused_deadline(
+    target: Target,
+    start: datetime,
+    deadline: datetime,
+    stretches: list[pauses.Stretch],
+    calendar: BusinessCalendar,
+    contract: Contract,
+    now: datetime,
+) -> datetime:
+    """The deadline moved by pauses; a pause still open counts as if the clock resumed `now`.
+
+    7×24 limits skip the paused time itself; working-day limits do not count a working day
+    whose end (24:00) fell during a pause (days are counted whole; a wait that ends the same
+    day changes nothing).
+    """
+    closed = pauses.closed_at(stretches, now)
+    limit = target.limit
+    if limit.working_days is None:
+        return pauses.extend_elapsed(deadline, closed)
+    zone = contract.zone
+    return pauses.extend_working_days(
+        start.astimezone(zone).date(),
+        limit.working_days,
+        lambda n: calendar.working_days_deadline(start, n, zone),
+        calendar.is_working_day,
+        pauses.paused_days(closed, zone),
+        zone,
+    )
+
+
+def _stretches(
+    ticket: Ticket,
+    target: Target,
+    contract: Contract,
+    start: datetime,
+    stop: datetime | None,
+    now: datetime,
+) -> list[pauses.Stretch]:
+    if not ticket.pauses:
+        return []
+    reasons = target.pause_reasons
+    if reasons is None:
+        reasons = contract.clocks.pause_reasons
+    return pauses.paused_stretches(ticket.pauses, reasons, start, stop, now)
+
+
+def _seen(moment: datetime | None, now: datetime) -> datetime | None:
+    """An event counts only once it has happened as of the evaluation time."""
+    return moment if moment is not None and moment <= now else None
+
+
+def _late_seconds(moment: datetime, deadline: datetime) -> int:
+    # Rounded up: a stop half a second late is late, and must not read as 0 seconds over.
+    return max(0, math.ceil((moment - deadline) / timedelta(seconds=1)))
+
+
+def evaluate_target(
+    ticket: Ticket, target: Target, calendar: BusinessCalendar, now: datetime, contract: Contract
+) -> TargetResult:
+    """Decide one target's status for one ticket as of `now` — the single place statuses are set.
+
+    For a target the ticket's severity names. A ticket with a history is judged as its history
+    stood at `now`: see history_verdict (which also says when a target is not due at all).
+    """
+    if not (ticket.pauses or ticket.severity_changes or ticket.reopens):
+        return _clock(ticket, target, calendar, now, contract)
+    verdict = history_verdict(ticket, target, calendar, now, contract)
+    if verdict is not None:
+        return verdict
+    # Not due as of `now` (it takes that severity later): the clock from when it will be.
+    later = [
+        change.at
+        for change in ticket.severity_changes
+        if change.at > now and target.severities and change.severity in target.severities
+    ]
+    return _clock(ticket, target, calendar, now, contract, min(later, default=None))
+
+
+def history_verdict(
+    ticket: Ticket, target: Target, calendar: BusinessCalendar, now: datetime, contract: Contract
+) -> TargetResult | None:
+    """The target's verdict for a ticket with a history; None: the target is not due.
+
+    A severity change ends the old severity's targets and starts the new one's. A target whose
+    severity ended keeps the verdict it had reached at the change — a breach that had already
+    happened is a fact and stays (its clock stops at the change: `stop` is the change, overdue
+    the lateness then), and so does a met one; one still running is no longer due. A target
+    due again later is judged on its latest stretch, unless an earlier one was breached.
+    """
+    episodes = severity_episodes(ticket, target, now)
+    reached: TargetResult | None = None
+    for begin, end in episodes:
+        if end is None:
+            return _clock(ticket, target, calendar, now, contract, begin)
+        ended = _clock(ticket, target, calendar, end, contract, begin)
+        if ended.status.is_violation:
+            if ended.stop is None and ended.status is Status.BREACHED:
+                return replace(ended, stop=end, at_risk_from=None)
+            return ended
+        if ended.status is Status.MET:
+            reached = ended
+    return reached
+
+
+def _clock(
+    ticket: Ticket,
+    target: Target,
+    calendar: BusinessCalendar,
+    now: datetime,
+    contract: Contract,
+    due_since: datetime | None = None,
+) -> TargetResult:
+    """One clock as of `now` (due since `due_since`, None: from the report).
+
+    While a counted pause is open the clock stands still: the status cannot become breached
+    (unless the deadline had passed before the pause began), the deadline shown is the one
+    if the clock resumed now, the status is at_risk when the time left is within the at-risk
+    margin, and at_risk_from is None because no running clock will reach it.
+
+    A stop recorded before its start event is a data error, not a fast stop: missing evidence
+    (domain.STOP_BEFORE_START), whatever the deadline.
+    """
+    # A ticket without a history (the common case) takes the plain path, at its plain cost.
+    history = ticket.pauses or ticket.severity_changes or ticket.reopens
+    if history:
+        recorded = event_as_of(ticket, target.start, now)
+        start = _seen(clock_start(ticket, target, contract, now, due_since), now)
+        stop = event_as_of(ticket, target.stop, now)
+    else:
+        recorded = start = _seen(ticket.event(target.start), now)
+        stop = _seen(ticket.event(target.stop), now)
+    closed = _seen(ticket.closed_at, now) is not None
+
+    def result(
+        status: Status,
+        deadline: datetime | None = None,
+        overdue: int | None = None,
+        at_risk_from: datetime | None = None,
+    ) -> TargetResult:
+        return TargetResult(
+            ticket.source,
+            ticket.ticket_id,
+            target.id,
+            status,
+            start,
+            deadline,
+            stop,
+            overdue,
+            at_risk_from,
+        )
+
+    if start is None:
+        # A closed ticket that never recorded its start cannot prove it kept the target.
+        return result(Status.MISSING_EVIDENCE if closed else Status.NOT_STARTED)
+    deadline = deadline_for(ticket, target, start, calendar, contract)
+    if stop is not None and recorded is not None and stop < recorded:
+        return result(Status.MISSING_EVIDENCE, deadline)
+    if deadline is None:
+        # Only a per-TB limit without the restored size gets here.
+        return result(Status.MISSING_EVIDENCE if closed else Status.PENDING)
+    stretches = _stretches(ticket, target, contract, start, stop, now) if history else []
+    plain_deadline = deadline
+    if stretches:
+        deadline = paused_deadline(target, start, deadline, stretches, calendar, contract, now)
+    if stop is not None:
+        # Exactly on the deadline is met; a second later is breached.
+        if stop <= deadline:
+            return result(Status.MET, deadline, 0)
+        return result(Status.BREACHED, deadline, _late_seconds(stop, deadline))
+    if closed:
+        return result(Status.MISSING_EVIDENCE, deadline)
+    if now > deadline:
+        return result(Status.BREACHED, deadline, _late_seconds(now, deadline))
+    warn_at = at_risk_moment(target, start, plain_deadline, contract)
+    if not stretches:
+        status = Status.AT_RISK if now >= warn_at else Status.PENDING
+        return result(status, deadline, 0, warn_at)
+    # The at-risk moment moves with the deadline, as far as pauses moved it.
+    warn_at += deadline - plain_deadline
+    status = Status.AT_RISK if now >= warn_at else Status.PENDING
+    if stretches[-1][1] is None:
+        return result(status, deadline, 0, None)  # paused now: no running clock reaches it
+    return result(status, deadline, 0, warn_at)
+
+
+def targets_for(ticket: Ticket, contract: Contract) -> Iterator[Target]:
+    """The targets a ticket's (final) severity names; see evaluate_ticket for one with a history."""
+    for target in contract.targets:
+        if target.applies_to(ticket.kind, ticket.severity):
+            yield target
+
+
+def evaluate_ticket(
+    ticket: Ticket, contract: Contract, calendar: BusinessCalendar, now: datetime
+) -> Iterator[tuple[int, TargetResult]]:
+    """(the target's place in the contract, its result) for every target due on one ticket.
+
+    With a history, the targets are those of every severity the ticket had by `now`
+    (history_verdict); without one, those of its severity.
+    """
+    history = ticket.pauses or ticket.severity_changes or ticket.reopens
+    for index, target in enumerate(contract.targets):
+        if target.kind != ticket.kind:
+            continue
+        if not history:
+            if target.applies_to(ticket.kind, ticket.severity):
+                yield index, _clock(ticket, target, calendar, now, contract)
+            continue
+        verdict = history_verdict(ticket, target, calendar, now, contract)
+        if verdict is not None:
+            yield index, verdict
+
+
+def evaluate(
+    tickets: Iterable[Ticket], contract: Contract, calendar: BusinessCalendar, now: datetime
+) -> list[TargetResult]:
+    """Every due target of every ticket reported by `now`, as one set-based pass."""
+    by_kind_and_severity: dict[tuple[str, str | None], list[Target]] = {}
+    results: list[TargetResult] = []
+    for ticket in tickets:
+        if ticket.reported_at > now:
+            continue  # not yet reported as of the evaluation time
+        if ticket.pauses or ticket.severity_changes or ticket.reopens:
+            results.extend(result for _, result in evaluate_ticket(ticket, contract, calendar, now))
+            continue
+        key = (ticket.kind, ticket.severity)
+        targets = by_kind_and_severity.get(key)
+        if targets is None:
+            targets = by_kind_and_severity[key] = list(targets_for(ticket, contract))
+        for target in targets:
+            results.append(_clock(ticket, target, calendar, now, contract))
+    return results

@@ -1,0 +1,315 @@
+"""The rules of monitor.rules.status over whole columns of tickets at once (NumPy), same verdicts.
+
+Times are int64 microseconds since the Unix epoch (UTC), MISSING where an event was never
+recorded. A target's rows are the tickets whose (kind, severity) it applies to; its deadline is
+start + limit (a duration, or per TB restored), or for working-day limits a lookup per distinct
+local start date answered by the calendar itself. Statuses are then decided with array
+comparisons following monitor.rules.status.evaluate_target line by line: exactly on the deadline is
+met, events after `now` have not happened yet, a closed ticket without the stop event is
+missing evidence, so is a stop recorded before its start (a data error), overdue seconds are
+rounded up.
+
+Tickets with a status history (pauses, severity changes, reopens) are not handled here: the
+caller evaluates them with monitor.rules.status.evaluate_target, which stays the one definition of a
+status (tests/rules/test_status_arrays.py checks that both paths agree on random tickets). Wherever
+float arithmetic could round differently from Python's timedelta (a product within a hair of
+a half microsecond, or too large for float64 to be exact) the value is computed with timedelta.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from monitor.contract.model import Contract, Target
+from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.tickets import Status
+from monitor.rules.status import GB_PER_TB
+
+Int64s = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+MISSING = np.iinfo(np.int64).min  # no such event; also numpy's NaT, and before every `now`
+NO_OVERDUE = -1  # overdue_seconds None
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+DAY_US = 86_400_000_000
+STATUSES: tuple[Status, ...] = tuple(Status)
+_CODE = {status: code for code, status in enumerate(STATUSES)}
+# A float product of this size is within 2**-12 µs of the exact one, so only a value that is
+# within _TIE of a half microsecond could round differently from timedelta's exact rounding.
+_EXACT_BELOW = float(2**40)
+_TIE = 1e-3
+
+
+def to_us(moment: datetime) -> int:
+    """An aware datetime as whole microseconds since the epoch."""
+    return (moment - EPOCH) // MICROSECOND
+
+
+def from_us(value: int) -> datetime:
+    return EPOCH + timedelta(microseconds=value)
+
+
+@dataclass(frozen=True, slots=True)
+class TicketColumns:
+    """The fields the rules read, one entry per ticket.
+
+    `group` indexes `groups` (the distinct (kind, severity) pairs); `plain` is False for a
+    ticket with a history, which this module leaves to the scalar rules.
+    """
+
+    groups: Sequence[tuple[str, str | None]]
+    group: npt.NDArray[np.intp]
+    events: dict[str, Int64s]
+    restore_size_gb: Floats  # NaN: not recorded
+    plain: npt.NDArray[np.bool_]
+
+    def __len__(self) -> int:
+        return len(self.group)
+
+
+@dataclass(frozen=True, slots=True)
+class ResultColumns:
+    """One entry per (ticket, target) result: `row` indexes the tickets, `target` the
+    contract's targets; times in µs (MISSING for None), overdue NO_OVERDUE for None."""
+
+    row: Int64s
+    target: Int64s
+    status: npt.NDArray[np.int8]
+    start: Int64s
+    deadline: Int64s
+    stop: Int64s
+    overdue: Int64s
+    at_risk_from: Int64s
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+    def ordered(self) -> ResultColumns:
+        """In monitor.rules.status.evaluate's order: by ticket, then by the target's place."""
+        order = np.lexsort((self.target, self.row))
+        return ResultColumns(*(getattr(self, name)[order] for name in RESULT_FIELDS))
+
+    @staticmethod
+    def concat(parts: Sequence[ResultColumns]) -> ResultColumns:
+        return ResultColumns(
+            *(
+                np.concatenate([getattr(part, name) for part in parts]).astype(_RESULT_DTYPES[name])
+                for name in RESULT_FIELDS
+            )
+        )
+
+
+RESULT_FIELDS = ("row", "target", "status", "start", "deadline", "stop", "overdue", "at_risk_from")
+_RESULT_DTYPES: dict[str, Any] = {name: np.int64 for name in RESULT_FIELDS} | {"status": np.int8}
+
+
+def empty_results() -> ResultColumns:
+    return ResultColumns(*(np.empty(0, dtype=_RESULT_DTYPES[name]) for name in RESULT_FIELDS))
+
+
+def evaluate_columns(
+    columns: TicketColumns, contract: Contract, calendar: BusinessCalendar, now: datetime
+) -> ResultColumns:
+    """Every applicable target of every plain ticket reported by `now`, in rules order."""
+    now_us = to_us(now)
+    reported = columns.events["reported_at"]
+    eligible = columns.plain & (reported != MISSING) & (reported <= now_us)
+    parts = []
+    for index, target in enumerate(contract.targets):
+        wanted = [
+            number
+            for number, (kind, severity) in enumerate(columns.groups)
+            if target.applies_to(kind, severity)
+        ]
+        if not wanted:
+            continue
+        rows = np.nonzero(eligible & np.isin(columns.group, wanted))[0].astype(np.int64)
+        if len(rows):
+            parts.append(_evaluate_target(columns, rows, index, target, contract, calendar, now_us))
+    if not parts:
+        return empty_results()
+    return _in_rules_order(parts, len(columns))
+
+
+def _in_rules_order(parts: list[ResultColumns], tickets: int) -> ResultColumns:
+    """The parts (one per target, in contract order, rows ascending) merged by ticket, then
+    target, without a sort: each result's place is the results of earlier tickets plus those
+    of earlier targets of its own ticket."""
+    counts = np.zeros(tickets, dtype=np.int64)
+    for part in parts:
+        counts[part.row] += 1
+    place = np.cumsum(counts) - counts
+    merged = {
+        name: np.empty(int(counts.sum()), dtype=_RESULT_DTYPES[name]) for name in RESULT_FIELDS
+    }
+    for part in parts:
+        slots = place[part.row]
+        for name in RESULT_FIELDS:
+            merged[name][slots] = getattr(part, name)
+        place[part.row] += 1
+    return ResultColumns(*(merged[name] for name in RESULT_FIELDS))
+
+
+def _seen(values: Int64s, now_us: int) -> Int64s:
+    # MISSING is below every `now`, so it stays MISSING.
+    return np.where(values <= now_us, values, MISSING)
+
+
+def _evaluate_target(
+    columns: TicketColumns,
+    rows: Int64s,
+    index: int,
+    target: Target,
+    contract: Contract,
+    calendar: BusinessCalendar,
+    now_us: int,
+) -> ResultColumns:
+    start = _seen(columns.events[target.start][rows], now_us)
+    stop = _seen(columns.events[target.stop][rows], now_us)
+    closed = columns.events["closed_at"][rows]
+    closed = (closed != MISSING) & (closed <= now_us)
+    has_start = start != MISSING
+    deadline = np.full(len(rows), MISSING, dtype=np.int64)
+    limit = target.limit
+    if limit.per_tb is not None:
+        size = columns.restore_size_gb[rows]
+        known = has_start & ~np.isnan(size)
+        deadline[known] = start[known] + _times(
+            limit.per_tb // MICROSECOND, size[known] / GB_PER_TB
+        )
+    elif limit.working_days is not None:
+        deadline[has_start] = _working_day_deadlines(
+            start[has_start], limit.working_days, calendar, contract
+        )
+    else:
+        span = limit.duration
+        if span is None:
+            assert limit.by_operator_class is not None
+            span = limit.by_operator_class[contract.operator_class]
+        deadline[has_start] = start[has_start] + span // MICROSECOND
+    has_deadline = deadline != MISSING
+    # A stop before its start is a data error: missing evidence whatever the deadline says.
+    inverted = has_start & (stop != MISSING) & (stop < start)
+    stopped = has_deadline & (stop != MISSING)
+    met = stopped & (stop <= deadline)
+    late_stop = stopped & ~met
+    running = has_deadline & ~stopped
+    evidence_missing = running & closed
+    running &= ~closed
+    overdue_now = running & (now_us > deadline)
+    running &= ~overdue_now
+
+    warn = np.full(len(rows), MISSING, dtype=np.int64)
+    warn[running] = _at_risk_moments(target, start[running], deadline[running], contract)
+    at_risk = running & (now_us >= warn)
+
+    status = np.full(len(rows), _CODE[Status.PENDING], dtype=np.int8)
+    status[~has_start & ~closed] = _CODE[Status.NOT_STARTED]
+    status[~has_deadline & closed] = _CODE[Status.MISSING_EVIDENCE]  # covers no start too
+    status[met] = _CODE[Status.MET]
+    status[late_stop | overdue_now] = _CODE[Status.BREACHED]
+    status[evidence_missing] = _CODE[Status.MISSING_EVIDENCE]
+    status[at_risk] = _CODE[Status.AT_RISK]
+    status[inverted] = _CODE[Status.MISSING_EVIDENCE]
+
+    overdue = np.full(len(rows), NO_OVERDUE, dtype=np.int64)
+    overdue[(met & ~inverted) | running] = 0
+    overdue[late_stop] = _late_seconds(stop[late_stop], deadline[late_stop])
+    overdue[overdue_now] = _late_seconds(
+        np.full(int(overdue_now.sum()), now_us), deadline[overdue_now]
+    )
+    return ResultColumns(
+        rows,
+        np.full(len(rows), index, dtype=np.int64),
+        status,
+        start,
+        deadline,
+        stop,
+        overdue,
+        warn,
+    )
+
+
+def _late_seconds(moment: Int64s, deadline: Int64s) -> Int64s:
+    # As rules._late_seconds: ceil of the true quotient (exact while the gap is under 2**53 µs).
+    late = np.ceil((moment - deadline) / 1_000_000)
+    return np.maximum(late, 0).astype(np.int64)
+
+
+def _times(duration_us: int, factors: Floats) -> Int64s:
+    """timedelta(microseconds=duration_us) * factor, in µs, rounded exactly as timedelta does."""
+    product = duration_us * factors
+    with np.errstate(invalid="ignore"):
+        doubtful = ~(np.abs(product) < _EXACT_BELOW) | (
+            np.abs(product - np.floor(product) - 0.5) < _TIE
+        )
+    result = np.zeros(len(factors), dtype=np.int64)
+    result[~doubtful] = np.rint(product[~doubtful]).astype(np.int64)
+    span = timedelta(microseconds=duration_us)
+    for position in np.nonzero(doubtful)[0]:
+        result[position] = (span * float(factors[position])) // MICROSECOND
+    return result
+
+
+def _at_risk_moments(target: Target, start: Int64s, deadline: Int64s, contract: Contract) -> Int64s:
+    """rules.at_risk_moment for open clocks."""
+    if target.warn_before is not None:
+        return np.maximum(start, deadline - target.warn_before // MICROSECOND)
+    fraction = target.at_risk_fraction or contract.at_risk_fraction
+    spans = deadline - start
+    distinct, inverse = np.unique(spans, return_inverse=True)
+    shares = np.empty(len(distinct), dtype=np.int64)
+    # One timedelta product per distinct span (few: a duration limit has one).
+    for position, span in enumerate(distinct.tolist()):
+        shares[position] = (timedelta(microseconds=span) * fraction) // MICROSECOND
+    moments: Int64s = deadline - shares[inverse.reshape(-1)]
+    return moments
+
+
+def _working_day_deadlines(
+    start: Int64s, working_days: int, calendar: BusinessCalendar, contract: Contract
+) -> Int64s:
+    """calendar.working_days_deadline per start, asked once per distinct local start date."""
+    days = local_days(start, contract)
+    _days, first, inverse = np.unique(days, return_index=True, return_inverse=True)
+    deadlines = np.array(
+        [
+            to_us(
+                calendar.working_days_deadline(from_us(int(start[i])), working_days, contract.zone)
+            )
+            for i in first.tolist()
+        ],
+        dtype=np.int64,
+    )
+    return deadlines[inverse.reshape(-1)]
+
+
+def local_days(moments: Int64s, contract: Contract) -> Int64s:
+    """The local calendar date (days since 1970-01-01) of each instant in the contract's zone.
+
+    The zone's UTC offset is looked up once per distinct UTC day; a day whose offset differs at
+    its two ends (a DST change) has its instants converted one by one.
+    """
+    zone = contract.zone
+    utc_days = moments // DAY_US
+    distinct, inverse = np.unique(utc_days, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    offsets = np.empty(len(distinct), dtype=np.int64)
+    changing = np.zeros(len(distinct), dtype=bool)
+    for position, day in enumerate(distinct.tolist()):
+        begin = from_us(day * DAY_US).astimezone(zone).utcoffset()
+        end = from_us((day + 1) * DAY_US - 1).astimezone(zone).utcoffset()
+        assert begin is not None and end is not None
+        offsets[position] = begin // MICROSECOND
+        changing[position] = begin != end
+    local = (moments + offsets[inverse]) // DAY_US
+    for position in np.nonzero(changing[inverse])[0].tolist():
+        moment = from_us(int(moments[position])).astimezone(zone)
+        local[position] = moment.date().toordinal() - EPOCH.date().toordinal()
+    return local

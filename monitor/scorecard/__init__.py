@@ -1,0 +1,2 @@
+"""The evaluation scorecard: every indicator behind one registry (id → function), the table
+of points, and the hand-entered entries."""

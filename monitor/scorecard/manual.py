@@ -1,0 +1,118 @@
+"""Hand-entered scorecard entries: the qualitative indicators (立项, 预算 …) and the SLA
+assessment score, from a YAML file that says who entered them.
+
+```yaml
+entered_by: 第三方评价机构 评价组        # default for every entry
+entered_on: 2023-09-01
+sla_assessment_score: 92               # optional: input to 服务水平协议（SLA）考核
+indicators:
+  - {id: basis, name_zh: 立项依据充分性, section: 决策, points: 2, max_points: 2}
+  - {id: self_evaluation, name_zh: 自评工作质量, section: 逆向指标, points: -1, max_points: 10,
+     note: 自评报告提交较晚}
+```
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Self
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from monitor.contract.model import Contract
+from monitor.scorecard.table import ManualEntry
+
+
+class ManualScoresError(Exception):
+    """A manual entry file that cannot be used; the message names the file and the entry."""
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$")
+    name_zh: str = Field(min_length=1)
+    section: str
+    points: float
+    max_points: float = Field(ge=0)
+    entered_by: str | None = None
+    entered_on: date | None = None
+    note: str | None = None
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    entered_by: str | None = None
+    entered_on: date | None = None
+    sla_assessment_score: float | None = Field(default=None, ge=0, le=100)
+    indicators: tuple[_Entry, ...] = ()
+
+    @model_validator(mode="after")
+    def _someone_entered_each(self) -> Self:
+        ids: set[str] = set()
+        for entry in self.indicators:
+            if entry.id in ids:
+                raise ValueError(f"indicator id '{entry.id}' is listed twice")
+            ids.add(entry.id)
+            if not (entry.entered_by or self.entered_by):
+                raise ValueError(f"{entry.id}: say who entered it (entered_by)")
+        if self.sla_assessment_score is not None and not self.entered_by:
+            raise ValueError("sla_assessment_score: say who entered it (top-level entered_by)")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class ManualScores:
+    entries: tuple[ManualEntry, ...]
+    sla_assessment_score: float | None
+    entered_by: str | None
+    path: Path
+
+
+def load_manual_scores(path: Path, contract: Contract) -> ManualScores:
+    """Read and validate a manual entry file against the contract's scorecard sections."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        parsed = _File.model_validate(raw)
+    except OSError as error:
+        raise ManualScoresError(f"{path}: cannot read ({error.strerror})") from None
+    except yaml.YAMLError as error:
+        raise ManualScoresError(f"{path}: not valid YAML: {error}") from None
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or '(top level)'}: {e['msg']}" for e in error.errors()
+        )
+        raise ManualScoresError(f"{path}: {problems}") from None
+    config = contract.scorecard
+    entries = []
+    for entry in parsed.indicators:
+        if entry.section not in config.sections:
+            raise ManualScoresError(
+                f"{path}: {entry.id}: unknown section '{entry.section}'; "
+                f"use one of {', '.join(config.sections)}"
+            )
+        deducts = entry.section in config.deduction_sections
+        low, high = (-entry.max_points, 0.0) if deducts else (0.0, entry.max_points)
+        if not low <= entry.points <= high:
+            raise ManualScoresError(
+                f"{path}: {entry.id}: points {entry.points:g} outside {low:g}…{high:g}"
+            )
+        entered_by = entry.entered_by or parsed.entered_by
+        assert entered_by is not None  # validated above
+        entries.append(
+            ManualEntry(
+                id=entry.id,
+                name_zh=entry.name_zh,
+                section=entry.section,
+                points=entry.points,
+                max_points=entry.max_points,
+                entered_by=entered_by,
+                entered_on=entry.entered_on or parsed.entered_on,
+                note=entry.note,
+            )
+        )
+    return ManualScores(tuple(entries), parsed.sla_assessment_score, parsed.entered_by, path)

@@ -1,0 +1,202 @@
+"""The evaluation scorecard (绩效评价指标评分表): computed and hand-entered indicators, the
+section subtotals, the total and the grade from the contract's bands.
+
+An indicator slamon has no data for is listed as such, never given invented points; the total
+then says how many points it covers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from monitor.contract.model import Contract
+from monitor.contract.scorecard import SlaAssessmentRule
+from monitor.scorecard.ticket_indicators import IndicatorScore
+
+UNSECTIONED = "其他"
+
+
+class Origin(StrEnum):
+    COMPUTED = "computed"
+    MANUAL = "manual"
+    NO_DATA = "no_data"
+
+    @property
+    def label_zh(self) -> str:
+        return {"computed": "系统计算", "manual": "手工录入", "no_data": "无数据"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class ManualEntry:
+    """An indicator scored by hand (立项, 预算 …), carried into the total with who entered it."""
+
+    id: str
+    name_zh: str
+    section: str
+    points: float
+    max_points: float
+    entered_by: str
+    entered_on: date | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScorecardLine:
+    id: str
+    name_zh: str
+    section: str
+    origin: Origin
+    points: float | None  # None: no data
+    max_points: float
+    rule_zh: str = ""
+    measured: float | None = None
+    evidence: tuple[str, ...] = ()
+    details: dict[str, object] = field(default_factory=dict)
+    entered_by: str | None = None
+    note: str | None = None  # a manual entry's remark, or why there is no data
+
+
+@dataclass(frozen=True, slots=True)
+class SectionTotal:
+    name: str
+    points: float
+    max_points: float
+    deducts: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Scorecard:
+    lines: list[ScorecardLine]
+    sections: list[SectionTotal]
+    total: float
+    max_total: float  # the full marks of the non-deducting sections
+    grade: str
+    # Points of indicators without data: when non-zero the total is incomplete.
+    missing_points: float
+    # Manual entries for indicators slamon computed itself: the computed value was kept.
+    ignored_manual: list[ManualEntry]
+
+    @property
+    def complete(self) -> bool:
+        return self.missing_points == 0
+
+
+def sla_assessment_indicator(
+    score: float | None, rule: SlaAssessmentRule, entered_by: str | None
+) -> IndicatorScore | None:
+    """服务水平协议（SLA）考核: max points when the assessment score ≥ the pass mark, else 0."""
+    if score is None:
+        return None
+    points = rule.max_points if score >= rule.pass_score else 0.0
+    return IndicatorScore(
+        id="sla_assessment",
+        name_zh=rule.name_zh,
+        points=points,
+        max_points=rule.max_points,
+        rule_zh=f"SLA考核评分≥{rule.pass_score:g}分得{rule.max_points:g}分，否则0分",
+        measured=score,
+        evidence=(f"SLA考核评分 {score:g}（{entered_by or '合同配置'}）",),
+        details={"sla_score": score, "entered_by": entered_by or "contract"},
+    )
+
+
+def expected_indicators(contract: Contract) -> dict[str, tuple[str, float]]:
+    """Every indicator the contract's scoring section defines: id → (name, max points)."""
+    expected: dict[str, tuple[str, float]] = {}
+    for key in type(contract.scoring).model_fields:
+        rule = getattr(contract.scoring, key)
+        name, max_points = getattr(rule, "name_zh", None), getattr(rule, "max_points", None)
+        if isinstance(name, str) and isinstance(max_points, int | float):
+            expected[key] = (name, float(max_points))
+    return expected
+
+
+def build_scorecard(
+    computed: Sequence[IndicatorScore],
+    manual: Iterable[ManualEntry],
+    contract: Contract,
+    no_data_reasons: Mapping[str, str] | None = None,
+) -> Scorecard:
+    """Computed indicators, then hand entries for the rest, then what has no data; totals."""
+    config = contract.scorecard
+    sections_of = config.indicator_sections
+    lines = [_computed_line(score, sections_of.get(score.id, UNSECTIONED)) for score in computed]
+    have = {line.id for line in lines}
+    ignored: list[ManualEntry] = []
+    for entry in manual:
+        if entry.id in have:
+            ignored.append(entry)
+            continue
+        have.add(entry.id)
+        lines.append(_manual_line(entry))
+    for key, (name, max_points) in expected_indicators(contract).items():
+        if key not in have:
+            reason = (no_data_reasons or {}).get(key, "slamon 没有本期数据，且未手工录入")
+            section = sections_of.get(key, UNSECTIONED)
+            lines.append(
+                ScorecardLine(key, name, section, Origin.NO_DATA, None, max_points, note=reason)
+            )
+    order = {name: index for index, name in enumerate(config.sections)}
+    lines.sort(key=lambda line: order.get(line.section, len(order)))
+    sections = _section_totals(lines, [*config.sections, UNSECTIONED], config.deduction_sections)
+    total = round(sum(section.points for section in sections), 2)
+    return Scorecard(
+        lines=lines,
+        sections=sections,
+        total=total,
+        max_total=round(sum(s.max_points for s in sections if not s.deducts), 2),
+        grade=contract.grade_for(total),
+        missing_points=sum(line.max_points for line in lines if line.points is None),
+        ignored_manual=ignored,
+    )
+
+
+def _computed_line(score: IndicatorScore, section: str) -> ScorecardLine:
+    return ScorecardLine(
+        id=score.id,
+        name_zh=score.name_zh,
+        section=section,
+        origin=Origin.COMPUTED,
+        points=score.points,
+        max_points=score.max_points,
+        rule_zh=score.rule_zh,
+        measured=score.measured,
+        evidence=score.evidence,
+        details=dict(score.details),
+    )
+
+
+def _manual_line(entry: ManualEntry) -> ScorecardLine:
+    return ScorecardLine(
+        id=entry.id,
+        name_zh=entry.name_zh,
+        section=entry.section,
+        origin=Origin.MANUAL,
+        points=entry.points,
+        max_points=entry.max_points,
+        rule_zh="评价组评分",
+        entered_by=entry.entered_by,
+        note=entry.note,
+    )
+
+
+def _section_totals(
+    lines: Sequence[ScorecardLine], names: Sequence[str], deducting: Sequence[str]
+) -> list[SectionTotal]:
+    totals: list[SectionTotal] = []
+    for name in names:
+        members = [line for line in lines if line.section == name]
+        if not members:
+            continue
+        totals.append(
+            SectionTotal(
+                name=name,
+                points=round(sum(line.points or 0.0 for line in members), 2),
+                max_points=round(sum(line.max_points for line in members), 2),
+                deducts=name in deducting,
+            )
+        )
+    return totals

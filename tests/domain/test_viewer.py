@@ -1,0 +1,38 @@
+"""Roles: who sees what, and who may waive."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.domain.viewer import PAGES, Role, Viewer
+
+
+@pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.OWNER])
+def test_supervisors_and_owners_see_everything(role: Role) -> None:
+    viewer = Viewer("x", role)
+    assert viewer.sees_everything
+    assert all(viewer.may_open(page) for page in PAGES)
+    assert viewer.sees_record("二云", "市卫健局") and viewer.sees_pool(None)
+
+
+def test_only_the_supervisor_may_waive() -> None:
+    assert [role for role in Role if Viewer("x", role).can_waive] == [Role.SUPERVISOR]
+
+
+def test_an_operator_sees_its_pools_only() -> None:
+    operator = Viewer("二云运营", Role.OPERATOR, pools=("二云",))
+    assert operator.sees_record("二云", "市卫健局")
+    assert not operator.sees_record("一云", "市卫健局")
+    assert not operator.sees_pool(None)
+    assert all(operator.may_open(page) for page in PAGES)
+
+
+def test_a_user_unit_sees_its_own_systems_and_not_the_operators_pages() -> None:
+    unit = Viewer("人社局", Role.USER_UNIT, units=("市人社局",))
+    assert unit.sees_record("一云", "市人社局")
+    assert not unit.sees_record("一云", "市公安局")
+    assert not unit.sees_pool("一云")
+    assert [page for page in PAGES if unit.may_open(page)] == [
+        "overview", "incidents", "incident", "violations", "availability",
+    ]  # fmt: skip
+    assert not unit.may_open("no-such-page")
