@@ -12,9 +12,10 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from collectors.ticket_api.settings import TicketApiSource
+from monitor.contract.strict import StrictModel
 from monitor.domain.durations import parse_duration
 
 DEFAULT_COLLECTORS_PATH = Path("config/collectors.yaml")
@@ -24,10 +25,8 @@ class CollectorSettingsError(Exception):
     """A collectors file that cannot be used; the message says where and why."""
 
 
-class PrometheusSource(BaseModel):
+class PrometheusSource(StrictModel):
     """One PromQL query of one server, feeding one metric of slamon."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(pattern=r"^[a-z0-9_.-]+$", max_length=100)
     url: str
@@ -67,9 +66,7 @@ class PrometheusSource(BaseModel):
         return self.timeout.total_seconds()
 
 
-class CollectorSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class CollectorSettings(StrictModel):
     prometheus: tuple[PrometheusSource, ...] = ()
     # Service desk APIs read into tickets (`slamon sync-tickets`, collectors/ticket_api).
     tickets: tuple[TicketApiSource, ...] = ()

@@ -10,15 +10,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from monitor.contract.strict import StrictModel
 from monitor.domain.durations import parse_duration
 
 
-class GenericEndpoint(BaseModel):
+class GenericEndpoint(StrictModel):
     """A paged JSON endpoint: which query parameters page it and where the records are."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     items: str = "items"  # dotted path of the record list in the answer ("" = the answer)
     id_field: str = "id"
@@ -27,13 +26,11 @@ class GenericEndpoint(BaseModel):
     offset_param: str = "offset"
     limit_param: str = "limit"
     since_format: str = "%Y-%m-%dT%H:%M:%SZ"  # strftime of the cursor, in UTC
-    extra_params: dict[str, str] = {}
+    extra_params: dict[str, str] = Field(default_factory=dict)
 
 
-class TicketApiSource(BaseModel):
+class TicketApiSource(StrictModel):
     """One service desk API, read incrementally into slamon's tickets through a profile."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(pattern=r"^[a-z0-9_.-]+$", max_length=100)
     type: Literal["servicenow", "jira", "zammad", "generic"]

@@ -13,8 +13,9 @@ from typing import Any, Literal, Self
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
+from monitor.contract.strict import StrictModel
 from monitor.domain.durations import parse_duration
 
 DEFAULT_ALERTING_PATH = Path("config/alerting.yaml")
@@ -27,22 +28,18 @@ class AlertingConfigError(Exception):
     """An alerting file that cannot be used; the message says where and why."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 def _duration(value: Any) -> Any:
     return parse_duration(value) if isinstance(value, str) else value
 
 
-class ChannelConfig(_Strict):
+class ChannelConfig(StrictModel):
     """One destination. HTTP channels need `url`; smtp needs host, sender and recipients."""
 
     name: str = Field(pattern=r"^[a-z0-9_.-]+$", max_length=100)
     type: ChannelType
     url: str | None = None
     timeout: timedelta = timedelta(seconds=10)
-    headers: dict[str, str] = {}
+    headers: dict[str, str] = Field(default_factory=dict)
     # DingTalk / Feishu robot signing secret, given here or (better) in an environment variable.
     secret: str | None = None
     secret_env: str | None = None
@@ -81,7 +78,7 @@ class ChannelConfig(_Strict):
         return os.environ.get(self.password_env) if self.password_env else None
 
 
-class Match(_Strict):
+class Match(StrictModel):
     """Which alerts a route takes; a missing key matches everything, a list any of its values."""
 
     pool: tuple[str, ...] | None = None
@@ -99,12 +96,12 @@ class Match(_Strict):
         return True
 
 
-class Route(_Strict):
+class Route(StrictModel):
     match: Match = Match()
     channels: tuple[str, ...] = Field(min_length=1)
 
 
-class Delivery(_Strict):
+class Delivery(StrictModel):
     """Outbox retries: exponential backoff from `initial` up to `cap`, forever until answered."""
 
     initial_backoff: timedelta = timedelta(seconds=5)
@@ -117,7 +114,7 @@ class Delivery(_Strict):
     )
 
 
-class AlertingConfig(_Strict):
+class AlertingConfig(StrictModel):
     # Stages older than this when first seen (an import of last year's tickets) are stored,
     # not announced; an open breach is always announced.
     max_age: timedelta = timedelta(hours=24)

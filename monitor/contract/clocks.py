@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import field_validator
+
+from monitor.contract.strict import StrictModel
 
 # Why a ticket waits; a status-history import names one of these for every waiting status.
 PAUSE_REASONS: dict[str, str] = {
@@ -57,10 +59,8 @@ def check_pause_reasons(value: tuple[str, ...] | None) -> tuple[str, ...] | None
     return value
 
 
-class ClockRules(BaseModel):
+class ClockRules(StrictModel):
     """How a status history moves the clocks (contract key `clocks`)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     # Waiting for the user pauses every target; waiting for the operator's own vendor does not.
     # A target may list its own (`pause_reasons` on the target).

@@ -10,27 +10,24 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from monitor.contract.strict import StrictModel
 from monitor.domain.durations import parse_duration
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _duration(value: Any) -> Any:
     return parse_duration(value) if isinstance(value, str) else value
 
 
-class ResourceClass(_Strict):
+class ResourceClass(StrictModel):
     """A class of resource (云主机, 网络 …) and the availability the contract promises for it."""
 
     name_zh: str
     target: float | None = Field(default=None, gt=0, le=100)  # percent; None: no target
 
 
-class MaintenanceWindow(_Strict):
+class MaintenanceWindow(StrictModel):
     """An approved maintenance window: its time is neither uptime nor downtime."""
 
     start: datetime  # without an offset: the contract's time zone
@@ -60,7 +57,7 @@ def _default_classes() -> dict[str, ResourceClass]:
     }
 
 
-class AvailabilityConfig(_Strict):
+class AvailabilityConfig(StrictModel):
     classes: dict[str, ResourceClass] = Field(default_factory=_default_classes)
     # Below this share of the counted time with evidence, a figure is a finding of its own.
     coverage_floor: float = Field(default=0.9, gt=0, le=1)
@@ -82,7 +79,7 @@ class AvailabilityConfig(_Strict):
         return tuple(_duration(item) for item in value) if isinstance(value, list) else value
 
 
-class ServiceHours(_Strict):
+class ServiceHours(StrictModel):
     """When utilisation is measured: e.g. working days 08:30–18:00 (nights are not sized on)."""
 
     days: Literal["working_days", "all"] = "working_days"
@@ -96,11 +93,11 @@ class ServiceHours(_Strict):
         return self
 
 
-class UtilisationConfig(_Strict):
+class UtilisationConfig(StrictModel):
     service_hours: ServiceHours | None = ServiceHours()  # None: around the clock
 
 
-class IdleConfig(_Strict):
+class IdleConfig(StrictModel):
     """When a host or storage partition is idle and must be reclaimed (回收)."""
 
     host_classes: tuple[str, ...] = ("vm", "physical")
@@ -118,12 +115,12 @@ class IdleConfig(_Strict):
         return _duration(value)
 
 
-class Band(_Strict):
+class Band(StrictModel):
     min: float
     points: float
 
 
-class ResourceAvailabilityRule(_Strict):
+class ResourceAvailabilityRule(StrictModel):
     """项目资源可用率: full marks, minus a deduction per started percentage point below target."""
 
     name_zh: str = "项目资源可用率"
@@ -134,7 +131,7 @@ class ResourceAvailabilityRule(_Strict):
     floor: float = 0
 
 
-class AllMetRule(_Strict):
+class AllMetRule(StrictModel):
     """Full marks when every listed class meets its availability target (and every listed
     ticket target is met), otherwise `points_if_not_met`."""
 
@@ -145,7 +142,7 @@ class AllMetRule(_Strict):
     points_if_not_met: float = 0
 
 
-class BandRule(_Strict):
+class BandRule(StrictModel):
     """Points by the band a utilisation percentage falls in; no evidence scores the lowest band."""
 
     name_zh: str
@@ -170,7 +167,7 @@ class BandRule(_Strict):
         return min(band.points for band in self.bands)
 
 
-class IdleReclaimRule(_Strict):
+class IdleReclaimRule(StrictModel):
     name_zh: str = "主机闲置资源回收率"
     max_points: float = Field(default=3, gt=0)
     deduction_per_resource: float = Field(default=1, gt=0)

@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from monitor.contract.strict import StrictModel
 from monitor.domain.durations import parse_duration
 
 # The answers a satisfaction questionnaire offers, best first.
@@ -20,11 +21,7 @@ RATINGS: tuple[str, ...] = ("very_satisfied", "fairly_satisfied", "neutral", "un
 EVIDENCE_FIELDS = ("resolution_record", "evidence_ref", "measure")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class InspectionRules(_Strict):
+class InspectionRules(StrictModel):
     """巡检: when inspections are due and what closes an abnormal finding."""
 
     # None: the limit of `resolution_target` (the 24 h device-anomaly feedback target).
@@ -53,7 +50,7 @@ def _default_weights() -> dict[str, float]:
     return {"very_satisfied": 100, "fairly_satisfied": 80, "neutral": 60, "unsatisfied": 0}
 
 
-class SatisfactionRule(_Strict):
+class SatisfactionRule(StrictModel):
     """目标用户使用体验满意率: a weighted rate of the replies, scored linearly between two marks."""
 
     name_zh: str = "目标用户使用体验满意率"
@@ -75,7 +72,7 @@ class SatisfactionRule(_Strict):
         return self
 
 
-class SlaAssessmentRule(_Strict):
+class SlaAssessmentRule(StrictModel):
     """服务水平协议（SLA）考核: full marks when the SLA assessment score reaches the mark."""
 
     name_zh: str = "服务水平协议（SLA）考核"
@@ -99,7 +96,7 @@ def _default_sections() -> dict[str, str]:
     }
 
 
-class ScorecardConfig(_Strict):
+class ScorecardConfig(StrictModel):
     """The indicator table's first-level sections and where each computed indicator belongs."""
 
     sections: tuple[str, ...] = ("决策", "过程", "产出", "效益", "逆向指标")

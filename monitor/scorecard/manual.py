@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from monitor.contract.model import Contract
+from monitor.contract.strict import StrictModel
 from monitor.scorecard.table import ManualEntry
 
 
@@ -30,9 +31,7 @@ class ManualScoresError(Exception):
     """A manual entry file that cannot be used; the message names the file and the entry."""
 
 
-class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class _Entry(StrictModel):
     id: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$")
     name_zh: str = Field(min_length=1)
     section: str
@@ -43,9 +42,7 @@ class _Entry(BaseModel):
     note: str | None = None
 
 
-class _File(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class _File(StrictModel):
     entered_by: str | None = None
     entered_on: date | None = None
     sla_assessment_score: float | None = Field(default=None, ge=0, le=100)
