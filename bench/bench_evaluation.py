@@ -47,8 +47,9 @@ from bench_core import (
 
 from collectors.tickets.file_import import import_tickets
 from monitor.contract.model import Contract, load_contract
+from monitor.domain.columns import ResultColumns
+from monitor.domain.instants import MISSING
 from monitor.rules.status import evaluate as evaluate_rules
-from monitor.rules.status_arrays import MISSING, ResultColumns
 from monitor.runs.evaluate import run_evaluation
 from monitor.storage.columnar.results import store_result_columns
 from monitor.storage.columnar.tickets import LoadedColumns, load_ticket_columns

@@ -12,22 +12,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from collectors.files.values import BadValue, time_parser
-from monitor.rules.status_arrays import MISSING
+from monitor.domain.instants import MICROSECOND, MISSING, days_from_civil, real_dates, to_us
 
 Ints = np.ndarray[Any, np.dtype[np.int64]]
 
 _EARLIEST_YEAR, _LATEST_YEAR = 1990, 2100  # as collectors.files.values checks the local year
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NAIVE_EPOCH = datetime(1970, 1, 1)
-_US = timedelta(microseconds=1)
-_DAY_US = 86_400_000_000
 _WIDTH = 32  # the longest ISO shape taken: 2024-03-14 09:12:05.123456+08:00
 # Excel's short form; ASCII digits only (the per-cell parser reads any Unicode digit).
 _EXCEL = re.compile(r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2}) ([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?")
@@ -39,7 +36,6 @@ _FIRST_DAY = (datetime(_EARLIEST_YEAR, 1, 1) - _NAIVE_EPOCH).days
 _LAST_DAY = (datetime(_LATEST_YEAR, 12, 31) - _NAIVE_EPOCH).days
 _UNSEEN, _HOLDS, _CHANGES = 0, 1, 2
 _BASE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15]  # of YYYY-MM-DD HH:MM
-_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
 class TimeColumns:
@@ -77,7 +73,7 @@ class TimeColumns:
                 problems[i] = str(error)
                 continue
             if moment is not None:
-                moments[i] = (moment - _EPOCH) // _US
+                moments[i] = to_us(moment)
         return moments, problems
 
     def _fast(self, texts: list[str]) -> tuple[np.ndarray, Ints, np.ndarray]:
@@ -92,12 +88,10 @@ class TimeColumns:
         if len(excel):
             taken |= _excel_fields(texts, excel, fields)
         year, month, day, hour, minute, second, micro, offset = fields
-        leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-        longest = _DAYS_IN_MONTH[np.clip(month, 0, 12)] + ((month == 2) & leap)
-        taken &= (month >= 1) & (month <= 12) & (day >= 1) & (day <= longest)
+        taken &= real_dates(year, month, day)
         taken &= (hour <= 23) & (minute <= 59) & (second <= 59)
         taken &= (year >= _EARLIEST_YEAR) & (year <= _LATEST_YEAR)
-        days = _days_from_civil(np.where(taken, year, 1970), np.where(taken, month, 1), day)
+        days = days_from_civil(np.where(taken, year, 1970), np.where(taken, month, 1), day)
         local = (days * 86_400 + hour * 3600 + minute * 60 + second) * 1_000_000 + micro
         east = np.where(has_offset, offset * 1_000_000, 0)
         naive = taken & ~has_offset
@@ -127,7 +121,7 @@ class TimeColumns:
             for hour in range(25)
         }
         east = offsets.pop() if len(offsets) == 1 else None
-        return None if east is None else east // _US
+        return None if east is None else east // MICROSECOND
 
 
 def _iso_fields(
@@ -209,13 +203,3 @@ def _number(digits: np.ndarray, start: int, width: int) -> Ints:
     for place in range(start + 1, start + width):
         number = number * 10 + digits[:, place]
     return number
-
-
-def _days_from_civil(year: Ints, month: Ints, day: Ints) -> Ints:
-    """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil)."""
-    year = year - (month <= 2)
-    era = year // 400
-    year_of_era = year - era * 400
-    day_of_year = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
-    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
-    return era * 146_097 + day_of_era - 719_468  # type: ignore[no-any-return]

@@ -22,7 +22,7 @@ from collectors.files.time_cells import Ints, TimeColumns
 from collectors.files.values import BadValue, VocabularyLookup, parse_size_gb, parse_text
 from collectors.tickets.columns import REQUIRED_FIELDS, TIME_FIELDS, label
 from monitor.contract.model import Contract
-from monitor.rules.status_arrays import MISSING
+from monitor.domain.instants import MISSING
 from monitor.storage.tickets import TEXT_LIMITS, ticket_row_fields
 
 Parser = Callable[[Any], Any]

@@ -8,48 +8,26 @@ when someone reads it (`ResultList`).
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from datetime import UTC, datetime
-from typing import Any, overload
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 import numpy as np
 
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
-from monitor.domain.tickets import EVENT_FIELDS, Status, TargetResult, Ticket
-from monitor.rules.status import evaluate_ticket
-from monitor.rules.status_arrays import (
-    MISSING,
+from monitor.domain.columns import (
     NO_OVERDUE,
     RESULT_FIELDS,
-    STATUSES,
+    STATUS_CODE,
     ResultColumns,
+    ResultList,
     TicketColumns,
-    evaluate_columns,
-    to_us,
+    columns_from_tickets,
 )
-
-_CODE = {status: code for code, status in enumerate(STATUSES)}
-_VIOLATIONS = [_CODE[status] for status in Status if status.is_violation]
-
-
-def columns_from_tickets(tickets: Sequence[Ticket]) -> TicketColumns:
-    """The columns of Ticket objects (the test oracle's input, and for callers holding tickets)."""
-    groups: dict[tuple[str, str | None], int] = {}
-    group = [groups.setdefault((t.kind, t.severity), len(groups)) for t in tickets]
-    events = {
-        name: np.array(
-            [MISSING if (m := t.event(name)) is None else to_us(m) for t in tickets], dtype=np.int64
-        )
-        for name in EVENT_FIELDS
-    }
-    sizes = np.array([t.restore_size_gb for t in tickets], dtype=np.float64)
-    plain = np.array(
-        [not (t.pauses or t.severity_changes or t.reopens) for t in tickets], dtype=bool
-    )
-    return TicketColumns(list(groups), np.array(group, dtype=np.intp), events, sizes, plain)
+from monitor.domain.instants import us_or_missing
+from monitor.domain.tickets import TargetResult, Ticket
+from monitor.rules.status import evaluate_ticket
+from monitor.rules.status_arrays import evaluate_columns
 
 
 def evaluate_all(
@@ -73,20 +51,16 @@ def evaluate_all(
             for name, value in (
                 ("row", row),
                 ("target", index),
-                ("status", _CODE[result.status]),
-                ("start", _us_or_missing(result.start)),
-                ("deadline", _us_or_missing(result.deadline)),
-                ("stop", _us_or_missing(result.stop)),
+                ("status", STATUS_CODE[result.status]),
+                ("start", us_or_missing(result.start)),
+                ("deadline", us_or_missing(result.deadline)),
+                ("stop", us_or_missing(result.stop)),
                 ("overdue", NO_OVERDUE if overdue is None else overdue),
-                ("at_risk_from", _us_or_missing(result.at_risk_from)),
+                ("at_risk_from", us_or_missing(result.at_risk_from)),
             ):
                 scalar[name].append(value)
     extra = ResultColumns(*(np.array(scalar[name], dtype=np.int64) for name in scalar))  # type: ignore[arg-type]
     return ResultColumns.concat([vector, extra]).ordered()
-
-
-def _us_or_missing(moment: datetime | None) -> int:
-    return MISSING if moment is None else to_us(moment)
 
 
 def evaluate_batch(
@@ -98,95 +72,3 @@ def evaluate_batch(
     found = evaluate_all(columns, with_history, contract, calendar, now)
     keys = [(t.source, t.ticket_id) for t in tickets]
     return list(ResultList(found, keys, [target.id for target in contract.targets]))
-
-
-class ResultList(Sequence[TargetResult]):
-    """TargetResults backed by ResultColumns; objects are made on first read, then kept.
-
-    `keys[row]` is the ticket's (source, ticket_id), `target_ids[i]` the i-th contract target.
-    """
-
-    def __init__(
-        self, columns: ResultColumns, keys: Sequence[tuple[str, str]], target_ids: Sequence[str]
-    ) -> None:
-        self.columns = columns
-        self.keys = keys
-        self.target_ids = target_ids
-        self._made: list[TargetResult] | None = None
-
-    def __len__(self) -> int:
-        return len(self.columns)
-
-    def violations(self) -> int:
-        return int(np.isin(self.columns.status, _VIOLATIONS).sum())
-
-    @overload
-    def __getitem__(self, index: int) -> TargetResult: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[TargetResult]: ...
-
-    def __getitem__(self, index: int | slice) -> TargetResult | Sequence[TargetResult]:
-        return self.made()[index]
-
-    def __iter__(self) -> Iterator[TargetResult]:
-        return iter(self.made())
-
-    def made(self) -> list[TargetResult]:
-        if self._made is None:
-            with paused_gc():
-                self._made = self._make()
-        return self._made
-
-    def _make(self) -> list[TargetResult]:
-        found = self.columns
-        keys = self.keys
-        target_ids = self.target_ids
-        starts, deadlines, stops, risks = (
-            datetimes(values)
-            for values in (found.start, found.deadline, found.stop, found.at_risk_from)
-        )
-        overdue: list[Any] = found.overdue.tolist()
-        return [
-            TargetResult(
-                keys[row][0],
-                keys[row][1],
-                target_ids[target],
-                STATUSES[status],
-                start,
-                deadline,
-                stop,
-                None if late == NO_OVERDUE else late,
-                risk,
-            )
-            for row, target, status, start, deadline, stop, late, risk in zip(
-                found.row.tolist(),
-                found.target.tolist(),
-                found.status.tolist(),
-                starts,
-                deadlines,
-                stops,
-                overdue,
-                risks,
-                strict=True,
-            )
-        ]
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while a bulk step makes millions of acyclic objects: each
-    full collection walks every object made so far, which made such steps quadratic."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def datetimes(values: np.ndarray[Any, Any]) -> list[datetime | None]:
-    """µs since the epoch (MISSING → None) as aware UTC datetimes."""
-    naive = values.view("datetime64[us]").astype(object).tolist()
-    return [None if moment is None else moment.replace(tzinfo=UTC) for moment in naive]

@@ -18,99 +18,32 @@ a half microsecond, or too large for float64 to be exact) the value is computed 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 import numpy as np
 import numpy.typing as npt
 
 from monitor.contract.model import Contract, Target
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.columns import (
+    NO_OVERDUE,
+    RESULT_DTYPES,
+    RESULT_FIELDS,
+    STATUS_CODE,
+    ResultColumns,
+    TicketColumns,
+    empty_results,
+)
+from monitor.domain.instants import DAY_US, EPOCH, MICROSECOND, MISSING, from_us, to_us
 from monitor.domain.tickets import Status
 from monitor.rules.status import GB_PER_TB
 
 Int64s = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
-MISSING = np.iinfo(np.int64).min  # no such event; also numpy's NaT, and before every `now`
-NO_OVERDUE = -1  # overdue_seconds None
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MICROSECOND = timedelta(microseconds=1)
-DAY_US = 86_400_000_000
-STATUSES: tuple[Status, ...] = tuple(Status)
-_CODE = {status: code for code, status in enumerate(STATUSES)}
 # A float product of this size is within 2**-12 µs of the exact one, so only a value that is
 # within _TIE of a half microsecond could round differently from timedelta's exact rounding.
 _EXACT_BELOW = float(2**40)
 _TIE = 1e-3
-
-
-def to_us(moment: datetime) -> int:
-    """An aware datetime as whole microseconds since the epoch."""
-    return (moment - EPOCH) // MICROSECOND
-
-
-def from_us(value: int) -> datetime:
-    return EPOCH + timedelta(microseconds=value)
-
-
-@dataclass(frozen=True, slots=True)
-class TicketColumns:
-    """The fields the rules read, one entry per ticket.
-
-    `group` indexes `groups` (the distinct (kind, severity) pairs); `plain` is False for a
-    ticket with a history, which this module leaves to the scalar rules.
-    """
-
-    groups: Sequence[tuple[str, str | None]]
-    group: npt.NDArray[np.intp]
-    events: dict[str, Int64s]
-    restore_size_gb: Floats  # NaN: not recorded
-    plain: npt.NDArray[np.bool_]
-
-    def __len__(self) -> int:
-        return len(self.group)
-
-
-@dataclass(frozen=True, slots=True)
-class ResultColumns:
-    """One entry per (ticket, target) result: `row` indexes the tickets, `target` the
-    contract's targets; times in µs (MISSING for None), overdue NO_OVERDUE for None."""
-
-    row: Int64s
-    target: Int64s
-    status: npt.NDArray[np.int8]
-    start: Int64s
-    deadline: Int64s
-    stop: Int64s
-    overdue: Int64s
-    at_risk_from: Int64s
-
-    def __len__(self) -> int:
-        return len(self.row)
-
-    def ordered(self) -> ResultColumns:
-        """In monitor.rules.status.evaluate's order: by ticket, then by the target's place."""
-        order = np.lexsort((self.target, self.row))
-        return ResultColumns(*(getattr(self, name)[order] for name in RESULT_FIELDS))
-
-    @staticmethod
-    def concat(parts: Sequence[ResultColumns]) -> ResultColumns:
-        return ResultColumns(
-            *(
-                np.concatenate([getattr(part, name) for part in parts]).astype(_RESULT_DTYPES[name])
-                for name in RESULT_FIELDS
-            )
-        )
-
-
-RESULT_FIELDS = ("row", "target", "status", "start", "deadline", "stop", "overdue", "at_risk_from")
-_RESULT_DTYPES: dict[str, Any] = {name: np.int64 for name in RESULT_FIELDS} | {"status": np.int8}
-
-
-def empty_results() -> ResultColumns:
-    return ResultColumns(*(np.empty(0, dtype=_RESULT_DTYPES[name]) for name in RESULT_FIELDS))
 
 
 def evaluate_columns(
@@ -146,7 +79,7 @@ def _in_rules_order(parts: list[ResultColumns], tickets: int) -> ResultColumns:
         counts[part.row] += 1
     place = np.cumsum(counts) - counts
     merged = {
-        name: np.empty(int(counts.sum()), dtype=_RESULT_DTYPES[name]) for name in RESULT_FIELDS
+        name: np.empty(int(counts.sum()), dtype=RESULT_DTYPES[name]) for name in RESULT_FIELDS
     }
     for part in parts:
         slots = place[part.row]
@@ -209,14 +142,14 @@ def _evaluate_target(
     warn[running] = _at_risk_moments(target, start[running], deadline[running], contract)
     at_risk = running & (now_us >= warn)
 
-    status = np.full(len(rows), _CODE[Status.PENDING], dtype=np.int8)
-    status[~has_start & ~closed] = _CODE[Status.NOT_STARTED]
-    status[~has_deadline & closed] = _CODE[Status.MISSING_EVIDENCE]  # covers no start too
-    status[met] = _CODE[Status.MET]
-    status[late_stop | overdue_now] = _CODE[Status.BREACHED]
-    status[evidence_missing] = _CODE[Status.MISSING_EVIDENCE]
-    status[at_risk] = _CODE[Status.AT_RISK]
-    status[inverted] = _CODE[Status.MISSING_EVIDENCE]
+    status = np.full(len(rows), STATUS_CODE[Status.PENDING], dtype=np.int8)
+    status[~has_start & ~closed] = STATUS_CODE[Status.NOT_STARTED]
+    status[~has_deadline & closed] = STATUS_CODE[Status.MISSING_EVIDENCE]  # covers no start too
+    status[met] = STATUS_CODE[Status.MET]
+    status[late_stop | overdue_now] = STATUS_CODE[Status.BREACHED]
+    status[evidence_missing] = STATUS_CODE[Status.MISSING_EVIDENCE]
+    status[at_risk] = STATUS_CODE[Status.AT_RISK]
+    status[inverted] = STATUS_CODE[Status.MISSING_EVIDENCE]
 
     overdue = np.full(len(rows), NO_OVERDUE, dtype=np.int64)
     overdue[(met & ~inverted) | running] = 0

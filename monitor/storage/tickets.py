@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, false, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from monitor.domain.instants import MISSING, Ints
 from monitor.domain.tickets import HISTORY_FIELDS, Pause, SeverityChange, Ticket
-from monitor.rules.status_arrays import MISSING
-from monitor.storage.columnar.bulk_insert import Ints, stored_times
+from monitor.storage.stored_time import stored_texts, utc_text
 from monitor.storage.tables import TicketHistoryRow, TicketRow
 from monitor.storage.types import UTCDateTime
 
@@ -87,7 +87,7 @@ def ticket_time_binding(dialect: str) -> Callable[[Ints], list[Any]]:
     the epoch (MISSING for none) a column at a time: on SQLite the text UTCDateTime stores
     (the same bytes), on PostgreSQL an ISO instant in UTC for COPY, else aware datetimes."""
     if dialect in ("sqlite", "postgresql"):
-        return partial(stored_times, on_sqlite=dialect == "sqlite")
+        return partial(stored_texts, on_sqlite=dialect == "sqlite")
     return _moments
 
 
@@ -142,7 +142,7 @@ def _bound_rows(
 ) -> Iterator[list[Any]]:
     """Each row, produced as the driver consumes it (no second copy of the whole batch), as
     the values the driver binds: the bytes the columns' own bind processors would
-    produce (timestamps on SQLite by _sqlite_utc_text, the same text, written faster);
+    produce (timestamps on SQLite by utc_text, the same text, written faster);
     `now` stamps created_at and updated_at, the last two names."""
     dialect = connection.dialect
     fields = names[:-2]
@@ -151,7 +151,7 @@ def _bound_rows(
     for place, name in enumerate(fields):
         column_type = TICKET_TABLE.c[name].type
         if dialect.name == "sqlite" and isinstance(column_type, UTCDateTime):
-            converters.append((place, _sqlite_utc_text))
+            converters.append((place, utc_text))
         elif (processor := column_type.bind_processor(dialect)) is not None:
             converters.append((place, processor))
     stamp = TICKET_TABLE.c.created_at.type.bind_processor(dialect)
@@ -169,14 +169,6 @@ def _bound_rows(
         values.append(now_bound)
         values.append(now_bound)
         yield values
-
-
-def _sqlite_utc_text(value: Any) -> str:
-    """UTCDateTime's SQLite text ("2024-06-03 02:00:00.000000", UTC): the UTC isoformat
-    without its "+00:00", which is cheaper than replacing the zone first."""
-    if not isinstance(value, datetime) or value.tzinfo is None:
-        raise ValueError(f"timestamps must be timezone-aware datetimes, got {value!r}")
-    return value.astimezone(UTC).isoformat(" ", "microseconds")[:-6]
 
 
 def _upsert_sql(carried: list[str], names: list[str], source: str, distinct: str) -> str:

@@ -9,15 +9,15 @@ from sqlalchemy import DateTime, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from monitor.storage.stored_time import read_moment, utc_text
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """An aware timestamp stored in UTC; always read back aware, in UTC.
 
-    PostgreSQL keeps it as timestamptz. SQLite has no zone-aware type, so the UTC wall time is
-    stored as text in SQLAlchemy's own DATETIME layout ("2024-06-03 02:00:00.000000"), which
-    keeps text comparisons in SQL in time order. The text is written and read here directly:
-    going through SQLAlchemy's DATETIME processors as well doubled the cost of every
-    timestamp on the bulk paths (import, evaluation).
+    PostgreSQL keeps it as timestamptz; SQLite the UTC wall time as text, written and read by
+    monitor.storage.stored_time directly: going through SQLAlchemy's DATETIME processors as
+    well doubles the cost of every timestamp on the bulk paths (import, evaluation).
     """
 
     impl = DateTime(timezone=True)
@@ -31,18 +31,13 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
             return None
+        if dialect.name == "sqlite":
+            return utc_text(value)
         if not isinstance(value, datetime) or value.tzinfo is None:
             raise ValueError(f"timestamps must be timezone-aware datetimes, got {value!r}")
-        utc = value.astimezone(UTC)
-        if dialect.name == "sqlite":
-            return utc.replace(tzinfo=None).isoformat(" ", "microseconds")
-        return utc
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
-        return value.astimezone(UTC)  # type: ignore[no-any-return]
+        return read_moment(value)

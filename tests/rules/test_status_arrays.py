@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 
 from monitor.contract.model import Contract, load_contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.instants import to_us
 from monitor.domain.tickets import EVENT_FIELDS, Pause, SeverityChange, Status, Ticket
 from monitor.rules.all_tickets import evaluate_batch
 from monitor.rules.status import evaluate
-from monitor.rules.status_arrays import local_days, to_us
+from monitor.rules.status_arrays import local_days
 from tests.conftest import local
 
 CONTRACT: Contract = load_contract()

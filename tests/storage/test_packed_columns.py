@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import BigInteger, Engine, Integer, MetaData, String, Table, insert, select
 from sqlalchemy import Column as SqlColumn
 
-from monitor.rules.status_arrays import MISSING, to_us
+from monitor.domain.instants import MISSING, civil_from_days, days_from_civil, to_us
 from monitor.storage.columnar import packed
 from monitor.storage.columnar.packed import Column, Values, insert_rows, read_columns
+from monitor.storage.stored_time import text_block
 from monitor.storage.types import UTCDateTime
 
 METADATA = MetaData()
@@ -157,13 +158,13 @@ def test_rows_written_packed_read_back_through_the_orm(
 
 def test_a_time_outside_the_years_of_the_text_layout_is_refused() -> None:
     with pytest.raises(ValueError):
-        packed.time_text(np.array([to_us(datetime(1, 1, 1, tzinfo=UTC)) - 1], dtype=np.int64))
+        text_block(np.array([to_us(datetime(1, 1, 1, tzinfo=UTC)) - 1], dtype=np.int64))
 
 
 def test_dates_convert_both_ways_over_every_year_of_datetime() -> None:
     days = np.arange(-719_162, 2_932_897, 7, dtype=np.int64)  # 0001-01-01 … 9999-12-31
-    year, month, day = packed.civil_from_days(days)
-    assert (packed.days_from_civil(year, month, day) == days).all()
+    year, month, day = civil_from_days(days)
+    assert (days_from_civil(year, month, day) == days).all()
     calendar = days.astype("datetime64[D]").astype(object)
     sample = slice(None, None, 997)
     assert [(d.year, d.month, d.day) for d in calendar[sample]] == list(

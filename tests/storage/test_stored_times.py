@@ -1,7 +1,5 @@
-"""stored_times writes timestamps digit by digit: the very text _texts (NumPy) writes.
-
-_texts is what bulk_insert binds (and its SQLite text is UTCDateTime's, see
-test_ticket_upsert_bulk); stored_times is the import's faster way to the same bytes.
+"""stored_texts writes timestamps digit by digit: the very text NumPy's datetime_as_string
+gives (_numpy_texts), and on SQLite the text UTCDateTime stores (see test_ticket_upsert_bulk).
 """
 
 from __future__ import annotations
@@ -12,9 +10,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.rules.status_arrays import MISSING
-from monitor.storage.columnar.bulk_insert import _texts, stored_times
-from monitor.storage.tickets import _sqlite_utc_text
+from monitor.domain.instants import MISSING
+from monitor.storage.stored_time import _numpy_texts, stored_texts, utc_text
 
 YEAR_1900, YEAR_2200 = -2_208_988_800_000_000, 7_258_118_400_000_000
 moments = st.one_of(
@@ -28,13 +25,13 @@ moments = st.one_of(
 
 @settings(max_examples=300, deadline=None)
 @given(values=st.lists(moments, max_size=30), on_sqlite=st.booleans())
-def test_stored_times_writes_what_numpy_writes(values: list[int], on_sqlite: bool) -> None:
+def test_stored_texts_writes_what_numpy_writes(values: list[int], on_sqlite: bool) -> None:
     column = np.array(values, dtype=np.int64)
-    assert stored_times(column, on_sqlite) == _texts(column, on_sqlite)
+    assert stored_texts(column, on_sqlite) == _numpy_texts(column, on_sqlite)
 
 
 def test_the_sqlite_text_is_what_utcdatetime_stores() -> None:
     moment = datetime(2024, 2, 29, 23, 59, 59, 999_999, tzinfo=UTC)
     micros = (moment - datetime(1970, 1, 1, tzinfo=UTC)) // np.timedelta64(1, "us").item()
-    assert stored_times(np.array([micros, MISSING]), True) == [_sqlite_utc_text(moment), None]
-    assert stored_times(np.array([micros]), False) == ["2024-02-29T23:59:59.999999Z"]
+    assert stored_texts(np.array([micros, MISSING]), True) == [utc_text(moment), None]
+    assert stored_texts(np.array([micros]), False) == ["2024-02-29T23:59:59.999999Z"]

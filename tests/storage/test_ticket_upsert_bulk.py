@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.dialects import sqlite
 
-from monitor.storage.tickets import TICKET_TABLE, _sqlite_utc_text, load_tickets, upsert_tickets
+from monitor.storage.stored_time import utc_text
+from monitor.storage.tickets import TICKET_TABLE, load_tickets, upsert_tickets
 from monitor.storage.types import UTCDateTime
 from tests.conftest import local
 
@@ -42,12 +43,12 @@ def fault(ticket_id: str, **values: object) -> dict[str, object]:
 def test_sqlite_timestamps_are_the_same_text_utc_datetime_writes(moment: datetime) -> None:
     processor = UTCDateTime().bind_processor(sqlite.dialect())
     assert processor is not None
-    assert _sqlite_utc_text(moment) == processor(moment)
+    assert utc_text(moment) == processor(moment)
 
 
 def test_a_naive_timestamp_is_refused_as_utc_datetime_refuses_it() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        _sqlite_utc_text(datetime(2024, 6, 3, 10, 0))
+        utc_text(datetime(2024, 6, 3, 10, 0))
 
 
 def test_two_upserts_in_one_transaction_count_and_store_both(engine: Engine) -> None:

@@ -19,23 +19,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 import numpy as np
 from sqlalchemy import Connection
 
-from monitor.rules.status_arrays import MISSING, to_us
+from monitor.domain.instants import MISSING
+from monitor.storage.stored_time import NOT_A_TIME, WIDTH, decimal, read_block, read_us, text_block
 
 Ints = np.ndarray[Any, np.dtype[np.int64]]
 CHUNK = 50_000  # rows per statement: a few MB of text at a time
 KEYS_PER_STATEMENT = 5_000  # values in one IN (…) list
-_TIME_WIDTH = 26  # "YYYY-MM-DD HH:MM:SS.ffffff"
 _INT_WIDTH = 20  # "%+020d": a sign and 19 digits, every int64
 _CODE_WIDTH = 3
-_BLANK_TIME = " " * _TIME_WIDTH
+_BLANK_TIME = " " * WIDTH
 _UNKNOWN_CODE = -1  # a value (or NULL) not (yet) in the vocabulary
-_NOT_FIXED = MISSING + 1  # PostgreSQL never returns it for a time; marks nothing there
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +100,7 @@ def _resolve(
         if column.kind == "code":
             odd = values == _UNKNOWN_CODE
         elif column.kind == "time":
-            odd = values == _NOT_FIXED
+            odd = values == NOT_A_TIME
         else:
             continue
         if not odd.any():
@@ -122,15 +120,7 @@ def _resolve(
             values[odd] = [index.setdefault(found[k], len(index)) for k in keys]
             words.extend(list(index)[len(words) :])
         else:
-            values[odd] = [_read_time(found[k]) for k in keys]
-
-
-def _read_time(value: Any) -> int:
-    """A stored time as UTCDateTime.process_result_value reads it, in µs."""
-    if value is None:
-        return MISSING
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return to_us(moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC))
+            values[odd] = [read_us(found[k]) for k in keys]
 
 
 def _is_sqlite(connection: Connection) -> bool:
@@ -158,9 +148,9 @@ class _SQLite:
             null = "'N" + " " * (_INT_WIDTH - 1) + "'"
             return f"CASE WHEN {name} IS NULL THEN {null} ELSE printf('%+020d', {name}) END"
         if column.kind == "time":
-            odd = "'?" + " " * (_TIME_WIDTH - 1) + "'"
+            odd = "'?" + " " * (WIDTH - 1) + "'"
             return (
-                f"CASE WHEN length({name}) = {_TIME_WIDTH} THEN {name} "
+                f"CASE WHEN length({name}) = {WIDTH} THEN {name} "
                 f"WHEN {name} IS NULL THEN '{_BLANK_TIME}' ELSE {odd} END"
             )
         cases = []
@@ -223,86 +213,26 @@ class _SQLite:
                 values[part[0] == ord("N")] = column.null
                 arrays[column.name] = values
             elif column.kind == "time":
-                arrays[column.name] = fixed_times(part)
+                arrays[column.name] = read_block(part)
             else:
                 arrays[column.name] = _codes(part)
         return arrays
 
 
 def _width(column: Column) -> int:
-    return {"int": _INT_WIDTH, "time": _TIME_WIDTH, "code": _CODE_WIDTH}[column.kind]
-
-
-def _digits(part: np.ndarray[Any, Any]) -> Ints:
-    """Unsigned decimal digits, one row of `part` per place, as numbers."""
-    values: Ints = part[0].astype(np.int64) - 48
-    for place in range(1, len(part)):
-        values *= 10
-        values += part[place]
-        values -= 48
-    return values
+    return {"int": _INT_WIDTH, "time": WIDTH, "code": _CODE_WIDTH}[column.kind]
 
 
 def _signed(part: np.ndarray[Any, Any]) -> Ints:
     """ "%+020d" text as numbers (the most negative int64 comes out right: it wraps)."""
-    magnitude = _digits(part[1:])
+    magnitude = decimal(part[1:])
     return np.where(part[0] == ord("-"), -magnitude, magnitude)
 
 
 def _codes(part: np.ndarray[Any, Any]) -> Ints:
-    codes = _digits(part)
+    codes = decimal(part)
     codes[part[0] == ord("?")] = _UNKNOWN_CODE
     return codes
-
-
-_DATE_DIGITS = {
-    "year": slice(0, 4),
-    "month": slice(5, 7),
-    "day": slice(8, 10),
-    "hour": slice(11, 13),
-    "minute": slice(14, 16),
-    "second": slice(17, 19),
-    "micro": slice(20, 26),
-}
-_PUNCTUATION = {4: "-", 7: "-", 10: " ", 13: ":", 16: ":", 19: "."}
-_DIGIT_PLACES = [p for p in range(_TIME_WIDTH) if p not in _PUNCTUATION]
-_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-
-
-def fixed_times(part: np.ndarray[Any, Any]) -> Ints:
-    """UTCDateTime's SQLite text "YYYY-MM-DD HH:MM:SS.ffffff" (26 places × n) as µs since
-    the epoch; blank → MISSING, anything else not a valid time in that layout → _NOT_FIXED."""
-    blank = part[0] == ord(" ")
-    blank &= (part == ord(" ")).all(axis=0)
-    digits = part[_DIGIT_PLACES] - ord("0")  # uint8: a non-digit wraps to more than 9
-    valid = (digits <= 9).all(axis=0)
-    for place, mark in _PUNCTUATION.items():
-        valid &= part[place] == ord(mark)
-    number = {name: _digits(part[places]) for name, places in _DATE_DIGITS.items()}
-    year, month, day = number["year"], number["month"], number["day"]
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    month_days = _MONTH_DAYS[np.clip(month, 0, 12)] + ((month == 2) & leap)
-    valid &= (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
-    valid &= (number["hour"] < 24) & (number["minute"] < 60) & (number["second"] < 60)
-    moments = days_from_civil(year, month, day)
-    for name, size in (("hour", 24), ("minute", 60), ("second", 60)):
-        moments *= size
-        moments += number[name]
-    moments *= 1_000_000
-    moments += number["micro"]
-    moments[~valid] = _NOT_FIXED
-    moments[blank] = MISSING
-    return moments
-
-
-def days_from_civil(year: Ints, month: Ints, day: Ints) -> Ints:
-    """Days since 1970-01-01 of proleptic Gregorian dates (H. Hinnant's algorithm)."""
-    year = year - (month <= 2)
-    era = year // 400
-    year_of_era = year - era * 400
-    day_of_year = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
-    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
-    return era * 146097 + day_of_era - 719468  # type: ignore[no-any-return]
 
 
 class _PostgreSQL:
@@ -441,7 +371,7 @@ def _packed_block(column: Values) -> np.ndarray[Any, np.dtype[np.uint8]]:
     if column.kind == "int":
         return _signed_text(column.values)
     if column.kind == "time":
-        return time_text(column.values)
+        return text_block(column.values)
     return _unsigned_text(column.values, _CODE_WIDTH)
 
 
@@ -463,45 +393,3 @@ def _signed_text(values: Ints) -> np.ndarray[Any, np.dtype[np.uint8]]:
         block[:, place] = magnitude % 10 + 48
         magnitude //= 10
     return block
-
-
-def time_text(moments: Ints) -> np.ndarray[Any, np.dtype[np.uint8]]:
-    """µs since the epoch as UTCDateTime's SQLite text (rows × 26 bytes), blank for
-    MISSING. A year outside 1–9999 is a ValueError, as for datetime."""
-    present = moments != MISSING
-    seconds, micro = np.divmod(np.where(present, moments, 0), 1_000_000)
-    days, second_of_day = np.divmod(seconds, 86_400)
-    year, month, day = civil_from_days(days)
-    if ((year[present] < 1) | (year[present] > 9999)).any():
-        raise ValueError("a time outside the years 1–9999 (as datetime)")
-    block = np.empty((len(moments), _TIME_WIDTH), dtype=np.uint8)
-    for number, places in (
-        (year, _DATE_DIGITS["year"]),
-        (month, _DATE_DIGITS["month"]),
-        (day, _DATE_DIGITS["day"]),
-        (second_of_day // 3600, _DATE_DIGITS["hour"]),
-        (second_of_day // 60 % 60, _DATE_DIGITS["minute"]),
-        (second_of_day % 60, _DATE_DIGITS["second"]),
-        (micro, _DATE_DIGITS["micro"]),
-    ):
-        block[:, places] = _unsigned_text(number, places.stop - places.start)
-    for place, mark in _PUNCTUATION.items():
-        block[:, place] = ord(mark)
-    block[~present] = ord(" ")
-    return block
-
-
-def civil_from_days(days: Ints) -> tuple[Ints, Ints, Ints]:
-    """(year, month, day) of days since 1970-01-01 (H. Hinnant's algorithm)."""
-    shifted = days + 719468
-    era = shifted // 146097
-    day_of_era = shifted - era * 146097
-    year_of_era = (
-        day_of_era - day_of_era // 1460 + day_of_era // 36524 - day_of_era // 146096
-    ) // 365
-    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
-    shifted_month = (5 * day_of_year + 2) // 153
-    day = day_of_year - (153 * shifted_month + 2) // 5 + 1
-    month = np.where(shifted_month < 10, shifted_month + 3, shifted_month - 9)
-    year = year_of_era + era * 400 + (month <= 2)
-    return year, month, day

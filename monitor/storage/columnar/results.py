@@ -17,9 +17,9 @@ from typing import Any, overload
 import numpy as np
 from sqlalchemy import Connection, insert, null, select
 
+from monitor.domain.columns import NO_OVERDUE, STATUSES, ResultList, paused_gc
+from monitor.domain.instants import MISSING, datetimes, to_us
 from monitor.domain.tickets import Status
-from monitor.rules.all_tickets import ResultList, datetimes, paused_gc
-from monitor.rules.status_arrays import MISSING, NO_OVERDUE, STATUSES, to_us
 from monitor.storage.columnar.bulk_insert import bulk_insert, bulk_page_cache
 from monitor.storage.columnar.packed import Column, Values, insert_rows, read_columns
 from monitor.storage.results import (

@@ -19,9 +19,10 @@ from sqlalchemy import Connection, Engine, select
 
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.columns import ResultList, TicketColumns, paused_gc
+from monitor.domain.instants import MISSING, from_us
 from monitor.domain.tickets import EVENT_FIELDS, Ticket
-from monitor.rules.all_tickets import ResultList, evaluate_all, paused_gc
-from monitor.rules.status_arrays import MISSING, TicketColumns, from_us
+from monitor.rules.all_tickets import evaluate_all
 from monitor.storage.columnar.packed import KEYS_PER_STATEMENT, Column, read_columns
 from monitor.storage.tickets import (
     TICKET_FIELDS,

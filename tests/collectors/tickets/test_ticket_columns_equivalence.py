@@ -41,7 +41,7 @@ from collectors.tickets.file_import import (
     import_tickets,
 )
 from monitor.contract.model import Contract
-from monitor.rules.status_arrays import MISSING
+from monitor.domain.instants import MISSING
 from monitor.storage.tables import ImportRunRow, RejectedRow
 from monitor.storage.tickets import TICKET_FIELDS, upsert_tickets
 
