@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 
 from collectors.settings import PrometheusSource
 from monitor.domain.resources import BUCKET, bucket_floor
+from monitor.http import HttpFailure, Retry, json_of, send
 from monitor.storage.metrics import (
     add_rollups,
     ensure_resources,
@@ -37,12 +38,8 @@ _SELECTOR = re.compile(r"^\s*([A-Za-z_:][A-Za-z0-9_:]*)?\s*(\{[^{}]*\})?\s*$")
 _MILLISECOND = timedelta(milliseconds=1)
 
 
-class SourceError(Exception):
+class SourceError(HttpFailure):
     """The server could not answer; `permanent` when retrying cannot help (a bad query)."""
-
-    def __init__(self, message: str, permanent: bool = False) -> None:
-        super().__init__(message)
-        self.permanent = permanent
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,40 +189,22 @@ class PrometheusCollector:
     def _get(self, path: str, params: dict[str, str]) -> Any:
         source = self.source
         url = source.url.rstrip("/") + path
-        delay = source.backoff.total_seconds()
-        for attempt in range(source.retries + 1):
-            problem: SourceError | None
-            try:
-                response = self.session.get(url, params=params, timeout=source.timeout_seconds)
-            except (requests.ConnectionError, requests.Timeout) as error:
-                problem = SourceError(f"{url}: {type(error).__name__}: {error}")
-            else:
-                problem = _problem(url, response)
-                if problem is None:
-                    return response.json()["data"]
-            if problem.permanent or attempt == source.retries:
-                raise problem
-            self.sleep(delay)
-            delay *= 2
-        raise AssertionError("unreachable")
-
-
-def _problem(url: str, response: requests.Response) -> SourceError | None:
-    if response.status_code == 200:
+        retry = Retry(
+            retries=source.retries, backoff=source.backoff.total_seconds(), sleep=self.sleep
+        )
         try:
-            body = response.json()
-        except ValueError:
-            return SourceError(f"{url}: answer is not JSON", True)
-        if body.get("status") == "success" and "data" in body:
-            return None
-        return SourceError(f"{url}: {body.get('errorType')}: {body.get('error')}", True)
-    try:
-        detail = response.json().get("error", "")
-    except ValueError:
-        detail = response.text[:200]
-    # 4xx: the query is wrong, asking again will not fix it; 5xx and 429 may pass.
-    permanent = 400 <= response.status_code < 500 and response.status_code != 429
-    return SourceError(f"{url}: HTTP {response.status_code}: {detail}", permanent)
+            response = send(
+                self.session, "GET", url, params=params, timeout=source.timeout_seconds, retry=retry
+            )
+            body = json_of(response)
+        except HttpFailure as failure:
+            raise SourceError.of(failure, url) from None
+        # A 2xx that is not a success is about the query or the server; asking again repeats it.
+        if not isinstance(body, dict):
+            raise SourceError(f"{url}: unexpected answer from Prometheus: {body!r:.200}", True)
+        if body.get("status") != "success" or "data" not in body:
+            raise SourceError(f"{url}: {body.get('errorType')}: {body.get('error')}", True)
+        return body["data"]
 
 
 def _unix(moment: datetime) -> str:

@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
@@ -27,17 +26,13 @@ from collectors.ticket_api.settings import TicketApiSource
 from collectors.tickets.ingest import IngestCounts, ingest
 from collectors.tickets.profile import Profile, load_profile
 from collectors.tickets.profile_rows import MappedRow, RowMapper, TimeParser
-from monitor import clock
 from monitor.contract.model import Contract
+from monitor.http import HttpFailure, Retry, json_of, send
 from monitor.storage.metrics import get_watermark, record_collector_run, set_watermark
 
 
-class SourceError(Exception):
+class SourceError(HttpFailure):
     """The API could not answer; `permanent` when asking again cannot help."""
-
-    def __init__(self, message: str, permanent: bool = False) -> None:
-        super().__init__(message)
-        self.permanent = permanent
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,47 +188,23 @@ class TicketApiCollector:
         headers = {"Accept": "application/json"}
         if source.token_env and os.environ.get(source.token_env):
             headers["Authorization"] = f"Bearer {os.environ[source.token_env]}"
-        delay = source.backoff.total_seconds()
-        for attempt in range(source.retries + 1):
-            wait = delay
-            try:
-                response = self.session.get(
-                    url, params=params, headers=headers, timeout=source.timeout.total_seconds()
-                )
-            except (requests.ConnectionError, requests.Timeout) as error:
-                problem = SourceError(f"{url}: {type(error).__name__}: {error}")
-            else:
-                if response.status_code == 200:
-                    try:
-                        return response.json()
-                    except ValueError:
-                        raise SourceError(f"{url}: the answer is not JSON", True) from None
-                problem = SourceError(f"{url}: HTTP {response.status_code}: {response.text[:200]}")
-                problem.permanent = (
-                    400 <= response.status_code < 500 and response.status_code != 429
-                )
-                if response.status_code == 429:
-                    wait = self._retry_after(response, delay)
-            if problem.permanent or attempt == source.retries:
-                raise problem
-            self.sleep(wait)
-            delay *= 2
-        raise AssertionError("unreachable")
-
-    def _retry_after(self, response: requests.Response, fallback: float) -> float:
-        """Retry-After in seconds or as an HTTP date; too long is a failure, not a stall."""
-        text = response.headers.get("Retry-After", "").strip()
-        if not text:
-            return fallback
+        retry = Retry(
+            retries=source.retries,
+            backoff=source.backoff.total_seconds(),
+            max_retry_after=source.max_retry_after.total_seconds(),
+            sleep=self.sleep,
+        )
+        timeout = source.timeout.total_seconds()
         try:
-            seconds = float(text)
-        except ValueError:
-            try:
-                when = parsedate_to_datetime(text)
-            except (TypeError, ValueError):
-                return fallback
-            seconds = (when - clock.now()).total_seconds()
-        seconds = max(0.0, seconds)
-        if seconds > self.source.max_retry_after.total_seconds():
-            raise SourceError(f"{self.source.url}: rate limited for {seconds:.0f} s (Retry-After)")
-        return seconds
+            response = send(
+                self.session,
+                "GET",
+                url,
+                params=params,
+                headers=headers,
+                timeout=timeout,
+                retry=retry,
+            )
+            return json_of(response)
+        except HttpFailure as failure:
+            raise SourceError.of(failure, url) from None

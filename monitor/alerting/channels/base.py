@@ -11,14 +11,11 @@ import requests
 
 from monitor.alerting.config import ChannelConfig
 from monitor.alerting.message import Message
+from monitor.http import HttpFailure, json_of, send
 
 
-class DeliveryError(Exception):
+class DeliveryError(HttpFailure):
     """A channel did not take the alert; `permanent` when sending again cannot help."""
-
-    def __init__(self, message: str, permanent: bool = False) -> None:
-        super().__init__(message)
-        self.permanent = permanent
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,21 +34,18 @@ class Outgoing:
 def post_json(
     out: Outgoing, url: str, body: Any, headers: dict[str, str] | None = None
 ) -> requests.Response:
-    """POST JSON; connection problems, 429 and 5xx are transient, other non-2xx permanent."""
+    """POST JSON once: the outbox, not the channel, decides when to send again."""
     try:
-        response = out.session.post(
+        return send(
+            out.session,
+            "POST",
             url,
             json=body,
             headers={**out.channel.headers, **(headers or {})},
             timeout=out.channel.timeout.total_seconds(),
         )
-    except (requests.ConnectionError, requests.Timeout) as error:
-        raise DeliveryError(f"{type(error).__name__}: {error}") from None
-    if 200 <= response.status_code < 300:
-        return response
-    permanent = response.status_code < 500 and response.status_code != 429
-    detail = response.text[:300].strip()
-    raise DeliveryError(f"HTTP {response.status_code}: {detail}", permanent)
+    except HttpFailure as failure:
+        raise DeliveryError.of(failure) from None
 
 
 def check_robot_answer(
@@ -59,9 +53,9 @@ def check_robot_answer(
 ) -> None:
     """Chat robots answer 200 with an error code in the body; 0 is success."""
     try:
-        body = response.json()
-    except ValueError:
-        raise DeliveryError(f"answer is not JSON: {response.text[:200]}", True) from None
+        body = json_of(response)
+    except HttpFailure as failure:
+        raise DeliveryError.of(failure) from None
     code = next((body[key] for key in code_keys if key in body), 0)
     if code in (0, None):
         return
