@@ -52,7 +52,7 @@ from monitor.contract.model import Contract, Target, load_contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.tickets import TargetResult, Ticket
 from monitor.rules.status import deadline_for, targets_for
-from monitor.runs.evaluate import run_evaluation
+from monitor.runs.evaluate import evaluate_loaded, run_evaluation
 from monitor.storage.columnar.bulk_insert import BULK_CACHE_KIB, bulk_page_cache
 from monitor.storage.columnar.results import store_result_columns
 from monitor.storage.columnar.tickets import load_ticket_columns
@@ -516,7 +516,7 @@ def _measure_evaluation_parts(
     calendar = _calendar(contract)
     loaded = probe.measure(f"evaluation.{phase}.load", lambda: load_ticket_columns(engine))
     results = probe.measure(
-        f"evaluation.{phase}.evaluate", lambda: loaded.evaluate(contract, calendar, at)
+        f"evaluation.{phase}.evaluate", lambda: evaluate_loaded(loaded, contract, calendar, at)
     )
 
     def store() -> None:

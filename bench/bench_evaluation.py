@@ -50,7 +50,7 @@ from monitor.contract.model import Contract, load_contract
 from monitor.domain.columns import ResultColumns
 from monitor.domain.instants import MISSING
 from monitor.rules.status import evaluate as evaluate_rules
-from monitor.runs.evaluate import run_evaluation
+from monitor.runs.evaluate import evaluate_loaded, run_evaluation
 from monitor.storage.columnar.results import store_result_columns
 from monitor.storage.columnar.tickets import LoadedColumns, load_ticket_columns
 from monitor.storage.db import ensure_schema, make_engine
@@ -222,7 +222,9 @@ def column_parts(
     engine = database.copy("round.db")
     loaded = timed(samples, "columns.load", lambda: load_ticket_columns(engine))
     calendar = _calendar(contract)
-    results = timed(samples, "columns.evaluate", lambda: loaded.evaluate(contract, calendar, AT))
+    results = timed(
+        samples, "columns.evaluate", lambda: evaluate_loaded(loaded, contract, calendar, AT)
+    )
     arrays = floor_arrays(loaded, results.columns)
     now = AT.timestamp()
     _deadline, status = timed(samples, FLOOR, lambda: numpy_status(arrays, now))

@@ -18,7 +18,7 @@ from collectors.records.base import (
     parse_day_or_time,
 )
 from monitor.contract.model import Contract
-from monitor.measures.inspections import InspectionResult
+from monitor.domain.records import InspectionResult
 from monitor.storage.inspections import upsert_inspections
 
 _RESULTS = {

@@ -127,3 +127,13 @@ def bucket_starts(intervals: Iterable[Interval]) -> list[datetime]:
             starts.append(moment)
             moment += BUCKET
     return starts
+
+
+@dataclass(frozen=True, slots=True)
+class DayStats:
+    """One metric of one resource over one local day."""
+
+    samples: int
+    total: float
+    peak: float
+    covered_seconds: float

@@ -17,19 +17,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from monitor.contract.metrics import IdleConfig
-from monitor.domain.resources import Resource
+from monitor.domain.resources import DayStats, Resource
 
 HOST_METRICS = ("cpu", "memory")
-
-
-@dataclass(frozen=True, slots=True)
-class DayStats:
-    """One metric of one resource over one local day."""
-
-    samples: int
-    total: float
-    peak: float
-    covered_seconds: float
 
 
 @dataclass(frozen=True, slots=True)

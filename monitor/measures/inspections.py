@@ -14,33 +14,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from monitor.contract.model import Contract
-
-
-class InspectionResult(StrEnum):
-    NORMAL = "normal"
-    ABNORMAL = "abnormal"
-
-
-RESULT_LABELS_ZH = {InspectionResult.NORMAL: "正常", InspectionResult.ABNORMAL: "异常"}
-
-
-@dataclass(frozen=True, slots=True)
-class InspectionRecord:
-    """One line of an inspection sheet; `record_key` is unique within its source."""
-
-    record_key: str
-    inspected_at: datetime
-    item: str
-    result: InspectionResult
-    source: str = "file"
-    pool: str | None = None
-    inspector: str | None = None
-    finding: str | None = None
-    measure: str | None = None
-    resolved_at: datetime | None = None
-    resolution_record: str | None = None
-    evidence_ref: str | None = None
-    ticket_id: str | None = None
+from monitor.domain.records import InspectionRecord, InspectionResult
 
 
 class FindingState(StrEnum):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 
 from monitor.contract.scorecard import RATINGS, SatisfactionRule
+from monitor.domain.records import SurveyReply
 from monitor.scorecard.ticket_indicators import IndicatorScore
 
 RATING_LABELS_ZH = {
@@ -46,20 +46,6 @@ _BY_SPELLING = {_fold(spelling): key for spelling, key in RATING_ALIASES.items()
 def rating_for(text: str) -> str | None:
     """The rating key for any accepted spelling (case, spaces, underscores aside), or None."""
     return _BY_SPELLING.get(_fold(text))
-
-
-@dataclass(frozen=True, slots=True)
-class SurveyReply:
-    """One unit's reply to one survey; `answers` maps a question to its rating key."""
-
-    unit: str
-    replied_at: datetime
-    rating: str
-    survey: str = ""
-    source: str = "file"
-    pool: str | None = None
-    respondent: str | None = None
-    answers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

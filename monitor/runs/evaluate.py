@@ -11,12 +11,14 @@ from sqlalchemy import Connection, Engine
 from monitor import clock
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.columns import ResultList
 from monitor.domain.tickets import TargetResult, Ticket
+from monitor.rules.all_tickets import evaluate_all
 from monitor.rules.status import evaluate
 from monitor.runs.period_measures import metric_scores
 from monitor.scorecard.ticket_indicators import IndicatorScore, Period, fault_response_timeliness
 from monitor.storage.columnar.results import store_result_columns
-from monitor.storage.columnar.tickets import load_ticket_columns
+from monitor.storage.columnar.tickets import LoadedColumns, load_ticket_columns
 from monitor.storage.results import StoreCounts, record_run
 from monitor.storage.tickets import StoredTickets, load_tickets
 from monitor.storage.waivers import active_waiver_keys
@@ -48,10 +50,8 @@ def run_evaluation(
     With `ticket_pks` only those tickets are evaluated and stored (the live service's timers
     and ingest); only a whole evaluation is recorded as an evaluation run.
     """
-    # In columns (monitor.rules.status_arrays); tickets with a history take the scalar path of
-    # monitor.rules.status.
     columns = load_ticket_columns(engine, ids=None if ticket_pks is None else list(ticket_pks))
-    results = columns.evaluate(contract, calendar, at)
+    results = evaluate_loaded(columns, contract, calendar, at)
     loaded = columns.stored()
     if not store:
         return Evaluation(at, loaded.tickets, results, None)
@@ -72,6 +72,15 @@ def run_evaluation(
             changes=counts.changes,
         )
     return Evaluation(at, loaded.tickets, results, counts)
+
+
+def evaluate_loaded(
+    loaded: LoadedColumns, contract: Contract, calendar: BusinessCalendar, at: datetime
+) -> ResultList:
+    """Every target of the loaded tickets as of `at`: plain tickets in columns
+    (monitor.rules.status_arrays), those with a history by the scalar rules."""
+    found = evaluate_all(loaded.columns, loaded.tickets_with_history(), contract, calendar, at)
+    return ResultList(found, loaded.lazy_keys(), [target.id for target in contract.targets])
 
 
 def score_period(

@@ -10,10 +10,9 @@ from sqlalchemy import Engine
 
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.records import InspectionRecord, InspectionResult
 from monitor.measures.inspections import (
     FindingCheck,
-    InspectionRecord,
-    InspectionResult,
     MissedDay,
     check_findings,
     missed_days,

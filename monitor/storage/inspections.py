@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, or_, select
 
-from monitor.measures.inspections import InspectionRecord, InspectionResult
+from monitor.domain.records import InspectionRecord, InspectionResult
 from monitor.storage.records import upsert_records
 from monitor.storage.tables import InspectionRow, TicketRow
 from monitor.storage.tickets import UpsertCounts

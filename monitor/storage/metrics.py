@@ -29,8 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from monitor.domain.resources import Counts, Interval, Outage, Resource
-from monitor.measures.idle import DayStats
+from monitor.domain.resources import Counts, DayStats, Interval, Outage, Resource
 from monitor.storage.records import upsert_records as upsert_rows
 from monitor.storage.tables import (
     CollectorRunRow,

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, inspect, select, text
 
-from monitor.measures.satisfaction import SurveyReply
+from monitor.domain.records import SurveyReply
 from monitor.storage.records import upsert_records
 from monitor.storage.tables import SurveyReplyRow
 from monitor.storage.tickets import UpsertCounts

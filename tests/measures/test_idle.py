@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from monitor.contract.model import Contract
-from monitor.domain.resources import Resource
+from monitor.domain.resources import DayStats, Resource
 from monitor.measures.idle import (
-    DayStats,
     IdleFinding,
     idle_hosts,
     idle_storage,

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from monitor.contract.metrics import IdleConfig
 from monitor.contract.model import Contract, load_contract
-from monitor.domain.resources import Resource
-from monitor.measures.idle import HOST_METRICS, DayStats, IdleFinding, idle_hosts
+from monitor.domain.resources import DayStats, Resource
+from monitor.measures.idle import HOST_METRICS, IdleFinding, idle_hosts
 from tests.conftest import SHANGHAI
 
 CONTRACT: Contract = load_contract()

@@ -12,10 +12,9 @@ import yaml
 from monitor.contract.model import DEFAULT_CONTRACT_PATH, Contract, ContractError, load_contract
 from monitor.contract.scorecard import InspectionRules
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.records import InspectionRecord, InspectionResult
 from monitor.measures.inspections import (
     FindingState,
-    InspectionRecord,
-    InspectionResult,
     check_findings,
     day_ranges,
     missed_days,

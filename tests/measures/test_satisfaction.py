@@ -8,8 +8,8 @@ from collections.abc import Sequence
 import pytest
 
 from monitor.contract.model import Contract
+from monitor.domain.records import SurveyReply
 from monitor.measures.satisfaction import (
-    SurveyReply,
     rating_for,
     satisfaction_indicator,
     satisfaction_points,

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from monitor.measures.idle import DayStats
+from monitor.domain.resources import DayStats
 from monitor.storage.metrics import add_rollups, daily_stats, offset_pieces
 from tests.conftest import SHANGHAI
 

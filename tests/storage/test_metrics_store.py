@@ -6,8 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine
 
-from monitor.domain.resources import Counts, Resource
-from monitor.measures.idle import DayStats
+from monitor.domain.resources import Counts, DayStats, Resource
 from monitor.storage.metrics import (
     add_rollups,
     daily_stats,

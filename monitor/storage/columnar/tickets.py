@@ -11,18 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, overload
 
 import numpy as np
 from sqlalchemy import Connection, Engine, select
 
-from monitor.contract.model import Contract
-from monitor.domain.calendar import BusinessCalendar
-from monitor.domain.columns import ResultList, TicketColumns, paused_gc
+from monitor.domain.columns import TicketColumns, paused_gc
 from monitor.domain.instants import MISSING, from_us
 from monitor.domain.tickets import EVENT_FIELDS, Ticket
-from monitor.rules.all_tickets import evaluate_all
 from monitor.storage.columnar.packed import KEYS_PER_STATEMENT, Column, read_columns
 from monitor.storage.tickets import (
     TICKET_FIELDS,
@@ -81,11 +77,14 @@ class LoadedColumns:
         """The StoredTickets form (for on_stored hooks): tickets and keys made on first use."""
         return StoredTickets(TicketView(self), KeyIndex(self))
 
-    def evaluate(self, contract: Contract, calendar: BusinessCalendar, now: datetime) -> ResultList:
+    def tickets_with_history(self) -> dict[int, Ticket]:
+        """row → Ticket of every ticket with a status history (the scalar rules judge them)."""
         self.descriptions.prefetch(sorted(self.histories))
-        with_history = {row: self.ticket(row) for row in self.histories}
-        found = evaluate_all(self.columns, with_history, contract, calendar, now)
-        return ResultList(found, _LazyKeys(self), [target.id for target in contract.targets])
+        return {row: self.ticket(row) for row in self.histories}
+
+    def lazy_keys(self) -> Sequence[tuple[str, str]]:
+        """(source, ticket_id) per row, read from the database on first use."""
+        return _LazyKeys(self)
 
 
 class Descriptions:

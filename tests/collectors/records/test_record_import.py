@@ -14,7 +14,7 @@ from collectors.records.inspections import import_inspections
 from collectors.records.surveys import import_surveys
 from collectors.tickets.file_import import ImportFileError
 from monitor.contract.model import Contract
-from monitor.measures.inspections import InspectionResult
+from monitor.domain.records import InspectionResult
 from monitor.storage.inspections import load_inspections
 from monitor.storage.surveys import load_survey_replies
 from monitor.storage.tables import RejectedRow

@@ -16,6 +16,7 @@ from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.tickets import EVENT_FIELDS
 from monitor.rules.status import evaluate
+from monitor.runs.evaluate import evaluate_loaded
 from monitor.storage.columnar.results import store_result_columns
 from monitor.storage.columnar.tickets import load_ticket_columns
 from monitor.storage.results import CHANGE_TABLE, RESULT_TABLE, store_results
@@ -88,9 +89,9 @@ def test_column_results_are_exactly_the_rules_results(
     stored(engine)
     tickets = load_tickets(engine).tickets
     for now in (local("2024-06-03 10:30"), local("2024-06-03 13:40"), local("2024-06-20 00:00")):
-        assert list(load_ticket_columns(engine).evaluate(contract, calendar, now)) == evaluate(
-            tickets, contract, calendar, now
-        )
+        assert list(
+            evaluate_loaded(load_ticket_columns(engine), contract, calendar, now)
+        ) == evaluate(tickets, contract, calendar, now)
 
 
 def snapshot(connection: Connection) -> tuple[list[Any], list[Any]]:
@@ -125,7 +126,7 @@ def test_storing_columns_leaves_what_store_results_leaves_at_every_step(
                 expected_rows = snapshot(connection)
                 transaction.rollback()
             with connection.begin():
-                found = columns.evaluate(contract, calendar, now)
+                found = evaluate_loaded(columns, contract, calendar, now)
                 counts = store_result_columns(connection, found, columns.pks, now)
                 assert counts == expected
                 assert snapshot(connection) == expected_rows
@@ -140,7 +141,7 @@ def test_storing_columns_for_some_tickets_leaves_the_others_alone(
     everything = load_ticket_columns(engine)
     with engine.begin() as connection:
         store_result_columns(
-            connection, everything.evaluate(contract, calendar, now), everything.pks, now
+            connection, evaluate_loaded(everything, contract, calendar, now), everything.pks, now
         )
     pks = everything.pks.tolist()[:2]
     some = load_ticket_columns(engine, ids=pks)
@@ -148,7 +149,7 @@ def test_storing_columns_for_some_tickets_leaves_the_others_alone(
     with engine.begin() as connection:
         before = snapshot(connection)
         counts = store_result_columns(
-            connection, some.evaluate(contract, calendar, later), some.pks, later, scope=pks
+            connection, evaluate_loaded(some, contract, calendar, later), some.pks, later, scope=pks
         )
         after = snapshot(connection)
     assert counts.removed == 0
