@@ -11,17 +11,17 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import yaml
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
 from collectors.ticket_api.settings import TicketApiSource
 from monitor.contract.strict import StrictModel
+from monitor.contract.yaml_file import YamlFileError, load_yaml_model
 from monitor.domain.durations import parse_duration
 
 DEFAULT_COLLECTORS_PATH = Path("config/collectors.yaml")
 
 
-class CollectorSettingsError(Exception):
+class CollectorSettingsError(YamlFileError):
     """A collectors file that cannot be used; the message says where and why."""
 
 
@@ -82,17 +82,4 @@ class CollectorSettings(StrictModel):
 
 
 def load_collector_settings(path: Path) -> CollectorSettings:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise CollectorSettingsError(f"{path}: cannot read ({error.strerror})") from None
-    except yaml.YAMLError as error:
-        raise CollectorSettingsError(f"{path}: not valid YAML: {error}") from None
-    try:
-        return CollectorSettings.model_validate(raw or {})
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
-            for e in error.errors()
-        )
-        raise CollectorSettingsError(f"{path}: {problems}") from None
+    return load_yaml_model(path, CollectorSettings, "the collectors file", CollectorSettingsError)

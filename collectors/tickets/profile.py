@@ -12,24 +12,18 @@ from pathlib import Path
 from typing import Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-from pydantic import (
-    Field,
-    PrivateAttr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from collectors.tickets.columns import TICKET_HEADERS
 from monitor.contract.clocks import PAUSE_REASONS
 from monitor.contract.strict import StrictModel
+from monitor.contract.yaml_file import YamlFileError, load_yaml_model
 from monitor.rules.history import Phase
 
 MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "config/mappings"
 
 
-class ProfileError(Exception):
+class ProfileError(YamlFileError):
     """A mapping profile that cannot be used; the message names the file and the key."""
 
 
@@ -171,27 +165,7 @@ def available_profiles() -> list[str]:
 
 def load_profile(name_or_path: str) -> Profile:
     path = profile_path(name_or_path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists():
         known = ", ".join(available_profiles())
-        raise ProfileError(f"{path}: no such mapping profile (shipped: {known})") from None
-    except OSError as error:
-        raise ProfileError(f"{path}: cannot read the profile ({error.strerror})") from None
-    except yaml.YAMLError as error:
-        raise ProfileError(f"{path}: not valid YAML: {error}") from None
-    if not isinstance(raw, dict):
-        raise ProfileError(f"{path}: expected a mapping of profile keys at the top level")
-    try:
-        return Profile.model_validate(raw)
-    except ValidationError as error:
-        lines = [f"{path}: the mapping profile is not valid ({error.error_count()} problem(s))"]
-        for problem in error.errors():
-            where = ".".join(str(part) for part in problem["loc"]) or "(top level)"
-            message = problem["msg"].removeprefix("Value error, ")
-            if problem["type"] == "extra_forbidden":
-                message = "unknown key (check the spelling)"
-            elif problem["type"] == "missing":
-                message = "required key is missing"
-            lines.append(f"  {where}: {message}")
-        raise ProfileError("\n".join(lines)) from None
+        raise ProfileError(path, f"no such mapping profile (shipped: {known})")
+    return load_yaml_model(path, Profile, "the mapping profile", ProfileError)

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any, Literal, Self
 from urllib.parse import urlsplit
 
-import yaml
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from monitor.contract.strict import StrictModel
+from monitor.contract.yaml_file import YamlFileError, load_yaml_model
 from monitor.domain.durations import parse_duration
 
 DEFAULT_ALERTING_PATH = Path("config/alerting.yaml")
@@ -24,7 +24,7 @@ ChannelType = Literal["alertmanager", "webhook", "wecom", "dingtalk", "feishu", 
 _HTTP_TYPES = ("alertmanager", "webhook", "wecom", "dingtalk", "feishu")
 
 
-class AlertingConfigError(Exception):
+class AlertingConfigError(YamlFileError):
     """An alerting file that cannot be used; the message says where and why."""
 
 
@@ -151,18 +151,4 @@ def load_alerting(path: Path) -> AlertingConfig:
     """The alerting file; a missing file is no channels at all (alerts are still stored)."""
     if not path.exists():
         return AlertingConfig()
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise AlertingConfigError(f"{path}: cannot read ({error.strerror})") from None
-    except yaml.YAMLError as error:
-        raise AlertingConfigError(f"{path}: not valid YAML: {error}") from None
-    try:
-        return AlertingConfig.model_validate(raw or {})
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or '(top level)'}: "
-            f"{e['msg'].removeprefix('Value error, ')}"
-            for e in error.errors()
-        )
-        raise AlertingConfigError(f"{path}: {problems}") from None
+    return load_yaml_model(path, AlertingConfig, "the alerting file", AlertingConfigError)

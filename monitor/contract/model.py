@@ -12,13 +12,7 @@ from pathlib import Path
 from typing import Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-from pydantic import (
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, field_validator, model_validator
 
 from monitor.contract.clocks import ClockRules, OperatorClass, check_pause_reasons
 from monitor.contract.metrics import (
@@ -43,13 +37,14 @@ from monitor.contract.scorecard import (
     check_inspection_target,
 )
 from monitor.contract.strict import StrictModel
+from monitor.contract.yaml_file import YamlFileError, load_yaml_model
 from monitor.domain.durations import format_duration, parse_duration
 from monitor.domain.tickets import EVENT_FIELDS
 
 DEFAULT_CONTRACT_PATH = Path(__file__).resolve().parents[2] / "config/contracts/default.yaml"
 
 
-class ContractError(Exception):
+class ContractError(YamlFileError):
     """A contract file that cannot be used; the message says where and why."""
 
 
@@ -343,46 +338,4 @@ def _check_aliases(section: str, vocabulary: dict[str, Vocabulary]) -> None:
 def load_contract(path: Path | str | None = None) -> Contract:
     """Load and validate a contract file (the default contract when no path is given)."""
     path = Path(path) if path is not None else DEFAULT_CONTRACT_PATH
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ContractError(f"{path}: cannot read the contract ({error.strerror})") from None
-    except yaml.YAMLError as error:
-        raise ContractError(f"{path}: not valid YAML: {error}") from None
-    if not isinstance(raw, dict):
-        raise ContractError(f"{path}: expected a mapping of contract keys at the top level")
-    try:
-        return Contract.model_validate(raw)
-    except ValidationError as error:
-        raise ContractError(_describe(path, raw, error)) from None
-
-
-def _describe(path: Path, raw: dict[str, Any], error: ValidationError) -> str:
-    lines = [f"{path}: the contract is not valid ({error.error_count()} problem(s))"]
-    for problem in error.errors():
-        where = _location(raw, problem["loc"])
-        message = problem["msg"].removeprefix("Value error, ")
-        if problem["type"] == "extra_forbidden":
-            message = "unknown key (check the spelling)"
-        elif problem["type"] == "missing":
-            message = "required key is missing"
-        lines.append(f"  {where}: {message}")
-    return "\n".join(lines)
-
-
-def _location(raw: Any, loc: tuple[int | str, ...]) -> str:
-    """A readable key path such as targets[2](major.report).limit."""
-    text = ""
-    node = raw
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-            node = node[part] if isinstance(node, list) and part < len(node) else None
-            if isinstance(node, dict) and "id" in node:
-                text += f"({node['id']})"
-        elif part in ("function-after", "function-before") or "[" in str(part):
-            continue  # pydantic's internal validator steps, not keys the user wrote
-        else:
-            text += f".{part}" if text else str(part)
-            node = node.get(part) if isinstance(node, dict) else None
-    return text or "(top level)"
+    return load_yaml_model(path, Contract, "the contract", ContractError)

@@ -19,15 +19,15 @@ from datetime import date
 from pathlib import Path
 from typing import Self
 
-import yaml
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from monitor.contract.model import Contract
 from monitor.contract.strict import StrictModel
+from monitor.contract.yaml_file import YamlFileError, load_yaml_model
 from monitor.scorecard.table import ManualEntry
 
 
-class ManualScoresError(Exception):
+class ManualScoresError(YamlFileError):
     """A manual entry file that cannot be used; the message names the file and the entry."""
 
 
@@ -72,31 +72,21 @@ class ManualScores:
 
 def load_manual_scores(path: Path, contract: Contract) -> ManualScores:
     """Read and validate a manual entry file against the contract's scorecard sections."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        parsed = _File.model_validate(raw)
-    except OSError as error:
-        raise ManualScoresError(f"{path}: cannot read ({error.strerror})") from None
-    except yaml.YAMLError as error:
-        raise ManualScoresError(f"{path}: not valid YAML: {error}") from None
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or '(top level)'}: {e['msg']}" for e in error.errors()
-        )
-        raise ManualScoresError(f"{path}: {problems}") from None
+    parsed = load_yaml_model(path, _File, "the manual scores file", ManualScoresError)
     config = contract.scorecard
     entries = []
     for entry in parsed.indicators:
         if entry.section not in config.sections:
             raise ManualScoresError(
-                f"{path}: {entry.id}: unknown section '{entry.section}'; "
-                f"use one of {', '.join(config.sections)}"
+                path,
+                f"{entry.id}: unknown section '{entry.section}'; "
+                f"use one of {', '.join(config.sections)}",
             )
         deducts = entry.section in config.deduction_sections
         low, high = (-entry.max_points, 0.0) if deducts else (0.0, entry.max_points)
         if not low <= entry.points <= high:
             raise ManualScoresError(
-                f"{path}: {entry.id}: points {entry.points:g} outside {low:g}…{high:g}"
+                path, f"{entry.id}: points {entry.points:g} outside {low:g}…{high:g}"
             )
         entered_by = entry.entered_by or parsed.entered_by
         assert entered_by is not None  # validated above

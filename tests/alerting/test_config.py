@@ -40,11 +40,12 @@ def test_a_missing_file_means_no_channels(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("channels: [{name: a, type: pager, url: 'http://x'}]", "channels.0.type"),
+        ("channels: [{name: a, type: pager, url: 'http://x'}]", r"channels\[0\]\.type: Input"),
         ("channels: [{name: a, type: webhook}]", r"url must be an http\(s\) URL"),
         ("routes: [{channels: [nowhere]}]", "unknown channel 'nowhere'"),
         ("delivery: {initial_backoff: soon}", "is not a duration"),
-        ("chanels: []", "chanels: Extra inputs are not permitted"),
+        ("chanels: []", r"chanels: unknown key \(check the spelling\)"),
+        ("[]", r"alerting.yaml: the alerting file is not valid.*\n  \(top level\): expected a"),
     ],
 )
 def test_a_bad_file_is_refused_with_the_key_and_the_reason(
