@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from monitor.api.context import ApiContext, api_context
+from monitor.api.schemas import ErrorDetail
 from monitor.storage.tokens import token_owner
 
 _bearer = HTTPBearer(auto_error=False, description="a token from `slamon token create NAME`")
+_CHALLENGE = {"description": "always `Bearer`", "schema": {"type": "string"}}
+# The 401 answers in the spec: `detail` says whether the token is missing or unknown.
+WRITE_REFUSED: dict[int | str, dict[str, Any]] = {
+    401: {
+        "model": ErrorDetail,
+        "description": "no token, or an unknown or revoked one",
+        "headers": {"WWW-Authenticate": _CHALLENGE},
+    }
+}
+READ_REFUSED: dict[int | str, dict[str, Any]] = {
+    401: {**WRITE_REFUSED[401], "description": "with SLAMON_READ_ACCESS=token: no valid token"}
+}
 
 
 def _owner(context: ApiContext, credentials: HTTPAuthorizationCredentials | None) -> str:
@@ -40,6 +53,7 @@ def writer(context: Context, credentials: Credentials) -> str:
 
 
 def reader(context: Context, credentials: Credentials) -> str | None:
+    """The name of the token that authorises a read; None while reads are open."""
     if context.settings.read_access == "open":
         return None
     return _owner(context, credentials)

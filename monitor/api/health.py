@@ -8,18 +8,33 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from monitor.api.auth import Context, reader
+from monitor.api.auth import READ_REFUSED, Context, reader
+from monitor.api.schemas import Health, Readiness
 
 router = APIRouter(tags=["health"])
+# The exposition is text, not JSON: the spec says so, with the format's version in words.
+_EXPOSITION: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": f"Prometheus text exposition ({CONTENT_TYPE_LATEST})",
+        "content": {"text/plain": {"schema": {"type": "string"}}},
+    }
+}
 
 
 @router.get("/healthz")
-def healthz() -> dict[str, str]:
+def healthz() -> Health:
     """Liveness: the process is up and serving."""
-    return {"status": "ok"}
+    return Health(status="ok")
 
 
-@router.get("/readyz", responses={503: {"description": "not ready; `checks` says why"}})
+@router.get(
+    "/readyz",
+    response_model=Readiness,
+    responses={
+        200: {"description": "ready"},
+        503: {"model": Readiness, "description": "not ready; `checks` says why"},
+    },
+)
 def readyz(context: Context) -> JSONResponse:
     """Readiness: database reachable, scheduler running, start-up evaluation done.
 
@@ -27,11 +42,17 @@ def readyz(context: Context) -> JSONResponse:
     a failing collector is a data gap, not a reason to stop serving.
     """
     ready, details = context.readiness()
-    body: dict[str, Any] = {"status": "ready" if ready else "not ready", **details}
-    return JSONResponse(body, status_code=200 if ready else 503)
+    body = Readiness.model_validate({"status": "ready" if ready else "not ready", **details})
+    # A JSONResponse, not the model, so that the status code can say 503.
+    return JSONResponse(body.model_dump(mode="json"), status_code=200 if ready else 503)
 
 
-@router.get("/metrics", dependencies=[Depends(reader)], response_class=Response)
+@router.get(
+    "/metrics",
+    dependencies=[Depends(reader)],
+    response_class=Response,
+    responses={**READ_REFUSED, **_EXPOSITION},
+)
 def metrics(request: Request) -> Response:
     """Prometheus text exposition, read from the stored state at scrape time."""
     return Response(generate_latest(request.app.state.registry), media_type=CONTENT_TYPE_LATEST)

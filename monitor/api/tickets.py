@@ -8,10 +8,18 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
-from pydantic import BaseModel, Field
 
 from monitor import clock
-from monitor.api.auth import Context, reader, writer
+from monitor.api.auth import READ_REFUSED, WRITE_REFUSED, Context, reader, writer
+from monitor.api.schemas import (
+    NO_NUL,
+    BatchOutcome,
+    ErrorDetail,
+    Rejected,
+    TicketBatch,
+    TicketItem,
+    TicketPage,
+)
 from monitor.api.timefmt import local_iso
 from monitor.storage.ingest import keys_of, store_batch
 from monitor.storage.live import ticket_pks_for
@@ -19,38 +27,18 @@ from monitor.storage.queries import TicketFilter, list_tickets
 from monitor.storage.tickets import TICKET_FIELDS
 
 log = logging.getLogger(__name__)
-# PostgreSQL cannot hold a NUL in text: a value with one is refused with 422, not a 500.
-NO_NUL = r"^[^\x00]*$"
 router = APIRouter(prefix="/api/v1", tags=["tickets"])
+# The 413 in the spec: the body limit (monitor.api.limits) and the batch limit give one shape.
+TOO_LARGE: dict[int | str, dict[str, Any]] = {
+    413: {
+        "model": ErrorDetail,
+        "description": "the body is over SLAMON_MAX_REQUEST_BYTES (refused unread), "
+        "or the batch over SLAMON_MAX_BATCH tickets",
+    }
+}
 
 
-class TicketBatch(BaseModel):
-    """Tickets keyed by field names or the import file's headers (English or 中文)."""
-
-    source: str = Field(default="api", min_length=1, max_length=100, pattern=NO_NUL)
-    tickets: list[Any] = Field(
-        description="objects such as {ticket_id, kind, severity, reported_at, arrived_at …}; "
-        "times without an offset are in the contract's zone",
-    )
-
-
-class Rejected(BaseModel):
-    index: int = Field(description="1-based position in `tickets`")
-    ticket_id: str | None
-    column: str | None
-    reason: str
-
-
-class BatchOutcome(BaseModel):
-    received: int
-    inserted: int
-    updated: int
-    unchanged: int
-    rejected: list[Rejected]
-    evaluated: bool = Field(description="the stored tickets were evaluated and timers re-planned")
-
-
-@router.post("/tickets", response_model=BatchOutcome)
+@router.post("/tickets", responses={**WRITE_REFUSED, **TOO_LARGE})
 def upsert_tickets(
     batch: TicketBatch, context: Context, token: Annotated[str, Depends(writer)]
 ) -> BatchOutcome:
@@ -83,11 +71,6 @@ def upsert_tickets(
     )
 
 
-class Page(BaseModel):
-    items: list[dict[str, Any]]
-    next_after: int | None = Field(description="pass as `after` for the next page; null: last")
-
-
 TextFilter = Annotated[str | None, Query(pattern=NO_NUL)]
 
 
@@ -115,13 +98,19 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 After = Annotated[int, Query(ge=0, le=2**63 - 1)]
 
 
-@router.get("/tickets", response_model=Page, dependencies=[Depends(reader)])
-def tickets(context: Context, filters: Filter, after: After = 0, limit: Limit = 100) -> Page:
+@router.get("/tickets", dependencies=[Depends(reader)], responses=READ_REFUSED)
+def tickets(context: Context, filters: Filter, after: After = 0, limit: Limit = 100) -> TicketPage:
     """Stored tickets matching every given filter, oldest first; times in the contract's zone."""
     zone = context.contract.zone
     rows = list_tickets(context.engine, filters, after, limit)
-    items = []
-    for row in rows:
-        item = {name: getattr(row, name) for name in TICKET_FIELDS if name in row._fields}
-        items.append({name: local_iso(value, zone) for name, value in item.items()})
-    return Page(items=items, next_after=rows[-1].id if len(rows) == limit else None)
+    items = [
+        TicketItem.model_validate(
+            {
+                name: local_iso(getattr(row, name), zone)
+                for name in TICKET_FIELDS
+                if name in row._fields
+            }
+        )
+        for row in rows
+    ]
+    return TicketPage(items=items, next_after=rows[-1].id if len(rows) == limit else None)

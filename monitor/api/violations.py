@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.exceptions import RequestValidationError
 
-from monitor.api.auth import Context, reader
-from monitor.api.tickets import After, Filter, Limit, Page, TextFilter
+from monitor.api.auth import READ_REFUSED, Context, reader
+from monitor.api.schemas import ViolationItem, ViolationPage
+from monitor.api.tickets import After, Filter, Limit, TextFilter
 from monitor.api.timefmt import local_iso
 from monitor.domain.tickets import Status
 from monitor.storage.queries import list_results
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/api/v1", tags=["violations"])
 _DEFAULT = [Status.BREACHED.value, Status.MISSING_EVIDENCE.value]
 
 
-@router.get("/violations", response_model=Page, dependencies=[Depends(reader)])
+@router.get("/violations", dependencies=[Depends(reader)], responses=READ_REFUSED)
 def violations(
     context: Context,
     filters: Filter,
@@ -31,7 +32,7 @@ def violations(
     ] = None,
     after: After = 0,
     limit: Limit = 100,
-) -> Page:
+) -> ViolationPage:
     """Results by status, target and the ticket filters; status labels in Chinese too."""
     statuses = status_ or _DEFAULT
     unknown = sorted(set(statuses) - {s.value for s in Status})
@@ -47,5 +48,5 @@ def violations(
     for row in rows:
         item = {name: local_iso(value, zone) for name, value in row._mapping.items()}
         item["status_zh"] = Status(row.status).label_zh
-        items.append(item)
-    return Page(items=items, next_after=rows[-1].id if len(rows) == limit else None)
+        items.append(ViolationItem.model_validate(item))
+    return ViolationPage(items=items, next_after=rows[-1].id if len(rows) == limit else None)

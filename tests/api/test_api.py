@@ -4,87 +4,16 @@ filters and pages."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-import requests
-import uvicorn
 from sqlalchemy import Engine, select
 
-from collectors.tickets.file_import import parse_records
-from monitor.alerting.config import AlertingConfig
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
-from monitor.service.app import build_service
-from monitor.service.settings import ServiceSettings
 from monitor.storage.ingest import REJECTED
-from monitor.storage.tokens import create_token, revoke_token
+from monitor.storage.tokens import revoke_token
+from tests.api.client import Client, bearer
 from tests.conftest import local
-from tests.serving import free_port, wait_until
-
-CREATED = local("2024-06-03 09:00")
-
-
-class Client:
-    """requests against one app served by uvicorn in a thread, on a free loopback port."""
-
-    def __init__(self, app: Any) -> None:
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="error")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        assert wait_until(lambda: self.server.started, timeout=10)
-
-    def get(self, path: str, **kwargs: Any) -> requests.Response:
-        return requests.get(self.url + path, timeout=30, **kwargs)
-
-    def post(self, path: str, **kwargs: Any) -> requests.Response:
-        return requests.post(self.url + path, timeout=30, **kwargs)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
-@pytest.fixture
-def serve_app() -> Iterator[Any]:
-    started: list[Client] = []
-
-    def start(
-        engine: Engine, contract: Contract, calendar: BusinessCalendar, **settings: object
-    ) -> Client:
-        service = build_service(
-            engine,
-            contract,
-            calendar,
-            ServiceSettings(**settings),  # type: ignore[arg-type]
-            AlertingConfig(),
-            parse_records,
-        )
-        started.append(Client(service.app))
-        return started[-1]
-
-    yield start
-    for client in started:
-        client.stop()
-
-
-@pytest.fixture
-def api(serve_app: Any, engine: Engine, contract: Contract, calendar: BusinessCalendar) -> Client:
-    return serve_app(engine, contract, calendar)  # type: ignore[no-any-return]
-
-
-@pytest.fixture
-def token(engine: Engine) -> str:
-    return create_token(engine, "ingest", CREATED)
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_writing_without_a_token_is_refused(api: Client) -> None:
@@ -101,7 +30,7 @@ def test_a_wrong_or_revoked_token_is_refused(api: Client, engine: Engine, token:
     assert (
         api.post("/api/v1/tickets", json={"tickets": []}, headers=bearer(token)).status_code == 200
     )
-    revoke_token(engine, "ingest", CREATED)
+    revoke_token(engine, "ingest", local("2024-06-03 10:00"))
     assert (
         api.post("/api/v1/tickets", json={"tickets": []}, headers=bearer(token)).status_code == 401
     )

@@ -1,0 +1,61 @@
+"""The API served on loopback with the scheduler not started (so nothing moves on its own),
+on the test's database, and a write token for it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from collectors.tickets.file_import import parse_records
+from monitor.alerting.config import AlertingConfig
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.service.app import build_service
+from monitor.service.collector_jobs import CollectorJob
+from monitor.settings import ServiceSettings
+from monitor.storage.tokens import create_token
+from tests.api.client import Client
+from tests.conftest import local
+
+CREATED = local("2024-06-03 09:00")
+
+
+@pytest.fixture
+def serve_app() -> Iterator[Any]:
+    started: list[Client] = []
+
+    def start(
+        engine: Engine,
+        contract: Contract,
+        calendar: BusinessCalendar,
+        collectors: Sequence[CollectorJob] = (),
+        **settings: object,
+    ) -> Client:
+        service = build_service(
+            engine,
+            contract,
+            calendar,
+            ServiceSettings(**settings),  # type: ignore[arg-type]
+            AlertingConfig(),
+            parse_records,
+            collectors,
+        )
+        started.append(Client(service.app))
+        return started[-1]
+
+    yield start
+    for client in started:
+        client.stop()
+
+
+@pytest.fixture
+def api(serve_app: Any, engine: Engine, contract: Contract, calendar: BusinessCalendar) -> Client:
+    return serve_app(engine, contract, calendar)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def token(engine: Engine) -> str:
+    return create_token(engine, "ingest", CREATED)
