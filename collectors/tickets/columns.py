@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from monitor.domain.tickets import EVENT_FIELDS
+
 # field → accepted headers (the first Chinese one is the label used in messages).
 TICKET_HEADERS: dict[str, tuple[str, ...]] = {
     "ticket_id": ("ticket_id", "工单编号", "工单号"),
@@ -26,17 +28,8 @@ TICKET_HEADERS: dict[str, tuple[str, ...]] = {
     "regulator_reported_at": ("regulator_reported_at", "监管报告时间", "监管报送时间"),
 }
 REQUIRED_FIELDS = ("ticket_id", "kind", "reported_at")
-TIME_FIELDS = (
-    "reported_at",
-    "responded_at",
-    "arrived_at",
-    "user_notified_at",
-    "restored_at",
-    "confirmed_at",
-    "report_submitted_at",
-    "closed_at",
-    "regulator_reported_at",
-)
+# The format's time columns are the ticket's events: the domain owns the list.
+TIME_FIELDS = EVENT_FIELDS
 TEXT_FIELDS = ("ticket_id", "pool", "operator", "user_unit", "system", "title")
 
 

@@ -22,8 +22,6 @@ from monitor.contract.model import Contract
 from monitor.storage.tickets import TEXT_LIMITS
 
 Parser = Callable[[Any], Any]
-# Event log times: slamon's own list plus the regulator report time (issue 8).
-_TIME_FIELDS = (*TIME_FIELDS, "regulator_reported_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +107,7 @@ class RowMapper:
         mapped = self.profile.values.get(name, {})
         folded = {key.strip().casefold(): value for key, value in mapped.items()}
         base: Parser
-        if name in _TIME_FIELDS:
+        if name in TIME_FIELDS:
             base = self._time
         elif name == "kind":
             base = VocabularyLookup("kind", contract.kinds)
