@@ -1,13 +1,17 @@
-"""Typed settings from the environment (SLAMON_*), validated at start-up."""
+"""Typed settings from the environment (SLAMON_*), validated at start-up: where the data and
+the contract are (every command), and how `slamon serve` runs."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from monitor.contract.model import DEFAULT_CONTRACT_PATH
+from monitor.domain.durations import parse_duration
 
 DEFAULT_DATA_DIR = Path("data")
 
@@ -31,4 +35,50 @@ class Settings(BaseSettings):
         if value.startswith("postgresql://"):
             # psycopg 3 is the driver we ship; spare users the SQLAlchemy dialect detail.
             value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+
+class ServiceSettings(BaseSettings):
+    """Everything has a working default: `slamon serve` alone runs on the embedded SQLite."""
+
+    model_config = SettingsConfigDict(env_prefix="SLAMON_", extra="ignore")
+
+    # Where the dashboard is reachable, for the link in every alert.
+    dashboard_url: str | None = None
+    alerting: Path = Path("config/alerting.yaml")
+    collectors: Path = Path("config/collectors.yaml")
+    # Reads (/api/v1 queries and /metrics): open, or a bearer token like writes.
+    read_access: Literal["open", "token"] = "open"
+    max_request_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    max_batch: int = Field(default=5000, ge=1, le=50_000)
+    # A whole evaluation every so often, on top of the exact timers and evaluation on ingest.
+    evaluation_interval: timedelta = timedelta(minutes=5)
+    # How often the timers are re-planned from the database (another process's new tickets).
+    replan_interval: timedelta = timedelta(seconds=30)
+    outbox_interval: timedelta = timedelta(seconds=1)
+    # How often /metrics' snapshot of the stored aggregates is re-read at the latest (it is
+    # re-read after every evaluation and ingest of this process anyway): another process's
+    # writes show up within this.
+    metrics_refresh: timedelta = timedelta(seconds=15)
+    # The service's log level; DEBUG also shows uvicorn's and SQLAlchemy's debug lines.
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator(
+        "evaluation_interval",
+        "replan_interval",
+        "outbox_interval",
+        "metrics_refresh",
+        mode="before",
+    )
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip() and not value.strip().isdigit():
+            return parse_duration(value)
+        return value
+
+    @field_validator("evaluation_interval", "replan_interval", "outbox_interval", "metrics_refresh")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("must be longer than zero")
         return value

@@ -10,7 +10,7 @@ from fastapi import Request
 from sqlalchemy import Engine
 
 from monitor.contract.model import Contract
-from monitor.service.settings import ServiceSettings
+from monitor.settings import ServiceSettings
 from monitor.storage.ingest import ParsedBatch
 
 # The file import's validation, injected (monitor/ does not import collectors/).

@@ -17,7 +17,7 @@ from collectors.tickets.profile import ProfileError
 from monitor.alerting.config import AlertingConfig, AlertingConfigError, load_alerting
 from monitor.cli.context import Runtime, UsageProblem, contract_option
 from monitor.service.collector_jobs import CollectorJob
-from monitor.service.settings import ServiceSettings
+from monitor.settings import ServiceSettings
 
 
 def _settings() -> ServiceSettings:

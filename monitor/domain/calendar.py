@@ -9,14 +9,36 @@ a year.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
-from monitor.contract.model import CalendarConfig
+
+class DeclaredDays(Protocol):
+    """A year's holidays and make-up working days as the contract declares them."""
+
+    @property
+    def holidays(self) -> Sequence[date]: ...
+
+    @property
+    def workdays(self) -> Sequence[date]: ...
+
+
+class CalendarTerms(Protocol):
+    """The contract's calendar section (monitor.contract.model.CalendarConfig)."""
+
+    @property
+    def years(self) -> Mapping[int, DeclaredDays]: ...
+
+    @property
+    def holidays(self) -> Sequence[date]: ...
+
+    @property
+    def workdays(self) -> Sequence[date]: ...
 
 
 class CalendarError(Exception):
@@ -52,7 +74,7 @@ class BusinessCalendar:
         self._workday_ordinals: dict[int, list[int]] = {}
 
     @classmethod
-    def from_config(cls, config: CalendarConfig) -> BusinessCalendar:
+    def from_config(cls, config: CalendarTerms) -> BusinessCalendar:
         years = {year: (days.holidays, days.workdays) for year, days in config.years.items()}
         return cls(years, config.holidays, config.workdays)
 

@@ -25,7 +25,7 @@ from monitor.service.live import LiveEvaluator
 from monitor.service.locks import Locks
 from monitor.service.metrics_refresh import MetricsRefresher
 from monitor.service.scheduler import ServiceScheduler
-from monitor.service.settings import ServiceSettings
+from monitor.settings import ServiceSettings
 from monitor.storage.live import collector_health
 
 

@@ -30,7 +30,7 @@ from monitor.service.collector_jobs import CollectorJob, CollectorOutcome
 from monitor.service.live import CHUNK, LiveEvaluator
 from monitor.service.locks import Locks
 from monitor.service.metrics_refresh import MetricsRefresher
-from monitor.service.settings import ServiceSettings
+from monitor.settings import ServiceSettings
 from monitor.storage.live import next_moment, ticket_pks_for
 from monitor.storage.metrics import record_collector_run
 

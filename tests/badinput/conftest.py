@@ -15,7 +15,7 @@ from monitor.alerting.config import AlertingConfig
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.service.app import build_service
-from monitor.service.settings import ServiceSettings
+from monitor.settings import ServiceSettings
 from tests.api.test_api import Client
 from tests.serving import Serve, service_env
 
