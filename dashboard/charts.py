@@ -29,7 +29,9 @@ def _status_scale() -> alt.Scale:
     )
 
 
-def clocks_chart(clocks: Sequence[Any], at: datetime, zone: ZoneInfo) -> alt.LayerChart | None:
+def clocks_chart(
+    clocks: Sequence[Any], at: datetime, zone: ZoneInfo
+) -> alt.LayerChart | alt.FacetChart | None:
     """One bar per target from its start to its stop (or to `at` while running), the deadline
     drawn as a black tick on the same line: a bar past its tick is a breach."""
     rows = []
@@ -72,10 +74,11 @@ def counts_chart(frame: pd.DataFrame, x: str, y: str, colour: str | None = None)
     }
     if colour is not None:
         encoding["color"] = alt.Color(f"{colour}:N", title=None)
-    return alt.Chart(frame).mark_bar().encode(**encoding).properties(height=220)
+    chart: alt.Chart = alt.Chart(frame).mark_bar().encode(**encoding).properties(height=220)
+    return chart
 
 
-def availability_chart(frame: pd.DataFrame) -> alt.LayerChart:
+def availability_chart(frame: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     """Availability (%) per row with the target as a red tick; y starts near the lowest value."""
     low = min([*frame["availability"].dropna(), *frame["target"].dropna(), 99.0])
     scale = alt.Scale(domain=[max(0.0, low - 0.5), 100], clamp=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -30,7 +32,7 @@ for column, figures in zip(st.columns(len(pools)), pools, strict=True):
         )
         column.metric(t("compare.availability"), percent(figures.availability, 3), border=True)
 
-rows = {
+rows: dict[str, list[Any]] = {
     t("compare.tickets"): [f.tickets for f in pools],
     t("compare.open"): [f.open for f in pools],
     t("compare.faults"): [f.faults for f in pools],

@@ -100,7 +100,9 @@ labels = {
     line.pk: f"{line.ticket_id} · {line.system or ''} · {line.title or ''}" for line in result.rows
 }
 pick, go = st.columns([4, 1], vertical_alignment="bottom")
-chosen = pick.selectbox(t("search.open"), list(labels), format_func=labels.get, key="q_pick")
+chosen = pick.selectbox(
+    t("search.open"), list(labels), format_func=lambda pk: labels[pk], key="q_pick"
+)
 if go.button(t("search.open_button"), key="q_open", type="primary") and chosen is not None:
     st.session_state["ticket_pk"] = chosen
     st.session_state.pop(

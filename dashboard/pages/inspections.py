@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -48,7 +50,7 @@ st.subheader(t("inspections.missed") + f"（{len(review.missed)}）")
 if not review.missed:
     st.success(t("inspections.none_missed"))
 else:
-    by_pool: dict[str, list] = {}
+    by_pool: dict[str, list[date]] = {}
     for missed in review.missed:
         by_pool.setdefault(missed.pool or "—", []).append(missed.day)
     st.table(

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.i18n import t
-from monitor.report.content import report_blocks
+from monitor.report.content import Block, report_blocks
 from monitor.report.data import report_data
 from monitor.report.markdown import render_markdown
 from monitor.runs.scorecard import period_scorecard
@@ -43,11 +43,11 @@ st.table(
 )
 for line_ in scorecard.lines:
     waived = line_.details.get("waived") if line_.details else None
-    if waived:
+    if isinstance(waived, list | tuple):
         st.caption(f"{line_.name_zh} — {t('col.waived')}: {'、'.join(map(str, waived))}")
 
 
-def blocks() -> list:
+def blocks() -> list[Block]:
     return report_blocks(report_data(ctx.engine, ctx.contract, ctx.calendar, card))
 
 
