@@ -7,7 +7,7 @@ Fills a SQLite file with set-based INSERT … SELECT statements (a recursive CTE
 tickets, a join with the targets makes their results: a million rows in seconds, no Python
 loop), then times, as of a fixed instant in the last generated month:
 
-- each query of the 总览 page (monitor.views.* and issue 5's period scorecard), best of N;
+- each query of the 总览 page (monitor.views.* and the period scorecard), best of N;
 - the page's first render through Streamlit's AppTest in this process (a signed-in
   supervisor, a fresh session, nothing cached) and a second render.
 

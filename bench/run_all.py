@@ -1,7 +1,7 @@
 """Every benchmark in bench/, one command: one table of medians, ratios and peak memory.
 
     python bench/run_all.py                         # sized for a 2-core machine: a few minutes
-    python bench/run_all.py --full                  # the issue's sizes (1,000,000 tickets …)
+    python bench/run_all.py --full                  # the goal sizes (1,000,000 tickets …)
     python bench/run_all.py --pg-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
     python bench/run_all.py --compare old-all.json  # also print the change against an older run
 
@@ -168,7 +168,7 @@ def machine() -> dict[str, Any]:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--full", action="store_true", help="the issue's sizes (slow)")
+    parser.add_argument("--full", action="store_true", help="the goal sizes (slow)")
     parser.add_argument("--only", default=",".join(NAMES), help=f"comma list of {NAMES}")
     for field, help_text in (
         ("tickets", "bench_core tickets"),

@@ -1,4 +1,4 @@
-"""run_all's rows: what each benchmark's JSON says, as table rows; the issue's goals; the table.
+"""run_all's rows: what each benchmark's JSON says, as table rows; the goals; the table.
 
 A row is {bench, measurement, median_s, rows_per_s, baseline, ratio, peak_rss_mib, note}:
 `ratio` is median / the baseline's median, both measured in the same run by the same script.

@@ -1,5 +1,5 @@
 """可用率: per class, pool or resource — target line, error budget, burn rates, coverage gaps
-(issue 4's availability report, cut to what the viewer may see)."""
+(the availability report, cut to what the viewer may see)."""
 
 from __future__ import annotations
 

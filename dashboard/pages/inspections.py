@@ -1,5 +1,5 @@
 """巡检: unclosed findings with their age and what is missing, and days nobody inspected
-(issue 5's inspection review, cut to the viewer's pools)."""
+(the inspection review, cut to the viewer's pools)."""
 
 from __future__ import annotations
 

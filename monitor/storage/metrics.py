@@ -369,7 +369,7 @@ def daily_stats(
     """Per resource, metric and local day of `zone`: one grouped query over [start, end).
 
     A quarter hour counts for the local day its start falls in; `zone` is an IANA zone (its
-    offsets change with summer time) or, as before, a fixed UTC offset. With `resource_ids`,
+    offsets change with summer time) or a fixed UTC offset. With `resource_ids`,
     only those resources' series are read, looked up by series (metric, pool, resource) in
     the rollups' unique index rather than scanning every row of the range.
     """

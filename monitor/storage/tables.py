@@ -74,7 +74,7 @@ class RejectedRow(SQLModel, table=True):
     column_name: str | None = Field(default=None, max_length=100)
     reason: str = Field(sa_column=Column(Text, nullable=False))
     raw: str = Field(sa_column=Column(Text, nullable=False))  # the row as JSON, original values
-    # Which table the row was meant for (None: ticket, as before 0002) and its key there.
+    # Which table the row was meant for (None: ticket, the only kind until 0002) and its key there.
     target_table: str | None = Field(default=None, max_length=50)
     row_key: str | None = Field(default=None, max_length=200)
 
@@ -318,7 +318,7 @@ class SurveyReplyRow(SQLModel, table=True):
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-# --- the dashboard (issue 6): users, waivers, the audit log, and the indexes its queries use ---
+# --- the dashboard: users, waivers, the audit log, and the indexes its queries use ---
 
 
 class DashboardUserRow(SQLModel, table=True):
@@ -392,7 +392,7 @@ Index(
 )
 
 
-# --- the live service (issue 3): API tokens, alerts and their delivery outbox ---
+# --- the live service: API tokens, alerts and their delivery outbox ---
 
 
 class ApiTokenRow(SQLModel, table=True):
@@ -446,7 +446,7 @@ class AlertDeliveryRow(SQLModel, table=True):
     failed_at: datetime | None = _time()  # a permanent failure: never retried
 
 
-# --- ticket sources (issue 8): status histories and the pauses, reopens and severity changes
+# --- ticket sources: status histories and the pauses, reopens and severity changes
 # derived from them ---
 
 

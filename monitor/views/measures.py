@@ -1,4 +1,4 @@
-"""可用率 and 巡检 for a viewer: issue 4's availability report and issue 5's inspection review,
+"""可用率 and 巡检 for a viewer: the availability report and the inspection review,
 cut down to the pools or systems the viewer may see before anything is aggregated."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""评分 for the dashboard: issue 5's period scorecard, with the points each indicator lost."""
+"""评分 for the dashboard: the period scorecard, with the points each indicator lost."""
 
 from __future__ import annotations
 

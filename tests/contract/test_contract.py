@@ -27,7 +27,7 @@ ISSUE_TARGETS = {
     "monitoring.complete": ("monitoring", None, "reported_at", "restored_at"),
     "restore.response": ("restore", None, "reported_at", "responded_at"),
     "restore.duration": ("restore", None, "responded_at", "restored_at"),
-    # Issue 8: the national security-incident reporting rules (in force since 2025-11-01).
+    # The national security-incident reporting rules (in force since 2025-11-01).
     "security.report": (
         "security",
         ("major", "significant"),

@@ -1,7 +1,7 @@
 """A channel that refuses connections, then recovers, gets every alert exactly once.
 
 The issue speaks of a minute's outage; the length is SLAMON_TEST_OUTAGE_SECONDS (default 6 s,
-to keep the suite short — set 60 to run the issue's minute), with the retry backoff capped at
+to keep the suite short — set 60 to run a full minute), with the retry backoff capped at
 1 s so that recovery is noticed at once.
 """
 

@@ -1,4 +1,4 @@
-"""The issue's "done when": `slamon serve` on loopback, a real receiver, a SIGKILL in between.
+"""The live service end to end: `slamon serve` on loopback, a real receiver, a SIGKILL in between.
 
 A major fault reported 29 minutes ago is at risk at once (the 30-minute arrival target turns at
 risk at 24 minutes) and breached 60 s later. Each alert must arrive exactly once, the breach
