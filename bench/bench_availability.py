@@ -55,7 +55,8 @@ from monitor.measures.availability import resource_figures
 from monitor.runs.period_measures import availability_report
 from monitor.scorecard.ticket_indicators import parse_period
 from monitor.storage.db import alembic_config, ensure_schema, make_engine, upgrade
-from monitor.storage.metrics import add_rollups, ensure_resources
+from monitor.storage.resources import ensure_resources
+from monitor.storage.rollups import add_rollups
 
 ZONE = ZoneInfo("Asia/Shanghai")
 START = datetime(2022, 6, 1, tzinfo=ZONE)
@@ -353,7 +354,7 @@ def _quarter_hour_sums(engine: Any, start: datetime, end: datetime) -> int:
     from sqlalchemy import func, select
 
     from monitor.domain.resources import AVAILABILITY
-    from monitor.storage.metrics import ROLLUP
+    from monitor.storage.rollups import ROLLUP
 
     query = (
         select(
@@ -374,7 +375,8 @@ def _inputs_of(url: str, contract: Any, period: Any, at: datetime) -> Any:
     """Read what availability_report reads, once, to time the pure part on its own."""
     from monitor.domain.resources import AVAILABILITY
     from monitor.measures.availability import AvailabilityInputs, elapsed_end
-    from monitor.storage.metrics import load_resources, rollup_sums
+    from monitor.storage.resources import load_resources
+    from monitor.storage.rollups import rollup_sums
 
     engine = make_engine(url)
     until = elapsed_end(period, at)

@@ -61,12 +61,8 @@ from monitor.measures.idle_prefilter import hosts_that_may_be_idle  # noqa: E402
 from monitor.runs.period_measures import idle_report  # noqa: E402
 from monitor.scorecard.ticket_indicators import parse_period  # noqa: E402
 from monitor.storage.db import ensure_schema, make_engine  # noqa: E402
-from monitor.storage.metrics import (  # noqa: E402
-    busy_utc_days,
-    daily_stats,
-    ensure_resources,
-    load_resources,
-)
+from monitor.storage.resources import ensure_resources, load_resources  # noqa: E402
+from monitor.storage.rollups import busy_utc_days, daily_stats  # noqa: E402
 from tests.measures.test_idle_windows import reference_idle_hosts  # noqa: E402
 from tests.storage.test_idle_prefilter import reference_idle_report  # noqa: E402
 

@@ -25,14 +25,9 @@ from sqlalchemy import Engine
 from collectors.settings import PrometheusSource
 from monitor.domain.resources import BUCKET, bucket_floor
 from monitor.http import HttpFailure, Retry, json_of, send
-from monitor.storage.metrics import (
-    add_rollups,
-    ensure_resources,
-    get_watermark,
-    load_resources,
-    record_collector_run,
-    set_watermark,
-)
+from monitor.storage.collector_state import get_watermark, record_collector_run, set_watermark
+from monitor.storage.resources import ensure_resources, load_resources
+from monitor.storage.rollups import add_rollups
 
 _SELECTOR = re.compile(r"^\s*([A-Za-z_:][A-Za-z0-9_:]*)?\s*(\{[^{}]*\})?\s*$")
 _MILLISECOND = timedelta(milliseconds=1)

@@ -20,7 +20,7 @@ from collectors.records.base import (
 )
 from collectors.records.resources import ClassLookup
 from monitor.contract.model import Contract
-from monitor.storage.metrics import ensure_resources, upsert_outages
+from monitor.storage.resources import ensure_resources, upsert_outages
 from monitor.storage.tickets import UpsertCounts
 
 _YES = {"yes", "y", "true", "1", "是", "计划", "计划内", "计划性"}

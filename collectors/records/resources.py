@@ -18,7 +18,7 @@ from collectors.records.base import (
     parse_day_or_time,
 )
 from monitor.contract.model import Contract
-from monitor.storage.metrics import upsert_resources
+from monitor.storage.resources import upsert_resources
 
 # Spellings operators use for the classes of the default contract, beyond key and name_zh.
 _CLASS_ALIASES = {

@@ -18,8 +18,8 @@ from collectors.files.values import BadValue, is_blank, parse_text
 from collectors.records.base import Column, RecordFormat, RecordImportReport, import_records
 from monitor.contract.model import Contract
 from monitor.domain.resources import UTILISATION_METRICS
-from monitor.storage.metrics import upsert_usage_figures
 from monitor.storage.tickets import UpsertCounts
+from monitor.storage.usage import upsert_usage_figures
 
 _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 

@@ -28,7 +28,7 @@ from collectors.tickets.profile import Profile, load_profile
 from collectors.tickets.profile_rows import MappedRow, RowMapper, TimeParser
 from monitor.contract.model import Contract
 from monitor.http import HttpFailure, Retry, json_of, send
-from monitor.storage.metrics import get_watermark, record_collector_run, set_watermark
+from monitor.storage.collector_state import get_watermark, record_collector_run, set_watermark
 
 
 class SourceError(HttpFailure):

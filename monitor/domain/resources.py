@@ -3,7 +3,7 @@
 Samples are kept as quarter-hour rollups (count, sum, peak and the seconds they cover) in UTC:
 every real UTC offset, every month boundary and the usual maintenance windows fall on quarter
 hours, and a rollup answers a period's mean exactly, as Prometheus's avg_over_time would.
-Storage also keeps them summed per UTC day (monitor/storage/metrics.py), so a month is read as
+Storage also keeps them summed per UTC day (monitor/storage/rollups.py), so a month is read as
 days plus the quarter hours of its partial first and last UTC days.
 """
 

@@ -43,18 +43,16 @@ from monitor.scorecard.metric_indicators import (
     utilisation_band,
 )
 from monitor.scorecard.ticket_indicators import IndicatorScore, Period, parse_period
-from monitor.storage.metrics import (
+from monitor.storage.resources import load_outages, load_resources
+from monitor.storage.rollups import (
     busy_utc_days,
     daily_stats,
-    load_outages,
-    load_resources,
-    monthly_means,
     pool_sums_in_ranges,
     rollup_buckets,
     rollup_sums,
-    usage_figures,
 )
 from monitor.storage.tickets import load_tickets
+from monitor.storage.usage import monthly_means, usage_figures
 
 
 @dataclass(frozen=True, slots=True)

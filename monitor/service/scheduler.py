@@ -31,8 +31,8 @@ from monitor.service.live import CHUNK, LiveEvaluator
 from monitor.service.locks import Locks
 from monitor.service.metrics_refresh import MetricsRefresher
 from monitor.settings import ServiceSettings
+from monitor.storage.collector_state import record_collector_run
 from monitor.storage.live import next_moment, ticket_pks_for
-from monitor.storage.metrics import record_collector_run
 
 log = logging.getLogger(__name__)
 # A deadline is breached strictly after it: wake just past the stored moment.

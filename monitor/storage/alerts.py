@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, func, or_, select, tuple_, update
 
+from monitor.storage.connections import dialect_insert
 from monitor.storage.tables import AlertDeliveryRow, AlertRow
-from monitor.storage.tickets import _insert_for
 
 ALERT = AlertRow.__table__  # type: ignore[attr-defined]
 DELIVERY = AlertDeliveryRow.__table__  # type: ignore[attr-defined]
@@ -40,7 +40,7 @@ def add_alerts(connection: Connection, alerts: Sequence[NewAlert], now: datetime
     if not alerts:
         return 0
     statement = (
-        _insert_for(connection)(ALERT)
+        dialect_insert(connection)(ALERT)
         .on_conflict_do_nothing(index_elements=["ticket_pk", "target_id", "stage"])
         .returning(ALERT.c.id, ALERT.c.ticket_pk, ALERT.c.target_id, ALERT.c.stage)
     )

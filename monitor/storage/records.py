@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, false, or_, select, tuple_
 
-from monitor.storage.tickets import UpsertCounts, _insert_for
+from monitor.storage.connections import dialect_insert
+from monitor.storage.tickets import UpsertCounts
 
 _BATCH = 2000
 
@@ -30,7 +31,7 @@ def upsert_records(
     if not unique:
         return UpsertCounts(0, 0, 0)
     existing = _existing(connection, table, key, [tuple(row[n] for n in key) for row in unique])
-    statement = _insert_for(connection)(table)
+    statement = dialect_insert(connection)(table)
     excluded = statement.excluded
     statement = statement.on_conflict_do_update(
         index_elements=list(key),

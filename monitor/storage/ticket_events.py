@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
+from monitor.storage.connections import dialect_insert
 from monitor.storage.tables import TicketEventRow
-from monitor.storage.tickets import HISTORY_TABLE, TICKET_TABLE, _insert_for
+from monitor.storage.tickets import HISTORY_TABLE, TICKET_TABLE
 
 EVENT_TABLE = TicketEventRow.__table__  # type: ignore[attr-defined]
 _EVENT_KEY = ("source", "ticket_id", "at", "sequence")
@@ -24,7 +25,7 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
 
 def add_events(connection: Connection, events: Sequence[Mapping[str, Any]]) -> int:
     """Insert the events not stored yet; how many were new. A known event is left as it is."""
-    statement = _insert_for(connection)(EVENT_TABLE).on_conflict_do_nothing(
+    statement = dialect_insert(connection)(EVENT_TABLE).on_conflict_do_nothing(
         index_elements=list(_EVENT_KEY)
     )
     statement = statement.returning(EVENT_TABLE.c.id)

@@ -11,10 +11,10 @@ from operator import add, itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Engine, false, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from monitor.domain.instants import MISSING, Ints
 from monitor.domain.tickets import HISTORY_FIELDS, Pause, SeverityChange, Ticket
+from monitor.storage.connections import connected, dialect_insert
 from monitor.storage.stored_time import stored_texts, utc_text
 from monitor.storage.tables import TicketHistoryRow, TicketRow
 from monitor.storage.types import UTCDateTime
@@ -230,7 +230,7 @@ def _upsert_postgresql(
 def _upsert_generic(
     connection: Connection, unique: list[Mapping[str, Any]], carried: list[str], now: datetime
 ) -> int:
-    statement = _insert_for(connection)(TICKET_TABLE)
+    statement = dialect_insert(connection)(TICKET_TABLE)
     excluded = statement.excluded
     statement = statement.on_conflict_do_update(
         index_elements=list(_KEY),
@@ -248,10 +248,6 @@ def _upsert_generic(
         # executemany is not reliable across drivers.
         written += len(connection.execute(statement, payload[offset : offset + _BATCH]).all())
     return written
-
-
-def _insert_for(connection: Connection) -> Any:
-    return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
 
 
 def _existing_keys(connection: Connection, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -321,7 +317,7 @@ def load_tickets(
     query = query.order_by(TICKET_TABLE.c.id)
     tickets: list[Ticket] = []
     keys: dict[tuple[str, str], int] = {}
-    with _connected(engine) as connection:
+    with connected(engine) as connection:
         # One more query for the pauses, reopens and severity changes, grouped by ticket.
         histories = _histories(connection, query.whereclause)
         for row in connection.execute(query):
@@ -354,21 +350,3 @@ def _histories(connection: Connection, where: Any) -> dict[int, dict[str, Any]]:
     return {
         pk: {name: tuple(items) for name, items in lists.items()} for pk, lists in grouped.items()
     }
-
-
-class _connected:
-    """Use a given connection as it is, or open (and close) one from an engine."""
-
-    def __init__(self, bind: Engine | Connection) -> None:
-        self._bind = bind
-        self._opened: Connection | None = None
-
-    def __enter__(self) -> Connection:
-        if isinstance(self._bind, Connection):
-            return self._bind
-        self._opened = self._bind.connect()
-        return self._opened
-
-    def __exit__(self, *_exc: object) -> None:
-        if self._opened is not None:
-            self._opened.close()

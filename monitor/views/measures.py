@@ -15,7 +15,7 @@ from monitor.measures.availability import aggregate
 from monitor.runs.period_measures import AvailabilityReport, availability_report
 from monitor.runs.scorecard import InspectionReview, inspection_review
 from monitor.scorecard.ticket_indicators import Period
-from monitor.storage.metrics import load_resources
+from monitor.storage.resources import load_resources
 
 
 def availability_for(

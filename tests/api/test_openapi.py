@@ -23,7 +23,7 @@ from monitor.api.schemas import (
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.service.collector_jobs import CollectorJob, CollectorOutcome
-from monitor.storage.metrics import record_collector_run
+from monitor.storage.collector_state import record_collector_run
 from monitor.storage.tickets import TICKET_FIELDS
 from tests.api.client import Client, bearer
 

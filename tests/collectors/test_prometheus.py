@@ -14,7 +14,9 @@ from sqlalchemy import Engine
 from collectors.prometheus import PrometheusCollector, is_selector
 from collectors.settings import PrometheusSource
 from monitor.domain.resources import Counts, Resource
-from monitor.storage.metrics import collector_runs, get_watermark, load_resources, rollup_sums
+from monitor.storage.collector_state import collector_runs, get_watermark
+from monitor.storage.resources import load_resources
+from monitor.storage.rollups import rollup_sums
 
 T0 = datetime(2022, 6, 30, 16, 0, tzinfo=UTC)  # 2022-07-01 00:00 in Shanghai
 HOUR = timedelta(hours=1)

@@ -25,7 +25,8 @@ from collectors.settings import PrometheusSource
 from monitor.contract.model import Contract
 from monitor.runs.period_measures import availability_report
 from monitor.scorecard.ticket_indicators import parse_period
-from monitor.storage.metrics import collector_runs, get_watermark, rollup_sums
+from monitor.storage.collector_state import collector_runs, get_watermark
+from monitor.storage.rollups import rollup_sums
 from tests.conftest import SHANGHAI, local
 
 START = local("2022-07-01 00:00")

@@ -19,7 +19,7 @@ from collectors.ticket_api.settings import TicketApiSource
 from collectors.tickets.profile import load_profile
 from monitor.contract.model import Contract
 from monitor.domain.tickets import Ticket
-from monitor.storage.metrics import collector_runs, get_watermark
+from monitor.storage.collector_state import collector_runs, get_watermark
 from monitor.storage.tables import TicketEventRow
 from monitor.storage.tickets import load_tickets
 from tests.collectors.ticket_desk import T0, Desk, Fault, serve

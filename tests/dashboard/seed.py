@@ -17,8 +17,9 @@ from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.passwords import hash_password
 from monitor.domain.viewer import Role
 from monitor.runs.evaluate import run_evaluation
+from monitor.storage.collector_state import record_collector_run, set_watermark
 from monitor.storage.db import ensure_schema, make_engine
-from monitor.storage.metrics import add_rollups, record_collector_run, set_watermark
+from monitor.storage.rollups import add_rollups
 from monitor.storage.users import add_user
 from tests.conftest import local
 

@@ -26,7 +26,8 @@ import pytest
 import requests
 from sqlalchemy import Engine, create_engine
 
-from monitor.storage.metrics import collector_runs, get_watermark, rollup_sums
+from monitor.storage.collector_state import collector_runs, get_watermark
+from monitor.storage.rollups import rollup_sums
 from tests.serving import Serve, free_port, service_env, wait_until
 
 pytestmark = pytest.mark.slow

@@ -29,18 +29,14 @@ from monitor.measures.availability import (
 from monitor.runs.period_measures import availability_report
 from monitor.scorecard.ticket_indicators import parse_period
 from monitor.storage.db import alembic_config, current_revision, upgrade
-from monitor.storage.metrics import (
-    DAILY,
+from monitor.storage.resources import (
     OUTAGE,
     RESOURCE,
-    ROLLUP,
-    add_rollups,
     ensure_resources,
     load_resources,
-    rollup_sums,
     upsert_outages,
-    utc_day_floor,
 )
+from monitor.storage.rollups import DAILY, ROLLUP, add_rollups, rollup_sums, utc_day_floor
 from tests.conftest import SHANGHAI, local
 
 NOW = datetime(2024, 7, 10, tzinfo=UTC)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from monitor.domain.resources import DayStats
-from monitor.storage.metrics import add_rollups, daily_stats, offset_pieces
+from monitor.storage.rollups import add_rollups, daily_stats, offset_pieces
 from tests.conftest import SHANGHAI
 
 BERLIN = ZoneInfo("Europe/Berlin")

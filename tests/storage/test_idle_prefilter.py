@@ -30,18 +30,9 @@ from monitor.measures.idle import (
 )
 from monitor.runs.period_measures import _bounds, idle_report
 from monitor.scorecard.ticket_indicators import Period, parse_period
-from monitor.storage.metrics import (
-    DAILY,
-    OUTAGE,
-    RESOURCE,
-    ROLLUP,
-    add_rollups,
-    daily_stats,
-    ensure_resources,
-    load_resources,
-    monthly_means,
-    usage_figures,
-)
+from monitor.storage.resources import OUTAGE, RESOURCE, ensure_resources, load_resources
+from monitor.storage.rollups import DAILY, ROLLUP, add_rollups, daily_stats
+from monitor.storage.usage import monthly_means, usage_figures
 from tests.conftest import SHANGHAI
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -7,19 +7,20 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Engine
 
 from monitor.domain.resources import Counts, DayStats, Resource
-from monitor.storage.metrics import (
-    add_rollups,
-    daily_stats,
+from monitor.storage.collector_state import get_watermark, set_watermark
+from monitor.storage.resources import (
     ensure_resources,
-    get_watermark,
     load_outages,
     load_resources,
+    upsert_outages,
+    upsert_resources,
+)
+from monitor.storage.rollups import (
+    add_rollups,
+    daily_stats,
     pool_sums_in_ranges,
     rollup_buckets,
     rollup_sums,
-    set_watermark,
-    upsert_outages,
-    upsert_resources,
 )
 from tests.conftest import local
 

@@ -20,13 +20,8 @@ from monitor.domain.columns import TicketColumns, paused_gc
 from monitor.domain.instants import MISSING, from_us
 from monitor.domain.tickets import EVENT_FIELDS, Ticket
 from monitor.storage.columnar.packed import KEYS_PER_STATEMENT, Column, read_columns
-from monitor.storage.tickets import (
-    TICKET_FIELDS,
-    TICKET_TABLE,
-    StoredTickets,
-    _connected,
-    _histories,
-)
+from monitor.storage.connections import connected
+from monitor.storage.tickets import TICKET_FIELDS, TICKET_TABLE, StoredTickets, _histories
 
 Ints = np.ndarray[Any, np.dtype[np.int64]]
 _GROUPED = ("kind", "severity")
@@ -114,7 +109,7 @@ class Descriptions:
             return
         pks = self._pks[wanted].tolist()
         row_of = dict(zip(pks, wanted, strict=True))
-        with _connected(self._bind) as connection:
+        with connected(self._bind) as connection:
             for offset in range(0, len(pks), KEYS_PER_STATEMENT):
                 chunk = pks[offset : offset + KEYS_PER_STATEMENT]
                 query = _described_query(_DESCRIBED).where(TICKET_TABLE.c.id.in_(chunk))
@@ -130,7 +125,7 @@ class Descriptions:
         return {name: self._every[name] for name in names}
 
     def _read_every(self, names: list[str]) -> dict[str, list[Any]]:
-        with paused_gc(), _connected(self._bind) as connection:
+        with paused_gc(), connected(self._bind) as connection:
             if len(self._pks) <= KEYS_PER_STATEMENT:
                 query = _described_query(names).where(TICKET_TABLE.c.id.in_(self._pks.tolist()))
             else:  # every ticket or nearly: one pass over the table, then keep the loaded ones
@@ -239,7 +234,7 @@ def load_ticket_columns(
 def _load(bind: Engine | Connection, ids: Sequence[int] | None) -> LoadedColumns:
     table = TICKET_TABLE
     only = None if ids is None else ("id", list(ids))
-    with _connected(bind) as connection:
+    with connected(bind) as connection:
         vocabulary = _vocabulary(connection, only)
         packed = read_columns(
             connection,

@@ -18,8 +18,9 @@ from collectors.records.usage import import_usage
 from collectors.tickets.file_import import ImportFileError
 from monitor.contract.model import Contract
 from monitor.domain.resources import Resource
-from monitor.storage.metrics import FIGURE, load_outages, load_resources
+from monitor.storage.resources import load_outages, load_resources
 from monitor.storage.tables import RejectedRow
+from monitor.storage.usage import FIGURE
 from tests.conftest import local
 
 DATA = Path(__file__).resolve().parents[2] / "data"

@@ -1,4 +1,5 @@
-"""Set-based reads and writes of resources, outages, rollups, usage figures and watermarks.
+"""Quarter-hour and daily metric rollups: set-based writes, and the sums, buckets and local-day
+figures the measures read.
 
 Every write is one statement per batch; every read is one grouped query (or one per chunk of
 time ranges), never one per resource. Quarter-hour rollups are also kept summed per UTC day
@@ -22,94 +23,25 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    insert,
     literal,
     or_,
     select,
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from monitor.domain.resources import Counts, DayStats, Interval, Outage, Resource
-from monitor.storage.records import upsert_records as upsert_rows
+from monitor.domain.resources import Counts, DayStats, Interval
+from monitor.storage.connections import connected, dialect_insert
 from monitor.storage.tables import (
-    CollectorRunRow,
-    CollectorStateRow,
     MetricDailyRollupRow,
     MetricRollupRow,
-    OutageRow,
-    ResourceRow,
-    UsageFigureRow,
 )
-from monitor.storage.tickets import UpsertCounts, _connected, _insert_for
 
-RESOURCE = ResourceRow.__table__  # type: ignore[attr-defined]
-OUTAGE = OutageRow.__table__  # type: ignore[attr-defined]
 ROLLUP = MetricRollupRow.__table__  # type: ignore[attr-defined]
 DAILY = MetricDailyRollupRow.__table__  # type: ignore[attr-defined]
-FIGURE = UsageFigureRow.__table__  # type: ignore[attr-defined]
-STATE = CollectorStateRow.__table__  # type: ignore[attr-defined]
-RUN = CollectorRunRow.__table__  # type: ignore[attr-defined]
 
-RESOURCE_FIELDS = (
-    "resource_class",
-    "pool",
-    "user_unit",
-    "system",
-    "status",
-    "in_service_from",
-    "reclaimed_at",
-    "source",
-)
-OUTAGE_FIELDS = ("end", "planned", "approved_by", "cause")
 _BATCH = 5000
 _RANGES_PER_QUERY = 100  # OR-ed time ranges per statement; SQLite limits expression depth
 DAY = timedelta(days=1)
-
-
-def upsert_resources(
-    connection: Connection, rows: Sequence[Mapping[str, Any]], carried: Iterable[str], now: datetime
-) -> UpsertCounts:
-    fields = [name for name in RESOURCE_FIELDS if name in set(carried) | {"source"}]
-    return upsert_rows(connection, RESOURCE, ("resource_id",), rows, fields, now)
-
-
-def ensure_resources(
-    connection: Connection, rows: Sequence[Mapping[str, Any]], now: datetime
-) -> int:
-    """Add resources a collector saw that the inventory lacks; never overwrites the inventory."""
-    if not rows:
-        return 0
-    statement = _insert_for(connection)(RESOURCE).on_conflict_do_nothing(
-        index_elements=["resource_id"]
-    )
-    payload = [
-        {
-            "resource_id": row["resource_id"],
-            "resource_class": row["resource_class"],
-            "pool": row.get("pool"),
-            "source": row.get("source", "collector"),
-            "created_at": now,
-            "updated_at": now,
-        }
-        for row in {row["resource_id"]: row for row in rows}.values()
-    ]
-    connection.execute(statement, payload)
-    return len(payload)
-
-
-def upsert_outages(
-    connection: Connection, rows: Sequence[Mapping[str, Any]], now: datetime
-) -> UpsertCounts:
-    return upsert_rows(
-        connection, OUTAGE, ("source", "resource_id", "start"), rows, OUTAGE_FIELDS, now
-    )
-
-
-def upsert_usage_figures(
-    connection: Connection, rows: Sequence[Mapping[str, Any]], now: datetime
-) -> UpsertCounts:
-    key = ("source", "metric", "pool", "resource_id", "month")
-    return upsert_rows(connection, FIGURE, key, rows, ("value",), now)
 
 
 def add_rollups(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
@@ -178,7 +110,7 @@ def _merged(
 
 
 def _add(connection: Connection, table: Any, column: str, payload: list[dict[str, Any]]) -> None:
-    statement = _insert_for(connection)(table)
+    statement = dialect_insert(connection)(table)
     excluded = statement.excluded
     statement = statement.on_conflict_do_update(
         index_elements=["metric", "pool", "resource_id", column],
@@ -191,28 +123,6 @@ def _add(connection: Connection, table: Any, column: str, payload: list[dict[str
     )
     for offset in range(0, len(payload), _BATCH):
         connection.execute(statement, payload[offset : offset + _BATCH])
-
-
-def load_resources(bind: Engine | Connection) -> list[Resource]:
-    columns = [RESOURCE.c[name] for name in ("resource_id", *RESOURCE_FIELDS[:-1])]
-    with _connected(bind) as connection:
-        rows = connection.execute(select(*columns).order_by(RESOURCE.c.resource_id)).all()
-    return [Resource(*row) for row in rows]
-
-
-def load_outages(bind: Engine | Connection, start: datetime, end: datetime) -> list[Outage]:
-    """Outage records overlapping [start, end)."""
-    query = select(
-        OUTAGE.c.resource_id,
-        OUTAGE.c.start,
-        OUTAGE.c.end,
-        OUTAGE.c.planned,
-        OUTAGE.c.approved_by,
-        OUTAGE.c.cause,
-        OUTAGE.c.source,
-    ).where(OUTAGE.c.start < end, or_(OUTAGE.c.end.is_(None), OUTAGE.c.end > start))
-    with _connected(bind) as connection:
-        return [Outage(*row) for row in connection.execute(query.order_by(OUTAGE.c.start))]
 
 
 def _sums(table: Any = ROLLUP) -> tuple[Any, Any, Any]:
@@ -241,7 +151,7 @@ def rollup_sums(
             (ROLLUP, ROLLUP.c.bucket_start, last_day, end),
         ]
     out: dict[str, Counts] = {}
-    with _connected(bind) as connection:
+    with connected(bind) as connection:
         for table, moment, since, until in parts:
             if since >= until:
                 continue
@@ -272,7 +182,7 @@ def rollup_buckets(
 ) -> dict[str, dict[datetime, Counts]]:
     """Per resource and quarter hour: the rollups inside the (few, short) ranges."""
     out: dict[str, dict[datetime, Counts]] = {}
-    with _connected(bind) as connection:
+    with connected(bind) as connection:
         for chunk in _chunks(ranges):
             query = (
                 select(ROLLUP.c.resource_id, ROLLUP.c.bucket_start, *_sums())
@@ -289,7 +199,7 @@ def pool_sums_in_ranges(
 ) -> dict[tuple[str, str], Counts]:
     """Per (pool, metric): samples inside the ranges (service hours), resource and pool series."""
     out: dict[tuple[str, str], Counts] = {}
-    with _connected(bind) as connection:
+    with connected(bind) as connection:
         for chunk in _chunks(ranges):
             query = (
                 select(ROLLUP.c.pool, ROLLUP.c.metric, *_sums())
@@ -376,7 +286,7 @@ def daily_stats(
     epoch = date(1970, 1, 1)
     fixed = timezone(zone) if isinstance(zone, timedelta) else zone
     out: dict[str, dict[str, dict[date, DayStats]]] = {}
-    with _connected(bind) as connection:
+    with connected(bind) as connection:
         day = _local_day_number(connection, fixed, start, end)
         query = (
             select(
@@ -457,64 +367,7 @@ def busy_utc_days(
         .distinct()
     )
     out: dict[str, set[date]] = {}
-    with _connected(bind) as connection:
+    with connected(bind) as connection:
         for rid, day_start in connection.execute(query):
             out.setdefault(rid, set()).add(day_start.astimezone(UTC).date())
     return out
-
-
-def monthly_means(
-    bind: Engine | Connection, metric: str, months: Sequence[tuple[str, datetime, datetime]]
-) -> dict[str, dict[str, float]]:
-    """Per resource and month label: the mean of one metric's samples in that month."""
-    out: dict[str, dict[str, float]] = {}
-    with _connected(bind) as connection:
-        for label, start, end in months:
-            for rid, counts in rollup_sums(connection, metric, start, end).items():
-                if counts.samples:
-                    out.setdefault(rid, {})[label] = counts.total / counts.samples
-    return out
-
-
-def usage_figures(
-    bind: Engine | Connection, metrics: Sequence[str], months: Sequence[str]
-) -> list[tuple[str, str, str, str, float]]:
-    """(metric, pool, resource_id, month, value) of the months; the newest source's value wins."""
-    query = (
-        select(FIGURE.c.metric, FIGURE.c.pool, FIGURE.c.resource_id, FIGURE.c.month, FIGURE.c.value)
-        .where(FIGURE.c.metric.in_(list(metrics)), FIGURE.c.month.in_(list(months)))
-        .order_by(FIGURE.c.updated_at)
-    )
-    with _connected(bind) as connection:
-        latest = {tuple(row[:4]): row[4] for row in connection.execute(query)}
-    return [(m, p, r, month, float(v)) for (m, p, r, month), v in latest.items()]
-
-
-def get_watermark(bind: Engine | Connection, name: str) -> datetime | None:
-    with _connected(bind) as connection:
-        value: datetime | None = connection.execute(
-            select(STATE.c.watermark).where(STATE.c.name == name)
-        ).scalar_one_or_none()
-    return value
-
-
-def set_watermark(connection: Connection, name: str, watermark: datetime, now: datetime) -> None:
-    statement = _insert_for(connection)(STATE)
-    statement = statement.on_conflict_do_update(
-        index_elements=["name"],
-        set_={
-            "watermark": statement.excluded.watermark,
-            "updated_at": statement.excluded.updated_at,
-        },
-    )
-    connection.execute(statement, [{"name": name, "watermark": watermark, "updated_at": now}])
-
-
-def record_collector_run(connection: Connection, **values: Any) -> None:
-    connection.execute(insert(RUN), [values])
-
-
-def collector_runs(bind: Engine | Connection, name: str) -> list[dict[str, Any]]:
-    with _connected(bind) as connection:
-        rows = connection.execute(select(RUN).where(RUN.c.name == name).order_by(RUN.c.id))
-        return [dict(row._mapping) for row in rows]

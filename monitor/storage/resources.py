@@ -1,0 +1,104 @@
+"""Set-based reads and writes of the resource inventory and of outages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    or_,
+    select,
+)
+
+from monitor.domain.resources import Outage, Resource
+from monitor.storage.connections import connected, dialect_insert
+from monitor.storage.records import upsert_records as upsert_rows
+from monitor.storage.tables import (
+    OutageRow,
+    ResourceRow,
+)
+from monitor.storage.tickets import UpsertCounts
+
+RESOURCE = ResourceRow.__table__  # type: ignore[attr-defined]
+
+
+OUTAGE = OutageRow.__table__  # type: ignore[attr-defined]
+
+
+RESOURCE_FIELDS = (
+    "resource_class",
+    "pool",
+    "user_unit",
+    "system",
+    "status",
+    "in_service_from",
+    "reclaimed_at",
+    "source",
+)
+
+
+OUTAGE_FIELDS = ("end", "planned", "approved_by", "cause")
+
+
+def upsert_resources(
+    connection: Connection, rows: Sequence[Mapping[str, Any]], carried: Iterable[str], now: datetime
+) -> UpsertCounts:
+    fields = [name for name in RESOURCE_FIELDS if name in set(carried) | {"source"}]
+    return upsert_rows(connection, RESOURCE, ("resource_id",), rows, fields, now)
+
+
+def ensure_resources(
+    connection: Connection, rows: Sequence[Mapping[str, Any]], now: datetime
+) -> int:
+    """Add resources a collector saw that the inventory lacks; never overwrites the inventory."""
+    if not rows:
+        return 0
+    statement = dialect_insert(connection)(RESOURCE).on_conflict_do_nothing(
+        index_elements=["resource_id"]
+    )
+    payload = [
+        {
+            "resource_id": row["resource_id"],
+            "resource_class": row["resource_class"],
+            "pool": row.get("pool"),
+            "source": row.get("source", "collector"),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for row in {row["resource_id"]: row for row in rows}.values()
+    ]
+    connection.execute(statement, payload)
+    return len(payload)
+
+
+def upsert_outages(
+    connection: Connection, rows: Sequence[Mapping[str, Any]], now: datetime
+) -> UpsertCounts:
+    return upsert_rows(
+        connection, OUTAGE, ("source", "resource_id", "start"), rows, OUTAGE_FIELDS, now
+    )
+
+
+def load_resources(bind: Engine | Connection) -> list[Resource]:
+    columns = [RESOURCE.c[name] for name in ("resource_id", *RESOURCE_FIELDS[:-1])]
+    with connected(bind) as connection:
+        rows = connection.execute(select(*columns).order_by(RESOURCE.c.resource_id)).all()
+    return [Resource(*row) for row in rows]
+
+
+def load_outages(bind: Engine | Connection, start: datetime, end: datetime) -> list[Outage]:
+    """Outage records overlapping [start, end)."""
+    query = select(
+        OUTAGE.c.resource_id,
+        OUTAGE.c.start,
+        OUTAGE.c.end,
+        OUTAGE.c.planned,
+        OUTAGE.c.approved_by,
+        OUTAGE.c.cause,
+        OUTAGE.c.source,
+    ).where(OUTAGE.c.start < end, or_(OUTAGE.c.end.is_(None), OUTAGE.c.end > start))
+    with connected(bind) as connection:
+        return [Outage(*row) for row in connection.execute(query.order_by(OUTAGE.c.start))]

@@ -1,0 +1,51 @@
+"""The database tables, one module per group; importing the package registers them all on
+SQLModel.metadata. Schema changes go through Alembic (monitor/storage/migrations)."""
+
+from __future__ import annotations
+
+from monitor.storage.tables.dashboard import AuditLogRow, DashboardUserRow, WaiverRow
+from monitor.storage.tables.metrics import (
+    CollectorRunRow,
+    CollectorStateRow,
+    MetricDailyRollupRow,
+    MetricRollupRow,
+    OutageRow,
+    ResourceRow,
+    UsageFigureRow,
+)
+from monitor.storage.tables.records import InspectionRow, SurveyReplyRow
+from monitor.storage.tables.results import EvaluationRunRow, ResultChangeRow, TargetResultRow
+from monitor.storage.tables.service import AlertDeliveryRow, AlertRow, ApiTokenRow
+from monitor.storage.tables.tickets import (
+    ImportRunRow,
+    RejectedRow,
+    TicketEventRow,
+    TicketHistoryRow,
+    TicketRow,
+)
+
+__all__ = [
+    "AlertDeliveryRow",
+    "AlertRow",
+    "ApiTokenRow",
+    "AuditLogRow",
+    "CollectorRunRow",
+    "CollectorStateRow",
+    "DashboardUserRow",
+    "EvaluationRunRow",
+    "ImportRunRow",
+    "InspectionRow",
+    "MetricDailyRollupRow",
+    "MetricRollupRow",
+    "OutageRow",
+    "RejectedRow",
+    "ResourceRow",
+    "ResultChangeRow",
+    "SurveyReplyRow",
+    "TargetResultRow",
+    "TicketEventRow",
+    "TicketHistoryRow",
+    "TicketRow",
+    "UsageFigureRow",
+    "WaiverRow",
+]
