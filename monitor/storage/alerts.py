@@ -161,21 +161,16 @@ def acknowledge(engine: Engine, delivery_id: int, now: datetime) -> None:
 
 
 def retry_later(engine: Engine, delivery_id: int, error: str, next_attempt_at: datetime) -> None:
-    with engine.begin() as connection:
-        connection.execute(
-            update(DELIVERY)
-            .where(DELIVERY.c.id == delivery_id)
-            .values(
-                failures=DELIVERY.c.failures + 1,
-                last_error=error[:2000],
-                next_attempt_at=next_attempt_at,
-                claimed_until=None,
-            )
-        )
+    _record_failure(engine, delivery_id, error, next_attempt_at=next_attempt_at)
 
 
 def give_up(engine: Engine, delivery_id: int, error: str, now: datetime) -> None:
     """A permanent failure (the channel refused the message itself): kept, never retried."""
+    _record_failure(engine, delivery_id, error, failed_at=now)
+
+
+def _record_failure(engine: Engine, delivery_id: int, error: str, **values: datetime) -> None:
+    """One more failed attempt, its error, and when to try again (or that it never will)."""
     with engine.begin() as connection:
         connection.execute(
             update(DELIVERY)
@@ -183,8 +178,8 @@ def give_up(engine: Engine, delivery_id: int, error: str, now: datetime) -> None
             .values(
                 failures=DELIVERY.c.failures + 1,
                 last_error=error[:2000],
-                failed_at=now,
                 claimed_until=None,
+                **values,
             )
         )
 
