@@ -38,11 +38,11 @@ import numpy as np
 import sqlalchemy
 from sqlalchemy import Engine
 
+from collectors.files.import_report import ImportReport
 from collectors.files.tabular import read_table
 from collectors.tickets.columns import TICKET_HEADERS
 from collectors.tickets.file_import import (
     BATCH_ROWS,
-    ImportReport,
     _columns,
     _looks_like_header,
     import_tickets,

@@ -6,10 +6,9 @@ whole in rejected_row; headers nobody knows stop the file (exit 2) with the acce
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -17,9 +16,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, insert
 
+from collectors.files.import_report import (
+    ImportFileError,
+    ImportReport,
+    RowProblem,
+    raw_json,
+    rejected_reasons,
+)
 from collectors.files.tabular import Table, UnreadableFile, read_table
 from collectors.files.values import BadValue, is_blank, parse_time
-from collectors.tickets.file_import import EXIT_OK, EXIT_REJECTED_ROWS, ImportFileError
 from monitor.storage.tables import ImportRunRow, RejectedRow
 from monitor.storage.tickets import UpsertCounts
 
@@ -73,39 +78,6 @@ def normalise(header: str) -> str:
     return re.sub(r"[\s\-]+", "_", header.strip()).casefold()
 
 
-@dataclass(frozen=True, slots=True)
-class RecordProblem:
-    line: int
-    key: str | None
-    column: str | None
-    reason: str
-    noun: str = "record"
-
-    def describe(self) -> str:
-        where = f"line {self.line}"
-        if self.key:
-            where += f", {self.noun} {self.key}"
-        if self.column:
-            where += f", column {self.column}"
-        return f"{where}: {self.reason}"
-
-
-@dataclass
-class RecordImportReport:
-    path: Path
-    source: str
-    rows_read: int = 0
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected_rows: int = 0
-    problems: list[RecordProblem] = field(default_factory=list)
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_REJECTED_ROWS if self.rejected_rows else EXIT_OK
-
-
 def parse_day_or_time(value: Any, zone: ZoneInfo) -> datetime | None:
     """A time, or a bare date (then 00:00 of that day in the contract's zone)."""
     if isinstance(value, str) and (match := _DATE_ONLY.match(value.strip())):
@@ -121,9 +93,9 @@ def parse_day_or_time(value: Any, zone: ZoneInfo) -> datetime | None:
 
 def import_records(
     engine: Engine, path: Path, fmt: RecordFormat, *, source: str, now: datetime
-) -> RecordImportReport:
+) -> ImportReport:
     """Import one file in one transaction; ImportFileError when nothing in it can be used."""
-    report = RecordImportReport(path, source)
+    report = ImportReport(path, source)
     try:
         table = read_table(
             path, lambda cells: sum(fmt.field_for(c) is not None for c in cells) >= 2
@@ -184,34 +156,32 @@ def _parse_rows(
     extras: list[str],
     fmt: RecordFormat,
     source: str,
-    report: RecordImportReport,
+    report: ImportReport,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     rows: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
     for line, cells in table.rows:
         report.rows_read += 1
         key = _key_text(cells, columns, fmt.key_field)
-        problems: list[RecordProblem] = []
+        problems: list[RowProblem] = []
         structural = cells.pop("__error__", None)
         if structural:
-            problems.append(RecordProblem(line, key, None, structural, fmt.noun))
+            problems.append(RowProblem(line, key, None, structural, fmt.noun))
         values: dict[str, Any] = {"source": source}
         for header, column in columns.items():
             try:
                 values[column.field] = column.parse(cells.get(header))
             except BadValue as error:
-                problems.append(RecordProblem(line, key, column.label, str(error), fmt.noun))
+                problems.append(RowProblem(line, key, column.label, str(error), fmt.noun))
                 continue
             if column.required and values[column.field] is None:
-                problems.append(
-                    RecordProblem(line, key, column.label, "required but empty", fmt.noun)
-                )
+                problems.append(RowProblem(line, key, column.label, "required but empty", fmt.noun))
         values["__extras__"] = {h: cells.get(h) for h in extras if not is_blank(cells.get(h))}
         if not problems:
             try:
                 rows.append(fmt.finish(values))
             except BadValue as error:
-                problems.append(RecordProblem(line, key, None, str(error), fmt.noun))
+                problems.append(RowProblem(line, key, None, str(error), fmt.noun))
         if problems:
             report.problems.extend(problems)
             rejected.append(_rejected(line, key, problems, cells, fmt.table))
@@ -227,28 +197,21 @@ def _key_text(cells: dict[str, Any], columns: dict[str, Column], key_field: str)
 
 
 def _rejected(
-    line: int, key: str | None, problems: list[RecordProblem], cells: dict[str, Any], table: str
+    line: int, key: str | None, problems: list[RowProblem], cells: dict[str, Any], table: str
 ) -> dict[str, Any]:
     return {
         "line": line,
         "ticket_id": None,
         "target_table": table,
         "row_key": key,
-        "column_name": ", ".join(p.column for p in problems if p.column)[:100] or None,
-        "reason": "; ".join(
-            p.reason if not p.column else f"{p.column}: {p.reason}" for p in problems
-        ),
-        "raw": json.dumps(cells, ensure_ascii=False, default=_json_cell),
+        **rejected_reasons(problems),
+        "raw": raw_json(cells),
     }
-
-
-def _json_cell(value: Any) -> str:
-    return value.isoformat() if isinstance(value, datetime | date) else str(value)
 
 
 def _record_run(
     connection: Connection,
-    report: RecordImportReport,
+    report: ImportReport,
     counts: UpsertCounts,
     rejected: list[dict[str, Any]],
     fmt: RecordFormat,

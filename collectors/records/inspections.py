@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from collectors.files.import_report import ImportReport
 from collectors.files.values import BadValue, parse_text
 from collectors.records.base import (
     Column,
     RecordFormat,
-    RecordImportReport,
     import_records,
     parse_day_or_time,
 )
@@ -85,6 +85,6 @@ def _finish(values: dict[str, Any], zone: Any) -> dict[str, Any]:
 
 def import_inspections(
     engine: Engine, path: Path, contract: Contract, *, source: str, now: datetime
-) -> RecordImportReport:
+) -> ImportReport:
     """Import one inspection file; ImportFileError when nothing in it can be used."""
     return import_records(engine, path, inspection_format(contract), source=source, now=now)

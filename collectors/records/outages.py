@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from collectors.files.import_report import ImportReport
 from collectors.files.values import BadValue, parse_text
 from collectors.records.base import (
     Column,
     RecordFormat,
-    RecordImportReport,
     import_records,
     parse_day_or_time,
 )
@@ -88,6 +88,6 @@ def _upsert(
 
 def import_outages(
     engine: Engine, path: Path, contract: Contract, *, source: str, now: datetime
-) -> RecordImportReport:
+) -> ImportReport:
     """Upsert outage records by (source, resource, start)."""
     return import_records(engine, path, outage_format(contract), source=source, now=now)

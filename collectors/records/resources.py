@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from collectors.files.import_report import ImportReport
 from collectors.files.values import BadValue, parse_text
 from collectors.records.base import (
     Column,
     RecordFormat,
-    RecordImportReport,
     import_records,
     parse_day_or_time,
 )
@@ -86,6 +86,6 @@ def _finish(values: dict[str, Any]) -> dict[str, Any]:
 
 def import_resources(
     engine: Engine, path: Path, contract: Contract, *, source: str, now: datetime
-) -> RecordImportReport:
+) -> ImportReport:
     """Upsert the inventory by resource_id; columns a file lacks are left as they were."""
     return import_records(engine, path, resource_format(contract), source=source, now=now)

@@ -11,11 +11,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from collectors.files.import_report import ImportReport
 from collectors.files.values import BadValue, parse_text
 from collectors.records.base import (
     Column,
     RecordFormat,
-    RecordImportReport,
     import_records,
     parse_day_or_time,
 )
@@ -79,6 +79,6 @@ def _finish(values: dict[str, Any]) -> dict[str, Any]:
 
 def import_surveys(
     engine: Engine, path: Path, contract: Contract, *, source: str, now: datetime
-) -> RecordImportReport:
+) -> ImportReport:
     """Import one file of survey replies; ImportFileError when nothing in it can be used."""
     return import_records(engine, path, survey_format(contract), source=source, now=now)

@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from collectors.files.import_report import ImportReport
 from collectors.files.values import BadValue, is_blank, parse_text
-from collectors.records.base import Column, RecordFormat, RecordImportReport, import_records
+from collectors.records.base import Column, RecordFormat, import_records
 from monitor.contract.model import Contract
 from monitor.domain.resources import UTILISATION_METRICS
 from monitor.storage.tickets import UpsertCounts
@@ -105,6 +106,6 @@ def _upsert(
 
 def import_usage(
     engine: Engine, path: Path, contract: Contract, *, source: str, now: datetime
-) -> RecordImportReport:
+) -> ImportReport:
     """Upsert monthly figures by (source, metric, pool, resource, month); counts are figures."""
     return import_records(engine, path, usage_format(), source=source, now=now)

@@ -6,15 +6,21 @@ column and reason and kept whole in the rejected_row table, so nothing is lost.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, insert, update
 
+from collectors.files.import_report import (
+    ImportFileError,
+    ImportReport,
+    RowProblem,
+    raw_json,
+    rejected_reasons,
+)
 from collectors.files.tabular import NUL_PROBLEM, Table, UnreadableFile, read_table, without_nul
 from collectors.files.values import (
     BadValue,
@@ -41,46 +47,6 @@ from monitor.storage.tickets import (
     ticket_time_binding,
     upsert_ticket_rows,
 )
-
-EXIT_OK, EXIT_UNREADABLE, EXIT_REJECTED_ROWS = 0, 2, 3
-
-
-class ImportFileError(Exception):
-    """The whole file is unusable (unreadable, or headers we do not know); nothing was stored."""
-
-
-@dataclass(frozen=True, slots=True)
-class RowProblem:
-    line: int
-    ticket_id: str | None
-    column: str | None
-    reason: str
-
-    def describe(self) -> str:
-        where = f"line {self.line}"
-        if self.ticket_id:
-            where += f", ticket {self.ticket_id}"
-        if self.column:
-            where += f", column {self.column}"
-        return f"{where}: {self.reason}"
-
-
-@dataclass
-class ImportReport:
-    path: Path
-    source: str
-    rows_read: int = 0
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    duplicate_rows: int = 0
-    rejected_rows: int = 0
-    problems: list[RowProblem] = field(default_factory=list)
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_REJECTED_ROWS if self.rejected_rows else EXIT_OK
-
 
 Parser = Callable[[Any], Any]
 
@@ -373,9 +339,7 @@ def parse_records(records: Sequence[Any], contract: Contract, source: str) -> Pa
             plan = _plan(known, parsers)
             problems.extend(_parse_cells(index, ticket_id, cells, plan, values))
         if problems:
-            batch.problems.extend(
-                ItemProblem(p.line, p.ticket_id, p.column, p.reason) for p in problems
-            )
+            batch.problems.extend(ItemProblem(p.line, p.key, p.column, p.reason) for p in problems)
             batch.rejected.append(_rejected(index, ticket_id, problems, cells or {"item": item}))
             continue
         batch.rows.append((values, tuple(known.values())))
@@ -406,18 +370,9 @@ def _rejected(
     return {
         "line": line,
         "ticket_id": ticket_id[:200] if ticket_id else None,  # the whole id is in raw
-        "column_name": ", ".join(p.column for p in problems if p.column)[:100] or None,
-        "reason": "; ".join(
-            p.reason if not p.column else f"{p.column}: {p.reason}" for p in problems
-        ),
-        "raw": json.dumps(cells, ensure_ascii=False, default=_json_cell),
+        **rejected_reasons(problems),
+        "raw": raw_json(cells),
     }
-
-
-def _json_cell(value: Any) -> str:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
 
 
 def import_tickets(

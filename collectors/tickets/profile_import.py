@@ -17,8 +17,13 @@ from typing import Any
 
 from sqlalchemy import Engine, insert
 
+from collectors.files.import_report import (
+    ImportFileError,
+    ImportReport,
+    RowProblem,
+    rejected_reasons,
+)
 from collectors.files.tabular import UnreadableFile, read_table
-from collectors.tickets.file_import import EXIT_OK, EXIT_REJECTED_ROWS, ImportFileError, RowProblem
 from collectors.tickets.ingest import IngestCounts, ingest
 from collectors.tickets.profile import Profile
 from collectors.tickets.profile_rows import MappedRow, RowMapper
@@ -26,22 +31,16 @@ from monitor.contract.model import Contract
 from monitor.storage.tables import ImportRunRow, RejectedRow
 
 
-@dataclass
-class ProfileImportReport:
-    path: Path
-    source: str
+@dataclass(kw_only=True)
+class ProfileImportReport(ImportReport):
+    """An import report with what a profile import adds: skipped rows, unknown columns, and
+    the ingest's events and histories besides its tickets."""
+
     profile: str
-    rows_read: int = 0
     rows_skipped: int = 0  # rows in a status the profile skips (e.g. ServiceNow's -100)
     tickets: int = 0
     counts: IngestCounts = field(default_factory=IngestCounts)
     unknown_columns: list[str] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
-    rejected_rows: int = 0
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_REJECTED_ROWS if self.rejected_rows else EXIT_OK
 
     def reasons(self) -> list[tuple[str, int]]:
         """Rejection reasons with how many rows had each (values left out, so they group)."""
@@ -80,7 +79,7 @@ def import_with_profile(
             f"{path}: profile '{profile.name}' needs column(s) for {', '.join(missing)}; "
             f"the file has {', '.join(h for h in table.headers if h)}. Nothing was imported."
         )
-    report = ProfileImportReport(path, source, profile.name)
+    report = ProfileImportReport(path, source, profile=profile.name)
     report.unknown_columns = mapper.unknown_columns(table.headers)
     rejected: list[dict[str, Any]] = []
 
@@ -103,6 +102,9 @@ def import_with_profile(
             raise ImportFileError(f"{error}. Nothing was imported.") from None
         report.rejected_rows = len(rejected)
         report.tickets = report.counts.tickets
+        report.inserted = report.counts.inserted
+        report.updated = report.counts.updated
+        report.unchanged = report.counts.unchanged
         run_id = connection.execute(
             insert(ImportRunRow.__table__).returning(ImportRunRow.__table__.c.id),  # type: ignore[attr-defined]
             {
@@ -110,8 +112,8 @@ def import_with_profile(
                 "path": str(path),
                 "started_at": now,
                 "rows_read": report.rows_read,
-                "rows_stored": report.counts.inserted + report.counts.updated,
-                "rows_unchanged": report.counts.unchanged,
+                "rows_stored": report.inserted + report.updated,
+                "rows_unchanged": report.unchanged,
                 "rows_rejected": report.rejected_rows,
             },
         ).scalar_one()
@@ -124,11 +126,11 @@ def import_with_profile(
 
 
 def _rejected(line: int, problems: list[RowProblem], cells: dict[str, Any]) -> dict[str, Any]:
-    ticket_id = problems[0].ticket_id
+    ticket_id = problems[0].key
     return {
         "line": line,
         "ticket_id": ticket_id[:200] if ticket_id else None,
-        "column_name": ", ".join(p.column for p in problems if p.column)[:100] or None,
-        "reason": "; ".join(f"{p.column}: {p.reason}" if p.column else p.reason for p in problems),
+        **rejected_reasons(problems),
+        # Cells that are not JSON are kept as str() writes them (raw_json writes ISO 8601).
         "raw": json.dumps(cells, ensure_ascii=False, default=str),
     }

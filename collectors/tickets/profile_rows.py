@@ -8,6 +8,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from collectors.files.import_report import RowProblem
 from collectors.files.values import (
     BadValue,
     VocabularyLookup,
@@ -16,7 +17,6 @@ from collectors.files.values import (
     parse_time,
 )
 from collectors.tickets.columns import REQUIRED_FIELDS, TIME_FIELDS
-from collectors.tickets.file_import import RowProblem
 from collectors.tickets.profile import Profile
 from monitor.contract.model import Contract
 from monitor.storage.tickets import TEXT_LIMITS

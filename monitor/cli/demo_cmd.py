@@ -8,8 +8,9 @@ import click
 
 from collectors.tickets.file_import import import_tickets
 from monitor import clock
-from monitor.cli import evaluate_cmd, import_cmd, score_cmd
+from monitor.cli import evaluate_cmd, score_cmd
 from monitor.cli.context import Runtime
+from monitor.cli.import_output import print_report
 
 SAMPLE_TICKETS = Path(__file__).resolve().parents[2] / "samples/tickets_2022.csv"
 
@@ -23,7 +24,7 @@ def demo(context: click.Context) -> None:
     report = import_tickets(
         runtime.engine, SAMPLE_TICKETS, runtime.contract, source="sample", now=clock.now()
     )
-    import_cmd._print_report(report)
+    print_report(report)
     click.echo("")
     context.invoke(evaluate_cmd.evaluate, output="table")
     click.echo("")

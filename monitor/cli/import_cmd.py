@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -10,19 +9,12 @@ import click
 from collectors.records.outages import import_outages
 from collectors.records.resources import import_resources
 from collectors.records.usage import import_usage
-from collectors.tickets.file_import import (
-    EXIT_UNREADABLE,
-    ImportFileError,
-    ImportReport,
-    import_tickets,
-)
+from collectors.tickets.file_import import import_tickets
 from monitor import clock
 from monitor.cli.context import Runtime, contract_option
+from monitor.cli.import_output import print_report, run_import
 from monitor.cli.profile_import_cmd import run_profile_import
-from monitor.cli.record_import_cmd import _run as run_record_import
-
-# Beyond this many, problems are counted rather than listed; all are kept in rejected_row.
-_LISTED_PROBLEMS = 50
+from monitor.cli.record_import_cmd import run_record_import
 
 
 @click.group("import")
@@ -57,38 +49,13 @@ def tickets(
     if profile is not None:
         run_profile_import(path, profile, source, contract_path)
         return
-    source = source or "file"
     runtime = Runtime(contract_path)
-    try:
-        report = import_tickets(
-            runtime.engine, path, runtime.contract, source=source, now=clock.now()
-        )
-    except ImportFileError as error:
-        click.echo(f"错误 error: {error}", err=True)
-        sys.exit(EXIT_UNREADABLE)
-    _print_report(report)
-    sys.exit(report.exit_code)
-
-
-def _print_report(report: ImportReport) -> None:
-    click.echo(
-        f"{report.path}: 读取 {report.rows_read} 行 rows read; 新增 {report.inserted} inserted, "
-        f"更新 {report.updated} updated, 未变 {report.unchanged} unchanged, "
-        f"拒绝 {report.rejected_rows} rejected"
+    run_import(
+        lambda: import_tickets(
+            runtime.engine, path, runtime.contract, source=source or "file", now=clock.now()
+        ),
+        print_report,
     )
-    if report.duplicate_rows:
-        click.echo(
-            f"  文件内重复工单 {report.duplicate_rows} 行：以最后一行为准 "
-            "(duplicate ticket rows in the file; the last one wins)"
-        )
-    for problem in report.problems[:_LISTED_PROBLEMS]:
-        click.echo(f"  {problem.describe()}", err=True)
-    hidden = len(report.problems) - _LISTED_PROBLEMS
-    if hidden > 0:
-        click.echo(
-            f"  … and {hidden} more problem(s); every rejected row is kept in rejected_row",
-            err=True,
-        )
 
 
 # Outages, inventory and monthly usage figures share the record importer's report and exits.

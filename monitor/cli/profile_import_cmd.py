@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from collectors.tickets.file_import import EXIT_UNREADABLE, ImportFileError
 from collectors.tickets.profile import ProfileError, load_profile
 from collectors.tickets.profile_import import ProfileImportReport, import_with_profile
 from monitor import clock
 from monitor.cli.context import Runtime, UsageProblem
+from monitor.cli.import_output import print_problems, run_import
 
 # Beyond this many, problems are counted by reason; every rejected row is kept in rejected_row.
 _LISTED_PROBLEMS = 20
@@ -25,20 +24,17 @@ def run_profile_import(
     except ProfileError as error:
         raise UsageProblem(str(error)) from None
     runtime = Runtime(contract_path)
-    try:
-        report = import_with_profile(
+    run_import(
+        lambda: import_with_profile(
             runtime.engine,
             path,
             profile,
             runtime.contract,
             source=source or profile.name,
             now=clock.now(),
-        )
-    except ImportFileError as error:
-        click.echo(f"错误 error: {error}", err=True)
-        sys.exit(EXIT_UNREADABLE)
-    print_summary(report)
-    sys.exit(report.exit_code)
+        ),
+        print_summary,
+    )
 
 
 def print_summary(report: ProfileImportReport) -> None:
@@ -64,8 +60,4 @@ def print_summary(report: ProfileImportReport) -> None:
         )
     for reason, count in report.reasons():
         click.echo(f"  拒绝原因 rejected ×{count}: {reason}", err=True)
-    for problem in report.problems[:_LISTED_PROBLEMS]:
-        click.echo(f"  {problem.describe()}", err=True)
-    hidden = len(report.problems) - _LISTED_PROBLEMS
-    if hidden > 0:
-        click.echo(f"  … and {hidden} more; every rejected row is kept in rejected_row", err=True)
+    print_problems(report.problems, _LISTED_PROBLEMS, "more")

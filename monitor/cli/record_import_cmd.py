@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 import click
-from sqlalchemy import Engine
 
-from collectors.records.base import RecordImportReport
+from collectors.files.import_report import ImportReport
 from collectors.records.inspections import import_inspections
 from collectors.records.surveys import import_surveys
-from collectors.tickets.file_import import EXIT_UNREADABLE, ImportFileError
 from monitor import clock
 from monitor.cli.context import Runtime, contract_option
-from monitor.contract.model import Contract
+from monitor.cli.import_output import print_report, run_import
 
-# Beyond this many, problems are counted rather than listed; all are kept in rejected_row.
-_LISTED_PROBLEMS = 50
-Importer = Callable[..., RecordImportReport]
+Importer = Callable[..., ImportReport]
 
 
 def _source_option(function: Callable[..., None]) -> Callable[..., None]:
@@ -42,7 +36,7 @@ def inspections(path: Path, source: str, contract_path: Path | None) -> None:
     Exit code 0: all rows stored; 3: some rows rejected (kept in rejected_row); 2: the file
     could not be used, nothing stored.
     """
-    _run(import_inspections, path, source, contract_path)
+    run_record_import(import_inspections, path, source, contract_path)
 
 
 @click.command("surveys")
@@ -55,30 +49,15 @@ def surveys(path: Path, source: str, contract_path: Path | None) -> None:
     One row per unit and survey: 使用单位, 填报时间, 总体评价 (非常满意/比较满意/一般/不满意),
     optional per-question columns headed q:QUESTION. Exit codes as for tickets.
     """
-    _run(import_surveys, path, source, contract_path)
+    run_record_import(import_surveys, path, source, contract_path)
 
 
-def _run(importer: Importer, path: Path, source: str, contract_path: Path | None) -> None:
+def run_record_import(
+    importer: Importer, path: Path, source: str, contract_path: Path | None
+) -> None:
+    """Import one file of records with `importer`, print the summary and exit with its code."""
     runtime = Runtime(contract_path)
-    engine: Engine = runtime.engine
-    contract: Contract = runtime.contract
-    now: datetime = clock.now()
-    try:
-        report = importer(engine, path, contract, source=source, now=now)
-    except ImportFileError as error:
-        click.echo(f"错误 error: {error}", err=True)
-        sys.exit(EXIT_UNREADABLE)
-    click.echo(
-        f"{report.path}: 读取 {report.rows_read} 行 rows read; 新增 {report.inserted} inserted, "
-        f"更新 {report.updated} updated, 未变 {report.unchanged} unchanged, "
-        f"拒绝 {report.rejected_rows} rejected"
+    run_import(
+        lambda: importer(runtime.engine, path, runtime.contract, source=source, now=clock.now()),
+        print_report,
     )
-    for problem in report.problems[:_LISTED_PROBLEMS]:
-        click.echo(f"  {problem.describe()}", err=True)
-    hidden = len(report.problems) - _LISTED_PROBLEMS
-    if hidden > 0:
-        click.echo(
-            f"  … and {hidden} more problem(s); every rejected row is kept in rejected_row",
-            err=True,
-        )
-    sys.exit(report.exit_code)

@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine, text
 
-from collectors.tickets.file_import import ImportFileError
+from collectors.files.import_report import ImportFileError
 from monitor.contract.model import Contract
 from tests.badinput.importers import Importer
 from tests.badinput.mutations import Mutant

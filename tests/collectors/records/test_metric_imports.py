@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
+from collectors.files.import_report import ImportFileError
 from collectors.records.outages import import_outages
 from collectors.records.resources import import_resources
 from collectors.records.usage import import_usage
-from collectors.tickets.file_import import ImportFileError
 from monitor.contract.model import Contract
 from monitor.domain.resources import Resource
 from monitor.storage.resources import load_outages, load_resources

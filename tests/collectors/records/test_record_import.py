@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
+from collectors.files.import_report import ImportFileError
 from collectors.records.inspections import import_inspections
 from collectors.records.surveys import import_surveys
-from collectors.tickets.file_import import ImportFileError
 from monitor.contract.model import Contract
 from monitor.domain.records import InspectionResult
 from monitor.storage.inspections import load_inspections

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from collectors.tickets.file_import import ImportFileError, import_tickets
+from collectors.files.import_report import ImportFileError
+from collectors.tickets.file_import import import_tickets
 from collectors.tickets.profile import ProfileError, available_profiles, load_profile
 from collectors.tickets.profile_import import ProfileImportReport, import_with_profile
 from monitor.contract.model import Contract

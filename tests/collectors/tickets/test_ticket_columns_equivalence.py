@@ -24,12 +24,11 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
 import collectors.tickets.file_import as ticket_import
+from collectors.files.import_report import ImportReport, RowProblem
 from collectors.files.tabular import read_table
 from collectors.files.time_cells import TimeColumns
 from collectors.files.values import BadValue, time_parser
 from collectors.tickets.file_import import (
-    ImportReport,
-    RowProblem,
     _columns,
     _id_header,
     _id_in,

@@ -17,8 +17,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from collectors.tickets.file_import import ImportFileError, ImportReport, import_tickets
+from collectors.files.import_report import ImportFileError, ImportReport
+from collectors.tickets.file_import import import_tickets
 from monitor.contract.model import Contract
+from monitor.domain.tickets import EVENT_FIELDS
 from monitor.storage.db import make_engine
 from monitor.storage.tables import ImportRunRow, RejectedRow, TicketRow
 
@@ -30,16 +32,6 @@ REJECTED = RejectedRow.__table__  # type: ignore[attr-defined]
 # When the first import runs, and a day later, when the second one does.
 NOW = datetime(2023, 1, 5, 9, 0, tzinfo=UTC)
 LATER = datetime(2023, 1, 6, 9, 0, tzinfo=UTC)
-TIME_COLUMNS = (
-    "reported_at",
-    "responded_at",
-    "arrived_at",
-    "user_notified_at",
-    "restored_at",
-    "confirmed_at",
-    "report_submitted_at",
-    "closed_at",
-)
 
 
 def utc(text: str) -> datetime:
@@ -81,7 +73,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def problems(report: ImportReport) -> list[tuple[int, str | None, str | None]]:
-    return [(p.line, p.ticket_id, p.column) for p in report.problems]
+    return [(p.line, p.key, p.column) for p in report.problems]
 
 
 # --- a clean file with Chinese headers --------------------------------------------------------
@@ -121,7 +113,7 @@ def test_every_time_column_is_stored_as_the_utc_instant_whatever_its_format(
 ) -> None:
     run_import(sqlite_engine, contract, DATA / "tickets_zh.csv")
     ticket = stored_tickets(sqlite_engine)["GZ-2022-0102"]
-    assert {name: ticket[name] for name in TIME_COLUMNS} == {
+    assert {name: ticket[name] for name in EVENT_FIELDS} == {
         "reported_at": utc("2022-08-10 03:41"),  # 2022-08-10 11:41
         "responded_at": utc("2022-08-10 03:50:30"),  # 2022-08-10 11:50:30
         "arrived_at": utc("2022-08-10 04:05"),  # 2022/8/10 12:05
@@ -130,6 +122,7 @@ def test_every_time_column_is_stored_as_the_utc_instant_whatever_its_format(
         "confirmed_at": utc("2022-08-10 06:00"),  # 2022-08-10T06:00:00Z
         "report_submitted_at": utc("2022-08-12 09:00"),  # 2022-08-12 17:00
         "closed_at": utc("2022-08-15 01:00"),  # 2022-08-15 09:00
+        "regulator_reported_at": None,  # no such column in the file
     }
 
 

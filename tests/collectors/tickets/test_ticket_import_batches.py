@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-from collectors.tickets.file_import import ImportReport, import_tickets
+from collectors.files.import_report import ImportReport
+from collectors.tickets.file_import import import_tickets
 from monitor.contract.model import Contract
 from monitor.storage.tables import ImportRunRow, RejectedRow, TicketRow
 

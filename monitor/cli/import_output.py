@@ -1,0 +1,56 @@
+"""What every `slamon import …` prints and exits with: the counts, the first problems, and the
+exit code of the report (2, with the reason, when the file cannot be used)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn, TypeVar
+
+import click
+
+from collectors.files.import_report import (
+    EXIT_UNREADABLE,
+    ImportFileError,
+    ImportReport,
+    RowProblem,
+)
+
+Report = TypeVar("Report", bound=ImportReport)
+# Beyond this many, problems are counted rather than listed; all are kept in rejected_row.
+LISTED_PROBLEMS = 50
+
+
+def run_import(importing: Callable[[], Report], summary: Callable[[Report], None]) -> NoReturn:
+    """Import, print the report's summary and exit with its code."""
+    try:
+        report = importing()
+    except ImportFileError as error:
+        click.echo(f"错误 error: {error}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    summary(report)
+    sys.exit(report.exit_code)
+
+
+def print_report(report: ImportReport) -> None:
+    """The summary of a ticket or record import: its counts, then its first problems."""
+    click.echo(
+        f"{report.path}: 读取 {report.rows_read} 行 rows read; 新增 {report.inserted} inserted, "
+        f"更新 {report.updated} updated, 未变 {report.unchanged} unchanged, "
+        f"拒绝 {report.rejected_rows} rejected"
+    )
+    if report.duplicate_rows:
+        click.echo(
+            f"  文件内重复工单 {report.duplicate_rows} 行：以最后一行为准 "
+            "(duplicate ticket rows in the file; the last one wins)"
+        )
+    print_problems(report.problems, LISTED_PROBLEMS, "more problem(s)")
+
+
+def print_problems(problems: Sequence[RowProblem], listed: int, more: str) -> None:
+    """The first `listed` problems, one a line, then how many `more` were left out."""
+    for problem in problems[:listed]:
+        click.echo(f"  {problem.describe()}", err=True)
+    hidden = len(problems) - listed
+    if hidden > 0:
+        click.echo(f"  … and {hidden} {more}; every rejected row is kept in rejected_row", err=True)
