@@ -16,7 +16,8 @@ from monitor.report.content import (
     text_cells,
     unclosed_block,
 )
-from monitor.runs.scorecard import InspectionReview, PeriodScorecard
+from monitor.runs.scorecard import PeriodScorecard
+from monitor.scorecard.inspection_review import InspectionReview
 
 
 def scorecard_json(card: PeriodScorecard, contract: Contract) -> dict[str, Any]:

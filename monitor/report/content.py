@@ -12,7 +12,8 @@ from monitor.domain.tickets import TargetResult, Ticket
 from monitor.measures.inspections import EVIDENCE_LABELS_ZH, FindingCheck
 from monitor.measures.satisfaction import RATING_LABELS_ZH, SatisfactionSummary
 from monitor.report.data import ReportData
-from monitor.runs.scorecard import InspectionReview, PeriodScorecard
+from monitor.runs.scorecard import PeriodScorecard
+from monitor.scorecard.inspection_review import InspectionReview
 from monitor.scorecard.table import Scorecard
 from monitor.storage.waivers import Waiver
 

@@ -14,14 +14,12 @@ from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.columns import ResultList
 from monitor.domain.tickets import TargetResult, Ticket
 from monitor.rules.all_tickets import evaluate_all
-from monitor.rules.status import evaluate
-from monitor.runs.period_measures import metric_scores
-from monitor.scorecard.ticket_indicators import IndicatorScore, Period, fault_response_timeliness
+from monitor.runs.scorecard import period_scorecard
+from monitor.scorecard.ticket_indicators import IndicatorScore, Period
 from monitor.storage.columnar.results import store_result_columns
 from monitor.storage.columnar.tickets import LoadedColumns, load_ticket_columns
 from monitor.storage.results import StoreCounts, record_run
-from monitor.storage.tickets import StoredTickets, load_tickets
-from monitor.storage.waivers import active_waiver_keys
+from monitor.storage.tickets import StoredTickets
 
 # Called inside the storing transaction, e.g. to plan alerts from the flips atomically.
 StoredHook = Callable[[Connection, StoredTickets, list[TargetResult], StoreCounts], None]
@@ -86,15 +84,6 @@ def evaluate_loaded(
 def score_period(
     engine: Engine, contract: Contract, calendar: BusinessCalendar, period: Period, at: datetime
 ) -> list[IndicatorScore]:
-    """The indicators of a period as of `at`, evaluated afresh (nothing is written)."""
-    rule = contract.scoring.fault_response_timeliness
-    loaded = load_tickets(
-        engine, kinds=rule.kinds, reported_from=period.start, reported_before=period.end
-    )
-    # A ticket reported after `at` did not exist yet as of `at`.
-    in_period = [ticket for ticket in loaded.tickets if ticket.reported_at <= at]
-    results = evaluate(in_period, contract, calendar, at)
-    return [
-        fault_response_timeliness(in_period, results, period, contract, active_waiver_keys(engine)),
-        *metric_scores(engine, contract, calendar, period, at),
-    ]
+    """The computed indicators of a period as of `at`, evaluated afresh (nothing is written):
+    those of its scorecard (monitor.runs.scorecard)."""
+    return list(period_scorecard(engine, contract, calendar, period, at).indicators)

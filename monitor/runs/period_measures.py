@@ -1,8 +1,8 @@
 """Availability, utilisation and idle resources of a period: read from storage, computed pure.
 
 Like monitor.runs.evaluate, this is the seam between the database and the pure modules
-(monitor.measures.availability, monitor.measures.utilisation, monitor.measures.idle,
-monitor.scorecard.metric_indicators).
+(monitor.measures.availability, monitor.measures.utilisation, monitor.measures.idle); the
+scorecard reads them through monitor.runs.period_inputs.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from sqlalchemy import Engine
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.resources import AVAILABILITY, UTILISATION_METRICS, clipped
-from monitor.domain.tickets import TargetResult
 from monitor.measures.availability import (
     AvailabilityFigure,
     AvailabilityInputs,
@@ -35,14 +34,7 @@ from monitor.measures.idle import (
 )
 from monitor.measures.idle_prefilter import hosts_that_may_be_idle
 from monitor.measures.utilisation import PoolUtilisation, pool_utilisation, service_intervals
-from monitor.rules.status import evaluate
-from monitor.scorecard.metric_indicators import (
-    all_met,
-    idle_reclaim,
-    resource_availability,
-    utilisation_band,
-)
-from monitor.scorecard.ticket_indicators import IndicatorScore, Period, parse_period
+from monitor.scorecard.ticket_indicators import Period, parse_period
 from monitor.storage.resources import load_outages, load_resources
 from monitor.storage.rollups import (
     busy_utc_days,
@@ -51,7 +43,6 @@ from monitor.storage.rollups import (
     rollup_buckets,
     rollup_sums,
 )
-from monitor.storage.tickets import load_tickets
 from monitor.storage.usage import monthly_means, usage_figures
 
 
@@ -175,42 +166,3 @@ def idle_report(
 def _bounds(month: str, contract: Contract) -> tuple[datetime, datetime]:
     period = parse_period(month, contract.zone)
     return period.start, period.end
-
-
-def metric_scores(
-    engine: Engine,
-    contract: Contract,
-    calendar: BusinessCalendar,
-    period: Period,
-    at: datetime,
-) -> list[IndicatorScore]:
-    """The metric indicators of a period as of `at`, in the contract's order."""
-    scoring = contract.scoring
-    availability = availability_report(engine, contract, period, at)
-    by_class = {figure.key: figure for figure in availability.by_class}
-    backup_results = _ticket_results(engine, contract, calendar, period, at)
-    pools = utilisation_report(engine, contract, calendar, period, at)
-    return [
-        resource_availability(by_class, contract),
-        all_met("normal_operation", scoring.normal_operation, by_class, [], contract),
-        all_met("backup_service", scoring.backup_service, by_class, backup_results, contract),
-        utilisation_band("first_pool_utilisation", scoring.first_pool_utilisation, pools),
-        utilisation_band("cloud_usage", scoring.cloud_usage, pools),
-        idle_reclaim(
-            idle_report(engine, contract, period, at), period, contract, len(load_resources(engine))
-        ),
-    ]
-
-
-def _ticket_results(
-    engine: Engine, contract: Contract, calendar: BusinessCalendar, period: Period, at: datetime
-) -> list[TargetResult]:
-    targets = contract.scoring.backup_service.ticket_targets
-    kinds = sorted({contract.target(t).kind for t in targets})
-    if not kinds:
-        return []
-    loaded = load_tickets(
-        engine, kinds=kinds, reported_from=period.start, reported_before=period.end
-    )
-    tickets = [ticket for ticket in loaded.tickets if ticket.reported_at <= at]
-    return evaluate(tickets, contract, calendar, at)

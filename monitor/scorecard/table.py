@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 
 from monitor.contract.model import Contract
-from monitor.contract.scorecard import SlaAssessmentRule
+from monitor.scorecard.registry import expected_indicators
 from monitor.scorecard.ticket_indicators import IndicatorScore
 
 UNSECTIONED = "其他"
@@ -82,36 +82,6 @@ class Scorecard:
     @property
     def complete(self) -> bool:
         return self.missing_points == 0
-
-
-def sla_assessment_indicator(
-    score: float | None, rule: SlaAssessmentRule, entered_by: str | None
-) -> IndicatorScore | None:
-    """服务水平协议（SLA）考核: max points when the assessment score ≥ the pass mark, else 0."""
-    if score is None:
-        return None
-    points = rule.max_points if score >= rule.pass_score else 0.0
-    return IndicatorScore(
-        id="sla_assessment",
-        name_zh=rule.name_zh,
-        points=points,
-        max_points=rule.max_points,
-        rule_zh=f"SLA考核评分≥{rule.pass_score:g}分得{rule.max_points:g}分，否则0分",
-        measured=score,
-        evidence=(f"SLA考核评分 {score:g}（{entered_by or '合同配置'}）",),
-        details={"sla_score": score, "entered_by": entered_by or "contract"},
-    )
-
-
-def expected_indicators(contract: Contract) -> dict[str, tuple[str, float]]:
-    """Every indicator the contract's scoring section defines: id → (name, max points)."""
-    expected: dict[str, tuple[str, float]] = {}
-    for key in type(contract.scoring).model_fields:
-        rule = getattr(contract.scoring, key)
-        name, max_points = getattr(rule, "name_zh", None), getattr(rule, "max_points", None)
-        if isinstance(name, str) and isinstance(max_points, int | float):
-            expected[key] = (name, float(max_points))
-    return expected
 
 
 def build_scorecard(

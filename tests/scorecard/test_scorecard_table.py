@@ -11,7 +11,8 @@ from monitor.contract.model import Contract, GradeBand
 from monitor.domain.calendar import BusinessCalendar
 from monitor.rules.status import evaluate
 from monitor.scorecard.manual import ManualScoresError, load_manual_scores
-from monitor.scorecard.table import Origin, build_scorecard, sla_assessment_indicator
+from monitor.scorecard.sla_assessment import sla_assessment_indicator
+from monitor.scorecard.table import Origin, build_scorecard
 from monitor.scorecard.ticket_indicators import (
     IndicatorScore,
     fault_response_timeliness,

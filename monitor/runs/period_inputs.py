@@ -1,0 +1,124 @@
+"""A period's indicator inputs from the database: the source behind monitor.scorecard.inputs.
+
+Each part is read when an indicator first asks for it: tickets and their results, waivers,
+availability, utilisation, idle resources, the inventory, inspections and surveys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.records import InspectionResult
+from monitor.measures.availability import AvailabilityFigure
+from monitor.measures.idle import IdleFinding
+from monitor.measures.inspections import check_findings, missed_days, unknown_ticket_refs
+from monitor.measures.satisfaction import SatisfactionSummary, summarise
+from monitor.measures.utilisation import PoolUtilisation
+from monitor.rules.status import evaluate
+from monitor.runs.period_measures import availability_report, idle_report, utilisation_report
+from monitor.scorecard.inputs import IndicatorInputs, PeriodTickets, WaiverKey
+from monitor.scorecard.inspection_review import InspectionReview
+from monitor.scorecard.manual import ManualScores
+from monitor.scorecard.ticket_indicators import Period
+from monitor.storage.inspections import known_ticket_ids, load_inspections
+from monitor.storage.resources import load_resources
+from monitor.storage.surveys import load_survey_replies, units_in_inventory
+from monitor.storage.tickets import load_tickets
+from monitor.storage.waivers import active_waiver_keys
+
+
+def stored_inputs(
+    engine: Engine,
+    contract: Contract,
+    calendar: BusinessCalendar,
+    period: Period,
+    at: datetime,
+    manual: ManualScores | None = None,
+) -> IndicatorInputs:
+    """The inputs of every indicator of a period as of `at`, read from the database on use."""
+    source = StoredSource(engine, contract, calendar, period, at)
+    return IndicatorInputs(period, at, contract, calendar, source, manual)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSource:
+    """Reads one period's inputs as of `at` from the database (an IndicatorSource)."""
+
+    engine: Engine
+    contract: Contract
+    calendar: BusinessCalendar
+    period: Period
+    at: datetime
+
+    def tickets(self, kinds: tuple[str, ...]) -> PeriodTickets:
+        period = self.period
+        loaded = load_tickets(
+            self.engine, kinds=kinds, reported_from=period.start, reported_before=period.end
+        )
+        # A ticket reported after `at` did not exist yet as of `at`.
+        tickets = [ticket for ticket in loaded.tickets if ticket.reported_at <= self.at]
+        return PeriodTickets(tickets, evaluate(tickets, self.contract, self.calendar, self.at))
+
+    def waivers(self) -> frozenset[WaiverKey]:
+        return frozenset(active_waiver_keys(self.engine))
+
+    def availability_by_class(self) -> Mapping[str, AvailabilityFigure]:
+        report = availability_report(self.engine, self.contract, self.period, self.at)
+        return {figure.key: figure for figure in report.by_class}
+
+    def utilisation(self) -> Sequence[PoolUtilisation]:
+        return utilisation_report(self.engine, self.contract, self.calendar, self.period, self.at)
+
+    def idle_findings(self) -> Sequence[IdleFinding]:
+        return idle_report(self.engine, self.contract, self.period, self.at)
+
+    def inventory_size(self) -> int:
+        return len(load_resources(self.engine))
+
+    def inspections(self) -> InspectionReview:
+        return inspection_review(self.engine, self.contract, self.calendar, self.period, self.at)
+
+    def satisfaction(self) -> SatisfactionSummary:
+        return satisfaction_review(self.engine, self.contract, self.period, self.at)
+
+
+def inspection_review(
+    engine: Engine, contract: Contract, calendar: BusinessCalendar, period: Period, at: datetime
+) -> InspectionReview:
+    """Findings, missed scheduled days (only days that have ended by `at`) and unknown tickets."""
+    end = min(period.end, at)
+    records = [r for r in load_inspections(engine, since=period.start, before=end)]
+    in_period = [r for r in records if period.start <= r.inspected_at]
+    zone = contract.zone
+    rules = contract.inspections
+    due = calendar.is_working_day if rules.schedule == "working_days" else (lambda _day: True)
+    last = end.astimezone(zone).date()
+    missed = (
+        missed_days(in_period, period.start.astimezone(zone).date(), last, rules.pools, due, zone)
+        if end > period.start
+        else []
+    )
+    named = {r.ticket_id for r in in_period if r.ticket_id is not None}
+    return InspectionReview(
+        records=len(in_period),
+        abnormal=sum(r.result is InspectionResult.ABNORMAL for r in in_period),
+        checks=check_findings(records, contract, at),
+        missed=missed,
+        unknown_refs=unknown_ticket_refs(in_period, known_ticket_ids(engine, named)),
+    )
+
+
+def satisfaction_review(
+    engine: Engine, contract: Contract, period: Period, at: datetime
+) -> SatisfactionSummary:
+    """The survey replies given in the period by `at`, summarised by the contract's weights."""
+    rule = contract.scoring.satisfaction
+    replies = load_survey_replies(engine, since=period.start, before=min(period.end, at))
+    units_served = rule.units_served or units_in_inventory(engine)
+    return summarise(replies, rule, units_served)

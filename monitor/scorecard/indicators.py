@@ -1,0 +1,95 @@
+"""The computed indicators of a period, one function each: the shared inputs in, the indicator's
+score out, or NoData when the period has nothing to score it by.
+
+The formulas live beside their figures (monitor.scorecard.ticket_indicators,
+monitor.scorecard.metric_indicators, monitor.measures.satisfaction,
+monitor.scorecard.sla_assessment); these functions pick what each one reads from the inputs.
+monitor.scorecard.registry lists them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from monitor.measures.satisfaction import satisfaction_indicator
+from monitor.scorecard import metric_indicators, ticket_indicators
+from monitor.scorecard.inputs import IndicatorInputs
+from monitor.scorecard.sla_assessment import sla_assessment_indicator
+from monitor.scorecard.ticket_indicators import IndicatorScore
+
+
+@dataclass(frozen=True, slots=True)
+class NoData:
+    """Nothing to score the indicator by this period: listed without points, with the reason."""
+
+    reason: str
+
+
+def fault_response_timeliness(inputs: IndicatorInputs) -> IndicatorScore:
+    """系统故障响应或维护及时性: the period's fault tickets, their results and the waivers."""
+    rule = inputs.contract.scoring.fault_response_timeliness
+    faults = inputs.tickets(rule.kinds)
+    return ticket_indicators.fault_response_timeliness(
+        faults.tickets, faults.results, inputs.period, inputs.contract, inputs.waivers
+    )
+
+
+def resource_availability(inputs: IndicatorInputs) -> IndicatorScore:
+    """项目资源可用率: the availability of each class the rule lists."""
+    return metric_indicators.resource_availability(inputs.availability_by_class, inputs.contract)
+
+
+def normal_operation(inputs: IndicatorInputs) -> IndicatorScore:
+    """项目正常运行率: every class the rule lists at its availability target."""
+    rule = inputs.contract.scoring.normal_operation
+    return metric_indicators.all_met(
+        "normal_operation", rule, inputs.availability_by_class, [], inputs.contract
+    )
+
+
+def backup_service(inputs: IndicatorInputs) -> IndicatorScore:
+    """项目备份服务: the backup class at its target and every restore ticket target met."""
+    rule = inputs.contract.scoring.backup_service
+    kinds = (inputs.contract.target(target_id).kind for target_id in rule.ticket_targets)
+    results = inputs.tickets(kinds).results
+    return metric_indicators.all_met(
+        "backup_service", rule, inputs.availability_by_class, results, inputs.contract
+    )
+
+
+def first_pool_utilisation(inputs: IndicatorInputs) -> IndicatorScore:
+    """第一资源池云资源利用率: the band of the first pool's utilisation."""
+    rule = inputs.contract.scoring.first_pool_utilisation
+    return metric_indicators.utilisation_band("first_pool_utilisation", rule, inputs.utilisation)
+
+
+def cloud_usage(inputs: IndicatorInputs) -> IndicatorScore:
+    """云资源和云存储资源使用率: the band of every pool's utilisation, combined."""
+    rule = inputs.contract.scoring.cloud_usage
+    return metric_indicators.utilisation_band("cloud_usage", rule, inputs.utilisation)
+
+
+def idle_reclaim(inputs: IndicatorInputs) -> IndicatorScore:
+    """主机闲置资源回收率: idle resources not reclaimed in time, against the inventory."""
+    return metric_indicators.idle_reclaim(
+        inputs.idle_findings, inputs.period, inputs.contract, inputs.inventory_size
+    )
+
+
+def satisfaction(inputs: IndicatorInputs) -> IndicatorScore | NoData:
+    """目标用户使用体验满意率: the period's survey replies; none is no data, not zero."""
+    score = satisfaction_indicator(inputs.satisfaction, inputs.contract.scoring.satisfaction)
+    return score or NoData("本期没有满意度调查回复（slamon import surveys）")
+
+
+def sla_assessment(inputs: IndicatorInputs) -> IndicatorScore | NoData:
+    """服务水平协议（SLA）考核: the manual file's assessment score, else the contract's."""
+    rule = inputs.contract.scoring.sla_assessment
+    score, entered_by = rule.score, None
+    manual = inputs.manual
+    if manual is not None and manual.sla_assessment_score is not None:
+        score, entered_by = manual.sla_assessment_score, manual.entered_by
+    return sla_assessment_indicator(score, rule, entered_by) or NoData(
+        "未录入SLA考核评分（手工录入文件 sla_assessment_score，或合同 "
+        "scoring.sla_assessment.score）"
+    )

@@ -1,0 +1,123 @@
+"""What the indicators of one period read as of one instant: each part is read on first use, once.
+
+The parts come from an IndicatorSource (monitor.runs.period_inputs reads them from the
+database); an indicator that never asks for a part costs nothing to leave out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Protocol
+
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.tickets import TargetResult, Ticket
+from monitor.measures.availability import AvailabilityFigure
+from monitor.measures.idle import IdleFinding
+from monitor.measures.satisfaction import SatisfactionSummary
+from monitor.measures.utilisation import PoolUtilisation
+from monitor.scorecard.inspection_review import InspectionReview
+from monitor.scorecard.ticket_indicators import Period
+
+WaiverKey = tuple[str, str, str]  # (source, ticket_id, target_id) of a waived violation
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodTickets:
+    """Tickets of some kinds reported in the period by the evaluation time, and their results."""
+
+    tickets: Sequence[Ticket]
+    results: Sequence[TargetResult]
+
+
+class HandEntries(Protocol):
+    """What indicators read of the hand-entered file (monitor.scorecard.manual.ManualScores)."""
+
+    @property
+    def sla_assessment_score(self) -> float | None: ...
+
+    @property
+    def entered_by(self) -> str | None: ...
+
+
+class IndicatorSource(Protocol):
+    """Reads the parts of one period's inputs as of one instant."""
+
+    def tickets(self, kinds: tuple[str, ...]) -> PeriodTickets: ...
+
+    def waivers(self) -> frozenset[WaiverKey]: ...
+
+    def availability_by_class(self) -> Mapping[str, AvailabilityFigure]: ...
+
+    def utilisation(self) -> Sequence[PoolUtilisation]: ...
+
+    def idle_findings(self) -> Sequence[IdleFinding]: ...
+
+    def inventory_size(self) -> int: ...
+
+    def inspections(self) -> InspectionReview: ...
+
+    def satisfaction(self) -> SatisfactionSummary: ...
+
+
+@dataclass(frozen=True)
+class IndicatorInputs:
+    """The one input every indicator function takes: the period, the evaluation time, the
+    contract and calendar, the hand entries, and the data, read from `source` when first used."""
+
+    period: Period
+    at: datetime
+    contract: Contract
+    calendar: BusinessCalendar
+    source: IndicatorSource = field(repr=False, compare=False)
+    manual: HandEntries | None = None
+    _tickets: dict[tuple[str, ...], PeriodTickets] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def tickets(self, kinds: Iterable[str]) -> PeriodTickets:
+        """The period's tickets of these kinds and their results; each set of kinds read once."""
+        key = tuple(sorted(set(kinds)))
+        if not key:
+            return PeriodTickets((), ())
+        if key not in self._tickets:
+            self._tickets[key] = self.source.tickets(key)
+        return self._tickets[key]
+
+    @cached_property
+    def waivers(self) -> frozenset[WaiverKey]:
+        """Violations waived by a supervisor: they do not count against the score."""
+        return self.source.waivers()
+
+    @cached_property
+    def availability_by_class(self) -> Mapping[str, AvailabilityFigure]:
+        """Each resource class's availability in the period so far, by class key."""
+        return self.source.availability_by_class()
+
+    @cached_property
+    def utilisation(self) -> Sequence[PoolUtilisation]:
+        """CPU, memory and storage utilisation per pool over the period's service hours."""
+        return self.source.utilisation()
+
+    @cached_property
+    def idle_findings(self) -> Sequence[IdleFinding]:
+        """Idle hosts and storage whose reclaim deadline could fall in the period."""
+        return self.source.idle_findings()
+
+    @cached_property
+    def inventory_size(self) -> int:
+        """Resources in the inventory; zero: nothing could be checked for idleness."""
+        return self.source.inventory_size()
+
+    @cached_property
+    def inspections(self) -> InspectionReview:
+        """What the period's inspection sheets show."""
+        return self.source.inspections()
+
+    @cached_property
+    def satisfaction(self) -> SatisfactionSummary:
+        """The period's satisfaction survey replies, summarised by the contract's weights."""
+        return self.source.satisfaction()
