@@ -51,9 +51,9 @@ from alembic import command
 from collectors.prometheus import PrometheusCollector
 from collectors.settings import PrometheusSource
 from monitor.contract.model import load_contract
+from monitor.domain.periods import parse_period
 from monitor.measures.availability import resource_figures
 from monitor.runs.period_measures import availability_report
-from monitor.scorecard.ticket_indicators import parse_period
 from monitor.storage.db import alembic_config, ensure_schema, make_engine, upgrade
 from monitor.storage.resources import ensure_resources
 from monitor.storage.rollups import add_rollups

@@ -36,9 +36,9 @@ from sqlalchemy import Engine, text  # noqa: E402
 
 from monitor.contract.model import load_contract  # noqa: E402
 from monitor.domain.calendar import BusinessCalendar  # noqa: E402
+from monitor.domain.periods import parse_period  # noqa: E402
 from monitor.domain.viewer import Role, Viewer  # noqa: E402
 from monitor.runs.scorecard import period_scorecard  # noqa: E402
-from monitor.scorecard.ticket_indicators import parse_period  # noqa: E402
 from monitor.storage.db import ensure_schema, make_engine  # noqa: E402
 from monitor.views.measures import availability_for  # noqa: E402
 from monitor.views.overview import (  # noqa: E402

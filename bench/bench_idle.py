@@ -56,10 +56,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from monitor.contract.model import load_contract  # noqa: E402
+from monitor.domain.periods import parse_period  # noqa: E402
 from monitor.measures.idle import HOST_METRICS, idle_hosts  # noqa: E402
 from monitor.measures.idle_prefilter import hosts_that_may_be_idle  # noqa: E402
 from monitor.runs.period_measures import idle_report  # noqa: E402
-from monitor.scorecard.ticket_indicators import parse_period  # noqa: E402
 from monitor.storage.db import ensure_schema, make_engine  # noqa: E402
 from monitor.storage.resources import ensure_resources, load_resources  # noqa: E402
 from monitor.storage.rollups import busy_utc_days, daily_stats  # noqa: E402

@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 from monitor import clock
 from monitor.contract.model import Contract, load_contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.periods import Period, parse_period
 from monitor.domain.viewer import Viewer
-from monitor.scorecard.ticket_indicators import Period, parse_period
 from monitor.settings import Settings
 from monitor.storage.db import ensure_schema, make_engine
 from monitor.views.settings import DashboardSettings

@@ -12,8 +12,8 @@ from dashboard import state
 from dashboard.charts import availability_chart, counts_chart
 from dashboard.fmt import duration, percent, vocabulary, when
 from dashboard.i18n import status_label, t
+from monitor.domain.periods import Period, parse_period
 from monitor.runs.scorecard import period_scorecard
-from monitor.scorecard.ticket_indicators import Period, parse_period
 from monitor.views.measures import availability_for
 from monitor.views.overview import (
     collectors_health,

@@ -12,10 +12,10 @@ from monitor.cli.context import Runtime, UsageProblem, at_option, contract_optio
 from monitor.cli.render import iso_or_none, table
 from monitor.contract.model import Contract
 from monitor.domain.durations import format_duration
+from monitor.domain.periods import parse_period
 from monitor.domain.tickets import Status
 from monitor.measures.availability import AvailabilityFigure
 from monitor.runs.period_measures import availability_report
-from monitor.scorecard.ticket_indicators import parse_period
 
 # Availability is not a deadline: "超时违约" would mislead here.
 STATUS_ZH = {

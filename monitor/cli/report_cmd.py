@@ -8,10 +8,10 @@ import click
 
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
 from monitor.cli.score_cmd import load_manual_option
+from monitor.domain.periods import parse_period
 from monitor.report.content import report_blocks
 from monitor.report.data import report_data
 from monitor.runs.scorecard import period_scorecard
-from monitor.scorecard.ticket_indicators import parse_period
 
 
 @click.command()

@@ -10,9 +10,9 @@ import click
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
 from monitor.cli.scorecard_output import scorecard_json, scorecard_text
 from monitor.contract.model import Contract
+from monitor.domain.periods import parse_period
 from monitor.runs.scorecard import period_scorecard
 from monitor.scorecard.manual import ManualScores, ManualScoresError, load_manual_scores
-from monitor.scorecard.ticket_indicators import parse_period
 
 
 @click.command()

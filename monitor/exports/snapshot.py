@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from monitor import clock
 from monitor.contract.model import Contract
-from monitor.scorecard.ticket_indicators import Period, parse_period
+from monitor.domain.periods import Period, parse_period
 from monitor.storage import live
 
 # A period of the timeliness score: its first instant and the first instant after it.

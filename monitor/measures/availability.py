@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from monitor.contract.model import Contract
+from monitor.domain.periods import Period
 from monitor.domain.resources import (
     BUCKET,
     Counts,
@@ -27,7 +28,6 @@ from monitor.domain.resources import (
     seconds,
 )
 from monitor.domain.tickets import Status
-from monitor.scorecard.ticket_indicators import Period
 
 # Float sums of 0/1 samples are exact, but a percent target divided by 100 may not be.
 _EPSILON = 1e-12

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from monitor.contract.scorecard import RATINGS, SatisfactionRule
 from monitor.domain.records import SurveyReply
-from monitor.scorecard.ticket_indicators import IndicatorScore
+from monitor.domain.scores import IndicatorScore
 
 RATING_LABELS_ZH = {
     "very_satisfied": "非常满意",

@@ -12,10 +12,11 @@ from monitor import clock
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.columns import ResultList
+from monitor.domain.periods import Period
+from monitor.domain.scores import IndicatorScore
 from monitor.domain.tickets import TargetResult, Ticket
 from monitor.rules.all_tickets import evaluate_all
 from monitor.runs.scorecard import period_scorecard
-from monitor.scorecard.ticket_indicators import IndicatorScore, Period
 from monitor.storage.columnar.results import store_result_columns
 from monitor.storage.columnar.tickets import LoadedColumns, load_ticket_columns
 from monitor.storage.results import StoreCounts, record_run

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.periods import Period
 from monitor.domain.records import InspectionResult
 from monitor.measures.availability import AvailabilityFigure
 from monitor.measures.idle import IdleFinding
@@ -25,7 +26,6 @@ from monitor.runs.period_measures import availability_report, idle_report, utili
 from monitor.scorecard.inputs import IndicatorInputs, PeriodTickets, WaiverKey
 from monitor.scorecard.inspection_review import InspectionReview
 from monitor.scorecard.manual import ManualScores
-from monitor.scorecard.ticket_indicators import Period
 from monitor.storage.inspections import known_ticket_ids, load_inspections
 from monitor.storage.resources import load_resources
 from monitor.storage.surveys import load_survey_replies, units_in_inventory

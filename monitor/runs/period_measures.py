@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.periods import Period, parse_period
 from monitor.domain.resources import AVAILABILITY, UTILISATION_METRICS, clipped
 from monitor.measures.availability import (
     AvailabilityFigure,
@@ -34,7 +35,6 @@ from monitor.measures.idle import (
 )
 from monitor.measures.idle_prefilter import hosts_that_may_be_idle
 from monitor.measures.utilisation import PoolUtilisation, pool_utilisation, service_intervals
-from monitor.scorecard.ticket_indicators import Period, parse_period
 from monitor.storage.resources import load_outages, load_resources
 from monitor.storage.rollups import (
     busy_utc_days,

@@ -10,6 +10,8 @@ from sqlalchemy import Engine
 
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.periods import Period
+from monitor.domain.scores import IndicatorScore
 from monitor.measures.satisfaction import SatisfactionSummary
 from monitor.runs.period_inputs import stored_inputs
 from monitor.scorecard.indicators import NoData
@@ -17,7 +19,6 @@ from monitor.scorecard.inspection_review import InspectionReview
 from monitor.scorecard.manual import ManualScores
 from monitor.scorecard.registry import score_indicators
 from monitor.scorecard.table import Scorecard, build_scorecard
-from monitor.scorecard.ticket_indicators import IndicatorScore, Period
 
 
 @dataclass(frozen=True, slots=True)

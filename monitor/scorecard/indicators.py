@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from monitor.domain.scores import IndicatorScore
 from monitor.measures.satisfaction import satisfaction_indicator
 from monitor.scorecard import metric_indicators, ticket_indicators
 from monitor.scorecard.inputs import IndicatorInputs
 from monitor.scorecard.sla_assessment import sla_assessment_indicator
-from monitor.scorecard.ticket_indicators import IndicatorScore
 
 
 @dataclass(frozen=True, slots=True)

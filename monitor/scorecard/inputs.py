@@ -14,13 +14,13 @@ from typing import Protocol
 
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.periods import Period
 from monitor.domain.tickets import TargetResult, Ticket
 from monitor.measures.availability import AvailabilityFigure
 from monitor.measures.idle import IdleFinding
 from monitor.measures.satisfaction import SatisfactionSummary
 from monitor.measures.utilisation import PoolUtilisation
 from monitor.scorecard.inspection_review import InspectionReview
-from monitor.scorecard.ticket_indicators import Period
 
 WaiverKey = tuple[str, str, str]  # (source, ticket_id, target_id) of a waived violation
 

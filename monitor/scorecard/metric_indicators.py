@@ -11,11 +11,12 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from monitor.contract.metrics import AllMetRule, BandRule
 from monitor.contract.model import Contract
+from monitor.domain.periods import Period
+from monitor.domain.scores import IndicatorScore
 from monitor.domain.tickets import Status, TargetResult
 from monitor.measures.availability import AvailabilityFigure
 from monitor.measures.idle import IdleFinding, violations_in
 from monitor.measures.utilisation import PoolUtilisation, combined, scored_percent
-from monitor.scorecard.ticket_indicators import IndicatorScore, Period
 
 _EPSILON = 1e-9
 

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
 from monitor.contract.model import Contract
+from monitor.domain.scores import IndicatorScore
 from monitor.scorecard import indicators
 from monitor.scorecard.indicators import NoData
 from monitor.scorecard.inputs import IndicatorInputs
-from monitor.scorecard.ticket_indicators import IndicatorScore
 
 IndicatorFunction = Callable[[IndicatorInputs], IndicatorScore | NoData]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from monitor.contract.scorecard import SlaAssessmentRule
-from monitor.scorecard.ticket_indicators import IndicatorScore
+from monitor.domain.scores import IndicatorScore
 
 
 def sla_assessment_indicator(

@@ -13,8 +13,8 @@ from datetime import date
 from enum import StrEnum
 
 from monitor.contract.model import Contract
+from monitor.domain.scores import IndicatorScore
 from monitor.scorecard.registry import expected_indicators
-from monitor.scorecard.ticket_indicators import IndicatorScore
 
 UNSECTIONED = "其他"
 

@@ -9,10 +9,10 @@ from sqlalchemy import Engine, and_, case, func, select
 
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.periods import Period
 from monitor.domain.tickets import Status
 from monitor.domain.viewer import Viewer
 from monitor.runs.period_measures import utilisation_report
-from monitor.scorecard.ticket_indicators import Period
 from monitor.storage.access import ticket_scope
 from monitor.storage.tables import TargetResultRow, TicketRow, WaiverRow
 from monitor.views.measures import availability_for, inspections_for

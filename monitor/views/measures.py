@@ -10,12 +10,12 @@ from sqlalchemy import Engine
 
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.periods import Period
 from monitor.domain.viewer import Viewer
 from monitor.measures.availability import aggregate
 from monitor.runs.period_inputs import inspection_review
 from monitor.runs.period_measures import AvailabilityReport, availability_report
 from monitor.scorecard.inspection_review import InspectionReview
-from monitor.scorecard.ticket_indicators import Period
 from monitor.storage.resources import load_resources
 
 

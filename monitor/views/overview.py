@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, case, func, literal, select
 
+from monitor.domain.periods import Period
 from monitor.domain.tickets import Status
 from monitor.domain.viewer import Viewer
-from monitor.scorecard.ticket_indicators import Period
 from monitor.storage.access import ticket_scope
 from monitor.storage.tables import (
     CollectorRunRow,

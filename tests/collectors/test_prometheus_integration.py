@@ -23,8 +23,8 @@ from sqlalchemy import Engine
 from collectors.prometheus import PrometheusCollector
 from collectors.settings import PrometheusSource
 from monitor.contract.model import Contract
+from monitor.domain.periods import parse_period
 from monitor.runs.period_measures import availability_report
-from monitor.scorecard.ticket_indicators import parse_period
 from monitor.storage.collector_state import collector_runs, get_watermark
 from monitor.storage.rollups import rollup_sums
 from tests.conftest import SHANGHAI, local

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from monitor.contract.model import Contract
+from monitor.domain.periods import parse_period
 from monitor.domain.resources import Counts, Outage, Resource
 from monitor.domain.tickets import Status
 from monitor.measures.availability import (
@@ -20,7 +21,6 @@ from monitor.measures.availability import (
     approved_windows,
     resource_figure,
 )
-from monitor.scorecard.ticket_indicators import parse_period
 from tests.conftest import SHANGHAI, local
 
 JUNE = parse_period("2024-06", SHANGHAI)

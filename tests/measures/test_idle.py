@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from monitor.contract.model import Contract
+from monitor.domain.periods import parse_period
 from monitor.domain.resources import DayStats, Resource
 from monitor.measures.idle import (
     IdleFinding,
@@ -14,7 +15,6 @@ from monitor.measures.idle import (
     violations_in,
 )
 from monitor.scorecard.metric_indicators import idle_reclaim
-from monitor.scorecard.ticket_indicators import parse_period
 from tests.conftest import SHANGHAI, local
 
 HOST = Resource("vm-9", "vm", pool="一云")

@@ -186,7 +186,8 @@ def test_a_history_stored_without_its_leading_severity_counts_the_new_one_from_t
 def test_the_downgraded_breach_counts_once_in_the_timeliness_score(
     contract: Contract, calendar: BusinessCalendar
 ) -> None:
-    from monitor.scorecard.ticket_indicators import fault_response_timeliness, parse_period
+    from monitor.domain.periods import parse_period
+    from monitor.scorecard.ticket_indicators import fault_response_timeliness
 
     ticket = fault(("2024-06-03 10:00", "major"), ("2024-06-03 11:00", "general"))
     results = evaluate([ticket], contract, calendar, local("2024-06-30 00:00"))

@@ -11,10 +11,11 @@ from datetime import timedelta
 
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.periods import parse_period
 from monitor.domain.tickets import STOP_BEFORE_START, SeverityChange, Status, TargetResult, Ticket
 from monitor.rules.all_tickets import evaluate_batch
 from monitor.rules.status import evaluate
-from monitor.scorecard.ticket_indicators import fault_response_timeliness, parse_period
+from monitor.scorecard.ticket_indicators import fault_response_timeliness
 from tests.conftest import local
 
 REPORTED = local("2024-06-03 10:00")

@@ -15,6 +15,8 @@ from monitor.cli.scorecard_output import scorecard_json
 from monitor.contract.model import DEFAULT_CONTRACT_PATH, Contract, Scoring
 from monitor.contract.strict import StrictModel
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.periods import parse_period
+from monitor.domain.scores import IndicatorScore
 from monitor.measures.availability import AvailabilityFigure
 from monitor.measures.idle import IdleFinding
 from monitor.measures.satisfaction import SatisfactionSummary, summarise
@@ -25,7 +27,6 @@ from monitor.scorecard.indicators import NoData
 from monitor.scorecard.inputs import IndicatorInputs, PeriodTickets, WaiverKey
 from monitor.scorecard.inspection_review import InspectionReview
 from monitor.scorecard.table import Origin
-from monitor.scorecard.ticket_indicators import IndicatorScore, parse_period
 from tests.conftest import SHANGHAI, local
 
 AT = local("2022-12-20 12:00")

@@ -9,15 +9,13 @@ import pytest
 
 from monitor.contract.model import Contract, GradeBand
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.periods import parse_period
+from monitor.domain.scores import IndicatorScore
 from monitor.rules.status import evaluate
 from monitor.scorecard.manual import ManualScoresError, load_manual_scores
 from monitor.scorecard.sla_assessment import sla_assessment_indicator
 from monitor.scorecard.table import Origin, build_scorecard
-from monitor.scorecard.ticket_indicators import (
-    IndicatorScore,
-    fault_response_timeliness,
-    parse_period,
-)
+from monitor.scorecard.ticket_indicators import fault_response_timeliness
 from tests.conftest import SHANGHAI
 from tests.scorecard.test_ticket_indicators import zhongshan_2022
 

@@ -9,9 +9,10 @@ import pytest
 
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.periods import parse_period
 from monitor.domain.tickets import Ticket
 from monitor.rules.status import evaluate
-from monitor.scorecard.ticket_indicators import fault_response_timeliness, parse_period
+from monitor.scorecard.ticket_indicators import fault_response_timeliness
 from tests.conftest import SHANGHAI, local
 
 

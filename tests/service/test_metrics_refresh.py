@@ -14,8 +14,8 @@ from sqlalchemy import Engine
 
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.periods import parse_period
 from monitor.runs.evaluate import run_evaluation
-from monitor.scorecard.ticket_indicators import parse_period
 from monitor.storage import live
 from monitor.storage.tickets import upsert_tickets
 from tests.serving import Serve, create_token, major_fault, service_env, wait_until

@@ -7,9 +7,9 @@ from sqlalchemy import Engine
 
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.periods import parse_period
 from monitor.domain.viewer import Role, Viewer
 from monitor.runs.evaluate import score_period
-from monitor.scorecard.ticket_indicators import parse_period
 from monitor.storage.waivers import revoke, waive
 from monitor.views.incident import find_ticket
 from tests.conftest import SHANGHAI, local

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, delete, inspect, select
 
 from monitor.contract.model import Contract
+from monitor.domain.periods import parse_period
 from monitor.domain.resources import BUCKET, Counts, Interval, Outage, Resource, clipped
 from monitor.measures.availability import (
     AvailabilityInputs,
@@ -27,7 +28,6 @@ from monitor.measures.availability import (
     resource_figures,
 )
 from monitor.runs.period_measures import availability_report
-from monitor.scorecard.ticket_indicators import parse_period
 from monitor.storage.db import alembic_config, current_revision, upgrade
 from monitor.storage.resources import (
     OUTAGE,

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, delete
 
 from monitor.contract.model import Contract, load_contract
+from monitor.domain.periods import Period, parse_period
 from monitor.measures.idle import (
     HOST_METRICS,
     IdleFinding,
@@ -29,7 +30,6 @@ from monitor.measures.idle import (
     months_between,
 )
 from monitor.runs.period_measures import _bounds, idle_report
-from monitor.scorecard.ticket_indicators import Period, parse_period
 from monitor.storage.resources import OUTAGE, RESOURCE, ensure_resources, load_resources
 from monitor.storage.rollups import DAILY, ROLLUP, add_rollups, daily_stats
 from monitor.storage.usage import monthly_means, usage_figures

@@ -9,8 +9,8 @@ from sqlalchemy import Engine
 
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.periods import parse_period
 from monitor.domain.viewer import Role, Viewer
-from monitor.scorecard.ticket_indicators import parse_period
 from monitor.views.compare import pool_comparison
 from monitor.views.incident import find_ticket, incident_detail
 from monitor.views.measures import availability_for, inspections_for
