@@ -1,2 +1,85 @@
-"""Record imports other than tickets: resources, outages, usage, inspections and surveys,
-each a small spec behind one importer."""
+"""Record imports other than tickets: resources, outages, usage, inspections and surveys.
+
+Each kind is a small module with a RecordFormat (its columns, their Chinese and English
+headers and parsers) and an import function on collectors.records.base.import_records;
+RECORD_IMPORTERS lists them, and `slamon import <kind>` is made from each entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import Engine
+
+from collectors.files.import_report import ImportReport
+from collectors.records.inspections import import_inspections
+from collectors.records.outages import import_outages
+from collectors.records.resources import import_resources
+from collectors.records.surveys import import_surveys
+from collectors.records.usage import import_usage
+from monitor.contract.model import Contract
+
+
+class ImportFile(Protocol):
+    """Import one file of records; the report says what was stored and what was rejected."""
+
+    def __call__(
+        self, engine: Engine, path: Path, contract: Contract, *, source: str, now: datetime
+    ) -> ImportReport: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RecordKind:
+    """One kind of record file: how it is imported and how `slamon import <name>` describes it."""
+
+    name: str
+    import_file: ImportFile
+    summary: str  # the command's first help line, 中文 then English
+    columns: str  # what the file holds, for the command's help
+
+
+RECORD_IMPORTERS: dict[str, RecordKind] = {
+    kind.name: kind
+    for kind in (
+        RecordKind(
+            "resources",
+            import_resources,
+            "导入资源清单 Import the resource inventory (CSV/XLSX/JSON).",
+            "Columns: resource_id, class (vm/physical/network/power/backup/storage), pool, "
+            "user_unit, system, status, in_service_from, reclaimed_at.",
+        ),
+        RecordKind(
+            "outages",
+            import_outages,
+            "导入中断记录 Import outage records (CSV/XLSX/JSON).",
+            "Columns: resource_id, class, pool, start, end, planned, approved_by, cause. A "
+            "planned outage with an approver is a maintenance window: its time is excluded "
+            "from availability.",
+        ),
+        RecordKind(
+            "usage",
+            import_usage,
+            "导入月度使用率 Import monthly utilisation figures (CSV/XLSX/JSON).",
+            "Columns: pool or resource_id, month (YYYY-MM), cpu, memory, storage (percent).",
+        ),
+        RecordKind(
+            "inspections",
+            import_inspections,
+            "导入巡检记录 Import inspection records (巡检) from a CSV, XLSX or JSON file.",
+            "One row per inspected item: 巡检时间, 巡检项, 巡检结果 (正常/异常); for an abnormal "
+            "one 发现问题, 处理措施, 解决时间 and 佐证材料.",
+        ),
+        RecordKind(
+            "surveys",
+            import_surveys,
+            "导入满意度调查 Import satisfaction survey replies from a CSV, XLSX or JSON file.",
+            "One row per unit and survey: 使用单位, 填报时间, 总体评价 (非常满意/比较满意/一般/"
+            "不满意), optional per-question columns headed q:QUESTION.",
+        ),
+    )
+}
+
+__all__ = ["RECORD_IMPORTERS", "ImportFile", "RecordKind"]

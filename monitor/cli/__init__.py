@@ -17,7 +17,6 @@ from monitor.cli import (
     demo_cmd,
     evaluate_cmd,
     import_cmd,
-    record_import_cmd,
     report_cmd,
     score_cmd,
     serve_cmd,
@@ -65,8 +64,6 @@ for command in (
 ):
     cli.add_command(command)
 # Import subcommands beyond tickets, each module adding its own.
-for subcommand in (record_import_cmd.inspections, record_import_cmd.surveys):
-    import_cmd.import_group.add_command(subcommand)
 
 
 def main() -> None:

@@ -6,15 +6,12 @@ from pathlib import Path
 
 import click
 
-from collectors.records.outages import import_outages
-from collectors.records.resources import import_resources
-from collectors.records.usage import import_usage
 from collectors.tickets.file_import import import_tickets
 from monitor import clock
 from monitor.cli.context import Runtime, contract_option
 from monitor.cli.import_output import print_report, run_import
 from monitor.cli.profile_import_cmd import run_profile_import
-from monitor.cli.record_import_cmd import run_record_import
+from monitor.cli.record_import_cmd import RECORD_COMMANDS
 
 
 @click.group("import")
@@ -58,46 +55,5 @@ def tickets(
     )
 
 
-# Outages, inventory and monthly usage figures share the record importer's report and exits.
-_EXITS = (
-    "Exit code 0: all rows stored; 3: some rows rejected (the good ones are stored, the bad "
-    "ones kept in rejected_row); 2: the file could not be used, nothing stored."
-)
-
-
-@import_group.command("outages", epilog=_EXITS)
-@click.argument("path", type=click.Path(path_type=Path))
-@click.option("--source", default="file", show_default=True, help="Where the file comes from.")
-@contract_option
-def outages(path: Path, source: str, contract_path: Path | None) -> None:
-    """导入中断记录 Import outage records (CSV/XLSX/JSON).
-
-    Columns: resource_id, class, pool, start, end, planned, approved_by, cause. A planned
-    outage with an approver is a maintenance window: its time is excluded from availability.
-    """
-    run_record_import(import_outages, path, source, contract_path)
-
-
-@import_group.command("resources", epilog=_EXITS)
-@click.argument("path", type=click.Path(path_type=Path))
-@click.option("--source", default="file", show_default=True, help="Where the file comes from.")
-@contract_option
-def resources(path: Path, source: str, contract_path: Path | None) -> None:
-    """导入资源清单 Import the resource inventory (CSV/XLSX/JSON).
-
-    Columns: resource_id, class (vm/physical/network/power/backup/storage), pool, user_unit,
-    system, status, in_service_from, reclaimed_at.
-    """
-    run_record_import(import_resources, path, source, contract_path)
-
-
-@import_group.command("usage", epilog=_EXITS)
-@click.argument("path", type=click.Path(path_type=Path))
-@click.option("--source", default="file", show_default=True, help="Where the file comes from.")
-@contract_option
-def usage(path: Path, source: str, contract_path: Path | None) -> None:
-    """导入月度使用率 Import monthly utilisation figures (CSV/XLSX/JSON).
-
-    Columns: pool or resource_id, month (YYYY-MM), cpu, memory, storage (percent).
-    """
-    run_record_import(import_usage, path, source, contract_path)
+for command in RECORD_COMMANDS:
+    import_group.add_command(command)
