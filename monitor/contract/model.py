@@ -225,7 +225,8 @@ class Scoring(StrictModel):
     first_pool_utilisation: BandRule = Field(default_factory=default_first_pool_utilisation)
     cloud_usage: BandRule = Field(default_factory=default_cloud_usage)
     idle_reclaim: IdleReclaimRule = IdleReclaimRule()
-    # Satisfaction and the SLA assessment (monitor.measures.satisfaction, monitor.scorecard.sla_assessment).
+    # Satisfaction and the SLA assessment (monitor.measures.satisfaction,
+    # monitor.scorecard.sla_assessment).
     satisfaction: SatisfactionRule = SatisfactionRule()
     sla_assessment: SlaAssessmentRule = SlaAssessmentRule()
 
