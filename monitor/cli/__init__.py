@@ -10,6 +10,7 @@ import click
 
 from monitor.cli import (
     availability_cmd,
+    calendar_cmd,
     collect_cmd,
     contract_cmd,
     dashboard_cmd,
@@ -61,6 +62,7 @@ for command in (
     token_cmd.token,
     dashboard_cmd.dashboard,
     users_cmd.users,
+    calendar_cmd.calendar_group,
 ):
     cli.add_command(command)
 # Import subcommands beyond tickets, each module adding its own.

@@ -1,0 +1,200 @@
+"""`slamon calendar import NOTICE`: the State Council's holiday notice into the contract's
+calendar.years."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from collectors.calendar.contract_years import (
+    CalendarWriteError,
+    declared_from_notice,
+    write_calendar_year,
+)
+from collectors.calendar.known_days import days_outside_year, package_differences
+from collectors.calendar.notice import HolidayNotice, read_holiday_notice
+from collectors.calendar.notice_text import NoticeError
+from monitor.cli.context import Runtime, UsageProblem, contract_option
+from monitor.cli.render import table
+from monitor.contract.model import Contract, ContractError, load_contract
+from monitor.domain.calendar import BusinessCalendar, CalendarError
+
+EXIT_UNUSABLE = 2
+_WEEKDAYS = "一二三四五六日"
+
+
+@click.group("calendar")
+def calendar_group() -> None:
+    """工作日历 The working-day calendar."""
+
+
+@calendar_group.command("import")
+@click.argument("notice", type=click.Path(path_type=Path))
+@click.option(
+    "--year",
+    type=int,
+    default=None,
+    metavar="YYYY",
+    help="The notice's year, when the text leaves out its title; must agree with the title.",
+)
+@click.option("--yes", is_flag=True, help="Write without asking (for scripts).")
+@contract_option
+def import_notice(notice: Path, year: int | None, yes: bool, contract_path: Path | None) -> None:
+    """导入节假日安排通知 Import a holiday notice into the contract.
+
+    NOTICE is the State Council's yearly notice (国务院办公厅关于20XX年部分节假日安排的通知) as
+    plain text or a saved web page. Its days off (放假, weekends inside the ranges included)
+    and make-up working days (调休上班) are shown, and after confirmation written into the
+    contract's calendar.years.<year>; the rest of the contract file is left as it is.
+
+    Exit code 0: written, or not confirmed; 2: the notice or the contract cannot be used, or
+    a festival line cannot be read — nothing written.
+    """
+    try:
+        path = contract_path or Runtime().settings.contract
+        contract = load_contract(path)
+        parsed = read_holiday_notice(notice, year)
+    except (NoticeError, ContractError, UsageProblem) as error:
+        _fail(str(error))
+    print_festivals(parsed)
+    if parsed.problems:
+        for problem in parsed.problems:
+            click.echo(f"  {problem.describe()}", err=True)
+        _fail(
+            f"通知中有 {len(parsed.problems)} 行无法识别，未写入合同；请核对这些行 "
+            f"{len(parsed.problems)} festival line(s) could not be read; nothing written"
+        )
+    print_package_comparison(parsed)
+    print_days_outside_year(parsed, contract)
+    action = "替换 replaces" if parsed.year in contract.calendar.years else "新增 adds"
+    click.echo(f"合同 contract {path}: {action} calendar.years.{parsed.year}")
+    question = f"写入合同？ Write calendar.years.{parsed.year} into {path}?"
+    if not yes and not click.confirm(question, default=False):
+        click.echo("未写入 nothing written")
+        return
+    declared = declared_from_notice(parsed)
+    try:
+        write_calendar_year(path, declared)
+    except CalendarWriteError as error:
+        _fail(str(error))
+    click.echo(
+        f"已写入 written: {path} calendar.years.{parsed.year} — "
+        f"{len(declared.holidays)} 个放假日 holidays, "
+        f"{len(declared.workdays)} 个调休上班日 workdays"
+    )
+
+
+def print_festivals(notice: HolidayNotice) -> None:
+    """Each festival's days off and make-up working days, then the totals."""
+    click.echo(
+        f"{notice.title or '节假日安排通知 holiday notice'}（{notice.year} 年 year {notice.year}）"
+    )
+    rows = [
+        [
+            festival.name,
+            _runs(festival.holidays, notice.year),
+            str(len(festival.holidays)),
+            "、".join(_with_weekday(day, notice.year) for day in festival.workdays) or "—",
+        ]
+        for festival in notice.festivals
+    ]
+    headers = ["节日 festival", "放假 days off", "天数 days", "调休上班 make-up working days"]
+    click.echo(table(headers, rows, right=[2]))
+    click.echo(
+        f"共 {len(notice.festivals)} 个节日 festivals: 放假 {len(notice.holidays)} 天 days off, "
+        f"调休上班 {len(notice.workdays)} 天 make-up working days"
+    )
+
+
+def print_package_comparison(notice: HolidayNotice) -> None:
+    """Whether chinese-calendar already has the year, and where it differs from the notice."""
+    differences = package_differences(notice)
+    if differences is None:
+        click.echo(f"chinese-calendar 尚无 {notice.year} 年 does not know {notice.year} yet")
+        return
+    if not differences:
+        click.echo(
+            f"chinese-calendar 已有 {notice.year} 年，与通知一致 "
+            f"already has {notice.year} and agrees with the notice"
+        )
+        return
+    click.echo(
+        f"chinese-calendar 的 {notice.year} 年与通知有 {len(differences)} 天不同"
+        f"（合同中的声明优先） differs from the notice on {len(differences)} day(s); "
+        "the contract's entry wins:"
+    )
+    for difference in differences:
+        click.echo(
+            f"  {difference.day.isoformat()}: chinese-calendar "
+            f"{_working(difference.package_working)}, 通知 notice "
+            f"{_working(difference.notice_working)}"
+        )
+
+
+def print_days_outside_year(notice: HolidayNotice, contract: Contract) -> None:
+    """Days of the year before cannot go under calendar.years.<year>: say whether the
+    contract's calendar already has them right."""
+    try:
+        calendar = BusinessCalendar.from_config(contract.calendar)
+    except CalendarError as error:
+        _fail(str(error))
+    outside = days_outside_year(notice, calendar)
+    if not outside:
+        return
+    click.echo(
+        f"通知中不属于 {notice.year} 年的日子不写入 calendar.years.{notice.year} "
+        f"days outside {notice.year} are not written there:"
+    )
+    for entry in outside:
+        what = "放假 day off" if entry.off else "上班 working day"
+        if entry.agrees is None:
+            state = "合同日历不含该年 the contract's calendar does not know the year"
+        elif entry.agrees:
+            state = "合同日历已是如此 the contract's calendar already has it so"
+        else:
+            key = "holidays" if entry.off else "workdays"
+            state = (
+                f"合同日历不同：请加入 calendar.{key} the contract's calendar differs: add it there"
+            )
+        click.echo(f"  {entry.day.isoformat()} {what}: {state}")
+
+
+def _runs(days: tuple[date, ...], year: int) -> str:
+    """Consecutive days as "02-15 至 02-23", runs joined by 、."""
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and day - runs[-1][-1] == timedelta(days=1):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return "、".join(_run(run, year) for run in runs)
+
+
+def _run(run: list[date], year: int) -> str:
+    if len(run) == 1:
+        return _short(run[0], year)
+    if run[0].year != run[-1].year:  # a 元旦 from December: both ends with their years
+        return f"{run[0].isoformat()} 至 {run[-1].isoformat()}"
+    return f"{_short(run[0], year)} 至 {_short(run[-1], year)}"
+
+
+def _with_weekday(day: date, year: int) -> str:
+    return f"{_short(day, year)}（周{_WEEKDAYS[day.weekday()]}）"
+
+
+def _short(day: date, year: int) -> str:
+    # Days of the notice's own year without the year; others (a 元旦 from December) with it.
+    return day.strftime("%m-%d") if day.year == year else day.isoformat()
+
+
+def _working(working: bool) -> str:
+    return "工作日 working day" if working else "休息日 day off"
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"错误 error: {message}", err=True)
+    sys.exit(EXIT_UNUSABLE)
