@@ -1,15 +1,14 @@
 """A whole evaluation in columns: the vector rules for plain tickets, the scalar ones for the rest.
 
 `evaluate_batch` is a drop-in for monitor.rules.status.evaluate (same TargetResult list, same
-order);
-run_evaluation uses the column form directly, so a result becomes a TargetResult object only
-when someone reads it (`ResultList`).
+order); run_evaluation uses the column form directly, so a result becomes a TargetResult object
+only when someone reads it (`ResultList`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -42,6 +41,8 @@ def evaluate_all(
     vector = evaluate_columns(columns, contract, calendar, now)
     if not with_history:
         return vector
+    # In UTC: within one zone, aware comparison ignores `fold` (see monitor.rules.status).
+    now = now.astimezone(UTC)
     scalar: dict[str, list[int]] = {name: [] for name in RESULT_FIELDS}
     for row, ticket in with_history.items():
         if ticket.reported_at > now:

@@ -4,13 +4,14 @@ Pure functions of their arguments. A pause counts as of the evaluation time `now
 starts later has not happened yet, one that ends later is still open. Pauses after the clock
 stopped are irrelevant, and a pause that begins once the deadline has passed cannot save it.
 A `resolved` stretch (a resolution a reopen undid) is a pause only once that reopen happened:
-until then the ticket stood restored.
+until then the ticket stood restored. Stretches are in UTC, so that a pause across a summer-time
+change lasts the time that really passed (monitor.rules.status says why).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from monitor.domain.tickets import Pause
@@ -20,6 +21,9 @@ RESOLVED = "resolved"
 
 # A stretch the clock stood still; end None: still paused as of the evaluation time.
 Stretch = tuple[datetime, datetime | None]
+# The latest instant a datetime holds: a deadline that would be later (an absurd restore size,
+# pauses on top) is this one, and such a clock cannot run out.
+LAST_INSTANT = datetime.max.replace(tzinfo=UTC)
 
 
 def paused_stretches(
@@ -29,7 +33,10 @@ def paused_stretches(
     stop: datetime | None,
     now: datetime,
 ) -> list[Stretch]:
-    """The pauses with a counted reason inside [start, stop or now], merged and in order."""
+    """The pauses with a counted reason inside [start, stop or now], merged, in order, in UTC."""
+    start = start.astimezone(UTC)
+    stop = stop.astimezone(UTC) if stop is not None else None
+    now = now.astimezone(UTC)
     horizon = stop if stop is not None else now
     clipped: list[tuple[datetime, datetime | None]] = []
     for pause in pauses:
@@ -37,8 +44,8 @@ def paused_stretches(
             continue
         if pause.reason == RESOLVED and (pause.end is None or pause.end > now):
             continue  # not reopened yet as of `now`: the ticket stood restored
-        begin = max(pause.start, start)
-        end = pause.end if pause.end is not None and pause.end <= now else None
+        begin = max(pause.start.astimezone(UTC), start)
+        end = pause.end.astimezone(UTC) if pause.end is not None and pause.end <= now else None
         if stop is not None:
             end = stop if end is None else min(end, stop)
             if begin >= stop:
@@ -69,10 +76,13 @@ def closed_at(stretches: list[Stretch], now: datetime) -> list[tuple[datetime, d
 
 
 def extend_elapsed(deadline: datetime, stretches: list[tuple[datetime, datetime]]) -> datetime:
-    """A 7×24 deadline moved later by every pause that began before it ran out."""
+    """A 7×24 deadline moved later by every pause that began before it ran out (at most
+    LAST_INSTANT)."""
     for begin, end in stretches:
         if begin >= deadline:
             break  # the clock had already run out when this pause began
+        if end - begin >= LAST_INSTANT - deadline:
+            return LAST_INSTANT
         deadline += end - begin
     return deadline
 

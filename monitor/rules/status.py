@@ -8,8 +8,14 @@ evaluating the ticket built from its events up to `at`).
 
 A ticket imported from a status history carries pauses, severity changes and reopens; their
 arithmetic is in monitor.rules.pauses, and a ticket without them takes exactly the plain path. A
-stop
-recorded before its start event is missing evidence, never met (monitor.rules.status_arrays agrees).
+stop recorded before its start event is missing evidence, never met.
+
+Instants are added, subtracted and compared in UTC, and results carry UTC times: aware
+arithmetic in a zone with summer time is wall-clock arithmetic (2 h after 01:30 on the night
+clocks go forward would be 03:30, one real hour), and aware comparison within one zone ignores
+`fold` in the repeated hour. So a verdict does not depend on the zone its times are written in,
+and monitor.rules.status_arrays, which reads every time as UTC microseconds, gives the same one
+(tests/rules/test_status_arrays.py).
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from monitor.contract.clocks import ReopenPolicy, SeverityChangePolicy
 from monitor.contract.model import Contract, Target
@@ -26,30 +32,51 @@ from monitor.domain.tickets import Status, TargetResult, Ticket
 from monitor.rules import pauses
 
 GB_PER_TB = 1024
+LAST_INSTANT = pauses.LAST_INSTANT
 
 
 def deadline_for(
     ticket: Ticket, target: Target, start: datetime, calendar: BusinessCalendar, contract: Contract
 ) -> datetime | None:
-    """When the target's clock runs out for a clock started at `start`; None if unknowable."""
+    """When the target's clock runs out for a clock started at `start` (UTC); None if unknowable."""
+    start = start.astimezone(UTC)
     limit = target.limit
     if limit.duration is not None:
         return start + limit.duration
     if limit.working_days is not None:
-        return calendar.working_days_deadline(start, limit.working_days, contract.zone)
+        deadline = calendar.working_days_deadline(start, limit.working_days, contract.zone)
+        return deadline.astimezone(UTC)
     if limit.per_tb is not None:
         size_gb = ticket.restore_size_gb
         if size_gb is None:
             return None
-        return start + limit.per_tb * (size_gb / GB_PER_TB)
+        return per_tb_deadline(start, limit.per_tb, size_gb)
     assert limit.by_operator_class is not None
     return start + limit.by_operator_class[contract.operator_class]
+
+
+def per_tb_deadline(start: datetime, per_tb: timedelta, size_gb: float) -> datetime:
+    """`start` + `per_tb` for every TB of `size_gb`, or LAST_INSTANT if that is later still.
+
+    The importer takes any finite size, and an absurd one (10¹⁰ GB) must not stop the whole
+    evaluation: such a restore simply cannot be late.
+    """
+    factor = size_gb / GB_PER_TB
+    room = LAST_INSTANT - start
+    # Estimated in float first: the exact product of a huge factor overflows timedelta.
+    if per_tb.total_seconds() * factor > room.total_seconds() + 1:
+        return LAST_INSTANT
+    span = per_tb * factor
+    return LAST_INSTANT if span >= room else start + span
 
 
 def at_risk_moment(
     target: Target, start: datetime, deadline: datetime, contract: Contract
 ) -> datetime:
-    """The instant an open clock becomes at risk: a fixed lead time or a fraction of its span."""
+    """The instant (UTC) an open clock becomes at risk: a fixed lead time or a fraction of its
+    span."""
+    start = start.astimezone(UTC)
+    deadline = deadline.astimezone(UTC)
     if target.warn_before is not None:
         return max(start, deadline - target.warn_before)
     fraction = target.at_risk_fraction or contract.at_risk_fraction
@@ -72,12 +99,14 @@ def restoration_as_of(ticket: Ticket, now: datetime) -> datetime | None:
     """The restoration standing at `now` (maybe not yet reached): the final one once every
     reopen has happened, else the one the first reopen after `now` undid — the start of the
     `resolved` pause ending at that reopen (monitor.rules.history records it so)."""
-    undone_later = [moment for moment in ticket.reopens if moment > now]
+    undone_later = [moment.astimezone(UTC) for moment in ticket.reopens if moment > now]
     if not undone_later:
         return ticket.restored_at
     reopen = min(undone_later)
     for pause in ticket.pauses:
-        if pause.reason == pauses.RESOLVED and pause.end == reopen:
+        if pause.reason != pauses.RESOLVED or pause.end is None:
+            continue
+        if pause.end.astimezone(UTC) == reopen:
             return pause.start
     return None  # resolved and reopened in the same instant: not restored before it
 
@@ -100,14 +129,18 @@ def severity_episodes(ticket: Ticket, target: Target, now: datetime) -> list[Epi
         return [(None, None)] if ticket.severity in names else []
     episodes: list[Episode] = []
     begin: datetime | None = None
-    for change in sorted(ticket.severity_changes, key=lambda change: change.at):
-        if change.at > now:
+    changes = sorted(
+        ((change.at.astimezone(UTC), change.severity) for change in ticket.severity_changes),
+        key=lambda change: change[0],
+    )
+    for at, severity in changes:
+        if at > now:
             break
-        due = change.severity in names
+        due = severity in names
         if due and begin is None:
-            begin = change.at
+            begin = at
         elif not due and begin is not None:
-            episodes.append((begin, change.at))
+            episodes.append((begin, at))
             begin = None
     if begin is not None:
         episodes.append((begin, None))
@@ -132,7 +165,7 @@ def clock_start(
     if due_since is not None and rules.severity_change is SeverityChangePolicy.FROM_CHANGE:
         start = max(start, due_since)
     if ticket.reopens and target.stop == "restored_at" and rules.reopen is ReopenPolicy.RESTART:
-        reopened = [moment for moment in ticket.reopens if moment <= now]
+        reopened = [moment.astimezone(UTC) for moment in ticket.reopens if moment <= now]
         start = max(start, *reopened) if reopened else start
     return start
 
@@ -157,7 +190,7 @@ def paused_deadline(
     if limit.working_days is None:
         return pauses.extend_elapsed(deadline, closed)
     zone = contract.zone
-    return pauses.extend_working_days(
+    moved = pauses.extend_working_days(
         start.astimezone(zone).date(),
         limit.working_days,
         lambda n: calendar.working_days_deadline(start, n, zone),
@@ -165,6 +198,7 @@ def paused_deadline(
         pauses.paused_days(closed, zone),
         zone,
     )
+    return moved.astimezone(UTC)
 
 
 def _stretches(
@@ -184,8 +218,10 @@ def _stretches(
 
 
 def _seen(moment: datetime | None, now: datetime) -> datetime | None:
-    """An event counts only once it has happened as of the evaluation time."""
-    return moment if moment is not None and moment <= now else None
+    """The event in UTC once it has happened as of the evaluation time; None before that."""
+    if moment is None or moment > now:
+        return None
+    return moment.astimezone(UTC)
 
 
 def _late_seconds(moment: datetime, deadline: datetime) -> int:
@@ -201,6 +237,7 @@ def evaluate_target(
     For a target the ticket's severity names. A ticket with a history is judged as its history
     stood at `now`: see history_verdict (which also says when a target is not due at all).
     """
+    now = now.astimezone(UTC)
     if not (ticket.pauses or ticket.severity_changes or ticket.reopens):
         return _clock(ticket, target, calendar, now, contract)
     verdict = history_verdict(ticket, target, calendar, now, contract)
@@ -208,7 +245,7 @@ def evaluate_target(
         return verdict
     # Not due as of `now` (it takes that severity later): the clock from when it will be.
     later = [
-        change.at
+        change.at.astimezone(UTC)
         for change in ticket.severity_changes
         if change.at > now and target.severities and change.severity in target.severities
     ]
@@ -226,6 +263,7 @@ def history_verdict(
     the lateness then), and so does a met one; one still running is no longer due. A target
     due again later is judged on its latest stretch, unless an earlier one was breached.
     """
+    now = now.astimezone(UTC)
     episodes = severity_episodes(ticket, target, now)
     reached: TargetResult | None = None
     for begin, end in episodes:
@@ -259,6 +297,7 @@ def _clock(
     A stop recorded before its start event is a data error, not a fast stop: missing evidence
     (domain.STOP_BEFORE_START), whatever the deadline.
     """
+    now = now.astimezone(UTC)
     # A ticket without a history (the common case) takes the plain path, at its plain cost.
     history = ticket.pauses or ticket.severity_changes or ticket.reopens
     if history:
@@ -337,6 +376,7 @@ def evaluate_ticket(
     With a history, the targets are those of every severity the ticket had by `now`
     (history_verdict); without one, those of its severity.
     """
+    now = now.astimezone(UTC)
     history = ticket.pauses or ticket.severity_changes or ticket.reopens
     for index, target in enumerate(contract.targets):
         if target.kind != ticket.kind:
@@ -354,6 +394,7 @@ def evaluate(
     tickets: Iterable[Ticket], contract: Contract, calendar: BusinessCalendar, now: datetime
 ) -> list[TargetResult]:
     """Every due target of every ticket reported by `now`, as one set-based pass."""
+    now = now.astimezone(UTC)
     by_kind_and_severity: dict[tuple[str, str | None], list[Target]] = {}
     results: list[TargetResult] = []
     for ticket in tickets:

@@ -1,19 +1,23 @@
 """The rules of monitor.rules.status over whole columns of tickets at once (NumPy), same verdicts.
 
 Times are int64 microseconds since the Unix epoch (UTC), MISSING where an event was never
-recorded. A target's rows are the tickets whose (kind, severity) it applies to; its deadline is
-start + limit (a duration, or per TB restored), or for working-day limits a lookup per distinct
-local start date answered by the calendar itself. Statuses are then decided with array
-comparisons following monitor.rules.status.evaluate_target line by line: exactly on the deadline is
-met, events after `now` have not happened yet, a closed ticket without the stop event is
-missing evidence, so is a stop recorded before its start (a data error), overdue seconds are
-rounded up.
+recorded; the scalar rules compute in UTC too, so neither depends on the zone a time was
+written in. A target's rows are the tickets whose (kind, severity) it applies to; its deadline
+is start + limit (a duration, the contract's operator class's duration, or per TB restored, at
+most the last instant a datetime holds), or for working-day limits a lookup per distinct local
+start date answered by the calendar itself. Statuses are then decided with array comparisons
+following monitor.rules.status._clock line by line: exactly on the deadline is met, events
+after `now` have not happened yet, a closed ticket without the stop event is missing evidence,
+so is a stop recorded before its start (a data error), overdue seconds are rounded up.
 
 Tickets with a status history (pauses, severity changes, reopens) are not handled here: the
-caller evaluates them with monitor.rules.status.evaluate_target, which stays the one definition of a
-status (tests/rules/test_status_arrays.py checks that both paths agree on random tickets). Wherever
-float arithmetic could round differently from Python's timedelta (a product within a hair of
-a half microsecond, or too large for float64 to be exact) the value is computed with timedelta.
+caller evaluates them with monitor.rules.status, which stays the one definition of a status.
+Every function here says in its docstring which rule of monitor.rules.status it mirrors;
+tests/rules/test_status_mirrors.py checks that those rules exist and that neither copy changes
+alone, and tests/rules/test_status_arrays.py that both paths agree on random tickets over every
+option a contract has. Wherever float arithmetic could round differently from Python's
+timedelta (a product within a hair of a half microsecond, or too large for float64 to be
+exact) the value is computed with timedelta.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from monitor.domain.columns import (
 )
 from monitor.domain.instants import DAY_US, EPOCH, MICROSECOND, MISSING, from_us, to_us
 from monitor.domain.tickets import Status
-from monitor.rules.status import GB_PER_TB
+from monitor.rules.status import GB_PER_TB, LAST_INSTANT
 
 Int64s = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -44,12 +48,17 @@ Floats = npt.NDArray[np.float64]
 # within _TIE of a half microsecond could round differently from timedelta's exact rounding.
 _EXACT_BELOW = float(2**40)
 _TIE = 1e-3
+_LAST_US = to_us(LAST_INSTANT)
 
 
 def evaluate_columns(
     columns: TicketColumns, contract: Contract, calendar: BusinessCalendar, now: datetime
 ) -> ResultColumns:
-    """Every applicable target of every plain ticket reported by `now`, in rules order."""
+    """Every applicable target of every plain ticket reported by `now`, in rules order.
+
+    Mirrors monitor.rules.status.evaluate for tickets without a history; the targets of a
+    (kind, severity) mirror monitor.rules.status.targets_for.
+    """
     now_us = to_us(now)
     reported = columns.events["reported_at"]
     eligible = columns.plain & (reported != MISSING) & (reported <= now_us)
@@ -73,7 +82,7 @@ def evaluate_columns(
 def _in_rules_order(parts: list[ResultColumns], tickets: int) -> ResultColumns:
     """The parts (one per target, in contract order, rows ascending) merged by ticket, then
     target, without a sort: each result's place is the results of earlier tickets plus those
-    of earlier targets of its own ticket."""
+    of earlier targets of its own ticket. Mirrors monitor.rules.status.evaluate's order."""
     counts = np.zeros(tickets, dtype=np.int64)
     for part in parts:
         counts[part.row] += 1
@@ -90,6 +99,8 @@ def _in_rules_order(parts: list[ResultColumns], tickets: int) -> ResultColumns:
 
 
 def _seen(values: Int64s, now_us: int) -> Int64s:
+    """Each event once it has happened by `now`, else MISSING. Mirrors
+    monitor.rules.status._seen."""
     # MISSING is below every `now`, so it stays MISSING.
     return np.where(values <= now_us, values, MISSING)
 
@@ -103,6 +114,11 @@ def _evaluate_target(
     calendar: BusinessCalendar,
     now_us: int,
 ) -> ResultColumns:
+    """One target's results for its rows (tickets without a history).
+
+    Mirrors monitor.rules.status._clock, status by status, with the deadline of
+    monitor.rules.status.deadline_for.
+    """
     start = _seen(columns.events[target.start][rows], now_us)
     stop = _seen(columns.events[target.stop][rows], now_us)
     closed = columns.events["closed_at"][rows]
@@ -113,9 +129,7 @@ def _evaluate_target(
     if limit.per_tb is not None:
         size = columns.restore_size_gb[rows]
         known = has_start & ~np.isnan(size)
-        deadline[known] = start[known] + _times(
-            limit.per_tb // MICROSECOND, size[known] / GB_PER_TB
-        )
+        deadline[known] = _per_tb_deadlines(start[known], limit.per_tb // MICROSECOND, size[known])
     elif limit.working_days is not None:
         deadline[has_start] = _working_day_deadlines(
             start[has_start], limit.working_days, calendar, contract
@@ -170,13 +184,32 @@ def _evaluate_target(
 
 
 def _late_seconds(moment: Int64s, deadline: Int64s) -> Int64s:
-    # As rules._late_seconds: ceil of the true quotient (exact while the gap is under 2**53 µs).
+    """Whole seconds from each deadline to each moment, rounded up, at least 0. Mirrors
+    monitor.rules.status._late_seconds."""
+    # Ceil of the true quotient: exact while the gap is under 2**53 µs.
     late = np.ceil((moment - deadline) / 1_000_000)
     return np.maximum(late, 0).astype(np.int64)
 
 
+def _per_tb_deadlines(start: Int64s, per_tb_us: int, size_gb: Floats) -> Int64s:
+    """Each start + per_tb for every TB of its size, at most _LAST_US. Mirrors
+    monitor.rules.status.per_tb_deadline."""
+    factors = size_gb / GB_PER_TB
+    room = _LAST_US - start
+    # Estimated in float first, as the scalar rule does: a huge factor overflows int64 too.
+    with np.errstate(over="ignore"):
+        beyond = per_tb_us * factors > room + 1_000_000
+    spans = np.zeros(len(start), dtype=np.int64)
+    spans[~beyond] = _times(per_tb_us, factors[~beyond])
+    beyond |= spans >= room
+    return np.where(beyond, _LAST_US, start + spans)
+
+
 def _times(duration_us: int, factors: Floats) -> Int64s:
-    """timedelta(microseconds=duration_us) * factor, in µs, rounded exactly as timedelta does."""
+    """timedelta(microseconds=duration_us) * factor, in µs, rounded exactly as timedelta does.
+
+    Mirrors the product `per_tb * factor` in monitor.rules.status.per_tb_deadline.
+    """
     product = duration_us * factors
     with np.errstate(invalid="ignore"):
         doubtful = ~(np.abs(product) < _EXACT_BELOW) | (
@@ -191,7 +224,7 @@ def _times(duration_us: int, factors: Floats) -> Int64s:
 
 
 def _at_risk_moments(target: Target, start: Int64s, deadline: Int64s, contract: Contract) -> Int64s:
-    """rules.at_risk_moment for open clocks."""
+    """The instant each open clock becomes at risk. Mirrors monitor.rules.status.at_risk_moment."""
     if target.warn_before is not None:
         return np.maximum(start, deadline - target.warn_before // MICROSECOND)
     fraction = target.at_risk_fraction or contract.at_risk_fraction
@@ -208,7 +241,10 @@ def _at_risk_moments(target: Target, start: Int64s, deadline: Int64s, contract: 
 def _working_day_deadlines(
     start: Int64s, working_days: int, calendar: BusinessCalendar, contract: Contract
 ) -> Int64s:
-    """calendar.working_days_deadline per start, asked once per distinct local start date."""
+    """calendar.working_days_deadline per start, asked once per distinct local start date.
+
+    Mirrors the working-day branch of monitor.rules.status.deadline_for.
+    """
     days = local_days(start, contract)
     _days, first, inverse = np.unique(days, return_index=True, return_inverse=True)
     deadlines = np.array(
@@ -226,8 +262,10 @@ def _working_day_deadlines(
 def local_days(moments: Int64s, contract: Contract) -> Int64s:
     """The local calendar date (days since 1970-01-01) of each instant in the contract's zone.
 
-    The zone's UTC offset is looked up once per distinct UTC day; a day whose offset differs at
-    its two ends (a DST change) has its instants converted one by one.
+    Mirrors start.astimezone(zone).date(), the day
+    monitor.domain.calendar.BusinessCalendar.working_days_deadline counts from. The zone's UTC
+    offset is looked up once per distinct UTC day; a day whose offset differs at its two ends
+    (a DST change) has its instants converted one by one.
     """
     zone = contract.zone
     utc_days = moments // DAY_US

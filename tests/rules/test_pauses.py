@@ -1,18 +1,20 @@
 """Clocks that stand still while a ticket waits, reopens and severity changes
 (monitor.rules.status).
 
-Times are Asia/Shanghai wall times; the default contract pauses for awaiting_user only.
+Times are Asia/Shanghai wall times unless a test says otherwise; the default contract pauses
+for awaiting_user only.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from monitor.contract.clocks import ClockRules, OperatorClass, ReopenPolicy, SeverityChangePolicy
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.tickets import Pause, SeverityChange, Status, TargetResult, Ticket
-from monitor.rules.status import evaluate_target
+from monitor.rules.status import LAST_INSTANT, evaluate_target
 from tests.conftest import local
 
 REPORTED = local("2024-06-03 10:00")  # a Monday
@@ -254,3 +256,50 @@ def test_overlapping_waits_count_once(contract: Contract, calendar: BusinessCale
     )
     result = check(contract, calendar, ticket, "major.restore", local("2024-06-03 12:00"))
     assert result.deadline == local("2024-06-03 13:00")
+
+
+def test_a_wait_across_the_change_to_summer_time_moves_the_deadline_by_the_real_time(
+    contract: Contract, calendar: BusinessCalendar
+) -> None:
+    # In Berlin the clocks go from 02:00 to 03:00 on 2024-03-31: a wait from 01:00 to 04:00 on
+    # the wall lasts two hours. The 2 h restore clock of a fault reported at 22:30 UTC (23:30
+    # CET) therefore ends at 02:30 UTC (04:30 CEST), not an hour later, and a restoration at
+    # 04:45 CEST is 15 minutes late, whichever zone each time is written in.
+    berlin_contract = contract.model_copy(update={"timezone": "Europe/Berlin"})
+    berlin = ZoneInfo("Europe/Berlin")
+    ticket = Ticket(
+        ticket_id="GZ-9",
+        kind="fault",
+        severity="major",
+        reported_at=datetime(2024, 3, 30, 22, 30, tzinfo=UTC),
+        pauses=(
+            Pause(
+                datetime(2024, 3, 31, 1, tzinfo=berlin),
+                datetime(2024, 3, 31, 4, tzinfo=berlin),
+                "awaiting_user",
+            ),
+        ),
+        restored_at=datetime(2024, 3, 31, 4, 45, tzinfo=berlin),
+    )
+    now = datetime(2024, 4, 1, tzinfo=UTC)
+    result = check(berlin_contract, calendar, ticket, "major.restore", now)
+    assert (result.status, result.deadline, result.overdue_seconds) == (
+        Status.BREACHED,
+        datetime(2024, 3, 31, 2, 30, tzinfo=UTC),
+        15 * 60,
+    )
+
+
+def test_a_wait_on_a_restore_too_large_for_any_date_leaves_it_at_the_last_instant(
+    contract: Contract, calendar: BusinessCalendar
+) -> None:
+    ticket = Ticket(
+        ticket_id="BK-1",
+        kind="restore",
+        reported_at=REPORTED,
+        responded_at=REPORTED,
+        restore_size_gb=1e10,
+        pauses=(waiting("2024-06-03 11:00", "2024-06-04 11:00"),),
+    )
+    result = check(contract, calendar, ticket, "restore.duration", local("2024-06-10 00:00"))
+    assert (result.status, result.deadline) == (Status.PENDING, LAST_INSTANT)
