@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -154,16 +154,28 @@ _UNSEEN = object()
 
 
 class VocabularyLookup:
-    """Maps any spelling of a kind or severity (key, Chinese or English name, alias) to its key."""
+    """Maps any spelling of a key (the key, its Chinese or English name, an alias) to the key;
+    `what` names the vocabulary in the error ("kind", "severity", "resource class")."""
 
-    def __init__(self, what: str, vocabulary: dict[str, Vocabulary]) -> None:
+    def __init__(self, what: str, spellings: Mapping[str, Iterable[str]]) -> None:
         self._what = what
-        self._keys = list(vocabulary)
+        self._keys = list(spellings)
         self._by_spelling: dict[str, str] = {}
         self._by_cell: dict[str, Any] = {}  # a bad spelling is not remembered: it raises
-        for key, entry in vocabulary.items():
-            for spelling in (key, entry.name_zh, entry.name_en, *entry.aliases):
+        for key, written in spellings.items():
+            for spelling in (key, *written):
                 self._by_spelling[spelling.strip().casefold()] = key
+
+    @classmethod
+    def of(cls, what: str, vocabulary: Mapping[str, Vocabulary]) -> VocabularyLookup:
+        """The lookup of a contract vocabulary (kinds, severities)."""
+        return cls(
+            what,
+            {
+                key: (entry.name_zh, entry.name_en, *entry.aliases)
+                for key, entry in vocabulary.items()
+            },
+        )
 
     def __call__(self, value: Any) -> str | None:
         # The same few spellings fill a whole column: remember what each cell, as written, was.

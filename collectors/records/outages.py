@@ -18,7 +18,7 @@ from collectors.records.base import (
     import_records,
     parse_day_or_time,
 )
-from collectors.records.resources import ClassLookup
+from collectors.records.resources import class_lookup
 from monitor.contract.model import Contract
 from monitor.storage.resources import ensure_resources, upsert_outages
 from monitor.storage.tickets import UpsertCounts
@@ -45,7 +45,7 @@ def outage_format(contract: Contract) -> RecordFormat:
     moment = partial(parse_day_or_time, zone=contract.zone)
     columns = (
         Column("resource_id", ("resource_id", "资源编号", "资源ID"), parse_text, True),
-        Column("resource_class", ("class", "资源类型", "资源类别"), ClassLookup(contract)),
+        Column("resource_class", ("class", "资源类型", "资源类别"), class_lookup(contract)),
         Column("pool", ("pool", "资源池"), parse_text),
         Column("start", ("start", "开始时间", "中断开始时间", "故障开始时间"), moment, True),
         Column("end", ("end", "结束时间", "恢复时间", "中断结束时间"), moment),

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from collectors.files.import_report import ImportReport
-from collectors.files.values import BadValue, parse_text
+from collectors.files.values import BadValue, VocabularyLookup, parse_text
 from collectors.records.base import (
     Column,
     RecordFormat,
@@ -31,34 +31,22 @@ _CLASS_ALIASES = {
 }
 
 
-class ClassLookup:
+def class_lookup(contract: Contract) -> VocabularyLookup:
     """Any spelling of a resource class (key, Chinese name, alias) → its key in the contract."""
-
-    def __init__(self, contract: Contract) -> None:
-        classes = contract.availability.classes
-        self._keys = list(classes)
-        self._by_spelling: dict[str, str] = {}
-        for key, entry in classes.items():
-            for spelling in (key, entry.name_zh, *_CLASS_ALIASES.get(key, ())):
-                self._by_spelling[spelling.casefold()] = key
-
-    def __call__(self, value: Any) -> str | None:
-        text = parse_text(value)
-        if text is None:
-            return None
-        key = self._by_spelling.get(text.casefold())
-        if key is None:
-            raise BadValue(
-                f"unknown resource class '{text}'; expected one of {', '.join(self._keys)}"
-            )
-        return key
+    return VocabularyLookup(
+        "resource class",
+        {
+            key: (entry.name_zh, *_CLASS_ALIASES.get(key, ()))
+            for key, entry in contract.availability.classes.items()
+        },
+    )
 
 
 def resource_format(contract: Contract) -> RecordFormat:
     moment = partial(parse_day_or_time, zone=contract.zone)
     columns = (
         Column("resource_id", ("resource_id", "资源编号", "资源ID", "实例ID"), parse_text, True),
-        Column("resource_class", ("class", "资源类型", "资源类别"), ClassLookup(contract), True),
+        Column("resource_class", ("class", "资源类型", "资源类别"), class_lookup(contract), True),
         Column("pool", ("pool", "资源池"), parse_text),
         Column("user_unit", ("user_unit", "使用单位"), parse_text),
         Column("system", ("system", "业务系统"), parse_text),

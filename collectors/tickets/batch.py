@@ -65,8 +65,8 @@ class ColumnParser:
         self._bind_times = bind_times
         self._empty_times: dict[str, list[int]] = {}  # of the run being parsed
         self._by_value: dict[str, Parser] = {
-            "kind": VocabularyLookup("kind", contract.kinds),
-            "severity": VocabularyLookup("severity", contract.severities),
+            "kind": VocabularyLookup.of("kind", contract.kinds),
+            "severity": VocabularyLookup.of("severity", contract.severities),
             "restore_size_gb": parse_size_gb,
         }
 

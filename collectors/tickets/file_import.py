@@ -55,8 +55,8 @@ def _parsers(contract: Contract) -> dict[str, Parser]:
     zone = contract.zone
     parse_time = time_parser(zone)
     parsers: dict[str, Parser] = {name: parse_time for name in TIME_FIELDS}
-    parsers["kind"] = VocabularyLookup("kind", contract.kinds)
-    parsers["severity"] = VocabularyLookup("severity", contract.severities)
+    parsers["kind"] = VocabularyLookup.of("kind", contract.kinds)
+    parsers["severity"] = VocabularyLookup.of("severity", contract.severities)
     parsers["restore_size_gb"] = parse_size_gb
     return parsers
 

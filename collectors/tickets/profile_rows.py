@@ -110,9 +110,9 @@ class RowMapper:
         if name in TIME_FIELDS:
             base = self._time
         elif name == "kind":
-            base = VocabularyLookup("kind", contract.kinds)
+            base = VocabularyLookup.of("kind", contract.kinds)
         elif name == "severity":
-            base = VocabularyLookup("severity", contract.severities)
+            base = VocabularyLookup.of("severity", contract.severities)
         elif name == "restore_size_gb":
             base = parse_size_gb
         else:

@@ -209,7 +209,7 @@ def test_a_size_must_be_a_finite_number_of_zero_or_more(value: object) -> None:
 def test_any_spelling_of_a_kind_maps_to_its_key(
     contract: Contract, spelling: str, key: str
 ) -> None:
-    assert VocabularyLookup("kind", contract.kinds)(spelling) == key
+    assert VocabularyLookup.of("kind", contract.kinds)(spelling) == key
 
 
 @pytest.mark.parametrize(
@@ -226,13 +226,13 @@ def test_any_spelling_of_a_kind_maps_to_its_key(
 def test_any_spelling_of_a_severity_maps_to_its_key(
     contract: Contract, spelling: str, key: str
 ) -> None:
-    assert VocabularyLookup("severity", contract.severities)(spelling) == key
+    assert VocabularyLookup.of("severity", contract.severities)(spelling) == key
 
 
 def test_an_unknown_kind_names_the_kinds_there_are(contract: Contract) -> None:
     with pytest.raises(BadValue, match="unknown kind 'outage'; expected one of fault, anomaly"):
-        VocabularyLookup("kind", contract.kinds)("outage")
+        VocabularyLookup.of("kind", contract.kinds)("outage")
 
 
 def test_a_blank_severity_is_none(contract: Contract) -> None:
-    assert VocabularyLookup("severity", contract.severities)("") is None
+    assert VocabularyLookup.of("severity", contract.severities)("") is None
