@@ -1,9 +1,9 @@
 """Every computed scorecard indicator: id → the function that scores it.
 
 An indicator's id is also the name of its section under the contract's `scoring` (its name,
-full marks and formula); the indicator is scored when the contract has that section.
-Adding one: a function in monitor.scorecard.indicators, a line in INDICATORS, its section in
-the contract (CONTRIBUTING.md, "Adding a scorecard indicator").
+full marks and formula). Every section of `Scoring` has defaults, so every registered
+indicator is scored. Adding one: a function in monitor.scorecard.indicators, a line in
+INDICATORS, its section in the contract (CONTRIBUTING.md, "A new scorecard indicator").
 """
 
 from __future__ import annotations

@@ -10,14 +10,14 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 
 from monitor.alerting.channels import CHANNELS, DeliveryError, Outgoing
-from monitor.alerting.config import ChannelConfig
+from monitor.alerting.config import ChannelConfig, ChannelType
 from monitor.alerting.message import render
 from tests.alerting.test_alertmanager_channel import facts
 from tests.conftest import SHANGHAI
@@ -43,6 +43,7 @@ def send(channel: ChannelConfig) -> None:
 
 
 def test_the_registry_has_every_configurable_channel_type() -> None:
+    assert sorted(CHANNELS) == sorted(get_args(ChannelType))
     assert sorted(CHANNELS) == ["alertmanager", "dingtalk", "feishu", "smtp", "webhook", "wecom"]
 
 
