@@ -8,11 +8,10 @@ from pathlib import Path
 
 import click
 
-from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
+from monitor.cli.context import Runtime, at_option, contract_option
 from monitor.cli.render import iso_or_none, table
 from monitor.contract.model import Contract
 from monitor.domain.durations import format_duration
-from monitor.domain.periods import parse_period
 from monitor.domain.tickets import Status
 from monitor.measures.availability import AvailabilityFigure
 from monitor.runs.period_measures import availability_report
@@ -57,10 +56,7 @@ def availability(
     """
     runtime = Runtime(contract_path)
     contract = runtime.contract
-    try:
-        bounds = parse_period(period, contract.zone)
-    except ValueError as error:
-        raise UsageProblem(f"--period: {error}") from None
+    bounds = runtime.parse_period(period)
     at = runtime.parse_at(at_text)
     report = availability_report(runtime.engine, contract, bounds, at)
     figures = {"resource": report.resources, "class": report.by_class, "pool": report.by_pool}[by]

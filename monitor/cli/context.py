@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from monitor import clock
 from monitor.contract.model import Contract, load_contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.periods import Period, parse_period
 from monitor.settings import Settings
 from monitor.storage.db import ensure_schema, make_engine
 
@@ -51,6 +52,13 @@ class Runtime:
         engine = make_engine(self.settings.database_url)
         ensure_schema(engine)
         return engine
+
+    def parse_period(self, text: str) -> Period:
+        """--period: YYYY or YYYY-MM in the contract's zone."""
+        try:
+            return parse_period(text, self.contract.zone)
+        except ValueError as error:
+            raise UsageProblem(f"--period: {error}") from None
 
     def parse_at(self, text: str | None) -> datetime:
         """--at: an ISO 8601 instant (no offset: the contract's zone), default the clock's now."""

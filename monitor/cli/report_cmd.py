@@ -8,7 +8,6 @@ import click
 
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
 from monitor.cli.score_cmd import load_manual_option
-from monitor.domain.periods import parse_period
 from monitor.report.content import report_blocks
 from monitor.report.data import report_data
 from monitor.runs.scorecard import period_scorecard
@@ -48,10 +47,7 @@ def report(
     pool 1 vs pool 2, satisfaction — as XLSX, PDF or Markdown."""
     runtime = Runtime(contract_path)
     contract = runtime.contract
-    try:
-        bounds = parse_period(period, contract.zone)
-    except ValueError as error:
-        raise UsageProblem(f"--period: {error}") from None
+    bounds = runtime.parse_period(period)
     at = runtime.parse_at(at_text)
     manual = load_manual_option(manual_path, contract)
     card = period_scorecard(runtime.engine, contract, runtime.calendar, bounds, at, manual)

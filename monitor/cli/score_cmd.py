@@ -10,7 +10,6 @@ import click
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
 from monitor.cli.scorecard_output import scorecard_json, scorecard_text
 from monitor.contract.model import Contract
-from monitor.domain.periods import parse_period
 from monitor.runs.scorecard import period_scorecard
 from monitor.scorecard.manual import ManualScores, ManualScoresError, load_manual_scores
 
@@ -38,10 +37,7 @@ def score(
 ) -> None:
     """绩效评分 The period's scorecard: every indicator, total and grade, unclosed findings."""
     runtime = Runtime(contract_path)
-    try:
-        bounds = parse_period(period, runtime.contract.zone)
-    except ValueError as error:
-        raise UsageProblem(f"--period: {error}") from None
+    bounds = runtime.parse_period(period)
     at = runtime.parse_at(at_text)
     manual = load_manual_option(manual_path, runtime.contract)
     card = period_scorecard(runtime.engine, runtime.contract, runtime.calendar, bounds, at, manual)
