@@ -184,11 +184,58 @@ class Target(StrictModel):
         return self.severities is None or severity in self.severities
 
 
+# The statutory holidays of a year (全国年节及纪念日放假办法), by the year the rules took effect:
+# since 2025 元旦1 春节4 清明1 劳动节2 端午1 中秋1 国庆3; 2008–2024 元旦1 春节3 清明1 劳动节1 端午1
+# 中秋1 国庆3; before 2008 元旦1 春节3 劳动节3 国庆3. A statutory day on a weekend is made up on a
+# weekday, so a whole year's notice gives at least this many weekdays off.
+STATUTORY_HOLIDAYS: tuple[tuple[int, int, str], ...] = (
+    (2025, 13, "元旦1 春节4 清明1 劳动节2 端午1 中秋1 国庆3"),
+    (2008, 11, "元旦1 春节3 清明1 劳动节1 端午1 中秋1 国庆3"),
+    (0, 10, "元旦1 春节3 劳动节3 国庆3"),
+)
+
+
 class CalendarYear(StrictModel):
-    """A year no package knows yet, as the State Council's notice lists it."""
+    """A year no package knows yet, as the State Council's notice lists it.
+
+    A year is complete unless it says `partial: true`: a partial year is known from 1 January
+    through its last listed day (holiday or make-up working day), and a working-day deadline
+    that needs a later day of it is calendar_unknown.
+    """
 
     holidays: tuple[date, ...] = ()
     workdays: tuple[date, ...] = ()  # make-up working days (调休) on weekends
+    partial: bool = False
+
+    @model_validator(mode="after")
+    def _complete_unless_partial(self) -> Self:
+        days = (*self.holidays, *self.workdays)
+        if self.partial:
+            if not days:
+                raise ValueError(
+                    "a partial year lists at least one day: it is known through its last one"
+                )
+            return self
+        # The rules of the listed days' year (CalendarConfig checks they are the key's year);
+        # a year listing nothing is judged by the rules in force now.
+        minimum, rule = statutory_minimum(min(days).year if days else STATUTORY_HOLIDAYS[0][0])
+        weekdays = len({day for day in self.holidays if day.weekday() < 5})
+        if weekdays < minimum:
+            raise ValueError(
+                f"a whole year has at least {minimum} holidays on weekdays (法定节假日 {rule}, "
+                f"made up on a weekday when one falls on a weekend); {weekdays} listed — add "
+                "the rest of the State Council's notice, or write partial: true (known through "
+                "its last listed day)"
+            )
+        return self
+
+
+def statutory_minimum(year: int) -> tuple[int, str]:
+    """The statutory holidays a year has under the rules in force then, and their split."""
+    for since, days, rule in STATUTORY_HOLIDAYS:
+        if year >= since:
+            return days, rule
+    raise AssertionError("the last rule applies to every year")
 
 
 class CalendarConfig(StrictModel):

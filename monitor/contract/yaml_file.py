@@ -81,7 +81,10 @@ def _key_path(raw: Any, loc: tuple[int | str, ...]) -> str:
     text = ""
     node = raw
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) and isinstance(node, dict):
+            text += f".{part}"  # a mapping's number key, such as calendar.years.2027
+            node = node.get(part)
+        elif isinstance(part, int):
             text += f"[{part}]"
             node = node[part] if isinstance(node, list) and part < len(node) else None
             if isinstance(node, dict) and "id" in node:

@@ -1,9 +1,10 @@
 """Chinese working days: statutory holidays and make-up working days (调休).
 
 The source is the chinese-calendar package, which follows the State Council's yearly notices;
-the contract can declare a year the package does not know yet and override single days. A day
-in a year nobody knows is an explicit error: guessing from weekdays alone is wrong several days
-a year.
+the contract can declare a year the package does not know yet (or part of it: a partial year is
+known from 1 January through its last listed day) and override single days. A day no source
+knows is an explicit UnknownYear naming its year: guessing from weekdays alone is wrong several
+days a year.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class DeclaredDays(Protocol):
     @property
     def workdays(self) -> Sequence[date]: ...
 
+    @property
+    def partial(self) -> bool: ...
+
 
 class CalendarTerms(Protocol):
     """The contract's calendar section (monitor.contract.model.CalendarConfig)."""
@@ -42,7 +46,15 @@ class CalendarTerms(Protocol):
 
 
 class CalendarError(Exception):
-    """A day whose working status no source knows."""
+    """A calendar that cannot answer: days listed both ways, or a day no source knows."""
+
+
+class UnknownYear(CalendarError):
+    """A day of `year` that no source knows: the year is unknown, or known only in part."""
+
+    def __init__(self, year: int, message: str) -> None:
+        super().__init__(message)
+        self.year = year
 
 
 def _package_years() -> range:
@@ -59,31 +71,77 @@ class BusinessCalendar:
         extra_holidays: Iterable[date] = (),
         extra_workdays: Iterable[date] = (),
         use_package: bool = True,
+        partial_years: Iterable[int] = (),
     ) -> None:
         self._package_years = _package_years() if use_package else range(0)
         self._declared: dict[int, tuple[frozenset[date], frozenset[date]]] = {
             year: (frozenset(holidays), frozenset(workdays))
             for year, (holidays, workdays) in (declared_years or {}).items()
         }
+        # The last day each declared year covers: 31 December, or for a partial year its last
+        # listed day (the day before 1 January when it lists none).
+        partial = set(partial_years)
+        self._declared_through: dict[int, date] = {
+            year: max((*holidays, *workdays), default=date(year, 1, 1) - timedelta(days=1))
+            if year in partial
+            else date(year, 12, 31)
+            for year, (holidays, workdays) in self._declared.items()
+        }
         self._extra_holidays = frozenset(extra_holidays)
         self._extra_workdays = frozenset(extra_workdays)
         overlap = self._extra_holidays & self._extra_workdays
         if overlap:
             raise CalendarError(f"listed as both holiday and working day: {sorted(overlap)}")
-        # Working days of every known year as ordinals, for bisecting.
+        # Working days of every known year (its known part) as ordinals, for bisecting.
         self._workday_ordinals: dict[int, list[int]] = {}
 
     @classmethod
     def from_config(cls, config: CalendarTerms) -> BusinessCalendar:
         years = {year: (days.holidays, days.workdays) for year, days in config.years.items()}
-        return cls(years, config.holidays, config.workdays)
+        partial = [year for year, days in config.years.items() if days.partial]
+        return cls(years, config.holidays, config.workdays, partial_years=partial)
 
     @property
     def known_years(self) -> list[int]:
-        return sorted(set(self._package_years) | set(self._declared))
+        """The years every day of which some source knows."""
+        return sorted(year for year in {*self._package_years, *self._declared} if self.knows(year))
 
     def knows(self, year: int) -> bool:
-        return year in self._declared or year in self._package_years
+        """True when every day of `year` is known."""
+        return self._known_through(year) == date(year, 12, 31)
+
+    def _known_through(self, year: int) -> date | None:
+        """The last day of `year` some source knows (every day before it too); None: none."""
+        if year in self._package_years:
+            return date(year, 12, 31)  # the package fills what a partial declaration leaves
+        through = self._declared_through.get(year)
+        if through is None or through.year != year:
+            return None
+        return through
+
+    def known_until(self) -> date | None:
+        """The first day no source knows after the known days that begin with the earliest
+        known year (e.g. 2028-01-01 when 2004–2027 are known); None when nothing is known."""
+        years = [*self._package_years, *self._declared]
+        if not years:
+            return None
+        year = min(years)
+        while (through := self._known_through(year)) == date(year, 12, 31):
+            year += 1
+        return date(year, 1, 1) if through is None else through + timedelta(days=1)
+
+    def first_unknown_day_after(self, day: date) -> date:
+        """The first day after `day` that no source knows: the one whose year a working-day
+        count from `day` needs when it cannot be answered (UnknownYear names that year)."""
+        candidate = day + timedelta(days=1)
+        while True:
+            through = self._known_through(candidate.year)
+            if through is None or through < candidate:
+                return candidate
+            if through.month == 12 and through.day == 31:
+                candidate = date(candidate.year + 1, 1, 1)
+                continue
+            return through + timedelta(days=1)
 
     def is_working_day(self, day: date) -> bool:
         """True on a working day, including a make-up working day on a weekend."""
@@ -92,34 +150,45 @@ class BusinessCalendar:
         if day in self._extra_workdays:
             return True
         declared = self._declared.get(day.year)
-        if declared is not None:
+        if declared is not None and day <= self._declared_through[day.year]:
             holidays, workdays = declared
             if day in holidays:
                 return False
             return day in workdays or day.weekday() < 5
         if day.year in self._package_years:
             return bool(chinese_calendar.is_workday(day))
-        raise CalendarError(self._unknown_year_message(day.year))
+        raise self._unknown(day.year)
 
-    def _unknown_year_message(self, year: int) -> str:
+    def _unknown(self, year: int) -> UnknownYear:
         years = self.known_years
         span = f"{years[0]}–{years[-1]}" if years else "none"
-        return (
+        through = self._known_through(year)
+        if through is not None:
+            return UnknownYear(
+                year,
+                f"工作日历只包含 {year} 年至 {through.isoformat()}（partial）。"
+                f"Working days of {year} are known only through {through.isoformat()} "
+                f"(calendar.years.{year} is partial): add the rest of the year from the State "
+                "Council's holiday notice, or upgrade chinesecalendar.",
+            )
+        return UnknownYear(
+            year,
             f"工作日历不包含 {year} 年（已知年份 {span}）。"
             f"Working days of {year} are unknown: add the year under calendar.years in the "
-            "contract from the State Council's holiday notice, or upgrade chinesecalendar."
+            "contract from the State Council's holiday notice, or upgrade chinesecalendar.",
         )
 
     def _ordinals(self, year: int) -> list[int]:
+        """The working days of the known part of `year`, as ordinals."""
         cached = self._workday_ordinals.get(year)
         if cached is None:
-            if not self.knows(year):
-                raise CalendarError(self._unknown_year_message(year))
+            through = self._known_through(year)
+            if through is None:
+                raise self._unknown(year)
             first = date(year, 1, 1).toordinal()
-            last = date(year, 12, 31).toordinal()
             cached = [
                 ordinal
-                for ordinal in range(first, last + 1)
+                for ordinal in range(first, through.toordinal() + 1)
                 if self.is_working_day(date.fromordinal(ordinal))
             ]
             self._workday_ordinals[year] = cached
@@ -141,6 +210,8 @@ class BusinessCalendar:
             available = len(ordinals) - index
             if remaining <= available:
                 return date.fromordinal(ordinals[index + remaining - 1])
+            if not self.knows(year):
+                raise self._unknown(year)  # the count runs past a partial year's last day
             remaining -= available
             year += 1
             ordinals = self._ordinals(year)

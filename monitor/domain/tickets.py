@@ -89,6 +89,9 @@ class Status(StrEnum):
     PENDING = "pending"
     NOT_STARTED = "not_started"
     MISSING_EVIDENCE = "missing_evidence"
+    # The deadline needs working days of a year no calendar source knows yet: no verdict.
+    # Last, because stored status codes are places in this enum.
+    CALENDAR_UNKNOWN = "calendar_unknown"
 
     @property
     def label_zh(self) -> str:
@@ -96,7 +99,8 @@ class Status(StrEnum):
 
     @property
     def is_violation(self) -> bool:
-        """Counts against the operator: the report treats missing evidence as failing."""
+        """Counts against the operator: the report treats missing evidence as failing (an
+        unknown calendar is no verdict, so it does not count)."""
         return self in (Status.BREACHED, Status.MISSING_EVIDENCE)
 
 
@@ -107,6 +111,7 @@ STATUS_LABELS_ZH: dict[Status, str] = {
     Status.PENDING: "计时中",
     Status.NOT_STARTED: "未起算",
     Status.MISSING_EVIDENCE: "缺少证据",
+    Status.CALENDAR_UNKNOWN: "日历未知",
 }
 
 
@@ -151,3 +156,11 @@ def missing_evidence_reason(
 
 # A stop recorded before its start is a data error: never met, always missing evidence.
 STOP_BEFORE_START = "结束时间早于开始时间 (stop before start)"
+
+
+def calendar_unknown_reason(year: int | None) -> str:
+    """Why a calendar_unknown result has no deadline: the year whose working days it needs
+    (monitor.domain.calendar.BusinessCalendar.first_unknown_day_after); None: not known."""
+    if year is None:
+        return "需要尚未知的工作日历 (working-day calendar unknown)"
+    return f"需要 {year} 年的工作日历 (calendar for {year} unknown)"

@@ -8,7 +8,9 @@ evaluating the ticket built from its events up to `at`).
 
 A ticket imported from a status history carries pauses, severity changes and reopens; their
 arithmetic is in monitor.rules.pauses, and a ticket without them takes exactly the plain path. A
-stop recorded before its start event is missing evidence, never met.
+stop recorded before its start event is missing evidence, never met. A deadline that needs working
+days no calendar source knows (monitor.domain.calendar.UnknownYear) is calendar_unknown: no
+verdict and no deadline for that result, every other result decided as usual.
 
 Instants are added, subtracted and compared in UTC, and results carry UTC times: aware
 arithmetic in a zone with summer time is wall-clock arithmetic (2 h after 01:30 on the night
@@ -27,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 from monitor.contract.clocks import ReopenPolicy, SeverityChangePolicy
 from monitor.contract.model import Contract, Target
-from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.calendar import BusinessCalendar, UnknownYear
 from monitor.domain.tickets import Status, TargetResult, Ticket
 from monitor.rules import pauses
 
@@ -38,7 +40,10 @@ LAST_INSTANT = pauses.LAST_INSTANT
 def deadline_for(
     ticket: Ticket, target: Target, start: datetime, calendar: BusinessCalendar, contract: Contract
 ) -> datetime | None:
-    """When the target's clock runs out for a clock started at `start` (UTC); None if unknowable."""
+    """When the target's clock runs out for a clock started at `start` (UTC); None if unknowable.
+
+    UnknownYear when a working-day limit needs a day no calendar source knows.
+    """
     start = start.astimezone(UTC)
     limit = target.limit
     if limit.duration is not None:
@@ -266,17 +271,23 @@ def history_verdict(
     now = now.astimezone(UTC)
     episodes = severity_episodes(ticket, target, now)
     reached: TargetResult | None = None
+    # An ended stretch whose deadline the calendar cannot tell may have been breached: only a
+    # known violation outranks it.
+    unknown: TargetResult | None = None
     for begin, end in episodes:
         if end is None:
-            return _clock(ticket, target, calendar, now, contract, begin)
+            current = _clock(ticket, target, calendar, now, contract, begin)
+            return current if unknown is None or current.status.is_violation else unknown
         ended = _clock(ticket, target, calendar, end, contract, begin)
         if ended.status.is_violation:
             if ended.stop is None and ended.status is Status.BREACHED:
                 return replace(ended, stop=end, at_risk_from=None)
             return ended
-        if ended.status is Status.MET:
+        if ended.status is Status.CALENDAR_UNKNOWN:
+            unknown = unknown or ended
+        elif ended.status is Status.MET:
             reached = ended
-    return reached
+    return unknown or reached
 
 
 def _clock(
@@ -295,7 +306,8 @@ def _clock(
     margin, and at_risk_from is None because no running clock will reach it.
 
     A stop recorded before its start event is a data error, not a fast stop: missing evidence
-    (domain.STOP_BEFORE_START), whatever the deadline.
+    (domain.STOP_BEFORE_START), whatever the deadline. Otherwise a deadline the calendar cannot
+    tell (UnknownYear) is calendar_unknown, with no deadline, overdue or at-risk moment.
     """
     now = now.astimezone(UTC)
     # A ticket without a history (the common case) takes the plain path, at its plain cost.
@@ -330,16 +342,25 @@ def _clock(
     if start is None:
         # A closed ticket that never recorded its start cannot prove it kept the target.
         return result(Status.MISSING_EVIDENCE if closed else Status.NOT_STARTED)
-    deadline = deadline_for(ticket, target, start, calendar, contract)
+    known = True
+    try:
+        deadline = deadline_for(ticket, target, start, calendar, contract)
+    except UnknownYear:
+        deadline, known = None, False
     if stop is not None and recorded is not None and stop < recorded:
         return result(Status.MISSING_EVIDENCE, deadline)
+    if not known:
+        return result(Status.CALENDAR_UNKNOWN)
     if deadline is None:
         # Only a per-TB limit without the restored size gets here.
         return result(Status.MISSING_EVIDENCE if closed else Status.PENDING)
     stretches = _stretches(ticket, target, contract, start, stop, now) if history else []
     plain_deadline = deadline
     if stretches:
-        deadline = paused_deadline(target, start, deadline, stretches, calendar, contract, now)
+        try:
+            deadline = paused_deadline(target, start, deadline, stretches, calendar, contract, now)
+        except UnknownYear:
+            return result(Status.CALENDAR_UNKNOWN)  # the days pauses add run past the calendar
     if stop is not None:
         # Exactly on the deadline is met; a second later is breached.
         if stop <= deadline:

@@ -8,7 +8,8 @@ most the last instant a datetime holds), or for working-day limits a lookup per 
 start date answered by the calendar itself. Statuses are then decided with array comparisons
 following monitor.rules.status._clock line by line: exactly on the deadline is met, events
 after `now` have not happened yet, a closed ticket without the stop event is missing evidence,
-so is a stop recorded before its start (a data error), overdue seconds are rounded up.
+so is a stop recorded before its start (a data error), a working-day deadline the calendar
+cannot tell is calendar_unknown, overdue seconds are rounded up.
 
 Tickets with a status history (pauses, severity changes, reopens) are not handled here: the
 caller evaluates them with monitor.rules.status, which stays the one definition of a status.
@@ -28,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from monitor.contract.model import Contract, Target
-from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.calendar import BusinessCalendar, UnknownYear
 from monitor.domain.columns import (
     NO_OVERDUE,
     RESULT_DTYPES,
@@ -125,13 +126,15 @@ def _evaluate_target(
     closed = (closed != MISSING) & (closed <= now_us)
     has_start = start != MISSING
     deadline = np.full(len(rows), MISSING, dtype=np.int64)
+    # A working-day deadline that needs a day no calendar source knows: no verdict.
+    unknown = np.zeros(len(rows), dtype=bool)
     limit = target.limit
     if limit.per_tb is not None:
         size = columns.restore_size_gb[rows]
         known = has_start & ~np.isnan(size)
         deadline[known] = _per_tb_deadlines(start[known], limit.per_tb // MICROSECOND, size[known])
     elif limit.working_days is not None:
-        deadline[has_start] = _working_day_deadlines(
+        deadline[has_start], unknown[has_start] = _working_day_deadlines(
             start[has_start], limit.working_days, calendar, contract
         )
     else:
@@ -163,6 +166,7 @@ def _evaluate_target(
     status[late_stop | overdue_now] = STATUS_CODE[Status.BREACHED]
     status[evidence_missing] = STATUS_CODE[Status.MISSING_EVIDENCE]
     status[at_risk] = STATUS_CODE[Status.AT_RISK]
+    status[unknown] = STATUS_CODE[Status.CALENDAR_UNKNOWN]
     status[inverted] = STATUS_CODE[Status.MISSING_EVIDENCE]
 
     overdue = np.full(len(rows), NO_OVERDUE, dtype=np.int64)
@@ -240,23 +244,26 @@ def _at_risk_moments(target: Target, start: Int64s, deadline: Int64s, contract: 
 
 def _working_day_deadlines(
     start: Int64s, working_days: int, calendar: BusinessCalendar, contract: Contract
-) -> Int64s:
-    """calendar.working_days_deadline per start, asked once per distinct local start date.
+) -> tuple[Int64s, npt.NDArray[np.bool_]]:
+    """calendar.working_days_deadline per start, asked once per distinct local start date, and
+    which starts the calendar cannot answer (their deadline MISSING).
 
-    Mirrors the working-day branch of monitor.rules.status.deadline_for.
+    Mirrors the working-day branch of monitor.rules.status.deadline_for, and its UnknownYear
+    as monitor.rules.status._clock catches it.
     """
     days = local_days(start, contract)
     _days, first, inverse = np.unique(days, return_index=True, return_inverse=True)
-    deadlines = np.array(
-        [
-            to_us(
-                calendar.working_days_deadline(from_us(int(start[i])), working_days, contract.zone)
+    deadlines = np.full(len(first), MISSING, dtype=np.int64)
+    for position, i in enumerate(first.tolist()):
+        try:
+            found = calendar.working_days_deadline(
+                from_us(int(start[i])), working_days, contract.zone
             )
-            for i in first.tolist()
-        ],
-        dtype=np.int64,
-    )
-    return deadlines[inverse.reshape(-1)]
+        except UnknownYear:
+            continue
+        deadlines[position] = to_us(found)
+    each = deadlines[inverse.reshape(-1)]
+    return each, each == MISSING
 
 
 def local_days(moments: Int64s, contract: Contract) -> Int64s:

@@ -124,17 +124,42 @@ def test_a_missing_notice_and_a_wrong_year_are_exit_2(contract_copy: Path) -> No
     assert "--year" in wrong.stderr
 
 
+NOTICE_2019 = (
+    "国务院办公厅关于2019年部分节假日安排的通知\n"
+    "一、元旦：2018年12月30日至2019年1月1日放假调休，共3天。2018年12月29日（星期六）上班。\n"
+    "二、春节：2月4日至10日放假调休，共7天。2月2日（星期六）、2月3日（星期日）上班。\n"
+    "三、清明节：4月5日放假，与周末连休。\n"
+    "四、劳动节：5月1日至4日放假调休，共4天。4月28日（星期日）、5月5日（星期日）上班。\n"
+    "五、端午节：6月7日放假，与周末连休。\n"
+    "六、中秋节：9月13日放假，与周末连休。\n"
+    "七、国庆节：10月1日至7日放假调休，共7天。9月29日（星期日）、10月12日（星期六）上班。\n"
+)
+
+
 def test_december_days_of_a_new_years_range_are_reported_not_written(
     contract_copy: Path, tmp_path: Path
 ) -> None:
     notice = tmp_path / "notice.txt"
-    notice.write_text(
-        "国务院办公厅关于2019年部分节假日安排的通知\n"
-        "一、元旦：2018年12月30日至2019年1月1日放假调休，共3天。2018年12月29日（星期六）上班。\n",
-        encoding="utf-8",
-    )
+    notice.write_text(NOTICE_2019, encoding="utf-8")
     result = run("calendar", "import", str(notice), "--contract", str(contract_copy), "--yes")
     assert result.exit_code == 0, result.output
     assert "2018-12-30 至 2019-01-01" in result.stdout
     assert "2018-12-29 上班 working day: 合同日历已是如此" in result.stdout
-    assert load_contract(contract_copy).calendar.years[2019].holidays == (date(2019, 1, 1),)
+    holidays = load_contract(contract_copy).calendar.years[2019].holidays
+    assert holidays[0] == date(2019, 1, 1) and all(day.year == 2019 for day in holidays)
+
+
+def test_a_notice_with_too_few_holidays_for_a_year_is_refused(
+    contract_copy: Path, tmp_path: Path
+) -> None:
+    # Only 元旦: written as a whole year, the rest of 2019 would be plain weekdays.
+    notice = tmp_path / "notice.txt"
+    notice.write_text("\n".join(NOTICE_2019.splitlines()[:2]) + "\n", encoding="utf-8")
+    original = contract_copy.read_bytes()
+    result = run("calendar", "import", str(notice), "--contract", str(contract_copy), "--yes")
+    assert result.exit_code == 2
+    assert "calendar.years.2019: a whole year has at least 11 holidays on weekdays" in (
+        result.stderr
+    )
+    assert "partial: true" in result.stderr and "nothing written" in result.stderr
+    assert contract_copy.read_bytes() == original

@@ -109,7 +109,14 @@ def test_writing_keeps_the_file_valid_and_its_mode(tmp_path: Path) -> None:
     path = tmp_path / "contract.yaml"
     path.write_bytes(DEFAULT_CONTRACT_PATH.read_bytes())
     path.chmod(0o640)
-    write_calendar_year(path, YEAR_2027)
+    # A whole year (a contract refuses one with fewer than the statutory holidays): the
+    # every-option test contract's 2027.
+    every_option = Path(__file__).resolve().parents[1] / "data/contracts/every_option.yaml"
+    holidays = load_contract(every_option).calendar.years[2027].holidays
+    whole = DeclaredYear(
+        2027, tuple(LabelledDay(day, "放假") for day in holidays), YEAR_2027.workdays
+    )
+    write_calendar_year(path, whole)
     assert load_contract(path).calendar.years[2027].workdays == (date(2027, 2, 20),)
     assert path.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["contract.yaml"]

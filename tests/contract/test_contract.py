@@ -153,3 +153,42 @@ def test_grade_bands_come_from_the_contract(tmp_path: Path, contract: Contract) 
         ),
     )
     assert load_contract(urumqi).grade_for(65) == "差"
+
+
+def test_a_declared_year_with_too_few_holidays_is_refused_with_its_key(tmp_path: Path) -> None:
+    # Only 元旦 of 2027: the rest of the year would silently be plain weekdays.
+    new_year = {"holidays": ["2027-01-01", "2027-01-02", "2027-01-03"], "workdays": []}
+    path = write_contract(tmp_path, lambda raw: raw["calendar"].update(years={2027: new_year}))
+    with pytest.raises(ContractError) as error:
+        load_contract(path)
+    message = str(error.value)
+    assert str(path) in message
+    assert "calendar.years.2027: a whole year has at least 13 holidays on weekdays" in message
+    assert "元旦1 春节4 清明1 劳动节2 端午1 中秋1 国庆3" in message
+    assert "1 listed" in message and "partial: true" in message
+
+
+def test_a_partial_year_is_accepted_and_must_list_a_day(tmp_path: Path) -> None:
+    new_year = {"holidays": ["2027-01-01"], "partial": True}
+    path = write_contract(tmp_path, lambda raw: raw["calendar"].update(years={2027: new_year}))
+    assert load_contract(path).calendar.years[2027].partial
+    empty = write_contract(
+        tmp_path, lambda raw: raw["calendar"].update(years={2027: {"partial": True}})
+    )
+    with pytest.raises(ContractError, match=r"calendar\.years\.2027: a partial year lists"):
+        load_contract(empty)
+
+
+def test_an_older_year_is_judged_by_the_rules_of_its_time(tmp_path: Path) -> None:
+    # 2008–2024: 11 statutory days. Eleven weekdays off make a whole 2024.
+    weekdays = [f"2024-01-{day:02d}" for day in (1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 15)]
+    path = write_contract(
+        tmp_path, lambda raw: raw["calendar"].update(years={2024: {"holidays": weekdays}})
+    )
+    assert len(load_contract(path).calendar.years[2024].holidays) == 11
+    short = write_contract(
+        tmp_path,
+        lambda raw: raw["calendar"].update(years={2024: {"holidays": weekdays[:10]}}),
+    )
+    with pytest.raises(ContractError, match="at least 11 holidays on weekdays"):
+        load_contract(short)

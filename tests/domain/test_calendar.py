@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
-from monitor.contract.model import CalendarConfig, CalendarYear
-from monitor.domain.calendar import BusinessCalendar, CalendarError
+from monitor.contract.model import CalendarConfig, load_contract
+from monitor.domain.calendar import BusinessCalendar, CalendarError, UnknownYear
 from tests.conftest import SHANGHAI, local
+
+EVERY_OPTION = Path(__file__).resolve().parents[1] / "data/contracts/every_option.yaml"
+EVERY_OPTION_CALENDAR = load_contract(EVERY_OPTION).calendar
 
 
 def test_a_make_up_sunday_is_a_working_day(calendar: BusinessCalendar) -> None:
@@ -62,20 +66,59 @@ def test_a_deadline_running_into_an_unknown_year_is_an_error_too() -> None:
 
 
 def test_a_year_declared_in_the_contract_uses_its_holidays_and_make_up_days() -> None:
-    config = CalendarConfig(
-        years={
-            2035: CalendarYear(
-                holidays=(date(2035, 5, 1), date(2035, 5, 2), date(2035, 5, 3)),
-                workdays=(date(2035, 4, 29),),  # a Sunday made a working day
-            )
-        }
-    )
+    config = CalendarConfig(years=EVERY_OPTION_CALENDAR.years)  # 2027, declared whole
     calendar = BusinessCalendar.from_config(config)
-    assert calendar.is_working_day(date(2035, 4, 29))
+    assert calendar.is_working_day(date(2027, 2, 20))  # a Saturday made a working day
+    assert not calendar.is_working_day(date(2027, 2, 8))  # 春节, a Monday
+    assert not calendar.is_working_day(date(2027, 2, 27))  # an ordinary Saturday
+    # Thu 02-04 → Fri 02-05 and 02-08..11 are 春节, Fri 02-12, Sun 02-14 (调休), Mon 02-15.
+    assert calendar.nth_working_day_after(date(2027, 2, 4), 3) == date(2027, 2, 15)
+
+
+def test_a_partial_year_is_known_through_its_last_listed_day() -> None:
+    calendar = BusinessCalendar(
+        {2035: ((date(2035, 5, 1), date(2035, 5, 2), date(2035, 5, 3)), (date(2035, 4, 29),))},
+        partial_years=[2035],
+    )
+    assert calendar.is_working_day(date(2035, 4, 29))  # a Sunday made a working day
     assert not calendar.is_working_day(date(2035, 5, 1))
-    assert not calendar.is_working_day(date(2035, 5, 5))  # an ordinary Saturday
-    # Fri 04-27 → Sun 04-29 (调休), Mon 04-30, holidays 05-01..03, Fri 05-04.
-    assert calendar.nth_working_day_after(date(2035, 4, 27), 3) == date(2035, 5, 4)
+    # Fri 04-27 → Sun 04-29 (调休), Mon 04-30; a third needs 05-04, after the last listed day.
+    assert calendar.nth_working_day_after(date(2035, 4, 27), 2) == date(2035, 4, 30)
+    with pytest.raises(UnknownYear, match="2035-05-03") as unknown:
+        calendar.nth_working_day_after(date(2035, 4, 27), 3)
+    assert unknown.value.year == 2035
+    with pytest.raises(UnknownYear):
+        calendar.is_working_day(date(2035, 5, 4))
+    assert not calendar.knows(2035)
+    assert calendar.first_unknown_day_after(date(2035, 4, 27)) == date(2035, 5, 4)
+
+
+def test_the_package_knows_the_rest_of_a_partial_year_it_has() -> None:
+    # A partial 2026 declared before the package knew 2026: the package fills the rest.
+    calendar = BusinessCalendar({2026: ((date(2026, 1, 1),), ())}, partial_years=[2026])
+    assert calendar.knows(2026)
+    assert not calendar.is_working_day(date(2026, 10, 1))
+
+
+def test_known_until_is_the_first_day_after_the_known_years() -> None:
+    package = BusinessCalendar()
+    assert package.known_until() == date(2027, 1, 1)
+    declared = BusinessCalendar.from_config(EVERY_OPTION_CALENDAR)  # 2027 whole, 2028 in part
+    assert declared.known_until() == date(2028, 1, 30)
+    gap = BusinessCalendar({2030: ((), ())})  # 2027–2029 unknown: the gap ends the stretch
+    assert gap.known_until() == date(2027, 1, 1)
+    assert BusinessCalendar(use_package=False).known_until() is None
+
+
+def test_the_first_unknown_day_names_the_year_a_deadline_needs(
+    calendar: BusinessCalendar,
+) -> None:
+    # Restored Wed 2026-12-30: three working days need 2027, which the package does not know.
+    with pytest.raises(UnknownYear) as unknown:
+        calendar.working_days_deadline(local("2026-12-30 10:00"), 3, SHANGHAI)
+    assert unknown.value.year == 2027
+    assert calendar.first_unknown_day_after(date(2026, 12, 30)) == date(2027, 1, 1)
+    assert calendar.first_unknown_day_after(date(2027, 6, 1)) == date(2027, 6, 2)
 
 
 def test_contract_overrides_win_over_the_package() -> None:

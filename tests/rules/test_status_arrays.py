@@ -5,7 +5,10 @@ it: the same TargetResult list (status, start, deadline, stop, overdue_seconds, 
 in the same order. Over the default contract (and a variant with warn_before in a summer-time
 zone), and over tests/data/contracts/every_option.yaml, which uses every limit kind, clock
 kind, target option, operator class and calendar override a contract can have, in four zones
-(summer time starting and ending at midnight, a half-hour shift, none). Tickets are of every
+(summer time starting and ending at midnight, a half-hour shift, none). Tickets reach past the
+calendar's known days: the default contract declares no year after the package's last (2026),
+the every-option one declares 2027 whole and 2028 in part, so working-day clocks near the end
+of what is known are calendar_unknown on both paths. Tickets are of every
 kind and severity the contract names (and none), with events missing, stops exactly on, a
 microsecond and a second either side of a deadline, stops before their starts, events after
 the evaluation time, restore sizes from 0 to the largest float, times written in UTC or in the
@@ -28,13 +31,14 @@ from hypothesis import strategies as st
 from monitor.contract.clocks import PAUSE_REASONS, ClockRules, OperatorClass
 from monitor.contract.model import (
     CalendarConfig,
+    CalendarYear,
     ClockKind,
     Contract,
     Limit,
     Target,
     load_contract,
 )
-from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.calendar import BusinessCalendar, UnknownYear
 from monitor.domain.instants import to_us
 from monitor.domain.tickets import EVENT_FIELDS, Pause, SeverityChange, Status, TargetResult, Ticket
 from monitor.rules.all_tickets import evaluate_batch
@@ -73,7 +77,7 @@ EVERY_VARIANT = [
 @dataclass(frozen=True)
 class Scenario:
     """Contracts to compare the two paths on, their calendar, and the span tickets fall in
-    (kept inside the calendar's known years, deadlines included)."""
+    (reaching past the calendar's known days, so that some deadlines are unknown)."""
 
     contracts: Sequence[Contract]
     calendar: BusinessCalendar
@@ -105,8 +109,20 @@ def _noon(day: str) -> datetime:
     return datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC)
 
 
-# Days the every-option calendar overrides, the year its package stops knowing and its
-# declared year's holidays: working-day clocks starting near them cross the overrides.
+def _deadline(
+    ticket: Ticket, target: Target, start: datetime, scenario: Scenario, contract: Contract
+) -> datetime | None:
+    """deadline_for, or None where the calendar does not know the days it needs."""
+    try:
+        return deadline_for(ticket, target, start, scenario.calendar, contract)
+    except UnknownYear:
+        return None
+
+
+# Days the every-option calendar overrides, the year its package stops knowing, its declared
+# year's holidays, and the ends of what the calendars know (2026 for the default contract, the
+# whole 2027 and the partial 2028 for the every-option one): working-day clocks starting near
+# them cross the overrides or run past the known days.
 CALENDAR_DAYS = [
     _noon(day)
     for day in (
@@ -114,21 +130,46 @@ CALENDAR_DAYS = [
         "2024-10-07",
         "2025-05-06",
         "2025-05-10",
+        "2026-12-28",
         "2026-12-30",
         "2027-02-04",
         "2027-03-03",
         "2027-09-30",
+        "2027-12-29",
+        "2028-01-26",
+        "2028-01-29",
     )
 ]
 DEFAULT = Scenario(
-    [CONTRACT], CALENDAR, datetime(2023, 1, 1, tzinfo=UTC), datetime(2026, 11, 30, tzinfo=UTC)
+    [CONTRACT], CALENDAR, datetime(2023, 1, 1, tzinfo=UTC), datetime(2027, 2, 28, tzinfo=UTC)
 )
 WARNING = Scenario([WARNING_CONTRACT], CALENDAR, DEFAULT.first, DEFAULT.last)
 EVERY = Scenario(
     EVERY_VARIANT,
     EVERY_CALENDAR,
     datetime(2023, 12, 1, tzinfo=UTC),
-    datetime(2027, 11, 30, tzinfo=UTC),
+    datetime(2028, 3, 31, tzinfo=UTC),
+)
+
+
+def _working_days_only(contract: Contract) -> Contract:
+    targets = tuple(t for t in contract.targets if t.clock is ClockKind.WORKING_DAYS)
+    return contract.model_copy(update={"targets": targets})
+
+
+# The working-day targets of the same contracts, over the weeks where their calendars stop
+# knowing days: many clocks there are calendar_unknown, some just make it.
+DEFAULT_END = Scenario(
+    [_working_days_only(CONTRACT)],
+    CALENDAR,
+    datetime(2026, 12, 1, tzinfo=UTC),
+    datetime(2027, 2, 28, tzinfo=UTC),
+)
+EVERY_END = Scenario(
+    [_working_days_only(contract) for contract in EVERY_VARIANT],
+    EVERY_CALENDAR,
+    datetime(2027, 12, 1, tzinfo=UTC),
+    datetime(2028, 3, 31, tzinfo=UTC),
 )
 NEAR = {
     zone: _transitions(zone, DEFAULT.first, EVERY.last) + CALENDAR_DAYS
@@ -167,10 +208,14 @@ sizes = st.one_of(
 
 
 def _moments(scenario: Scenario, zone: str) -> st.SearchStrategy[datetime]:
-    """Report times: anywhere in the span, or within four days of a summer-time change or a
-    calendar override."""
+    """Report times: anywhere in the span, within four days of a summer-time change or a
+    calendar override, or in the last ten days the calendar knows (or just after them)."""
     near = [moment for moment in NEAR[zone] if scenario.first < moment < scenario.last]
+    known_until = scenario.calendar.known_until()
+    assert known_until is not None
+    end = datetime.combine(known_until, datetime.min.time(), tzinfo=UTC)
     return st.one_of(
+        st.builds(lambda shift: end + shift, st.timedeltas(timedelta(days=-10), timedelta(days=3))),
         st.datetimes(
             min_value=scenario.first.replace(tzinfo=None),
             max_value=(scenario.last - timedelta(days=30)).replace(tzinfo=None),
@@ -215,7 +260,7 @@ def tickets(draw: st.DrawFn, number: int, contract: Contract, scenario: Scenario
         start = ticket.event(target.start)
         if start is None:
             continue
-        deadline = deadline_for(ticket, target, start, scenario.calendar, contract)
+        deadline = _deadline(ticket, target, start, scenario, contract)
         if deadline is not None and deadline < scenario.last:
             ticket = replace(ticket, **{target.stop: deadline + draw(nudges)})
     ticket = _with_history(draw, ticket, contract)
@@ -260,8 +305,8 @@ def _with_history(draw: st.DrawFn, ticket: Ticket, contract: Contract) -> Ticket
 @st.composite
 def cases(draw: st.DrawFn, scenario: Scenario) -> tuple[Contract, list[Ticket], datetime]:
     """A contract, a batch of tickets, and an evaluation time: anywhere, or on (or a nudge off)
-    one of the batch's starts, at-risk moments or deadlines, or while at risk, in UTC or the
-    contract's zone."""
+    one of the batch's starts, at-risk moments or deadlines, or while at risk, or after a start
+    without a deadline, in UTC or the contract's zone."""
     contract = draw(st.sampled_from(scenario.contracts))
     count = draw(st.integers(0, 12))
     batch = [draw(tickets(number, contract, scenario)) for number in range(count)]
@@ -278,11 +323,15 @@ def cases(draw: st.DrawFn, scenario: Scenario) -> tuple[Contract, list[Ticket], 
         if due:
             target = draw(st.sampled_from(due))
             start = ticket.event(target.start) or ticket.reported_at
-            deadline = deadline_for(ticket, target, start, scenario.calendar, contract)
+            deadline = _deadline(ticket, target, start, scenario, contract)
             if deadline is not None and deadline < scenario.last:
                 warn = at_risk_moment(target, start, deadline, contract)
                 at_risk = warn + (deadline - warn) / 2
                 now = draw(st.sampled_from([start, warn, at_risk, deadline])) + draw(nudges)
+            elif deadline is None:
+                # No deadline (past the calendar's known days, or a restore without its size):
+                # some time after the start, so the clock is seen.
+                now = start + draw(st.timedeltas(timedelta(0), timedelta(days=12)))
     if draw(st.booleans()):
         now = now.astimezone(contract.zone)
     return contract, batch, now
@@ -324,6 +373,17 @@ def test_the_vector_path_agrees_on_every_option_of_a_contract(
     assert vector == scalar
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(cases(DEFAULT_END), cases(EVERY_END)))
+def test_the_vector_path_agrees_where_the_calendar_ends(
+    case: tuple[Contract, list[Ticket], datetime],
+) -> None:
+    contract, batch, now = case
+    calendar = CALENDAR if contract.name == CONTRACT.name else EVERY_CALENDAR
+    vector, scalar = both_paths(batch, contract, calendar, now)
+    assert vector == scalar
+
+
 def test_the_every_option_contract_uses_every_option() -> None:
     """The contract the property above runs on writes out every option the contract model has,
     so that an option added to monitor.contract.model fails here until the file uses it."""
@@ -362,8 +422,16 @@ def test_the_every_option_contract_uses_every_option() -> None:
     )
     declared = EVERY_OPTION.calendar.years
     assert declared and all(days.holidays and days.workdays for days in declared.values())
+    assert set().union(*(days.model_fields_set for days in declared.values())) == set(
+        CalendarYear.model_fields
+    )
+    assert {days.partial for days in declared.values()} == {True, False}
     assert EVERY_OPTION.calendar.holidays and EVERY_OPTION.calendar.workdays
-    assert EVERY_CALENDAR.knows(EVERY.last.year)
+    # The tickets' span reaches past the known days, into the partial year and beyond it.
+    assert EVERY_CALENDAR.knows(2027) and not EVERY_CALENDAR.knows(EVERY.last.year)
+    known_until = EVERY_CALENDAR.known_until()
+    assert known_until is not None and EVERY.first.date() < known_until < EVERY.last.date()
+    assert not CALENDAR.knows(DEFAULT.last.year)
     clocks = EVERY_OPTION.clocks
     assert (clocks.reopen, clocks.severity_change) == ("restart", "from_report")
 

@@ -41,7 +41,7 @@ HISTORY_ONLY = {
 # message prints.
 FINGERPRINTS = {
     "monitor.domain.calendar.BusinessCalendar.working_days_deadline": "88005ccf96e4b412",
-    "monitor.rules.status._clock": "e7eae1c9627da6b4",
+    "monitor.rules.status._clock": "c7478026b4e9e0eb",
     "monitor.rules.status._late_seconds": "f6f37f5b749b055b",
     "monitor.rules.status._seen": "6175d4799e243518",
     "monitor.rules.status.at_risk_moment": "fe9026fcf04771f2",
@@ -50,13 +50,13 @@ FINGERPRINTS = {
     "monitor.rules.status.per_tb_deadline": "d31a7f296c48e34d",
     "monitor.rules.status.targets_for": "320dfc72902c5779",
     "monitor.rules.status_arrays._at_risk_moments": "6fd283a9dc4688d0",
-    "monitor.rules.status_arrays._evaluate_target": "f5b9e754dfa7ccca",
+    "monitor.rules.status_arrays._evaluate_target": "528bf2e7ec0576e9",
     "monitor.rules.status_arrays._in_rules_order": "594fde2dc9e04ec9",
     "monitor.rules.status_arrays._late_seconds": "0b7498b15462b585",
     "monitor.rules.status_arrays._per_tb_deadlines": "c06fbe17eb9bbbd6",
     "monitor.rules.status_arrays._seen": "50bcfef5797c4636",
     "monitor.rules.status_arrays._times": "766764736a33b1b5",
-    "monitor.rules.status_arrays._working_day_deadlines": "5fde0bfaaa907fc8",
+    "monitor.rules.status_arrays._working_day_deadlines": "0ce9b530f364625a",
     "monitor.rules.status_arrays.evaluate_columns": "aec04ed002fbf63f",
     "monitor.rules.status_arrays.local_days": "e0bfd0ecf2828bb5",
 }
