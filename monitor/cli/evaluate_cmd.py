@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from monitor.cli.calendar_warning import warn_unknown_calendar
 from monitor.cli.context import Runtime, at_option, contract_option
 from monitor.cli.render import iso_or_none, local_time, table
 from monitor.contract.model import Contract
@@ -17,7 +18,13 @@ from monitor.domain.tickets import Status, TargetResult
 from monitor.runs.evaluate import Evaluation, run_evaluation
 
 # Shown by default in the table: what a supervisor has to look at.
-_ATTENTION = (Status.BREACHED, Status.MISSING_EVIDENCE, Status.AT_RISK, Status.NOT_STARTED)
+_ATTENTION = (
+    Status.BREACHED,
+    Status.MISSING_EVIDENCE,
+    Status.AT_RISK,
+    Status.NOT_STARTED,
+    Status.CALENDAR_UNKNOWN,
+)
 
 
 @click.command()
@@ -39,7 +46,8 @@ def evaluate(
     """评估履约 Evaluate every stored ticket against the contract's targets.
 
     Results are stored (one per ticket and target, status changes kept as history) unless
-    --no-store is given.
+    --no-store is given. A result whose deadline needs a year the working-day calendar does not
+    know is calendar_unknown, and one warning on stderr names the years.
     """
     runtime = Runtime(contract_path)
     at = runtime.parse_at(at_text)
@@ -50,6 +58,7 @@ def evaluate(
         click.echo(json.dumps(_as_json(evaluation, runtime.contract), ensure_ascii=False, indent=1))
     else:
         click.echo(_as_table(evaluation, runtime.contract, show_all))
+    warn_unknown_calendar(evaluation.results, runtime)
 
 
 def _as_json(evaluation: Evaluation, contract: Contract) -> dict[str, object]:

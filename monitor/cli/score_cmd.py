@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from monitor.cli.calendar_warning import warn_unknown_calendar
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
 from monitor.cli.scorecard_output import scorecard_json, scorecard_text
 from monitor.contract.model import Contract
@@ -35,7 +36,11 @@ def score(
     output: str,
     manual_path: Path | None = None,
 ) -> None:
-    """绩效评分 The period's scorecard: every indicator, total and grade, unclosed findings."""
+    """绩效评分 The period's scorecard: every indicator, total and grade, unclosed findings.
+
+    A result whose deadline needs a year the working-day calendar does not know is not counted
+    as late; one warning on stderr names the years.
+    """
     runtime = Runtime(contract_path)
     bounds = runtime.parse_period(period)
     at = runtime.parse_at(at_text)
@@ -44,8 +49,9 @@ def score(
     if output == "json":
         document = scorecard_json(card, runtime.contract)
         click.echo(json.dumps(document, ensure_ascii=False, indent=1))
-        return
-    click.echo(scorecard_text(card, runtime.contract))
+    else:
+        click.echo(scorecard_text(card, runtime.contract))
+    warn_unknown_calendar(card.calendar_unknown, runtime)
 
 
 def load_manual_option(path: Path | None, contract: Contract) -> ManualScores | None:

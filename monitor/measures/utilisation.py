@@ -31,6 +31,8 @@ def service_intervals(
     out: list[Interval] = []
     day = start.astimezone(zone).date()
     last = end.astimezone(zone).date()
+    if _local(last, time(0), zone) >= end:
+        last -= timedelta(days=1)  # [start, end) ends at midnight: the day after is not asked
     while day <= last:
         if hours.days == "all" or calendar.is_working_day(day):
             opens = _local(day, hours.start, zone)

@@ -12,6 +12,7 @@ from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.periods import Period
 from monitor.domain.scores import IndicatorScore
+from monitor.domain.tickets import Status, TargetResult
 from monitor.measures.satisfaction import SatisfactionSummary
 from monitor.runs.period_inputs import stored_inputs
 from monitor.scorecard.indicators import NoData
@@ -31,6 +32,9 @@ class PeriodScorecard:
     manual: ManualScores | None
     # The computed indicators the scorecard was built from, in the registry's order.
     indicators: tuple[IndicatorScore, ...] = ()
+    # Results the indicators read that have no verdict: their deadline needs a year the
+    # working-day calendar does not know (not counted as late).
+    calendar_unknown: tuple[TargetResult, ...] = ()
 
 
 def period_scorecard(
@@ -61,4 +65,7 @@ def period_scorecard(
         satisfaction=inputs.satisfaction,
         manual=manual,
         indicators=computed,
+        calendar_unknown=tuple(
+            result for result in inputs.results_read() if result.status is Status.CALENDAR_UNKNOWN
+        ),
     )

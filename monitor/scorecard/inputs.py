@@ -87,6 +87,14 @@ class IndicatorInputs:
             self._tickets[key] = self.source.tickets(key)
         return self._tickets[key]
 
+    def results_read(self) -> list[TargetResult]:
+        """Every result the indicators have read so far, once each (kinds may overlap)."""
+        found: dict[tuple[str, str, str], TargetResult] = {}
+        for part in self._tickets.values():
+            for result in part.results:
+                found.setdefault((result.source, result.ticket_id, result.target_id), result)
+        return list(found.values())
+
     @cached_property
     def waivers(self) -> frozenset[WaiverKey]:
         """Violations waived by a supervisor: they do not count against the score."""

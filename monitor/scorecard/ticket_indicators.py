@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from monitor.contract.model import Contract
 from monitor.domain.periods import Period
 from monitor.domain.scores import IndicatorScore
-from monitor.domain.tickets import TargetResult, Ticket
+from monitor.domain.tickets import Status, TargetResult, Ticket
 
 
 def fault_response_timeliness(
@@ -21,8 +21,10 @@ def fault_response_timeliness(
 
     A fault ticket is late when any of its targets is breached or lacks evidence; it counts
     once however many of its targets failed. A violation a supervisor waived, given as
-    (source, ticket_id, target_id) in `waived`, does not count.
+    (source, ticket_id, target_id) in `waived`, does not count; nor does a calendar_unknown
+    result (no verdict yet), listed in the details as `calendar_unknown`.
     """
+    results = list(results)
     rule = contract.scoring.fault_response_timeliness
     in_scope = {
         (ticket.source, ticket.ticket_id)
@@ -63,5 +65,10 @@ def fault_response_timeliness(
             "fault_count": len(in_scope),
             "late_tickets": [ticket_id for _, ticket_id in late],
             "waived": waived_results,
+            "calendar_unknown": sorted(
+                f"{r.ticket_id}/{r.target_id}"
+                for r in results
+                if r.status is Status.CALENDAR_UNKNOWN and (r.source, r.ticket_id) in in_scope
+            ),
         },
     )

@@ -2,13 +2,17 @@
 
 One at a time (across processes on PostgreSQL), each reading the clock once, after it holds
 the lock, so that a later run never stores an older view. Alerts are planned in the run's
-storing transaction (monitor.alerting.hook).
+storing transaction (monitor.alerting.hook). A whole evaluation whose results need a year the
+working-day calendar does not know, or that runs within WARN_DAYS_BEFORE of the calendar's end,
+logs one warning, at most once a day.
 """
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from collections.abc import Callable, Collection, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
@@ -17,6 +21,7 @@ from monitor.alerting.config import AlertingConfig
 from monitor.alerting.hook import alert_hook
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.rules.calendar_gaps import calendar_ending_warning, calendar_warning, years_needed
 from monitor.runs.evaluate import Evaluation, run_evaluation
 from monitor.service.locks import Locks
 from monitor.storage.live import all_ticket_pks, due_ticket_pks
@@ -24,6 +29,9 @@ from monitor.storage.results import record_run
 
 EVALUATION_LOCK = "evaluation"
 CHUNK = 5000  # tickets per locked step of a whole evaluation
+CALENDAR_WARNING_EVERY = timedelta(days=1)
+
+log = logging.getLogger(__name__)
 
 
 def chunked(keys: list[int], size: int) -> Iterator[list[int]]:
@@ -48,6 +56,7 @@ class LiveEvaluator:
         self.locks = locks
         self.now = now
         self.last_full: datetime | None = None
+        self._calendar_warned_at: datetime | None = None
 
     def _run(self, at: datetime, ticket_pks: Collection[int] | None) -> Evaluation:
         return run_evaluation(
@@ -64,6 +73,7 @@ class LiveEvaluator:
         waits for one chunk (a fraction of a second), not for the whole evaluation."""
         started = self.now()
         tickets = results = violations = changes = 0
+        unknown_years: Counter[int] = Counter()
         for chunk in chunked(all_ticket_pks(self.engine), CHUNK):
             with self.locks.hold(EVALUATION_LOCK):
                 evaluation = self._run(self.now(), chunk)
@@ -71,6 +81,9 @@ class LiveEvaluator:
             results += len(evaluation.results)
             violations += sum(result.status.is_violation for result in evaluation.results)
             changes += evaluation.stored.changes if evaluation.stored else 0
+            unknown_years.update(
+                years_needed(evaluation.results, self.calendar, self.contract.zone)
+            )
         with self.engine.begin() as connection:
             record_run(
                 connection,
@@ -83,6 +96,23 @@ class LiveEvaluator:
                 changes=changes,
             )
         self.last_full = started
+        self._warn_about_calendar(dict(sorted(unknown_years.items())), started)
+
+    def _warn_about_calendar(self, unknown_years: dict[int, int], at: datetime) -> None:
+        """Log that results need a year the calendar lacks, or that it ends soon; once a day."""
+        warnings = [
+            calendar_warning(unknown_years),
+            calendar_ending_warning(self.calendar, at, self.contract.zone),
+        ]
+        found = [warning for warning in warnings if warning is not None]
+        if not found:
+            return
+        last = self._calendar_warned_at
+        if last is not None and at - last < CALENDAR_WARNING_EVERY:
+            return
+        self._calendar_warned_at = at
+        for warning in found:
+            log.warning("%s", warning)
 
     def evaluate_tickets(self, ticket_pks: Collection[int]) -> Evaluation | None:
         if not ticket_pks:

@@ -38,6 +38,21 @@ def test_service_hours_follow_working_days_including_a_make_up_sunday(
     ]
 
 
+def test_a_period_ending_at_midnight_does_not_ask_about_the_next_day(
+    contract: Contract, calendar: BusinessCalendar
+) -> None:
+    # December 2026 scored in January: 2027-01-01 is outside [start, end), and the calendar
+    # does not know 2027.
+    hours = service_intervals(
+        local("2026-12-31 00:00"),
+        local("2027-01-01 00:00"),
+        contract.utilisation,
+        calendar,
+        SHANGHAI,
+    )
+    assert hours == [(local("2026-12-31 08:30"), local("2026-12-31 18:00"))]
+
+
 def test_without_service_hours_utilisation_is_measured_around_the_clock(
     calendar: BusinessCalendar,
 ) -> None:
