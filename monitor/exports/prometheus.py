@@ -5,7 +5,9 @@ numbers. The aggregates over every result and ticket come from a snapshot of the
 (monitor.exports.snapshot) that the service refreshes after every evaluation and ingest and every
 SLAMON_METRICS_REFRESH; `slamon_metrics_snapshot_timestamp_seconds` says when it was read. The
 small tables (collector runs, the alert outbox) and everything that depends on the clock
-(seconds to the nearest deadline, the current month and year) are read at scrape time.
+(seconds to the nearest deadline, the current month and year) are read at scrape time. The end
+of the working-day calendar comes from the contract and the calendar package; results whose
+deadline it cannot tell are slamon_target_results{status="calendar_unknown"}.
 Without a snapshot source every scrape reads everything itself.
 
 Names follow Prometheus conventions (slamon_ prefix, seconds, _total counters); labels are
@@ -23,6 +25,7 @@ from sqlalchemy import Engine
 
 from monitor import clock
 from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
 from monitor.exports.snapshot import (
     MetricsSnapshot,
     MetricsSnapshots,
@@ -30,6 +33,7 @@ from monitor.exports.snapshot import (
     score_periods,
     take_snapshot,
 )
+from monitor.rules.calendar_gaps import known_until_instant
 from monitor.storage import live
 
 
@@ -40,11 +44,13 @@ class SlamonCollector(Collector):
         contract: Contract,
         now: Callable[[], datetime] = clock.now,
         snapshots: MetricsSnapshots | None = None,
+        calendar: BusinessCalendar | None = None,
     ) -> None:
         self.engine = engine
         self.contract = contract
         self.now = now
         self.snapshots = snapshots
+        self.calendar = calendar or BusinessCalendar.from_config(contract.calendar)
 
     def collect(self) -> Iterator[Metric]:
         now = self.now()
@@ -57,6 +63,7 @@ class SlamonCollector(Collector):
         yield from self._scores(snapshot, now)
         yield from self._collectors()
         yield from self._alerts(snapshot)
+        yield self._calendar()
         taken = GaugeMetricFamily(
             "slamon_metrics_snapshot_timestamp_seconds",
             "When the stored results, tickets and alerts behind these metrics were read "
@@ -139,6 +146,17 @@ class SlamonCollector(Collector):
         maximum = GaugeMetricFamily("slamon_timeliness_score_max_points", "Full marks.")
         maximum.add_metric([], rule.max_points)
         yield maximum
+
+    def _calendar(self) -> Metric:
+        known = GaugeMetricFamily(
+            "slamon_calendar_known_until_timestamp_seconds",
+            "The end of the last day the working-day calendar knows (00:00 of the next day in "
+            "the contract's zone, Unix time): later working-day deadlines are calendar_unknown.",
+        )
+        end = known_until_instant(self.calendar, self.contract.zone)
+        if end is not None:
+            known.add_metric([], end.timestamp())
+        return known
 
     def _collectors(self) -> Iterator[Metric]:
         success = GaugeMetricFamily(

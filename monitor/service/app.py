@@ -67,7 +67,7 @@ def build_service(
         lifespan=lifespan,
     )
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(SlamonCollector(engine, contract, snapshots=snapshots))
+    registry.register(SlamonCollector(engine, contract, snapshots=snapshots, calendar=calendar))
     app.state.registry = registry
     app.state.slamon = ApiContext(
         engine=engine,

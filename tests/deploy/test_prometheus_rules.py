@@ -7,6 +7,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
+
+from monitor.rules.calendar_gaps import WARN_DAYS_BEFORE
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 needs_promtool = pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool missing")
@@ -20,7 +23,7 @@ def run(*command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_the_alerting_rules_are_valid() -> None:
     done = run("promtool", "check", "rules", "slamon.rules.yml", cwd=DEPLOY / "prometheus/rules")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "SUCCESS: 6 rules found" in done.stdout
+    assert "SUCCESS: 8 rules found" in done.stdout
 
 
 @needs_promtool
@@ -42,3 +45,9 @@ def test_the_scrape_config_is_valid_and_loads_the_rules() -> None:
 def test_the_alertmanager_config_is_valid() -> None:
     done = run("amtool", "check-config", "alertmanager.yml", cwd=DEPLOY / "alertmanager")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_calendar_alert_warns_as_far_ahead_as_slamon_does() -> None:
+    rules = yaml.safe_load((DEPLOY / "prometheus/rules/slamon.rules.yml").read_text("utf-8"))
+    (ending,) = [r for r in rules["groups"][0]["rules"] if r["alert"] == "SlamonCalendarEnding"]
+    assert ending["expr"].endswith(f"<= {WARN_DAYS_BEFORE}")

@@ -78,3 +78,33 @@ def test_metrics_show_results_breaches_deadlines_scores_and_the_outbox(
     assert got['slamon_alert_outbox_depth{channel="hook"}'] == 1
     assert got["slamon_last_evaluation_timestamp_seconds"] == NOW.timestamp()
     assert not [name for name in got if "LATE" in name or "NEW" in name]
+
+
+def test_metrics_show_the_calendars_end_and_the_results_it_cannot_tell(
+    engine: Engine, contract: Contract, calendar: BusinessCalendar
+) -> None:
+    # Restored Wed 2026-12-30: the 3-working-day report needs 2027, which nobody knows yet.
+    reported = local("2026-12-30 09:00")
+    row = {
+        "source": "api",
+        "ticket_id": "Y-1",
+        "kind": "fault",
+        "severity": "major",
+        "pool": "一云",
+        "operator": "乙",
+        "reported_at": reported,
+        "arrived_at": reported,
+        "restored_at": reported,
+    }
+    with engine.begin() as connection:
+        upsert_tickets(connection, [row], list(row), reported)
+    now = local("2026-12-31 20:00")
+    run_evaluation(engine, contract, calendar, now)
+    got = scrape(engine, contract, now)
+    assert got["slamon_calendar_known_until_timestamp_seconds"] == (
+        local("2027-01-01 00:00").timestamp()
+    )
+    unknown = 'slamon_target_results{operator="乙",pool="一云",status="calendar_unknown",'
+    assert got[unknown + 'target="major.report"}'] == 1
+    # December's only fault ticket: not counted late.
+    assert got['slamon_timeliness_score_points{period="month"}'] == 3
