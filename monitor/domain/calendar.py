@@ -159,6 +159,14 @@ class BusinessCalendar:
             return bool(chinese_calendar.is_workday(day))
         raise self._unknown(day.year)
 
+    def is_known_working_day(self, day: date) -> bool:
+        """True on a working day some source knows; False on a day off and on a day no source
+        knows (service hours and inspection schedules leave such a day out, inventing nothing)."""
+        try:
+            return self.is_working_day(day)
+        except UnknownYear:
+            return False
+
     def _unknown(self, year: int) -> UnknownYear:
         years = self.known_years
         span = f"{years[0]}–{years[-1]}" if years else "none"

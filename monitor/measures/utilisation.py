@@ -24,7 +24,8 @@ def service_intervals(
     calendar: BusinessCalendar,
     zone: ZoneInfo,
 ) -> list[Interval]:
-    """The service hours within [start, end), in the contract's zone (7×24 when unset)."""
+    """The service hours within [start, end), in the contract's zone (7×24 when unset); on
+    working days, a day the calendar does not know has none."""
     hours = config.service_hours
     if hours is None:
         return [(start, end)] if end > start else []
@@ -34,7 +35,7 @@ def service_intervals(
     if _local(last, time(0), zone) >= end:
         last -= timedelta(days=1)  # [start, end) ends at midnight: the day after is not asked
     while day <= last:
-        if hours.days == "all" or calendar.is_working_day(day):
+        if hours.days == "all" or calendar.is_known_working_day(day):
             opens = _local(day, hours.start, zone)
             closes = _local(day, hours.end, zone)
             if opens < end and closes > start:

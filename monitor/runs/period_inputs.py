@@ -91,13 +91,16 @@ class StoredSource:
 def inspection_review(
     engine: Engine, contract: Contract, calendar: BusinessCalendar, period: Period, at: datetime
 ) -> InspectionReview:
-    """Findings, missed scheduled days (only days that have ended by `at`) and unknown tickets."""
+    """Findings, missed scheduled days (only days that have ended by `at`, and on the
+    working-day schedule only days the calendar knows) and unknown tickets."""
     end = min(period.end, at)
     records = [r for r in load_inspections(engine, since=period.start, before=end)]
     in_period = [r for r in records if period.start <= r.inspected_at]
     zone = contract.zone
     rules = contract.inspections
-    due = calendar.is_working_day if rules.schedule == "working_days" else (lambda _day: True)
+    # A day the calendar does not know is not due: neither inspected on schedule nor missed.
+    known_working = calendar.is_known_working_day
+    due = known_working if rules.schedule == "working_days" else (lambda _day: True)
     last = end.astimezone(zone).date()
     missed = (
         missed_days(in_period, period.start.astimezone(zone).date(), last, rules.pools, due, zone)

@@ -83,3 +83,10 @@ def test_declaring_2027_whole_turns_it_into_a_verdict(tmp_path: Path) -> None:
     # Wed 12-30 → Thu 12-31, 元旦 01-01, Mon 01-04, Tue 01-05: not submitted by 24:00 01-05.
     assert statuses(done.stdout)[("Y-1", "major.report")] == "breached"
     assert done.stderr == ""
+
+
+def test_a_period_the_calendar_does_not_know_is_scored_without_its_days(tmp_path: Path) -> None:
+    # January 2027: no service hours or inspection days can be told, so none are counted.
+    done = slamon(imported(tmp_path), "score", "--period", "2027-01", "--at", "2027-01-08T12:00")
+    assert done.returncode == 0, done.stderr
+    assert "系统故障响应或维护及时性" in done.stdout

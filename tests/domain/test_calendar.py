@@ -110,6 +110,12 @@ def test_known_until_is_the_first_day_after_the_known_years() -> None:
     assert BusinessCalendar(use_package=False).known_until() is None
 
 
+def test_a_day_nobody_knows_is_no_known_working_day(calendar: BusinessCalendar) -> None:
+    assert calendar.is_known_working_day(date(2026, 12, 31))
+    assert not calendar.is_known_working_day(date(2026, 10, 1))  # National Day
+    assert not calendar.is_known_working_day(date(2027, 1, 4))  # a Monday of unknown 2027
+
+
 def test_the_first_unknown_day_names_the_year_a_deadline_needs(
     calendar: BusinessCalendar,
 ) -> None:

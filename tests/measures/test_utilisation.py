@@ -53,6 +53,19 @@ def test_a_period_ending_at_midnight_does_not_ask_about_the_next_day(
     assert hours == [(local("2026-12-31 08:30"), local("2026-12-31 18:00"))]
 
 
+def test_days_the_calendar_does_not_know_have_no_service_hours(
+    contract: Contract, calendar: BusinessCalendar
+) -> None:
+    hours = service_intervals(
+        local("2026-12-31 00:00"),
+        local("2027-01-06 00:00"),
+        contract.utilisation,
+        calendar,
+        SHANGHAI,
+    )
+    assert hours == [(local("2026-12-31 08:30"), local("2026-12-31 18:00"))]
+
+
 def test_without_service_hours_utilisation_is_measured_around_the_clock(
     calendar: BusinessCalendar,
 ) -> None:
