@@ -20,6 +20,7 @@ STATUS_COLOURS = {
     "breached": "#c62828",
     "missing_evidence": "#6a1b9a",
     "not_started": "#9e9e9e",
+    "calendar_unknown": "#546e7a",
 }
 
 

@@ -71,6 +71,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "最近评估：{at}（运行于 {ran}）",
         "Last evaluation: as of {at} (ran {ran})",
     ),
+    "overview.calendar_ending": (
+        "工作日历只到 {last}（还剩 {days} 天）：之后的工作日时限将为日历未知。请将下一年的国务院"
+        "节假日安排加入合同（slamon calendar import 通知）或升级 chinesecalendar。",
+        "The working-day calendar ends on {last} ({days} days left): working-day deadlines "
+        "after it will be calendar unknown. Add next year's holiday notice to the contract "
+        "(slamon calendar import NOTICE) or upgrade chinesecalendar.",
+    ),
+    "overview.calendar_unknown": (
+        "{count} 条考核结果因工作日历不含 {years} 年而未判定（日历未知，不计违约）。请将该年的"
+        "节假日安排加入合同（slamon calendar import 通知）或升级 chinesecalendar。",
+        "{count} result(s) have no verdict: the working-day calendar does not know {years} "
+        "(calendar unknown, not counted as violations). Add the year to the contract "
+        "(slamon calendar import NOTICE) or upgrade chinesecalendar.",
+    ),
     "overview.never_evaluated": (
         "尚未评估：运行 slamon evaluate 或 slamon serve",
         "Not evaluated yet: run slamon evaluate or serve",
@@ -247,6 +261,7 @@ STATUS_EN = {
     "pending": "running",
     "not_started": "not started",
     "missing_evidence": "missing evidence",
+    "calendar_unknown": "calendar unknown",
     "removed": "removed",
 }
 

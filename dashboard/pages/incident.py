@@ -10,7 +10,8 @@ from dashboard import state
 from dashboard.charts import clocks_chart
 from dashboard.fmt import duration, vocabulary, when
 from dashboard.i18n import language, status_label, t
-from monitor.domain.tickets import missing_evidence_reason
+from monitor.domain.tickets import Status, missing_evidence_reason
+from monitor.rules.calendar_gaps import unknown_reason
 from monitor.views.incident import event_label, find_ticket, incident_detail
 
 BADGE_COLOURS = {
@@ -20,6 +21,7 @@ BADGE_COLOURS = {
     "breached": "red",
     "missing_evidence": "violet",
     "not_started": "gray",
+    "calendar_unknown": "gray",
 }
 
 ctx = state.require_page("incident")
@@ -99,6 +101,8 @@ for clock in detail.clocks:
             )
         )
         reason = missing_evidence_reason(clock.status, clock.start, clock.deadline, clock.stop)
+        if clock.status == Status.CALENDAR_UNKNOWN:
+            reason = unknown_reason(clock.start, ctx.calendar, zone)
         if reason:
             st.caption(reason)
         if clock.waiver is not None:

@@ -1,9 +1,10 @@
 """总览: score cards with points lost, open incidents, nearest deadlines, violations this month
-vs last, availability vs target, collectors' health — auto-refreshing for wall displays."""
+vs last, availability vs target, collectors' health — auto-refreshing for wall displays — and a
+warning when the working-day calendar ends soon or results are calendar_unknown."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -13,9 +14,11 @@ from dashboard.charts import availability_chart, counts_chart
 from dashboard.fmt import duration, percent, vocabulary, when
 from dashboard.i18n import status_label, t
 from monitor.domain.periods import Period, parse_period
+from monitor.rules.calendar_gaps import WARN_DAYS_BEFORE, known_until_instant, years_of_starts
 from monitor.runs.scorecard import period_scorecard
 from monitor.views.measures import availability_for
 from monitor.views.overview import (
+    calendar_unknown_starts,
     collectors_health,
     last_evaluation,
     open_clocks,
@@ -178,6 +181,20 @@ def collectors_section(at: object) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
+def calendar_section(at: datetime) -> None:
+    """A warning when the working-day calendar ends within WARN_DAYS_BEFORE of `at`, and one
+    when stored results have no verdict because it does not know a year."""
+    end = known_until_instant(ctx.calendar, ctx.zone)
+    if end is not None and end - at <= timedelta(days=WARN_DAYS_BEFORE):
+        last = (end - timedelta(days=1)).date().isoformat()
+        st.warning(t("overview.calendar_ending", last=last, days=max(0, (end - at).days)))
+    starts = calendar_unknown_starts(ctx.engine, ctx.viewer)
+    if starts:
+        years = years_of_starts(starts, ctx.calendar, ctx.zone)
+        named = "、".join(str(year) for year in years)
+        st.warning(t("overview.calendar_unknown", count=len(starts), years=named))
+
+
 @st.fragment(run_every=ctx.runtime.settings.refresh_seconds if refresh else None)
 def body() -> None:
     at = state.as_of(ctx.runtime)  # a refresh looks at the clock again
@@ -192,6 +209,7 @@ def body() -> None:
                 ran=when(evaluated[1], ctx.zone),
             )
         )
+    calendar_section(at)
     if ctx.viewer.may_open("scorecard"):
         score_section(at)
     incidents_section()

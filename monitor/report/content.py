@@ -170,6 +170,25 @@ def violations_block(data: ReportData) -> Block:
     return Block("违约明细", "违约明细（超时及缺少证据）", headers, rows)
 
 
+def calendar_unknown_block(data: ReportData) -> Block:
+    """Results without a verdict: their deadline needs a year the calendar does not know."""
+    zone = data.contract.zone
+    names = {target.id: target.name_zh for target in data.contract.targets}
+    rows: list[list[Cell]] = [
+        [
+            ticket.ticket_id,
+            ticket.pool or "—",
+            names.get(result.target_id, result.target_id),
+            when(result.start, zone),
+            when(result.stop, zone),
+            reason,
+        ]
+        for ticket, result, reason in data.calendar_unknown
+    ]
+    headers = ["工单编号", "资源池", "考核项", "起算", "完成", "原因"]
+    return Block("日历未知", "日历未知（工作日历不含所需年份，未判定、不计分）", headers, rows)
+
+
 def _is_waived(data: ReportData, ticket: Ticket, result: TargetResult) -> bool:
     return (ticket.source, ticket.ticket_id, result.target_id) in data.waivers
 
@@ -249,6 +268,7 @@ def summary_block(data: ReportData) -> Block:
         ["工单数", len(data.tickets)],
         ["违约（超时/缺少证据）", len(data.violations)],
         ["其中已豁免（不计分）", sum(_is_waived(data, t, r) for t, r in data.violations)],
+        ["日历未知（未判定，不计分）", len(data.calendar_unknown)],
         ["巡检记录", card.inspections.records],
         ["巡检异常", card.inspections.abnormal],
         ["未闭环巡检异常", len(card.inspections.unclosed)],
@@ -268,6 +288,7 @@ def report_blocks(data: ReportData) -> list[Block]:
         scorecard_block(card.scorecard),
         sections_block(card.scorecard),
         violations_block(data),
+        calendar_unknown_block(data),
         *inspection_blocks(card.inspections, zone),
         pools_block(data),
         satisfaction_block(card.satisfaction),

@@ -8,7 +8,8 @@ from sqlalchemy import Engine
 
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
-from monitor.domain.tickets import TargetResult, Ticket
+from monitor.domain.tickets import Status, TargetResult, Ticket
+from monitor.rules.calendar_gaps import unknown_reason
 from monitor.rules.status import evaluate
 from monitor.runs.scorecard import PeriodScorecard
 from monitor.storage.tickets import load_tickets
@@ -23,20 +24,29 @@ class ReportData:
     violations: list[tuple[Ticket, TargetResult]]
     # Waivers in force by (source, ticket_id, target_id): those violations do not count.
     waivers: dict[tuple[str, str, str], Waiver] = field(default_factory=dict)
+    # Results without a verdict (their deadline needs a year the calendar does not know), with
+    # the reason naming the year.
+    calendar_unknown: list[tuple[Ticket, TargetResult, str]] = field(default_factory=list)
 
 
 def report_data(
     engine: Engine, contract: Contract, calendar: BusinessCalendar, card: PeriodScorecard
 ) -> ReportData:
-    """The period's tickets and every violation among them, evaluated as of the card's time."""
+    """The period's tickets, every violation among them and every result the calendar cannot
+    tell, evaluated as of the card's time."""
     period, at = card.period, card.at
     loaded = load_tickets(engine, reported_from=period.start, reported_before=period.end)
     tickets = [ticket for ticket in loaded.tickets if ticket.reported_at <= at]
     by_key = {(ticket.source, ticket.ticket_id): ticket for ticket in tickets}
-    violations = [
+    results = [
         (by_key[(result.source, result.ticket_id)], result)
         for result in evaluate(tickets, contract, calendar, at)
-        if result.status.is_violation
     ]
+    violations = [(ticket, result) for ticket, result in results if result.status.is_violation]
     violations.sort(key=lambda pair: (pair[0].reported_at, pair[1].target_id))
-    return ReportData(contract, card, tickets, violations, active_waivers(engine))
+    unknown = [
+        (ticket, result, unknown_reason(result.start, calendar, contract.zone))
+        for ticket, result in results
+        if result.status is Status.CALENDAR_UNKNOWN
+    ]
+    return ReportData(contract, card, tickets, violations, active_waivers(engine), unknown)

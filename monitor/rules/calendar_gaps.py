@@ -36,11 +36,15 @@ def years_needed(
     results: Iterable[TargetResult], calendar: BusinessCalendar, zone: ZoneInfo
 ) -> dict[int, int]:
     """Year → how many of the calendar_unknown results need it, earliest year first."""
-    counts = Counter(
-        year_needed(result.start, calendar, zone)
-        for result in results
-        if result.status is Status.CALENDAR_UNKNOWN
-    )
+    starts = (r.start for r in results if r.status is Status.CALENDAR_UNKNOWN)
+    return years_of_starts(starts, calendar, zone)
+
+
+def years_of_starts(
+    starts: Iterable[datetime | None], calendar: BusinessCalendar, zone: ZoneInfo
+) -> dict[int, int]:
+    """Year → how many calendar_unknown clocks with these starts need it, earliest first."""
+    counts = Counter(year_needed(start, calendar, zone) for start in starts)
     return {year: counts[year] for year in sorted(y for y in counts if y is not None)}
 
 

@@ -1,5 +1,5 @@
-"""总览: open incidents, the nearest deadlines, violations per month and the collectors' health,
-each one grouped query over the viewer's tickets."""
+"""总览: open incidents, the nearest deadlines, violations per month, results the calendar cannot
+tell and the collectors' health, each one query over the viewer's tickets."""
 
 from __future__ import annotations
 
@@ -153,6 +153,18 @@ def violations_by_period(
         MonthViolations(period.label, *found.get(index, (0, 0, 0)))
         for index, period in enumerate(periods)
     ]
+
+
+def calendar_unknown_starts(engine: Engine, viewer: Viewer) -> list[datetime | None]:
+    """The start of every stored calendar_unknown result the viewer may see (the year each
+    needs follows from it: monitor.rules.calendar_gaps)."""
+    query = (
+        select(RESULT.c.start)
+        .select_from(RESULT.join(TICKET, TICKET.c.id == RESULT.c.ticket_pk))
+        .where(RESULT.c.status == Status.CALENDAR_UNKNOWN.value, ticket_scope(viewer))
+    )
+    with engine.connect() as connection:
+        return [start for (start,) in connection.execute(query)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.runs.evaluate import run_evaluation
 from monitor.storage.db import make_engine
+from tests.conftest import local
 from tests.dashboard.seed import AT, PASSWORD, ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -221,3 +222,39 @@ def test_a_stop_before_its_start_is_explained_on_the_detail_page(
     page = texts(app)
     assert "缺少证据" in page
     assert "结束时间早于开始时间 (stop before start)" in page
+
+
+def test_the_overview_warns_when_the_calendar_ends_and_results_are_calendar_unknown(
+    fresh_db: str,
+    monkeypatch: pytest.MonkeyPatch,
+    login: Login,
+    tmp_path: Path,
+    contract: Contract,
+    calendar: BusinessCalendar,
+) -> None:
+    # Restored Wed 2026-12-30: the 3-working-day report needs 2027, which the calendar lacks.
+    csv = tmp_path / "new_year.csv"
+    csv.write_text(
+        "工单编号,类型,故障等级,资源池,报障时间,到场时间,恢复时间\n"
+        "GZ-2026-1230,fault,major,一云,2026-12-30 09:00,2026-12-30 09:10,2026-12-30 10:00\n",
+        encoding="utf-8",
+    )
+    at = local("2027-01-04 09:00")
+    engine = make_engine(fresh_db)
+    import_tickets(engine, csv, contract, source="sheet", now=at)
+    run_evaluation(engine, contract, calendar, at, store=True)
+    engine.dispose()
+    monkeypatch.setenv("SLAMON_DATABASE_URL", fresh_db)
+    monkeypatch.setenv("SLAMON_DASHBOARD_AT", at.isoformat())
+    app = login()
+    warnings = [str(w.value) for w in app.warning]
+    assert any(w.startswith("工作日历只到 2026-12-31（还剩 0 天）") for w in warnings), warnings
+    assert any(w.startswith("1 条考核结果因工作日历不含 2027 年而未判定") for w in warnings)
+    app = open_page(app, "incident")
+    app.text_input(key="detail_ticket_id").input("GZ-2026-1230").run()
+    page = texts(app)
+    assert "日历未知" in page
+    assert "需要 2027 年的工作日历 (calendar for 2027 unknown)" in page
+    app.sidebar.radio(key="lang_choice").set_value("en").run()
+    open_page(app, "overview")
+    assert any("calendar unknown" in str(w.value) for w in app.warning)

@@ -1,0 +1,12 @@
+"""The API documents every status a stored result can have, calendar_unknown included."""
+
+from __future__ import annotations
+
+from monitor.api.schemas import ViolationItem
+from monitor.domain.tickets import Status
+
+
+def test_the_result_status_enumeration_is_the_domains() -> None:
+    schema = ViolationItem.model_json_schema()
+    assert schema["$defs"]["Status"]["enum"] == [status.value for status in Status]
+    assert schema["$defs"]["Status"]["enum"][-1] == "calendar_unknown"
