@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -23,8 +24,11 @@ def check(path: Path) -> None:
     loaded = load_contract(path)
     calendar = BusinessCalendar.from_config(loaded.calendar)
     years = calendar.known_years
+    until = calendar.known_until()
+    through = "" if until is None else f"（至 {until - timedelta(days=1)} known through）"
     click.echo(
-        f"{path}: OK — {loaded.name}; 时区 {loaded.timezone}; 工作日历 {years[0]}–{years[-1]}"
+        f"{path}: OK — {loaded.name}; 时区 {loaded.timezone}; "
+        f"工作日历 {years[0]}–{years[-1]}{through}"
     )
     rows = [
         [
