@@ -18,6 +18,7 @@ from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.tickets import (
     STOP_BEFORE_START,
     Pause,
+    SeverityChange,
     Status,
     TargetResult,
     Ticket,
@@ -169,3 +170,23 @@ def test_a_ticket_with_a_pause_is_calendar_unknown_too(
     # The paused working days push the deadline into 2027.
     assert report.status is Status.CALENDAR_UNKNOWN
     assert report.deadline is None
+
+
+def test_a_target_whose_severity_ended_keeps_an_unknown_verdict(
+    contract: Contract, calendar: BusinessCalendar
+) -> None:
+    # Downgraded to 一般 the day after its restoration: whether the major report was late by
+    # then depends on 2027's days, so the target stays, without a verdict.
+    downgraded = Ticket(
+        "NEW-4",
+        "fault",
+        REPORTED,
+        "general",
+        restored_at=RESTORED,
+        severity_changes=(
+            SeverityChange(REPORTED, "major"),
+            SeverityChange(local("2026-12-31 10:00"), "general"),
+        ),
+    )
+    report = one(evaluate([downgraded], contract, calendar, NOW), "NEW-4", "major.report")
+    assert report.status is Status.CALENDAR_UNKNOWN
