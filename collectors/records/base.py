@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Connection, Engine
 
 from collectors.files.import_report import (
     ImportFileError,
@@ -25,7 +25,7 @@ from collectors.files.import_report import (
 )
 from collectors.files.tabular import Table, UnreadableFile, read_table
 from collectors.files.values import BadValue, is_blank, parse_time
-from monitor.storage.tables import ImportRunRow, RejectedRow
+from monitor.storage.import_runs import finish_import_run, keep_rejected_rows, start_import_run
 from monitor.storage.tickets import UpsertCounts
 
 Parser = Callable[[Any], Any]
@@ -217,21 +217,13 @@ def _record_run(
     fmt: RecordFormat,
     now: datetime,
 ) -> None:
-    run_table = ImportRunRow.__table__  # type: ignore[attr-defined]
-    run_id = connection.execute(
-        insert(run_table).returning(run_table.c.id),
-        {
-            "source": f"{fmt.table}:{report.source}"[:100],
-            "path": str(report.path),
-            "started_at": now,
-            "rows_read": report.rows_read,
-            "rows_stored": counts.inserted + counts.updated,
-            "rows_unchanged": counts.unchanged,
-            "rows_rejected": report.rejected_rows,
-        },
-    ).scalar_one()
-    if rejected:
-        connection.execute(
-            insert(RejectedRow.__table__),  # type: ignore[attr-defined]
-            [{**row, "import_run_id": run_id} for row in rejected],
-        )
+    run_id = start_import_run(connection, f"{fmt.table}:{report.source}", str(report.path), now)
+    finish_import_run(
+        connection,
+        run_id,
+        read=report.rows_read,
+        stored=counts.inserted + counts.updated,
+        unchanged=counts.unchanged,
+        rejected=report.rejected_rows,
+    )
+    keep_rejected_rows(connection, run_id, rejected)

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine
 
 from collectors.files.import_report import (
     ImportFileError,
@@ -39,8 +39,8 @@ from collectors.tickets.columns import (
 )
 from monitor.contract.model import Contract
 from monitor.storage.columnar.bulk_insert import bulk_page_cache
+from monitor.storage.import_runs import finish_import_run, keep_rejected_rows, start_import_run
 from monitor.storage.ingest import ItemProblem, ParsedBatch
-from monitor.storage.tables import ImportRunRow, RejectedRow
 from monitor.storage.tickets import (
     TEXT_LIMITS,
     has_tickets,
@@ -421,10 +421,7 @@ def _import(
         # The source's first import: no ticket of this batch or of a later one is stored yet
         # (a ticket is written once per import), so none need be looked up.
         first_of_source = not has_tickets(connection, source)
-        run_id = connection.execute(
-            insert(ImportRunRow.__table__).returning(ImportRunRow.__table__.c.id),  # type: ignore[attr-defined]
-            {"source": source, "path": str(path), "started_at": now},
-        ).scalar_one()
+        run_id = start_import_run(connection, source, str(path), now)
         batches = parse_rows(
             table,
             columns,
@@ -443,20 +440,14 @@ def _import(
             report.inserted += counts.inserted
             report.updated += counts.updated
             report.unchanged += counts.unchanged
-            if batch.rejected:
-                connection.execute(
-                    insert(RejectedRow.__table__),  # type: ignore[attr-defined]
-                    [{**row, "import_run_id": run_id} for row in batch.rejected],
-                )
+            keep_rejected_rows(connection, run_id, batch.rejected)
             del batch, rows  # not kept alive while the next one is parsed
-        connection.execute(
-            update(ImportRunRow.__table__)  # type: ignore[attr-defined]
-            .where(ImportRunRow.__table__.c.id == run_id)  # type: ignore[attr-defined]
-            .values(
-                rows_read=report.rows_read,
-                rows_stored=report.inserted + report.updated,
-                rows_unchanged=report.unchanged,
-                rows_rejected=report.rejected_rows,
-            )
+        finish_import_run(
+            connection,
+            run_id,
+            read=report.rows_read,
+            stored=report.inserted + report.updated,
+            unchanged=report.unchanged,
+            rejected=report.rejected_rows,
         )
     return report

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 
 from collectors.files.import_report import (
     ImportFileError,
@@ -28,7 +28,7 @@ from collectors.tickets.ingest import IngestCounts, ingest
 from collectors.tickets.profile import Profile
 from collectors.tickets.profile_rows import MappedRow, RowMapper
 from monitor.contract.model import Contract
-from monitor.storage.tables import ImportRunRow, RejectedRow
+from monitor.storage.import_runs import finish_import_run, keep_rejected_rows, start_import_run
 
 
 @dataclass(kw_only=True)
@@ -105,23 +105,16 @@ def import_with_profile(
         report.inserted = report.counts.inserted
         report.updated = report.counts.updated
         report.unchanged = report.counts.unchanged
-        run_id = connection.execute(
-            insert(ImportRunRow.__table__).returning(ImportRunRow.__table__.c.id),  # type: ignore[attr-defined]
-            {
-                "source": source,
-                "path": str(path),
-                "started_at": now,
-                "rows_read": report.rows_read,
-                "rows_stored": report.inserted + report.updated,
-                "rows_unchanged": report.unchanged,
-                "rows_rejected": report.rejected_rows,
-            },
-        ).scalar_one()
-        if rejected:
-            connection.execute(
-                insert(RejectedRow.__table__),  # type: ignore[attr-defined]
-                [{**row, "import_run_id": run_id} for row in rejected],
-            )
+        run_id = start_import_run(connection, source, str(path), now)
+        finish_import_run(
+            connection,
+            run_id,
+            read=report.rows_read,
+            stored=report.inserted + report.updated,
+            unchanged=report.unchanged,
+            rejected=report.rejected_rows,
+        )
+        keep_rejected_rows(connection, run_id, rejected)
     return report
 
 

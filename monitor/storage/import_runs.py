@@ -1,0 +1,46 @@
+"""Import runs and their rejected rows: a run is opened before its rows are stored, its bad
+rows are kept as they come, and its counts are written when it ends (in the same transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, update
+
+from monitor.storage.tables import ImportRunRow, RejectedRow
+
+RUN = ImportRunRow.__table__  # type: ignore[attr-defined]
+REJECTED = RejectedRow.__table__  # type: ignore[attr-defined]
+
+
+def start_import_run(connection: Connection, source: str, path: str, started_at: datetime) -> int:
+    """A new import run's key; its counts stay empty until finish_import_run."""
+    return int(
+        connection.execute(
+            insert(RUN).returning(RUN.c.id),
+            {"source": source[:100], "path": path, "started_at": started_at},
+        ).scalar_one()
+    )
+
+
+def keep_rejected_rows(
+    connection: Connection, run_id: int, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Store rejected rows (their reasons and raw cells) under the run."""
+    if rows:
+        connection.execute(insert(REJECTED), [{**row, "import_run_id": run_id} for row in rows])
+
+
+def finish_import_run(
+    connection: Connection, run_id: int, *, read: int, stored: int, unchanged: int, rejected: int
+) -> None:
+    """The run's counts: rows read, stored (inserted or updated), unchanged and rejected."""
+    connection.execute(
+        update(RUN)
+        .where(RUN.c.id == run_id)
+        .values(
+            rows_read=read, rows_stored=stored, rows_unchanged=unchanged, rows_rejected=rejected
+        )
+    )
