@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from monitor.contract.clocks import ClockRules, OperatorClass, check_pause_reasons
 from monitor.contract.metrics import (
@@ -29,6 +30,7 @@ from monitor.contract.metrics import (
     default_first_pool_utilisation,
     default_normal_operation,
 )
+from monitor.contract.schedules import Schedules
 from monitor.contract.scorecard import (
     InspectionRules,
     SatisfactionRule,
@@ -59,6 +61,12 @@ class Vocabulary(StrictModel):
 class ClockKind(StrEnum):
     ELAPSED = "elapsed"  # 7×24 wall-clock time
     WORKING_DAYS = "working_days"  # Chinese working days, holidays and 调休 included
+
+
+class ScheduleClock(StrictModel):
+    """A clock that runs only while a schedule of the contract's `schedules` is open."""
+
+    schedule: str
 
 
 class Limit(StrictModel):
@@ -139,7 +147,8 @@ class Target(StrictModel):
     start: str
     stop: str
     limit: Limit
-    clock: ClockKind = ClockKind.ELAPSED
+    # elapsed, working_days, or {schedule: NAME}: business hours (工作时间) of `schedules`.
+    clock: ClockKind | ScheduleClock = ClockKind.ELAPSED
     at_risk_fraction: float | None = Field(default=None, gt=0, lt=1)
     warn_before: timedelta | None = None
     rule_zh: str | None = None  # the contract's wording, shown next to the evidence
@@ -169,6 +178,12 @@ class Target(StrictModel):
     def _consistent(self) -> Self:
         if self.start == self.stop:
             raise ValueError("start and stop must be different events")
+        if isinstance(self.clock, ScheduleClock) and self.limit.working_days is not None:
+            raise ValueError(
+                "按工作时间计时的时限须为时长（如 4h），不能是工作日数。"
+                "A schedule clock needs a duration limit (e.g. 4h), not working_days: "
+                "time on a schedule is measured in hours"
+            )
         if (self.limit.working_days is not None) != (self.clock is ClockKind.WORKING_DAYS):
             raise ValueError(
                 "a working_days limit needs clock: working_days, and that clock needs a "
@@ -177,6 +192,11 @@ class Target(StrictModel):
         if self.at_risk_fraction is not None and self.warn_before is not None:
             raise ValueError("set at_risk_fraction or warn_before, not both")
         return self
+
+    @property
+    def schedule(self) -> str | None:
+        """The name of the schedule the clock runs on; None: an elapsed or working-day clock."""
+        return self.clock.schedule if isinstance(self.clock, ScheduleClock) else None
 
     def applies_to(self, kind: str, severity: str | None) -> bool:
         if kind != self.kind:
@@ -292,6 +312,8 @@ class Contract(StrictModel):
     kinds: dict[str, Vocabulary]
     severities: dict[str, Vocabulary]
     calendar: CalendarConfig = CalendarConfig()
+    # Business hours (工作时间) a target's clock may run on: clock: {schedule: NAME}.
+    schedules: Schedules = Field(default_factory=dict)
     targets: tuple[Target, ...]
     scoring: Scoring = Scoring()
     availability: AvailabilityConfig = AvailabilityConfig()
@@ -335,6 +357,7 @@ class Contract(StrictModel):
                 raise ValueError(
                     f"target '{target.id}': no limit for operator_class '{self.operator_class}'"
                 )
+        _check_schedule_names(self.targets, self.schedules)
         for kind in self.scoring.fault_response_timeliness.kinds:
             if kind not in self.kinds:
                 raise ValueError(f"scoring.fault_response_timeliness: unknown kind '{kind}'")
@@ -370,6 +393,27 @@ class Contract(StrictModel):
             if total >= band.min:
                 return band.grade
         return self.grade_bands[-1].grade
+
+
+def _check_schedule_names(targets: tuple[Target, ...], schedules: Schedules) -> None:
+    """Refuse a target clock naming no schedule of the contract, at its own key."""
+    known = ", ".join(schedules) or "-"
+    problems = [
+        InitErrorDetails(
+            type=PydanticCustomError(
+                "value_error",
+                "未定义的工作时间 '{name}'，已定义：{known}。"
+                "'{name}' is not a schedule of this contract; schedules: {known}",
+                {"name": target.schedule, "known": known},
+            ),
+            loc=("targets", index, "clock", "schedule"),
+            input=target.schedule,
+        )
+        for index, target in enumerate(targets)
+        if target.schedule is not None and target.schedule not in schedules
+    ]
+    if problems:
+        raise ValidationError.from_exception_data("Contract", problems)
 
 
 def _check_aliases(section: str, vocabulary: dict[str, Vocabulary]) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from monitor.domain.schedule import BusinessSchedule
 from monitor.domain.tickets import Pause
 
 # The reason monitor.rules.history gives the stretch a premature resolution stood.
@@ -84,6 +85,30 @@ def extend_elapsed(deadline: datetime, stretches: list[tuple[datetime, datetime]
         if end - begin >= LAST_INSTANT - deadline:
             return LAST_INSTANT
         deadline += end - begin
+    return deadline
+
+
+def extend_schedule(
+    schedule: BusinessSchedule,
+    start: datetime,
+    deadline: datetime,
+    stretches: list[tuple[datetime, datetime]],
+    last: datetime,
+) -> datetime:
+    """A business-hours deadline moved later by the schedule time each pause that began before
+    it ran out covered (at most `last`)."""
+    if deadline >= last:
+        return last
+    limit = schedule.elapsed(start, deadline)
+    covered = timedelta(0)
+    for begin, end in stretches:
+        if begin >= deadline:
+            break  # the clock had already run out when this pause began
+        covered += schedule.elapsed(begin, end)
+        try:
+            deadline = schedule.deadline(start, limit + covered)
+        except OverflowError:
+            return last
     return deadline
 
 

@@ -12,6 +12,10 @@ stop recorded before its start event is missing evidence, never met. A deadline 
 days no calendar source knows (monitor.domain.calendar.UnknownYear) is calendar_unknown: no
 verdict and no deadline for that result, every other result decided as usual.
 
+A target on business hours (clock: {schedule: NAME}) measures its limit, its at-risk lead and
+its pauses in the schedule's open time (monitor.domain.schedule); its overdue seconds are wall
+time past the deadline, as for every clock.
+
 Instants are added, subtracted and compared in UTC, and results carry UTC times: aware
 arithmetic in a zone with summer time is wall-clock arithmetic (2 h after 01:30 on the night
 clocks go forward would be 03:30, one real hour), and aware comparison within one zone ignores
@@ -29,7 +33,9 @@ from datetime import UTC, datetime, timedelta
 
 from monitor.contract.clocks import ReopenPolicy, SeverityChangePolicy
 from monitor.contract.model import Contract, Target
+from monitor.contract.schedules import business_schedules
 from monitor.domain.calendar import BusinessCalendar, UnknownYear
+from monitor.domain.schedule import BusinessSchedule
 from monitor.domain.tickets import Status, TargetResult, Ticket
 from monitor.rules import pauses
 
@@ -42,10 +48,20 @@ def deadline_for(
 ) -> datetime | None:
     """When the target's clock runs out for a clock started at `start` (UTC); None if unknowable.
 
-    UnknownYear when a working-day limit needs a day no calendar source knows.
+    UnknownYear when a working-day limit or a schedule needs a day no calendar source knows.
+    A target on a schedule runs out once the schedule has been open for the limit's duration.
     """
     start = start.astimezone(UTC)
     limit = target.limit
+    schedule = schedule_for(target, calendar, contract)
+    if schedule is not None:
+        span = limit_span(ticket, target, start, contract)
+        if span is None or start + span >= LAST_INSTANT:
+            return None if span is None else LAST_INSTANT
+        try:
+            return schedule.deadline(start, span)
+        except OverflowError:
+            return LAST_INSTANT  # open hours run out past the last instant a datetime holds
     if limit.duration is not None:
         return start + limit.duration
     if limit.working_days is not None:
@@ -58,6 +74,31 @@ def deadline_for(
         return per_tb_deadline(start, limit.per_tb, size_gb)
     assert limit.by_operator_class is not None
     return start + limit.by_operator_class[contract.operator_class]
+
+
+def schedule_for(
+    target: Target, calendar: BusinessCalendar, contract: Contract
+) -> BusinessSchedule | None:
+    """The business-hours schedule the target's clock runs on; None: elapsed or working days."""
+    name = target.schedule
+    if name is None:
+        return None
+    return business_schedules({name: contract.schedules[name]}, contract.zone, calendar)[name]
+
+
+def limit_span(
+    ticket: Ticket, target: Target, start: datetime, contract: Contract
+) -> timedelta | None:
+    """The limit as a duration (per TB: times the restored size); None without the size."""
+    limit = target.limit
+    if limit.duration is not None:
+        return limit.duration
+    if limit.per_tb is not None:
+        if ticket.restore_size_gb is None:
+            return None
+        return per_tb_deadline(start, limit.per_tb, ticket.restore_size_gb) - start
+    assert limit.by_operator_class is not None
+    return limit.by_operator_class[contract.operator_class]
 
 
 def per_tb_deadline(start: datetime, per_tb: timedelta, size_gb: float) -> datetime:
@@ -76,12 +117,28 @@ def per_tb_deadline(start: datetime, per_tb: timedelta, size_gb: float) -> datet
 
 
 def at_risk_moment(
-    target: Target, start: datetime, deadline: datetime, contract: Contract
+    target: Target,
+    start: datetime,
+    deadline: datetime,
+    contract: Contract,
+    schedule: BusinessSchedule | None = None,
+    span: timedelta | None = None,
 ) -> datetime:
     """The instant (UTC) an open clock becomes at risk: a fixed lead time or a fraction of its
-    span."""
+    span. On a schedule both are schedule time back from the deadline (`span`: the limit, in
+    schedule time)."""
     start = start.astimezone(UTC)
     deadline = deadline.astimezone(UTC)
+    if schedule is not None:
+        if deadline >= LAST_INSTANT:
+            return deadline  # a clock that cannot run out is never at risk
+        assert span is not None
+        if target.warn_before is not None:
+            if target.warn_before >= span:
+                return start  # back_from would reach before the start, maybe an unknown year
+            return max(start, schedule.back_from(deadline, target.warn_before))
+        fraction = target.at_risk_fraction or contract.at_risk_fraction
+        return schedule.back_from(deadline, span * fraction)
     if target.warn_before is not None:
         return max(start, deadline - target.warn_before)
     fraction = target.at_risk_fraction or contract.at_risk_fraction
@@ -188,10 +245,14 @@ def paused_deadline(
 
     7×24 limits skip the paused time itself; working-day limits do not count a working day
     whose end (24:00) fell during a pause (days are counted whole; a wait that ends the same
-    day changes nothing).
+    day changes nothing); a limit on a schedule runs out that much later in schedule time as
+    the pauses before it covered open hours.
     """
     closed = pauses.closed_at(stretches, now)
     limit = target.limit
+    schedule = schedule_for(target, calendar, contract)
+    if schedule is not None:
+        return pauses.extend_schedule(schedule, start, deadline, closed, LAST_INSTANT)
     if limit.working_days is None:
         return pauses.extend_elapsed(deadline, closed)
     zone = contract.zone
@@ -370,12 +431,18 @@ def _clock(
         return result(Status.MISSING_EVIDENCE, deadline)
     if now > deadline:
         return result(Status.BREACHED, deadline, _late_seconds(now, deadline))
-    warn_at = at_risk_moment(target, start, plain_deadline, contract)
+    schedule = schedule_for(target, calendar, contract)
+    span = limit_span(ticket, target, start, contract) if schedule is not None else None
+    warn_at = at_risk_moment(target, start, plain_deadline, contract, schedule, span)
     if not stretches:
         status = Status.AT_RISK if now >= warn_at else Status.PENDING
         return result(status, deadline, 0, warn_at)
-    # The at-risk moment moves with the deadline, as far as pauses moved it.
-    warn_at += deadline - plain_deadline
+    # The at-risk moment moves with the deadline, as far as pauses moved it (on a schedule:
+    # the same schedule time before the moved deadline).
+    if schedule is not None:
+        warn_at = at_risk_moment(target, start, deadline, contract, schedule, span)
+    else:
+        warn_at += deadline - plain_deadline
     status = Status.AT_RISK if now >= warn_at else Status.PENDING
     if stretches[-1][1] is None:
         return result(status, deadline, 0, None)  # paused now: no running clock reaches it

@@ -5,11 +5,14 @@ recorded; the scalar rules compute in UTC too, so neither depends on the zone a 
 written in. A target's rows are the tickets whose (kind, severity) it applies to; its deadline
 is start + limit (a duration, the contract's operator class's duration, or per TB restored, at
 most the last instant a datetime holds), or for working-day limits a lookup per distinct local
-start date answered by the calendar itself. Statuses are then decided with array comparisons
-following monitor.rules.status._clock line by line: exactly on the deadline is met, events
-after `now` have not happened yet, a closed ticket without the stop event is missing evidence,
-so is a stop recorded before its start (a data error), a working-day deadline the calendar
-cannot tell is calendar_unknown, overdue seconds are rounded up.
+start date answered by the calendar itself, or for a clock on business hours the schedule's
+deadline over the column (monitor.domain.schedule_arrays), one start at a time only where a
+start's clock needs a year the calendar does not know. Statuses are then decided with array
+comparisons following monitor.rules.status._clock line by line: exactly on the deadline is met,
+events after `now` have not happened yet, a closed ticket without the stop event is missing
+evidence, so is a stop recorded before its start (a data error), a deadline the calendar cannot
+tell (working days or a schedule's open days) is calendar_unknown, overdue seconds are rounded
+up.
 
 Tickets with a status history (pauses, severity changes, reopens) are not handled here: the
 caller evaluates them with monitor.rules.status, which stays the one definition of a status.
@@ -29,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from monitor.contract.model import Contract, Target
+from monitor.contract.schedules import business_schedules
 from monitor.domain.calendar import BusinessCalendar, UnknownYear
 from monitor.domain.columns import (
     NO_OVERDUE,
@@ -40,6 +44,8 @@ from monitor.domain.columns import (
     empty_results,
 )
 from monitor.domain.instants import DAY_US, EPOCH, MICROSECOND, MISSING, from_us, to_us
+from monitor.domain.schedule import BusinessSchedule
+from monitor.domain.schedule_arrays import back_from_us, deadlines_us
 from monitor.domain.tickets import Status
 from monitor.rules.status import GB_PER_TB, LAST_INSTANT
 
@@ -129,7 +135,16 @@ def _evaluate_target(
     # A working-day deadline that needs a day no calendar source knows: no verdict.
     unknown = np.zeros(len(rows), dtype=bool)
     limit = target.limit
-    if limit.per_tb is not None:
+    schedule = _schedule_of(target, calendar, contract)
+    spans = np.full(len(rows), MISSING, dtype=np.int64)
+    if schedule is not None:
+        spans[has_start] = _limit_spans(
+            columns, rows[has_start], start[has_start], target, contract
+        )
+        deadline[has_start], unknown[has_start] = _schedule_deadlines(
+            schedule, start[has_start], spans[has_start]
+        )
+    elif limit.per_tb is not None:
         size = columns.restore_size_gb[rows]
         known = has_start & ~np.isnan(size)
         deadline[known] = _per_tb_deadlines(start[known], limit.per_tb // MICROSECOND, size[known])
@@ -156,7 +171,9 @@ def _evaluate_target(
     running &= ~overdue_now
 
     warn = np.full(len(rows), MISSING, dtype=np.int64)
-    warn[running] = _at_risk_moments(target, start[running], deadline[running], contract)
+    warn[running] = _at_risk_moments(
+        target, start[running], deadline[running], contract, schedule, spans[running]
+    )
     at_risk = running & (now_us >= warn)
 
     status = np.full(len(rows), STATUS_CODE[Status.PENDING], dtype=np.int8)
@@ -227,8 +244,44 @@ def _times(duration_us: int, factors: Floats) -> Int64s:
     return result
 
 
-def _at_risk_moments(target: Target, start: Int64s, deadline: Int64s, contract: Contract) -> Int64s:
-    """The instant each open clock becomes at risk. Mirrors monitor.rules.status.at_risk_moment."""
+def _at_risk_moments(
+    target: Target,
+    start: Int64s,
+    deadline: Int64s,
+    contract: Contract,
+    schedule: BusinessSchedule | None = None,
+    spans: Int64s | None = None,
+) -> Int64s:
+    """The instant each open clock becomes at risk (on a schedule: schedule time back from the
+    deadline, `spans` the limits in µs). Mirrors monitor.rules.status.at_risk_moment."""
+    if schedule is not None:
+        assert spans is not None
+        on_schedule = deadline.copy()
+        endless = deadline >= _LAST_US  # a clock that cannot run out is never at risk
+        if target.warn_before is not None:
+            lead_us = target.warn_before // MICROSECOND
+            early = ~endless & (lead_us >= spans)
+            on_schedule[early] = start[early]
+            back = ~endless & ~early
+            on_schedule[back] = np.maximum(
+                start[back], back_from_us(schedule, deadline[back], lead_us)
+            )
+            return on_schedule
+        fraction = target.at_risk_fraction or contract.at_risk_fraction
+        leads = np.full(len(spans), MISSING, dtype=np.int64)
+        distinct, inverse = np.unique(spans[~endless], return_inverse=True)
+        shares = np.array(
+            [
+                (timedelta(microseconds=span) * fraction) // MICROSECOND
+                for span in distinct.tolist()
+            ],
+            dtype=np.int64,
+        )
+        leads[~endless] = shares[inverse.reshape(-1)]
+        for lead in np.unique(leads[~endless]).tolist():
+            group = ~endless & (leads == lead)
+            on_schedule[group] = back_from_us(schedule, deadline[group], lead)
+        return on_schedule
     if target.warn_before is not None:
         return np.maximum(start, deadline - target.warn_before // MICROSECOND)
     fraction = target.at_risk_fraction or contract.at_risk_fraction
@@ -240,6 +293,72 @@ def _at_risk_moments(target: Target, start: Int64s, deadline: Int64s, contract: 
         shares[position] = (timedelta(microseconds=span) * fraction) // MICROSECOND
     moments: Int64s = deadline - shares[inverse.reshape(-1)]
     return moments
+
+
+def _schedule_of(
+    target: Target, calendar: BusinessCalendar, contract: Contract
+) -> BusinessSchedule | None:
+    """The schedule the target's clock runs on, None for the others. Mirrors
+    monitor.rules.status.schedule_for."""
+    name = target.schedule
+    if name is None:
+        return None
+    return business_schedules({name: contract.schedules[name]}, contract.zone, calendar)[name]
+
+
+def _limit_spans(
+    columns: TicketColumns, rows: Int64s, start: Int64s, target: Target, contract: Contract
+) -> Int64s:
+    """Each row's limit in µs (per TB: times its size, capped at the last instant), MISSING
+    without the size. Mirrors monitor.rules.status.limit_span."""
+    limit = target.limit
+    if limit.duration is not None:
+        return np.full(len(rows), limit.duration // MICROSECOND, dtype=np.int64)
+    if limit.per_tb is not None:
+        size = columns.restore_size_gb[rows]
+        known = ~np.isnan(size)
+        spans = np.full(len(rows), MISSING, dtype=np.int64)
+        spans[known] = (
+            _per_tb_deadlines(start[known], limit.per_tb // MICROSECOND, size[known]) - start[known]
+        )
+        return spans
+    assert limit.by_operator_class is not None
+    span = limit.by_operator_class[contract.operator_class]
+    return np.full(len(rows), span // MICROSECOND, dtype=np.int64)
+
+
+def _schedule_deadlines(
+    schedule: BusinessSchedule, start: Int64s, spans: Int64s
+) -> tuple[Int64s, npt.NDArray[np.bool_]]:
+    """schedule.deadline per start and span (MISSING span: MISSING, at most _LAST_US), and
+    which starts the calendar cannot answer (their deadline MISSING).
+
+    Mirrors the schedule branch of monitor.rules.status.deadline_for, and its UnknownYear as
+    monitor.rules.status._clock catches it.
+    """
+    deadlines = np.full(len(start), MISSING, dtype=np.int64)
+    unknown = np.zeros(len(start), dtype=bool)
+    known = spans != MISSING
+    endless = known & (start >= _LAST_US - spans)
+    deadlines[endless] = _LAST_US
+    for span in np.unique(spans[known & ~endless]).tolist():
+        group = np.nonzero(known & ~endless & (spans == span))[0]
+        try:
+            deadlines[group] = deadlines_us(schedule, start[group], span)
+            continue
+        except (UnknownYear, OverflowError):
+            pass
+        # Some start's clock needs an unknown year (or runs past the last instant): one by one.
+        for i in group.tolist():
+            try:
+                deadlines[i] = to_us(
+                    schedule.deadline(from_us(int(start[i])), timedelta(microseconds=span))
+                )
+            except UnknownYear:
+                unknown[i] = True
+            except OverflowError:
+                deadlines[i] = _LAST_US
+    return deadlines, unknown
 
 
 def _working_day_deadlines(

@@ -35,14 +35,23 @@ from monitor.contract.model import (
     ClockKind,
     Contract,
     Limit,
+    ScheduleClock,
     Target,
     load_contract,
 )
+from monitor.contract.schedules import ScheduleConfig
 from monitor.domain.calendar import BusinessCalendar, UnknownYear
 from monitor.domain.instants import to_us
 from monitor.domain.tickets import EVENT_FIELDS, Pause, SeverityChange, Status, TargetResult, Ticket
 from monitor.rules.all_tickets import evaluate_batch
-from monitor.rules.status import LAST_INSTANT, at_risk_moment, deadline_for, evaluate
+from monitor.rules.status import (
+    LAST_INSTANT,
+    at_risk_moment,
+    deadline_for,
+    evaluate,
+    limit_span,
+    schedule_for,
+)
 from monitor.rules.status_arrays import local_days
 from tests.conftest import local
 
@@ -325,7 +334,9 @@ def cases(draw: st.DrawFn, scenario: Scenario) -> tuple[Contract, list[Ticket], 
             start = ticket.event(target.start) or ticket.reported_at
             deadline = _deadline(ticket, target, start, scenario, contract)
             if deadline is not None and deadline < scenario.last:
-                warn = at_risk_moment(target, start, deadline, contract)
+                schedule = schedule_for(target, scenario.calendar, contract)
+                span = limit_span(ticket, target, start, contract) if schedule else None
+                warn = at_risk_moment(target, start, deadline, contract, schedule, span)
                 at_risk = warn + (deadline - warn) / 2
                 now = draw(st.sampled_from([start, warn, at_risk, deadline])) + draw(nudges)
             elif deadline is None:
@@ -393,7 +404,22 @@ def test_the_every_option_contract_uses_every_option() -> None:
     assert EVERY_OPTION.calendar.model_fields_set == set(CalendarConfig.model_fields)
     assert EVERY_OPTION.clocks.model_fields_set == set(ClockRules.model_fields)
     assert {"timezone", "at_risk_fraction", "operator_class"} <= EVERY_OPTION.model_fields_set
-    assert {target.clock for target in targets} == set(ClockKind)
+    assert {t.clock for t in targets if isinstance(t.clock, ClockKind)} == set(ClockKind)
+    on_schedules = [t for t in targets if isinstance(t.clock, ScheduleClock)]
+    assert set().union(*(t.clock.model_fields_set for t in on_schedules)) == set(  # type: ignore[union-attr]
+        ScheduleClock.model_fields
+    )
+    assert {EVERY_OPTION.schedules[t.schedule or ""].days for t in on_schedules} == {
+        "working_days",
+        "every_day",
+    }
+    assert {"warn_before", "at_risk_fraction"} <= set().union(
+        *(t.model_fields_set for t in on_schedules)
+    )
+    assert set().union(*(s.model_fields_set for s in EVERY_OPTION.schedules.values())) == set(
+        ScheduleConfig.model_fields
+    )
+    assert any(len(s.hours) > 1 for s in EVERY_OPTION.schedules.values())  # a lunch break
     events = {name for target in EVERY_OPTION.targets for name in (target.start, target.stop)}
     assert events == set(EVENT_FIELDS)
     assert "closed_at" in {target.start for target in EVERY_OPTION.targets}
