@@ -33,7 +33,7 @@ from datetime import UTC, datetime, timedelta
 
 from monitor.contract.clocks import ReopenPolicy, SeverityChangePolicy
 from monitor.contract.model import Contract, Target
-from monitor.contract.schedules import business_schedules
+from monitor.contract.schedules import business_schedule
 from monitor.domain.calendar import BusinessCalendar, UnknownYear
 from monitor.domain.schedule import BusinessSchedule
 from monitor.domain.tickets import Status, TargetResult, Ticket
@@ -83,7 +83,7 @@ def schedule_for(
     name = target.schedule
     if name is None:
         return None
-    return business_schedules({name: contract.schedules[name]}, contract.zone, calendar)[name]
+    return business_schedule(name, contract.schedules[name], contract.zone, calendar)
 
 
 def limit_span(

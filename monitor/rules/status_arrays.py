@@ -32,7 +32,6 @@ import numpy as np
 import numpy.typing as npt
 
 from monitor.contract.model import Contract, Target
-from monitor.contract.schedules import business_schedules
 from monitor.domain.calendar import BusinessCalendar, UnknownYear
 from monitor.domain.columns import (
     NO_OVERDUE,
@@ -47,7 +46,7 @@ from monitor.domain.instants import DAY_US, EPOCH, MICROSECOND, MISSING, from_us
 from monitor.domain.schedule import BusinessSchedule
 from monitor.domain.schedule_arrays import back_from_us, deadlines_us
 from monitor.domain.tickets import Status
-from monitor.rules.status import GB_PER_TB, LAST_INSTANT
+from monitor.rules.status import GB_PER_TB, LAST_INSTANT, schedule_for
 
 Int64s = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -135,7 +134,7 @@ def _evaluate_target(
     # A working-day deadline that needs a day no calendar source knows: no verdict.
     unknown = np.zeros(len(rows), dtype=bool)
     limit = target.limit
-    schedule = _schedule_of(target, calendar, contract)
+    schedule = schedule_for(target, calendar, contract)  # a lookup, not a rule: shared
     spans = np.full(len(rows), MISSING, dtype=np.int64)
     if schedule is not None:
         spans[has_start] = _limit_spans(
@@ -293,17 +292,6 @@ def _at_risk_moments(
         shares[position] = (timedelta(microseconds=span) * fraction) // MICROSECOND
     moments: Int64s = deadline - shares[inverse.reshape(-1)]
     return moments
-
-
-def _schedule_of(
-    target: Target, calendar: BusinessCalendar, contract: Contract
-) -> BusinessSchedule | None:
-    """The schedule the target's clock runs on, None for the others. Mirrors
-    monitor.rules.status.schedule_for."""
-    name = target.schedule
-    if name is None:
-        return None
-    return business_schedules({name: contract.schedules[name]}, contract.zone, calendar)[name]
 
 
 def _limit_spans(

@@ -49,16 +49,14 @@ FINGERPRINTS = {
     "monitor.rules.status.evaluate": "0b74f10d7470e225",
     "monitor.rules.status.limit_span": "5b81881d6abbafbb",
     "monitor.rules.status.per_tb_deadline": "d31a7f296c48e34d",
-    "monitor.rules.status.schedule_for": "29bca3bc5d63bf93",
     "monitor.rules.status.targets_for": "320dfc72902c5779",
     "monitor.rules.status_arrays._at_risk_moments": "a2ef7f7173807ea3",
-    "monitor.rules.status_arrays._evaluate_target": "79ed5e0988177961",
+    "monitor.rules.status_arrays._evaluate_target": "27af0d726fb49228",
     "monitor.rules.status_arrays._in_rules_order": "594fde2dc9e04ec9",
     "monitor.rules.status_arrays._late_seconds": "0b7498b15462b585",
     "monitor.rules.status_arrays._limit_spans": "cc91b55c72771faa",
     "monitor.rules.status_arrays._per_tb_deadlines": "c06fbe17eb9bbbd6",
     "monitor.rules.status_arrays._schedule_deadlines": "19e149fadee8c5d0",
-    "monitor.rules.status_arrays._schedule_of": "bdb969723654e613",
     "monitor.rules.status_arrays._seen": "50bcfef5797c4636",
     "monitor.rules.status_arrays._times": "766764736a33b1b5",
     "monitor.rules.status_arrays._working_day_deadlines": "0ce9b530f364625a",
@@ -147,7 +145,11 @@ def test_every_rule_of_a_plain_ticket_has_a_mirror() -> None:
             and node.func.id in functions
         )
     mirrored = {reference for _, reference in mirror_pairs()}
-    missing = {f"{status.__name__}.{name}" for name in reached} - mirrored
+    # A function the column path calls from status.py itself exists once: nothing to mirror.
+    shared = {
+        name for name in functions if getattr(status_arrays, name, None) is getattr(status, name)
+    }
+    missing = {f"{status.__name__}.{name}" for name in reached - shared} - mirrored
     assert missing == set(), "plain-ticket rules no column function mirrors"
 
 
