@@ -115,7 +115,8 @@ def test_the_xlsx_report_opens_with_chinese_sheets_and_no_formulas(folder: Path)
     assert [cell.value for cell in unclosed[3]][:3] == ["记录", "巡检时间", "资源池"]
     values = [cell for row in unclosed.iter_rows() for cell in row if cell.value]
     formula_like = [cell for cell in values if "cmd|" in str(cell.value)]
-    assert [(cell.value, cell.data_type) for cell in formula_like] == [("'=cmd|' /c calc'!A1", "s")]
+    assert [(cell.value, cell.data_type) for cell in formula_like] == [("=cmd|' /c calc'!A1", "s")]
+    assert formula_like[0].quotePrefix
 
 
 @pytest.mark.skipif(
