@@ -6,6 +6,7 @@ contract's time zone; no clock, no I/O.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,14 +14,41 @@ from zoneinfo import ZoneInfo
 
 from monitor.contract.model import Contract
 from monitor.domain.durations import format_duration_zh
+from monitor.domain.text import one_line
 from monitor.domain.tickets import TargetResult, Ticket
 
 STAGE_LABELS_ZH = {"at_risk": "临近超时", "breached": "超时违约", "resolved": "超时后已完成"}
 _UNRECORDED = "未登记"
+# A ticket's texts come from whoever filed it. In chat Markdown each character that could
+# format (headings, emphasis, code, quotes, tables), link ([…](…), <…>), mention (WeCom <@id>,
+# DingTalk @mobile) or open HTML (<font>, &lt;) is shown as its full-width look-alike: the
+# text reads the same to a person and nothing to a renderer. Backslash escapes are not used,
+# as the robots' renderers do not all honour them. "://" gets a full-width colon, so that no
+# client turns a pasted address into a link.
+_MARKUP = str.maketrans(
+    {
+        "*": "＊",
+        "_": "＿",
+        "`": "｀",
+        "~": "～",
+        "#": "＃",
+        "[": "［",
+        "]": "］",
+        "<": "＜",
+        ">": "＞",
+        "@": "＠",
+        "|": "｜",
+        "\\": "＼",
+        "&": "＆",
+    }
+)
+_TAGS = str.maketrans({"<": "＜", ">": "＞"})
 
 
 @dataclass(frozen=True, slots=True)
 class Message:
+    # The title as the facts give it: the e-mail channel refuses a control character in a
+    # header rather than alter the Subject; the bodies show the ticket's texts on one line.
     title: str
     text: str  # plain lines
     markdown: str  # the same, for robots that render Markdown
@@ -81,30 +109,57 @@ def _status_line(facts: dict[str, Any], zone: ZoneInfo) -> str:
     return f"已超时 {format_duration_zh(overdue)}，仍未完成"
 
 
-def render(facts: dict[str, Any], zone: ZoneInfo, link: str | None = None) -> Message:
-    """The Chinese message: ticket, target, deadline in the contract's zone, lateness, owner."""
+def _plain(text: str) -> str:
+    """A ticket's text for a plain-text message: one line, no tag (Feishu's <at>), no link."""
+    return one_line(text).translate(_TAGS).replace("://", "：//")
+
+
+def _inline(text: str) -> str:
+    """A ticket's text inside chat Markdown: one line that formats, links and mentions nothing."""
+    return one_line(text).translate(_MARKUP).replace("://", "：//")
+
+
+def _content(
+    facts: dict[str, Any], zone: ZoneInfo, shown: Callable[[str], str]
+) -> tuple[str, list[tuple[str, str]]]:
+    """The title and the (name, value) lines, every text of the facts passed through `shown`."""
+
+    def text(key: str) -> str:
+        value = facts.get(key)
+        return shown(str(value)) if value else ""
+
     stage_zh = STAGE_LABELS_ZH.get(facts["stage"], facts["stage"])
-    title = f"【{stage_zh}】{facts['target_zh']} · 工单 {facts['ticket_id']}"
-    kind = facts["kind_zh"] + (f" / {facts['severity_zh']}" if facts.get("severity_zh") else "")
-    ticket = facts["ticket_id"] + (f"（{facts['title']}）" if facts.get("title") else "")
+    title = f"【{stage_zh}】{text('target_zh')} · 工单 {text('ticket_id')}"
+    kind = text("kind_zh") + (f" / {text('severity_zh')}" if facts.get("severity_zh") else "")
+    ticket = text("ticket_id") + (f"（{text('title')}）" if facts.get("title") else "")
     lines = [
         ("工单", ticket),
         ("类型", kind),
-        ("指标", f"{facts['target_zh']}（时限 {facts['limit_zh']}）"),
+        ("指标", f"{text('target_zh')}（时限 {text('limit_zh')}）"),
         ("起算", _local(facts.get("start"), zone)),
         ("时限", f"{_local(facts.get('deadline'), zone)}（{zone.key}）"),
         ("状态", _status_line(facts, zone)),
         (
             "责任方",
-            f"运营单位 {facts.get('operator') or _UNRECORDED}，"
-            f"资源池 {facts.get('pool') or _UNRECORDED}",
+            f"运营单位 {text('operator') or _UNRECORDED}，资源池 {text('pool') or _UNRECORDED}",
         ),
     ]
     if facts.get("user_unit") or facts.get("system"):
-        affected = " / ".join(v for v in (facts.get("user_unit"), facts.get("system")) if v)
+        affected = " / ".join(v for v in (text("user_unit"), text("system")) if v)
         lines.append(("使用单位", affected))
+    return title, lines
+
+
+def render(facts: dict[str, Any], zone: ZoneInfo, link: str | None = None) -> Message:
+    """The Chinese message: ticket, target, deadline in the contract's zone, lateness, owner."""
+    title, _ = _content(facts, zone, str)
+    text_title, lines = _content(facts, zone, _plain)
+    markdown_title, markdown_lines = _content(facts, zone, _inline)
     if link:
         lines.append(("详情", link))
+        markdown_lines.append(("详情", link))
     text = "\n".join(f"{name}：{value}" for name, value in lines)
-    markdown = f"### {title}\n" + "\n".join(f"- **{name}**：{value}" for name, value in lines)
-    return Message(title, f"{title}\n{text}", markdown, link)
+    markdown = f"### {markdown_title}\n" + "\n".join(
+        f"- **{name}**：{value}" for name, value in markdown_lines
+    )
+    return Message(title, f"{text_title}\n{text}", markdown, link)
