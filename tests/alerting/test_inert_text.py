@@ -13,12 +13,19 @@ from typing import Any
 
 import pytest
 import requests
+from sqlalchemy import Engine, select
 
-from monitor.alerting.channels import CHANNELS, Outgoing
-from monitor.alerting.config import ChannelConfig
+from monitor.alerting.channels import CHANNELS, DeliveryError, Outgoing
+from monitor.alerting.config import AlertingConfig, ChannelConfig
 from monitor.alerting.message import render
+from monitor.alerting.outbox import Dispatcher
+from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.storage.alerts import DELIVERY
 from tests.alerting.test_alertmanager_channel import facts
-from tests.conftest import SHANGHAI
+from tests.alerting.test_channels import SmtpReceiver
+from tests.alerting.test_outbox import evaluate, store_major_fault
+from tests.conftest import SHANGHAI, local
 from tests.serving import Receiver
 
 NOW = datetime(2024, 6, 3, 2, 35, 0, tzinfo=UTC)
@@ -81,3 +88,53 @@ def test_feishu_text_gets_no_extra_line_and_no_mention(receiver: Receiver) -> No
     text = got.body["content"]["text"]
     assert len(text.split("\n")) == 9
     assert "<at" not in text and "无需处理" in text
+
+
+# --- e-mail headers -----------------------------------------------------------------------------
+
+CRLF_ID = "INC-1\r\nBcc: victim@example.gov.cn"
+
+
+def smtp_channel(server: SmtpReceiver) -> dict[str, Any]:
+    return {
+        "name": "mail",
+        "type": "smtp",
+        "host": "127.0.0.1",
+        "port": server.server_address[1],
+        "sender": "slamon@example.gov.cn",
+        "to": ["duty@example.gov.cn"],
+    }
+
+
+def test_an_email_subject_with_a_line_break_is_refused_for_good_with_the_reason() -> None:
+    server = SmtpReceiver()
+    try:
+        channel = ChannelConfig.model_validate(smtp_channel(server))
+        with pytest.raises(DeliveryError) as refused:
+            send(channel, ticket_id=CRLF_ID)
+        assert refused.value.permanent
+        assert "控制字符" in str(refused.value) and "Subject" in str(refused.value)
+        assert server.messages == []
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_outbox_gives_up_on_such_an_email_instead_of_retrying_it_forever(
+    engine: Engine, contract: Contract, calendar: BusinessCalendar
+) -> None:
+    server = SmtpReceiver()
+    try:
+        alerting = AlertingConfig.model_validate({"channels": [smtp_channel(server)]})
+        store_major_fault(engine, ticket_id=CRLF_ID)  # stored before ids were checked
+        evaluate(engine, contract, calendar, alerting, local("2024-06-03 10:25"))
+        now = local("2024-06-03 10:25:05")
+        assert Dispatcher(engine, alerting, SHANGHAI, None, now=lambda: now).run_once() == 1
+        with engine.connect() as connection:
+            row = connection.execute(select(DELIVERY)).one()
+        assert (row.attempts, row.failed_at, row.acknowledged_at) == (1, now, None)
+        assert "控制字符" in row.last_error
+        assert server.messages == []
+    finally:
+        server.shutdown()
+        server.server_close()

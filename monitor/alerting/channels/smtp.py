@@ -1,7 +1,7 @@
 """E-mail over SMTP (plain, STARTTLS or SSL), UTF-8 subject and body.
 
-A 5xx answer (mailbox refused, message rejected) is permanent; connection problems and 4xx
-answers are transient.
+A 5xx answer (mailbox refused, message rejected) and a header with a control character are
+permanent; connection problems and 4xx answers are transient.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from email import policy
 from email.message import EmailMessage
 
 from monitor.alerting.channels.base import DeliveryError, Outgoing
+from monitor.domain.text import CONTROL
 
 
 def _email(out: Outgoing) -> EmailMessage:
@@ -20,17 +21,32 @@ def _email(out: Outgoing) -> EmailMessage:
     # No folding: Python's folder drops the space between two encoded words of a Chinese
     # subject ("时限 · 工单" arrived as "时限· 工单"); RFC 5322 allows 998-character lines.
     email = EmailMessage(policy=policy.SMTP.clone(max_line_length=998))
-    email["Subject"] = out.message.title
-    email["From"] = channel.sender
-    email["To"] = ", ".join(channel.to)
+    _set_header(email, "Subject", out.message.title)
+    _set_header(email, "From", channel.sender)
+    _set_header(email, "To", ", ".join(channel.to))
     email.set_content(out.message.text, charset="utf-8")
     return email
+
+
+def _set_header(email: EmailMessage, name: str, value: str) -> None:
+    # A line break in a header would start a header of its own (a Bcc, say). The same message
+    # fails the same way every time, so it is refused for good, with the reason, not retried.
+    found = CONTROL.search(value)
+    if found is not None:
+        code = f"U+{ord(found.group()):04X}"
+        raise DeliveryError(
+            f"邮件头 {name} 含控制字符 {code}，无法发送 "
+            f"(the {name} header would carry control character {code})",
+            permanent=True,
+        )
+    email[name] = value
 
 
 def send(out: Outgoing) -> None:
     channel = out.channel
     assert channel.host is not None
     timeout = channel.timeout.total_seconds()
+    email = _email(out)  # before connecting: a message that cannot be sent opens no connection
     try:
         if channel.security == "ssl":
             client: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -43,7 +59,7 @@ def send(out: Outgoing) -> None:
                 client.starttls(context=ssl.create_default_context())
             if channel.username:
                 client.login(channel.username, channel.password() or "")
-            client.send_message(_email(out))
+            client.send_message(email)
     except smtplib.SMTPRecipientsRefused as error:
         raise DeliveryError(f"recipients refused: {error.recipients}", True) from None
     except smtplib.SMTPResponseException as error:
