@@ -16,6 +16,7 @@ import requests
 from sqlalchemy import Engine, select
 
 from monitor.alerting.channels import CHANNELS, DeliveryError, Outgoing
+from monitor.alerting.channels.base import redacted
 from monitor.alerting.config import AlertingConfig, ChannelConfig
 from monitor.alerting.message import render
 from monitor.alerting.outbox import Dispatcher
@@ -23,10 +24,10 @@ from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.storage.alerts import DELIVERY
 from tests.alerting.test_alertmanager_channel import facts
-from tests.alerting.test_channels import SmtpReceiver
+from tests.alerting.test_channels import SmtpReceiver, _answering
 from tests.alerting.test_outbox import evaluate, store_major_fault
 from tests.conftest import SHANGHAI, local
-from tests.serving import Receiver
+from tests.serving import Receiver, free_port
 
 NOW = datetime(2024, 6, 3, 2, 35, 0, tzinfo=UTC)
 HOSTILE = {
@@ -138,3 +139,43 @@ def test_the_outbox_gives_up_on_such_an_email_instead_of_retrying_it_forever(
     finally:
         server.shutdown()
         server.server_close()
+
+
+# --- secrets in webhook URLs ------------------------------------------------------------------
+
+ROBOTS = [
+    ("wecom", "/cgi-bin/webhook/send?key={token}"),
+    ("dingtalk", "/robot/send?access_token={token}"),
+    ("feishu", "/open-apis/bot/v2/hook/{token}"),
+    ("webhook", "/hooks/{token}?sig={token}"),
+]
+
+
+@pytest.mark.parametrize(("kind", "path"), ROBOTS)
+def test_a_refused_connection_does_not_name_the_token_in_the_url(kind: str, path: str) -> None:
+    url = f"http://127.0.0.1:{free_port()}" + path.format(token=TOKEN)
+    with pytest.raises(DeliveryError) as failed:
+        send(ChannelConfig(name="r", type=kind, url=url, secret="SEC-signing-secret"))  # type: ignore[arg-type]
+    message = str(failed.value)
+    assert "ConnectionError" in message and "127.0.0.1" in message
+    assert TOKEN not in message and "SEC-signing-secret" not in message
+    assert "sign=" not in message or "sign=***" in message
+
+
+@pytest.mark.parametrize(("kind", "path"), ROBOTS[:2])
+def test_a_robot_answer_that_echoes_the_url_does_not_leak_the_token(
+    receiver: Receiver, kind: str, path: str
+) -> None:
+    url = receiver.url + path.format(token=TOKEN)
+    echo = f'{{"errcode": 93000, "errmsg": "invalid webhook url {url}"}}'.encode()
+    with _answering(receiver, echo), pytest.raises(DeliveryError) as refused:
+        send(ChannelConfig(name="r", type=kind, url=url))  # type: ignore[arg-type]
+    assert "93000" in str(refused.value) and TOKEN not in str(refused.value)
+
+
+def test_the_user_and_password_of_a_url_are_hidden_too() -> None:
+    url = "http://slamon:pw-0123456789@127.0.0.1:9093/api/v2/alerts"
+    text = f"HTTPConnectionPool: Max retries exceeded with url: {url}"
+    assert redacted(text, url) == (
+        "HTTPConnectionPool: Max retries exceeded with url: http://***:***@127.0.0.1:9093/api/v2/alerts"
+    )
