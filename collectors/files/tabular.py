@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,18 +24,44 @@ class UnreadableFile(Exception):
 
 NUL = "\x00"
 NUL_PROBLEM = "contains a NUL character (shown as \ufffd), which cannot be stored"
+SURROGATE_PROBLEM = (
+    "contains a lone surrogate such as \\udc00 (shown as \ufffd), which is no character "
+    "and cannot be stored"
+)
+# PostgreSQL cannot store a NUL in text, and one in a file is a sign of damage, not of data;
+# a lone surrogate (a JSON "\udc00" decodes to one) cannot be written as UTF-8 at all.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def without_nul(cells: dict[str, Any]) -> dict[str, Any]:
-    """The cells with every NUL shown as U+FFFD and the row marked bad: PostgreSQL cannot
-    store a NUL in text, and one in a file is a sign of damage, not of data."""
-    if not any(NUL in key or (isinstance(v, str) and NUL in v) for key, v in cells.items()):
-        return cells
-    clean = {
-        key.replace(NUL, "\ufffd"): v.replace(NUL, "\ufffd") if isinstance(v, str) else v
-        for key, v in cells.items()
-    }
-    clean.setdefault("__error__", NUL_PROBLEM)
+def storable(cells: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """The cells (keys and values, nested ones too) with every NUL and lone surrogate shown
+    as U+FFFD, and why the row cannot be stored as it is; the cells themselves when it can."""
+    found: set[str] = set()
+    clean = _clean(cells, found)
+    if not found:
+        return cells, None
+    problems = [NUL_PROBLEM] * (NUL in found) + [SURROGATE_PROBLEM] * (len(found - {NUL}) > 0)
+    return clean, "; ".join(problems)
+
+
+def _clean(value: Any, found: set[str]) -> Any:
+    if isinstance(value, str):
+        if _UNSTORABLE.search(value) is None:
+            return value
+        found.update(_UNSTORABLE.findall(value))
+        return _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_clean(key, found): _clean(item, found) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clean(item, found) for item in value]
+    return value
+
+
+def storable_row(cells: dict[str, Any]) -> dict[str, Any]:
+    """The cells as `storable` makes them, the row marked bad (`__error__`) if it changed any."""
+    clean, problem = storable(cells)
+    if problem is not None:
+        clean.setdefault("__error__", problem)
     return clean
 
 
@@ -161,7 +188,7 @@ def _csv_records(
             # A trailing delimiter (an empty extra cell) is common and harmless.
             if len(cells) > width and any(cell.strip() for cell in cells[width:]):
                 record["__error__"] = f"{len(cells)} cells but the header has {width} columns"
-            yield line, without_nul(record) if has_nul else record
+            yield line, storable_row(record) if has_nul else record
         line = reader.line_num + 1
 
 
@@ -254,12 +281,12 @@ def _read_json(path: Path, _looks_like_header: Callable[[list[str]], bool]) -> T
             for key in item:
                 if key not in seen:
                     seen.add(key)
-                    headers.append(str(key).replace(NUL, "\ufffd"))
+                    headers.append(_clean(str(key), set()))
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         for line, item in zip(lines, items, strict=True):
             if isinstance(item, dict):
-                yield line, without_nul(item)
+                yield line, storable_row(item)
             else:
                 yield line, {"__error__": f"expected an object, got {type(item).__name__}"}
 

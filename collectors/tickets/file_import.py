@@ -21,7 +21,7 @@ from collectors.files.import_report import (
     raw_json,
     rejected_reasons,
 )
-from collectors.files.tabular import NUL_PROBLEM, Table, UnreadableFile, read_table, without_nul
+from collectors.files.tabular import Table, UnreadableFile, read_table, storable
 from collectors.files.values import (
     BadValue,
     VocabularyLookup,
@@ -318,8 +318,7 @@ def parse_records(records: Sequence[Any], contract: Contract, source: str) -> Pa
     parsers = _parsers(contract)
     batch = ParsedBatch()
     for index, item in enumerate(records, start=1):
-        cells: dict[str, Any] = without_nul(item) if isinstance(item, dict) else {}
-        has_nul = cells.get("__error__") == NUL_PROBLEM and bool(cells.pop("__error__"))
+        cells, unstorable = storable(item) if isinstance(item, dict) else ({}, None)
         columns = {str(key): field_for(str(key)) for key in cells}
         known = {header: name for header, name in columns.items() if name is not None}
         ticket_id = _safe_text(cells, known)
@@ -328,8 +327,8 @@ def parse_records(records: Sequence[Any], contract: Contract, source: str) -> Pa
             for header, name in columns.items()
             if name is None
         ]
-        if has_nul:
-            problems.append(RowProblem(index, ticket_id, None, NUL_PROBLEM))
+        if unstorable:
+            problems.append(RowProblem(index, ticket_id, None, unstorable))
         if not isinstance(item, dict):
             problems.append(RowProblem(index, None, None, "expected a JSON object"))
         elif len(set(known.values())) < len(known):
@@ -340,7 +339,8 @@ def parse_records(records: Sequence[Any], contract: Contract, source: str) -> Pa
             problems.extend(_parse_cells(index, ticket_id, cells, plan, values))
         if problems:
             batch.problems.extend(ItemProblem(p.line, p.key, p.column, p.reason) for p in problems)
-            batch.rejected.append(_rejected(index, ticket_id, problems, cells or {"item": item}))
+            kept = cells or storable({"item": item})[0]
+            batch.rejected.append(_rejected(index, ticket_id, problems, kept))
             continue
         batch.rows.append((values, tuple(known.values())))
     return batch

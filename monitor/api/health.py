@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from monitor.api.auth import READ_REFUSED, Context, reader
+from monitor.api.errors import ApiRoute
 from monitor.api.schemas import Health, Readiness
 
 router = APIRouter(tags=["health"])
@@ -47,12 +48,18 @@ def readyz(context: Context) -> JSONResponse:
     return JSONResponse(body.model_dump(mode="json"), status_code=200 if ready else 503)
 
 
-@router.get(
-    "/metrics",
-    dependencies=[Depends(reader)],
-    response_class=Response,
-    responses={**READ_REFUSED, **_EXPOSITION},
-)
 def metrics(request: Request) -> Response:
     """Prometheus text exposition, read from the stored state at scrape time."""
     return Response(generate_latest(request.app.state.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+# An ApiRoute, unlike /healthz and /readyz: a scrape reads the database (503 when it fails).
+router.add_api_route(
+    "/metrics",
+    metrics,
+    methods=["GET"],
+    dependencies=[Depends(reader)],
+    response_class=Response,
+    responses={**READ_REFUSED, **_EXPOSITION},
+    route_class_override=ApiRoute,
+)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.exceptions import RequestValidationError
 
 from monitor import clock
 from monitor.api.auth import READ_REFUSED, WRITE_REFUSED, Context, reader, writer
+from monitor.api.errors import ApiRoute
 from monitor.api.schemas import (
     NO_NUL,
     BatchOutcome,
@@ -27,7 +29,7 @@ from monitor.storage.queries import TicketFilter, list_tickets
 from monitor.storage.tickets import TICKET_FIELDS
 
 log = logging.getLogger(__name__)
-router = APIRouter(prefix="/api/v1", tags=["tickets"])
+router = APIRouter(prefix="/api/v1", tags=["tickets"], route_class=ApiRoute)
 # The 413 in the spec: the body limit (monitor.api.limits) and the batch limit give one shape.
 TOO_LARGE: dict[int | str, dict[str, Any]] = {
     413: {
@@ -74,7 +76,16 @@ def upsert_tickets(
 TextFilter = Annotated[str | None, Query(pattern=NO_NUL)]
 
 
+TimeFilter = Annotated[
+    datetime | None,
+    Query(
+        description="ISO 8601, in the years 1–9999 in UTC; without an offset: the contract's zone"
+    ),
+]
+
+
 def ticket_filter(
+    context: Context,
     source: TextFilter = None,
     pool: TextFilter = None,
     operator: TextFilter = None,
@@ -84,12 +95,38 @@ def ticket_filter(
     q: str | None = Query(
         default=None, max_length=200, pattern=NO_NUL, description="part of ticket id or title"
     ),
-    reported_from: datetime | None = None,
-    reported_before: datetime | None = None,
+    reported_from: TimeFilter = None,
+    reported_before: TimeFilter = None,
 ) -> TicketFilter:
+    zone = context.contract.zone
     return TicketFilter(
-        source, pool, operator, kind, severity, open, q, reported_from, reported_before
+        source,
+        pool,
+        operator,
+        kind,
+        severity,
+        open,
+        q,
+        _instant("reported_from", reported_from, zone),
+        _instant("reported_before", reported_before, zone),
     )
+
+
+def _instant(name: str, moment: datetime | None, zone: tzinfo) -> datetime | None:
+    """The filter's time, aware; a 422 when it has no UTC time (stored times are in UTC)."""
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+    try:
+        return aware.astimezone(UTC)
+    except OverflowError:
+        message = (
+            f"时间超出范围 {moment.isoformat()} is not within the years 1–9999 once in UTC; "
+            "give a time between 0001-01-02 and 9999-12-30"
+        )
+        raise RequestValidationError(
+            [{"loc": ("query", name), "msg": message, "type": "datetime_range", "input": moment}]
+        ) from None
 
 
 Filter = Annotated[TicketFilter, Depends(ticket_filter)]

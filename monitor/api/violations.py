@@ -8,13 +8,14 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.exceptions import RequestValidationError
 
 from monitor.api.auth import READ_REFUSED, Context, reader
+from monitor.api.errors import ApiRoute
 from monitor.api.schemas import ViolationItem, ViolationPage
 from monitor.api.tickets import After, Filter, Limit, TextFilter
 from monitor.api.timefmt import local_iso
 from monitor.domain.tickets import Status
 from monitor.storage.queries import list_results
 
-router = APIRouter(prefix="/api/v1", tags=["violations"])
+router = APIRouter(prefix="/api/v1", tags=["violations"], route_class=ApiRoute)
 _DEFAULT = [Status.BREACHED.value, Status.MISSING_EVIDENCE.value]
 
 

@@ -26,10 +26,10 @@ from monitor.cli import (
     users_cmd,
 )
 from monitor.cli.context import UsageProblem
-from monitor.cli.storage_full import storage_full
 from monitor.contract.model import ContractError
 from monitor.domain.calendar import CalendarError
 from monitor.storage.db import DatabaseError
+from monitor.storage.failures import storage_failure
 
 EXIT_ERROR = 2
 # Errors that are the user's to fix: shown as one clear message, never as a traceback.
@@ -83,13 +83,9 @@ def main() -> None:
         click.echo(f"错误 error: {error}", err=True)
         sys.exit(EXIT_ERROR)
     except Exception as error:
-        full = storage_full(error)
-        if full is not None:  # the user's to fix (free space), not a bug: one line, exit 2
-            click.echo(
-                f"错误 error: 存储空间不足 no space left for the database ({full}); "
-                "the failed write was rolled back: free some space and run the command again",
-                err=True,
-            )
+        failure = storage_failure(error)
+        if failure is not None:  # a full disk or a lost database, not a bug: one line, exit 2
+            click.echo(f"错误 error: {failure.message('run the command again')}", err=True)
             sys.exit(EXIT_ERROR)
         if os.environ.get("SLAMON_DEBUG"):
             traceback.print_exc()

@@ -102,6 +102,9 @@ def test_every_success_answer_declares_its_fields_and_their_types(api: Client) -
                 )
 
 
+STORED = ("POST /api/v1/tickets", "GET /api/v1/tickets", "GET /api/v1/violations", "GET /metrics")
+
+
 def test_the_structured_refusals_are_documented_with_their_fields(api: Client) -> None:
     document = api.get("/openapi.json").json()
     refusals = {(op, code): answer for op, code, answer in _responses(document) if int(code) >= 400}
@@ -115,12 +118,19 @@ def test_the_structured_refusals_are_documented_with_their_fields(api: Client) -
         ("GET /api/v1/violations", "422"): "HTTPValidationError",
         ("GET /metrics", "401"): "ErrorDetail",
         ("GET /readyz", "503"): "Readiness",
+        # The database failed under the request (full, gone, a conflict): send it again.
+        **{(op, "503"): "ErrorDetail" for op in STORED},
     }
     assert {
         key: answer["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
         for key, answer in refusals.items()
     } == expected
     assert _resolved(document, {"$ref": "#/components/schemas/ErrorDetail"})["properties"]
+    for op in STORED:
+        method, path = op.split()
+        assert (
+            "Retry-After" in document["paths"][path][method.lower()]["responses"]["503"]["headers"]
+        )
 
 
 def _fits(document: dict[str, Any], model: type[BaseModel], body: Any) -> None:
