@@ -14,6 +14,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from monitor.domain.text import escaped
+
 # 0: every row stored; 3: some rows rejected (the good ones stored); 2: nothing stored.
 EXIT_OK, EXIT_UNREADABLE, EXIT_REJECTED_ROWS = 0, 2, 3
 
@@ -35,7 +37,7 @@ class RowProblem:
     def describe(self) -> str:
         where = f"line {self.line}"
         if self.key:
-            where += f", {self.noun} {self.key}"
+            where += f", {self.noun} {escaped(self.key)}"  # a bad id stays on its line
         if self.column:
             where += f", column {self.column}"
         return f"{where}: {self.reason}"

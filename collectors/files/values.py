@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from monitor.contract.model import Vocabulary
+from monitor.domain.text import control_problem
 
 
 class BadValue(ValueError):
@@ -40,6 +41,18 @@ def parse_text(value: Any) -> str | None:
     if isinstance(value, dict | list):
         raise BadValue("expected text, got a nested JSON value")
     return str(value).strip()
+
+
+def parse_id(value: Any) -> str | None:
+    """An id cell (ticket, resource, record), read as parse_text reads it; one with a control
+    character is refused: it would split the id across lines in every alert, e-mail header,
+    log line and export that names it."""
+    text = parse_text(value)
+    if text is not None:
+        problem = control_problem(text)
+        if problem is not None:
+            raise BadValue(problem)
+    return text
 
 
 def parse_time(value: Any, zone: ZoneInfo) -> datetime | None:

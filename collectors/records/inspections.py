@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from collectors.files.import_report import ImportReport
-from collectors.files.values import BadValue, parse_text
+from collectors.files.values import BadValue, parse_id, parse_text
 from collectors.records.base import (
     Column,
     RecordFormat,
@@ -45,7 +45,7 @@ def parse_result(value: Any) -> str | None:
 def inspection_format(contract: Contract) -> RecordFormat:
     moment = partial(parse_day_or_time, zone=contract.zone)
     columns = (
-        Column("record_id", ("record_id", "记录编号", "巡检编号"), parse_text),
+        Column("record_id", ("record_id", "记录编号", "巡检编号"), parse_id),
         Column("inspected_at", ("inspected_at", "巡检时间", "巡检日期", "date"), moment, True),
         Column("pool", ("pool", "资源池"), parse_text),
         Column("inspector", ("inspector", "巡检人", "巡检人员"), parse_text),
@@ -56,7 +56,7 @@ def inspection_format(contract: Contract) -> RecordFormat:
         Column("resolved_at", ("resolved_at", "解决时间", "处理完成时间"), moment),
         Column("resolution_record", ("resolution_record", "处理记录", "解决记录"), parse_text),
         Column("evidence_ref", ("evidence_ref", "佐证材料", "证据"), parse_text),
-        Column("ticket_id", ("ticket_id", "关联工单", "工单编号"), parse_text),
+        Column("ticket_id", ("ticket_id", "关联工单", "工单编号"), parse_id),
     )
     return RecordFormat(
         table="inspection",

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from collectors.files.import_report import ImportReport
-from collectors.files.values import BadValue, parse_text
+from collectors.files.values import BadValue, parse_id, parse_text
 from collectors.records.base import (
     Column,
     RecordFormat,
@@ -44,7 +44,7 @@ def parse_flag(value: Any) -> bool | None:
 def outage_format(contract: Contract) -> RecordFormat:
     moment = partial(parse_day_or_time, zone=contract.zone)
     columns = (
-        Column("resource_id", ("resource_id", "资源编号", "资源ID"), parse_text, True),
+        Column("resource_id", ("resource_id", "资源编号", "资源ID"), parse_id, True),
         Column("resource_class", ("class", "资源类型", "资源类别"), class_lookup(contract)),
         Column("pool", ("pool", "资源池"), parse_text),
         Column("start", ("start", "开始时间", "中断开始时间", "故障开始时间"), moment, True),

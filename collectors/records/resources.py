@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from collectors.files.import_report import ImportReport
-from collectors.files.values import BadValue, VocabularyLookup, parse_text
+from collectors.files.values import BadValue, VocabularyLookup, parse_id, parse_text
 from collectors.records.base import (
     Column,
     RecordFormat,
@@ -45,7 +45,7 @@ def class_lookup(contract: Contract) -> VocabularyLookup:
 def resource_format(contract: Contract) -> RecordFormat:
     moment = partial(parse_day_or_time, zone=contract.zone)
     columns = (
-        Column("resource_id", ("resource_id", "资源编号", "资源ID", "实例ID"), parse_text, True),
+        Column("resource_id", ("resource_id", "资源编号", "资源ID", "实例ID"), parse_id, True),
         Column("resource_class", ("class", "资源类型", "资源类别"), class_lookup(contract), True),
         Column("pool", ("pool", "资源池"), parse_text),
         Column("user_unit", ("user_unit", "使用单位"), parse_text),

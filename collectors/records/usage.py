@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from collectors.files.import_report import ImportReport
-from collectors.files.values import BadValue, is_blank, parse_text
+from collectors.files.values import BadValue, is_blank, parse_id, parse_text
 from collectors.records.base import Column, RecordFormat, import_records
 from monitor.contract.model import Contract
 from monitor.domain.resources import UTILISATION_METRICS
@@ -57,7 +57,7 @@ def parse_percent(value: Any) -> float | None:
 def usage_format() -> RecordFormat:
     columns = (
         Column("pool", ("pool", "资源池"), parse_text),
-        Column("resource_id", ("resource_id", "资源编号", "资源ID"), parse_text),
+        Column("resource_id", ("resource_id", "资源编号", "资源ID"), parse_id),
         Column("month", ("month", "月份", "统计月份"), parse_month, True),
         Column("cpu", ("cpu", "CPU使用率", "CPU利用率"), parse_percent),
         Column("memory", ("memory", "内存使用率", "内存利用率"), parse_percent),

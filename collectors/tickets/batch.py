@@ -1,11 +1,11 @@
 """A run of a ticket file's rows parsed a column at a time.
 
 Each column's cells are read together: timestamps with NumPy (collectors.files.time_cells), kinds,
-severities and sizes once per distinct cell, texts in one pass. What each row ends up with,
-value or problem, and the order of its problems (its columns in file order, then the
-required fields left empty), are those of the per-cell path (ticket_import._parse_cells, which
-the HTTP API still uses); tests/collectors/tickets/test_ticket_columns_equivalence.py compares
-the two.
+severities and sizes once per distinct cell, texts in one pass (ids in one more, for control
+characters). What each row ends up with, value or problem, and the order of its problems (its
+columns in file order, then the required fields left empty), are those of the per-cell path
+(ticket_import._parse_cells, which the HTTP API still uses);
+tests/collectors/tickets/test_ticket_columns_equivalence.py compares the two.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from collectors.files.values import BadValue, VocabularyLookup, parse_size_gb, p
 from collectors.tickets.columns import REQUIRED_FIELDS, TIME_FIELDS, label
 from monitor.contract.model import Contract
 from monitor.domain.instants import MISSING
+from monitor.domain.text import CONTROL, control_problem
 from monitor.storage.tickets import TEXT_LIMITS, ticket_row_fields
 
 Parser = Callable[[Any], Any]
@@ -91,7 +92,7 @@ class ColumnParser:
             longest = TEXT_LIMITS.get(name)
             if longest is not None:
                 for i in _too_long(column, longest):  # kept as read, like the per-cell path
-                    bad[i] = f"{len(column[i])} characters; at most {longest} fit"
+                    bad.setdefault(i, f"{len(column[i])} characters; at most {longest} fit")
             where = label(name)
             for i in sorted(bad):
                 _add(found, i, CellProblem(where, bad[i]))
@@ -122,6 +123,8 @@ class ColumnParser:
         parse = self._by_value.get(name)
         if parse is not None:
             return _by_distinct_cell(cells, parse)
+        if name == "ticket_id":
+            return _ids(cells)
         return _texts(cells)
 
 
@@ -175,6 +178,19 @@ def _texts(cells: Sequence[Any]) -> tuple[list[Any], dict[int, str]]:
     if kinds <= {str, type(None)}:
         return [None if cell is None else cell.strip() or None for cell in cells], {}
     return _each_cell(cells, parse_text)
+
+
+def _ids(cells: Sequence[Any]) -> tuple[list[Any], dict[int, str]]:
+    """parse_id over a column: the texts, each id with a control character marked bad (and
+    kept as read, like a too long one, so that its problems name it)."""
+    column, bad = _texts(cells)
+    if CONTROL.search("".join(filter(None, column))) is None:  # one scan for the usual file
+        return column, bad
+    for i, text in enumerate(column):
+        problem = control_problem(text) if text is not None and i not in bad else None
+        if problem is not None:
+            bad[i] = problem
+    return column, bad
 
 
 def _by_distinct_cell(cells: Sequence[Any], parse: Parser) -> tuple[list[Any], dict[int, str]]:

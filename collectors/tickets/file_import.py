@@ -25,6 +25,7 @@ from collectors.files.tabular import Table, UnreadableFile, read_table, storable
 from collectors.files.values import (
     BadValue,
     VocabularyLookup,
+    parse_id,
     parse_size_gb,
     parse_text,
     time_parser,
@@ -58,6 +59,7 @@ def _parsers(contract: Contract) -> dict[str, Parser]:
     parsers["kind"] = VocabularyLookup.of("kind", contract.kinds)
     parsers["severity"] = VocabularyLookup.of("severity", contract.severities)
     parsers["restore_size_gb"] = parse_size_gb
+    parsers["ticket_id"] = parse_id
     return parsers
 
 

@@ -12,6 +12,7 @@ from collectors.files.import_report import RowProblem
 from collectors.files.values import (
     BadValue,
     VocabularyLookup,
+    parse_id,
     parse_size_gb,
     parse_text,
     parse_time,
@@ -115,6 +116,8 @@ class RowMapper:
             base = VocabularyLookup.of("severity", contract.severities)
         elif name == "restore_size_gb":
             base = parse_size_gb
+        elif name == "ticket_id":
+            base = parse_id
         else:
             base = parse_text
         if not folded:

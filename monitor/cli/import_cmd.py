@@ -9,7 +9,7 @@ import click
 from collectors.tickets.file_import import import_tickets
 from monitor import clock
 from monitor.cli.context import Runtime, contract_option
-from monitor.cli.import_output import print_report, run_import
+from monitor.cli.import_output import checked_source, print_report, run_import
 from monitor.cli.profile_import_cmd import run_profile_import
 from monitor.cli.record_import_cmd import RECORD_COMMANDS
 
@@ -24,6 +24,7 @@ def import_group() -> None:
 @click.option(
     "--source",
     default=None,
+    callback=checked_source,
     help="Where the tickets come from (default: file, or the profile's name); tickets are "
     "unique per (source, ticket_id).",
 )

@@ -15,10 +15,21 @@ from collectors.files.import_report import (
     ImportReport,
     RowProblem,
 )
+from monitor.domain.text import control_problem
 
 Report = TypeVar("Report", bound=ImportReport)
 # Beyond this many, problems are counted rather than listed; all are kept in rejected_row.
 LISTED_PROBLEMS = 50
+
+
+def checked_source(
+    _context: click.Context, _parameter: click.Parameter, value: str | None
+) -> str | None:
+    """--source is an id like a ticket's: one with a control character is a usage error."""
+    problem = control_problem(value) if value is not None else None
+    if problem is not None:
+        raise click.BadParameter(problem)
+    return value
 
 
 def run_import(importing: Callable[[], Report], summary: Callable[[Report], None]) -> NoReturn:

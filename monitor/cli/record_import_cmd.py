@@ -10,7 +10,7 @@ import click
 from collectors.records import RECORD_IMPORTERS, ImportFile, RecordKind
 from monitor import clock
 from monitor.cli.context import Runtime, contract_option
-from monitor.cli.import_output import print_report, run_import
+from monitor.cli.import_output import checked_source, print_report, run_import
 
 _EXITS = (
     "Exit code 0: all rows stored; 3: some rows rejected (the good ones are stored, the bad "
@@ -26,6 +26,7 @@ def record_command(kind: RecordKind) -> click.Command:
     @click.option(
         "--source",
         default="file",
+        callback=checked_source,
         show_default=True,
         help="Where the records come from; records are unique per source.",
     )
