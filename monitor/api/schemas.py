@@ -10,6 +10,9 @@ from monitor.domain.tickets import Status
 
 # PostgreSQL cannot hold a NUL in text: a value with one is refused with 422, not a 500.
 NO_NUL = r"^[^\x00]*$"
+# An id has no control character (C0, DEL, C1, U+2028/2029) at all: it would split across
+# lines in the alerts, e-mail headers and logs that name it (monitor.domain.text.CONTROL).
+NO_CONTROL = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
 
 # Times are already ISO 8601 text in the contract's zone (monitor.api.timefmt): the model keeps
 # them as they are, so the JSON stays that text, and only the schema says they are date-times.
@@ -25,7 +28,7 @@ class ErrorDetail(BaseModel):
 class TicketBatch(BaseModel):
     """Tickets keyed by field names or the import file's headers (English or 中文)."""
 
-    source: str = Field(default="api", min_length=1, max_length=100, pattern=NO_NUL)
+    source: str = Field(default="api", min_length=1, max_length=100, pattern=NO_CONTROL)
     tickets: list[Any] = Field(
         description="objects such as {ticket_id, kind, severity, reported_at, arrived_at …}; "
         "times without an offset are in the contract's zone",
