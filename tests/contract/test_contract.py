@@ -22,6 +22,7 @@ ISSUE_TARGETS = {
     "major.restore": ("fault", ("major",), "reported_at", "restored_at"),
     "major.report": ("fault", ("major",), "restored_at", "report_submitted_at"),
     "significant.restore": ("fault", ("significant",), "reported_at", "restored_at"),
+    "general.restore": ("fault", ("general",), "reported_at", "restored_at"),
     "anomaly.feedback": ("anomaly", None, "reported_at", "user_notified_at"),
     "monitoring.response": ("monitoring", None, "reported_at", "responded_at"),
     "monitoring.complete": ("monitoring", None, "reported_at", "restored_at"),
@@ -34,6 +35,12 @@ ISSUE_TARGETS = {
         "reported_at",
         "regulator_reported_at",
     ),
+    # Service requests in business hours; resource requests: 受理, then 审核 and 开通 together
+    # (no ticket event records the review).
+    "request.response": ("request", None, "reported_at", "responded_at"),
+    "request.complete": ("request", None, "reported_at", "restored_at"),
+    "provision.accept": ("provision", None, "reported_at", "responded_at"),
+    "provision.deliver": ("provision", None, "responded_at", "restored_at"),
 }
 
 
@@ -61,6 +68,26 @@ def test_the_default_limits(contract: Contract) -> None:
     assert contract.target("anomaly.feedback").limit.duration == timedelta(hours=24)
     assert contract.target("monitoring.complete").limit.duration == timedelta(hours=8)
     assert contract.target("restore.duration").limit.per_tb == timedelta(hours=24)
+    assert contract.target("general.restore").limit.duration == timedelta(hours=24)
+
+
+def test_requests_count_in_working_hours_and_working_days(contract: Contract) -> None:
+    assert contract.schedules["工作时间"].hours == ("08:30-12:00", "13:30-17:30")
+    response = contract.target("request.response")
+    assert (response.limit.duration, response.schedule) == (timedelta(hours=4), "工作时间")
+    days = {
+        target_id: (contract.target(target_id).limit.working_days, contract.target(target_id).clock)
+        for target_id in ("request.complete", "provision.accept", "provision.deliver")
+    }
+    assert days == {
+        "request.complete": (2, ClockKind.WORKING_DAYS),
+        "provision.accept": (3, ClockKind.WORKING_DAYS),
+        "provision.deliver": (5, ClockKind.WORKING_DAYS),
+    }
+
+
+def test_every_default_target_carries_its_contract_wording(contract: Contract) -> None:
+    assert [target.id for target in contract.targets if not target.rule_zh] == []
 
 
 def test_kinds_and_severities_carry_their_chinese_names(contract: Contract) -> None:
@@ -71,6 +98,7 @@ def test_kinds_and_severities_carry_their_chinese_names(contract: Contract) -> N
         "restore": "备份恢复",
         "request": "服务请求",
         "security": "安全事件",
+        "provision": "资源申请",
     }
     assert {k: v.name_zh for k, v in contract.severities.items()} == {
         "major": "重大",

@@ -208,7 +208,9 @@ def test_only_the_targets_of_the_tickets_kind_and_severity_apply(
         Ticket(ticket_id="GZ-2", kind="fault", severity="significant", reported_at=REPORTED),
         Ticket(ticket_id="GZ-3", kind="fault", severity="general", reported_at=REPORTED),
         Ticket(ticket_id="FW-1", kind="request", reported_at=REPORTED),
+        Ticket(ticket_id="GZ-4", kind="fault", reported_at=REPORTED),  # no severity recorded
         Ticket(ticket_id="JK-1", kind="monitoring", reported_at=REPORTED),
+        Ticket(ticket_id="ZY-1", kind="provision", reported_at=REPORTED),
     ]
     results = evaluate(tickets, contract, calendar, local("2024-06-03 10:05"))
     targets = {(r.ticket_id, r.target_id) for r in results}
@@ -217,8 +219,13 @@ def test_only_the_targets_of_the_tickets_kind_and_severity_apply(
         ("GZ-1", "major.restore"),
         ("GZ-1", "major.report"),
         ("GZ-2", "significant.restore"),
+        ("GZ-3", "general.restore"),
+        ("FW-1", "request.response"),
+        ("FW-1", "request.complete"),
         ("JK-1", "monitoring.response"),
         ("JK-1", "monitoring.complete"),
+        ("ZY-1", "provision.accept"),
+        ("ZY-1", "provision.deliver"),
     }
 
 
