@@ -14,10 +14,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from collectors.files.long_text import shortened
 from monitor.domain.text import escaped
 
 # 0: every row stored; 3: some rows rejected (the good ones stored); 2: nothing stored.
 EXIT_OK, EXIT_UNREADABLE, EXIT_REJECTED_ROWS = 0, 2, 3
+# A problem's line and a rejected row's stored reasons are cut short past these (a reason can
+# quote a cell of thousands of characters); the row's cells are kept in rejected_row.raw.
+LINE_CHARS, REASON_CHARS = 500, 2_000
 
 
 class ImportFileError(Exception):
@@ -40,7 +44,7 @@ class RowProblem:
             where += f", {self.noun} {escaped(self.key)}"  # a bad id stays on its line
         if self.column:
             where += f", column {self.column}"
-        return f"{where}: {self.reason}"
+        return shortened(f"{where}: {self.reason}", LINE_CHARS)
 
 
 @dataclass
@@ -66,7 +70,10 @@ def rejected_reasons(problems: Sequence[RowProblem]) -> dict[str, Any]:
     """The rejected_row columns that say what is wrong with a row: its columns and reasons."""
     return {
         "column_name": ", ".join(p.column for p in problems if p.column)[:100] or None,
-        "reason": "; ".join(f"{p.column}: {p.reason}" if p.column else p.reason for p in problems),
+        "reason": shortened(
+            "; ".join(f"{p.column}: {p.reason}" if p.column else p.reason for p in problems),
+            REASON_CHARS,
+        ),
     }
 
 

@@ -9,7 +9,10 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
+
+from collectors.files.limits import FileLimits, FileTooLarge, file_limits, long_cell_reason
+from collectors.files.long_text import LongText
 
 # Chinese spreadsheets are often saved as GB18030/GBK rather than UTF-8.
 _TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -78,10 +81,16 @@ class Table:
     cell_lists: Iterator[tuple[int, list[str] | dict[str, Any]]] | None = None
 
 
-def read_table(path: Path, looks_like_header: Callable[[list[str]], bool]) -> Table:
-    """Open a CSV, XLSX or JSON (list of objects) file by its extension."""
+Reader = Callable[[Path, Callable[[list[str]], bool], FileLimits], Table]
+
+
+def read_table(
+    path: Path, looks_like_header: Callable[[list[str]], bool], limits: FileLimits | None = None
+) -> Table:
+    """Open a CSV, XLSX or JSON (list of objects) file by its extension, within `limits`
+    (default: the SLAMON_IMPORT_* settings); FileTooLarge past one."""
     suffix = path.suffix.lower()
-    readers = {
+    readers: dict[str, Reader] = {
         ".csv": _read_csv,
         ".txt": _read_csv,
         ".xlsx": _read_xlsx,
@@ -93,7 +102,46 @@ def read_table(path: Path, looks_like_header: Callable[[list[str]], bool]) -> Ta
         raise UnreadableFile(f"{path}: unsupported file type '{suffix}'; use .csv, .xlsx or .json")
     if not path.is_file():
         raise UnreadableFile(f"{path}: no such file")
-    return reader(path, looks_like_header)
+    limits = limits or file_limits()
+    table = reader(path, looks_like_header, limits)
+    lists = table.cell_lists
+    return Table(
+        table.headers,
+        table.header_line,
+        _at_most(table.rows, path, limits.max_rows),
+        None if lists is None else _at_most(lists, path, limits.max_rows),
+    )
+
+
+Row = TypeVar("Row")
+
+
+def _at_most(rows: Iterator[Row], path: Path, limit: int) -> Iterator[Row]:
+    """The rows, and FileTooLarge once there are more than `limit` of them."""
+    for count, row in enumerate(rows, start=1):
+        if count > limit:
+            raise FileTooLarge.rows(path, limit)
+        yield row
+
+
+def _cut_long_cells(record: dict[str, Any], limit: int) -> dict[str, Any]:
+    """The row with each text cell past `limit` characters cut short (LongText) and the row
+    marked bad (`__error__`) naming them; the row itself when none is."""
+    long = [
+        header
+        for header, value in record.items()
+        if isinstance(value, str) and (type(value) is LongText or len(value) > limit)
+    ]
+    if not long:
+        return record
+    reasons = [record["__error__"]] if record.get("__error__") else []
+    for header in long:
+        value = record[header]
+        length = value.length if isinstance(value, LongText) else len(value)
+        record[header] = value if isinstance(value, LongText) else LongText(value, length)
+        reasons.append(long_cell_reason(header, length, limit))
+    record["__error__"] = "; ".join(reasons)
+    return record
 
 
 def _decode(path: Path) -> str:
@@ -125,7 +173,9 @@ def _text_encoding(path: Path) -> tuple[str, bool]:
     raise UnreadableFile(f"{path}: not text in UTF-8 or GB18030")
 
 
-def _read_csv(path: Path, _looks_like_header: Callable[[list[str]], bool]) -> Table:
+def _read_csv(
+    path: Path, _looks_like_header: Callable[[list[str]], bool], limits: FileLimits
+) -> Table:
     """The header is read now (its problems are the file's); the rows are streamed from the
     file when iterated, so memory does not grow with the file."""
     encoding, has_nul = _text_encoding(path)
@@ -155,21 +205,22 @@ def _read_csv(path: Path, _looks_like_header: Callable[[list[str]], bool]) -> Ta
         with path.open(encoding=encoding, newline="") as file:
             reader = reader_of(file)
             next(reader)  # the header, read above
-            yield from _csv_records(reader, headers, has_nul)
+            yield from _csv_records(reader, headers, has_nul, limits.max_cell_chars)
 
     def cell_lists() -> Iterator[tuple[int, list[str] | dict[str, Any]]]:
         with path.open(encoding=encoding, newline="") as file:
             reader = reader_of(file)
             next(reader)
-            yield from _csv_lists(reader, headers)
+            yield from _csv_lists(reader, headers, limits.max_cell_chars)
 
     return Table(headers, 1, rows(), None if has_nul else cell_lists())
 
 
 def _csv_records(
-    reader: Any, headers: list[str], has_nul: bool
+    reader: Any, headers: list[str], has_nul: bool, limit: int
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Each row as header → cell; looked at for NULs only if the file has one (`has_nul`)."""
+    """Each row as header → cell; looked at for NULs only if the file has one (`has_nul`),
+    for cells past `limit` characters only if its cells together are that long."""
     line = reader.line_num + 1
     width = len(headers)
     while True:
@@ -183,16 +234,21 @@ def _csv_records(
             yield line, {"__error__": f"CSV syntax: {error}; check the quotes in this row"}
             line = reader.line_num + 1
             continue
-        if "".join(cells).strip():  # a cell that is not blank (as any(cell.strip() …))
+        text = "".join(cells)
+        if text.strip():  # a cell that is not blank (as any(cell.strip() …))
             record = dict(zip(headers, cells, strict=False))
             # A trailing delimiter (an empty extra cell) is common and harmless.
             if len(cells) > width and any(cell.strip() for cell in cells[width:]):
                 record["__error__"] = f"{len(cells)} cells but the header has {width} columns"
+            if len(text) > limit:
+                record = _cut_long_cells(record, limit)
             yield line, storable_row(record) if has_nul else record
         line = reader.line_num + 1
 
 
-def _csv_lists(reader: Any, headers: list[str]) -> Iterator[tuple[int, list[str] | dict[str, Any]]]:
+def _csv_lists(
+    reader: Any, headers: list[str], limit: int
+) -> Iterator[tuple[int, list[str] | dict[str, Any]]]:
     """_csv_records of a file without a NUL, a good row given as its list of cells (cut to
     the header's width when the cells past it are blank): dict(zip(headers, cells)) is the
     row _csv_records gives."""
@@ -207,23 +263,30 @@ def _csv_lists(reader: Any, headers: list[str]) -> Iterator[tuple[int, list[str]
             yield line, {"__error__": f"CSV syntax: {error}; check the quotes in this row"}
             line = reader.line_num + 1
             continue
-        if "".join(cells).strip():
-            if len(cells) <= width:
+        text = "".join(cells)
+        if text.strip():
+            long = len(text) > limit and max(map(len, cells[:width])) > limit
+            if len(cells) <= width and not long:
                 yield line, cells
-            elif any(cell.strip() for cell in cells[width:]):
+            elif long or any(cell.strip() for cell in cells[width:]):
                 record: dict[str, Any] = dict(zip(headers, cells, strict=False))
-                record["__error__"] = f"{len(cells)} cells but the header has {width} columns"
-                yield line, record
+                if any(cell.strip() for cell in cells[width:]):
+                    record["__error__"] = f"{len(cells)} cells but the header has {width} columns"
+                yield line, _cut_long_cells(record, limit) if long else record
             else:
                 yield line, cells[:width]
         line = reader.line_num + 1
 
 
-def _read_xlsx(path: Path, looks_like_header: Callable[[list[str]], bool]) -> Table:
-    from openpyxl import load_workbook  # imported here: CSV-only runs need not load it
+def _read_xlsx(
+    path: Path, looks_like_header: Callable[[list[str]], bool], limits: FileLimits
+) -> Table:
+    from collectors.files import xlsx  # imported here: CSV-only runs need not load openpyxl
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = xlsx.open_workbook(path, limits)
+    except FileTooLarge:
+        raise
     except Exception as error:  # openpyxl raises many types for a broken or foreign file
         raise UnreadableFile(f"{path}: not a readable XLSX workbook ({error})") from None
     sheet = workbook.worksheets[0]
@@ -248,6 +311,7 @@ def _read_xlsx(path: Path, looks_like_header: Callable[[list[str]], bool]) -> Ta
         )
     while headers and not headers[-1]:
         headers.pop()
+    limit = limits.max_cell_chars
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         for line, cells in enumerate(all_rows, start=header_line + 1):
@@ -255,13 +319,15 @@ def _read_xlsx(path: Path, looks_like_header: Callable[[list[str]], bool]) -> Ta
                 record = {
                     header: cell for header, cell in zip(headers, cells, strict=False) if header
                 }
-                yield line, record
+                yield line, _cut_long_cells(record, limit)
         workbook.close()
 
     return Table(headers, header_line, rows())
 
 
-def _read_json(path: Path, _looks_like_header: Callable[[list[str]], bool]) -> Table:
+def _read_json(
+    path: Path, _looks_like_header: Callable[[list[str]], bool], limits: FileLimits
+) -> Table:
     """A JSON list of objects, read and decoded whole (unlike CSV and XLSX, which stream):
     memory grows with the file, so very large exports are better given as CSV."""
     text = _decode(path)
@@ -286,7 +352,7 @@ def _read_json(path: Path, _looks_like_header: Callable[[list[str]], bool]) -> T
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         for line, item in zip(lines, items, strict=True):
             if isinstance(item, dict):
-                yield line, storable_row(item)
+                yield line, _cut_long_cells(storable_row(item), limits.max_cell_chars)
             else:
                 yield line, {"__error__": f"expected an object, got {type(item).__name__}"}
 

@@ -1,0 +1,76 @@
+"""How large an imported file may be (SLAMON_IMPORT_*): a cell, its rows, an XLSX unpacked.
+
+Past a limit, a cell rejects its row (kept cut short, its length noted) and a file is refused
+whole with one line naming the limit and its setting, so that memory and time stay bounded
+whatever a file holds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from collectors.files.import_report import ImportFileError
+
+
+class FileLimits(BaseSettings):
+    """The limits of one import, from the environment; the defaults fit real exports."""
+
+    model_config = SettingsConfigDict(env_prefix="SLAMON_IMPORT_", extra="ignore")
+
+    # Excel's own limit for the text of one cell: no export from a spreadsheet holds more.
+    max_cell_chars: int = Field(default=32_767, ge=1)
+    # Above Excel's 1,048,576 rows a sheet, for CSV exports of many years of tickets.
+    max_rows: int = Field(default=2_000_000, ge=1)
+    # The parts of an XLSX unpacked, as the archive declares them (zipfile reads no further):
+    # a sheet of a million rows of twenty columns is about 800 MB.
+    max_unpacked_bytes: int = Field(default=1 << 30, ge=1 << 20)
+
+
+def file_limits() -> FileLimits:
+    """The limits set in the environment; a bad setting is the import's one-line refusal."""
+    try:
+        return FileLimits()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"SLAMON_IMPORT_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+            for e in error.errors()
+        )
+        raise ImportFileError(f"bad setting: {problems}") from None
+
+
+class FileTooLarge(ImportFileError):
+    """A file past one of the limits: refused whole in one line; nothing was imported."""
+
+    @classmethod
+    def rows(cls, path: Path, limit: int) -> FileTooLarge:
+        return cls(
+            f"{path}: 行数超过上限 more than {limit:,} rows (SLAMON_IMPORT_MAX_ROWS={limit}); "
+            "split the file or raise the setting. Nothing was imported."
+        )
+
+    @classmethod
+    def unpacked(cls, path: Path, size: int, limit: int) -> FileTooLarge:
+        return cls(
+            f"{path}: 解压后过大 the workbook unpacks to {size:,} bytes, more than {limit:,} "
+            f"(SLAMON_IMPORT_MAX_UNPACKED_BYTES); split it or raise the setting. "
+            "Nothing was imported."
+        )
+
+    @classmethod
+    def text_run(cls, path: Path, sheet: str, size: int, limit: int) -> FileTooLarge:
+        return cls(
+            f"{path}: 单元格过长 sheet {sheet} holds {size:,} bytes of text in one place, more "
+            f"than a cell of {limit:,} characters can take (SLAMON_IMPORT_MAX_CELL_CHARS). "
+            "Nothing was imported."
+        )
+
+
+def long_cell_reason(header: str, length: int, limit: int) -> str:
+    """Why a row with a cell past the limit is rejected."""
+    return (
+        f"{header}: 单元格过长 {length:,} 字符 ({length:,} characters, more than {limit:,}; "
+        "raise SLAMON_IMPORT_MAX_CELL_CHARS to accept it)"
+    )
