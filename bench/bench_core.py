@@ -48,11 +48,12 @@ from collectors.tickets.file_import import (
     import_tickets,
     parse_rows,
 )
+from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract, Target, load_contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.tickets import TargetResult, Ticket
 from monitor.rules.status import deadline_for, targets_for
-from monitor.runs.evaluate import evaluate_loaded, run_evaluation
+from monitor.runs.evaluate import judge_loaded, run_evaluation
 from monitor.storage.columnar.bulk_insert import BULK_CACHE_KIB, bulk_page_cache
 from monitor.storage.columnar.results import store_result_columns
 from monitor.storage.columnar.tickets import load_ticket_columns
@@ -440,7 +441,9 @@ def _measure_evaluation(
     contract, at = setup.contract, setup.at
     first = probe.measure(
         "evaluation.first",
-        lambda: run_evaluation(engine, contract, _calendar(contract), at, store=True),
+        lambda: run_evaluation(
+            engine, ContractSet.single(contract, _calendar(contract)), at, store=True
+        ),
     )
     found = {
         "tickets": len(first.tickets),
@@ -453,7 +456,9 @@ def _measure_evaluation(
     del first
     second = probe.measure(
         "evaluation.second",
-        lambda: run_evaluation(engine, contract, _calendar(contract), at, store=True),
+        lambda: run_evaluation(
+            engine, ContractSet.single(contract, _calendar(contract)), at, store=True
+        ),
     )
     found["second_run_stored"] = _counts_json(second.stored)
     return found, arrays
@@ -516,7 +521,8 @@ def _measure_evaluation_parts(
     calendar = _calendar(contract)
     loaded = probe.measure(f"evaluation.{phase}.load", lambda: load_ticket_columns(engine))
     results = probe.measure(
-        f"evaluation.{phase}.evaluate", lambda: evaluate_loaded(loaded, contract, calendar, at)
+        f"evaluation.{phase}.evaluate",
+        lambda: judge_loaded(loaded, ContractSet.single(contract, calendar), at),
     )
 
     def store() -> None:

@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Engine, text  # noqa: E402
 
+from monitor.contract.contract_set import ContractSet  # noqa: E402
 from monitor.contract.model import load_contract  # noqa: E402
 from monitor.domain.calendar import BusinessCalendar  # noqa: E402
 from monitor.domain.periods import parse_period  # noqa: E402
@@ -185,7 +186,7 @@ def time_queries(engine: Engine, repeat: int) -> dict[str, float]:
     months = [parse_period(f"{year}-{month:02d}", ZONE) for year, month in _last_months(12)]
     steps: dict[str, Callable[[], object]] = {
         "scorecard (period_scorecard, month)": lambda: period_scorecard(
-            engine, contract, calendar, period, AT
+            engine, ContractSet.single(contract, calendar), period, AT
         ),
         "open_incidents": lambda: open_incidents(engine, SUPERVISOR),
         "open_clocks": lambda: open_clocks(engine, SUPERVISOR),

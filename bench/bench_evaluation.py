@@ -46,11 +46,12 @@ from bench_core import (
 )
 
 from collectors.tickets.file_import import import_tickets
+from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract, load_contract
 from monitor.domain.columns import ResultColumns
 from monitor.domain.instants import MISSING
 from monitor.rules.status import evaluate as evaluate_rules
-from monitor.runs.evaluate import evaluate_loaded, run_evaluation
+from monitor.runs.evaluate import judge_loaded, run_evaluation
 from monitor.storage.columnar.results import store_result_columns
 from monitor.storage.columnar.tickets import LoadedColumns, load_ticket_columns
 from monitor.storage.db import ensure_schema, make_engine
@@ -223,7 +224,9 @@ def column_parts(
     loaded = timed(samples, "columns.load", lambda: load_ticket_columns(engine))
     calendar = _calendar(contract)
     results = timed(
-        samples, "columns.evaluate", lambda: evaluate_loaded(loaded, contract, calendar, AT)
+        samples,
+        "columns.evaluate",
+        lambda: judge_loaded(loaded, ContractSet.single(contract, calendar), AT),
     )
     arrays = floor_arrays(loaded, results.columns)
     now = AT.timestamp()
@@ -274,7 +277,9 @@ def one_round(
         timed(
             samples,
             f"run_evaluation.{phase}",
-            lambda: run_evaluation(engine, contract, _calendar(contract), AT).stored,
+            lambda: (
+                run_evaluation(engine, ContractSet.single(contract, _calendar(contract)), AT).stored
+            ),
         )
     engine.dispose()
     if object_path:

@@ -40,6 +40,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from monitor.contract.contract_set import ContractSet  # noqa: E402
 from monitor.contract.model import load_contract  # noqa: E402
 from monitor.domain.calendar import BusinessCalendar  # noqa: E402
 from monitor.exports.snapshot import take_snapshot  # noqa: E402
@@ -93,7 +94,7 @@ def fill(database: Path, tickets: int, seed: int) -> float:
                 upsert_tickets(connection, rows, COLUMNS, datetime.now(UTC))
             rows = []
     calendar = BusinessCalendar.from_config(contract.calendar)
-    run_evaluation(engine, contract, calendar, datetime.now(UTC))
+    run_evaluation(engine, ContractSet.single(contract, calendar), datetime.now(UTC))
     engine.dispose()
     return time.perf_counter() - started
 

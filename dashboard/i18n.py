@@ -78,6 +78,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "after it will be calendar unknown. Add next year's holiday notice to the contract "
         "(slamon calendar import NOTICE) or upgrade chinesecalendar.",
     ),
+    "overview.uncovered": (
+        "{count} 张工单没有适用的合同（资源池、运维方或报告时间不在任何合同范围内），未评估、"
+        "不计分；运行 slamon evaluate 可列出这些工单。",
+        "{count} ticket(s) are covered by no contract (their pool, operator or report time is "
+        "outside every contract): no verdict, not scored; slamon evaluate lists them.",
+    ),
     "overview.calendar_unknown": (
         "{count} 条考核结果因工作日历不含 {years} 年而未判定（日历未知，不计违约）。请将该年的"
         "节假日安排加入合同（slamon calendar import 通知）或升级 chinesecalendar。",

@@ -10,7 +10,8 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from monitor import clock
-from monitor.contract.model import Contract, load_contract
+from monitor.contract.contract_set import ContractSet, load_contract_set
+from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.periods import Period, parse_period
 from monitor.domain.viewer import Viewer
@@ -22,9 +23,17 @@ from monitor.views.settings import DashboardSettings
 @dataclass(frozen=True)
 class Runtime:
     engine: Engine
-    contract: Contract
-    calendar: BusinessCalendar
+    contracts: ContractSet
     settings: DashboardSettings
+
+    @property
+    def contract(self) -> Contract:
+        """The deployment's contract: vocabularies, zone and the evaluation scheme."""
+        return self.contracts.deployment
+
+    @property
+    def calendar(self) -> BusinessCalendar:
+        return self.contracts.primary.calendar
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,10 @@ class Context:
         return self.runtime.contract
 
     @property
+    def contracts(self) -> ContractSet:
+        return self.runtime.contracts
+
+    @property
     def calendar(self) -> BusinessCalendar:
         return self.runtime.calendar
 
@@ -57,10 +70,7 @@ class Context:
 def _runtime(database_url: str, contract_path: str) -> Runtime:
     engine = make_engine(database_url)
     ensure_schema(engine)  # an out-of-date database is refused with the fix, as in the CLI
-    contract = load_contract(contract_path)
-    return Runtime(
-        engine, contract, BusinessCalendar.from_config(contract.calendar), DashboardSettings()
-    )
+    return Runtime(engine, load_contract_set(contract_path), DashboardSettings())
 
 
 def runtime() -> Runtime:

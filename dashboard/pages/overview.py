@@ -23,6 +23,7 @@ from monitor.views.overview import (
     last_evaluation,
     open_clocks,
     open_incidents,
+    uncovered_tickets,
     violations_by_period,
 )
 from monitor.views.scores import score_cards
@@ -42,7 +43,7 @@ def months_back(period_end_label: str, count: int) -> list[Period]:
 
 
 def score_section(at: object) -> None:
-    card = period_scorecard(ctx.engine, ctx.contract, ctx.calendar, ctx.period, at)  # type: ignore[arg-type]
+    card = period_scorecard(ctx.engine, ctx.contracts, ctx.period, at)  # type: ignore[arg-type]
     cards = score_cards(card)
     st.subheader(t("overview.scores"))
     scorecard = card.scorecard
@@ -210,6 +211,9 @@ def body() -> None:
             )
         )
     calendar_section(at)
+    uncovered = uncovered_tickets(ctx.engine, ctx.viewer)
+    if uncovered:
+        st.warning(t("overview.uncovered", count=uncovered))
     if ctx.viewer.may_open("scorecard"):
         score_section(at)
     incidents_section()

@@ -19,7 +19,7 @@ from monitor.views.scores import score_cards
 
 ctx = state.require_page("scorecard")
 st.title(t("page.scorecard"))
-card = period_scorecard(ctx.engine, ctx.contract, ctx.calendar, ctx.period, ctx.at)
+card = period_scorecard(ctx.engine, ctx.contracts, ctx.period, ctx.at)
 scorecard = card.scorecard
 line = t("overview.total", total=scorecard.total, max=scorecard.max_total, grade=scorecard.grade)
 if not scorecard.complete:
@@ -48,7 +48,7 @@ for line_ in scorecard.lines:
 
 
 def blocks() -> list[Block]:
-    return report_blocks(report_data(ctx.engine, ctx.contract, ctx.calendar, card))
+    return report_blocks(report_data(ctx.engine, ctx.contracts, card))
 
 
 def markdown_report() -> bytes:

@@ -13,7 +13,8 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from monitor import clock
-from monitor.contract.model import Contract, load_contract
+from monitor.contract.contract_set import ContractSet, load_contract_set
+from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.periods import Period, parse_period
 from monitor.settings import Settings
@@ -40,12 +41,18 @@ class Runtime:
         self._contract_path = contract_path or self.settings.contract
 
     @cached_property
-    def contract(self) -> Contract:
-        return load_contract(self._contract_path)
+    def contracts(self) -> ContractSet:
+        """The contract file, or every contract of the directory, and the evaluation scheme."""
+        return load_contract_set(self._contract_path)
 
-    @cached_property
+    @property
+    def contract(self) -> Contract:
+        """What reads one contract (vocabularies, zone, scoring): the deployment's."""
+        return self.contracts.deployment
+
+    @property
     def calendar(self) -> BusinessCalendar:
-        return BusinessCalendar.from_config(self.contract.calendar)
+        return self.contracts.primary.calendar
 
     @cached_property
     def engine(self) -> Engine:
@@ -79,7 +86,10 @@ def contract_option(function: F) -> F:
         "contract_path",
         type=click.Path(path_type=Path),
         default=None,
-        help="Contract YAML (default: SLAMON_CONTRACT or config/contracts/default.yaml).",
+        help=(
+            "Contract YAML, or a directory of them, one per operator and pool "
+            "(default: SLAMON_CONTRACT or config/contracts/default.yaml)."
+        ),
     )(function)
 
 

@@ -11,8 +11,14 @@ import click
 
 from monitor.cli.calendar_warning import warn_unknown_calendar
 from monitor.cli.context import Runtime, at_option, contract_option
+from monitor.cli.contract_output import (
+    contract_json,
+    contracts_lines,
+    ref_json,
+    warn_uncovered,
+)
 from monitor.cli.render import iso_or_none, local_time, table
-from monitor.contract.model import Contract
+from monitor.contract.contract_set import ContractSet
 from monitor.domain.durations import format_duration_zh
 from monitor.domain.tickets import Status, TargetResult
 from monitor.runs.evaluate import Evaluation, run_evaluation
@@ -51,20 +57,21 @@ def evaluate(
     """
     runtime = Runtime(contract_path)
     at = runtime.parse_at(at_text)
-    evaluation = run_evaluation(
-        runtime.engine, runtime.contract, runtime.calendar, at, store=not no_store
-    )
+    evaluation = run_evaluation(runtime.engine, runtime.contracts, at, store=not no_store)
     if output == "json":
-        click.echo(json.dumps(_as_json(evaluation, runtime.contract), ensure_ascii=False, indent=1))
+        document = _as_json(evaluation, runtime.contracts)
+        click.echo(json.dumps(document, ensure_ascii=False, indent=1))
     else:
-        click.echo(_as_table(evaluation, runtime.contract, show_all))
+        click.echo(_as_table(evaluation, runtime.contracts, show_all))
+    warn_uncovered(evaluation.uncovered)
     warn_unknown_calendar(evaluation.results, runtime)
 
 
-def _as_json(evaluation: Evaluation, contract: Contract) -> dict[str, object]:
-    zone = contract.zone
+def _as_json(evaluation: Evaluation, contracts: ContractSet) -> dict[str, object]:
+    zone = contracts.deployment.zone
     return {
         "evaluated_at": iso_or_none(evaluation.evaluated_at, zone),
+        "contracts": [contract_json(judging) for judging in contracts],
         "results": [
             {
                 "ticket_id": result.ticket_id,
@@ -74,13 +81,25 @@ def _as_json(evaluation: Evaluation, contract: Contract) -> dict[str, object]:
                 "deadline": iso_or_none(result.deadline, zone),
                 "stop": iso_or_none(result.stop, zone),
                 "overdue_seconds": result.overdue_seconds,
+                "contract": ref_json(result.contract),
             }
             for result in evaluation.results
+        ],
+        "uncovered": [
+            {
+                "source": ticket.source,
+                "ticket_id": ticket.ticket_id,
+                "pool": ticket.pool,
+                "operator": ticket.operator,
+                "reported_at": iso_or_none(ticket.reported_at, zone),
+            }
+            for ticket in evaluation.uncovered
         ],
     }
 
 
-def _as_table(evaluation: Evaluation, contract: Contract, show_all: bool) -> str:
+def _as_table(evaluation: Evaluation, contracts: ContractSet, show_all: bool) -> str:
+    contract = contracts.deployment
     zone = contract.zone
     names = {target.id: target.name_zh for target in contract.targets}
     counts = Counter((result.target_id, result.status) for result in evaluation.results)
@@ -91,6 +110,7 @@ def _as_table(evaluation: Evaluation, contract: Contract, show_all: bool) -> str
     parts = [
         f"评估时间 evaluated at {local_time(evaluation.evaluated_at, zone)} ({contract.timezone})；"
         f"工单 {len(evaluation.tickets)} 张，考核结果 {len(evaluation.results)} 条",
+        *(contracts_lines(contracts, evaluation.results) if len(contracts) > 1 else []),
         "",
         table(
             ["考核项", *(status.label_zh for status in Status)],

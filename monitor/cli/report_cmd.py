@@ -50,8 +50,8 @@ def report(
     bounds = runtime.parse_period(period)
     at = runtime.parse_at(at_text)
     manual = load_manual_option(manual_path, contract)
-    card = period_scorecard(runtime.engine, contract, runtime.calendar, bounds, at, manual)
-    blocks = report_blocks(report_data(runtime.engine, contract, runtime.calendar, card))
+    card = period_scorecard(runtime.engine, runtime.contracts, bounds, at, manual)
+    blocks = report_blocks(report_data(runtime.engine, runtime.contracts, card))
     target = path or Path(f"监理报告_{bounds.label}.{output}")
     # The renderers are imported when used: fpdf and openpyxl slow every other command's start.
     if output == "md":

@@ -45,7 +45,7 @@ def score(
     bounds = runtime.parse_period(period)
     at = runtime.parse_at(at_text)
     manual = load_manual_option(manual_path, runtime.contract)
-    card = period_scorecard(runtime.engine, runtime.contract, runtime.calendar, bounds, at, manual)
+    card = period_scorecard(runtime.engine, runtime.contracts, bounds, at, manual)
     if output == "json":
         document = scorecard_json(card, runtime.contract)
         click.echo(json.dumps(document, ensure_ascii=False, indent=1))

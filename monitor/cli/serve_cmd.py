@@ -68,8 +68,7 @@ def serve(host: str, port: int, contract_path: Path | None) -> None:
     runtime = Runtime(contract_path)
     service = build_service(
         runtime.engine,
-        runtime.contract,
-        runtime.calendar,
+        runtime.contracts,
         settings,
         alerting,
         parse_records,

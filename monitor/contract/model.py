@@ -298,6 +298,36 @@ class Scoring(StrictModel):
     sla_assessment: SlaAssessmentRule = SlaAssessmentRule()
 
 
+class Scope(StrictModel):
+    """Which tickets a contract judges: those of its pools and operators (absent: any)."""
+
+    pools: tuple[str, ...] | None = Field(default=None, min_length=1)
+    operators: tuple[str, ...] | None = Field(default=None, min_length=1)
+
+    def covers(self, pool: str | None, operator: str | None) -> bool:
+        return (self.pools is None or pool in self.pools) and (
+            self.operators is None or operator in self.operators
+        )
+
+    def meets(self, other: Scope) -> Scope | None:
+        """The tickets both scopes cover, as a scope; None when no ticket is in both."""
+        shared: list[tuple[str, ...] | None] = []
+        for mine, theirs in ((self.pools, other.pools), (self.operators, other.operators)):
+            if mine is None or theirs is None:
+                shared.append(theirs if mine is None else mine)
+                continue
+            both = tuple(value for value in mine if value in theirs)
+            if not both:
+                return None
+            shared.append(both)
+        return Scope(pools=shared[0], operators=shared[1])
+
+    def describe_zh(self) -> str:
+        pools = "、".join(self.pools) if self.pools is not None else "全部"
+        operators = "、".join(self.operators) if self.operators is not None else "全部"
+        return f"资源池 {pools}；运维方 {operators}"
+
+
 class GradeBand(StrictModel):
     min: float
     grade: str
@@ -308,6 +338,11 @@ class Contract(StrictModel):
 
     name: str
     timezone: str = "Asia/Shanghai"
+    # Which tickets it judges, and when it is in force: a ticket reported from valid_from
+    # (00:00 in the contract's zone) up to valid_until (exclusive); absent: open.
+    scope: Scope = Scope()
+    valid_from: date | None = None
+    valid_until: date | None = None
     at_risk_fraction: float = Field(default=0.2, gt=0, lt=1)
     kinds: dict[str, Vocabulary]
     severities: dict[str, Vocabulary]
@@ -342,6 +377,15 @@ class Contract(StrictModel):
 
     @model_validator(mode="after")
     def _references(self) -> Self:
+        if (
+            self.valid_from is not None
+            and self.valid_until is not None
+            and self.valid_until <= self.valid_from
+        ):
+            raise ValueError(
+                f"valid_until {self.valid_until} 须晚于 valid_from {self.valid_from}"
+                "（valid_until 不含当日）; valid_until must be after valid_from (it is exclusive)"
+            )
         seen: set[str] = set()
         for target in self.targets:
             if target.id in seen:

@@ -54,6 +54,9 @@ def load_yaml_model(
         raise error(path, f"cannot read {what} ({problem.strerror})") from None
     except yaml.YAMLError as problem:
         raise error(path, f"not valid YAML: {problem}") from None
+    except ValueError as problem:
+        # An impossible date such as 2022-13-01 fails in YAML's own date constructor.
+        raise error(path, f"不是有效的 YAML：{problem}; not valid YAML: {problem}") from None
     raw = {} if raw is None else raw
     if not isinstance(raw, dict):
         expected = KeyProblem("(top level)", "expected a mapping of keys")

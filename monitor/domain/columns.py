@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from monitor.domain.instants import MISSING, Ints, datetimes, to_us
-from monitor.domain.tickets import EVENT_FIELDS, Status, TargetResult, Ticket
+from monitor.domain.tickets import EVENT_FIELDS, ContractRef, Status, TargetResult, Ticket
 
 Floats = npt.NDArray[np.float64]
 NO_OVERDUE = -1  # overdue_seconds None
@@ -31,7 +31,8 @@ class TicketColumns:
     """The fields the rules read, one entry per ticket.
 
     `group` indexes `groups` (the distinct (kind, severity) pairs); `plain` is False for a
-    ticket with a history, which this module leaves to the scalar rules.
+    ticket with a history, which this module leaves to the scalar rules; `place` indexes
+    `places` (the distinct (pool, operator) pairs), which pick a ticket's contract.
     """
 
     groups: Sequence[tuple[str, str | None]]
@@ -39,6 +40,8 @@ class TicketColumns:
     events: dict[str, Ints]
     restore_size_gb: Floats  # NaN: not recorded
     plain: npt.NDArray[np.bool_]
+    places: Sequence[tuple[str | None, str | None]]
+    place: npt.NDArray[np.intp]
 
     def __len__(self) -> int:
         return len(self.group)
@@ -100,21 +103,37 @@ def columns_from_tickets(tickets: Sequence[Ticket]) -> TicketColumns:
     plain = np.array(
         [not (t.pauses or t.severity_changes or t.reopens) for t in tickets], dtype=bool
     )
-    return TicketColumns(list(groups), np.array(group, dtype=np.intp), events, sizes, plain)
+    places: dict[tuple[str | None, str | None], int] = {}
+    place = [places.setdefault((t.pool, t.operator), len(places)) for t in tickets]
+    return TicketColumns(
+        list(groups),
+        np.array(group, dtype=np.intp),
+        events,
+        sizes,
+        plain,
+        list(places),
+        np.array(place, dtype=np.intp),
+    )
 
 
 class ResultList(Sequence[TargetResult]):
     """TargetResults backed by ResultColumns; objects are made on first read, then kept.
 
-    `keys[row]` is the ticket's (source, ticket_id), `target_ids[i]` the i-th contract target.
+    `keys[row]` is the ticket's (source, ticket_id), `target_ids[i]` the i-th contract target
+    and `contracts[i]` the contract it belongs to (None: results of one contract, unnamed).
     """
 
     def __init__(
-        self, columns: ResultColumns, keys: Sequence[tuple[str, str]], target_ids: Sequence[str]
+        self,
+        columns: ResultColumns,
+        keys: Sequence[tuple[str, str]],
+        target_ids: Sequence[str],
+        contracts: Sequence[ContractRef | None] | None = None,
     ) -> None:
         self.columns = columns
         self.keys = keys
         self.target_ids = target_ids
+        self.contracts: Sequence[ContractRef | None] = contracts or [None] * len(target_ids)
         self._made: list[TargetResult] | None = None
 
     def __len__(self) -> int:
@@ -145,6 +164,7 @@ class ResultList(Sequence[TargetResult]):
         found = self.columns
         keys = self.keys
         target_ids = self.target_ids
+        contracts = self.contracts
         starts, deadlines, stops, risks = (
             datetimes(values)
             for values in (found.start, found.deadline, found.stop, found.at_risk_from)
@@ -161,6 +181,7 @@ class ResultList(Sequence[TargetResult]):
                 stop,
                 None if late == NO_OVERDUE else late,
                 risk,
+                contracts[target],
             )
             for row, target, status, start, deadline, stop, late, risk in zip(
                 found.row.tolist(),

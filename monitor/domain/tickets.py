@@ -116,6 +116,18 @@ STATUS_LABELS_ZH: dict[Status, str] = {
 
 
 @dataclass(frozen=True, slots=True)
+class ContractRef:
+    """Which contract judged a result: its name and version (the SHA-256 of its file)."""
+
+    name: str
+    version: str
+
+    @property
+    def short_version(self) -> str:
+        return self.version[:12]
+
+
+@dataclass(frozen=True, slots=True)
 class TargetResult:
     """The verdict of one target on one ticket at one evaluation time."""
 
@@ -131,6 +143,8 @@ class TargetResult:
     overdue_seconds: int | None
     # The instant an open clock turns at_risk; None once stopped or when unknown.
     at_risk_from: datetime | None = None
+    # The contract that judged it; None where a caller evaluated by one contract directly.
+    contract: ContractRef | None = None
 
     @property
     def explanation_zh(self) -> str | None:

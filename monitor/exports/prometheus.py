@@ -127,6 +127,14 @@ class SlamonCollector(Collector):
         if snapshot.last_evaluation is not None:
             evaluated.add_metric([], snapshot.last_evaluation.timestamp())
         yield evaluated
+        uncovered = GaugeMetricFamily(
+            "slamon_uncovered_tickets",
+            "Tickets the last whole evaluation found no contract for (their pool, operator or "
+            "report time is outside every contract's scope and validity): no verdict.",
+        )
+        if snapshot.uncovered_tickets is not None:
+            uncovered.add_metric([], snapshot.uncovered_tickets)
+        yield uncovered
 
     def _scores(self, snapshot: MetricsSnapshot, now: datetime) -> Iterator[Metric]:
         rule = self.contract.scoring.fault_response_timeliness

@@ -38,6 +38,8 @@ class MetricsSnapshot:
     last_evaluation: datetime | None
     late_tickets: Mapping[PeriodKey, int]  # for the current month and year as of taken_at
     alert_counts: tuple[tuple[str, int], ...]  # stage, count
+    # Tickets the last whole evaluation found no contract for; None before the first.
+    uncovered_tickets: int | None = None
 
 
 def score_periods(contract: Contract, now: datetime) -> dict[str, Period]:
@@ -75,6 +77,7 @@ def take_snapshot(engine: Engine, contract: Contract, now: datetime) -> MetricsS
         last_evaluation=live.last_full_evaluation(engine),
         late_tickets=MappingProxyType(late),
         alert_counts=tuple((r.stage, r.count) for r in live.alert_counts(engine)),
+        uncovered_tickets=live.last_run_uncovered(engine),
     )
 
 

@@ -161,13 +161,54 @@ def violations_block(data: ReportData) -> Block:
             when(result.deadline, zone),
             when(result.stop, zone),
             format_duration_zh(result.overdue_seconds) if result.overdue_seconds else "—",
+            _judged_by(result),
             _waived(data.waivers.get((ticket.source, ticket.ticket_id, result.target_id))),
         ]
         for ticket, result in data.violations
     ]
     headers = ["工单编号", "资源池", "标题", "考核项", "状态", "起算", "截止", "完成", "超时"]
-    headers.append("已豁免")
+    headers += ["依据合同", "已豁免"]
     return Block("违约明细", "违约明细（超时及缺少证据）", headers, rows)
+
+
+def _judged_by(result: TargetResult) -> Cell:
+    ref = result.contract
+    return "—" if ref is None else f"{ref.name}（版本 {ref.short_version}）"
+
+
+def contracts_block(data: ReportData) -> Block:
+    """Which contract judged which tickets: name, version, file, scope and validity."""
+    rows: list[list[Cell]] = [
+        [
+            judging.contract.name,
+            judging.ref.short_version,
+            judging.path.name,
+            judging.scope.describe_zh(),
+            judging.describe_validity_zh(),
+        ]
+        for judging in data.contracts
+    ]
+    headers = ["合同", "版本", "文件", "适用范围", "有效期"]
+    return Block(
+        "适用合同", "适用合同（每张工单按其资源池、运维方和报告时间适用的合同评估）", headers, rows
+    )
+
+
+def uncovered_block(data: ReportData) -> Block:
+    """Tickets no contract covers: listed, not judged, not scored."""
+    zone = data.contract.zone
+    rows: list[list[Cell]] = [
+        [
+            ticket.ticket_id,
+            ticket.pool or "未填",
+            ticket.operator or "未填",
+            when(ticket.reported_at, zone),
+            ticket.title or "—",
+        ]
+        for ticket in data.uncovered
+    ]
+    headers = ["工单编号", "资源池", "运维方", "报告时间", "标题"]
+    return Block("无适用合同", "无适用合同的工单（未评估、不计分）", headers, rows)
 
 
 def calendar_unknown_block(data: ReportData) -> Block:
@@ -254,7 +295,7 @@ def summary_block(data: ReportData) -> Block:
     zone = data.contract.zone
     scorecard = card.scorecard
     rows: list[list[Cell]] = [
-        ["合同", data.contract.name],
+        ["合同", "、".join(j.contract.name for j in data.contracts) or data.contract.name],
         ["考核期", card.period.label],
         ["评估时间", f"{when(card.at, zone)}（{data.contract.timezone}）"],
         ["总分", scorecard.total],
@@ -269,6 +310,7 @@ def summary_block(data: ReportData) -> Block:
         ["违约（超时/缺少证据）", len(data.violations)],
         ["其中已豁免（不计分）", sum(_is_waived(data, t, r) for t, r in data.violations)],
         ["日历未知（未判定，不计分）", len(data.calendar_unknown)],
+        ["无适用合同（未评估，不计分）", len(data.uncovered)],
         ["巡检记录", card.inspections.records],
         ["巡检异常", card.inspections.abnormal],
         ["未闭环巡检异常", len(card.inspections.unclosed)],
@@ -287,8 +329,10 @@ def report_blocks(data: ReportData) -> list[Block]:
         summary_block(data),
         scorecard_block(card.scorecard),
         sections_block(card.scorecard),
+        contracts_block(data),
         violations_block(data),
         calendar_unknown_block(data),
+        uncovered_block(data),
         *inspection_blocks(card.inspections, zone),
         pools_block(data),
         satisfaction_block(card.satisfaction),

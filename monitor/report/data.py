@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from monitor.contract.contract_set import ContractSet, JudgingContract
 from monitor.contract.model import Contract
-from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.tickets import Status, TargetResult, Ticket
 from monitor.rules.calendar_gaps import unknown_reason
-from monitor.rules.status import evaluate
+from monitor.rules.judging import judge_tickets
 from monitor.runs.scorecard import PeriodScorecard
 from monitor.storage.tickets import load_tickets
 from monitor.storage.waivers import Waiver, active_waivers
@@ -27,21 +27,21 @@ class ReportData:
     # Results without a verdict (their deadline needs a year the calendar does not know), with
     # the reason naming the year.
     calendar_unknown: list[tuple[Ticket, TargetResult, str]] = field(default_factory=list)
+    # The contracts that judged the period's tickets, and the tickets none covers.
+    contracts: tuple[JudgingContract, ...] = ()
+    uncovered: list[Ticket] = field(default_factory=list)
 
 
-def report_data(
-    engine: Engine, contract: Contract, calendar: BusinessCalendar, card: PeriodScorecard
-) -> ReportData:
+def report_data(engine: Engine, contracts: ContractSet, card: PeriodScorecard) -> ReportData:
     """The period's tickets, every violation among them and every result the calendar cannot
-    tell, evaluated as of the card's time."""
+    tell, each ticket judged by its own contract as of the card's time."""
+    contract, calendar = contracts.deployment, contracts.primary.calendar
     period, at = card.period, card.at
     loaded = load_tickets(engine, reported_from=period.start, reported_before=period.end)
     tickets = [ticket for ticket in loaded.tickets if ticket.reported_at <= at]
     by_key = {(ticket.source, ticket.ticket_id): ticket for ticket in tickets}
-    results = [
-        (by_key[(result.source, result.ticket_id)], result)
-        for result in evaluate(tickets, contract, calendar, at)
-    ]
+    judgement = judge_tickets(tickets, contracts, at)
+    results = [(by_key[(result.source, result.ticket_id)], result) for result in judgement.results]
     violations = [(ticket, result) for ticket, result in results if result.status.is_violation]
     violations.sort(key=lambda pair: (pair[0].reported_at, pair[1].target_id))
     unknown = [
@@ -49,4 +49,13 @@ def report_data(
         for ticket, result in results
         if result.status is Status.CALENDAR_UNKNOWN
     ]
-    return ReportData(contract, card, tickets, violations, active_waivers(engine), unknown)
+    return ReportData(
+        contract,
+        card,
+        tickets,
+        violations,
+        active_waivers(engine),
+        unknown,
+        contracts.contracts,
+        judgement.uncovered,
+    )

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
+from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.periods import Period
@@ -21,7 +22,7 @@ from monitor.measures.idle import IdleFinding
 from monitor.measures.inspections import check_findings, missed_days, unknown_ticket_refs
 from monitor.measures.satisfaction import SatisfactionSummary, summarise
 from monitor.measures.utilisation import PoolUtilisation
-from monitor.rules.status import evaluate
+from monitor.rules.judging import judge_tickets
 from monitor.runs.period_measures import availability_report, idle_report, utilisation_report
 from monitor.scorecard.inputs import IndicatorInputs, PeriodTickets, WaiverKey
 from monitor.scorecard.inspection_review import InspectionReview
@@ -35,26 +36,33 @@ from monitor.storage.waivers import active_waiver_keys
 
 def stored_inputs(
     engine: Engine,
-    contract: Contract,
-    calendar: BusinessCalendar,
+    contracts: ContractSet,
     period: Period,
     at: datetime,
     manual: ManualScores | None = None,
 ) -> IndicatorInputs:
     """The inputs of every indicator of a period as of `at`, read from the database on use."""
-    source = StoredSource(engine, contract, calendar, period, at)
-    return IndicatorInputs(period, at, contract, calendar, source, manual)
+    source = StoredSource(engine, contracts, period, at)
+    return IndicatorInputs(period, at, source.contract, source.calendar, source, manual)
 
 
 @dataclass(frozen=True, slots=True)
 class StoredSource:
-    """Reads one period's inputs as of `at` from the database (an IndicatorSource)."""
+    """Reads one period's inputs as of `at` from the database (an IndicatorSource): tickets
+    judged each by its own contract, the rest by the deployment's."""
 
     engine: Engine
-    contract: Contract
-    calendar: BusinessCalendar
+    contracts: ContractSet
     period: Period
     at: datetime
+
+    @property
+    def contract(self) -> Contract:
+        return self.contracts.deployment
+
+    @property
+    def calendar(self) -> BusinessCalendar:
+        return self.contracts.primary.calendar
 
     def tickets(self, kinds: tuple[str, ...]) -> PeriodTickets:
         period = self.period
@@ -63,7 +71,7 @@ class StoredSource:
         )
         # A ticket reported after `at` did not exist yet as of `at`.
         tickets = [ticket for ticket in loaded.tickets if ticket.reported_at <= self.at]
-        return PeriodTickets(tickets, evaluate(tickets, self.contract, self.calendar, self.at))
+        return PeriodTickets(tickets, judge_tickets(tickets, self.contracts, self.at).results)
 
     def waivers(self) -> frozenset[WaiverKey]:
         return frozenset(active_waiver_keys(self.engine))

@@ -8,8 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from monitor.contract.model import Contract
-from monitor.domain.calendar import BusinessCalendar
+from monitor.contract.contract_set import ContractSet
 from monitor.domain.periods import Period
 from monitor.domain.scores import IndicatorScore
 from monitor.domain.tickets import Status, TargetResult
@@ -39,8 +38,7 @@ class PeriodScorecard:
 
 def period_scorecard(
     engine: Engine,
-    contract: Contract,
-    calendar: BusinessCalendar,
+    contracts: ContractSet,
     period: Period,
     at: datetime,
     manual: ManualScores | None = None,
@@ -48,9 +46,11 @@ def period_scorecard(
     """Everything `slamon score`, `slamon report` and the dashboard show for a period as of `at`.
 
     The one place indicators are scored (monitor.scorecard.registry): the inputs are read once
-    and shared by every indicator.
+    and shared by every indicator. Each ticket is judged by its own contract; the evaluation
+    scheme (contracts.deployment) scores them together.
     """
-    inputs = stored_inputs(engine, contract, calendar, period, at, manual)
+    contract = contracts.deployment
+    inputs = stored_inputs(engine, contracts, period, at, manual)
     outcomes = score_indicators(inputs)
     computed = tuple(score for score in outcomes.values() if isinstance(score, IndicatorScore))
     reasons = {key: gap.reason for key, gap in outcomes.items() if isinstance(gap, NoData)}

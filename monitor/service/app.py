@@ -16,8 +16,7 @@ from monitor.alerting.outbox import Dispatcher
 from monitor.api import health, tickets, violations
 from monitor.api.context import ApiContext, RecordParser
 from monitor.api.limits import BodyLimit
-from monitor.contract.model import Contract
-from monitor.domain.calendar import BusinessCalendar
+from monitor.contract.contract_set import ContractSet
 from monitor.exports.prometheus import SlamonCollector
 from monitor.exports.snapshot import MetricsSnapshots
 from monitor.service.collector_jobs import CollectorJob
@@ -37,8 +36,7 @@ class Service:
 
 def build_service(
     engine: Engine,
-    contract: Contract,
-    calendar: BusinessCalendar,
+    contracts: ContractSet,
     settings: ServiceSettings,
     alerting: AlertingConfig,
     parse_records: RecordParser,
@@ -46,7 +44,8 @@ def build_service(
 ) -> Service:
     """Everything `slamon serve` runs, not started: the app's lifespan starts and stops it."""
     locks = Locks(engine)
-    live = LiveEvaluator(engine, contract, calendar, alerting, locks)
+    contract, calendar = contracts.deployment, contracts.primary.calendar
+    live = LiveEvaluator(engine, contracts, alerting, locks)
     dispatcher = Dispatcher(engine, alerting, contract.zone, settings.dashboard_url)
     snapshots = MetricsSnapshots(engine, contract)
     refresher = MetricsRefresher(snapshots, settings.metrics_refresh)

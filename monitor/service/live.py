@@ -19,8 +19,7 @@ from sqlalchemy import Engine
 from monitor import clock
 from monitor.alerting.config import AlertingConfig
 from monitor.alerting.hook import alert_hook
-from monitor.contract.model import Contract
-from monitor.domain.calendar import BusinessCalendar
+from monitor.contract.contract_set import ContractSet
 from monitor.rules.calendar_gaps import calendar_ending_warning, calendar_warning, years_needed
 from monitor.runs.evaluate import Evaluation, run_evaluation
 from monitor.service.locks import Locks
@@ -43,15 +42,15 @@ class LiveEvaluator:
     def __init__(
         self,
         engine: Engine,
-        contract: Contract,
-        calendar: BusinessCalendar,
+        contracts: ContractSet,
         alerting: AlertingConfig,
         locks: Locks,
         now: Callable[[], datetime] = clock.now,
     ) -> None:
         self.engine = engine
-        self.contract = contract
-        self.calendar = calendar
+        self.contracts = contracts
+        self.contract = contracts.deployment
+        self.calendar = contracts.primary.calendar
         self.alerting = alerting
         self.locks = locks
         self.now = now
@@ -61,8 +60,7 @@ class LiveEvaluator:
     def _run(self, at: datetime, ticket_pks: Collection[int] | None) -> Evaluation:
         return run_evaluation(
             self.engine,
-            self.contract,
-            self.calendar,
+            self.contracts,
             at,
             ticket_pks=ticket_pks,
             on_stored=alert_hook(self.contract, self.alerting, at),
@@ -72,7 +70,7 @@ class LiveEvaluator:
         """Every ticket, in chunks: the lock is free between them, so a timer due meanwhile
         waits for one chunk (a fraction of a second), not for the whole evaluation."""
         started = self.now()
-        tickets = results = violations = changes = 0
+        tickets = results = violations = changes = uncovered = 0
         unknown_years: Counter[int] = Counter()
         for chunk in chunked(all_ticket_pks(self.engine), CHUNK):
             with self.locks.hold(EVALUATION_LOCK):
@@ -81,6 +79,7 @@ class LiveEvaluator:
             results += len(evaluation.results)
             violations += sum(result.status.is_violation for result in evaluation.results)
             changes += evaluation.stored.changes if evaluation.stored else 0
+            uncovered += len(evaluation.uncovered)
             unknown_years.update(
                 years_needed(evaluation.results, self.calendar, self.contract.zone)
             )
@@ -89,11 +88,12 @@ class LiveEvaluator:
                 connection,
                 evaluated_at=started,
                 ran_at=self.now(),
-                contract=self.contract.name[:200],
+                contract=", ".join(j.contract.name for j in self.contracts)[:200],
                 tickets=tickets,
                 results=results,
                 violations=violations,
                 changes=changes,
+                uncovered=uncovered,
             )
         self.last_full = started
         self._warn_about_calendar(dict(sorted(unknown_years.items())), started)

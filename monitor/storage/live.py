@@ -211,6 +211,15 @@ def last_full_evaluation(engine: Engine) -> datetime | None:
     return value
 
 
+def last_run_uncovered(engine: Engine) -> int | None:
+    """How many tickets the last whole evaluation found no contract for; None before one."""
+    with engine.connect() as connection:
+        value: int | None = connection.execute(
+            select(RUN_TABLE.c.uncovered).order_by(RUN_TABLE.c.id.desc()).limit(1)
+        ).scalar()
+    return value
+
+
 def alert_counts(engine: Engine) -> list[Any]:
     return _rows(engine, select(ALERT.c.stage, func.count().label("count")).group_by(ALERT.c.stage))
 

@@ -10,13 +10,27 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from monitor.domain.tickets import TargetResult
-from monitor.storage.tables import EvaluationRunRow, ResultChangeRow, TargetResultRow
+from monitor.storage.tables import (
+    ContractVersionRow,
+    EvaluationRunRow,
+    ResultChangeRow,
+    TargetResultRow,
+)
 
 RESULT_TABLE = TargetResultRow.__table__  # type: ignore[attr-defined]
 CHANGE_TABLE = ResultChangeRow.__table__  # type: ignore[attr-defined]
 RUN_TABLE = EvaluationRunRow.__table__  # type: ignore[attr-defined]
+VERSION_TABLE = ContractVersionRow.__table__  # type: ignore[attr-defined]
 # The result values that make a stored row out of date when they differ.
-_COMPARED = ("status", "start", "deadline", "stop", "overdue_seconds", "at_risk_from")
+_COMPARED = (
+    "status",
+    "start",
+    "deadline",
+    "stop",
+    "overdue_seconds",
+    "at_risk_from",
+    "contract_version",
+)
 REMOVED = "removed"  # to_status of a change whose target no longer applies to the ticket
 _BATCH = 5000
 
@@ -64,8 +78,7 @@ def store_results(
         ticket_pk = primary_keys[(result.source, result.ticket_id)]
         key = (ticket_pk, result.target_id)
         seen.add(key)
-        values = {name: getattr(result, name) for name in _COMPARED}
-        values["status"] = result.status.value
+        values = stored_values(result)
         violation_at = now if result.status.is_violation else None
         stored = existing.get(key)
         if stored is None:
@@ -103,6 +116,14 @@ def store_results(
     )
     _write(connection, inserts, updates, [row.id for row in gone], changes)
     return StoreCounts(len(inserts), len(updates), len(gone), len(changes), tuple(flips))
+
+
+def stored_values(result: TargetResult) -> dict[str, Any]:
+    """The compared values of a result as its row stores them."""
+    values = {name: getattr(result, name) for name in _COMPARED if name != "contract_version"}
+    values["status"] = result.status.value
+    values["contract_version"] = None if result.contract is None else result.contract.version
+    return values
 
 
 def _existing(connection: Connection, scope: Collection[int] | None) -> dict[tuple[int, str], Any]:
@@ -154,6 +175,47 @@ def _write(
         connection.execute(delete(RESULT_TABLE).where(RESULT_TABLE.c.id.in_(chunk)))
     for offset in range(0, len(changes), _BATCH):
         connection.execute(insert(CHANGE_TABLE), changes[offset : offset + _BATCH])
+
+
+@dataclass(frozen=True, slots=True)
+class ContractText:
+    """A contract version as it is kept: the text its results were judged by."""
+
+    version: str
+    name: str
+    path: str
+    content: str
+
+
+def keep_contract_versions(
+    connection: Connection, contracts: Sequence[ContractText], now: datetime
+) -> None:
+    """Store the versions not stored yet (a version is its text's hash: it never changes)."""
+    versions = [contract.version for contract in contracts]
+    known = set(
+        connection.execute(
+            select(VERSION_TABLE.c.version).where(VERSION_TABLE.c.version.in_(versions))
+        ).scalars()
+    )
+    fresh = [
+        {
+            "version": contract.version,
+            "name": contract.name[:200],
+            "path": contract.path[:1000],
+            "content": contract.content,
+            "first_used_at": now,
+        }
+        for contract in contracts
+        if contract.version not in known
+    ]
+    if fresh:
+        connection.execute(insert(VERSION_TABLE), fresh)
+
+
+def contract_version_texts(bind: Connection, versions: Collection[str]) -> dict[str, ContractText]:
+    """The kept versions asked for, by version."""
+    rows = bind.execute(select(VERSION_TABLE).where(VERSION_TABLE.c.version.in_(list(versions))))
+    return {row.version: ContractText(row.version, row.name, row.path, row.content) for row in rows}
 
 
 def record_run(connection: Connection, **values: Any) -> None:

@@ -221,6 +221,16 @@ def collectors_health(engine: Engine, at: datetime) -> list[CollectorHealth]:
     return health
 
 
+def uncovered_tickets(engine: Engine, viewer: Viewer) -> int:
+    """How many tickets the last whole evaluation found no contract for: shown to those who
+    see every pool (a ticket without a contract may name no pool anyone else sees)."""
+    if not viewer.sees_everything:
+        return 0
+    query = select(EVALUATION.c.uncovered).order_by(EVALUATION.c.id.desc()).limit(1)
+    with engine.connect() as connection:
+        return int(connection.execute(query).scalar() or 0)
+
+
 def last_evaluation(engine: Engine) -> tuple[datetime, datetime] | None:
     """(evaluated as of, ran at) of the latest whole evaluation, None before the first."""
     query = select(EVALUATION.c.evaluated_at, EVALUATION.c.ran_at).order_by(EVALUATION.c.id.desc())

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, select
 from monitor.alerting.config import AlertingConfig
 from monitor.alerting.hook import alert_hook
 from monitor.alerting.outbox import Dispatcher, backoff
+from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.runs.evaluate import run_evaluation
@@ -46,7 +47,12 @@ def evaluate(
     alerting: AlertingConfig,
     at: datetime,
 ) -> None:
-    run_evaluation(engine, contract, calendar, at, on_stored=alert_hook(contract, alerting, at))
+    run_evaluation(
+        engine,
+        ContractSet.single(contract, calendar),
+        at,
+        on_stored=alert_hook(contract, alerting, at),
+    )
 
 
 def store_major_fault(engine: Engine, **values: object) -> None:

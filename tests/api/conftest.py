@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from collectors.tickets.file_import import parse_records
 from monitor.alerting.config import AlertingConfig
+from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.service.app import build_service
@@ -36,8 +37,7 @@ def serve_app() -> Iterator[Any]:
     ) -> Client:
         service = build_service(
             engine,
-            contract,
-            calendar,
+            ContractSet.single(contract, calendar),
             ServiceSettings(**settings),  # type: ignore[arg-type]
             AlertingConfig(),
             parse_records,

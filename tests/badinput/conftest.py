@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from collectors.tickets.file_import import parse_records
 from monitor.alerting.config import AlertingConfig
+from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.service.app import build_service
@@ -32,7 +33,9 @@ def served(engine: Engine, tmp_path: Path) -> Iterator[Serve]:
 @pytest.fixture
 def api(engine: Engine, contract: Contract, calendar: BusinessCalendar) -> Iterator[Client]:
     settings = ServiceSettings(max_request_bytes=64 * 1024)
-    service = build_service(engine, contract, calendar, settings, AlertingConfig(), parse_records)
+    service = build_service(
+        engine, ContractSet.single(contract, calendar), settings, AlertingConfig(), parse_records
+    )
     client = Client(service.app)
     yield client
     client.stop()

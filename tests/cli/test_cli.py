@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from monitor.cli.demo_cmd import SAMPLE_TICKETS
+from monitor.contract.model import DEFAULT_CONTRACT_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,6 +33,10 @@ def slamon(
     )
     assert "Traceback" not in done.stderr + done.stdout
     return done
+
+
+# A result names its contract's version: the SHA-256 of the contract file's text.
+DEFAULT_VERSION = hashlib.sha256(DEFAULT_CONTRACT_PATH.read_text("utf-8").encode()).hexdigest()
 
 
 @pytest.fixture
@@ -56,7 +62,10 @@ def test_evaluate_json_has_the_documented_shape(imported: Path) -> None:
         "deadline": "2022-08-10T13:41:00+08:00",
         "stop": "2022-08-17T18:00:00+08:00",
         "overdue_seconds": 7 * 86400 + 4 * 3600 + 19 * 60,
+        "contract": {"name": "政务云运营服务合同（默认）", "version": DEFAULT_VERSION},
     }
+    assert [c["name"] for c in document["contracts"]] == ["政务云运营服务合同（默认）"]
+    assert document["uncovered"] == []
     # National Day 2022 with its make-up Saturday and Sunday: restored Fri 09-30, report Mon 10-10.
     report = by_key[("GZ-2022-0131", "major.report")]
     assert (report["status"], report["deadline"]) == ("met", "2022-10-11T00:00:00+08:00")

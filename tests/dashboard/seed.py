@@ -12,6 +12,7 @@ from collectors.records.inspections import import_inspections
 from collectors.records.resources import import_resources
 from collectors.records.usage import import_usage
 from collectors.tickets.file_import import import_tickets
+from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.passwords import hash_password
@@ -84,7 +85,7 @@ def fill(engine: Engine, contract: Contract, calendar: BusinessCalendar) -> None
             samples=120,
             error=None,
         )
-    run_evaluation(engine, contract, calendar, AT)
+    run_evaluation(engine, ContractSet.single(contract, calendar), AT)
     for name, (role, pools, units) in USERS.items():
         add_user(engine, name, role, pools=pools, units=units, password_hash=PASSWORD_HASH, now=now)
 

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from collectors.tickets.file_import import import_tickets
+from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.runs.evaluate import run_evaluation
@@ -213,7 +214,7 @@ def test_a_stop_before_its_start_is_explained_on_the_detail_page(
     )
     engine = make_engine(fresh_db)
     import_tickets(engine, csv, contract, source="sheet", now=AT)
-    run_evaluation(engine, contract, calendar, AT, store=True)
+    run_evaluation(engine, ContractSet.single(contract, calendar), AT, store=True)
     engine.dispose()
     monkeypatch.setenv("SLAMON_DATABASE_URL", fresh_db)
     app = open_page(login(), "incident")
@@ -242,7 +243,7 @@ def test_the_overview_warns_when_the_calendar_ends_and_results_are_calendar_unkn
     at = local("2027-01-04 09:00")
     engine = make_engine(fresh_db)
     import_tickets(engine, csv, contract, source="sheet", now=at)
-    run_evaluation(engine, contract, calendar, at, store=True)
+    run_evaluation(engine, ContractSet.single(contract, calendar), at, store=True)
     engine.dispose()
     monkeypatch.setenv("SLAMON_DATABASE_URL", fresh_db)
     monkeypatch.setenv("SLAMON_DASHBOARD_AT", at.isoformat())

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from monitor.alerting.config import AlertingConfig
 from monitor.alerting.hook import alert_hook
+from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.exports.prometheus import SlamonCollector
@@ -53,7 +54,12 @@ def test_metrics_show_results_breaches_deadlines_scores_and_the_outbox(
     alerting = AlertingConfig.model_validate(
         {"channels": [{"name": "hook", "type": "webhook", "url": "http://127.0.0.1:9/"}]}
     )
-    run_evaluation(engine, contract, calendar, NOW, on_stored=alert_hook(contract, alerting, NOW))
+    run_evaluation(
+        engine,
+        ContractSet.single(contract, calendar),
+        NOW,
+        on_stored=alert_hook(contract, alerting, NOW),
+    )
 
     got = scrape(engine, contract)
     assert got['slamon_open_breaches{operator="甲",pool="二云",target="major.arrival"}'] == 1
@@ -99,7 +105,7 @@ def test_metrics_show_the_calendars_end_and_the_results_it_cannot_tell(
     with engine.begin() as connection:
         upsert_tickets(connection, [row], list(row), reported)
     now = local("2026-12-31 20:00")
-    run_evaluation(engine, contract, calendar, now)
+    run_evaluation(engine, ContractSet.single(contract, calendar), now)
     got = scrape(engine, contract, now)
     assert got["slamon_calendar_known_until_timestamp_seconds"] == (
         local("2027-01-01 00:00").timestamp()

@@ -8,6 +8,7 @@ from datetime import datetime
 from prometheus_client import CollectorRegistry, generate_latest
 from sqlalchemy import Engine
 
+from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.exports.prometheus import SlamonCollector
@@ -37,7 +38,7 @@ def store(engine: Engine, contract: Contract, calendar: BusinessCalendar, *rows:
     tickets = [{"source": "api", "kind": "fault", "severity": "major", **row} for row in rows]
     with engine.begin() as connection:
         upsert_tickets(connection, tickets, list(tickets[0]), NOW)
-    run_evaluation(engine, contract, calendar, NOW)
+    run_evaluation(engine, ContractSet.single(contract, calendar), NOW)
 
 
 def without_taken(samples: dict[str, float]) -> dict[str, float]:

@@ -7,18 +7,21 @@ store_results leaves, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event, select
 
+from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
-from monitor.domain.tickets import EVENT_FIELDS
+from monitor.domain.columns import ResultList
+from monitor.domain.tickets import EVENT_FIELDS, TargetResult, Ticket
 from monitor.rules.status import evaluate
-from monitor.runs.evaluate import evaluate_loaded
+from monitor.runs.evaluate import judge_loaded
 from monitor.storage.columnar.results import store_result_columns
-from monitor.storage.columnar.tickets import load_ticket_columns
+from monitor.storage.columnar.tickets import LoadedColumns, load_ticket_columns
 from monitor.storage.results import CHANGE_TABLE, RESULT_TABLE, store_results
 from monitor.storage.ticket_events import replace_histories
 from monitor.storage.tickets import TICKET_FIELDS, load_tickets, upsert_tickets
@@ -91,7 +94,23 @@ def test_column_results_are_exactly_the_rules_results(
     for now in (local("2024-06-03 10:30"), local("2024-06-03 13:40"), local("2024-06-20 00:00")):
         assert list(
             evaluate_loaded(load_ticket_columns(engine), contract, calendar, now)
-        ) == evaluate(tickets, contract, calendar, now)
+        ) == reference(tickets, contract, calendar, now)
+
+
+def evaluate_loaded(
+    loaded: LoadedColumns, contract: Contract, calendar: BusinessCalendar, now: datetime
+) -> ResultList:
+    """The column path's results of one contract (naming it, as a whole evaluation does)."""
+    judged = judge_loaded(loaded, ContractSet.single(contract, calendar), now)
+    return judged.result_list(loaded.lazy_keys())
+
+
+def reference(
+    tickets: list[Ticket], contract: Contract, calendar: BusinessCalendar, now: datetime
+) -> list[TargetResult]:
+    """The reference rules' results, naming the contract as the column path does."""
+    ref = ContractSet.single(contract, calendar).primary.ref
+    return [replace(result, contract=ref) for result in evaluate(tickets, contract, calendar, now)]
 
 
 def snapshot(connection: Connection) -> tuple[list[Any], list[Any]]:
@@ -121,7 +140,7 @@ def test_storing_columns_leaves_what_store_results_leaves_at_every_step(
         columns = load_ticket_columns(engine)
         with engine.connect() as connection:
             with connection.begin() as transaction:
-                results = evaluate(loaded.tickets, contract, calendar, now)
+                results = reference(list(loaded.tickets), contract, calendar, now)
                 expected = store_results(connection, results, loaded.primary_keys, now)
                 expected_rows = snapshot(connection)
                 transaction.rollback()

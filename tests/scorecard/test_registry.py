@@ -12,6 +12,7 @@ import yaml
 from sqlalchemy import Engine
 
 from monitor.cli.scorecard_output import scorecard_json
+from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import DEFAULT_CONTRACT_PATH, Contract, Scoring
 from monitor.contract.strict import StrictModel
 from monitor.domain.calendar import BusinessCalendar
@@ -91,8 +92,10 @@ def test_a_registered_indicator_with_a_contract_section_is_scored_listed_and_tot
 ) -> None:
     monkeypatch.setitem(registry.INDICATORS, "punctuality", punctuality)
     extended = with_punctuality(contract)
-    before = period_scorecard(sqlite_engine, contract, calendar, YEAR, AT).scorecard
-    card = period_scorecard(sqlite_engine, extended, calendar, YEAR, AT)
+    before = period_scorecard(
+        sqlite_engine, ContractSet.single(contract, calendar), YEAR, AT
+    ).scorecard
+    card = period_scorecard(sqlite_engine, ContractSet.single(extended, calendar), YEAR, AT)
 
     line = next(line for line in card.scorecard.lines if line.id == "punctuality")
     assert (line.name_zh, line.section, line.origin, line.points, line.max_points) == (
@@ -120,7 +123,9 @@ def test_a_registered_indicator_without_data_is_listed_as_such_with_its_reason(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(registry.INDICATORS, "punctuality", lambda _: NoData("没有巡检记录"))
-    card = period_scorecard(sqlite_engine, with_punctuality(contract), calendar, YEAR, AT)
+    card = period_scorecard(
+        sqlite_engine, ContractSet.single(with_punctuality(contract), calendar), YEAR, AT
+    )
     line = next(line for line in card.scorecard.lines if line.id == "punctuality")
     assert (line.origin, line.points, line.max_points, line.note) == (
         Origin.NO_DATA,
@@ -141,7 +146,7 @@ def test_a_registered_indicator_the_contract_has_no_section_for_is_not_scored(
         raise AssertionError("scored without a contract section")
 
     monkeypatch.setitem(registry.INDICATORS, "punctuality", never)
-    card = period_scorecard(sqlite_engine, contract, calendar, YEAR, AT)
+    card = period_scorecard(sqlite_engine, ContractSet.single(contract, calendar), YEAR, AT)
     assert "punctuality" not in [line.id for line in card.scorecard.lines]
 
 

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from monitor.alerting.config import AlertingConfig
+from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.service.live import LiveEvaluator
@@ -43,8 +44,7 @@ def test_the_whole_evaluation_stores_calendar_unknown_and_warns_once_a_day(
     clock = [local("2027-01-04 09:00")]
     live = LiveEvaluator(
         sqlite_engine,
-        contract,
-        calendar,
+        ContractSet.single(contract, calendar),
         AlertingConfig(),
         Locks(sqlite_engine),
         now=lambda: clock[0],

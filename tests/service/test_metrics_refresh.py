@@ -12,6 +12,7 @@ import pytest
 import requests
 from sqlalchemy import Engine
 
+from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.periods import parse_period
@@ -146,7 +147,7 @@ def test_another_processs_write_shows_within_the_refresh_interval(
            "reported_at": now - timedelta(minutes=45)}  # fmt: skip
     with engine.begin() as connection:
         upsert_tickets(connection, [row], list(row), now)
-    run_evaluation(engine, contract, calendar, now)
+    run_evaluation(engine, ContractSet.single(contract, calendar), now)
 
     tickets = f"slamon_open_tickets{labels(operator='丙', pool='二云')}"
     assert wait_until(lambda: scrape(service)[1].get(tickets) == 1, timeout=60), service.log()

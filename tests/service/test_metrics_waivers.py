@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.periods import parse_period
@@ -29,7 +30,9 @@ def gauges(engine: Engine, contract: Contract) -> dict[str, float]:
 def scored(engine: Engine, contract: Contract, calendar: BusinessCalendar) -> dict[str, float]:
     points = {}
     for name, period in PERIODS.items():
-        scores = score_period(engine, contract, calendar, parse_period(period, SHANGHAI), AT)
+        scores = score_period(
+            engine, ContractSet.single(contract, calendar), parse_period(period, SHANGHAI), AT
+        )
         (fault,) = [s for s in scores if s.id == "fault_response_timeliness"]
         points[name] = fault.points
     return points

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, select
 
+from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.runs.evaluate import run_evaluation
@@ -51,8 +52,8 @@ def test_re_running_an_evaluation_does_not_duplicate_results(
 ) -> None:
     store(engine, major("A", arrived_at=local("2024-06-03 10:20")))
     at = local("2024-06-03 10:25")
-    first = run_evaluation(engine, contract, calendar, at)
-    second = run_evaluation(engine, contract, calendar, at)
+    first = run_evaluation(engine, ContractSet.single(contract, calendar), at)
+    second = run_evaluation(engine, ContractSet.single(contract, calendar), at)
     assert first.stored is not None and second.stored is not None
     assert (first.stored.inserted, first.stored.changes) == (3, 3)
     assert (second.stored.inserted, second.stored.updated, second.stored.changes) == (0, 0, 0)
@@ -69,8 +70,8 @@ def test_a_status_flip_is_recorded_with_the_evaluation_time(
     engine: Engine, contract: Contract, calendar: BusinessCalendar
 ) -> None:
     store(engine, major("A"))
-    run_evaluation(engine, contract, calendar, local("2024-06-03 10:10"))
-    run_evaluation(engine, contract, calendar, local("2024-06-03 10:31"))
+    run_evaluation(engine, ContractSet.single(contract, calendar), local("2024-06-03 10:10"))
+    run_evaluation(engine, ContractSet.single(contract, calendar), local("2024-06-03 10:31"))
     with engine.connect() as connection:
         flips = connection.execute(
             select(CHANGE_TABLE.c.from_status, CHANGE_TABLE.c.to_status, CHANGE_TABLE.c.changed_at)
@@ -94,9 +95,9 @@ def test_a_target_that_no_longer_applies_is_removed_and_the_removal_recorded(
 ) -> None:
     store(engine, major("A"))
     at = local("2024-06-03 10:10")
-    run_evaluation(engine, contract, calendar, at)
+    run_evaluation(engine, ContractSet.single(contract, calendar), at)
     store(engine, major("A", severity="significant"))  # downgraded: only significant.restore
-    outcome = run_evaluation(engine, contract, calendar, at)
+    outcome = run_evaluation(engine, ContractSet.single(contract, calendar), at)
     assert outcome.stored is not None and outcome.stored.removed == 3
     assert statuses(engine) == {"significant.restore": "pending"}
     with engine.connect() as connection:
@@ -112,6 +113,8 @@ def test_evaluating_without_storing_writes_nothing(
     engine: Engine, contract: Contract, calendar: BusinessCalendar
 ) -> None:
     store(engine, major("A"))
-    outcome = run_evaluation(engine, contract, calendar, local("2024-06-03 10:10"), store=False)
+    outcome = run_evaluation(
+        engine, ContractSet.single(contract, calendar), local("2024-06-03 10:10"), store=False
+    )
     assert len(outcome.results) == 3 and outcome.stored is None
     assert count(engine, RESULT_TABLE) == 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
+from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.periods import parse_period
@@ -29,7 +30,9 @@ def filled(engine: Engine, contract: Contract, calendar: BusinessCalendar) -> En
 
 
 def timeliness(engine: Engine, contract: Contract, calendar: BusinessCalendar) -> float:
-    scores = score_period(engine, contract, calendar, parse_period("2022", SHANGHAI), AT)
+    scores = score_period(
+        engine, ContractSet.single(contract, calendar), parse_period("2022", SHANGHAI), AT
+    )
     (fault,) = [s for s in scores if s.id == "fault_response_timeliness"]
     return fault.points
 

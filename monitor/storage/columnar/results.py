@@ -11,6 +11,7 @@ store_results' own statements. Re-running with nothing changed writes nothing.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, overload
 
@@ -58,10 +59,18 @@ def _store(
     now: datetime,
     scope: Collection[int] | None = None,
 ) -> StoreCounts:
-    found = results.columns
-    targets = list(results.target_ids)
+    targets, target_of_place = _distinct(results.target_ids)
+    versions = [None, *sorted({ref.version for ref in results.contracts if ref is not None})]
+    version_of_place = np.array(
+        [versions.index(None if ref is None else ref.version) for ref in results.contracts],
+        dtype=np.int64,
+    )
+    # A result's place names its target and its contract (monitor.rules.judging); the rows
+    # store them apart.
+    found = replace(results.columns, target=target_of_place[results.columns.target])
+    version = version_of_place[results.columns.target]
     width = len(targets) + 1
-    stored = _stored(connection, scope, targets)
+    stored = _stored(connection, scope, targets, versions)
     new_pk = ticket_pks[found.row]
     new_key = new_pk * width + found.target
     old_key = np.where(stored["target"] >= 0, stored["ticket_pk"] * width + stored["target"], -1)
@@ -80,6 +89,7 @@ def _store(
         ("stop", found.stop),
         ("overdue", found.overdue),
         ("at_risk_from", found.at_risk_from),
+        ("contract_version", version),
     )
     for name, values in pairs:
         same[matched] &= stored[name][old[matched]] == values[matched]
@@ -98,7 +108,9 @@ def _store(
     status_words = list(stored["status_words"])  # STATUSES' values first
     fresh = np.nonzero(inserted)[0]
     count = len(fresh)
-    updates = _updates(found, np.nonzero(changed)[0], old, stored, flipped, violation, now)
+    updates = _updates(
+        found, np.nonzero(changed)[0], old, stored, flipped, violation, now, version, versions
+    )
     removed = np.nonzero(gone)[0]
     _write(connection, [], updates, stored["id"][removed].tolist(), [])
     on_sqlite = connection.dialect.name == "sqlite"
@@ -116,6 +128,7 @@ def _store(
             Values("at_risk_from", "time", found.at_risk_from[fresh]),
             Values("status_since", "time", np.full(count, now_us, dtype=np.int64)),
             Values("first_violation_at", "time", np.where(violation[fresh], now_us, MISSING)),
+            Values("contract_version", "code", version[fresh], words=versions),
         ],
     )
     # result_change rows: every new result, every flip, then every result no longer applying.
@@ -282,7 +295,19 @@ class FlipList(Sequence[Flip]):
         return self._made
 
 
-def _stored(connection: Connection, scope: Collection[int] | None, targets: list[str]) -> Any:
+def _distinct(target_ids: Sequence[str]) -> tuple[list[str], Ints]:
+    """The distinct target ids in first-seen order, and each place's among them."""
+    index: dict[str, int] = {}
+    places = [index.setdefault(target_id, len(index)) for target_id in target_ids]
+    return list(index), np.array(places, dtype=np.int64)
+
+
+def _stored(
+    connection: Connection,
+    scope: Collection[int] | None,
+    targets: list[str],
+    versions: list[str | None],
+) -> Any:
     """The stored results as arrays (times in µs, MISSING for NULL; overdue NO_OVERDUE for
     NULL); target and status as codes: the contract target's / STATUSES' index, -1 for a value
     outside them (whose text `words` holds)."""
@@ -295,6 +320,7 @@ def _stored(connection: Connection, scope: Collection[int] | None, targets: list
             Column("target_id", "code", vocabulary=targets),
             Column("status", "code", vocabulary=statuses),
             Column("overdue_seconds", "int", null=NO_OVERDUE),
+            Column("contract_version", "code", vocabulary=versions),
             *(Column(name, "time") for name in _TIMES),
         ],
         only=None if scope is None else ("ticket_pk", list(scope)),
@@ -320,6 +346,8 @@ def _updates(
     flipped: Any,
     violation: Any,
     now: datetime,
+    version: Ints,
+    versions: list[str | None],
 ) -> list[dict[str, Any]]:
     """store_results' update rows (values as datetimes) for the changed results."""
     if not len(chosen):
@@ -350,6 +378,7 @@ def _updates(
                 "_id": int(stored["id"][rows[i]]),
                 "status_since": now if flipped[index] else sinces[i],
                 "first_violation_at": firsts[i] or (now if violation[index] else None),
+                "contract_version": versions[int(version[index])],
             }
         )
     return updates

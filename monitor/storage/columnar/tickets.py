@@ -25,6 +25,7 @@ from monitor.storage.tickets import TICKET_FIELDS, TICKET_TABLE, StoredTickets, 
 
 Ints = np.ndarray[Any, np.dtype[np.int64]]
 _GROUPED = ("kind", "severity")
+_PLACED = ("pool", "operator")  # read as codes too: they pick each ticket's contract
 _TEXT = [name for name in TICKET_FIELDS if name not in EVENT_FIELDS and name != "restore_size_gb"]
 # Read on demand: what a Ticket carries besides the rules' columns.
 _DESCRIBED = [name for name in _TEXT if name not in _GROUPED]
@@ -240,7 +241,10 @@ def _load(bind: Engine | Connection, ids: Sequence[int] | None) -> LoadedColumns
             connection,
             table.name,
             [
-                *(Column(name, "code", vocabulary=vocabulary[name]) for name in _GROUPED),
+                *(
+                    Column(name, "code", vocabulary=vocabulary[name])
+                    for name in (*_GROUPED, *_PLACED)
+                ),
                 *(Column(name, "time") for name in EVENT_FIELDS),
             ],
             only=only,
@@ -252,23 +256,27 @@ def _load(bind: Engine | Connection, ids: Sequence[int] | None) -> LoadedColumns
         descriptions = Descriptions(bind, pks)
         if ids is not None or isinstance(bind, Connection):  # a few, or no engine to go back to
             descriptions.every(*_DESCRIBED)
-    kinds, severities = (packed.arrays[name] for name in _GROUPED)
-    pair_code = kinds * (len(packed.vocabulary["severity"]) + 1) + severities
-    codes, group = np.unique(pair_code, return_inverse=True)
-    groups = [
-        (
-            packed.vocabulary["kind"][code // (len(packed.vocabulary["severity"]) + 1)],
-            packed.vocabulary["severity"][code % (len(packed.vocabulary["severity"]) + 1)],
-        )
-        for code in codes.tolist()
-    ]
+    groups, group = _pairs(packed, _GROUPED)
+    places, place = _pairs(packed, _PLACED)
     row_of = {pk: row for row, pk in enumerate(pks.tolist())} if histories else {}
     by_row = {row_of[pk]: history for pk, history in histories.items() if pk in row_of}
     plain = np.ones(len(pks), dtype=bool)
     plain[list(by_row)] = False
     events = {name: packed.arrays[name] for name in EVENT_FIELDS}
-    columns = TicketColumns(groups, group.astype(np.intp), events, sizes, plain)
+    columns = TicketColumns(groups, group, events, sizes, plain, places, place)
     return LoadedColumns(pks, columns, by_row, descriptions)
+
+
+def _pairs(packed: Any, names: tuple[str, str]) -> tuple[list[Any], Any]:
+    """The distinct pairs of two code columns, and each row's place among them."""
+    first, second = (packed.arrays[name] for name in names)
+    width = len(packed.vocabulary[names[1]]) + 1
+    codes, place = np.unique(first * width + second, return_inverse=True)
+    pairs = [
+        (packed.vocabulary[names[0]][code // width], packed.vocabulary[names[1]][code % width])
+        for code in codes.tolist()
+    ]
+    return pairs, place.astype(np.intp)
 
 
 def _none_first(value: str | None) -> tuple[bool, str]:
@@ -278,12 +286,13 @@ def _none_first(value: str | None) -> tuple[bool, str]:
 def _vocabulary(
     connection: Connection, only: tuple[str, Sequence[int]] | None
 ) -> dict[str, list[str | None]]:
-    """The distinct kinds and severities of the chosen tickets (each its own DISTINCT: kind's
-    is read from its index, and the pairs' was several times slower than both)."""
+    """The distinct kinds, severities, pools and operators of the chosen tickets (each its own
+    DISTINCT: kind's is read from its index, and the pairs' was several times slower than
+    both)."""
     table = TICKET_TABLE
-    found: dict[str, set[str | None]] = {name: set() for name in _GROUPED}
+    found: dict[str, set[str | None]] = {name: set() for name in (*_GROUPED, *_PLACED)}
     keys = None if only is None else list(only[1])
-    for name in _GROUPED:
+    for name in found:
         query = select(table.c[name]).distinct()
         if keys is None:
             found[name].update(connection.execute(query).scalars())

@@ -14,7 +14,14 @@ from monitor.storage.tables.metrics import (
     UsageFigureRow,
 )
 from monitor.storage.tables.records import InspectionRow, SurveyReplyRow
-from monitor.storage.tables.results import EvaluationRunRow, ResultChangeRow, TargetResultRow
+from monitor.storage.tables.results import (
+    ContractVersionRow,
+    EvaluationRunRow,
+    RejudgeRow,
+    ResultChangeRow,
+    SupersededResultRow,
+    TargetResultRow,
+)
 from monitor.storage.tables.service import AlertDeliveryRow, AlertRow, ApiTokenRow
 from monitor.storage.tables.tickets import (
     ImportRunRow,
@@ -31,6 +38,7 @@ __all__ = [
     "AuditLogRow",
     "CollectorRunRow",
     "CollectorStateRow",
+    "ContractVersionRow",
     "DashboardUserRow",
     "EvaluationRunRow",
     "ImportRunRow",
@@ -39,8 +47,10 @@ __all__ = [
     "MetricRollupRow",
     "OutageRow",
     "RejectedRow",
+    "RejudgeRow",
     "ResourceRow",
     "ResultChangeRow",
+    "SupersededResultRow",
     "SurveyReplyRow",
     "TargetResultRow",
     "TicketEventRow",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from monitor.storage.tables.columns import optional_time, required_time
@@ -17,6 +17,7 @@ class TargetResultRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("ticket_pk", "target_id", name="uq_target_result_ticket_target"),
         Index("ix_target_result_status", "status"),
+        Index("ix_target_result_contract_version", "contract_version"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -31,6 +32,9 @@ class TargetResultRow(SQLModel, table=True):
     # When the status last changed, and when the result first became a violation.
     status_since: datetime = required_time()
     first_violation_at: datetime | None = optional_time()
+    # The contract version that judged it (contract_version.version); None: judged by a
+    # contract given in code before versions were kept.
+    contract_version: str | None = Field(default=None, max_length=64)
 
 
 class ResultChangeRow(SQLModel, table=True):
@@ -47,6 +51,52 @@ class ResultChangeRow(SQLModel, table=True):
     changed_at: datetime = required_time()
 
 
+class ContractVersionRow(SQLModel, table=True):
+    """A contract file as it was when it first judged a result: its versions stay readable."""
+
+    __tablename__ = "contract_version"
+
+    version: str = Field(primary_key=True, max_length=64)  # SHA-256 of the file's text
+    name: str = Field(max_length=200)
+    path: str = Field(max_length=1000)
+    content: str = Field(sa_column=Column(Text(), nullable=False))
+    first_used_at: datetime = required_time()
+
+
+class RejudgeRow(SQLModel, table=True):
+    """One rejudging: who re-evaluated which tickets under the contracts in force, and why."""
+
+    __tablename__ = "rejudge"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ran_at: datetime = required_time()
+    evaluated_at: datetime = required_time()
+    actor: str = Field(max_length=200)
+    reason: str = Field(sa_column=Column(Text(), nullable=False))
+    reported_from: datetime | None = optional_time()  # None: every ticket
+    contracts: str = Field(sa_column=Column(Text(), nullable=False))  # name@version, …
+    tickets: int
+    changed: int
+
+
+class SupersededResultRow(SQLModel, table=True):
+    """A result as it stood before a rejudging replaced it: the earlier version, kept."""
+
+    __tablename__ = "superseded_result"
+    __table_args__ = (Index("ix_superseded_result_rejudge", "rejudge_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    rejudge_id: int = Field(foreign_key="rejudge.id", ondelete="CASCADE")
+    ticket_pk: int = Field(foreign_key="ticket.id", ondelete="CASCADE")
+    target_id: str = Field(max_length=100)
+    status: str = Field(max_length=20)
+    start: datetime | None = optional_time()
+    deadline: datetime | None = optional_time()
+    stop: datetime | None = optional_time()
+    overdue_seconds: int | None = None
+    contract_version: str | None = Field(default=None, max_length=64)
+
+
 class EvaluationRunRow(SQLModel, table=True):
     """One evaluation of every ticket: the instant it evaluated as of, and what it found."""
 
@@ -60,3 +110,5 @@ class EvaluationRunRow(SQLModel, table=True):
     results: int
     violations: int
     changes: int
+    # Tickets reported by then that no contract covers: listed, given no verdict.
+    uncovered: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

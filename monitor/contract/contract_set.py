@@ -1,0 +1,278 @@
+"""The contracts of a deployment: one per operator and pool, each in force for a while.
+
+`SLAMON_CONTRACT` / `--contract` names a file (one contract, which may also hold the
+evaluation scheme) or a directory: every `*.yaml` in it is one contract, except
+`scheme.yaml`, the owner's evaluation scheme (indicators, points, grade bands) that scores the
+whole project. A ticket is judged by the one contract whose scope covers its pool and operator
+and whose validity holds its report time; two contracts that could both judge a ticket are
+refused at load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+
+from monitor.contract.model import (
+    Contract,
+    ContractError,
+    GradeBand,
+    Scope,
+    Scoring,
+    Target,
+    load_contract,
+)
+from monitor.contract.scorecard import ScorecardConfig
+from monitor.contract.strict import StrictModel
+from monitor.contract.yaml_file import KeyProblem, load_yaml_model
+from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.tickets import ContractRef
+
+SCHEME_FILE = "scheme.yaml"
+# The keys of the evaluation scheme; in a directory of contracts they belong in scheme.yaml.
+SCHEME_KEYS = ("scoring", "scorecard", "grade_bands")
+
+
+class EvaluationScheme(StrictModel):
+    """The owner's yearly evaluation (考核方案): which indicators, how many points, which grade."""
+
+    name: str = "考核方案"
+    scoring: Scoring = Scoring()
+    scorecard: ScorecardConfig = ScorecardConfig()
+    grade_bands: tuple[GradeBand, ...] = Field(
+        default_factory=lambda: Contract.model_fields["grade_bands"].default
+    )
+
+
+@dataclass(frozen=True)
+class JudgingContract:
+    """One contract file as loaded: the contract, its calendar, and which version it is."""
+
+    contract: Contract
+    path: Path
+    content: str  # the file's text: a result's version can be read back and re-applied
+    calendar: BusinessCalendar = field(compare=False)
+
+    @cached_property
+    def ref(self) -> ContractRef:
+        digest = hashlib.sha256(self.content.encode("utf-8")).hexdigest()
+        return ContractRef(self.contract.name, digest)
+
+    @property
+    def scope(self) -> Scope:
+        return self.contract.scope
+
+    @cached_property
+    def in_force_from(self) -> datetime | None:
+        return _midnight(self.contract.valid_from, self.contract)
+
+    @cached_property
+    def in_force_until(self) -> datetime | None:
+        return _midnight(self.contract.valid_until, self.contract)
+
+    def covers(self, pool: str | None, operator: str | None, reported_at: datetime) -> bool:
+        if not self.scope.covers(pool, operator):
+            return False
+        if self.in_force_from is not None and reported_at < self.in_force_from:
+            return False
+        return self.in_force_until is None or reported_at < self.in_force_until
+
+    def describe_validity_zh(self) -> str:
+        start = self.contract.valid_from.isoformat() if self.contract.valid_from else "不限"
+        end = self.contract.valid_until.isoformat() if self.contract.valid_until else "不限"
+        return f"{start} 起至 {end}（不含）"
+
+
+def _midnight(day: date | None, contract: Contract) -> datetime | None:
+    return None if day is None else datetime.combine(day, time(0), tzinfo=contract.zone)
+
+
+@dataclass(frozen=True)
+class ContractSet:
+    """Every contract of the deployment, and the evaluation scheme that scores them together."""
+
+    contracts: tuple[JudgingContract, ...]
+    scheme: EvaluationScheme
+    # Where they were read from: a contract file, or a directory of them.
+    source: Path
+
+    def __iter__(self) -> Iterator[JudgingContract]:
+        return iter(self.contracts)
+
+    def __len__(self) -> int:
+        return len(self.contracts)
+
+    @property
+    def primary(self) -> JudgingContract:
+        """The first contract (in file-name order): its vocabularies name the ticket kinds
+        and severities imports accept, and its metric sections configure the scorecard."""
+        return self.contracts[0]
+
+    @cached_property
+    def deployment(self) -> Contract:
+        """What everything besides the judging reads (the scorecard, names in views and
+        alerts, the zone): the primary contract under the evaluation scheme, knowing every
+        contract's targets, kinds and severities (the first contract's, for a shared id)."""
+        primary = self.primary.contract
+        if len(self.contracts) == 1 and not self.source.is_dir():
+            return primary
+        targets: dict[str, Target] = {}
+        kinds: dict[str, Any] = {}
+        severities: dict[str, Any] = {}
+        for judging in self.contracts:
+            for target in judging.contract.targets:
+                targets.setdefault(target.id, target)
+            for key, entry in judging.contract.kinds.items():
+                kinds.setdefault(key, entry)
+            for key, entry in judging.contract.severities.items():
+                severities.setdefault(key, entry)
+        return primary.model_copy(
+            update={
+                "targets": tuple(targets.values()),
+                "kinds": kinds,
+                "severities": severities,
+                "scope": Scope(),
+                "valid_from": None,
+                "valid_until": None,
+                "scoring": self.scheme.scoring,
+                "scorecard": self.scheme.scorecard,
+                "grade_bands": self.scheme.grade_bands,
+            }
+        )
+
+    @classmethod
+    def single(cls, contract: Contract, calendar: BusinessCalendar | None = None) -> ContractSet:
+        """One contract held in code (not read from a file): its version is the SHA-256 of
+        its canonical JSON."""
+        judging = JudgingContract(
+            contract,
+            Path("<contract>"),
+            contract.model_dump_json(),
+            calendar or BusinessCalendar.from_config(contract.calendar),
+        )
+        return cls((judging,), _scheme_of(contract), Path("<contract>"))
+
+    def covering(
+        self, pool: str | None, operator: str | None, reported_at: datetime
+    ) -> JudgingContract | None:
+        """The contract that judges a ticket of this pool and operator reported then."""
+        for judging in self.contracts:
+            if judging.covers(pool, operator, reported_at):
+                return judging
+        return None
+
+    def by_version(self, version: str) -> JudgingContract | None:
+        for judging in self.contracts:
+            if judging.ref.version == version:
+                return judging
+        return None
+
+
+def load_contract_set(path: Path | str) -> ContractSet:
+    """The contracts at `path` (a file or a directory of `*.yaml`), validated together."""
+    path = Path(path)
+    if path.is_dir():
+        return _load_directory(path)
+    judging = load_judging_contract(path)
+    return ContractSet((judging,), _scheme_of(judging.contract), path)
+
+
+def _scheme_of(contract: Contract) -> EvaluationScheme:
+    """The evaluation scheme a contract file holds beside its terms."""
+    return EvaluationScheme(
+        scoring=contract.scoring, scorecard=contract.scorecard, grade_bands=contract.grade_bands
+    )
+
+
+def load_judging_contract(path: Path) -> JudgingContract:
+    contract = load_contract(path)
+    content = path.read_text(encoding="utf-8")
+    return JudgingContract(contract, path, content, BusinessCalendar.from_config(contract.calendar))
+
+
+def _load_directory(directory: Path) -> ContractSet:
+    files = sorted(p for p in directory.glob("*.yaml") if p.name != SCHEME_FILE and p.is_file())
+    if not files:
+        raise ContractError(
+            directory,
+            f"目录中没有合同文件（*.yaml，{SCHEME_FILE} 除外）; "
+            "the directory holds no contract (*.yaml besides scheme.yaml)",
+        )
+    contracts = tuple(load_judging_contract(file) for file in files)
+    for judging in contracts:
+        _refuse_scheme_keys(judging)
+    _refuse_same_names(contracts)
+    _refuse_overlaps(contracts)
+    scheme_path = directory / SCHEME_FILE
+    scheme = (
+        load_yaml_model(scheme_path, EvaluationScheme, "the evaluation scheme", ContractError)
+        if scheme_path.exists()
+        else EvaluationScheme()
+    )
+    return ContractSet(contracts, scheme, directory)
+
+
+def _refuse_scheme_keys(judging: JudgingContract) -> None:
+    written = [key for key in SCHEME_KEYS if key in judging.contract.model_fields_set]
+    if written:
+        raise ContractError(
+            judging.path,
+            "考核方案属于整个项目，不属于单个合同 (the evaluation scheme scores the whole project)",
+            [
+                KeyProblem(
+                    key,
+                    f"写在同一目录的 {SCHEME_FILE} 中; move it to {SCHEME_FILE} in the same "
+                    "directory",
+                )
+                for key in written
+            ],
+        )
+
+
+def _refuse_same_names(contracts: tuple[JudgingContract, ...]) -> None:
+    seen: dict[str, Path] = {}
+    for judging in contracts:
+        name = judging.contract.name
+        if name in seen:
+            raise ContractError(
+                judging.path,
+                f"合同名称 '{name}' 与 {seen[name].name} 重复; "
+                f"the name is also {seen[name].name}'s: results name their contract by it",
+                [KeyProblem("name", "每个合同的名称须唯一 (a name of its own)")],
+            )
+        seen[name] = judging.path
+
+
+def _refuse_overlaps(contracts: tuple[JudgingContract, ...]) -> None:
+    """Two contracts that could both judge one ticket: same pools and operators, and
+    validities that meet."""
+    for index, first in enumerate(contracts):
+        for second in contracts[index + 1 :]:
+            shared = first.scope.meets(second.scope)
+            if shared is None:
+                continue
+            starts = [m for m in (first.in_force_from, second.in_force_from) if m is not None]
+            ends = [m for m in (first.in_force_until, second.in_force_until) if m is not None]
+            start, end = max(starts, default=None), min(ends, default=None)
+            if start is not None and end is not None and start >= end:
+                continue
+            period = f"{start.date() if start else '不限'} 至 {end.date() if end else '不限'}"
+            raise ContractError(
+                second.path,
+                f"与 {first.path.name} 的适用范围重叠：{shared.describe_zh()}，{period}; "
+                f"overlaps {first.path.name}: a ticket there would have two contracts",
+                [
+                    KeyProblem(
+                        "scope / valid_from / valid_until",
+                        f"{first.path.name} 与 {second.path.name} 不得同时适用于同一工单 "
+                        "(make the scopes disjoint or the validities consecutive)",
+                    )
+                ],
+            )
