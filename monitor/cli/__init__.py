@@ -18,6 +18,7 @@ from monitor.cli import (
     demo_cmd,
     evaluate_cmd,
     import_cmd,
+    rejudge_cmd,
     report_cmd,
     score_cmd,
     serve_cmd,
@@ -63,6 +64,7 @@ for command in (
     dashboard_cmd.dashboard,
     users_cmd.users,
     calendar_cmd.calendar_group,
+    rejudge_cmd.rejudge,
 ):
     cli.add_command(command)
 # Import subcommands beyond tickets, each module adding its own.

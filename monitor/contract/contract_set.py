@@ -11,8 +11,8 @@ refused at load.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from functools import cached_property
 from pathlib import Path
@@ -27,11 +27,10 @@ from monitor.contract.model import (
     Scope,
     Scoring,
     Target,
-    load_contract,
 )
 from monitor.contract.scorecard import ScorecardConfig
 from monitor.contract.strict import StrictModel
-from monitor.contract.yaml_file import KeyProblem, load_yaml_model
+from monitor.contract.yaml_file import KeyProblem, load_yaml_model, load_yaml_text
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.tickets import ContractRef
 
@@ -85,9 +84,12 @@ class JudgingContract:
         return self.in_force_until is None or reported_at < self.in_force_until
 
     def describe_validity_zh(self) -> str:
-        start = self.contract.valid_from.isoformat() if self.contract.valid_from else "不限"
-        end = self.contract.valid_until.isoformat() if self.contract.valid_until else "不限"
-        return f"{start} 起至 {end}（不含）"
+        start, end = self.contract.valid_from, self.contract.valid_until
+        if start is None and end is None:
+            return "有效期不限"
+        since = f"自 {start.isoformat()} 起" if start else "自始"
+        until = f"至 {end.isoformat()} 前（不含当日）" if end else "长期有效"
+        return f"{since}{until}"
 
 
 def _midnight(day: date | None, contract: Contract) -> datetime | None:
@@ -102,6 +104,10 @@ class ContractSet:
     scheme: EvaluationScheme
     # Where they were read from: a contract file, or a directory of them.
     source: Path
+    # Closed tickets keep the version that judged them (ticket key → an earlier version of
+    # `kept`) until a rejudging; None: not looked up yet (monitor.runs.pins reads them).
+    pins: Mapping[tuple[str, str], str] | None = None
+    kept: Mapping[str, JudgingContract] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[JudgingContract]:
         return iter(self.contracts)
@@ -169,10 +175,23 @@ class ContractSet:
         return None
 
     def by_version(self, version: str) -> JudgingContract | None:
-        for judging in self.contracts:
+        for judging in (*self.contracts, *self.kept.values()):
             if judging.ref.version == version:
                 return judging
         return None
+
+    @property
+    def judging(self) -> tuple[JudgingContract, ...]:
+        """Every contract a ticket may be judged by: those in force, then earlier versions
+        pinned tickets keep."""
+        return (*self.contracts, *self.kept.values())
+
+    def pinned(
+        self, pins: Mapping[tuple[str, str], str], kept: Mapping[str, JudgingContract]
+    ) -> ContractSet:
+        """These contracts, with closed tickets pinned to the earlier versions that judged
+        them (no pins: every ticket by the contracts in force, as a rejudging does)."""
+        return replace(self, pins=dict(pins), kept=dict(kept))
 
 
 def load_contract_set(path: Path | str) -> ContractSet:
@@ -192,8 +211,16 @@ def _scheme_of(contract: Contract) -> EvaluationScheme:
 
 
 def load_judging_contract(path: Path) -> JudgingContract:
-    contract = load_contract(path)
-    content = path.read_text(encoding="utf-8")
+    try:
+        content = path.read_text(encoding="utf-8")
+    except OSError as problem:
+        raise ContractError(path, f"cannot read the contract ({problem.strerror})") from None
+    return judging_from_text(content, path)
+
+
+def judging_from_text(content: str, path: Path) -> JudgingContract:
+    """A contract from its file's text (a kept version is read back this way)."""
+    contract = load_yaml_text(content, path, Contract, "the contract", ContractError)
     return JudgingContract(contract, path, content, BusinessCalendar.from_config(contract.calendar))
 
 

@@ -49,9 +49,22 @@ def load_yaml_model(
     An empty file is an empty mapping: the model's defaults.
     """
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as problem:
         raise error(path, f"cannot read {what} ({problem.strerror})") from None
+    return load_yaml_text(text, path, model, what, error)
+
+
+def load_yaml_text(
+    text: str,
+    path: Path,
+    model: type[Model],
+    what: str,
+    error: type[YamlFileError] = YamlFileError,
+) -> Model:
+    """load_yaml_model for a file's text already read (`path` names it in the errors)."""
+    try:
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as problem:
         raise error(path, f"not valid YAML: {problem}") from None
     except ValueError as problem:

@@ -11,6 +11,7 @@ from monitor.contract.model import Contract
 from monitor.domain.tickets import Status, TargetResult, Ticket
 from monitor.rules.calendar_gaps import unknown_reason
 from monitor.rules.judging import judge_tickets
+from monitor.runs.pins import with_stored_pins
 from monitor.runs.scorecard import PeriodScorecard
 from monitor.storage.tickets import load_tickets
 from monitor.storage.waivers import Waiver, active_waivers
@@ -36,6 +37,7 @@ def report_data(engine: Engine, contracts: ContractSet, card: PeriodScorecard) -
     """The period's tickets, every violation among them and every result the calendar cannot
     tell, each ticket judged by its own contract as of the card's time."""
     contract, calendar = contracts.deployment, contracts.primary.calendar
+    contracts = with_stored_pins(engine, contracts)
     period, at = card.period, card.at
     loaded = load_tickets(engine, reported_from=period.start, reported_before=period.end)
     tickets = [ticket for ticket in loaded.tickets if ticket.reported_at <= at]

@@ -44,7 +44,7 @@ class JudgedTargets:
         target_ids: list[str] = []
         refs: list[ContractRef | None] = []
         offsets = []
-        for judging in contracts:
+        for judging in contracts.judging:
             offsets.append(len(target_ids))
             target_ids.extend(target.id for target in judging.contract.targets)
             refs.extend([judging.ref] * len(judging.contract.targets))
@@ -63,8 +63,13 @@ class Judged:
         return ResultList(self.results, keys, self.targets.target_ids, self.targets.contracts)
 
 
-def contract_rows(columns: TicketColumns, contracts: ContractSet) -> npt.NDArray[np.int64]:
-    """Each row's contract (its place in `contracts`), NO_CONTRACT where none covers it."""
+def contract_rows(
+    columns: TicketColumns,
+    contracts: ContractSet,
+    keys: Sequence[tuple[str, str]] | None = None,
+) -> npt.NDArray[np.int64]:
+    """Each row's contract (its place in `contracts.judging`), NO_CONTRACT where none covers
+    it; a pinned ticket (`keys[row]` in contracts.pins) keeps the version that judged it."""
     judge = np.full(len(columns), NO_CONTRACT, dtype=np.int64)
     reported = columns.events["reported_at"]
     for number, judging in enumerate(contracts):
@@ -81,6 +86,17 @@ def contract_rows(columns: TicketColumns, contracts: ContractSet) -> npt.NDArray
         # Overlaps are refused at load, so no row is claimed twice; the first contract keeps
         # a row all the same.
         judge[mine & (judge == NO_CONTRACT)] = number
+    if contracts.pins:
+        if keys is None:
+            raise ValueError("pinned tickets are found by their keys: pass the rows' keys")
+        place = {judging.ref.version: n for n, judging in enumerate(contracts.judging)}
+        pinned = [
+            (row, place[version])
+            for row, key in enumerate(keys)
+            if (version := contracts.pins.get(key)) is not None and version in place
+        ]
+        for row, number in pinned:
+            judge[row] = number
     return judge
 
 
@@ -89,13 +105,14 @@ def judge_columns(
     with_history: Mapping[int, Ticket],
     contracts: ContractSet,
     now: datetime,
+    keys: Sequence[tuple[str, str]] | None = None,
 ) -> Judged:
     """Every ticket by its own contract as of `now` (monitor.rules.all_tickets.evaluate_all
-    per contract), merged in rules order."""
+    per contract), merged in rules order; `keys[row]` finds pinned tickets."""
     targets = JudgedTargets.of(contracts)
-    judge = contract_rows(columns, contracts)
+    judge = contract_rows(columns, contracts, keys if contracts.pins else None)
     parts = []
-    for number, judging in enumerate(contracts):
+    for number, judging in enumerate(contracts.judging):
         mine = judge == number
         if not mine.any():
             continue
@@ -140,8 +157,8 @@ def judge_tickets(
     """judge_columns for Ticket objects."""
     columns = columns_from_tickets(tickets)
     with_history = {row: tickets[row] for row in np.nonzero(~columns.plain)[0].tolist()}
-    judged = judge_columns(columns, with_history, contracts, now)
     keys = [(t.source, t.ticket_id) for t in tickets]
+    judged = judge_columns(columns, with_history, contracts, now, keys)
     return TicketJudgement(
         list(judged.result_list(keys)), [tickets[row] for row in judged.uncovered.tolist()]
     )

@@ -15,6 +15,7 @@ from monitor.domain.periods import Period
 from monitor.domain.scores import IndicatorScore
 from monitor.domain.tickets import TargetResult, Ticket
 from monitor.rules.judging import Judged, judge_columns
+from monitor.runs.pins import with_stored_pins
 from monitor.runs.scorecard import period_scorecard
 from monitor.storage.columnar.results import store_result_columns
 from monitor.storage.columnar.tickets import LoadedColumns, load_ticket_columns
@@ -48,13 +49,18 @@ def run_evaluation(
     store: bool = True,
     ticket_pks: Collection[int] | None = None,
     on_stored: StoredHook | None = None,
+    before_store: Callable[[Connection], None] | None = None,
 ) -> Evaluation:
     """Evaluate every stored ticket as of `at` by its own contract; with `store`, make the
-    stored results match (and keep the versions of the contracts that judged them).
+    stored results match (and keep the versions of the contracts that judged them). A closed
+    ticket keeps the version that judged it (monitor.runs.pins) unless `contracts` says
+    otherwise (a rejudging).
 
     With `ticket_pks` only those tickets are evaluated and stored (the live service's timers
-    and ingest); only a whole evaluation is recorded as an evaluation run.
+    and ingest); only a whole evaluation is recorded as an evaluation run. `before_store` runs
+    in the storing transaction before anything is written (a rejudging keeps the old rows).
     """
+    contracts = with_stored_pins(engine, contracts)
     columns = load_ticket_columns(engine, ids=None if ticket_pks is None else list(ticket_pks))
     judged = judge_loaded(columns, contracts, at)
     results = judged.result_list(columns.lazy_keys())
@@ -63,6 +69,8 @@ def run_evaluation(
     if not store:
         return Evaluation(at, loaded.tickets, results, None, uncovered)
     with engine.begin() as connection:
+        if before_store is not None:
+            before_store(connection)
         keep_contract_versions(connection, contract_texts(contracts), at)
         counts = store_result_columns(connection, results, columns.pks, at, scope=ticket_pks)
         if on_stored is not None:
@@ -94,7 +102,8 @@ def judge_loaded(loaded: LoadedColumns, contracts: ContractSet, at: datetime) ->
     """Every target of the loaded tickets as of `at`, each ticket by its contract: plain
     tickets in columns (monitor.rules.status_arrays), those with a history by the scalar
     rules."""
-    return judge_columns(loaded.columns, loaded.tickets_with_history(), contracts, at)
+    keys = loaded.lazy_keys() if contracts.pins else None
+    return judge_columns(loaded.columns, loaded.tickets_with_history(), contracts, at, keys)
 
 
 class _Rows(Sequence[Ticket]):

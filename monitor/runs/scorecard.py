@@ -14,6 +14,7 @@ from monitor.domain.scores import IndicatorScore
 from monitor.domain.tickets import Status, TargetResult
 from monitor.measures.satisfaction import SatisfactionSummary
 from monitor.runs.period_inputs import stored_inputs
+from monitor.runs.pins import with_stored_pins
 from monitor.scorecard.indicators import NoData
 from monitor.scorecard.inspection_review import InspectionReview
 from monitor.scorecard.manual import ManualScores
@@ -50,6 +51,7 @@ def period_scorecard(
     scheme (contracts.deployment) scores them together.
     """
     contract = contracts.deployment
+    contracts = with_stored_pins(engine, contracts)
     inputs = stored_inputs(engine, contracts, period, at, manual)
     outcomes = score_indicators(inputs)
     computed = tuple(score for score in outcomes.values() if isinstance(score, IndicatorScore))

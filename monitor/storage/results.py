@@ -7,15 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 
 from monitor.domain.tickets import TargetResult
+from monitor.storage.connections import connected
 from monitor.storage.tables import (
     ContractVersionRow,
     EvaluationRunRow,
     ResultChangeRow,
     TargetResultRow,
 )
+from monitor.storage.tickets import TICKET_TABLE
 
 RESULT_TABLE = TargetResultRow.__table__  # type: ignore[attr-defined]
 CHANGE_TABLE = ResultChangeRow.__table__  # type: ignore[attr-defined]
@@ -216,6 +218,45 @@ def contract_version_texts(bind: Connection, versions: Collection[str]) -> dict[
     """The kept versions asked for, by version."""
     rows = bind.execute(select(VERSION_TABLE).where(VERSION_TABLE.c.version.in_(list(versions))))
     return {row.version: ContractText(row.version, row.name, row.path, row.content) for row in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class JudgedBy:
+    """A closed ticket and the contract version its stored results name."""
+
+    ticket_pk: int
+    source: str
+    ticket_id: str
+    reported_at: datetime
+    version: str
+
+
+def closed_tickets_judged_otherwise(
+    bind: Engine | Connection, versions: Collection[str]
+) -> list[JudgedBy]:
+    """Closed tickets whose stored results were judged by a version other than `versions`
+    (those in force). The distinct stored versions are read first, from their index: usually
+    every one is in force and nothing more is read."""
+    with connected(bind) as connection:
+        stored = connection.execute(
+            select(RESULT_TABLE.c.contract_version)
+            .distinct()
+            .where(RESULT_TABLE.c.contract_version.is_not(None))
+        ).scalars()
+        others = [version for version in stored if version not in versions]
+        if not others:
+            return []
+        ticket = TICKET_TABLE
+        query = (
+            select(
+                ticket.c.id, ticket.c.source, ticket.c.ticket_id, ticket.c.reported_at,
+                RESULT_TABLE.c.contract_version,
+            )
+            .distinct()
+            .join(ticket, ticket.c.id == RESULT_TABLE.c.ticket_pk)
+            .where(ticket.c.closed_at.is_not(None), RESULT_TABLE.c.contract_version.in_(others))
+        )  # fmt: skip
+        return [JudgedBy(*row) for row in connection.execute(query)]
 
 
 def record_run(connection: Connection, **values: Any) -> None:

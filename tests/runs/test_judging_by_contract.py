@@ -194,3 +194,39 @@ def test_metrics_count_the_tickets_no_contract_covers(
     collector = SlamonCollector(sqlite_engine, contracts.deployment, now=lambda: AT)
     found = {metric.name: metric for metric in collector.collect()}
     assert [sample.value for sample in found["slamon_uncovered_tickets"].samples] == [2]
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "config/contracts/examples/zhongshan"
+
+
+def test_the_zhongshan_example_judges_each_pool_by_its_own_terms(tmp_path: Path) -> None:
+    contracts = load_contract_set(EXAMPLES)
+    assert contracts.scheme.name == "电子政务云服务平台项目绩效评价方案"
+    environment = {
+        **os.environ,
+        "SLAMON_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "SLAMON_CONTRACT": str(EXAMPLES),
+    }
+    run = [sys.executable, "-m", "monitor"]
+    imported = subprocess.run(
+        [*run, "import", "tickets", str(SAMPLE_TICKETS)], env=environment, capture_output=True
+    )
+    assert imported.returncode == 0, imported.stderr
+    done = subprocess.run(
+        [*run, "evaluate", "--at", "2023-04-07T00:00", "--format", "json"],
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["uncovered"] == []
+    restore = {r["ticket_id"]: r for r in document["results"] if r["target"] == "major.restore"}
+    # 二云's 48 h against 一云's 2 h, for faults reported at 11:41 and 09:12.
+    assert restore["GZ-2022-0102"]["deadline"] == "2022-08-12T11:41:00+08:00"
+    assert restore["GZ-2022-0102"]["contract"]["name"] == "二云运营服务合同（中国电信广东）"
+    assert restore["GZ-2022-0031"]["deadline"] == "2022-03-14T11:12:00+08:00"
+    checked = subprocess.run(
+        [*run, "contract", "check", str(EXAMPLES)], env=environment, capture_output=True, text=True
+    )
+    assert checked.returncode == 0 and "自 2019-01-01 起至 2024-01-01 前" in checked.stdout

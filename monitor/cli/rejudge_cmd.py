@@ -1,0 +1,227 @@
+"""`slamon rejudge`: re-evaluate closed tickets under the contracts in force, openly.
+
+A closed ticket keeps the verdict of the contract version that judged it; after a contract or
+its calendar changes, `slamon rejudge --dry-run` shows what judging them anew would change
+(each verdict by target and pool, and each period's score), and `slamon rejudge --reason …`
+stores it as a new version, the old results kept (`slamon rejudge history`, `show N`).
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections import Counter
+from datetime import datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from monitor import clock
+from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
+from monitor.cli.render import local_time, table
+from monitor.contract.model import Contract
+from monitor.domain.durations import format_duration_zh
+from monitor.domain.tickets import Status, TargetResult
+from monitor.runs.rejudge import RejudgePlan, apply_rejudge, plan_rejudge
+from monitor.storage.rejudges import (
+    KeptResult,
+    current_results_of,
+    rejudgings,
+    superseded_results,
+)
+
+# How many changed results are listed one by one (all of them with --all).
+_LISTED = 50
+
+
+@click.group(invoke_without_command=True)
+@at_option
+@contract_option
+@click.option(
+    "--from",
+    "from_text",
+    default=None,
+    metavar="DATE",
+    help="Only tickets reported from this date (YYYY-MM-DD, the contract zone). Default: all.",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would change; store nothing.")
+@click.option("--reason", default=None, help="Why (kept with the rejudging; needed to store).")
+@click.option("--by", "actor", default=None, help="Who rejudges (default: the login name).")
+@click.option("--all", "show_all", is_flag=True, help="List every changed result.")
+@click.pass_context
+def rejudge(
+    context: click.Context,
+    at_text: str | None,
+    contract_path: Path | None,
+    from_text: str | None,
+    dry_run: bool,
+    reason: str | None,
+    actor: str | None,
+    show_all: bool,
+) -> None:
+    """重新评估 Rejudge closed tickets under the contracts in force.
+
+    A closed ticket keeps the verdict of the contract version that judged it until this is
+    run. Prints which verdicts change (by target and pool) and what that does to each
+    period's score; without --dry-run stores the new results as a new version (the old ones
+    kept: `slamon rejudge history`, `slamon rejudge show N`) with an audit entry, and sends
+    no alert for a past stage.
+    """
+    if context.invoked_subcommand is not None:
+        return
+    if not dry_run and not (reason or "").strip():
+        raise UsageProblem("--reason: 请说明重新评估的原因（与结果一并保存）; say why (it is kept)")
+    runtime = Runtime(contract_path)
+    at = runtime.parse_at(at_text)
+    reported_from = _day_start(from_text, runtime.contract.zone)
+    plan = plan_rejudge(runtime.engine, runtime.contracts, at, reported_from)
+    click.echo(plan_text(plan, runtime.contract, show_all))
+    if dry_run or not plan.tickets:
+        if dry_run:
+            click.echo("\n试运行，未保存 dry run: nothing stored")
+        return
+    who = actor or getpass.getuser()
+    made = apply_rejudge(runtime.engine, plan, actor=who, reason=reason or "", now=clock.now())
+    click.echo(
+        f"\n已保存为第 {made} 次重新评估（{who}），原结果已保留：slamon rejudge show {made}"
+        f"\nstored as rejudging {made}; the earlier results are kept"
+    )
+
+
+def _day_start(text: str | None, zone: ZoneInfo) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        day = datetime.strptime(text.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        raise UsageProblem(f"--from '{text}': 日期格式为 YYYY-MM-DD, e.g. 2022-01-01") from None
+    return datetime.combine(day, time(0), tzinfo=zone)
+
+
+def plan_text(plan: RejudgePlan, contract: Contract, show_all: bool) -> str:
+    zone = contract.zone
+    scope = f"{local_time(plan.reported_from, zone)} 起报告的" if plan.reported_from else "全部"
+    lines = [
+        f"评估时间 {local_time(plan.at, zone)}；{scope}已关闭工单中，由早先合同版本评定的 "
+        f"{len(plan.tickets)} 张按现行合同重新评估，{len(plan.changes)} 条结论改变",
+    ]
+    if not plan.tickets:
+        lines.append("没有需要重新评估的工单 nothing to rejudge: every closed ticket's verdict "
+                     "is by a contract in force")  # fmt: skip
+        return "\n".join(lines)
+    names = {target.id: target.name_zh for target in contract.targets}
+    grouped = Counter(
+        (
+            names.get(change.target_id, change.target_id),
+            change.ticket.pool or "—",
+            _label(change.before),
+            _label(change.after),
+        )
+        for change in plan.changes
+    )
+    if grouped:
+        rows = [[*key, str(count)] for key, count in sorted(grouped.items())]
+        lines += ["", table(["考核项", "资源池", "原结论", "新结论", "结果数"], rows, right=[4])]
+    if plan.scores:
+        rows = [
+            [
+                score.period.label,
+                f"{score.before:g}（{score.grade_before}）",
+                f"{score.after:g}（{score.grade_after}）",
+                f"{score.after - score.before:+g}",
+            ]
+            for score in plan.scores
+        ]
+        lines += ["", table(["考核期", "原总分", "新总分", "变化"], rows, right=[3])]
+    listed = plan.changes if show_all else plan.changes[:_LISTED]
+    if listed:
+        rows = [
+            [
+                change.ticket.ticket_id,
+                names.get(change.target_id, change.target_id),
+                _described(change.before, zone),
+                _described(change.after, zone),
+                _contract_of(change.after or change.before),
+            ]
+            for change in listed
+        ]
+        lines += ["", table(["工单编号", "考核项", "原结论", "新结论", "新依据合同"], rows)]
+        if len(plan.changes) > len(listed):
+            lines.append(f"…… 另有 {len(plan.changes) - len(listed)} 条（--all 列出全部）")
+    return "\n".join(lines)
+
+
+def _label(result: TargetResult | None) -> str:
+    return "无" if result is None else result.status.label_zh
+
+
+def _described(result: TargetResult | None, zone: ZoneInfo) -> str:
+    if result is None:
+        return "无（不再适用）"
+    late = f"，超时 {format_duration_zh(result.overdue_seconds)}" if result.overdue_seconds else ""
+    return f"{result.status.label_zh}（截止 {local_time(result.deadline, zone)}{late}）"
+
+
+def _contract_of(result: TargetResult | None) -> str:
+    ref = None if result is None else result.contract
+    return "—" if ref is None else f"{ref.name}（{ref.short_version}）"
+
+
+@rejudge.command("history")
+def history() -> None:
+    """历次重新评估 Every rejudging: when, by whom, why."""
+    runtime = Runtime()
+    zone = runtime.contract.zone
+    found = rejudgings(runtime.engine)
+    if not found:
+        click.echo("尚无重新评估 no rejudging yet")
+        return
+    rows = [
+        [
+            str(r.id),
+            local_time(r.ran_at, zone),
+            r.actor,
+            r.reason,
+            local_time(r.reported_from, zone) if r.reported_from else "全部",
+            str(r.tickets),
+            str(r.changed),
+            r.contracts,
+        ]
+        for r in found
+    ]
+    headers = ["编号", "时间", "操作人", "原因", "工单范围", "工单数", "改变结论", "现行合同"]
+    click.echo(table(headers, rows, right=[0, 5, 6]))
+
+
+@rejudge.command("show")
+@click.argument("number", type=int)
+def show(number: int) -> None:
+    """一次重新评估前后的结果 The results a rejudging replaced, beside those in force."""
+    runtime = Runtime()
+    if not any(r.id == number for r in rejudgings(runtime.engine)):
+        raise UsageProblem(
+            f"没有第 {number} 次重新评估; no rejudging {number} (slamon rejudge history)"
+        )
+    zone = runtime.contract.zone
+    names = {target.id: target.name_zh for target in runtime.contract.targets}
+    old = {(r.ticket_id, r.target_id): r for r in superseded_results(runtime.engine, number)}
+    now = {(r.ticket_id, r.target_id): r for r in current_results_of(runtime.engine, number)}
+    rows = [
+        [
+            key[0],
+            (old.get(key) or now[key]).pool or "—",
+            names.get(key[1], key[1]),
+            _kept(old.get(key), zone),
+            _kept(now.get(key), zone),
+        ]
+        for key in sorted({*old, *now})
+    ]
+    click.echo(table(["工单编号", "资源池", "考核项", "重新评估前", "现在"], rows))
+
+
+def _kept(result: KeptResult | None, zone: ZoneInfo) -> str:
+    if result is None:
+        return "无"
+    version = (result.contract_version or "—")[:12]
+    deadline = local_time(result.deadline, zone)
+    return f"{Status(result.status).label_zh}（截止 {deadline}；版本 {version}）"
