@@ -54,12 +54,21 @@ class Received:
 
 
 class Receiver:
-    """A threaded http.server that records every POST; answers `status` (default 200)."""
+    """A threaded http.server that records every POST; answers `status` (default 200) with
+    `headers`, `delay` seconds after the request arrived."""
 
-    def __init__(self, port: int | None = None, status: int = 200) -> None:
+    def __init__(
+        self,
+        port: int | None = None,
+        status: int = 200,
+        delay: float = 0.0,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.status = status
+        self.delay = delay
+        self.headers = headers or {}
         self.received: list[Received] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -79,8 +88,11 @@ class Receiver:
                     receiver.received.append(
                         Received(time.time(), self.path, dict(self.headers), body)
                     )
+                time.sleep(receiver.delay)
                 self.send_response(receiver.status)
                 self.send_header("content-type", "application/json")
+                for name, value in receiver.headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(b'{"errcode": 0, "code": 0}')
 
@@ -117,7 +129,8 @@ class Serve:
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = workdir / f"serve-{self.port}.log"
 
-    def start(self, timeout: float = 40) -> Serve:
+    def start(self, timeout: float = 40, until: str = "/readyz") -> Serve:
+        """Start the process and wait until `until` answers 200 (ready, or just alive)."""
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "monitor", "serve", "--port", str(self.port)],
@@ -126,16 +139,16 @@ class Serve:
                 stdout=log,
                 stderr=log,
             )
-        if not wait_until(self._ready, timeout, step=0.2):
+        if not wait_until(lambda: self._answers(until), timeout, step=0.2):
             self.kill()
             raise RuntimeError(f"slamon serve did not become ready:\n{self.log()[-3000:]}")
         return self
 
-    def _ready(self) -> bool:
+    def _answers(self, path: str) -> bool:
         if self.process is None or self.process.poll() is not None:
             raise RuntimeError(f"slamon serve exited:\n{self.log()[-3000:]}")
         try:
-            return requests.get(f"{self.url}/readyz", timeout=2).status_code == 200
+            return requests.get(f"{self.url}{path}", timeout=2).status_code == 200
         except requests.RequestException:
             return False
 

@@ -16,12 +16,15 @@ from pydantic import Field, field_validator, model_validator
 
 from monitor.contract.strict import StrictModel
 from monitor.contract.yaml_file import YamlFileError, load_yaml_model
-from monitor.domain.durations import parse_duration
+from monitor.domain.durations import format_duration, parse_duration
 
 DEFAULT_ALERTING_PATH = Path("config/alerting.yaml")
 STAGES = ("at_risk", "breached", "resolved")
 ChannelType = Literal["alertmanager", "webhook", "wecom", "dingtalk", "feishu", "smtp"]
 _HTTP_TYPES = ("alertmanager", "webhook", "wecom", "dingtalk", "feishu")
+# A send may wait a channel's timeout to connect and again for the answer; the lease it renews
+# just before must outlast both, with room for the renewal itself.
+LEASE_PER_TIMEOUT = 3
 
 
 class AlertingConfigError(YamlFileError):
@@ -106,7 +109,9 @@ class Delivery(StrictModel):
 
     initial_backoff: timedelta = timedelta(seconds=5)
     max_backoff: timedelta = timedelta(minutes=5)
-    lease: timedelta = timedelta(seconds=60)  # a crashed sender's claim expires after this
+    # A sender's claim: renewed before each send and while its batch is sent; a crashed
+    # sender's claim expires after this.
+    lease: timedelta = timedelta(seconds=60)
     batch: int = Field(default=20, ge=1, le=500)
 
     _durations = field_validator("initial_backoff", "max_backoff", "lease", mode="before")(
@@ -135,6 +140,20 @@ class AlertingConfig(StrictModel):
             for name in route.channels:
                 if name not in names:
                     raise ValueError(f"routes[{index}]: unknown channel '{name}'")
+        return self
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_send(self) -> Self:
+        lease = self.delivery.lease
+        for channel in self.channels:
+            if channel.timeout * LEASE_PER_TIMEOUT > lease:
+                raise ValueError(
+                    f"channel '{channel.name}': timeout {format_duration(channel.timeout)} is "
+                    f"not well within delivery.lease {format_duration(lease)}; the lease must "
+                    f"be at least {LEASE_PER_TIMEOUT} times every channel's timeout, so that a "
+                    "send ends while its sender still holds the delivery: lengthen "
+                    "delivery.lease or shorten the timeout"
+                )
         return self
 
     def channels_for(self, facts: dict[str, Any]) -> list[str]:

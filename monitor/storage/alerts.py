@@ -4,12 +4,15 @@ An alert is unique per (ticket, target, stage) and a delivery per (alert, channe
 one twice does nothing, so two evaluations — two processes — cannot announce a stage twice.
 A sender claims due deliveries with a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has
 one writer at a time and the conditional UPDATE is the claim); an acknowledged delivery is
-never claimed again.
+never claimed again. Each claim writes its own token on the rows it took: renewing a lease,
+recording a failure and handing a row back all name that token, so a sender whose lease ran
+out and was claimed by another changes nothing and learns that it must not send.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -99,6 +102,7 @@ class Claimed:
     failures: int
     stage: str
     facts: dict[str, Any]
+    token: str  # the claim's lease token
 
 
 def _due(now: datetime) -> Any:
@@ -110,14 +114,20 @@ def _due(now: datetime) -> Any:
     )
 
 
-def claim_due(engine: Engine, now: datetime, lease_until: datetime, limit: int) -> list[Claimed]:
-    """Claim up to `limit` due deliveries for one sender; others skip what is claimed."""
+def claim_due(
+    engine: Engine, now: datetime, lease_until: datetime, limit: int, token: str | None = None
+) -> list[Claimed]:
+    """Claim up to `limit` due deliveries for one sender; others skip what is claimed.
+
+    The claim's rows carry `token` (a fresh one unless given) until answered or handed back.
+    """
+    token = token or uuid.uuid4().hex
     due = select(DELIVERY.c.id).where(_due(now)).order_by(DELIVERY.c.next_attempt_at, DELIVERY.c.id)
     due = due.limit(limit).with_for_update(skip_locked=True)  # rendered on PostgreSQL only
     claim = (
         update(DELIVERY)
         .where(DELIVERY.c.id.in_(due.scalar_subquery()), _due(now))
-        .values(claimed_until=lease_until, attempts=DELIVERY.c.attempts + 1)
+        .values(claimed_until=lease_until, lease_token=token, attempts=DELIVERY.c.attempts + 1)
         .returning(
             DELIVERY.c.id,
             DELIVERY.c.alert_id,
@@ -145,40 +155,84 @@ def claim_due(engine: Engine, now: datetime, lease_until: datetime, limit: int) 
             row.failures,
             alerts[row.alert_id].stage,
             json.loads(alerts[row.alert_id].payload),
+            token,
         )
         for row in sorted(claimed, key=lambda row: row.id)
     ]
 
 
+def _held(token: str) -> Any:
+    """The rows of one claim that are still its own and still to send."""
+    return and_(
+        DELIVERY.c.lease_token == token,
+        DELIVERY.c.acknowledged_at.is_(None),
+        DELIVERY.c.failed_at.is_(None),
+    )
+
+
+def renew(engine: Engine, token: str, lease_until: datetime) -> set[int]:
+    """Extend the lease of every row the claim still holds; the ids of those rows.
+
+    A row missing from the answer was answered, or its lease ran out and another sender
+    claimed it: it must not be sent by this one.
+    """
+    statement = (
+        update(DELIVERY)
+        .where(_held(token))
+        .values(claimed_until=lease_until)
+        .returning(DELIVERY.c.id)
+    )
+    with engine.begin() as connection:
+        return set(connection.execute(statement).scalars())
+
+
+def hand_back(engine: Engine, token: str) -> int:
+    """Release the rows of a claim that were not sent (a stopping sender): due again at once,
+    and their claim not counted as an attempt. How many."""
+    statement = (
+        update(DELIVERY)
+        .where(_held(token))
+        .values(claimed_until=None, lease_token=None, attempts=DELIVERY.c.attempts - 1)
+    )
+    with engine.begin() as connection:
+        return connection.execute(statement).rowcount
+
+
 def acknowledge(engine: Engine, delivery_id: int, now: datetime) -> None:
-    """The channel took it: never sent again."""
+    """The channel took it: never sent again, whoever holds the lease by now."""
     with engine.begin() as connection:
         connection.execute(
             update(DELIVERY)
             .where(DELIVERY.c.id == delivery_id, DELIVERY.c.acknowledged_at.is_(None))
-            .values(acknowledged_at=now, claimed_until=None)
+            .values(acknowledged_at=now, claimed_until=None, lease_token=None)
         )
 
 
-def retry_later(engine: Engine, delivery_id: int, error: str, next_attempt_at: datetime) -> None:
-    _record_failure(engine, delivery_id, error, next_attempt_at=next_attempt_at)
+def retry_later(
+    engine: Engine, delivery_id: int, token: str, error: str, next_attempt_at: datetime
+) -> None:
+    _record_failure(engine, delivery_id, token, error, next_attempt_at=next_attempt_at)
 
 
-def give_up(engine: Engine, delivery_id: int, error: str, now: datetime) -> None:
+def give_up(engine: Engine, delivery_id: int, token: str, error: str, now: datetime) -> None:
     """A permanent failure (the channel refused the message itself): kept, never retried."""
-    _record_failure(engine, delivery_id, error, failed_at=now)
+    _record_failure(engine, delivery_id, token, error, failed_at=now)
 
 
-def _record_failure(engine: Engine, delivery_id: int, error: str, **values: datetime) -> None:
-    """One more failed attempt, its error, and when to try again (or that it never will)."""
+def _record_failure(
+    engine: Engine, delivery_id: int, token: str, error: str, **values: datetime
+) -> None:
+    """One more failed attempt, its error, and when to try again (or that it never will);
+    nothing if the claim `token` no longer holds the row (its new holder decides)."""
     with engine.begin() as connection:
         connection.execute(
             update(DELIVERY)
-            .where(DELIVERY.c.id == delivery_id)
+            .where(DELIVERY.c.id == delivery_id, _held(token))
             .values(
                 failures=DELIVERY.c.failures + 1,
                 last_error=error[:2000],
                 claimed_until=None,
+                lease_token=None,
                 **values,
             )
         )

@@ -46,6 +46,15 @@ def test_a_missing_file_means_no_channels(tmp_path: Path) -> None:
         ("delivery: {initial_backoff: soon}", "is not a duration"),
         ("chanels: []", r"chanels: unknown key \(check the spelling\)"),
         ("[]", r"alerting.yaml: the alerting file is not valid.*\n  \(top level\): expected a"),
+        (
+            "delivery: {lease: 20s}\n"
+            "channels: [{name: slow, type: webhook, url: 'http://x', timeout: 10s}]",
+            r"channel 'slow': timeout 10s is not well within delivery\.lease 20s",
+        ),
+        (
+            "channels: [{name: slow, type: smtp, host: x, sender: a@x, to: [b@x], timeout: 90s}]",
+            r"channel 'slow': timeout 1m30s is not well within delivery\.lease 1m",
+        ),
     ],
 )
 def test_a_bad_file_is_refused_with_the_key_and_the_reason(

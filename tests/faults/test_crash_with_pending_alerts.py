@@ -4,7 +4,7 @@ tests/service/test_channel_outage.py covers a channel that refuses connections w
 service keeps running. Here the channel is down the other way — it takes the request and never
 answers — and the service is SIGKILLed in the middle of that delivery, with a second delivery
 still waiting behind it. Both deliveries are claimed (leased) by the dead process; the
-restarted one must take them over once the lease (3 s here) runs out, and the receiver, now
+restarted one must take them over once the lease (6 s here) runs out, and the receiver, now
 answering, must get each alert exactly once.
 """
 
@@ -25,7 +25,8 @@ from sqlalchemy import create_engine, text
 from tests.serving import Serve, create_token, free_port, major_fault, service_env, wait_until
 
 pytestmark = pytest.mark.slow
-LEASE = "3s"
+LEASE = "6s"
+TIMEOUT = "2s"  # a third of the lease, the most a channel may take
 
 
 class BlackHole:
@@ -106,7 +107,7 @@ def test_deliveries_claimed_by_a_killed_service_are_sent_once_by_the_next_one(
     (tmp_path / "alerting.yaml").write_text(
         f"delivery: {{initial_backoff: 0.5s, max_backoff: 1s, lease: {LEASE}}}\n"
         "channels:\n"
-        f"  - {{name: hook, type: webhook, url: '{receiver.url}/hook', timeout: 60s}}\n",
+        f"  - {{name: hook, type: webhook, url: '{receiver.url}/hook', timeout: {TIMEOUT}}}\n",
         encoding="utf-8",
     )
     env = service_env(tmp_path, f"sqlite:///{database}")

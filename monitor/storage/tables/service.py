@@ -56,6 +56,8 @@ class AlertDeliveryRow(SQLModel, table=True):
     failures: int = 0
     next_attempt_at: datetime = required_time()
     claimed_until: datetime | None = optional_time()  # a sender's lease; expired, anyone may retry
+    # The claim holding the lease: only its sender may send, renew or record an answer.
+    lease_token: str | None = Field(default=None, max_length=32)
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     acknowledged_at: datetime | None = optional_time()
     failed_at: datetime | None = optional_time()  # a permanent failure: never retried
