@@ -78,6 +78,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "after it will be calendar unknown. Add next year's holiday notice to the contract "
         "(slamon calendar import NOTICE) or upgrade chinesecalendar.",
     ),
+    "incident.judged_by": ("依据合同：{contract}", "Judged by: {contract}"),
     "overview.uncovered": (
         "{count} 张工单没有适用的合同（资源池、运维方或报告时间不在任何合同范围内），未评估、"
         "不计分；运行 slamon evaluate 可列出这些工单。",

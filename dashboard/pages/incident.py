@@ -84,6 +84,8 @@ for clock in detail.clocks:
         st.markdown(f"**{name}** (`{clock.target_id}`) {badge}")
         if clock.rule_zh:
             st.markdown(f"> {clock.rule_zh}")
+        if clock.judged_by:
+            st.caption(t("incident.judged_by", contract=clock.judged_by))
         overdue = clock.overdue_seconds
         st.markdown(
             f"{t('col.start')} {when(clock.start, zone)} · {t('col.deadline')} "

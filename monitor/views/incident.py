@@ -6,14 +6,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
 
-from monitor.contract.model import Contract, Target
+from monitor.contract.contract_set import judging_from_text
+from monitor.contract.model import Contract, ContractError, Target
 from monitor.domain.tickets import EVENT_FIELDS
 from monitor.domain.viewer import Viewer
 from monitor.storage.access import ticket_scope
+from monitor.storage.results import ContractText, contract_version_texts
 from monitor.storage.tables import ResultChangeRow, TargetResultRow, TicketRow
 from monitor.storage.waivers import Waiver, waivers_of
 
@@ -57,6 +61,8 @@ class TargetClock:
     at_risk_from: datetime | None
     first_violation_at: datetime | None
     waiver: Waiver | None  # the waiver in force, if any
+    # The contract that judged it, e.g. "二云运营服务合同（版本 2114c690e385）"; None: unrecorded.
+    judged_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +131,43 @@ def incident_detail(
     )
     waivers = waivers_of(engine, [ticket_pk])
     active = {w.target_id: w for w in waivers if w.active}
-    clocks = [_clock(result, contract, active.get(result.target_id)) for result in results]
+    versions = {r.contract_version for r in results if r.contract_version is not None}
+    with engine.connect() as connection:
+        texts = contract_version_texts(connection, versions)
+    clocks = [
+        _clock(result, _judging(texts.get(result.contract_version), contract), texts, active)
+        for result in results
+    ]
     return IncidentDetail(
         ticket_pk, fields, events, clocks, _timeline(events, changes, waivers), waivers
     )
 
 
-def _clock(result: Any, contract: Contract, waiver: Waiver | None) -> TargetClock:
+def _judging(text: ContractText | None, deployment: Contract) -> Contract:
+    """The contract version that judged a result (its own limits and wording), read back from
+    its kept text; the deployment's when none is recorded or it no longer reads."""
+    if text is None:
+        return deployment
+    try:
+        return _contract_of_text(text.content, text.path)
+    except ContractError:
+        return deployment
+
+
+@lru_cache(maxsize=64)
+def _contract_of_text(content: str, path: str) -> Contract:
+    return judging_from_text(content, Path(path)).contract
+
+
+def _clock(
+    result: Any,
+    contract: Contract,
+    texts: dict[str, ContractText],
+    active: dict[str, Waiver],
+) -> TargetClock:
+    waiver = active.get(result.target_id)
+    text = texts.get(result.contract_version)
+    judged_by = None if text is None else f"{text.name}（版本 {text.version[:12]}）"
     try:
         target = contract.target(result.target_id)
         names = (target.name_zh, target.name_en, rule_text(target, contract))
@@ -151,6 +187,7 @@ def _clock(result: Any, contract: Contract, waiver: Waiver | None) -> TargetCloc
         result.at_risk_from,
         result.first_violation_at,
         waiver,
+        judged_by,
     )
 
 

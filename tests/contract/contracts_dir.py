@@ -20,6 +20,9 @@ def contract_text(name: str, header: str = "", restore: str | None = None) -> st
         limit = text.index("limit:", start)
         end = text.index("\n", limit)
         text = text[:limit] + f"limit: {restore}" + text[end:]
+        text = text.replace(
+            "rule_zh: 重大故障2小时解决故障", f"rule_zh: 重大故障{restore}内解决", 1
+        )
     return _without_scheme(text)
 
 

@@ -14,15 +14,18 @@ from sqlalchemy import Engine, select
 
 from monitor.cli.demo_cmd import SAMPLE_TICKETS
 from monitor.contract.contract_set import load_contract_set
+from monitor.domain.viewer import Role, Viewer
 from monitor.exports.prometheus import SlamonCollector
 from monitor.rules.judging import judge_tickets
 from monitor.runs.evaluate import run_evaluation
 from monitor.storage.results import RESULT_TABLE, VERSION_TABLE
 from monitor.storage.tickets import TICKET_FIELDS, load_tickets, upsert_tickets
+from monitor.views.incident import find_ticket, incident_detail
 from tests.conftest import local
 from tests.contract.contracts_dir import contract_text, two_pools
 
 AT = local("2023-01-01 00:00")
+SUPERVISOR = Viewer("监理", Role.SUPERVISOR)
 IMPORTED = local("2023-01-01 00:00")
 
 
@@ -230,3 +233,22 @@ def test_the_zhongshan_example_judges_each_pool_by_its_own_terms(tmp_path: Path)
         [*run, "contract", "check", str(EXAMPLES)], env=environment, capture_output=True, text=True
     )
     assert checked.returncode == 0 and "自 2019-01-01 起至 2024-01-01 前" in checked.stdout
+
+
+def test_the_incident_evidence_names_the_contract_and_its_own_wording(
+    engine: Engine, tmp_path: Path
+) -> None:
+    contracts = load_contract_set(two_pools(tmp_path / "contracts", second_restore="48h"))
+    store(engine, ROWS[:2])
+    run_evaluation(engine, contracts, AT)
+    for ticket_id, name, wording in (
+        ("P1", "一云运营服务合同", "重大故障2小时解决故障"),
+        ("P2", "二云运营服务合同", "重大故障48h内解决"),
+    ):
+        pk = find_ticket(engine, SUPERVISOR, ticket_id)
+        assert pk is not None
+        detail = incident_detail(engine, SUPERVISOR, contracts.deployment, pk)
+        assert detail is not None
+        [clock] = [c for c in detail.clocks if c.target_id == "major.restore"]
+        assert clock.judged_by is not None and clock.judged_by.startswith(f"{name}（版本 ")
+        assert clock.rule_zh == wording
