@@ -522,7 +522,9 @@ def _measure_evaluation_parts(
     loaded = probe.measure(f"evaluation.{phase}.load", lambda: load_ticket_columns(engine))
     results = probe.measure(
         f"evaluation.{phase}.evaluate",
-        lambda: judge_loaded(loaded, ContractSet.single(contract, calendar), at),
+        lambda: judge_loaded(loaded, ContractSet.single(contract, calendar), at).result_list(
+            loaded.lazy_keys()
+        ),
     )
 
     def store() -> None:

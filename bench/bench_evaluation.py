@@ -226,7 +226,9 @@ def column_parts(
     results = timed(
         samples,
         "columns.evaluate",
-        lambda: judge_loaded(loaded, ContractSet.single(contract, calendar), AT),
+        lambda: judge_loaded(loaded, ContractSet.single(contract, calendar), AT).result_list(
+            loaded.lazy_keys()
+        ),
     )
     arrays = floor_arrays(loaded, results.columns)
     now = AT.timestamp()
