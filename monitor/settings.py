@@ -62,12 +62,17 @@ class ServiceSettings(BaseSettings):
     metrics_refresh: timedelta = timedelta(seconds=15)
     # The service's log level; DEBUG also shows uvicorn's and SQLAlchemy's debug lines.
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # SIGTERM (or Ctrl-C) to exit, at most: requests and jobs under way finish meanwhile, and
+    # whatever still runs then is abandoned (each write is one transaction: nothing is half
+    # stored). Longer than every alert channel's timeout, so that a send under way ends.
+    stop_timeout: timedelta = timedelta(seconds=15)
 
     @field_validator(
         "evaluation_interval",
         "replan_interval",
         "outbox_interval",
         "metrics_refresh",
+        "stop_timeout",
         mode="before",
     )
     @classmethod
@@ -76,7 +81,10 @@ class ServiceSettings(BaseSettings):
             return parse_duration(value)
         return value
 
-    @field_validator("evaluation_interval", "replan_interval", "outbox_interval", "metrics_refresh")
+    @field_validator(
+        "evaluation_interval", "replan_interval", "outbox_interval", "metrics_refresh",
+        "stop_timeout",
+    )  # fmt: skip
     @classmethod
     def _positive(cls, value: timedelta) -> timedelta:
         if value <= timedelta(0):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import math
 import signal
+from datetime import timedelta
 from pathlib import Path
 from types import FrameType
 
@@ -16,7 +18,9 @@ from collectors.tickets.file_import import parse_records
 from collectors.tickets.profile import ProfileError
 from monitor.alerting.config import AlertingConfig, AlertingConfigError, load_alerting
 from monitor.cli.context import Runtime, UsageProblem, contract_option
+from monitor.domain.durations import format_duration
 from monitor.service.collector_jobs import CollectorJob
+from monitor.service.running import EXIT_TIME, wind_down_time
 from monitor.settings import ServiceSettings
 
 
@@ -30,13 +34,22 @@ def _settings() -> ServiceSettings:
         raise UsageProblem(f"bad setting: {problems}") from None
 
 
-def _alerting(path: Path) -> AlertingConfig:
+def _alerting(path: Path, stop_timeout: timedelta) -> AlertingConfig:
     try:
         config = load_alerting(path)
         for channel in config.channels:
             channel.signing_secret()  # a missing secret variable is a start-up error
     except (AlertingConfigError, ValueError) as error:
         raise UsageProblem(str(error)) from None
+    for channel in config.channels:
+        # A stop waits for the send under way; one cut off might be sent again after a restart.
+        if channel.timeout >= wind_down_time(stop_timeout):
+            raise UsageProblem(
+                f"SLAMON_STOP_TIMEOUT {format_duration(stop_timeout)} leaves too little time "
+                f"for channel '{channel.name}' (timeout {format_duration(channel.timeout)}) "
+                f"to finish a send when stopping: make it longer than the timeout "
+                f"by {format_duration(EXIT_TIME)} or more"
+            )
     return config
 
 
@@ -62,9 +75,13 @@ def serve(host: str, port: int, contract_path: Path | None) -> None:
     import uvicorn  # the server is only needed here
 
     from monitor.service.app import build_service
+    from monitor.service.server import BoundedServer
 
+    # Until serving begins nothing runs that a stop should wait for.
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop_signal, _exit_at_once)
     settings = _settings()
-    alerting = _alerting(settings.alerting)
+    alerting = _alerting(settings.alerting, settings.stop_timeout)
     runtime = Runtime(contract_path)
     service = build_service(
         runtime.engine,
@@ -79,21 +96,27 @@ def serve(host: str, port: int, contract_path: Path | None) -> None:
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run is noise
     click.echo(f"slamon serve: http://{host}:{port} (OpenAPI: /docs, metrics: /metrics)", err=True)
-    # uvicorn stops gracefully on SIGTERM/SIGINT (the app's lifespan then stops the scheduler,
-    # letting a running job finish) and afterwards re-raises the signal to whatever handler was
-    # there before: this one, so that a requested stop ends with exit code 0.
-    for stop_signal in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(stop_signal, _stopped)
     debug = settings.log_level == "DEBUG"
-    uvicorn.run(
+    wind_down = wind_down_time(settings.stop_timeout).total_seconds()
+    config = uvicorn.Config(
         service.app,
         host=host,
         port=port,
         log_level="debug" if debug else "warning",
         access_log=debug,
+        timeout_graceful_shutdown=math.floor(wind_down),
     )
+    server = BoundedServer(config, settings.stop_timeout, service.scheduler.request_stop)
+    # uvicorn stops gracefully on SIGTERM/SIGINT (the app's lifespan then stops the scheduler,
+    # bounded by SLAMON_STOP_TIMEOUT) and afterwards re-raises the signal to whatever handler
+    # was there before: this one, so that a requested stop ends with exit code 0. A stop asked
+    # for before uvicorn listens is made as soon as it serves.
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop_signal, server.ask_early)
+    server.run()
     click.echo("slamon serve: stopped", err=True)
 
 
-def _stopped(_signal: int, _frame: FrameType | None) -> None:
-    """The stop was handled already; nothing is left to do."""
+def _exit_at_once(_signal: int, _frame: FrameType | None) -> None:
+    """A stop before the service started: nothing to finish or to keep."""
+    raise SystemExit(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -46,10 +47,15 @@ def build_service(
     locks = Locks(engine)
     contract, calendar = contracts.deployment, contracts.primary.calendar
     live = LiveEvaluator(engine, contracts, alerting, locks)
-    dispatcher = Dispatcher(engine, alerting, contract.zone, settings.dashboard_url)
+    stopping = threading.Event()  # set by a stop: the outbox ends after the send under way
+    dispatcher = Dispatcher(
+        engine, alerting, contract.zone, settings.dashboard_url, stopping=stopping.is_set
+    )
     snapshots = MetricsSnapshots(engine, contract)
     refresher = MetricsRefresher(snapshots, settings.metrics_refresh)
-    scheduler = ServiceScheduler(live, dispatcher, collectors, locks, settings, metrics=refresher)
+    scheduler = ServiceScheduler(
+        live, dispatcher, collectors, locks, settings, metrics=refresher, stopping=stopping
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -57,7 +63,7 @@ def build_service(
         try:
             yield
         finally:
-            scheduler.shutdown()  # SIGTERM: uvicorn stops serving, then this runs
+            scheduler.shutdown()  # SIGTERM: uvicorn stops serving, then this runs (bounded)
 
     app = FastAPI(
         title="slamon",

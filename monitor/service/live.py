@@ -66,13 +66,16 @@ class LiveEvaluator:
             on_stored=alert_hook(self.contract, self.alerting, at),
         )
 
-    def evaluate_all(self) -> None:
+    def evaluate_all(self, stopping: Callable[[], bool] = lambda: False) -> None:
         """Every ticket, in chunks: the lock is free between them, so a timer due meanwhile
-        waits for one chunk (a fraction of a second), not for the whole evaluation."""
+        waits for one chunk (a fraction of a second), not for the whole evaluation. Once
+        `stopping()`, the chunks left are not evaluated and no run is recorded."""
         started = self.now()
         tickets = results = violations = changes = uncovered = 0
         unknown_years: Counter[int] = Counter()
         for chunk in chunked(all_ticket_pks(self.engine), CHUNK):
+            if stopping():
+                return
             with self.locks.hold(EVALUATION_LOCK):
                 evaluation = self._run(self.now(), chunk)
             tickets += len(evaluation.tickets)

@@ -8,6 +8,12 @@ up with what passed meanwhile, and the plan is read back from the stored results
 /metrics' snapshot of the stored aggregates is asked to refresh after every evaluation and
 ingest that stored something (and refreshes every SLAMON_METRICS_REFRESH on its own, for
 another process's writes).
+
+A stop (SIGTERM) sets `stopping` at once: no job starts or plans a timer from then on, a whole
+evaluation ends after the chunk under way, the outbox after the send under way; `shutdown`
+waits for the jobs still running up to SLAMON_STOP_TIMEOUT after the stop was asked for.
+Every chunk, delivery and collection stores in its own transaction, so a job cut short by the
+process ending leaves nothing half written; the next start catches up.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -30,6 +37,7 @@ from monitor.service.collector_jobs import CollectorJob, CollectorOutcome
 from monitor.service.live import CHUNK, LiveEvaluator
 from monitor.service.locks import Locks
 from monitor.service.metrics_refresh import MetricsRefresher
+from monitor.service.running import RunningJobs, wind_down_time
 from monitor.settings import ServiceSettings
 from monitor.storage.collector_state import record_collector_run
 from monitor.storage.live import next_moment, ticket_pks_for
@@ -54,6 +62,7 @@ class ServiceScheduler:
         settings: ServiceSettings,
         now: Callable[[], datetime] = clock.now,
         metrics: MetricsRefresher | None = None,
+        stopping: threading.Event | None = None,
     ) -> None:
         self.live = live
         self.metrics = metrics
@@ -67,6 +76,9 @@ class ServiceScheduler:
         self.next_wake: datetime | None = None
         self.caught_up = threading.Event()  # the start-up evaluation has run
         self._plan_lock = threading.Lock()
+        self.stopping = stopping or threading.Event()  # shared with the dispatcher
+        self.jobs = RunningJobs()
+        self._stop_asked: float | None = None  # time.monotonic() of the stop request
         self.scheduler = BackgroundScheduler(
             timezone=UTC,
             executors={"default": ThreadPoolExecutor(4 + len(self.collectors))},
@@ -81,19 +93,21 @@ class ServiceScheduler:
         now = self.now()
         every = self.settings
         self.scheduler.add_job(
-            self.evaluate_all, "interval", id="evaluate", next_run_time=now,
-            seconds=every.evaluation_interval.total_seconds(),
+            self._job("evaluate", self.evaluate_all), "interval", id="evaluate",
+            next_run_time=now, seconds=every.evaluation_interval.total_seconds(),
         )  # fmt: skip
         self.scheduler.add_job(
-            self.replan, "interval", id="replan", seconds=every.replan_interval.total_seconds()
-        )
+            self._job("replan", self.replan), "interval", id="replan",
+            seconds=every.replan_interval.total_seconds(),
+        )  # fmt: skip
         self.scheduler.add_job(
-            self.send_alerts, "interval", id="outbox", next_run_time=now,
+            self._job("outbox", self.send_alerts), "interval", id="outbox", next_run_time=now,
             seconds=every.outbox_interval.total_seconds(),
         )  # fmt: skip
         for job in self.collectors.values():
+            name = f"collector:{job.name}"
             self.scheduler.add_job(
-                self.collect, "interval", args=[job.name], id=f"collector:{job.name}",
+                self._job(name, self.collect), "interval", args=[job.name], id=name,
                 next_run_time=now, seconds=job.interval.total_seconds(),
             )  # fmt: skip
         self.scheduler.start()
@@ -101,11 +115,35 @@ class ServiceScheduler:
             self.metrics.start()
             self.metrics.request()  # the first snapshot before the first scrape asks for it
 
-    def shutdown(self) -> None:
+    def request_stop(self) -> None:
+        """A stop was asked for: what runs winds down, nothing new starts or is planned."""
+        if self._stop_asked is None:
+            self._stop_asked = time.monotonic()
+        self.stopping.set()
+
+    def shutdown(self) -> list[str]:
+        """Stop, waiting for running jobs until SLAMON_STOP_TIMEOUT (less the time to exit)
+        after the stop was asked for; the jobs still running then, which the process abandons."""
+        self.request_stop()
+        assert self._stop_asked is not None
+        until = self._stop_asked + wind_down_time(self.settings.stop_timeout).total_seconds()
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=True)
+            # Not wait=True: APScheduler waits holding its job-store lock, which a running job
+            # that re-plans or retries would wait for in turn, forever.
+            self.scheduler.shutdown(wait=False)
+        unfinished = self.jobs.wait(until)
         if self.metrics is not None:
-            self.metrics.shutdown()
+            self.metrics.shutdown(timeout=max(0.0, until - time.monotonic()))
+        if unfinished:
+            log.warning("stopping without waiting longer for: %s", ", ".join(unfinished))
+        return unfinished
+
+    def _job(self, name: str, work: Callable[..., Any]) -> Callable[..., Any]:
+        return self.jobs.tracked(name, work, self.stopping.is_set)
+
+    def _planning(self) -> bool:
+        """Whether timers and job runs may still be (re)scheduled: not once stopping."""
+        return self.scheduler.running and not self.stopping.is_set()
 
     def refresh_metrics(self) -> None:
         """Something was stored: /metrics' snapshot should show it."""
@@ -115,7 +153,10 @@ class ServiceScheduler:
     # --- evaluation and timers -------------------------------------------------------------
 
     def evaluate_all(self) -> None:
-        if self._succeeded("whole evaluation", self.live.evaluate_all):
+        def whole() -> None:
+            self.live.evaluate_all(stopping=self.stopping.is_set)
+
+        if self._succeeded("whole evaluation", whole):
             self.retries.pop("evaluate", None)
         else:
             self._retry_soon("evaluate", "whole evaluation")
@@ -151,6 +192,8 @@ class ServiceScheduler:
 
     def replan(self) -> None:
         """Put the wake timer at the earliest moment a running clock turns."""
+        if not self._planning():
+            return
         with self._plan_lock:
             try:
                 moment = next_moment(self.live.engine)
@@ -158,12 +201,14 @@ class ServiceScheduler:
                 log.exception("re-planning failed")
                 return  # keep the wake timer (or its retry) as it is
             self.next_wake = moment
-            if moment is None or not self.scheduler.running:
+            if not self._planning():
+                return
+            if moment is None:
                 with contextlib.suppress(JobLookupError):  # it may have just fired
                     self.scheduler.remove_job("wake")
                 return
             self.scheduler.add_job(
-                self.wake, "date", id="wake", replace_existing=True,
+                self._job("wake", self.wake), "date", id="wake", replace_existing=True,
                 run_date=max(moment + _PAST, self.now()),
             )  # fmt: skip
 
@@ -173,14 +218,15 @@ class ServiceScheduler:
         delay = min(RETRY_CAP, RETRY_FIRST * (1 << min(failures - 1, 30)))
         log.warning("%s failed (%d in a row); retrying in %g s", what, failures,
                     delay.total_seconds())  # fmt: skip
-        if not self.scheduler.running:
+        if not self._planning():
             return
         run_date = self.now() + delay
         if job_id == "wake":
             with self._plan_lock:
                 self.scheduler.add_job(
-                    self.wake, "date", id="wake", replace_existing=True, run_date=run_date
-                )
+                    self._job("wake", self.wake), "date", id="wake", replace_existing=True,
+                    run_date=run_date,
+                )  # fmt: skip
         else:
             self.scheduler.modify_job(job_id, next_run_time=run_date)
 
@@ -190,7 +236,7 @@ class ServiceScheduler:
         self._guarded("alert delivery", self.dispatcher.run_until_idle)
 
     def kick_outbox(self) -> None:
-        if self.scheduler.running and self.scheduler.get_job("outbox"):
+        if self._planning() and self.scheduler.get_job("outbox"):
             self.scheduler.modify_job("outbox", next_run_time=self.now())
 
     # --- collectors ----------------------------------------------------------------------------
@@ -217,14 +263,17 @@ class ServiceScheduler:
             self.failures[name] = 0
             return
         failures = self.failures[name] = self.failures.get(name, 0) + 1
-        retry = self.now() + job.retry_after(failures)
-        self.scheduler.modify_job(f"collector:{name}", next_run_time=retry)
+        if self._planning():
+            retry = self.now() + job.retry_after(failures)
+            self.scheduler.modify_job(f"collector:{name}", next_run_time=retry)
 
     def ingested(self, outcome: CollectorOutcome) -> None:
         """Like an API ingest, in chunks: a first sync of a large desk is not one locked run."""
         keys = outcome.tickets
         try:
             for offset in range(0, len(keys), CHUNK):
+                if self.stopping.is_set():
+                    break  # stored: the next start's whole evaluation catches up
                 chunk = keys[offset : offset + CHUNK]
                 self.live.evaluate_tickets(ticket_pks_for(self.live.engine, chunk))
         finally:  # the collector stored them whether or not their evaluation was
