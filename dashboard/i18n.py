@@ -33,6 +33,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "period.bad": ("考核期格式不对：{error}", "Bad period: {error}"),
     "as_of": ("评估时间", "As of"),
     "denied": ("当前角色无权查看此页面", "Your role may not open this page"),
+    "error.unexpected": (
+        "页面出错了，请刷新重试。若仍出错，请把参考编号 {reference} 告诉管理员。",
+        "Something went wrong on this page; reload to try again. If it happens again, "
+        "give the administrator the reference {reference}.",
+    ),
     # pages
     "page.overview": ("总览", "Overview"),
     "page.incidents": ("工单", "Incidents"),

@@ -1,4 +1,4 @@
-"""The dashboard link in an alert: SLAMON_DASHBOARD_URL plus the ticket's key."""
+"""The dashboard link in an alert: SLAMON_DASHBOARD_URL's ticket detail page for the ticket."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from urllib.parse import urlencode
 
 
 def dashboard_link(facts: dict[str, Any], base_url: str | None) -> str | None:
+    """`…/incident?ticket=ID&source=S`: the detail page, through the sign-in when needed."""
     if not base_url:
         return None
-    query = urlencode({"source": facts["source"], "ticket": facts["ticket_id"]})
-    return f"{base_url.rstrip('/')}/?{query}"
+    query = urlencode({"ticket": facts["ticket_id"], "source": facts["source"]})
+    return f"{base_url.rstrip('/')}/incident?{query}"

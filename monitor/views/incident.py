@@ -95,14 +95,15 @@ def rule_text(target: Target, contract: Contract) -> str:
     )
 
 
-def find_ticket(engine: Engine, viewer: Viewer, ticket_id: str) -> int | None:
-    """The database key of a ticket the viewer may see, by its ticket id (exact)."""
-    query = (
-        select(TICKET.c.id)
-        .where(TICKET.c.ticket_id == ticket_id.strip(), ticket_scope(viewer))
-        .order_by(TICKET.c.id)
-        .limit(1)
-    )
+def find_ticket(
+    engine: Engine, viewer: Viewer, ticket_id: str, source: str | None = None
+) -> int | None:
+    """The database key of a ticket the viewer may see, by its ticket id (exact) and, when
+    given, its source (two sources may use the same id)."""
+    query = select(TICKET.c.id).where(TICKET.c.ticket_id == ticket_id.strip(), ticket_scope(viewer))
+    if source:
+        query = query.where(TICKET.c.source == source.strip())
+    query = query.order_by(TICKET.c.id).limit(1)
     with engine.connect() as connection:
         found: int | None = connection.execute(query).scalar_one_or_none()
     return found

@@ -53,7 +53,7 @@ def test_a_breach_message_names_everything_an_operator_needs(contract: Contract)
         "状态：已超时 3小时5分，仍未完成",
         "责任方：运营单位 某运营单位，资源池 二云",
         "使用单位：市人社局 / 社保系统",
-        "详情：https://slamon.example/?source=api&ticket=GZ-2022-0102",
+        "详情：https://slamon.example/incident?ticket=GZ-2022-0102&source=api",
     ]
     assert message.markdown.startswith("### 【超时违约】")
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor.alerting.links import dashboard_link
 from tests.dashboard.seed import AT, PASSWORD, ROOT
 
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -166,3 +167,23 @@ def test_a_supervisor_signs_in_finds_a_ticket_and_reads_its_breach(
     if os.environ.get("SLAMON_UPDATE_SCREENSHOTS"):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, SCREENSHOTS / "incident_detail.png")
+
+
+def test_an_alert_link_opens_its_ticket_through_the_login(
+    dashboard_url: str, browser: WebDriver
+) -> None:
+    link = dashboard_link({"source": "sample", "ticket_id": "GZ-2022-0102"}, dashboard_url)
+    assert link is not None
+    browser.get(link)
+    _input(browser, "用户名")
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "Traceback" not in body and "Error" not in body
+    # The login page offers no pages, neither by title nor by file name.
+    assert not browser.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebarNav"]')
+    assert "incident" not in body and "总览" not in body
+
+    _input(browser, "用户名").send_keys("监理")
+    _input(browser, "密码").send_keys(PASSWORD)
+    _click_button(browser, "登录")
+    _wait_for_text(browser, "GZ-2022-0102 · 重要业务系统出现异常")
+    assert "/incident?" in browser.current_url and "ticket=GZ-2022-0102" in browser.current_url

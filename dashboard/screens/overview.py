@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.charts import availability_chart, counts_chart
+from dashboard.errors import error_boundary
 from dashboard.fmt import duration, percent, vocabulary, when
 from dashboard.i18n import status_label, t
 from monitor.domain.periods import Period, parse_period
@@ -196,7 +197,9 @@ def calendar_section(at: datetime) -> None:
         st.warning(t("overview.calendar_unknown", count=len(starts), years=named))
 
 
+# A fragment's refresh runs without the app around it, so it carries the boundary itself.
 @st.fragment(run_every=ctx.runtime.settings.refresh_seconds if refresh else None)
+@error_boundary()
 def body() -> None:
     at = state.as_of(ctx.runtime)  # a refresh looks at the clock again
     evaluated = last_evaluation(ctx.engine)

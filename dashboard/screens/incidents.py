@@ -108,4 +108,4 @@ if go.button(t("search.open_button"), key="q_open", type="primary") and chosen i
     st.session_state.pop(
         "detail_ticket_id", None
     )  # the detail page shows this ticket, not a typed one
-    st.switch_page("pages/incident.py")
+    st.switch_page("screens/incident.py")

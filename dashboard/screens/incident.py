@@ -29,9 +29,11 @@ st.title(t("page.incident"))
 
 typed = st.text_input(t("incident.pick"), key="detail_ticket_id").strip()
 ticket_pk = st.session_state.get("ticket_pk")
-linked = st.query_params.get("ticket", "")  # a shared link: ?ticket=GZ-2022-0102
+# A shared or alert link: ?ticket=GZ-2022-0102&source=api (source optional).
+linked = st.query_params.get("ticket", "")
+linked_source = None if typed else st.query_params.get("source")
 if typed or (ticket_pk is None and linked):
-    ticket_pk = find_ticket(ctx.engine, ctx.viewer, typed or linked)
+    ticket_pk = find_ticket(ctx.engine, ctx.viewer, typed or linked, linked_source)
     if ticket_pk is None:
         st.error(t("incident.not_found"))
         st.stop()
@@ -46,7 +48,7 @@ if detail is None:  # gone, or outside the viewer's scope: the query said no
 f = detail.fields
 zone = ctx.zone
 st.header(f"{f['ticket_id']} · {f.get('title') or ''}")
-st.query_params["ticket"] = f["ticket_id"]
+st.query_params.from_dict({"ticket": f["ticket_id"], "source": f["source"]})
 st.table(
     pd.DataFrame(
         [
