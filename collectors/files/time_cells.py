@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from collectors.files.values import BadValue, time_parser
+from monitor.domain.bounds import EARLIEST_YEAR, LATEST_YEAR
 from monitor.domain.instants import MICROSECOND, MISSING, days_from_civil, real_dates, to_us
 
 Ints = np.ndarray[Any, np.dtype[np.int64]]
 
-_EARLIEST_YEAR, _LATEST_YEAR = 1990, 2100  # as collectors.files.values checks the local year
 _NAIVE_EPOCH = datetime(1970, 1, 1)
 _WIDTH = 32  # the longest ISO shape taken: 2024-03-14 09:12:05.123456+08:00
 # Excel's short form; ASCII digits only (the per-cell parser reads any Unicode digit).
@@ -32,8 +32,8 @@ _EXCEL = re.compile(r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2}) ([0-9]{1,2}):([0-9]{2
 _TAILS = {
     s + o: (s, o) for s in (0, 3, 7, 10) for o in (0, 1, 6)
 }  # ":SS", ":SS.fff", ":SS.ffffff"; "Z", "+HH:MM"
-_FIRST_DAY = (datetime(_EARLIEST_YEAR, 1, 1) - _NAIVE_EPOCH).days
-_LAST_DAY = (datetime(_LATEST_YEAR, 12, 31) - _NAIVE_EPOCH).days
+_FIRST_DAY = (datetime(EARLIEST_YEAR, 1, 1) - _NAIVE_EPOCH).days
+_LAST_DAY = (datetime(LATEST_YEAR, 12, 31) - _NAIVE_EPOCH).days
 _UNSEEN, _HOLDS, _CHANGES = 0, 1, 2
 _BASE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15]  # of YYYY-MM-DD HH:MM
 
@@ -90,7 +90,7 @@ class TimeColumns:
         year, month, day, hour, minute, second, micro, offset = fields
         taken &= real_dates(year, month, day)
         taken &= (hour <= 23) & (minute <= 59) & (second <= 59)
-        taken &= (year >= _EARLIEST_YEAR) & (year <= _LATEST_YEAR)
+        taken &= (year >= EARLIEST_YEAR) & (year <= LATEST_YEAR)
         days = days_from_civil(np.where(taken, year, 1970), np.where(taken, month, 1), day)
         local = (days * 86_400 + hour * 3600 + minute * 60 + second) * 1_000_000 + micro
         east = np.where(has_offset, offset * 1_000_000, 0)

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from monitor.contract.model import Vocabulary
+from monitor.domain.bounds import EARLIEST_YEAR, LATEST_YEAR, size_problem, year_problem
 from monitor.domain.text import control_problem
 
 
@@ -16,7 +17,6 @@ class BadValue(ValueError):
     """A cell that cannot be read; the message is the reason shown to the user."""
 
 
-_EARLIEST_YEAR, _LATEST_YEAR = 1990, 2100
 # 2024/9/28 9:05, 2024-09-28 09:05:00, 2024年9月28日 9:05, each with an optional offset.
 _LOOSE_TIME = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -88,7 +88,7 @@ def time_parser(zone: ZoneInfo) -> Callable[[Any], datetime | None]:
                 return parse_time(value, zone)
             if parsed.tzinfo is None:
                 parsed = parsed.replace(tzinfo=zone)
-            if _EARLIEST_YEAR <= parsed.year <= _LATEST_YEAR:
+            if EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
                 return parsed
         return parse_time(value, zone)
 
@@ -140,13 +140,14 @@ def _parse_loose(text: str) -> datetime:
 
 
 def _checked(moment: datetime) -> datetime:
-    if not _EARLIEST_YEAR <= moment.year <= _LATEST_YEAR:
-        raise BadValue(f"year {moment.year} is outside {_EARLIEST_YEAR}–{_LATEST_YEAR}")
+    problem = year_problem(moment.year)  # the plausible years (monitor.domain.bounds)
+    if problem is not None:
+        raise BadValue(problem)
     return moment
 
 
 def parse_size_gb(value: Any) -> float | None:
-    """A non-negative number of gigabytes."""
+    """A number of gigabytes within the plausible bounds (0 to 10 PB, monitor.domain.bounds)."""
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -159,6 +160,9 @@ def parse_size_gb(value: Any) -> float | None:
         raise BadValue(f"'{value}' is not a number of GB") from None
     if not number >= 0 or number == float("inf"):
         raise BadValue(f"'{value}' must be a finite number of GB, zero or more")
+    problem = size_problem(number)
+    if problem is not None:
+        raise BadValue(problem)
     return number
 
 
