@@ -181,6 +181,12 @@ class ContractSet:
         return None
 
     @property
+    def scoped(self) -> bool:
+        """Whether some contract judges only some pools or operators (so tickets' pools and
+        operators must be read to pick their contract)."""
+        return any(j.scope.pools is not None or j.scope.operators is not None for j in self)
+
+    @property
     def judging(self) -> tuple[JudgingContract, ...]:
         """Every contract a ticket may be judged by: those in force, then earlier versions
         pinned tickets keep."""

@@ -61,7 +61,11 @@ def run_evaluation(
     in the storing transaction before anything is written (a rejudging keeps the old rows).
     """
     contracts = with_stored_pins(engine, contracts)
-    columns = load_ticket_columns(engine, ids=None if ticket_pks is None else list(ticket_pks))
+    columns = load_ticket_columns(
+        engine,
+        ids=None if ticket_pks is None else list(ticket_pks),
+        places=contracts.scoped or bool(contracts.kept),
+    )
     judged = judge_loaded(columns, contracts, at)
     results = judged.result_list(columns.lazy_keys())
     loaded = columns.stored()

@@ -225,26 +225,28 @@ class _LazyKeys(Sequence[tuple[str, str]]):
 
 
 def load_ticket_columns(
-    engine: Engine | Connection, *, ids: Sequence[int] | None = None
+    engine: Engine | Connection, *, ids: Sequence[int] | None = None, places: bool = True
 ) -> LoadedColumns:
-    """Every stored ticket, or those with the given database keys, as columns (key order)."""
+    """Every stored ticket, or those with the given database keys, as columns (key order).
+
+    Without `places` the (pool, operator) codes are not read (no contract's scope needs them):
+    every row is in one place, (None, None).
+    """
     with paused_gc():
-        return _load(engine, ids)
+        return _load(engine, ids, places)
 
 
-def _load(bind: Engine | Connection, ids: Sequence[int] | None) -> LoadedColumns:
+def _load(bind: Engine | Connection, ids: Sequence[int] | None, places: bool) -> LoadedColumns:
     table = TICKET_TABLE
     only = None if ids is None else ("id", list(ids))
     with connected(bind) as connection:
-        vocabulary = _vocabulary(connection, only)
+        coded = (*_GROUPED, *_PLACED) if places else _GROUPED
+        vocabulary = _vocabulary(connection, only, coded)
         packed = read_columns(
             connection,
             table.name,
             [
-                *(
-                    Column(name, "code", vocabulary=vocabulary[name])
-                    for name in (*_GROUPED, *_PLACED)
-                ),
+                *(Column(name, "code", vocabulary=vocabulary[name]) for name in coded),
                 *(Column(name, "time") for name in EVENT_FIELDS),
             ],
             only=only,
@@ -257,13 +259,16 @@ def _load(bind: Engine | Connection, ids: Sequence[int] | None) -> LoadedColumns
         if ids is not None or isinstance(bind, Connection):  # a few, or no engine to go back to
             descriptions.every(*_DESCRIBED)
     groups, group = _pairs(packed, _GROUPED)
-    places, place = _pairs(packed, _PLACED)
+    if places:
+        found_places, place = _pairs(packed, _PLACED)
+    else:
+        found_places, place = [(None, None)], np.zeros(len(pks), dtype=np.intp)
     row_of = {pk: row for row, pk in enumerate(pks.tolist())} if histories else {}
     by_row = {row_of[pk]: history for pk, history in histories.items() if pk in row_of}
     plain = np.ones(len(pks), dtype=bool)
     plain[list(by_row)] = False
     events = {name: packed.arrays[name] for name in EVENT_FIELDS}
-    columns = TicketColumns(groups, group, events, sizes, plain, places, place)
+    columns = TicketColumns(groups, group, events, sizes, plain, found_places, place)
     return LoadedColumns(pks, columns, by_row, descriptions)
 
 
@@ -284,13 +289,13 @@ def _none_first(value: str | None) -> tuple[bool, str]:
 
 
 def _vocabulary(
-    connection: Connection, only: tuple[str, Sequence[int]] | None
+    connection: Connection, only: tuple[str, Sequence[int]] | None, names: Sequence[str]
 ) -> dict[str, list[str | None]]:
     """The distinct kinds, severities, pools and operators of the chosen tickets (each its own
     DISTINCT: kind's is read from its index, and the pairs' was several times slower than
     both)."""
     table = TICKET_TABLE
-    found: dict[str, set[str | None]] = {name: set() for name in (*_GROUPED, *_PLACED)}
+    found: dict[str, set[str | None]] = {name: set() for name in names}
     keys = None if only is None else list(only[1])
     for name in found:
         query = select(table.c[name]).distinct()
