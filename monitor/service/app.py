@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine, text
 
@@ -65,7 +66,8 @@ def build_service(
         finally:
             scheduler.shutdown()  # SIGTERM: uvicorn stops serving, then this runs (bounded)
 
-    app = FastAPI(
+    # Offline deployments (政务外网) reach no CDN: /docs and /redoc load their scripts from here.
+    app = FastAPIOffline(
         title="slamon",
         summary="政务云合同履约（SLA）监测 — ticket ingest, violations, health and metrics",
         version="1",

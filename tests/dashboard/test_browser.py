@@ -14,27 +14,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.ui import WebDriverWait
 
 from monitor.alerting.links import dashboard_link
+from tests.chromium import NEEDS_CHROMIUM, chromium, wait_for_text
 from tests.dashboard.seed import AT, PASSWORD, ROOT
 
-webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.common.exceptions import TimeoutException  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-        reason="needs Debian's chromium and chromium-driver (.ci/run installs them)",
-    ),
-]
+pytestmark = NEEDS_CHROMIUM
 
 
 def _free_port() -> int:
@@ -95,33 +85,8 @@ def dashboard_url(shared_db: str, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[WebDriver]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--window-size=1400,1800", "--lang=zh-CN",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ):  # fmt: skip
-        options.add_argument(flag)
-    driver = webdriver.Chrome(
-        options=options, service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER))
-    )
-    driver.set_page_load_timeout(60)
-    try:
+    with chromium(tmp_path / "chromium-profile") as driver:
         yield driver
-    finally:
-        driver.quit()
-
-
-def _wait_for_text(driver: WebDriver, text: str, seconds: float = 30) -> None:
-    try:
-        WebDriverWait(driver, seconds, poll_frequency=0.25).until(
-            lambda d: text in d.find_element(By.TAG_NAME, "body").text
-        )
-    except TimeoutException:
-        body = driver.find_element(By.TAG_NAME, "body").text
-        raise AssertionError(f"'{text}' never appeared; the page says:\n{body[:2000]}") from None
 
 
 def _input(driver: WebDriver, label: str) -> object:
@@ -146,16 +111,16 @@ def test_a_supervisor_signs_in_finds_a_ticket_and_reads_its_breach(
     _input(browser, "用户名").send_keys("监理")
     _input(browser, "密码").send_keys(PASSWORD)
     _click_button(browser, "登录")
-    _wait_for_text(browser, "本月与上月违约")  # the overview, in Chinese
+    wait_for_text(browser, "本月与上月违约")  # the overview, in Chinese
 
     browser.find_element(By.CSS_SELECTOR, 'a[href$="/incidents"]').click()
     search = _input(browser, "搜索：工单编号、业务系统、使用单位、标题、任意字段")
     search.send_keys("GZ-2022-0102", Keys.ENTER)
-    _wait_for_text(browser, "共 1 条")
+    wait_for_text(browser, "共 1 条")
     _click_button(browser, "查看详情")
 
-    _wait_for_text(browser, "GZ-2022-0102 · 重要业务系统出现异常")
-    _wait_for_text(browser, "重大故障2小时解决故障")  # the contract's own words
+    wait_for_text(browser, "GZ-2022-0102 · 重要业务系统出现异常")
+    wait_for_text(browser, "重大故障2小时解决故障")  # the contract's own words
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "超时违约" in body  # restored a week late
     assert "2022-08-10 11:41" in body and "2022-08-17 18:00" in body  # in Asia/Shanghai
@@ -185,5 +150,5 @@ def test_an_alert_link_opens_its_ticket_through_the_login(
     _input(browser, "用户名").send_keys("监理")
     _input(browser, "密码").send_keys(PASSWORD)
     _click_button(browser, "登录")
-    _wait_for_text(browser, "GZ-2022-0102 · 重要业务系统出现异常")
+    wait_for_text(browser, "GZ-2022-0102 · 重要业务系统出现异常")
     assert "/incident?" in browser.current_url and "ticket=GZ-2022-0102" in browser.current_url
