@@ -53,6 +53,20 @@ def _alerting(path: Path, stop_timeout: timedelta) -> AlertingConfig:
     return config
 
 
+def _warn_without_channels(alerting: AlertingConfig, path: Path) -> None:
+    """With no channel every alert is stored and none sent: say so in the log and on stderr,
+    where whoever starts the service looks."""
+    if alerting.channels:
+        return
+    message = (
+        f"未配置告警渠道：告警只存入数据库，不会发送（在 {path} 中配置 channels，"
+        "参见 config/alerting.example.yaml） — no alert channel is configured: alerts are "
+        f"stored, none is sent (add channels to {path})"
+    )
+    logging.getLogger(__name__).warning(message)
+    click.echo(f"警告 warning: {message}", err=True)
+
+
 def _collectors(path: Path, runtime: Runtime) -> list[CollectorJob]:
     if not path.exists():
         return []
@@ -96,6 +110,7 @@ def serve(host: str, port: int, contract_path: Path | None) -> None:
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run is noise
     click.echo(f"slamon serve: http://{host}:{port} (OpenAPI: /docs, metrics: /metrics)", err=True)
+    _warn_without_channels(alerting, settings.alerting)
     debug = settings.log_level == "DEBUG"
     wind_down = wind_down_time(settings.stop_timeout).total_seconds()
     config = uvicorn.Config(
