@@ -19,8 +19,9 @@ from monitor.cli.contract_output import (
 )
 from monitor.cli.render import iso_or_none, local_time, table
 from monitor.contract.contract_set import ContractSet
+from monitor.domain.bounds import evaluation_error_reason
 from monitor.domain.durations import format_duration_zh
-from monitor.domain.tickets import Status, TargetResult
+from monitor.domain.tickets import EVENT_FIELDS, Status, TargetResult
 from monitor.runs.evaluate import Evaluation, run_evaluation
 
 # Shown by default in the table: what a supervisor has to look at.
@@ -30,7 +31,10 @@ _ATTENTION = (
     Status.AT_RISK,
     Status.NOT_STARTED,
     Status.CALENDAR_UNKNOWN,
+    Status.EVALUATION_ERROR,
 )
+# Tickets named in the warning about evaluation errors; the rest are counted.
+_NAMED_ERRORS = 5
 
 
 @click.command()
@@ -53,7 +57,8 @@ def evaluate(
 
     Results are stored (one per ticket and target, status changes kept as history) unless
     --no-store is given. A result whose deadline needs a year the working-day calendar does not
-    know is calendar_unknown, and one warning on stderr names the years.
+    know is calendar_unknown, and one warning on stderr names the years; a ticket holding a
+    value its clocks cannot be computed from is evaluation_error, named on stderr with why.
     """
     runtime = Runtime(contract_path)
     at = runtime.parse_at(at_text)
@@ -65,6 +70,30 @@ def evaluate(
         click.echo(_as_table(evaluation, runtime.contracts, show_all))
     warn_uncovered(evaluation.uncovered)
     warn_unknown_calendar(evaluation.results, runtime)
+    warn_evaluation_errors(evaluation)
+
+
+def warn_evaluation_errors(evaluation: Evaluation) -> None:
+    """One warning on stderr naming the tickets whose results are evaluation_error, and why."""
+    keys = {
+        (r.source, r.ticket_id) for r in evaluation.results if r.status is Status.EVALUATION_ERROR
+    }
+    if not keys:
+        return
+    named = [t for t in evaluation.tickets if (t.source, t.ticket_id) in keys][:_NAMED_ERRORS]
+    reasons = "; ".join(
+        f"{t.ticket_id}: {evaluation_error_reason({n: getattr(t, n) for n in _FIELDS})}"
+        for t in named
+    )
+    more = f"（另有 {len(keys) - len(named)} 张 and more）" if len(keys) > len(named) else ""
+    click.echo(
+        f"警告 warning: {len(keys)} 张工单评估错误，未判定、不计分 {len(keys)} ticket(s) could "
+        f"not be evaluated (evaluation_error, no verdict): {reasons}{more}",
+        err=True,
+    )
+
+
+_FIELDS = ("restore_size_gb", *EVENT_FIELDS)
 
 
 def _as_json(evaluation: Evaluation, contracts: ContractSet) -> dict[str, object]:

@@ -90,8 +90,11 @@ class Status(StrEnum):
     NOT_STARTED = "not_started"
     MISSING_EVIDENCE = "missing_evidence"
     # The deadline needs working days of a year no calendar source knows yet: no verdict.
-    # Last, because stored status codes are places in this enum.
     CALENDAR_UNKNOWN = "calendar_unknown"
+    # The ticket holds a value its clock cannot be computed from (monitor.domain.bounds): no
+    # verdict, a finding on that ticket. New statuses go last: stored status codes are places
+    # in this enum.
+    EVALUATION_ERROR = "evaluation_error"
 
     @property
     def label_zh(self) -> str:
@@ -100,7 +103,7 @@ class Status(StrEnum):
     @property
     def is_violation(self) -> bool:
         """Counts against the operator: the report treats missing evidence as failing (an
-        unknown calendar is no verdict, so it does not count)."""
+        unknown calendar and an evaluation error are no verdict, so they do not count)."""
         return self in (Status.BREACHED, Status.MISSING_EVIDENCE)
 
 
@@ -112,6 +115,7 @@ STATUS_LABELS_ZH: dict[Status, str] = {
     Status.NOT_STARTED: "未起算",
     Status.MISSING_EVIDENCE: "缺少证据",
     Status.CALENDAR_UNKNOWN: "日历未知",
+    Status.EVALUATION_ERROR: "评估错误",
 }
 
 

@@ -10,7 +10,10 @@ A ticket imported from a status history carries pauses, severity changes and reo
 arithmetic is in monitor.rules.pauses, and a ticket without them takes exactly the plain path. A
 stop recorded before its start event is missing evidence, never met. A deadline that needs working
 days no calendar source knows (monitor.domain.calendar.UnknownYear) is calendar_unknown: no
-verdict and no deadline for that result, every other result decided as usual.
+verdict and no deadline for that result, every other result decided as usual. A ticket holding a
+value outside monitor.domain.bounds (a time outside 1990–2100, a restore size past 10 PB), or
+whose clock would run past the last instant a datetime holds, is evaluation_error on the
+targets concerned: no times, a finding on that ticket, every other ticket judged as usual.
 
 A target on business hours (clock: {schedule: NAME}) measures its limit, its at-risk lead and
 its pauses in the schedule's open time (monitor.domain.schedule); its overdue seconds are wall
@@ -34,6 +37,7 @@ from datetime import UTC, datetime, timedelta
 from monitor.contract.clocks import ReopenPolicy, SeverityChangePolicy
 from monitor.contract.model import Contract, Target
 from monitor.contract.schedules import business_schedule
+from monitor.domain.bounds import within_bounds
 from monitor.domain.calendar import BusinessCalendar, UnknownYear
 from monitor.domain.schedule import BusinessSchedule
 from monitor.domain.tickets import Status, TargetResult, Ticket
@@ -104,8 +108,9 @@ def limit_span(
 def per_tb_deadline(start: datetime, per_tb: timedelta, size_gb: float) -> datetime:
     """`start` + `per_tb` for every TB of `size_gb`, or LAST_INSTANT if that is later still.
 
-    The importer takes any finite size, and an absurd one (10¹⁰ GB) must not stop the whole
-    evaluation: such a restore simply cannot be late.
+    Only a contract's per-TB limit of years reaches LAST_INSTANT (sizes past 10 PB are
+    evaluation_error before this), and must not stop the whole evaluation: such a restore
+    cannot be late.
     """
     factor = size_gb / GB_PER_TB
     room = LAST_INSTANT - start
@@ -304,9 +309,14 @@ def evaluate_target(
     stood at `now`: see history_verdict (which also says when a target is not due at all).
     """
     now = now.astimezone(UTC)
+    if not within_bounds(ticket):
+        return evaluation_error(ticket, target)
     if not (ticket.pauses or ticket.severity_changes or ticket.reopens):
-        return _clock(ticket, target, calendar, now, contract)
-    verdict = history_verdict(ticket, target, calendar, now, contract)
+        return _decided(ticket, target, calendar, now, contract)
+    try:
+        verdict = history_verdict(ticket, target, calendar, now, contract)
+    except (OverflowError, ValueError):  # as _decided: past the instants a datetime holds
+        return evaluation_error(ticket, target)
     if verdict is not None:
         return verdict
     # Not due as of `now` (it takes that severity later): the clock from when it will be.
@@ -449,6 +459,36 @@ def _clock(
     return result(status, deadline, 0, warn_at)
 
 
+def evaluation_error(ticket: Ticket, target: Target) -> TargetResult:
+    """The result of a target whose clock cannot be computed for the ticket: no times; why is
+    monitor.domain.bounds.evaluation_error_reason of the ticket's fields."""
+    return TargetResult(
+        ticket.source, ticket.ticket_id, target.id, Status.EVALUATION_ERROR, None, None, None, None
+    )
+
+
+def _decided(
+    ticket: Ticket, target: Target, calendar: BusinessCalendar, now: datetime, contract: Contract
+) -> TargetResult:
+    """_clock, or evaluation_error where its arithmetic runs past the instants a datetime
+    holds (OverflowError, or ValueError for a year out of range)."""
+    try:
+        return _clock(ticket, target, calendar, now, contract)
+    except (OverflowError, ValueError):
+        return evaluation_error(ticket, target)
+
+
+def _unjudged_targets(ticket: Ticket, contract: Contract) -> Iterator[tuple[int, Target]]:
+    """(place, target) of every target a ticket outside the bounds would be due for: those of
+    its kind naming its severity, or any severity its history had."""
+    severities = {ticket.severity, *(change.severity for change in ticket.severity_changes)}
+    for index, target in enumerate(contract.targets):
+        if target.kind != ticket.kind:
+            continue
+        if target.severities is None or severities & set(target.severities):
+            yield index, target
+
+
 def targets_for(ticket: Ticket, contract: Contract) -> Iterator[Target]:
     """The targets a ticket's (final) severity names; see evaluate_ticket for one with a history."""
     for target in contract.targets:
@@ -462,18 +502,26 @@ def evaluate_ticket(
     """(the target's place in the contract, its result) for every target due on one ticket.
 
     With a history, the targets are those of every severity the ticket had by `now`
-    (history_verdict); without one, those of its severity.
+    (history_verdict); without one, those of its severity. A ticket outside the bounds is
+    evaluation_error on every target it could be due for.
     """
     now = now.astimezone(UTC)
+    if not within_bounds(ticket):
+        for index, target in _unjudged_targets(ticket, contract):
+            yield index, evaluation_error(ticket, target)
+        return
     history = ticket.pauses or ticket.severity_changes or ticket.reopens
     for index, target in enumerate(contract.targets):
         if target.kind != ticket.kind:
             continue
         if not history:
             if target.applies_to(ticket.kind, ticket.severity):
-                yield index, _clock(ticket, target, calendar, now, contract)
+                yield index, _decided(ticket, target, calendar, now, contract)
             continue
-        verdict = history_verdict(ticket, target, calendar, now, contract)
+        try:
+            verdict = history_verdict(ticket, target, calendar, now, contract)
+        except (OverflowError, ValueError):  # as _decided: past the instants a datetime holds
+            verdict = evaluation_error(ticket, target)
         if verdict is not None:
             yield index, verdict
 
@@ -481,7 +529,8 @@ def evaluate_ticket(
 def evaluate(
     tickets: Iterable[Ticket], contract: Contract, calendar: BusinessCalendar, now: datetime
 ) -> list[TargetResult]:
-    """Every due target of every ticket reported by `now`, as one set-based pass."""
+    """Every due target of every ticket reported by `now`, as one set-based pass; a ticket
+    that cannot be judged gets evaluation_error and stops no other."""
     now = now.astimezone(UTC)
     by_kind_and_severity: dict[tuple[str, str | None], list[Target]] = {}
     results: list[TargetResult] = []
@@ -495,6 +544,9 @@ def evaluate(
         targets = by_kind_and_severity.get(key)
         if targets is None:
             targets = by_kind_and_severity[key] = list(targets_for(ticket, contract))
+        if not within_bounds(ticket):
+            results.extend(evaluation_error(ticket, target) for target in targets)
+            continue
         for target in targets:
-            results.append(_clock(ticket, target, calendar, now, contract))
+            results.append(_decided(ticket, target, calendar, now, contract))
     return results

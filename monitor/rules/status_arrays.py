@@ -12,7 +12,9 @@ comparisons following monitor.rules.status._clock line by line: exactly on the d
 events after `now` have not happened yet, a closed ticket without the stop event is missing
 evidence, so is a stop recorded before its start (a data error), a deadline the calendar cannot
 tell (working days or a schedule's open days) is calendar_unknown, overdue seconds are rounded
-up.
+up. A ticket holding a value outside monitor.domain.bounds is evaluation_error on each of its
+targets before any arithmetic, and a row whose deadline would run past the last instant a
+datetime holds is evaluation_error alone: the other rows are judged as usual.
 
 Tickets with a status history (pauses, severity changes, reopens) are not handled here: the
 caller evaluates them with monitor.rules.status, which stays the one definition of a status.
@@ -32,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from monitor.contract.model import Contract, Target
+from monitor.domain.bounds import rows_outside
 from monitor.domain.calendar import BusinessCalendar, UnknownYear
 from monitor.domain.columns import (
     NO_OVERDUE,
@@ -68,6 +71,9 @@ def evaluate_columns(
     now_us = to_us(now)
     reported = columns.events["reported_at"]
     eligible = columns.plain & (reported != MISSING) & (reported <= now_us)
+    # Checked before any arithmetic: such a row's times could overflow it for every row.
+    unjudged = eligible & rows_outside(columns.events, columns.restore_size_gb)
+    eligible &= ~unjudged
     parts = []
     for index, target in enumerate(contract.targets):
         wanted = [
@@ -77,9 +83,13 @@ def evaluate_columns(
         ]
         if not wanted:
             continue
-        rows = np.nonzero(eligible & np.isin(columns.group, wanted))[0].astype(np.int64)
+        due = np.isin(columns.group, wanted)
+        rows = np.nonzero(eligible & due)[0].astype(np.int64)
         if len(rows):
-            parts.append(_evaluate_target(columns, rows, index, target, contract, calendar, now_us))
+            parts.append(_decided(columns, rows, index, target, contract, calendar, now_us))
+        errors = np.nonzero(unjudged & due)[0].astype(np.int64)
+        if len(errors):
+            parts.append(_evaluation_errors(errors, index))
     if not parts:
         return empty_results()
     return _in_rules_order(parts, len(columns))
@@ -102,6 +112,55 @@ def _in_rules_order(parts: list[ResultColumns], tickets: int) -> ResultColumns:
             merged[name][slots] = getattr(part, name)
         place[part.row] += 1
     return ResultColumns(*(merged[name] for name in RESULT_FIELDS))
+
+
+def _evaluation_errors(rows: Int64s, index: int) -> ResultColumns:
+    """evaluation_error for the target at `index` on each row: no times. Mirrors
+    monitor.rules.status.evaluation_error."""
+    missing = np.full(len(rows), MISSING, dtype=np.int64)
+    return ResultColumns(
+        rows,
+        np.full(len(rows), index, dtype=np.int64),
+        np.full(len(rows), STATUS_CODE[Status.EVALUATION_ERROR], dtype=np.int8),
+        missing,
+        missing.copy(),
+        missing.copy(),
+        np.full(len(rows), NO_OVERDUE, dtype=np.int64),
+        missing.copy(),
+    )
+
+
+def _decided(
+    columns: TicketColumns,
+    rows: Int64s,
+    index: int,
+    target: Target,
+    contract: Contract,
+    calendar: BusinessCalendar,
+    now_us: int,
+) -> ResultColumns:
+    """_evaluate_target, with evaluation_error for each row whose deadline lies past the last
+    instant a datetime holds (or wrapped around int64), and row by row where the arithmetic
+    raises. Mirrors monitor.rules.status._decided."""
+    try:
+        found = _evaluate_target(columns, rows, index, target, contract, calendar, now_us)
+    except (OverflowError, ValueError):
+        if len(rows) == 1:
+            return _evaluation_errors(rows, index)
+        one_by_one = [
+            _decided(columns, rows[i : i + 1], index, target, contract, calendar, now_us)
+            for i in range(len(rows))
+        ]
+        return ResultColumns.concat(one_by_one)
+    known = found.deadline != MISSING
+    beyond = known & ((found.deadline > _LAST_US) | (found.deadline < found.start))
+    if not beyond.any():
+        return found
+    errors = _evaluation_errors(found.row[beyond], index)
+    values = {name: getattr(found, name).copy() for name in RESULT_FIELDS}
+    for name in RESULT_FIELDS:
+        values[name][beyond] = getattr(errors, name)
+    return ResultColumns(**values)
 
 
 def _seen(values: Int64s, now_us: int) -> Int64s:

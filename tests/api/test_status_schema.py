@@ -1,4 +1,5 @@
-"""The API documents every status a stored result can have, calendar_unknown included."""
+"""The API documents every status a stored result can have, the newest (evaluation_error)
+included."""
 
 from __future__ import annotations
 
@@ -9,4 +10,4 @@ from monitor.domain.tickets import Status
 def test_the_result_status_enumeration_is_the_domains() -> None:
     schema = ViolationItem.model_json_schema()
     assert schema["$defs"]["Status"]["enum"] == [status.value for status in Status]
-    assert schema["$defs"]["Status"]["enum"][-1] == "calendar_unknown"
+    assert schema["$defs"]["Status"]["enum"][-2:] == ["calendar_unknown", "evaluation_error"]

@@ -14,7 +14,7 @@ from monitor.contract.clocks import ClockRules, OperatorClass, ReopenPolicy, Sev
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.tickets import Pause, SeverityChange, Status, TargetResult, Ticket
-from monitor.rules.status import LAST_INSTANT, evaluate_target
+from monitor.rules.status import evaluate_target
 from tests.conftest import local
 
 REPORTED = local("2024-06-03 10:00")  # a Monday
@@ -290,7 +290,7 @@ def test_a_wait_across_the_change_to_summer_time_moves_the_deadline_by_the_real_
     )
 
 
-def test_a_wait_on_a_restore_too_large_for_any_date_leaves_it_at_the_last_instant(
+def test_a_wait_on_a_restore_past_10_pb_leaves_it_an_evaluation_error(
     contract: Contract, calendar: BusinessCalendar
 ) -> None:
     ticket = Ticket(
@@ -302,4 +302,4 @@ def test_a_wait_on_a_restore_too_large_for_any_date_leaves_it_at_the_last_instan
         pauses=(waiting("2024-06-03 11:00", "2024-06-04 11:00"),),
     )
     result = check(contract, calendar, ticket, "restore.duration", local("2024-06-10 00:00"))
-    assert (result.status, result.deadline) == (Status.PENDING, LAST_INSTANT)
+    assert (result.status, result.deadline) == (Status.EVALUATION_ERROR, None)

@@ -45,7 +45,6 @@ from monitor.domain.instants import to_us
 from monitor.domain.tickets import EVENT_FIELDS, Pause, SeverityChange, Status, TargetResult, Ticket
 from monitor.rules.all_tickets import evaluate_batch
 from monitor.rules.status import (
-    LAST_INSTANT,
     at_risk_moment,
     deadline_for,
     evaluate,
@@ -207,9 +206,9 @@ offsets = st.one_of(
 sizes = st.one_of(
     st.none(),
     st.sampled_from(
-        # 0 (the deadline is the start), subnormal, a TB exactly, a PB, sizes whose deadline is
-        # past year 9999 (LAST_INSTANT), and the largest finite float the importer accepts.
-        [0.0, 5e-324, 1e-9, 0.1, 1.0, 512.0, 1024.0, 700.3, 2.0**20, 1e9, 1e10, 1e300, MAX_FLOAT]
+        # 0 (the deadline is the start), subnormal, a TB exactly, a PB, 10 PB exactly, and
+        # sizes past that bound (evaluation_error) up to the largest finite float.
+        [0.0, 5e-324, 1e-9, 0.1, 1.0, 512.0, 1024.0, 700.3, 2.0**20, 1e7, 1e9, 1e10, MAX_FLOAT]
     ),
     st.floats(min_value=0, max_value=20000, allow_nan=False),
     st.floats(min_value=0, allow_nan=False, allow_infinity=False),
@@ -613,9 +612,9 @@ def test_a_ticket_reported_in_the_repeated_hour_after_now_is_not_evaluated() -> 
     assert both_paths([ticket], contract, EVERY_CALENDAR, now) == ([], [])
 
 
-def test_a_restore_too_large_for_any_date_cannot_be_late() -> None:
-    # 24 h per TB of 10¹⁰ GB (or the largest float) ends past year 9999: the deadline is the
-    # last instant a datetime holds, the clock is pending, a restoration is met.
+def test_a_restore_past_10_pb_is_an_evaluation_error_on_both_paths() -> None:
+    # 10¹⁰ GB (bytes typed as GB) or the largest float: outside the plausible bounds, so
+    # every target of the ticket is evaluation_error with no times, on both paths alike.
     reported = datetime(2024, 5, 1, tzinfo=UTC)
     batch = [
         Ticket("A", "restore", reported, responded_at=reported, restore_size_gb=1e10),
@@ -630,8 +629,9 @@ def test_a_restore_too_large_for_any_date_cannot_be_late() -> None:
     ]
     vector, scalar = both_paths(batch, CONTRACT, CALENDAR, datetime(2024, 6, 1, tzinfo=UTC))
     assert vector == scalar
-    durations = [result for result in scalar if result.target_id == "restore.duration"]
-    assert [(r.status, r.deadline) for r in durations] == [
-        (Status.PENDING, LAST_INSTANT),
-        (Status.MET, LAST_INSTANT),
+    assert [(r.ticket_id, r.target_id, r.status, r.deadline) for r in scalar] == [
+        ("A", "restore.response", Status.EVALUATION_ERROR, None),
+        ("A", "restore.duration", Status.EVALUATION_ERROR, None),
+        ("B", "restore.response", Status.EVALUATION_ERROR, None),
+        ("B", "restore.duration", Status.EVALUATION_ERROR, None),
     ]
