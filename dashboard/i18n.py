@@ -83,6 +83,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "after it will be calendar unknown. Add next year's holiday notice to the contract "
         "(slamon calendar import NOTICE) or upgrade chinesecalendar.",
     ),
+    "scorecard.pools_only": (
+        "本评分仅含您的资源池（{pools}）的工单、资源、巡检和满意度，不是全云的考核结果。",
+        "This scorecard covers only your pools ({pools}): their tickets, resources, inspections "
+        "and surveys, not the whole cloud's evaluation.",
+    ),
     "incident.judged_by": ("依据合同：{contract}", "Judged by: {contract}"),
     "overview.uncovered": (
         "{count} 张工单没有适用的合同（资源池、运维方或报告时间不在任何合同范围内），未评估、"

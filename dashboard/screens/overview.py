@@ -27,7 +27,7 @@ from monitor.views.overview import (
     uncovered_tickets,
     violations_by_period,
 )
-from monitor.views.scores import score_cards
+from monitor.views.scores import score_cards, scorecard_pools
 
 ctx = state.require_page("overview")
 st.title(t("page.overview"))
@@ -44,7 +44,8 @@ def months_back(period_end_label: str, count: int) -> list[Period]:
 
 
 def score_section(at: object) -> None:
-    card = period_scorecard(ctx.engine, ctx.contracts, ctx.period, at)  # type: ignore[arg-type]
+    pools = scorecard_pools(ctx.viewer)
+    card = period_scorecard(ctx.engine, ctx.contracts, ctx.period, at, pools=pools)  # type: ignore[arg-type]
     cards = score_cards(card)
     st.subheader(t("overview.scores"))
     scorecard = card.scorecard

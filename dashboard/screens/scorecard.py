@@ -15,11 +15,15 @@ from monitor.report.content import Block, report_blocks
 from monitor.report.data import report_data
 from monitor.report.markdown import render_markdown
 from monitor.runs.scorecard import period_scorecard
-from monitor.views.scores import score_cards
+from monitor.views.scores import score_cards, scorecard_pools
 
 ctx = state.require_page("scorecard")
 st.title(t("page.scorecard"))
-card = period_scorecard(ctx.engine, ctx.contracts, ctx.period, ctx.at)
+card = period_scorecard(
+    ctx.engine, ctx.contracts, ctx.period, ctx.at, pools=scorecard_pools(ctx.viewer)
+)
+if card.pools is not None:
+    st.info(t("scorecard.pools_only", pools="、".join(sorted(card.pools)) or "—"))
 scorecard = card.scorecard
 line = t("overview.total", total=scorecard.total, max=scorecard.max_total, grade=scorecard.grade)
 if not scorecard.complete:

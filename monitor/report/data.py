@@ -40,7 +40,12 @@ def report_data(engine: Engine, contracts: ContractSet, card: PeriodScorecard) -
     contracts = with_stored_pins(engine, contracts)
     period, at = card.period, card.at
     loaded = load_tickets(engine, reported_from=period.start, reported_before=period.end)
-    tickets = [ticket for ticket in loaded.tickets if ticket.reported_at <= at]
+    # The card's pools only, when it is an operator's: the report shows what its card scored.
+    tickets = [
+        ticket
+        for ticket in loaded.tickets
+        if ticket.reported_at <= at and (card.pools is None or ticket.pool in card.pools)
+    ]
     by_key = {(ticket.source, ticket.ticket_id): ticket for ticket in tickets}
     judgement = judge_tickets(tickets, contracts, at)
     results = [(by_key[(result.source, result.ticket_id)], result) for result in judgement.results]

@@ -17,7 +17,7 @@ from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.periods import Period
 from monitor.domain.records import InspectionResult
-from monitor.measures.availability import AvailabilityFigure
+from monitor.measures.availability import AvailabilityFigure, aggregate
 from monitor.measures.idle import IdleFinding
 from monitor.measures.inspections import check_findings, missed_days, unknown_ticket_refs
 from monitor.measures.satisfaction import SatisfactionSummary, summarise
@@ -40,9 +40,11 @@ def stored_inputs(
     period: Period,
     at: datetime,
     manual: ManualScores | None = None,
+    pools: frozenset[str] | None = None,
 ) -> IndicatorInputs:
-    """The inputs of every indicator of a period as of `at`, read from the database on use."""
-    source = StoredSource(engine, contracts, period, at)
+    """The inputs of every indicator of a period as of `at`, read from the database on use;
+    with `pools`, only what belongs to those pools (an operator's scorecard)."""
+    source = StoredSource(engine, contracts, period, at, pools)
     return IndicatorInputs(period, at, source.contract, source.calendar, source, manual)
 
 
@@ -55,6 +57,8 @@ class StoredSource:
     contracts: ContractSet
     period: Period
     at: datetime
+    # Only these pools' tickets, resources, inspections and replies; None: the whole cloud.
+    pools: frozenset[str] | None = None
 
     @property
     def contract(self) -> Contract:
@@ -70,42 +74,72 @@ class StoredSource:
             self.engine, kinds=kinds, reported_from=period.start, reported_before=period.end
         )
         # A ticket reported after `at` did not exist yet as of `at`.
-        tickets = [ticket for ticket in loaded.tickets if ticket.reported_at <= self.at]
+        tickets = [
+            ticket
+            for ticket in loaded.tickets
+            if ticket.reported_at <= self.at and self._mine(ticket.pool)
+        ]
         return PeriodTickets(tickets, judge_tickets(tickets, self.contracts, self.at).results)
 
     def waivers(self) -> frozenset[WaiverKey]:
         return frozenset(active_waiver_keys(self.engine))
 
+    def _mine(self, pool: str | None) -> bool:
+        return self.pools is None or pool in self.pools
+
     def availability_by_class(self) -> Mapping[str, AvailabilityFigure]:
         report = availability_report(self.engine, self.contract, self.period, self.at)
-        return {figure.key: figure for figure in report.by_class}
+        if self.pools is None:
+            return {figure.key: figure for figure in report.by_class}
+        mine = [figure for figure in report.resources if self._mine(figure.pool)]
+        classes = aggregate(mine, "class", self.contract, self.period, self.at)
+        return {figure.key: figure for figure in classes}
 
     def utilisation(self) -> Sequence[PoolUtilisation]:
-        return utilisation_report(self.engine, self.contract, self.calendar, self.period, self.at)
+        found = utilisation_report(self.engine, self.contract, self.calendar, self.period, self.at)
+        return [figure for figure in found if self._mine(figure.pool)]
 
     def idle_findings(self) -> Sequence[IdleFinding]:
-        return idle_report(self.engine, self.contract, self.period, self.at)
+        found = idle_report(self.engine, self.contract, self.period, self.at)
+        if self.pools is None:
+            return found
+        pool_of = {r.resource_id: r.pool for r in load_resources(self.engine)}
+        return [finding for finding in found if self._mine(pool_of.get(finding.resource_id))]
 
     def inventory_size(self) -> int:
-        return len(load_resources(self.engine))
+        return sum(self._mine(r.pool) for r in load_resources(self.engine))
 
     def inspections(self) -> InspectionReview:
-        return inspection_review(self.engine, self.contract, self.calendar, self.period, self.at)
+        return inspection_review(
+            self.engine, self.contract, self.calendar, self.period, self.at, self.pools
+        )
 
     def satisfaction(self) -> SatisfactionSummary:
-        return satisfaction_review(self.engine, self.contract, self.period, self.at)
+        return satisfaction_review(self.engine, self.contract, self.period, self.at, self.pools)
 
 
 def inspection_review(
-    engine: Engine, contract: Contract, calendar: BusinessCalendar, period: Period, at: datetime
+    engine: Engine,
+    contract: Contract,
+    calendar: BusinessCalendar,
+    period: Period,
+    at: datetime,
+    pools: frozenset[str] | None = None,
 ) -> InspectionReview:
     """Findings, missed scheduled days (only days that have ended by `at`, and on the
-    working-day schedule only days the calendar knows) and unknown tickets."""
+    working-day schedule only days the calendar knows) and unknown tickets; with `pools`,
+    those pools' alone."""
     end = min(period.end, at)
-    records = [r for r in load_inspections(engine, since=period.start, before=end)]
+    records = [
+        r
+        for r in load_inspections(engine, since=period.start, before=end)
+        if pools is None or r.pool in pools
+    ]
     in_period = [r for r in records if period.start <= r.inspected_at]
     zone = contract.zone
     rules = contract.inspections
+    if pools is not None:
+        rules = rules.model_copy(update={"pools": tuple(p for p in rules.pools if p in pools)})
     # A day the calendar does not know is not due: neither inspected on schedule nor missed.
     known_working = calendar.is_known_working_day
     due = known_working if rules.schedule == "working_days" else (lambda _day: True)
@@ -126,10 +160,20 @@ def inspection_review(
 
 
 def satisfaction_review(
-    engine: Engine, contract: Contract, period: Period, at: datetime
+    engine: Engine,
+    contract: Contract,
+    period: Period,
+    at: datetime,
+    pools: frozenset[str] | None = None,
 ) -> SatisfactionSummary:
-    """The survey replies given in the period by `at`, summarised by the contract's weights."""
+    """The survey replies given in the period by `at`, summarised by the contract's weights;
+    with `pools`, those pools' replies over the units their resources serve."""
     rule = contract.scoring.satisfaction
     replies = load_survey_replies(engine, since=period.start, before=min(period.end, at))
-    units_served = rule.units_served or units_in_inventory(engine)
+    if pools is not None:
+        replies = [reply for reply in replies if reply.pool in pools]
+        served = {r.user_unit for r in load_resources(engine) if r.pool in pools and r.user_unit}
+        units_served = len(served) or None
+    else:
+        units_served = rule.units_served or units_in_inventory(engine)
     return summarise(replies, rule, units_served)

@@ -35,6 +35,8 @@ class PeriodScorecard:
     # Results the indicators read that have no verdict: their deadline needs a year the
     # working-day calendar does not know (not counted as late).
     calendar_unknown: tuple[TargetResult, ...] = ()
+    # The pools it covers (an operator's scorecard); None: the whole cloud.
+    pools: frozenset[str] | None = None
 
 
 def period_scorecard(
@@ -43,16 +45,18 @@ def period_scorecard(
     period: Period,
     at: datetime,
     manual: ManualScores | None = None,
+    pools: frozenset[str] | None = None,
 ) -> PeriodScorecard:
     """Everything `slamon score`, `slamon report` and the dashboard show for a period as of `at`.
 
     The one place indicators are scored (monitor.scorecard.registry): the inputs are read once
     and shared by every indicator. Each ticket is judged by its own contract; the evaluation
-    scheme (contracts.deployment) scores them together.
+    scheme (contracts.deployment) scores them together. With `pools`, only what belongs to
+    those pools is scored (an operator sees its own pools' scorecard, not the cloud's).
     """
     contract = contracts.deployment
     contracts = with_stored_pins(engine, contracts)
-    inputs = stored_inputs(engine, contracts, period, at, manual)
+    inputs = stored_inputs(engine, contracts, period, at, manual, pools)
     outcomes = score_indicators(inputs)
     computed = tuple(score for score in outcomes.values() if isinstance(score, IndicatorScore))
     reasons = {key: gap.reason for key, gap in outcomes.items() if isinstance(gap, NoData)}
@@ -70,4 +74,5 @@ def period_scorecard(
         calendar_unknown=tuple(
             result for result in inputs.results_read() if result.status is Status.CALENDAR_UNKNOWN
         ),
+        pools=pools,
     )

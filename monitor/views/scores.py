@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from monitor.domain.viewer import Viewer
 from monitor.runs.scorecard import PeriodScorecard
 from monitor.scorecard.table import ScorecardLine
 
@@ -36,6 +37,11 @@ def _card(line: ScorecardLine) -> ScoreCard:
         line.evidence,
         line.note,
     )
+
+
+def scorecard_pools(viewer: Viewer) -> frozenset[str] | None:
+    """The pools a viewer's scorecard covers: an operator's own; None: the whole cloud."""
+    return None if viewer.sees_everything else frozenset(viewer.pools)
 
 
 def score_cards(card: PeriodScorecard, *, computed_only: bool = True) -> list[ScoreCard]:
