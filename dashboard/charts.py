@@ -12,6 +12,8 @@ import pandas as pd
 
 from dashboard.fmt import local
 from dashboard.i18n import language, status_label, t
+from monitor.contract.clocks import PAUSE_REASONS
+from monitor.domain.tickets import Pause
 
 STATUS_COLOURS = {
     "met": "#2e7d32",
@@ -30,11 +32,17 @@ def _status_scale() -> alt.Scale:
     )
 
 
+# Dates carry their year: a ticket's events and its verdicts can be years apart.
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+PAUSE_COLOUR = "#bdbdbd"
+
+
 def clocks_chart(
-    clocks: Sequence[Any], at: datetime, zone: ZoneInfo
+    clocks: Sequence[Any], at: datetime, zone: ZoneInfo, pauses: Sequence[Pause] = ()
 ) -> alt.LayerChart | alt.FacetChart | None:
     """One bar per target from its start to its stop (or to `at` while running), the deadline
-    drawn as a black tick on the same line: a bar past its tick is a breach."""
+    drawn as a black tick on the same line: a bar past its tick is a breach. The ticket's
+    paused stretches are drawn over each bar they cut, in grey, with their reason."""
     rows = []
     for clock in clocks:
         if clock.start is None:
@@ -52,19 +60,60 @@ def clocks_chart(
     if not rows:
         return None
     frame = pd.DataFrame(rows)
+    axis = alt.Axis(format=TIME_FORMAT, labelAngle=-30)
     base = alt.Chart(frame).encode(y=alt.Y("target:N", title=None, sort=None))
     bars = base.mark_bar(height=14).encode(
-        x=alt.X("start:T", title=None, axis=alt.Axis(format="%m-%d %H:%M")),
+        x=alt.X("start:T", title=None, axis=axis),
         x2="end:T",
         color=alt.Color("status:N", scale=_status_scale(), title=t("col.status")),
-        tooltip=["target", "start", "end", "deadline", "status"],
+        tooltip=[
+            "target",
+            alt.Tooltip("start:T", format=TIME_FORMAT),
+            alt.Tooltip("end:T", format=TIME_FORMAT),
+            alt.Tooltip("deadline:T", format=TIME_FORMAT),
+            "status",
+        ],
     )
     ticks = (
         base.transform_filter("datum.deadline != null")
         .mark_tick(color="black", thickness=3, size=24)
-        .encode(x="deadline:T", tooltip=["target", "deadline"])
+        .encode(x="deadline:T", tooltip=["target", alt.Tooltip("deadline:T", format=TIME_FORMAT)])
     )
-    return alt.layer(bars, ticks).properties(height=40 * len(rows) + 40)
+    layers: list[Any] = [bars, ticks]
+    paused = _pause_rows(rows, pauses, at, zone)
+    if paused:
+        layers.append(
+            alt.Chart(pd.DataFrame(paused))
+            .mark_bar(height=8, color=PAUSE_COLOUR, opacity=0.9)
+            .encode(
+                y=alt.Y("target:N", sort=None),
+                x="start:T",
+                x2="end:T",
+                tooltip=[
+                    alt.Tooltip("reason:N", title=t("chart.paused")),
+                    alt.Tooltip("start:T", format=TIME_FORMAT),
+                    alt.Tooltip("end:T", format=TIME_FORMAT),
+                ],
+            )
+        )
+    return alt.layer(*layers).properties(height=40 * len(rows) + 60)
+
+
+def _pause_rows(
+    rows: list[dict[str, Any]], pauses: Sequence[Pause], at: datetime, zone: ZoneInfo
+) -> list[dict[str, Any]]:
+    """Each pause cut to each target bar it overlaps (a pause still open runs to `at`)."""
+    cut = []
+    for pause in pauses:
+        start = pause.start.astimezone(zone).replace(tzinfo=None)
+        end = (pause.end or at).astimezone(zone).replace(tzinfo=None)
+        for row in rows:
+            low, high = max(start, row["start"]), min(end, row["end"])
+            if low < high:
+                reason = PAUSE_REASONS.get(pause.reason, pause.reason)
+                label = reason if language() == "zh" else pause.reason.replace("_", " ")
+                cut.append({"target": row["target"], "start": low, "end": high, "reason": label})
+    return cut
 
 
 def counts_chart(frame: pd.DataFrame, x: str, y: str, colour: str | None = None) -> alt.Chart:

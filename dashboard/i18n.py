@@ -212,6 +212,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "timeline.revoke": ("撤销豁免", "waiver revoked"),
     "chart.now": ("评估时间", "as of"),
     "chart.deadline": ("时限", "deadline"),
+    "chart.paused": ("暂停", "paused"),
+    "timeline.pause": ("暂停计时", "clock paused"),
+    "timeline.resume": ("恢复计时", "clock resumed"),
+    "timeline.severity": ("级别变更", "severity changed"),
+    "timeline.reopen": ("重新打开", "reopened"),
+    "timeline.source_status": ("来源状态更新", "source status update"),
     # violations
     "violations.counts": (
         "违约 {total} 项，其中已豁免 {waived} 项",

@@ -10,9 +10,11 @@ from dashboard import state
 from dashboard.charts import clocks_chart
 from dashboard.fmt import duration, vocabulary, when
 from dashboard.i18n import language, status_label, t
+from dashboard.timeline_text import history_text
 from monitor.domain.tickets import Status, missing_evidence_reason
 from monitor.rules.calendar_gaps import unknown_reason
 from monitor.views.incident import event_label, find_ticket, incident_detail
+from monitor.views.timeline import TIMELINE_KINDS, as_it_happened
 
 BADGE_COLOURS = {
     "met": "green",
@@ -44,6 +46,9 @@ detail = incident_detail(ctx.engine, ctx.viewer, ctx.contract, int(ticket_pk))
 if detail is None:  # gone, or outside the viewer's scope: the query said no
     st.error(t("incident.not_found"))
     st.stop()
+# The timeline as it happened: flips dated when they took effect, pauses and severity changes.
+happened = as_it_happened(ctx.engine, detail)
+detail = happened.detail
 
 f = detail.fields
 zone = ctx.zone
@@ -67,7 +72,7 @@ st.table(
 )
 
 st.subheader(t("incident.clocks"))
-chart = clocks_chart(detail.clocks, ctx.at, zone)
+chart = clocks_chart(detail.clocks, ctx.at, zone, happened.pauses)
 if chart is None:
     st.info(t("incident.no_results"))
 else:
@@ -128,7 +133,9 @@ st.table(
             t("col.time"): when(entry.at, zone),
             t("col.event"): t(f"timeline.{entry.kind}"),
             t("col.detail"): (
-                event_label(entry.what, language())
+                history_text(entry, ctx.contract)
+                if entry.kind in TIMELINE_KINDS
+                else event_label(entry.what, language())
                 if entry.kind == "event"
                 else f"{entry.what}: {entry.detail}"
             ),
