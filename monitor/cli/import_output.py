@@ -20,6 +20,16 @@ from monitor.domain.text import control_problem
 Report = TypeVar("Report", bound=ImportReport)
 # Beyond this many, problems are counted rather than listed; all are kept in rejected_row.
 LISTED_PROBLEMS = 50
+# What to run after an import that stored rows: tickets' clocks are judged by an evaluation
+# (which a running `slamon serve` makes by itself), records are read by the scorecard as stored.
+NEXT_AFTER_TICKETS = (
+    "下一步：slamon evaluate（按合同计算时限与违约），再 slamon score --period YYYY-MM（评分）；"
+    "slamon serve 运行时会自动评估。Next: slamon evaluate, then slamon score --period YYYY-MM; "
+    "a running slamon serve evaluates by itself."
+)
+NEXT_AFTER_RECORDS = (
+    "下一步：slamon score --period YYYY-MM（评分）。Next: slamon score --period YYYY-MM."
+)
 
 
 def checked_source(
@@ -32,14 +42,21 @@ def checked_source(
     return value
 
 
-def run_import(importing: Callable[[], Report], summary: Callable[[Report], None]) -> NoReturn:
-    """Import, print the report's summary and exit with its code."""
+def run_import(
+    importing: Callable[[], Report],
+    summary: Callable[[Report], None],
+    next_step: str = NEXT_AFTER_TICKETS,
+) -> NoReturn:
+    """Import, print the report's summary and, when rows were stored, what to run next; exit
+    with the report's code."""
     try:
         report = importing()
     except ImportFileError as error:
         click.echo(f"错误 error: {error}", err=True)
         sys.exit(EXIT_UNREADABLE)
     summary(report)
+    if report.rows_read > report.rejected_rows:
+        click.echo(next_step)
     sys.exit(report.exit_code)
 
 

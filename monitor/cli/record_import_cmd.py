@@ -10,7 +10,12 @@ import click
 from collectors.records import RECORD_IMPORTERS, ImportFile, RecordKind
 from monitor import clock
 from monitor.cli.context import Runtime, contract_option
-from monitor.cli.import_output import checked_source, print_report, run_import
+from monitor.cli.import_output import (
+    NEXT_AFTER_RECORDS,
+    checked_source,
+    print_report,
+    run_import,
+)
 
 _EXITS = (
     "Exit code 0: all rows stored; 3: some rows rejected (the good ones are stored, the bad "
@@ -48,4 +53,5 @@ def run_record_import(
     run_import(
         lambda: importer(runtime.engine, path, runtime.contract, source=source, now=clock.now()),
         print_report,
+        NEXT_AFTER_RECORDS,
     )
