@@ -129,16 +129,46 @@ def counts_chart(frame: pd.DataFrame, x: str, y: str, colour: str | None = None)
 
 
 def availability_chart(frame: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
-    """Availability (%) per row with the target as a red tick; y starts near the lowest value."""
+    """Availability (%) per row against its target (a red tick), with the coverage of its
+    monitoring written under each bar; a row with no samples is an empty place that says
+    无监测数据, never a bar of zero. y starts near the lowest value."""
+    frame = frame.copy()
+    if "coverage" not in frame:
+        frame["coverage"] = None
     low = min([*frame["availability"].dropna(), *frame["target"].dropna(), 99.0])
-    scale = alt.Scale(domain=[max(0.0, low - 0.5), 100], clamp=True)
+    floor = max(0.0, low - 0.5)
+    scale = alt.Scale(domain=[floor, 100], clamp=True)
+    frame["series"] = t("chart.availability")
+    frame["target_series"] = t("chart.target")
+    frame["floor"] = floor
+    frame["note"] = [
+        t("chart.no_data")
+        if pd.isna(a)
+        else (t("chart.coverage", coverage=f"{c:.1f}%") if pd.notna(c) else "")
+        for a, c in zip(frame["availability"], frame["coverage"], strict=True)
+    ]
+    legend = alt.Scale(
+        domain=[t("chart.availability"), t("chart.target")], range=["#1565c0", "#c62828"]
+    )
     base = alt.Chart(frame).encode(x=alt.X("name:N", title=None, sort=None))
-    bars = base.mark_bar().encode(
-        y=alt.Y("availability:Q", title="%", scale=scale), tooltip=list(frame.columns)
+    bars = (
+        base.transform_filter("datum.availability != null")
+        .mark_bar()
+        .encode(
+            y=alt.Y("availability:Q", title="%", scale=scale),
+            color=alt.Color("series:N", scale=legend, title=None),
+            tooltip=["name", "availability", "target", "coverage"],
+        )
     )
     target = (
         base.transform_filter("datum.target != null")
-        .mark_tick(color="#c62828", thickness=3, size=40)
-        .encode(y=alt.Y("target:Q", scale=scale))
+        .mark_tick(thickness=3, size=40)
+        .encode(
+            y=alt.Y("target:Q", scale=scale),
+            color=alt.Color("target_series:N", scale=legend, title=None),
+        )
     )
-    return alt.layer(bars, target).properties(height=240)
+    notes = base.mark_text(dy=-8, color="#424242").encode(
+        y=alt.Y("floor:Q", scale=scale), text="note:N"
+    )
+    return alt.layer(bars, target, notes).properties(height=240)

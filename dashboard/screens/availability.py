@@ -44,6 +44,7 @@ frame = pd.DataFrame(
         "name": name_of(f.key),
         "availability": None if f.availability is None else round(f.availability * 100, 4),
         "target": f.target,
+        "coverage": round(f.coverage * 100, 1),
     }
     for f in figures
 )

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.charts import availability_chart, counts_chart
 from dashboard.errors import error_boundary
-from dashboard.fmt import duration, percent, vocabulary, when
+from dashboard.fmt import duration, vocabulary, when
 from dashboard.i18n import status_label, t
 from monitor.domain.periods import Period, parse_period
 from monitor.rules.calendar_gaps import WARN_DAYS_BEFORE, known_until_instant, years_of_starts
@@ -148,7 +148,7 @@ def availability_section(at: object) -> None:
             "name": names.get(f.key, f.key),
             "availability": None if f.availability is None else round(f.availability * 100, 4),
             "target": f.target,
-            "coverage": percent(f.coverage, 1),
+            "coverage": round(f.coverage * 100, 1),
             "status": status_label(f.status.value if f.status else None),
         }
         for f in report.by_class
