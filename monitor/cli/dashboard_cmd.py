@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from types import FrameType
 
 import click
 
 from monitor.cli.context import Runtime, UsageProblem
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+# Streamlit stops in well under a second; past this a stop kills it.
+STOP_GRACE_SECONDS = 10.0
 
 
 def streamlit_command(port: int, address: str) -> list[str]:
@@ -23,6 +29,8 @@ def streamlit_command(port: int, address: str) -> list[str]:
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "viewer",
+        # Whatever escapes the pages' error boundary still shows no traceback to a reader.
+        "--client.showErrorDetails", "none",
     ]  # fmt: skip
 
 
@@ -43,9 +51,31 @@ def dashboard(port: int, address: str) -> None:
     click.echo(
         f"仪表盘 dashboard: http://{address}:{port}  (数据库 {runtime.settings.database_url})"
     )
+    code = run_until_stopped(streamlit_command(port, address))
+    if code not in (0, -signal.SIGINT, -signal.SIGTERM, 128 + signal.SIGINT):
+        raise UsageProblem(f"streamlit stopped with exit code {code}")
+
+
+def run_until_stopped(command: list[str], grace: float = STOP_GRACE_SECONDS) -> int:
+    """Run `command` to its end; SIGTERM or Ctrl-C to this process is passed on to it and
+    waited for (killed after `grace` seconds), so a stopped `slamon dashboard` leaves no
+    Streamlit serving on its own."""
+    child = subprocess.Popen(command, env=os.environ.copy())
+    asked: list[float] = []
+
+    def pass_on(signum: int, _frame: FrameType | None) -> None:
+        asked.append(time.monotonic())
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    previous = {number: signal.signal(number, pass_on) for number in STOP_SIGNALS}
     try:
-        done = subprocess.run(streamlit_command(port, address), env=os.environ.copy(), check=False)
-    except KeyboardInterrupt:
-        return
-    if done.returncode not in (0, -2, 130):
-        raise UsageProblem(f"streamlit stopped with exit code {done.returncode}")
+        while True:
+            try:
+                return child.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                if asked and time.monotonic() - asked[0] > grace:
+                    child.kill()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
