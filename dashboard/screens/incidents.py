@@ -1,4 +1,4 @@
-"""工单: instant search over any field, filters, pagination; open a ticket's detail."""
+"""工单: instant search over any field, filters, pagination; a click on a row opens its detail."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard import state
+from dashboard.drill import open_clicked, ticket_column, ticket_link
 from dashboard.fmt import vocabulary, when
 from dashboard.i18n import t
 from monitor.domain.viewer import Viewer
@@ -76,36 +77,29 @@ if result.total == 0:
     st.info(t("search.none"))
     st.stop()
 st.caption(t("search.found", total=result.total, page=result.page, pages=result.pages))
-st.dataframe(
-    pd.DataFrame(
-        {
-            t("col.ticket_id"): line.ticket_id,
-            t("col.kind"): vocabulary(ctx.contract.kinds, line.kind),  # type: ignore[arg-type]
-            t("col.severity"): vocabulary(ctx.contract.severities, line.severity),  # type: ignore[arg-type]
-            t("col.pool"): line.pool or "—",
-            t("col.user_unit"): line.user_unit or "—",
-            t("col.system"): line.system or "—",
-            t("col.title"): line.title or "—",
-            t("col.reported_at"): when(line.reported_at, ctx.zone),
-            t("col.closed_at"): when(line.closed_at, ctx.zone),
-            t("col.violations"): line.violations,
-            t("col.waived"): line.waived,
-        }
-        for line in result.rows
-    ),
+st.caption(t("drill.click_row"))
+table = pd.DataFrame(
+    {
+        t("col.ticket_id"): ticket_link(line.ticket_id, line.source),
+        t("col.kind"): vocabulary(ctx.contract.kinds, line.kind),  # type: ignore[arg-type]
+        t("col.severity"): vocabulary(ctx.contract.severities, line.severity),  # type: ignore[arg-type]
+        t("col.pool"): line.pool or "—",
+        t("col.user_unit"): line.user_unit or "—",
+        t("col.system"): line.system or "—",
+        t("col.title"): line.title or "—",
+        t("col.reported_at"): when(line.reported_at, ctx.zone),
+        t("col.closed_at"): when(line.closed_at, ctx.zone),
+        t("col.violations"): line.violations,
+        t("col.waived"): line.waived,
+    }
+    for line in result.rows
+)
+event = st.dataframe(
+    table,
     hide_index=True,
+    column_config={t("col.ticket_id"): ticket_column(t("col.ticket_id"))},
+    on_select="rerun",
+    selection_mode="single-row",
+    key="q_table",
 )
-
-labels = {
-    line.pk: f"{line.ticket_id} · {line.system or ''} · {line.title or ''}" for line in result.rows
-}
-pick, go = st.columns([4, 1], vertical_alignment="bottom")
-chosen = pick.selectbox(
-    t("search.open"), list(labels), format_func=lambda pk: labels[pk], key="q_pick"
-)
-if go.button(t("search.open_button"), key="q_open", type="primary") and chosen is not None:
-    st.session_state["ticket_pk"] = chosen
-    st.session_state.pop(
-        "detail_ticket_id", None
-    )  # the detail page shows this ticket, not a typed one
-    st.switch_page("screens/incident.py")
+open_clicked(event, [(line.ticket_id, line.source) for line in result.rows])

@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.charts import availability_chart, counts_chart
+from dashboard.drill import open_clicked, ticket_column, ticket_link
 from dashboard.errors import error_boundary
 from dashboard.fmt import duration, vocabulary, when
 from dashboard.i18n import status_label, t
@@ -97,10 +98,10 @@ def incidents_section() -> None:
             st.success(t("overview.no_clocks"))
             return
         st.caption(" · ".join(f"{status_label(s)} {n}" for s, n in sorted(by_status.items())))
-        st.dataframe(
+        event = st.dataframe(
             pd.DataFrame(
                 {
-                    t("col.ticket_id"): c.ticket_id,
+                    t("col.ticket_id"): ticket_link(c.ticket_id, c.source),
                     t("col.target"): c.target_id,
                     t("col.status"): status_label(c.status),
                     t("col.deadline"): when(c.deadline, ctx.zone),
@@ -110,7 +111,12 @@ def incidents_section() -> None:
                 for c in clocks
             ),
             hide_index=True,
+            column_config={t("col.ticket_id"): ticket_column(t("col.ticket_id"))},
+            on_select="rerun",
+            selection_mode="single-row",
+            key="overview_clocks",
         )
+        open_clicked(event, [(c.ticket_id, c.source) for c in clocks])
 
 
 def breaches_section() -> None:

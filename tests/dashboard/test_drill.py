@@ -1,0 +1,49 @@
+"""Drill-down through Streamlit's AppTest: a click on a row of the overview's running clocks
+opens that ticket's detail; every ticket id is a link to it."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.dashboard.seed import AT, PASSWORD, ROOT
+
+APP = str(ROOT / "dashboard" / "app.py")
+CLICK_FIRST_ROW = {"selection": {"rows": [0], "columns": [], "cells": []}}
+
+
+@pytest.fixture
+def signed_in(shared_db: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("SLAMON_DATABASE_URL", shared_db)
+    monkeypatch.setenv("SLAMON_DASHBOARD_AT", AT.isoformat())
+    monkeypatch.delenv("SLAMON_CONTRACT", raising=False)
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.text_input(key="login_name").input("监理")
+    app.text_input(key="login_password").input(PASSWORD)
+    app.button[0].click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_a_click_on_a_running_clock_opens_its_ticket(signed_in: AppTest) -> None:
+    app = signed_in
+    first = app.dataframe[0].value["工单编号"].tolist()[0]
+    assert first == "incident?ticket=GZ-2022-0171&source=live"  # overdue first, as a link
+    app.session_state["overview_clocks"] = CLICK_FIRST_ROW
+    app.run()
+    assert not app.exception, app.exception
+    assert str(app.header[0].value).startswith("GZ-2022-0171 · ")
+    assert app.query_params["ticket"] == "GZ-2022-0171"
+
+
+def test_the_detail_opens_the_linked_ticket_over_one_opened_before(signed_in: AppTest) -> None:
+    app = signed_in
+    app.switch_page("screens/incidents.py").run()
+    app.text_input(key="q").input("GZ-2022-0102").run()
+    app.session_state["q_table"] = CLICK_FIRST_ROW
+    app.run()
+    assert str(app.header[0].value).startswith("GZ-2022-0102 · ")
+    app.switch_page("screens/overview.py").run()
+    app.session_state["overview_clocks"] = CLICK_FIRST_ROW
+    app.run()
+    assert str(app.header[0].value).startswith("GZ-2022-0171 · ")
