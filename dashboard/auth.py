@@ -1,12 +1,15 @@
 """Signing in: local users (scrypt-hashed passwords, `slamon users add`) and, when
-[auth] is configured in .streamlit/secrets.toml, OIDC single sign-on through st.login."""
+[auth] is configured in .streamlit/secrets.toml, OIDC single sign-on through st.login; a wall
+display by its key in the address (dashboard.wall)."""
 
 from __future__ import annotations
 
 import streamlit as st
 from sqlalchemy import Engine
 
+from dashboard import state
 from dashboard.i18n import t
+from dashboard.wall import wall_viewer
 from monitor.domain.viewer import Viewer
 from monitor.storage.users import authenticate, find_user, users_exist
 
@@ -39,7 +42,7 @@ def current_viewer(engine: Engine) -> Viewer | None:
     viewer = st.session_state.get(VIEWER_KEY)
     if isinstance(viewer, Viewer):
         return viewer
-    viewer = _sso_viewer(engine)
+    viewer = wall_viewer(state.runtime().settings.wall_key) or _sso_viewer(engine)
     if viewer is not None:
         st.session_state[VIEWER_KEY] = viewer
     return viewer

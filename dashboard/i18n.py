@@ -72,6 +72,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "overview.collectors": ("采集器健康", "Collectors' health"),
     "overview.no_collectors": ("尚未配置或运行采集器", "No collector has run yet"),
     "overview.auto_refresh": ("自动刷新（大屏）", "Auto-refresh (wall display)"),
+    "wall.left": ("剩余 {time}", "{time} left"),
+    "wall.overdue": ("已超时 {time}", "{time} overdue"),
+    "wall.countdown": ("倒计时", "Countdown"),
+    "wall.none_urgent": ("没有超时或临近超时的计时", "No clock overdue or at risk"),
     "overview.last_evaluation": (
         "最近评估：{at}（运行于 {ran}）",
         "Last evaluation: as of {at} (ran {ran})",

@@ -15,6 +15,7 @@ from dashboard.drill import open_clicked, ticket_column, ticket_link
 from dashboard.errors import error_boundary
 from dashboard.fmt import duration, vocabulary, when
 from dashboard.i18n import status_label, t
+from dashboard.wall import clocks_section, wall_mode
 from monitor.domain.periods import Period, parse_period
 from monitor.rules.calendar_gaps import WARN_DAYS_BEFORE, known_until_instant, years_of_starts
 from monitor.runs.scorecard import period_scorecard
@@ -32,7 +33,8 @@ from monitor.views.scores import score_cards, scorecard_pools
 
 ctx = state.require_page("overview")
 st.title(t("page.overview"))
-refresh = st.toggle(t("overview.auto_refresh"), key="auto_refresh")
+wall = wall_mode()  # ?wall=1: large type, refreshing from the start
+refresh = st.toggle(t("overview.auto_refresh"), key="auto_refresh", value=wall)
 
 
 def months_back(period_end_label: str, count: int) -> list[Period]:
@@ -224,7 +226,9 @@ def body() -> None:
     uncovered = uncovered_tickets(ctx.engine, ctx.viewer)
     if uncovered:
         st.warning(t("overview.uncovered", count=uncovered))
-    if ctx.viewer.may_open("scorecard"):
+    if wall:
+        clocks_section(ctx, at)
+    if wall or ctx.viewer.may_open("scorecard"):
         score_section(at)
     incidents_section()
     breaches_section()

@@ -15,6 +15,7 @@ class Role(StrEnum):
     OWNER = "owner"  # 建设单位: sees everything
     OPERATOR = "operator"  # 运营单位: its own resource pool(s)
     USER_UNIT = "user_unit"  # 使用单位: its own systems
+    WALL = "wall"  # 大屏: the overview of the whole cloud, read-only (a wall display)
 
     @property
     def label_zh(self) -> str:
@@ -26,6 +27,7 @@ ROLE_LABELS_ZH = {
     Role.OWNER: "建设单位",
     Role.OPERATOR: "运营单位",
     Role.USER_UNIT: "使用单位",
+    Role.WALL: "大屏（只读）",
 }
 
 # The dashboard's pages and who may open them. A user unit sees its own incidents and
@@ -52,7 +54,7 @@ class Viewer:
 
     @property
     def sees_everything(self) -> bool:
-        return self.role in (Role.SUPERVISOR, Role.OWNER)
+        return self.role in (Role.SUPERVISOR, Role.OWNER, Role.WALL)
 
     @property
     def can_waive(self) -> bool:
@@ -61,6 +63,8 @@ class Viewer:
     def may_open(self, page: str) -> bool:
         if page not in PAGES:
             return False
+        if self.role is Role.WALL:
+            return page == "overview"
         return self.role is not Role.USER_UNIT or page in _USER_UNIT_PAGES
 
     def sees_pool(self, pool: str | None) -> bool:

@@ -22,3 +22,7 @@ class DashboardSettings(BaseSettings):
     language: str = Field(default="zh", pattern="^(zh|en)$")
     # A collector whose watermark lags more than this (minutes) is shown as stale.
     stale_after_minutes: int = Field(default=30, ge=1)
+    # The wall display's key: an address with ?wall=1&key=THIS signs in read-only as 大屏
+    # (the overview only), so a wall screen comes back by itself after a reload. Unset: the
+    # wall signs in through the form like anyone, with a `--role wall` account.
+    wall_key: str | None = Field(default=None, min_length=16)

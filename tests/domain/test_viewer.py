@@ -36,3 +36,10 @@ def test_a_user_unit_sees_its_own_systems_and_not_the_operators_pages() -> None:
         "overview", "incidents", "incident", "violations", "availability",
     ]  # fmt: skip
     assert not unit.may_open("no-such-page")
+
+
+def test_the_wall_sees_the_whole_cloud_on_the_overview_only_and_decides_nothing() -> None:
+    wall = Viewer("大屏", Role.WALL)
+    assert wall.sees_everything and wall.sees_record("二云", "市卫健局")
+    assert [page for page in PAGES if wall.may_open(page)] == ["overview"]
+    assert not wall.can_waive

@@ -1,0 +1,83 @@
+"""The wall display (?wall=1): the overview in large type with auto-refresh on from the start —
+open breaches, at-risk countdowns, this period's score and collectors' health — and, with
+SLAMON_DASHBOARD_WALL_KEY in the address (&key=…), signed in read-only without a form, so a
+reload or a restarted screen comes back by itself."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.drill import ticket_column, ticket_link
+from dashboard.fmt import duration, when
+from dashboard.i18n import status_label, t
+from dashboard.state import Context
+from monitor.domain.viewer import Role, Viewer
+from monitor.views.overview import open_clocks
+
+WALL_VIEWER = Viewer("大屏", Role.WALL)
+# Large type for a screen read from across the room.
+_LARGE = """<style>
+[data-testid="stMetricValue"] { font-size: 4.5rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.6rem; }
+.stMarkdown p, .stCaption p, [data-testid="stDataFrame"] { font-size: 1.4rem; }
+h1 { font-size: 3.2rem; } h2, h3 { font-size: 2.2rem; }
+</style>"""
+
+
+def wall_mode() -> bool:
+    """Whether this address asks for the wall display; it sets the large type when so."""
+    wall = st.query_params.get("wall") == "1"
+    if wall:
+        st.html(_LARGE)
+    return wall
+
+
+def wall_viewer(key: str | None) -> Viewer | None:
+    """The read-only wall viewer when the address carries the configured wall key."""
+    given = st.query_params.get("key", "")
+    if not key or st.query_params.get("wall") != "1" or not given:
+        return None
+    return WALL_VIEWER if hmac.compare_digest(given.encode(), key.encode()) else None
+
+
+def countdown(deadline: datetime | None, at: datetime) -> str:
+    if deadline is None:
+        return "—"
+    left = (deadline - at).total_seconds()
+    if left >= 0:
+        return t("wall.left", time=duration(left))
+    return t("wall.overdue", time=duration(-left))
+
+
+def clocks_section(ctx: Context, at: datetime) -> None:
+    """How many clocks are overdue, at risk and running, and the nearest ones' countdowns."""
+    clocks, by_status = open_clocks(ctx.engine, ctx.viewer, limit=12, now=at)
+    one, two, three = st.columns(3)
+    one.metric(status_label("breached"), by_status.get("breached", 0), border=True)
+    two.metric(status_label("at_risk"), by_status.get("at_risk", 0), border=True)
+    three.metric(status_label("pending"), by_status.get("pending", 0), border=True)
+    urgent = [c for c in clocks if c.status in ("breached", "at_risk")]
+    if not urgent:
+        st.success(t("wall.none_urgent"))
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col.ticket_id"): ticket_link(c.ticket_id, c.source),
+                t("col.status"): status_label(c.status),
+                t("wall.countdown"): countdown(c.deadline, at),
+                t("col.deadline"): when(c.deadline, ctx.zone),
+                t("col.system"): c.system or "—",
+                t("col.pool"): c.pool or "—",
+            }
+            for c in urgent
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={t("col.ticket_id"): ticket_column(t("col.ticket_id"))},
+        row_height=56,
+    )
