@@ -179,11 +179,13 @@ class PrometheusCollector:
                     if start <= at < end and math.isfinite(value):
                         yield Sample(resource_id, pool, at, value * source.scale)
         except (KeyError, TypeError, ValueError) as error:
-            raise SourceError(f"unexpected answer from Prometheus: {error!r}", True) from None
+            raise SourceError(
+                f"unexpected answer from {source.store_name}: {error!r}", True
+            ) from None
 
     def _get(self, path: str, params: dict[str, str]) -> Any:
         source = self.source
-        url = source.url.rstrip("/") + path
+        url = source.api_url + path
         retry = Retry(
             retries=source.retries, backoff=source.backoff.total_seconds(), sleep=self.sleep
         )
@@ -196,7 +198,9 @@ class PrometheusCollector:
             raise SourceError.of(failure, url) from None
         # A 2xx that is not a success is about the query or the server; asking again repeats it.
         if not isinstance(body, dict):
-            raise SourceError(f"{url}: unexpected answer from Prometheus: {body!r:.200}", True)
+            raise SourceError(
+                f"{url}: unexpected answer from {source.store_name}: {body!r:.200}", True
+            )
         if body.get("status") != "success" or "data" not in body:
             raise SourceError(f"{url}: {body.get('errorType')}: {body.get('error')}", True)
         return body["data"]

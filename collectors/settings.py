@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from collectors.ticket_api.settings import TicketApiSource
 from monitor.contract.strict import StrictModel
@@ -26,10 +26,17 @@ class CollectorSettingsError(YamlFileError):
 
 
 class PrometheusSource(StrictModel):
-    """One PromQL query of one server, feeding one metric of slamon."""
+    """One PromQL query of one server, feeding one metric of slamon.
+
+    The server is Prometheus or VictoriaMetrics (whose query API is Prometheus's): a single
+    node at its own address (http://vm:8428), a cluster's vmselect with the tenant
+    (accountID, or accountID:projectID) whose /select/<tenant>/prometheus the queries use.
+    """
 
     name: str = Field(pattern=r"^[a-z0-9_.-]+$", max_length=100)
     url: str
+    store: Literal["prometheus", "victoriametrics"] = "prometheus"
+    tenant: str | None = Field(default=None, pattern=r"^\d+(:\d+)?$")
     metric: Literal["availability", "cpu", "memory", "storage"]
     query: str = Field(min_length=1)
     resource_label: str = "instance"
@@ -57,6 +64,25 @@ class PrometheusSource(StrictModel):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"'{value}' is not an http(s) URL such as http://127.0.0.1:9090")
         return value
+
+    @model_validator(mode="after")
+    def _tenant_of_a_cluster(self) -> Self:
+        if self.tenant is not None and self.store != "victoriametrics":
+            raise ValueError(
+                "tenant 仅用于 VictoriaMetrics 集群（store: victoriametrics）; a tenant is a "
+                "VictoriaMetrics cluster's: write store: victoriametrics"
+            )
+        return self
+
+    @property
+    def api_url(self) -> str:
+        """Where /api/v1/… is: the server itself, or a cluster tenant's path on vmselect."""
+        base = self.url.rstrip("/")
+        return base if self.tenant is None else f"{base}/select/{self.tenant}/prometheus"
+
+    @property
+    def store_name(self) -> str:
+        return "VictoriaMetrics" if self.store == "victoriametrics" else "Prometheus"
 
     def start_at(self) -> datetime:
         return self.start if self.start.tzinfo else self.start.replace(tzinfo=UTC)
