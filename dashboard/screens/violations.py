@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
+from dashboard.drill import open_clicked
 from dashboard.fmt import duration, when
 from dashboard.i18n import status_label, t
 from monitor import clock
@@ -70,7 +71,7 @@ def waiver_text(line: ViolationLine) -> str:
 
 if result.rows:
     st.caption(t("search.found", total=result.total, page=result.page, pages=result.pages))
-    st.dataframe(
+    event = st.dataframe(
         pd.DataFrame(
             {
                 t("col.ticket_id"): line.ticket_id,
@@ -89,7 +90,12 @@ if result.rows:
             for line in result.rows
         ),
         hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="violations_table",
     )
+    st.caption(t("drill.click_row_only"))
+    open_clicked(event, [(line.ticket_id, line.source) for line in result.rows])
 else:
     st.info(t("search.none"))
 

@@ -47,3 +47,13 @@ def test_the_detail_opens_the_linked_ticket_over_one_opened_before(signed_in: Ap
     app.session_state["overview_clocks"] = CLICK_FIRST_ROW
     app.run()
     assert str(app.header[0].value).startswith("GZ-2022-0171 · ")
+
+
+def test_a_click_on_a_violation_opens_its_ticket(signed_in: AppTest) -> None:
+    app = signed_in
+    app.switch_page("screens/violations.py").run()
+    first = app.dataframe[0].value["工单编号"].tolist()[0]
+    app.session_state["violations_table"] = CLICK_FIRST_ROW
+    app.run()
+    assert not app.exception, app.exception
+    assert str(app.header[0].value).startswith(f"{first} · ")
