@@ -1,4 +1,5 @@
-"""How large an imported file may be (SLAMON_IMPORT_*): a cell, its rows, an XLSX unpacked.
+"""How large an imported file may be (SLAMON_IMPORT_*): a cell, its rows, an XLSX or a zip
+unpacked.
 
 Past a limit, a cell rejects its row (kept cut short, its length noted) and a file is refused
 whole with one line naming the limit and its setting, so that memory and time stay bounded
@@ -24,8 +25,8 @@ class FileLimits(BaseSettings):
     max_cell_chars: int = Field(default=32_767, ge=1)
     # Above Excel's 1,048,576 rows a sheet, for CSV exports of many years of tickets.
     max_rows: int = Field(default=2_000_000, ge=1)
-    # The parts of an XLSX unpacked, as the archive declares them (zipfile reads no further):
-    # a sheet of a million rows of twenty columns is about 800 MB.
+    # The parts of an XLSX, or the files of a zipped export, unpacked, as the archive declares
+    # them (zipfile reads no further): a sheet of a million rows of twenty columns is ~800 MB.
     max_unpacked_bytes: int = Field(default=1 << 30, ge=1 << 20)
 
 
@@ -55,6 +56,14 @@ class FileTooLarge(ImportFileError):
     def unpacked(cls, path: Path, size: int, limit: int) -> FileTooLarge:
         return cls(
             f"{path}: 解压后过大 the workbook unpacks to {size:,} bytes, more than {limit:,} "
+            f"(SLAMON_IMPORT_MAX_UNPACKED_BYTES); split it or raise the setting. "
+            "Nothing was imported."
+        )
+
+    @classmethod
+    def archive(cls, path: Path, size: int, limit: int) -> FileTooLarge:
+        return cls(
+            f"{path}: 解压后过大 the zip unpacks to {size:,} bytes, more than {limit:,} "
             f"(SLAMON_IMPORT_MAX_UNPACKED_BYTES); split it or raise the setting. "
             "Nothing was imported."
         )

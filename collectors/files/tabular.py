@@ -1,4 +1,5 @@
-"""Reading CSV, XLSX and JSON files as rows of cells, each with the line it came from."""
+"""Reading CSV, XLSX and JSON files (or a zip of one) as rows of cells, each with the line it
+came from."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
+from collectors.files.archive import ArchiveProblem, Unzipped, unzip_table
 from collectors.files.limits import FileLimits, FileTooLarge, file_limits, long_cell_reason
 from collectors.files.long_text import LongText
 
@@ -90,16 +92,11 @@ def read_table(
     """Open a CSV, XLSX or JSON (list of objects) file by its extension, within `limits`
     (default: the SLAMON_IMPORT_* settings); FileTooLarge past one."""
     suffix = path.suffix.lower()
-    readers: dict[str, Reader] = {
-        ".csv": _read_csv,
-        ".txt": _read_csv,
-        ".xlsx": _read_xlsx,
-        ".xlsm": _read_xlsx,
-        ".json": _read_json,
-    }
-    reader = readers.get(suffix)
+    reader = _zipped if suffix == ".zip" else _READERS.get(suffix)
     if reader is None:
-        raise UnreadableFile(f"{path}: unsupported file type '{suffix}'; use .csv, .xlsx or .json")
+        raise UnreadableFile(
+            f"{path}: unsupported file type '{suffix}'; use .csv, .xlsx, .json or a .zip of one"
+        )
     if not path.is_file():
         raise UnreadableFile(f"{path}: no such file")
     limits = limits or file_limits()
@@ -114,6 +111,40 @@ def read_table(
 
 
 Row = TypeVar("Row")
+
+
+def _zipped(
+    path: Path, looks_like_header: Callable[[list[str]], bool], limits: FileLimits
+) -> Table:
+    """The table of a zip holding one CSV, XLSX or JSON file, read like that file; its
+    problems name it inside the zip (`export.zip:tickets.csv`)."""
+    try:
+        member = unzip_table(path, _READERS, limits)
+    except ArchiveProblem as error:
+        raise UnreadableFile(str(error)) from None
+    try:
+        table = _READERS[member.path.suffix](member.path, looks_like_header, limits)
+    except (UnreadableFile, FileTooLarge) as error:
+        raise _named_in(error, member) from None
+    lists = table.cell_lists
+    return Table(
+        table.headers,
+        table.header_line,
+        _holding(member, table.rows),
+        None if lists is None else _holding(member, lists),
+    )
+
+
+def _holding(member: Unzipped, rows: Iterator[Row]) -> Iterator[Row]:
+    """The rows, keeping the unpacked file until they are read (or dropped)."""
+    try:
+        yield from rows
+    except (UnreadableFile, FileTooLarge) as error:
+        raise _named_in(error, member) from None
+
+
+def _named_in(error: Exception, member: Unzipped) -> Exception:
+    return type(error)(str(error).replace(str(member.path), member.label))
 
 
 def _at_most(rows: Iterator[Row], path: Path, limit: int) -> Iterator[Row]:
@@ -375,3 +406,13 @@ def _object_start_lines(text: str, count: int) -> list[int]:
         line += text.count("\n", position, end)
         position = end
     return lines
+
+
+# By extension; a .zip holds one file of these.
+_READERS: dict[str, Reader] = {
+    ".csv": _read_csv,
+    ".txt": _read_csv,
+    ".xlsx": _read_xlsx,
+    ".xlsm": _read_xlsx,
+    ".json": _read_json,
+}
