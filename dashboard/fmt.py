@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from dashboard.i18n import language
+from dashboard.i18n import language, t
 from monitor.domain.durations import format_duration_zh
 
 
@@ -28,6 +29,16 @@ def duration(seconds: float | None) -> str:
     hours, rest = divmod(rest, 3600)
     text = (f"{days}d " if days else "") + (f"{hours}h " if hours else "")
     return (text + f"{rest // 60}m").strip()
+
+
+def countdown(deadline: datetime | None, at: datetime) -> str:
+    """A running clock's time to its deadline as of `at`, "剩余 12分", or past it, "已超时 3分"."""
+    if deadline is None:
+        return "—"
+    left = (deadline - at).total_seconds()
+    if left >= 0:  # exactly on the deadline is not late yet (monitor.rules.status)
+        return t("clock.left", time=duration(left))
+    return t("clock.overdue", time=duration(math.ceil(-left)))
 
 
 def percent(value: float | None, digits: int = 3) -> str:

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.drill import ticket_column, ticket_link
-from dashboard.fmt import duration, when
+from dashboard.fmt import countdown, when
 from dashboard.i18n import status_label, t
 from dashboard.state import Context
 from monitor.domain.viewer import Role, Viewer
@@ -44,15 +44,6 @@ def wall_viewer(key: str | None) -> Viewer | None:
     return WALL_VIEWER if hmac.compare_digest(given.encode(), key.encode()) else None
 
 
-def countdown(deadline: datetime | None, at: datetime) -> str:
-    if deadline is None:
-        return "—"
-    left = (deadline - at).total_seconds()
-    if left >= 0:
-        return t("wall.left", time=duration(left))
-    return t("wall.overdue", time=duration(-left))
-
-
 def clocks_section(ctx: Context, at: datetime) -> None:
     """How many clocks are overdue, at risk and running, and the nearest ones' countdowns."""
     clocks, by_status = open_clocks(ctx.engine, ctx.viewer, limit=12, now=at)
@@ -69,7 +60,7 @@ def clocks_section(ctx: Context, at: datetime) -> None:
             {
                 t("col.ticket_id"): ticket_link(c.ticket_id, c.source),
                 t("col.status"): status_label(c.status),
-                t("wall.countdown"): countdown(c.deadline, at),
+                t("col.countdown"): "—" if c.paused else countdown(c.deadline, at),
                 t("col.deadline"): when(c.deadline, ctx.zone),
                 t("col.system"): c.system or "—",
                 t("col.pool"): c.pool or "—",

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.charts import clocks_chart
-from dashboard.fmt import duration, vocabulary, when
+from dashboard.fmt import countdown, duration, vocabulary, when
 from dashboard.i18n import language, status_label, t
 from dashboard.timeline_text import history_text
 from monitor.domain.tickets import Status, missing_evidence_reason
@@ -26,6 +26,15 @@ BADGE_COLOURS = {
     "calendar_unknown": "gray",
 }
 
+
+def running(status: str, stop: object, at_risk_from: object) -> bool:
+    """A clock still counting: open and not standing still in a pause (those keep no at-risk
+    moment while their deadline moves on)."""
+    if stop is not None or status not in ("pending", "at_risk", "breached"):
+        return False
+    return status == "breached" or at_risk_from is not None
+
+
 ctx = state.require_page("incident")
 st.title(t("page.incident"))
 
@@ -42,7 +51,7 @@ if typed or (ticket_pk is None and linked):
 if ticket_pk is None:
     st.info(t("incident.choose"))
     st.stop()
-detail = incident_detail(ctx.engine, ctx.viewer, ctx.contract, int(ticket_pk))
+detail = incident_detail(ctx.engine, ctx.viewer, ctx.contract, int(ticket_pk), ctx.at)
 if detail is None:  # gone, or outside the viewer's scope: the query said no
     st.error(t("incident.not_found"))
     st.stop()
@@ -94,10 +103,13 @@ for clock in detail.clocks:
         if clock.judged_by:
             st.caption(t("incident.judged_by", contract=clock.judged_by))
         overdue = clock.overdue_seconds
+        late = f" · {t('col.overdue')} {duration(overdue)}" if overdue else ""
+        if running(clock.status, clock.stop, clock.at_risk_from):
+            # A running clock counts down from the page's moment, the one its status is as of.
+            late = f" · {countdown(clock.deadline, ctx.at)}"
         st.markdown(
             f"{t('col.start')} {when(clock.start, zone)} · {t('col.deadline')} "
-            f"{when(clock.deadline, zone)} · {t('col.stop')} {when(clock.stop, zone)}"
-            + (f" · {t('col.overdue')} {duration(overdue)}" if overdue else "")
+            f"{when(clock.deadline, zone)} · {t('col.stop')} {when(clock.stop, zone)}" + late
         )
         st.caption(
             t(

@@ -13,7 +13,7 @@ from dashboard import state
 from dashboard.charts import availability_chart, counts_chart
 from dashboard.drill import open_clicked, ticket_column, ticket_link
 from dashboard.errors import error_boundary
-from dashboard.fmt import duration, vocabulary, when
+from dashboard.fmt import countdown, duration, vocabulary, when
 from dashboard.i18n import status_label, t
 from dashboard.wall import clocks_section, wall_mode
 from monitor.domain.periods import Period, parse_period
@@ -73,7 +73,7 @@ def score_section(at: object) -> None:
             )
 
 
-def incidents_section() -> None:
+def incidents_section(at: datetime) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader(t("overview.open"))
@@ -95,7 +95,7 @@ def incidents_section() -> None:
             )
     with right:
         st.subheader(t("overview.clocks"))
-        clocks, by_status = open_clocks(ctx.engine, ctx.viewer, limit=10)
+        clocks, by_status = open_clocks(ctx.engine, ctx.viewer, limit=10, now=at)
         if not clocks:
             st.success(t("overview.no_clocks"))
             return
@@ -107,6 +107,8 @@ def incidents_section() -> None:
                     t("col.target"): c.target_id,
                     t("col.status"): status_label(c.status),
                     t("col.deadline"): when(c.deadline, ctx.zone),
+                    # Read from the fragment's `at`: each auto-refresh ticks it on.
+                    t("col.countdown"): "—" if c.paused else countdown(c.deadline, at),
                     t("col.system"): c.system or "—",
                     t("col.pool"): c.pool or "—",
                 }
@@ -121,10 +123,10 @@ def incidents_section() -> None:
         open_clicked(event, [(c.ticket_id, c.source) for c in clocks])
 
 
-def breaches_section() -> None:
+def breaches_section(at: datetime) -> None:
     st.subheader(t("overview.breaches"))
     months = months_back(ctx.period.start.astimezone(ctx.zone).strftime("%Y-%m"), 12)
-    figures = violations_by_period(ctx.engine, ctx.viewer, months)
+    figures = violations_by_period(ctx.engine, ctx.viewer, months, now=at)
     this, last = figures[-1], figures[-2]
     one, two, three = st.columns(3)
     one.metric(
@@ -230,8 +232,8 @@ def body() -> None:
         clocks_section(ctx, at)
     if wall or ctx.viewer.may_open("scorecard"):
         score_section(at)
-    incidents_section()
-    breaches_section()
+    incidents_section(at)
+    breaches_section(at)
     left, right = st.columns(2)
     with left:
         availability_section(at)

@@ -58,9 +58,9 @@ query = ViolationQuery(
     page=page,
     page_size=ctx.runtime.settings.page_size,
 )
-counts = violation_counts(ctx.engine, ctx.viewer, query)
+counts = violation_counts(ctx.engine, ctx.viewer, query, ctx.at)
 st.caption(t("violations.counts", total=counts["total"], waived=counts["waived"]))
-result = list_violations(ctx.engine, ctx.viewer, query)
+result = list_violations(ctx.engine, ctx.viewer, query, ctx.at)
 
 
 def waiver_text(line: ViolationLine) -> str:

@@ -1,4 +1,5 @@
-"""GET /api/v1/violations: stored target results, violations by default, with filters."""
+"""GET /api/v1/violations: target results as of the request, violations by default, with
+filters."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.exceptions import RequestValidationError
 
+from monitor import clock
 from monitor.api.auth import READ_REFUSED, Context, reader
 from monitor.api.errors import ApiRoute
 from monitor.api.schemas import ViolationItem, ViolationPage
@@ -44,7 +46,10 @@ def violations(
             [{"loc": ("query", "status"), "msg": message, "type": "enum", "input": unknown}]
         )
     zone = context.contract.zone
-    rows = list_results(context.engine, filters, statuses, target, open_clock, after, limit)
+    now = clock.now()  # one instant for every row of the page
+    rows = list_results(
+        context.engine, filters, statuses, target, open_clock, after, limit, now=now
+    )
     items = []
     for row in rows:
         item = {name: local_iso(value, zone) for name, value in row._mapping.items()}

@@ -5,7 +5,9 @@ numbers. The aggregates over every result and ticket come from a snapshot of the
 (monitor.exports.snapshot) that the service refreshes after every evaluation and ingest and every
 SLAMON_METRICS_REFRESH; `slamon_metrics_snapshot_timestamp_seconds` says when it was read. The
 small tables (collector runs, the alert outbox) and everything that depends on the clock
-(seconds to the nearest deadline, the current month and year) are read at scrape time. The end
+(seconds to the nearest deadline, the current month and year, the running clocks that turned
+at risk or breached since the snapshot) are read at scrape time: every status is as of the
+scrape. The end
 of the working-day calendar comes from the contract and the calendar package; results whose
 deadline it cannot tell are slamon_target_results{status="calendar_unknown"}.
 Without a snapshot source every scrape reads everything itself.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import Any
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
@@ -30,6 +33,7 @@ from monitor.exports.snapshot import (
     MetricsSnapshot,
     MetricsSnapshots,
     late_ticket_count,
+    newly_late_count,
     score_periods,
     take_snapshot,
 )
@@ -58,7 +62,7 @@ class SlamonCollector(Collector):
             snapshot = self.snapshots.latest()
         else:
             snapshot = take_snapshot(self.engine, self.contract, now)
-        yield from self._results(snapshot)
+        yield from self._results(snapshot, now)
         yield from self._tickets_and_breaches(snapshot, now)
         yield from self._scores(snapshot, now)
         yield from self._collectors()
@@ -72,7 +76,7 @@ class SlamonCollector(Collector):
         taken.add_metric([], snapshot.taken_at.timestamp())
         yield taken
 
-    def _results(self, snapshot: MetricsSnapshot) -> Iterator[Metric]:
+    def _results(self, snapshot: MetricsSnapshot, now: datetime) -> Iterator[Metric]:
         results = GaugeMetricFamily(
             "slamon_target_results",
             "Stored target results (one per ticket and target) by status.",
@@ -90,6 +94,17 @@ class SlamonCollector(Collector):
             by_labels[key] = by_labels.get(key, 0) + row.count
             if row.status == "breached" and row.open_clock:
                 breaches[key[:3]] = breaches.get(key[:3], 0) + row.count
+        # Running clocks (open, never breached before) that turned since the snapshot.
+        for turn in self._turned(snapshot, now):
+            before = (turn.target_id, turn.pool, turn.operator, turn.before)
+            # A result stored after the snapshot is not in it: counts never go below zero.
+            left = by_labels.pop(before, 0) - turn.count
+            if left > 0:
+                by_labels[before] = left
+            after = (*before[:3], turn.after)
+            by_labels[after] = by_labels.get(after, 0) + turn.count
+            if turn.after == "breached":
+                breaches[after[:3]] = breaches.get(after[:3], 0) + turn.count
         for key, count in sorted(by_labels.items()):
             results.add_metric(list(key), count)
         for key3, count in sorted(breaches.items()):
@@ -146,7 +161,9 @@ class SlamonCollector(Collector):
         for name, period in score_periods(self.contract, now).items():
             late = snapshot.late_tickets.get((period.start, period.end))
             if late is None:  # a new month or year began since the snapshot: read it now
-                late = late_ticket_count(self.engine, self.contract, period)
+                late = late_ticket_count(self.engine, self.contract, period, now)
+            elif now > snapshot.taken_at:
+                late += newly_late_count(self.engine, self.contract, period, snapshot.taken_at, now)
             points.add_metric(
                 [name], max(rule.floor, rule.max_points - rule.deduction_per_late * late)
             )
@@ -154,6 +171,11 @@ class SlamonCollector(Collector):
         maximum = GaugeMetricFamily("slamon_timeliness_score_max_points", "Full marks.")
         maximum.add_metric([], rule.max_points)
         yield maximum
+
+    def _turned(self, snapshot: MetricsSnapshot, now: datetime) -> list[Any]:
+        if now <= snapshot.taken_at:
+            return []
+        return live.turned_counts(self.engine, snapshot.taken_at, now)
 
     def _calendar(self) -> Metric:
         known = GaugeMetricFamily(

@@ -4,7 +4,8 @@ taken at once into an immutable snapshot that a scrape renders.
 At a million tickets these aggregates take seconds to read, longer than Prometheus waits for a
 scrape. `slamon serve` refreshes the snapshot after every evaluation and ingest and every
 SLAMON_METRICS_REFRESH (monitor.service.metrics_refresh); a scrape only reads the latest one and
-the small tables (collectors, outbox) and works out the parts that depend on the clock itself.
+the small tables (collectors, outbox) and works out the parts that depend on the clock itself:
+the running clocks that turned at risk or breached since the snapshot was taken.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ PeriodKey = tuple[datetime, datetime]
 class MetricsSnapshot:
     """What the stored results, tickets, status history and alerts said at `taken_at`."""
 
-    taken_at: datetime  # read before the first query: the data is at least this recent
+    # Read before the first query: the data is at least this recent, its statuses as of then.
+    taken_at: datetime
     result_counts: tuple[live.ResultCount, ...]
     open_tickets: tuple[tuple[str, str, int], ...]  # pool, operator, count
     breach_flips: tuple[tuple[str, str, int], ...]  # target, pool, count
@@ -51,19 +53,27 @@ def score_periods(contract: Contract, now: datetime) -> dict[str, Period]:
     }
 
 
-def late_ticket_count(engine: Engine, contract: Contract, period: Period) -> int:
+def late_ticket_count(engine: Engine, contract: Contract, period: Period, now: datetime) -> int:
     rule = contract.scoring.fault_response_timeliness
-    return live.late_tickets(engine, rule.kinds, period.start, period.end)
+    return live.late_tickets(engine, rule.kinds, period.start, period.end, now)
+
+
+def newly_late_count(
+    engine: Engine, contract: Contract, period: Period, since: datetime, now: datetime
+) -> int:
+    rule = contract.scoring.fault_response_timeliness
+    return live.newly_late_tickets(engine, rule.kinds, period.start, period.end, since, now)
 
 
 def take_snapshot(engine: Engine, contract: Contract, now: datetime) -> MetricsSnapshot:
-    """Every expensive aggregate /metrics shows, read now (one query each)."""
+    """Every expensive aggregate /metrics shows, read now (one query each), statuses as of
+    `now`."""
     results = tuple(
         live.ResultCount(r.target_id, r.pool, r.operator, r.status, bool(r.open_clock), r.count)
-        for r in live.result_counts(engine)
+        for r in live.result_counts(engine, now)
     )
     late = {
-        (period.start, period.end): late_ticket_count(engine, contract, period)
+        (period.start, period.end): late_ticket_count(engine, contract, period, now)
         for period in score_periods(contract, now).values()
     }
     return MetricsSnapshot(

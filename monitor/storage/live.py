@@ -12,6 +12,7 @@ import numpy as np
 from sqlalchemy import Engine, and_, case, distinct, func, literal, or_, select
 
 from monitor.storage.alerts import ALERT, DELIVERY
+from monitor.storage.as_of import RUNNING, status_as_of, status_in
 from monitor.storage.results import CHANGE_TABLE, RESULT_TABLE, RUN_TABLE
 from monitor.storage.tables import CollectorRunRow
 from monitor.storage.tickets import TICKET_TABLE
@@ -77,22 +78,24 @@ def _label(column: Any) -> Any:
     return func.coalesce(column, "")
 
 
-def result_counts(engine: Engine) -> list[Any]:
-    """(target_id, pool, operator, status, open_clock, count) over every stored result."""
+def result_counts(engine: Engine, now: datetime) -> list[Any]:
+    """(target_id, pool, operator, status, open_clock, count) over every stored result, each
+    status as of `now`."""
+    status = status_as_of(now)
     query = (
         select(
             R.c.target_id,
             _label(T.c.pool).label("pool"),
             _label(T.c.operator).label("operator"),
-            R.c.status,
+            status.label("status"),
             R.c.stop.is_(None).label("open_clock"),
             func.count().label("count"),
         )
         .select_from(R.join(T, T.c.id == R.c.ticket_pk))
-        .group_by(R.c.target_id, "pool", "operator", R.c.status, "open_clock")
+        .group_by(R.c.target_id, "pool", "operator", status, "open_clock")
     )
     if engine.dialect.name == "sqlite":
-        counted = _result_counts_by_key(engine)
+        counted = _result_counts_by_key(engine, now)
         if counted is not None:
             return counted
     return _rows(engine, query)
@@ -108,23 +111,25 @@ class ResultCount:
     count: int
 
 
-_COUNTED = (("pool", _label(T.c.pool)), ("operator", _label(T.c.operator)),
-            ("target_id", R.c.target_id), ("status", R.c.status))  # fmt: skip
+def _counted(now: datetime) -> tuple[tuple[str, Any], ...]:
+    return (("pool", _label(T.c.pool)), ("operator", _label(T.c.operator)),
+            ("target_id", R.c.target_id), ("status", status_as_of(now)))  # fmt: skip
 
 
-def _result_counts_by_key(engine: Engine) -> list[ResultCount] | None:
+def _result_counts_by_key(engine: Engine, now: datetime) -> list[ResultCount] | None:
     """result_counts on SQLite without its GROUP BY, which sorted every result (seconds at a
     million): each result's labels become one integer in SQL, NumPy counts the integers.
     None if a label appeared between reading the labels and counting (then GROUP BY)."""
+    counted = _counted(now)
     with engine.connect() as connection:
         words = {
             name: [row[0] for row in connection.execute(select(column).distinct())]
-            for name, column in _COUNTED
+            for name, column in counted
         }
         if not all(words.values()):  # no tickets or no results: nothing joins
             return []
         key: Any = literal(0)
-        for name, column in _COUNTED:
+        for name, column in counted:
             known = words[name]
             code = case({word: n for n, word in enumerate(known)}, value=column, else_=len(known))
             key = key * (len(known) + 1) + code
@@ -139,7 +144,7 @@ def _result_counts_by_key(engine: Engine) -> list[ResultCount] | None:
     for value, count in zip(found.tolist(), counts.tolist(), strict=True):
         open_clock, value = bool(value % 2), value // 2
         labels: list[str] = []
-        for name, _column in reversed(_COUNTED):
+        for name, _column in reversed(counted):
             known = words[name]
             value, code = divmod(value, len(known) + 1)
             if code == len(known):
@@ -184,23 +189,86 @@ def nearest_deadlines(engine: Engine) -> list[Any]:
     return _rows(engine, query)
 
 
-def late_tickets(engine: Engine, kinds: Sequence[str], start: datetime, end: datetime) -> int:
-    """Tickets of `kinds` reported in [start, end) with a stored violation not waived — the
+def late_tickets(
+    engine: Engine, kinds: Sequence[str], start: datetime, end: datetime, now: datetime
+) -> int:
+    """Tickets of `kinds` reported in [start, end) with a violation as of `now` not waived — the
     late tickets of monitor.scorecard.ticket_indicators.fault_response_timeliness, counted in one
     query."""
     query = (
         select(func.count(distinct(T.c.id)))
-        .select_from(R.join(T, T.c.id == R.c.ticket_pk).outerjoin(WAIVER, active_waiver_join()))
+        .select_from(_unwaived())
+        .where(*_reported(kinds, start, end), status_in(now, VIOLATIONS), WAIVER.c.id.is_(None))
+    )
+    with engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())
+
+
+def newly_late_tickets(
+    engine: Engine,
+    kinds: Sequence[str],
+    start: datetime,
+    end: datetime,
+    since: datetime,
+    now: datetime,
+) -> int:
+    """How many more late_tickets there are as of `now` than as of `since`: tickets a running
+    clock made late in between (few, so a scrape counts them without a whole late_tickets)."""
+    turned = (
+        select(T.c.id)
+        .distinct()
+        .select_from(_unwaived())
         .where(
-            T.c.kind.in_(list(kinds)),
-            T.c.reported_at >= start,
-            T.c.reported_at < end,
-            R.c.status.in_(VIOLATIONS),
+            *_reported(kinds, start, end),
+            _turned(since, now),
+            status_in(now, VIOLATIONS),
             WAIVER.c.id.is_(None),
         )
     )
     with engine.connect() as connection:
-        return int(connection.execute(query).scalar_one())
+        pks = set(connection.execute(turned).scalars())
+        if not pks:
+            return 0
+        already = (
+            select(T.c.id)
+            .distinct()
+            .select_from(_unwaived())
+            .where(T.c.id.in_(sorted(pks)), status_in(since, VIOLATIONS), WAIVER.c.id.is_(None))
+        )
+        return len(pks - set(connection.execute(already).scalars()))
+
+
+def turned_counts(engine: Engine, since: datetime, now: datetime) -> list[Any]:
+    """(target_id, pool, operator, before, after, count) of the running clocks whose status as
+    of `now` differs from the one as of `since`."""
+    before, after = status_as_of(since), status_as_of(now)
+    query = (
+        select(
+            R.c.target_id,
+            _label(T.c.pool).label("pool"),
+            _label(T.c.operator).label("operator"),
+            before.label("before"),
+            after.label("after"),
+            func.count().label("count"),
+        )
+        .select_from(R.join(T, T.c.id == R.c.ticket_pk))
+        .where(_turned(since, now))
+        .group_by(R.c.target_id, "pool", "operator", before, after)
+    )
+    return _rows(engine, query)
+
+
+def _turned(since: datetime, now: datetime) -> Any:
+    # Only running clocks turn; the stored status bounds the rows by its index first.
+    return and_(R.c.status.in_(RUNNING), status_as_of(since) != status_as_of(now))
+
+
+def _unwaived() -> Any:
+    return R.join(T, T.c.id == R.c.ticket_pk).outerjoin(WAIVER, active_waiver_join())
+
+
+def _reported(kinds: Sequence[str], start: datetime, end: datetime) -> list[Any]:
+    return [T.c.kind.in_(list(kinds)), T.c.reported_at >= start, T.c.reported_at < end]
 
 
 def last_full_evaluation(engine: Engine) -> datetime | None:

@@ -9,6 +9,12 @@ from typing import Any
 
 from sqlalchemy import Engine, or_, select
 
+from monitor.storage.as_of import (
+    overdue_as_of,
+    status_as_of,
+    status_in,
+    status_since_as_of,
+)
 from monitor.storage.results import RESULT_TABLE
 from monitor.storage.tickets import TICKET_FIELDS, TICKET_TABLE
 
@@ -74,8 +80,11 @@ def list_results(
     open_clock: bool | None,
     after: int,
     limit: int,
+    *,
+    now: datetime,
 ) -> list[Any]:
-    """Target results (with their ticket's keys and owners) of the given statuses, by id."""
+    """Target results (with their ticket's keys and owners) of the given statuses as of `now`,
+    by id."""
     query = (
         select(
             R.c.id,
@@ -86,15 +95,15 @@ def list_results(
             T.c.kind,
             T.c.severity,
             R.c.target_id,
-            R.c.status,
+            status_as_of(now).label("status"),
             R.c.start,
             R.c.deadline,
             R.c.stop,
-            R.c.overdue_seconds,
-            R.c.status_since,
+            overdue_as_of(now).label("overdue_seconds"),
+            status_since_as_of(now).label("status_since"),
         )
         .select_from(R.join(T, T.c.id == R.c.ticket_pk))
-        .where(R.c.id > after, R.c.status.in_(list(statuses)), *_ticket_conditions(f))
+        .where(R.c.id > after, status_in(now, statuses), *_ticket_conditions(f))
         .order_by(R.c.id)
         .limit(limit)
     )

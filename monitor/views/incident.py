@@ -12,11 +12,13 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from monitor import clock
 from monitor.contract.contract_set import judging_from_text
 from monitor.contract.model import Contract, ContractError, Target
 from monitor.domain.tickets import EVENT_FIELDS
 from monitor.domain.viewer import Viewer
 from monitor.storage.access import ticket_scope
+from monitor.storage.as_of import overdue_as_of, status_as_of
 from monitor.storage.results import ContractText, contract_version_texts
 from monitor.storage.tables import ResultChangeRow, TargetResultRow, TicketRow
 from monitor.storage.waivers import Waiver, waivers_of
@@ -45,7 +47,8 @@ def event_label(name: str, lang: str = "zh") -> str:
 
 @dataclass(frozen=True, slots=True)
 class TargetClock:
-    """One target on this ticket: the stored verdict, the rule, and the events it rests on."""
+    """One target on this ticket: its verdict as of the request, the rule, and the events it
+    rests on."""
 
     target_id: str
     name_zh: str
@@ -110,9 +113,17 @@ def find_ticket(
 
 
 def incident_detail(
-    engine: Engine, viewer: Viewer, contract: Contract, ticket_pk: int
+    engine: Engine,
+    viewer: Viewer,
+    contract: Contract,
+    ticket_pk: int,
+    now: datetime | None = None,
 ) -> IncidentDetail | None:
-    """Everything about one ticket; None when it does not exist or is outside the viewer's scope."""
+    """Everything about one ticket, its clocks as of `now` (None: the clock's now); None when
+    it does not exist or is outside the viewer's scope."""
+    now = now or clock.now()
+    stored = [c for c in RESULT.c if c.name not in ("status", "overdue_seconds")]
+    as_of = (status_as_of(now).label("status"), overdue_as_of(now).label("overdue_seconds"))
     with engine.connect() as connection:
         row = connection.execute(
             select(TICKET).where(TICKET.c.id == ticket_pk, ticket_scope(viewer))
@@ -120,7 +131,9 @@ def incident_detail(
         if row is None:
             return None
         results = connection.execute(
-            select(RESULT).where(RESULT.c.ticket_pk == ticket_pk).order_by(RESULT.c.target_id)
+            select(*stored, *as_of)
+            .where(RESULT.c.ticket_pk == ticket_pk)
+            .order_by(RESULT.c.target_id)
         ).all()
         changes = connection.execute(
             select(CHANGE).where(CHANGE.c.ticket_pk == ticket_pk).order_by(CHANGE.c.id)

@@ -10,10 +10,12 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, case, func, literal, select
 
+from monitor import clock
 from monitor.domain.periods import Period
 from monitor.domain.tickets import Status
 from monitor.domain.viewer import Viewer
 from monitor.storage.access import ticket_scope
+from monitor.storage.as_of import overdue_as_of, status_as_of, status_in
 from monitor.storage.tables import (
     CollectorRunRow,
     CollectorStateRow,
@@ -54,7 +56,7 @@ def open_incidents(engine: Engine, viewer: Viewer) -> list[OpenCount]:
 
 @dataclass(frozen=True, slots=True)
 class OpenClock:
-    """A target whose clock is still running (or overdue and not stopped)."""
+    """A target whose clock is still running (or overdue and not stopped), as of the request."""
 
     ticket_pk: int
     source: str
@@ -66,39 +68,51 @@ class OpenClock:
     pool: str | None
     system: str | None
     title: str | None
+    overdue_seconds: int | None = None
+    at_risk_from: datetime | None = None
+
+    @property
+    def paused(self) -> bool:
+        """Standing still in a counted pause: its deadline moves on until the clock resumes."""
+        return self.status != Status.BREACHED.value and self.at_risk_from is None
 
 
-def _running(viewer: Viewer) -> Any:
-    return and_(RESULT.c.stop.is_(None), RESULT.c.status.in_(RUNNING), ticket_scope(viewer))
+def _running(viewer: Viewer, now: datetime) -> Any:
+    return and_(RESULT.c.stop.is_(None), status_in(now, RUNNING), ticket_scope(viewer))
 
 
 def open_clocks(
-    engine: Engine, viewer: Viewer, limit: int = 10
+    engine: Engine, viewer: Viewer, limit: int = 10, now: datetime | None = None
 ) -> tuple[list[OpenClock], dict[str, int]]:
-    """The running clocks nearest their deadline (overdue first), and how many per status."""
+    """The running clocks nearest their deadline (overdue first), and how many per status,
+    each status as of `now` (None: the clock's now)."""
+    now = now or clock.now()
     joined = RESULT.join(TICKET, TICKET.c.id == RESULT.c.ticket_pk)
+    status = status_as_of(now)
     rows = (
         select(
             RESULT.c.ticket_pk,
             TICKET.c.source,
             TICKET.c.ticket_id,
             RESULT.c.target_id,
-            RESULT.c.status,
+            status.label("status"),
             RESULT.c.start,
             RESULT.c.deadline,
             TICKET.c.pool,
             TICKET.c.system,
             TICKET.c.title,
+            overdue_as_of(now),
+            RESULT.c.at_risk_from,
         )
         .select_from(joined)
-        .where(_running(viewer))
+        .where(_running(viewer, now))
         .order_by(RESULT.c.deadline, RESULT.c.id)
         .limit(limit)
     )
-    counts = select(RESULT.c.status, func.count()).select_from(joined).where(_running(viewer))
+    counts = select(status, func.count()).select_from(joined).where(_running(viewer, now))
     with engine.connect() as connection:
         clocks = [OpenClock(*tuple(row)) for row in connection.execute(rows)]
-        grouped = connection.execute(counts.group_by(RESULT.c.status))
+        grouped = connection.execute(counts.group_by(status))
         by_status: dict[str, int] = {status: count for status, count in grouped}
     return clocks, by_status
 
@@ -112,9 +126,11 @@ class MonthViolations:
 
 
 def violations_by_period(
-    engine: Engine, viewer: Viewer, periods: Sequence[Period]
+    engine: Engine, viewer: Viewer, periods: Sequence[Period], now: datetime | None = None
 ) -> list[MonthViolations]:
-    """Violations among the tickets reported in each period, in one grouped query."""
+    """Violations as of `now` (None: the clock's now) among the tickets reported in each
+    period, in one grouped query."""
+    now = now or clock.now()
     if not periods:
         return []
     bucket = case(
@@ -142,7 +158,7 @@ def violations_by_period(
         .where(
             TICKET.c.reported_at >= min(p.start for p in periods),
             TICKET.c.reported_at < max(p.end for p in periods),
-            RESULT.c.status.in_(VIOLATIONS),
+            status_in(now, VIOLATIONS),
             ticket_scope(viewer),
         )
         .group_by(bucket)

@@ -7,9 +7,11 @@ from datetime import datetime
 
 from sqlalchemy import Engine, and_, func, select
 
+from monitor import clock
 from monitor.domain.tickets import Status
 from monitor.domain.viewer import Viewer
 from monitor.storage.access import ticket_scope
+from monitor.storage.as_of import overdue_as_of, status_as_of, status_in
 from monitor.storage.tables import TargetResultRow, TicketRow, WaiverRow
 from monitor.views.paging import Page, bounded
 
@@ -59,14 +61,14 @@ class ViolationLine:
         return None if since is None else max(0.0, (at - since).total_seconds())
 
 
-def _where(viewer: Viewer, query: ViolationQuery) -> list[object]:
+def _where(viewer: Viewer, query: ViolationQuery, now: datetime) -> list[object]:
     for status in query.statuses:
         if status not in VIOLATIONS:
             raise ValueError(f"'{status}' is not a violation status")
     if query.waived not in WAIVER_STATES:
         raise ValueError(f"unknown waiver filter '{query.waived}'")
     clauses: list[object] = [
-        RESULT.c.status.in_(list(query.statuses) or VIOLATIONS),
+        status_in(now, list(query.statuses) or VIOLATIONS),
         ticket_scope(viewer),
     ]
     if query.pools:
@@ -93,10 +95,14 @@ def _joined() -> object:
     return RESULT.join(TICKET, TICKET.c.id == RESULT.c.ticket_pk).outerjoin(WAIVER, active)
 
 
-def list_violations(engine: Engine, viewer: Viewer, query: ViolationQuery) -> Page[ViolationLine]:
-    """One page of violations, latest deadline first, each with its waiver in force."""
+def list_violations(
+    engine: Engine, viewer: Viewer, query: ViolationQuery, now: datetime | None = None
+) -> Page[ViolationLine]:
+    """One page of violations as of `now` (None: the clock's now), latest deadline first, each
+    with its waiver in force."""
+    now = now or clock.now()
     limit, offset = bounded(query.page, query.page_size)
-    where = and_(*_where(viewer, query))  # type: ignore[arg-type]
+    where = and_(*_where(viewer, query, now))  # type: ignore[arg-type]
     joined = _joined()
     rows = (
         select(
@@ -104,14 +110,14 @@ def list_violations(engine: Engine, viewer: Viewer, query: ViolationQuery) -> Pa
             TICKET.c.source,
             TICKET.c.ticket_id,
             RESULT.c.target_id,
-            RESULT.c.status,
+            status_as_of(now),
             TICKET.c.pool,
             TICKET.c.system,
             TICKET.c.title,
             TICKET.c.reported_at,
             RESULT.c.deadline,
             RESULT.c.stop,
-            RESULT.c.overdue_seconds,
+            overdue_as_of(now),
             RESULT.c.first_violation_at,
             WAIVER.c.id,
             WAIVER.c.waived_by,
@@ -132,14 +138,19 @@ def list_violations(engine: Engine, viewer: Viewer, query: ViolationQuery) -> Pa
     return Page(lines, total, max(1, query.page), limit)
 
 
-def violation_counts(engine: Engine, viewer: Viewer, query: ViolationQuery) -> dict[str, int]:
-    """How many violations match, per status, and how many of them are waived."""
-    where = and_(*_where(viewer, query))  # type: ignore[arg-type]
+def violation_counts(
+    engine: Engine, viewer: Viewer, query: ViolationQuery, now: datetime | None = None
+) -> dict[str, int]:
+    """How many violations match as of `now` (None: the clock's now), per status, and how
+    many of them are waived."""
+    now = now or clock.now()
+    where = and_(*_where(viewer, query, now))  # type: ignore[arg-type]
+    as_of = status_as_of(now)
     grouped = (
-        select(RESULT.c.status, func.count(), func.count(WAIVER.c.id))
+        select(as_of, func.count(), func.count(WAIVER.c.id))
         .select_from(_joined())  # type: ignore[arg-type]
         .where(where)
-        .group_by(RESULT.c.status)
+        .group_by(as_of)
     )
     counts = {"total": 0, "waived": 0}
     with engine.connect() as connection:

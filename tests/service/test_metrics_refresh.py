@@ -58,11 +58,12 @@ def labels(**pairs: str) -> str:
 def from_the_database(engine: Engine, contract: Contract) -> dict[str, float]:
     """The snapshot's families straight from monitor.storage.live, rendered like /metrics."""
     expected: dict[str, float] = {}
+    now = datetime.now(UTC)
 
     def add(name: str, value: float) -> None:
         expected[name] = expected.get(name, 0) + value
 
-    for row in live.result_counts(engine):
+    for row in live.result_counts(engine, now):
         key = {"target": row.target_id, "pool": row.pool, "operator": row.operator}
         add(f"slamon_target_results{labels(**key, status=row.status)}", row.count)
         if row.status == "breached" and row.open_clock:
@@ -72,10 +73,10 @@ def from_the_database(engine: Engine, contract: Contract) -> dict[str, float]:
     for row in live.breach_flips(engine):
         add(f"slamon_breaches_total{labels(target=row.target_id, pool=row.pool)}", row.count)
     rule = contract.scoring.fault_response_timeliness
-    local = datetime.now(UTC).astimezone(contract.zone)
+    local = now.astimezone(contract.zone)
     for name, text in (("month", local.strftime("%Y-%m")), ("year", local.strftime("%Y"))):
         period = parse_period(text, contract.zone)
-        late = live.late_tickets(engine, rule.kinds, period.start, period.end)
+        late = live.late_tickets(engine, rule.kinds, period.start, period.end, now)
         points = max(rule.floor, rule.max_points - rule.deduction_per_late * late)
         add(f"slamon_timeliness_score_points{labels(period=name)}", points)
     for row in live.alert_counts(engine):

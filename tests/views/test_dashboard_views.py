@@ -49,34 +49,35 @@ def test_open_incidents_are_counted_per_kind_and_severity(filled: Engine) -> Non
 
 
 def test_running_clocks_come_overdue_first_then_by_deadline(filled: Engine) -> None:
-    clocks, by_status = open_clocks(filled, SUPERVISOR)
+    clocks, by_status = open_clocks(filled, SUPERVISOR, now=AT)
     assert [(c.ticket_id, c.target_id, c.status, c.deadline) for c in clocks] == [
         ("GZ-2022-0171", "significant.restore", "breached", local("2022-12-20 10:00")),
         ("GZ-2022-0170", "major.restore", "at_risk", local("2022-12-20 12:05")),
         ("JK-2022-0601", "monitoring.complete", "pending", local("2022-12-20 17:00")),
     ]
     assert by_status == {"breached": 1, "at_risk": 1, "pending": 1}
-    assert [c.ticket_id for c in open_clocks(filled, POOL_2)[0]] == ["GZ-2022-0171", "JK-2022-0601"]
+    pool_2 = open_clocks(filled, POOL_2, now=AT)[0]
+    assert [c.ticket_id for c in pool_2] == ["GZ-2022-0171", "JK-2022-0601"]
 
 
 def test_violations_this_month_and_last_are_counted_by_report_month(filled: Engine) -> None:
-    november, december = violations_by_period(filled, SUPERVISOR, MONTHS)
+    november, december = violations_by_period(filled, SUPERVISOR, MONTHS, AT)
     # December: HF-2022-0014 (restore size without a restore time) and GZ-2022-0171 (open, late).
     assert (december.label, december.results, december.tickets, december.waived) == (
         "2022-12", 2, 2, 0,
     )  # fmt: skip
     assert (november.results, november.tickets) == (0, 0)
-    assert [m.results for m in violations_by_period(filled, RENSHE, MONTHS)] == [0, 0]
+    assert [m.results for m in violations_by_period(filled, RENSHE, MONTHS, AT)] == [0, 0]
 
 
 def test_the_violation_list_is_cut_to_the_viewers_pool(filled: Engine) -> None:
-    everything = list_violations(filled, SUPERVISOR, ViolationQuery())
-    pool_2 = list_violations(filled, POOL_2, ViolationQuery())
+    everything = list_violations(filled, SUPERVISOR, ViolationQuery(), AT)
+    pool_2 = list_violations(filled, POOL_2, ViolationQuery(), AT)
     assert everything.total == 6 and pool_2.total == 6  # every 2022 violation is in 二云
     assert {v.pool for v in pool_2.rows} == {"二云"}
     pool_1 = Viewer("一云运营", Role.OPERATOR, pools=("一云",))
-    assert list_violations(filled, pool_1, ViolationQuery()).total == 0
-    assert list_violations(filled, RENSHE, ViolationQuery()).total == 0
+    assert list_violations(filled, pool_1, ViolationQuery(), AT).total == 0
+    assert list_violations(filled, RENSHE, ViolationQuery(), AT).total == 0
 
 
 def test_an_incident_outside_the_viewers_scope_does_not_exist_for_it(
@@ -84,9 +85,9 @@ def test_an_incident_outside_the_viewers_scope_does_not_exist_for_it(
 ) -> None:
     pk = find_ticket(filled, SUPERVISOR, "GZ-2022-0031")  # 一云, 市人社局
     assert pk is not None
-    assert incident_detail(filled, POOL_2, contract, pk) is None
+    assert incident_detail(filled, POOL_2, contract, pk, AT) is None
     assert find_ticket(filled, POOL_2, "GZ-2022-0031") is None
-    assert incident_detail(filled, RENSHE, contract, pk) is not None
+    assert incident_detail(filled, RENSHE, contract, pk, AT) is not None
 
 
 def test_the_incident_detail_has_every_event_clock_and_rule(
@@ -94,7 +95,7 @@ def test_the_incident_detail_has_every_event_clock_and_rule(
 ) -> None:
     pk = find_ticket(filled, SUPERVISOR, "GZ-2022-0102")
     assert pk is not None
-    detail = incident_detail(filled, SUPERVISOR, contract, pk)
+    detail = incident_detail(filled, SUPERVISOR, contract, pk, AT)
     assert detail is not None
     assert [name for name, _ in detail.events] == [
         "reported_at", "responded_at", "arrived_at", "restored_at", "confirmed_at",
