@@ -136,7 +136,9 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         serve.start(timeout=600)
         ready_seconds = time.perf_counter() - t0
         if args.metrics_only:
-            return _metrics_only(args, database, serve, fill_seconds, ready_seconds, runs_before)
+            return _metrics_only(
+                args, database, serve, token, fill_seconds, ready_seconds, runs_before
+            )
         now = datetime.now(UTC)
         deadlines = {}
         tickets = []
@@ -157,7 +159,7 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         latencies = sorted(
             round(r.at - deadlines[r.body["ticket_id"]].timestamp(), 3) for r in breaches()
         )
-        scrapes, size = scrape(serve.url, args.scrapes)
+        scrapes, size = scrape(serve.url, args.scrapes, token)
     finally:
         serve.kill()
         receiver.stop()
@@ -180,13 +182,16 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     }
 
 
-def scrape(url: str, times: int) -> tuple[list[float], int]:
-    """Seconds of each of `times` GETs of /metrics, and the size of the last answer."""
+def scrape(url: str, times: int, token: str) -> tuple[list[float], int]:
+    """Seconds of each of `times` GETs of /metrics (as a reader of every pool), and the size
+    of the last answer."""
     scrapes = []
     size = 0
     for _ in range(times):
         t0 = time.perf_counter()
-        response = requests.get(f"{url}/metrics", timeout=300)
+        response = requests.get(
+            f"{url}/metrics", headers={"Authorization": f"Bearer {token}"}, timeout=300
+        )
         response.raise_for_status()
         scrapes.append(round(time.perf_counter() - t0, 3))
         size = len(response.content)
@@ -203,6 +208,7 @@ def _metrics_only(
     args: argparse.Namespace,
     database: Path,
     serve: Any,
+    token: str,
     fill_seconds: float | None,
     ready: float,
     runs_before: list[tuple[str, str]],
@@ -216,7 +222,7 @@ def _metrics_only(
         raise SystemExit(f"no whole evaluation recorded in {args.evaluation_timeout} s")
     evaluated_at, ran_at = _whole_evaluations(database)[before]
     took = datetime.fromisoformat(ran_at) - datetime.fromisoformat(evaluated_at)
-    scrapes, size = scrape(serve.url, args.scrapes)
+    scrapes, size = scrape(serve.url, args.scrapes, token)
     refreshes = snapshot_refreshes(database, 3)
     return {
         "meta": {

@@ -7,13 +7,15 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from monitor.contract.model import DEFAULT_CONTRACT_PATH
 from monitor.domain.durations import parse_duration
 
 DEFAULT_DATA_DIR = Path("data")
+# A scrape token shorter than this is a placeholder, not a secret.
+_MIN_TOKEN_CHARS = 16
 
 
 class Settings(BaseSettings):
@@ -47,8 +49,13 @@ class ServiceSettings(BaseSettings):
     dashboard_url: str | None = None
     alerting: Path = Path("config/alerting.yaml")
     collectors: Path = Path("config/collectors.yaml")
-    # Reads (/api/v1 queries and /metrics): open, or a bearer token like writes.
-    read_access: Literal["open", "token"] = "open"
+    # Reads (/api/v1 queries and /metrics): a bearer token like writes, scoped to its pools;
+    # `open` lets callers without one read every pool (a lab).
+    read_access: Literal["open", "token"] = "token"
+    # /metrics' own bearer token (or a file holding it, as Prometheus's credentials_file does):
+    # when set, a scrape needs it and API tokens are not accepted there.
+    metrics_token: SecretStr | None = None
+    metrics_token_file: Path | None = None
     max_request_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
     max_batch: int = Field(default=5000, ge=1, le=50_000)
     # A whole evaluation every so often, on top of the exact timers and evaluation on ingest.
@@ -66,6 +73,24 @@ class ServiceSettings(BaseSettings):
     # whatever still runs then is abandoned (each write is one transaction: nothing is half
     # stored). Longer than every alert channel's timeout, so that a send under way ends.
     stop_timeout: timedelta = timedelta(seconds=15)
+
+    @model_validator(mode="after")
+    def _metrics_token_from_file(self) -> ServiceSettings:
+        if self.metrics_token_file is not None:
+            if self.metrics_token is not None:
+                raise ValueError("set SLAMON_METRICS_TOKEN or SLAMON_METRICS_TOKEN_FILE, not both")
+            try:
+                text = self.metrics_token_file.read_text("utf-8").strip()
+            except OSError as error:
+                raise ValueError(f"SLAMON_METRICS_TOKEN_FILE: {error.strerror}") from None
+            self.metrics_token = SecretStr(text)
+        token = self.metrics_token
+        if token is not None and len(token.get_secret_value()) < _MIN_TOKEN_CHARS:
+            raise ValueError(
+                f"SLAMON_METRICS_TOKEN must have at least {_MIN_TOKEN_CHARS} characters "
+                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
+        return self
 
     @field_validator(
         "evaluation_interval",

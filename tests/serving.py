@@ -198,8 +198,10 @@ def service_env(workdir: Path, database_url: str, **extra: str) -> dict[str, str
 
 
 def create_token(env: dict[str, str], workdir: Path, name: str = "tests") -> str:
+    """A token that writes source `api` (a batch's source when it names none) in every pool."""
+    command = ["token", "create", name, "--source", "api", "--all-pools"]
     done = subprocess.run(
-        [sys.executable, "-m", "monitor", "token", "create", name],
+        [sys.executable, "-m", "monitor", *command],
         cwd=workdir,
         env=env,
         capture_output=True,

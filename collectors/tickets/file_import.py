@@ -345,6 +345,7 @@ def parse_records(records: Sequence[Any], contract: Contract, source: str) -> Pa
             batch.rejected.append(_rejected(index, ticket_id, problems, kept))
             continue
         batch.rows.append((values, tuple(known.values())))
+        batch.lines.append(index)
     return batch
 
 

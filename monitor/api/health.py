@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from monitor.api.auth import READ_REFUSED, Context, reader
+from monitor.api.auth import METRICS_REFUSED, Context, scraper
 from monitor.api.errors import ApiRoute
 from monitor.api.schemas import Health, Readiness
 
@@ -58,8 +58,8 @@ router.add_api_route(
     "/metrics",
     metrics,
     methods=["GET"],
-    dependencies=[Depends(reader)],
+    dependencies=[Depends(scraper)],
     response_class=Response,
-    responses={**READ_REFUSED, **_EXPOSITION},
+    responses={**METRICS_REFUSED, **_EXPOSITION},
     route_class_override=ApiRoute,
 )

@@ -28,7 +28,13 @@ class ErrorDetail(BaseModel):
 class TicketBatch(BaseModel):
     """Tickets keyed by field names or the import file's headers (English or 中文)."""
 
-    source: str = Field(default="api", min_length=1, max_length=100, pattern=NO_CONTROL)
+    source: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        pattern=NO_CONTROL,
+        description="来源 the tickets' source; default: the token's (the only one it writes)",
+    )
     tickets: list[Any] = Field(
         description="objects such as {ticket_id, kind, severity, reported_at, arrived_at …}; "
         "times without an offset are in the contract's zone",

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.exceptions import RequestValidationError
 
 from monitor import clock
-from monitor.api.auth import READ_REFUSED, WRITE_REFUSED, Context, reader, writer
+from monitor.api.auth import READ_REFUSED, WRITE_REFUSED, Context, Reader, writer
 from monitor.api.errors import ApiRoute
 from monitor.api.schemas import (
     NO_NUL,
@@ -26,7 +26,9 @@ from monitor.api.timefmt import local_iso
 from monitor.storage.ingest import keys_of, store_batch
 from monitor.storage.live import ticket_pks_for
 from monitor.storage.queries import TicketFilter, list_tickets
+from monitor.storage.scoped_writes import keep_within_scope
 from monitor.storage.tickets import TICKET_FIELDS
+from monitor.storage.tokens import Token
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["tickets"], route_class=ApiRoute)
@@ -42,11 +44,13 @@ TOO_LARGE: dict[int | str, dict[str, Any]] = {
 
 @router.post("/tickets", responses={**WRITE_REFUSED, **TOO_LARGE})
 def upsert_tickets(
-    batch: TicketBatch, context: Context, token: Annotated[str, Depends(writer)]
+    batch: TicketBatch, context: Context, token: Annotated[Token, Depends(writer)]
 ) -> BatchOutcome:
     """Insert or update tickets by (source, ticket_id); bad items are listed, the rest stored.
 
-    An item carries only its own keys: a key it leaves out keeps the stored value.
+    An item carries only its own keys: a key it leaves out keeps the stored value. A token
+    writes only its own source's tickets in its pools: an item that would change another
+    source's ticket, or one outside its pools, or move one out of or into them, is rejected.
     """
     limit = context.settings.max_batch
     if len(batch.tickets) > limit:
@@ -54,9 +58,13 @@ def upsert_tickets(
             413,
             f"{len(batch.tickets)} tickets in one batch; at most {limit} (SLAMON_MAX_BATCH)",
         )
-    parsed = context.parse_records(batch.tickets, context.contract, batch.source)
+    source = batch.source or token.source
+    assert source is not None  # a writer has a source
+    parsed = context.parse_records(batch.tickets, context.contract, source)
     with context.engine.begin() as connection:
-        counts = store_batch(connection, parsed, batch.source, f"api (token {token})", clock.now())
+        parsed = keep_within_scope(connection, parsed, batch.tickets, source, token)
+        origin = f"api (token {token.name})"
+        counts = store_batch(connection, parsed, source, origin, clock.now(), token.id)
     evaluated = True
     try:
         context.after_ingest(ticket_pks_for(context.engine, keys_of(parsed.rows)))
@@ -135,11 +143,14 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 After = Annotated[int, Query(ge=0, le=2**63 - 1)]
 
 
-@router.get("/tickets", dependencies=[Depends(reader)], responses=READ_REFUSED)
-def tickets(context: Context, filters: Filter, after: After = 0, limit: Limit = 100) -> TicketPage:
-    """Stored tickets matching every given filter, oldest first; times in the contract's zone."""
+@router.get("/tickets", responses=READ_REFUSED)
+def tickets(
+    context: Context, viewer: Reader, filters: Filter, after: After = 0, limit: Limit = 100
+) -> TicketPage:
+    """Stored tickets of the token's pools matching every given filter, oldest first; times
+    in the contract's zone."""
     zone = context.contract.zone
-    rows = list_tickets(context.engine, filters, after, limit)
+    rows = list_tickets(context.engine, filters, after, limit, viewer)
     items = [
         TicketItem.model_validate(
             {

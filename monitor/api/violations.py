@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.exceptions import RequestValidationError
 
 from monitor import clock
-from monitor.api.auth import READ_REFUSED, Context, reader
+from monitor.api.auth import READ_REFUSED, Context, Reader
 from monitor.api.errors import ApiRoute
 from monitor.api.schemas import ViolationItem, ViolationPage
 from monitor.api.tickets import After, Filter, Limit, TextFilter
@@ -21,9 +21,10 @@ router = APIRouter(prefix="/api/v1", tags=["violations"], route_class=ApiRoute)
 _DEFAULT = [Status.BREACHED.value, Status.MISSING_EVIDENCE.value]
 
 
-@router.get("/violations", dependencies=[Depends(reader)], responses=READ_REFUSED)
+@router.get("/violations", responses=READ_REFUSED)
 def violations(
     context: Context,
+    viewer: Reader,
     filters: Filter,
     status_: Annotated[
         list[str] | None,
@@ -36,7 +37,8 @@ def violations(
     after: After = 0,
     limit: Limit = 100,
 ) -> ViolationPage:
-    """Results by status, target and the ticket filters; status labels in Chinese too."""
+    """Results of the token's pools by status, target and the ticket filters; status labels
+    in Chinese too."""
     statuses = status_ or _DEFAULT
     unknown = sorted(set(statuses) - {s.value for s in Status})
     if unknown:
@@ -48,7 +50,7 @@ def violations(
     zone = context.contract.zone
     now = clock.now()  # one instant for every row of the page
     rows = list_results(
-        context.engine, filters, statuses, target, open_clock, after, limit, now=now
+        context.engine, filters, statuses, target, open_clock, after, limit, viewer, now=now
     )
     items = []
     for row in rows:

@@ -1,4 +1,4 @@
-"""`slamon token create|revoke|list`: bearer tokens for the HTTP API's writes."""
+"""`slamon token create|revoke|list`: bearer tokens for the HTTP API, each with its scope."""
 
 from __future__ import annotations
 
@@ -6,8 +6,15 @@ import click
 
 from monitor import clock
 from monitor.cli.context import Runtime, UsageProblem
+from monitor.cli.import_output import checked_source
 from monitor.cli.render import local_time, table
-from monitor.storage.tokens import TokenError, create_token, list_tokens, revoke_token
+from monitor.storage.tokens import (
+    TokenError,
+    create_token,
+    list_tokens,
+    revoke_token,
+    stored_pools,
+)
 
 
 @click.group()
@@ -17,11 +24,36 @@ def token() -> None:
 
 @token.command()
 @click.argument("name")
-def create(name: str) -> None:
-    """Create a token for NAME and print it — the only time it is shown."""
+@click.option(
+    "--source",
+    callback=checked_source,
+    help="写入的来源 the one source its tickets are written as (required to write)",
+)
+@click.option("--read-only", is_flag=True, help="只读令牌 a token that only reads")
+@click.option("--pool", "pools", multiple=True, help="资源池 a pool it reads and writes (repeat)")
+@click.option("--all-pools", is_flag=True, help="全部资源池 every pool (a supervisor's desk)")
+def create(
+    name: str, source: str | None, read_only: bool, pools: tuple[str, ...], all_pools: bool
+) -> None:
+    """Create a token for NAME and print it — the only time it is shown.
+
+    A token writes only tickets of its source and its pools, and reads only its pools.
+    """
+    if (source is None) == (not read_only):
+        raise UsageProblem(
+            "写入令牌须指定 --source，只读令牌须指定 --read-only，二者选一 "
+            "give --source NAME for a token that writes, or --read-only"
+        )
+    if bool(pools) == all_pools:
+        raise UsageProblem(
+            "须指定 --pool（可重复）或 --all-pools，二者选一 "
+            "give --pool NAME (repeatable) or --all-pools"
+        )
     runtime = Runtime()
     try:
-        secret = create_token(runtime.engine, name, clock.now())
+        secret = create_token(
+            runtime.engine, name, clock.now(), source=source, pools=None if all_pools else pools
+        )
     except TokenError as error:
         raise UsageProblem(str(error)) from None
     click.echo(secret)
@@ -42,11 +74,21 @@ def revoke(name: str) -> None:
 
 @token.command(name="list")
 def list_command() -> None:
-    """List the tokens (names and dates, never the tokens)."""
+    """List the tokens (names, scopes and dates, never the tokens)."""
     runtime = Runtime()
     zone = runtime.contract.zone
     rows = [
-        [row.name, local_time(row.created_at, zone), local_time(row.revoked_at, zone)]
+        [
+            row.name,
+            row.source or "（只读 read only）",
+            _pools(stored_pools(row.pools)),
+            local_time(row.created_at, zone),
+            local_time(row.revoked_at, zone),
+        ]
         for row in list_tokens(runtime.engine)
     ]
-    click.echo(table(["名称", "创建时间", "吊销时间"], rows))
+    click.echo(table(["名称", "写入来源", "资源池", "创建时间", "吊销时间"], rows))
+
+
+def _pools(pools: tuple[str, ...] | None) -> str:
+    return "（全部 all）" if pools is None else "、".join(pools)

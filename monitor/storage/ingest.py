@@ -30,14 +30,21 @@ class ParsedBatch:
     """What the ticket parser made of a batch: typed rows, each with the fields it carried."""
 
     rows: list[tuple[dict[str, Any], tuple[str, ...]]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # each row's 1-based position in the batch
     problems: list[ItemProblem] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)  # rejected_row values
 
 
 def store_batch(
-    connection: Connection, batch: ParsedBatch, source: str, origin: str, now: datetime
+    connection: Connection,
+    batch: ParsedBatch,
+    source: str,
+    origin: str,
+    now: datetime,
+    token_id: int | None = None,
 ) -> UpsertCounts:
-    """Upsert the good rows (grouped by the fields they carry) and keep the bad ones."""
+    """Upsert the good rows (grouped by the fields they carry) and keep the bad ones; the
+    import run names the API token that sent them."""
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row, carried in batch.rows:
         groups.setdefault(carried, []).append(row)
@@ -56,6 +63,7 @@ def store_batch(
             "rows_stored": inserted + updated,
             "rows_unchanged": unchanged,
             "rows_rejected": len(batch.rejected),
+            "token_id": token_id,
         },
     ).scalar_one()
     if batch.rejected:

@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy import Engine, or_, select
 
+from monitor.domain.viewer import Viewer
+from monitor.storage.access import ticket_scope
 from monitor.storage.as_of import (
     overdue_as_of,
     status_as_of,
@@ -59,12 +61,14 @@ def _ticket_conditions(f: TicketFilter) -> list[Any]:
     return conditions
 
 
-def list_tickets(engine: Engine, f: TicketFilter, after: int, limit: int) -> list[Any]:
-    """Up to `limit` tickets with an id above `after`, in id order."""
+def list_tickets(
+    engine: Engine, f: TicketFilter, after: int, limit: int, viewer: Viewer
+) -> list[Any]:
+    """Up to `limit` tickets `viewer` may see with an id above `after`, in id order."""
     fields = [name for name in TICKET_FIELDS if name in T.c]
     query = (
         select(T.c.id, *(T.c[name] for name in fields))
-        .where(T.c.id > after, *_ticket_conditions(f))
+        .where(T.c.id > after, ticket_scope(viewer), *_ticket_conditions(f))
         .order_by(T.c.id)
         .limit(limit)
     )
@@ -80,11 +84,12 @@ def list_results(
     open_clock: bool | None,
     after: int,
     limit: int,
+    viewer: Viewer,
     *,
     now: datetime,
 ) -> list[Any]:
     """Target results (with their ticket's keys and owners) of the given statuses as of `now`,
-    by id."""
+    of the tickets `viewer` may see, by id."""
     query = (
         select(
             R.c.id,
@@ -103,7 +108,12 @@ def list_results(
             status_since_as_of(now).label("status_since"),
         )
         .select_from(R.join(T, T.c.id == R.c.ticket_pk))
-        .where(R.c.id > after, status_in(now, statuses), *_ticket_conditions(f))
+        .where(
+            R.c.id > after,
+            status_in(now, statuses),
+            ticket_scope(viewer),
+            *_ticket_conditions(f),
+        )
         .order_by(R.c.id)
         .limit(limit)
     )

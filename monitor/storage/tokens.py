@@ -1,16 +1,25 @@
-"""API bearer tokens: only a SHA-256 of each is stored; checks compare in constant time."""
+"""API bearer tokens: only a SHA-256 of each is stored; checks compare in constant time.
+
+A token writes one source (none: it only reads) and reads and writes the tickets of its pools
+(none given: every pool).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from monitor.domain.text import control_problem
+from monitor.domain.viewer import Role, Viewer
 from monitor.storage.tables import ApiTokenRow
 
 TOKEN = ApiTokenRow.__table__  # type: ignore[attr-defined]
@@ -18,7 +27,29 @@ PREFIX = "slamon_"
 
 
 class TokenError(Exception):
-    """A token name that is taken or unknown."""
+    """A token name that is taken or unknown, or a source or pool it cannot have."""
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """An active token: the source it writes (None: reads only) and its pools (None: all)."""
+
+    id: int
+    name: str
+    source: str | None
+    pools: tuple[str, ...] | None
+
+    @property
+    def viewer(self) -> Viewer:
+        """What it may read, as a dashboard viewer: every pool (as 建设单位) or its pools."""
+        if self.pools is None:
+            return Viewer(self.name, Role.OWNER)
+        return Viewer(self.name, Role.OPERATOR, self.pools)
+
+    def holds_pool(self, pool: str | None) -> bool:
+        """Whether a ticket in `pool` is within the token's pools (one without a pool is not,
+        unless the token has every pool)."""
+        return self.pools is None or (pool is not None and pool in self.pools)
 
 
 def token_hash(token: str) -> str:
@@ -26,19 +57,48 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(engine: Engine, name: str, now: datetime) -> str:
-    """A new token under `name`; the token itself is returned once and never stored."""
+def create_token(
+    engine: Engine,
+    name: str,
+    now: datetime,
+    *,
+    source: str | None,
+    pools: Sequence[str] | None,
+) -> str:
+    """A new token under `name` writing `source` (None: reads only) in `pools` (None: every
+    pool); the token itself is returned once and never stored."""
+    _check_scope(source, pools)
     token = PREFIX + secrets.token_urlsafe(32)
+    values = {
+        "name": name,
+        "token_hash": token_hash(token),
+        "source": source,
+        "pools": None if pools is None else json.dumps(list(pools), ensure_ascii=False),
+        "created_at": now,
+    }
     try:
         with engine.begin() as connection:
-            connection.execute(
-                insert(TOKEN), {"name": name, "token_hash": token_hash(token), "created_at": now}
-            )
+            connection.execute(insert(TOKEN), values)
     except IntegrityError:
         raise TokenError(
             f"a token named '{name}' exists already; revoke it or pick another name"
         ) from None
     return token
+
+
+def _check_scope(source: str | None, pools: Sequence[str] | None) -> None:
+    for what, value in [("来源 source", source), *(("资源池 pool", pool) for pool in pools or ())]:
+        if value is None:
+            continue
+        if not value.strip() or len(value) > 100:
+            raise TokenError(
+                f"{what} '{value}': 须为 1 到 100 个字符 must have 1 to 100 characters"
+            )
+        problem = control_problem(value)
+        if problem is not None:
+            raise TokenError(f"{what}: {problem}")
+    if pools is not None and not pools:
+        raise TokenError("至少指定一个资源池 name at least one pool, or every pool")
 
 
 def revoke_token(engine: Engine, name: str, now: datetime) -> None:
@@ -53,19 +113,30 @@ def revoke_token(engine: Engine, name: str, now: datetime) -> None:
 
 
 def list_tokens(engine: Engine) -> list[Any]:
-    query = select(TOKEN.c.name, TOKEN.c.created_at, TOKEN.c.revoked_at).order_by(TOKEN.c.id)
+    query = select(
+        TOKEN.c.name, TOKEN.c.source, TOKEN.c.pools, TOKEN.c.created_at, TOKEN.c.revoked_at
+    ).order_by(TOKEN.c.id)
     with engine.connect() as connection:
         return list(connection.execute(query))
 
 
-def token_owner(engine: Engine, presented: str) -> str | None:
-    """The name of the active token equal to `presented`, compared in constant time."""
+def stored_pools(text: str | None) -> tuple[str, ...] | None:
+    """A token's pools as stored (a JSON list; NULL: every pool)."""
+    return None if text is None else tuple(json.loads(text))
+
+
+def find_token(engine: Engine, presented: str) -> Token | None:
+    """The active token equal to `presented`, compared in constant time."""
     digest = token_hash(presented)
-    query = select(TOKEN.c.name, TOKEN.c.token_hash).where(TOKEN.c.revoked_at.is_(None))
+    query = select(
+        TOKEN.c.id, TOKEN.c.name, TOKEN.c.source, TOKEN.c.pools, TOKEN.c.token_hash
+    ).where(TOKEN.c.revoked_at.is_(None))
     with engine.connect() as connection:
         rows = list(connection.execute(query))
-    owner = None
+    found = None
     for row in rows:  # every row is compared, so the time does not say which one matched
         if hmac.compare_digest(row.token_hash, digest):
-            owner = row.name
-    return owner
+            found = row
+    if found is None:
+        return None
+    return Token(found.id, found.name, found.source, stored_pools(found.pools))

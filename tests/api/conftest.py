@@ -1,5 +1,5 @@
 """The API served on loopback with the scheduler not started (so nothing moves on its own),
-on the test's database, and a write token for it."""
+on the test's database, and a token for it that writes source `ops` in every pool."""
 
 from __future__ import annotations
 
@@ -58,4 +58,4 @@ def api(serve_app: Any, engine: Engine, contract: Contract, calendar: BusinessCa
 
 @pytest.fixture
 def token(engine: Engine) -> str:
-    return create_token(engine, "ingest", CREATED)
+    return create_token(engine, "ingest", CREATED, source="ops", pools=None)

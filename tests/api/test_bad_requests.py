@@ -47,7 +47,8 @@ def test_a_lone_surrogate_rejects_its_item_and_the_good_ones_are_stored(
     with engine.connect() as connection:
         kept = connection.execute(select(REJECTED.c.line, REJECTED.c.raw)).all()
     assert [row.line for row in kept] == [2] and "\ufffd" in kept[0].raw
-    listed = api.get("/api/v1/tickets", params={"source": "ops"}).json()["items"]
+    listed = api.get("/api/v1/tickets", params={"source": "ops"}, headers=bearer(token))
+    listed = listed.json()["items"]
     assert [t["ticket_id"] for t in listed] == ["GZ-1"]
 
 
@@ -58,7 +59,9 @@ def test_a_lone_surrogate_in_the_source_is_a_422_with_a_reason(api: Client, toke
     assert problem["loc"] == ["body", "source"] and problem["input"] == "ops\udc00"
 
 
-def test_a_filter_date_past_the_years_1_to_9999_is_a_422_with_a_reason(api: Client) -> None:
+def test_a_filter_date_past_the_years_1_to_9999_is_a_422_with_a_reason(
+    api: Client, token: str
+) -> None:
     moments = (
         "0001-01-01T00:00:00+14:00",
         "9999-12-31T23:59:59-14:00",
@@ -67,16 +70,16 @@ def test_a_filter_date_past_the_years_1_to_9999_is_a_422_with_a_reason(api: Clie
     for path in ("/api/v1/tickets", "/api/v1/violations"):
         for name in ("reported_from", "reported_before"):
             for moment in moments:
-                answer = api.get(path, params={name: moment})
+                answer = api.get(path, params={name: moment}, headers=bearer(token))
                 assert answer.status_code == 422, (path, name, moment, answer.text)
                 [problem] = answer.json()["detail"]
                 assert problem["loc"] == ["query", name]
                 assert "1–9999" in problem["msg"]
 
 
-def test_a_filter_date_at_the_limits_inside_them_is_answered(api: Client) -> None:
+def test_a_filter_date_at_the_limits_inside_them_is_answered(api: Client, token: str) -> None:
     for moment in ("0001-01-01T08:00:00+08:00", "9999-12-31T23:59:59+00:00"):
-        answer = api.get("/api/v1/tickets", params={"reported_from": moment})
+        answer = api.get("/api/v1/tickets", params={"reported_from": moment}, headers=bearer(token))
         assert answer.status_code == 200, answer.text
 
 
@@ -84,7 +87,11 @@ def test_a_filter_date_without_an_offset_is_in_the_contracts_zone(api: Client, t
     body = {"tickets": [GOOD]}  # 02:00 UTC
     assert api.post("/api/v1/tickets", json=body, headers=bearer(token)).status_code == 200
     found = [
-        len(api.get("/api/v1/tickets", params={"reported_from": at}).json()["items"])
+        len(
+            api.get("/api/v1/tickets", params={"reported_from": at}, headers=bearer(token)).json()[
+                "items"
+            ]
+        )
         for at in ("2024-06-03T10:00:00", "2024-06-03T10:00:01", "2024-06-03T02:00:00+00:00")
     ]
     assert found == [1, 0, 1]
@@ -106,7 +113,9 @@ def test_a_connection_dropped_during_a_write_is_a_503_with_retry_after(
     serve_app: Any, postgres_engine: Engine, contract: Any, calendar: Any
 ) -> None:
     api = serve_app(postgres_engine, contract, calendar)
-    token = create_token(postgres_engine, "ingest", local("2024-06-03 09:00"))
+    token = create_token(
+        postgres_engine, "ingest", local("2024-06-03 09:00"), source="api", pools=None
+    )
     database = postgres_engine.url.database
     answers: list[Any] = []
     with (
@@ -144,7 +153,9 @@ def test_a_full_database_is_a_503_with_retry_after(
     serve_app: Any, sqlite_engine: Engine, contract: Any, calendar: Any
 ) -> None:
     api = serve_app(sqlite_engine, contract, calendar)
-    token = create_token(sqlite_engine, "ingest", local("2024-06-03 09:00"))
+    token = create_token(
+        sqlite_engine, "ingest", local("2024-06-03 09:00"), source="api", pools=None
+    )
     # SQLite's page limit gives its real SQLITE_FULL, as a full disk does (tests/faults has the
     # disk itself); it holds per connection, so every connection of the pool gets it.
     limit = f"PRAGMA max_page_count = {page_count(sqlite_engine)}"
@@ -155,7 +166,7 @@ def test_a_full_database_is_a_503_with_retry_after(
     assert answer.status_code == 503, answer.text
     assert answer.headers["retry-after"].isdigit()
     assert answer.json()["detail"].startswith("存储空间不足")
-    assert api.get("/api/v1/tickets").json()["items"] == []
+    assert api.get("/api/v1/tickets", headers=bearer(token)).json()["items"] == []
 
 
 def page_count(engine: Engine) -> int:

@@ -110,6 +110,7 @@ def test_the_structured_refusals_are_documented_with_their_fields(api: Client) -
     refusals = {(op, code): answer for op, code, answer in _responses(document) if int(code) >= 400}
     expected = {
         ("POST /api/v1/tickets", "401"): "ErrorDetail",
+        ("POST /api/v1/tickets", "403"): "ErrorDetail",
         ("POST /api/v1/tickets", "413"): "ErrorDetail",
         ("POST /api/v1/tickets", "422"): "HTTPValidationError",
         ("GET /api/v1/tickets", "401"): "ErrorDetail",
@@ -117,6 +118,7 @@ def test_the_structured_refusals_are_documented_with_their_fields(api: Client) -
         ("GET /api/v1/violations", "401"): "ErrorDetail",
         ("GET /api/v1/violations", "422"): "HTTPValidationError",
         ("GET /metrics", "401"): "ErrorDetail",
+        ("GET /metrics", "403"): "ErrorDetail",
         ("GET /readyz", "503"): "Readiness",
         # The database failed under the request (full, gone, a conflict): send it again.
         **{(op, "503"): "ErrorDetail" for op in STORED},
@@ -158,7 +160,7 @@ def test_real_answers_fit_their_models_exactly(api: Client, token: str) -> None:
     _fits(document, BatchOutcome, posted.json())
     assert posted.json()["rejected"][0]["ticket_id"] == "GZ-2"
 
-    listed = api.get("/api/v1/tickets").json()
+    listed = api.get("/api/v1/tickets", headers=bearer(token)).json()
     _fits(document, TicketPage, listed)
     (ticket,) = listed["items"]
     # Every stored field, in the ticket's own order; fields never recorded are null, not left out.
@@ -168,7 +170,7 @@ def test_real_answers_fit_their_models_exactly(api: Client, token: str) -> None:
         None,
     )
 
-    found = api.get("/api/v1/violations").json()
+    found = api.get("/api/v1/violations", headers=bearer(token)).json()
     _fits(document, ViolationPage, found)
     assert found["items"] and list(found["items"][0]) == list(ViolationItem.model_fields)
 

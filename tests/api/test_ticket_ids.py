@@ -35,7 +35,8 @@ def test_an_item_whose_ticket_id_has_a_line_break_is_rejected_and_the_rest_store
     with engine.connect() as connection:
         kept = connection.execute(select(REJECTED.c.line).order_by(REJECTED.c.line)).scalars()
         assert list(kept) == [1, 3]
-    listed = api.get("/api/v1/tickets", params={"source": "ops"}).json()["items"]
+    listed = api.get("/api/v1/tickets", params={"source": "ops"}, headers=bearer(token))
+    listed = listed.json()["items"]
     assert [t["ticket_id"] for t in listed] == ["GZ-2"]
 
 

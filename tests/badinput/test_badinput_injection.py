@@ -13,7 +13,9 @@ from monitor.contract.model import Contract
 from monitor.domain.viewer import Role, Viewer
 from monitor.report.content import Block
 from monitor.report.xlsx import render_xlsx
+from monitor.storage.tokens import create_token
 from monitor.views.search import SEARCH_FIELDS, TicketQuery, search_tickets
+from tests.api.client import bearer
 from tests.api.test_api import Client
 from tests.conftest import local
 
@@ -66,16 +68,23 @@ def test_sql_in_the_dashboard_search_box_is_searched_for_as_text(
 
 
 def test_sql_in_the_api_filters_is_matched_as_text(seeded: Engine, api: Client) -> None:
+    headers = bearer(
+        create_token(seeded, "reader", local("2022-08-11 09:00"), source=None, pools=None)
+    )
     for attack in ATTACKS:
         for name in ("q", "source", "pool", "operator", "kind", "severity"):
-            answer = api.get("/api/v1/tickets", params={name: attack})
+            answer = api.get("/api/v1/tickets", params={name: attack}, headers=headers)
             if "\x00" in attack:
                 assert answer.status_code == 422, answer.text  # not storable, so not searchable
                 continue
             assert answer.status_code == 200, answer.text
             found = [item["ticket_id"] for item in answer.json()["items"]]
             assert found == (["INJ-1"] if name == "q" and attack in SEEDED else []), (name, attack)
-        answer = api.get("/api/v1/violations", params={"target": attack, "status": "breached"})
+        answer = api.get(
+            "/api/v1/violations",
+            params={"target": attack, "status": "breached"},
+            headers=headers,
+        )
         assert answer.status_code == (422 if "\x00" in attack else 200)
     assert tickets_in(seeded) == 2
 

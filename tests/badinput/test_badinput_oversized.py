@@ -32,7 +32,7 @@ def big_batch(tickets: int) -> bytes:
 def test_a_body_past_the_limit_is_refused_with_413_and_nothing_is_stored(
     api: Client, engine: Engine
 ) -> None:
-    token = create_token(engine, "big", local("2024-06-03 09:00"))
+    token = create_token(engine, "big", local("2024-06-03 09:00"), source="api", pools=None)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     body = big_batch(60_000)  # about 5 MB
     assert len(body) > 50 * LIMIT

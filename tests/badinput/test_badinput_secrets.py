@@ -29,7 +29,7 @@ def slamon(serve: Serve, *args: str, stdin: str = "") -> subprocess.CompletedPro
 
 
 def test_no_token_or_password_appears_in_any_output_or_log(served: Serve) -> None:
-    created = slamon(served, "token", "create", "ingest")
+    created = slamon(served, "token", "create", "ingest", "--source", "api", "--all-pools")
     assert created.returncode == 0, created.stderr
     token = created.stdout.strip()
     assert token.startswith("slamon_") and token not in created.stderr  # shown once, on stdout

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.api.client import bearer
 from tests.serving import (
     Receiver,
     Serve,
@@ -59,7 +60,7 @@ def test_a_channel_down_for_a_while_then_back_gets_every_alert_once(
     assert answer.status_code == 200, answer.text
 
     time.sleep(OUTAGE_S)
-    metrics = requests.get(f"{serve.url}/metrics", timeout=10).text
+    metrics = requests.get(f"{serve.url}/metrics", headers=bearer(token), timeout=10).text
     assert 'slamon_alert_outbox_depth{channel="hook"} 2.0' in metrics
     assert 'slamon_alert_delivery_failures_total{channel="hook"} 0.0' not in metrics
 
@@ -71,6 +72,6 @@ def test_a_channel_down_for_a_while_then_back_gets_every_alert_once(
         ("at_risk", "INC-A", "major.arrival"),
         ("breached", "INC-B", "major.arrival"),
     ]
-    metrics = requests.get(f"{serve.url}/metrics", timeout=10).text
+    metrics = requests.get(f"{serve.url}/metrics", headers=bearer(token), timeout=10).text
     assert 'slamon_alert_outbox_depth{channel="hook"} 0.0' in metrics
     assert 'slamon_alert_deliveries_total{channel="hook"} 2.0' in metrics

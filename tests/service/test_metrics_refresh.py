@@ -28,12 +28,15 @@ QUIET = {"SLAMON_EVALUATION_INTERVAL": "24h", "SLAMON_REPLAN_INTERVAL": "1h"}
 SNAPSHOT_FAMILIES = ("slamon_target_results", "slamon_open_breaches", "slamon_open_tickets",
                      "slamon_breaches_total", "slamon_timeliness_score_points",
                      "slamon_alerts_total", "slamon_last_evaluation_timestamp_seconds")  # fmt: skip
+SCRAPE_TOKEN = "scrape-0123456789abcdef-secret"
 
 
 def serve(tmp_path: Path, engine: Engine, refresh: str) -> tuple[Serve, str]:
     (tmp_path / "alerting.yaml").write_text("channels: []\n", encoding="utf-8")
     url = engine.url.render_as_string(hide_password=False)
-    env = service_env(tmp_path, url, SLAMON_METRICS_REFRESH=refresh, **QUIET)
+    env = service_env(
+        tmp_path, url, SLAMON_METRICS_REFRESH=refresh, SLAMON_METRICS_TOKEN=SCRAPE_TOKEN, **QUIET
+    )
     token = create_token(env, tmp_path)
     return Serve(tmp_path, env), token
 
@@ -41,7 +44,8 @@ def serve(tmp_path: Path, engine: Engine, refresh: str) -> tuple[Serve, str]:
 def scrape(service: Serve) -> tuple[float, dict[str, float], float]:
     """The samples of one GET /metrics, with the Unix times just before and just after it."""
     before = time.time()
-    text = requests.get(f"{service.url}/metrics", timeout=30).text
+    headers = {"Authorization": f"Bearer {SCRAPE_TOKEN}"}
+    text = requests.get(f"{service.url}/metrics", headers=headers, timeout=30).text
     after = time.time()
     samples: dict[str, float] = {}
     for line in text.splitlines():

@@ -5,16 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import Engine, inspect, text
 
 from monitor.storage.db import (
     DatabaseError,
+    alembic_config,
     current_revision,
     ensure_schema,
     head_revision,
     make_engine,
     upgrade,
 )
+from monitor.storage.tokens import find_token, token_hash
 
 
 def test_an_empty_database_is_migrated_to_head(tmp_path: Path) -> None:
@@ -76,3 +79,32 @@ def test_upgrading_an_old_database_keeps_its_tickets(tmp_path: Path) -> None:
         kept = connection.execute(text("SELECT ticket_id, reported_at FROM ticket")).all()
     assert [tuple(row) for row in kept] == [("GZ-1", "2022-08-10 03:41:00.000000")]
     engine.dispose()
+
+
+def test_tokens_from_before_scopes_keep_reading_every_pool_and_no_longer_write(
+    engine: Engine,
+) -> None:
+    command.downgrade(alembic_config(engine), "0009")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO api_token (name, token_hash, created_at) "
+                "VALUES ('ingest', :hash, '2024-06-03 01:00:00.000000')"
+            ),
+            {"hash": token_hash("slamon_old")},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO import_run (source, path, started_at, rows_read, rows_stored, "
+                "rows_unchanged, rows_rejected) "
+                "VALUES ('api', 'api (token ingest)', '2024-06-03 02:00:00.000000', 1, 1, 0, 0)"
+            )
+        )
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    old = find_token(engine, "slamon_old")
+    assert old is not None and (old.name, old.source, old.pools) == ("ingest", None, None)
+    assert old.viewer.sees_everything
+    with engine.connect() as connection:
+        runs = connection.execute(text("SELECT path, token_id FROM import_run")).all()
+    assert [tuple(row) for row in runs] == [("api (token ingest)", None)]

@@ -18,6 +18,10 @@ class ApiTokenRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=100, unique=True)
     token_hash: str = Field(max_length=64, unique=True)  # hex SHA-256 of the token
+    # The one source the token writes; None: a token for reads only (migration 0010).
+    source: str | None = Field(default=None, max_length=100)
+    # The pools it reads and writes, a JSON list; None: every pool.
+    pools: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = required_time()
     revoked_at: datetime | None = optional_time()
 

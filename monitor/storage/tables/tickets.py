@@ -58,6 +58,8 @@ class ImportRunRow(SQLModel, table=True):
     rows_stored: int = 0
     rows_unchanged: int = 0
     rows_rejected: int = 0
+    # The api_token row that sent the batch; None for a file or a collector (migration 0010).
+    token_id: int | None = None
 
 
 class RejectedRow(SQLModel, table=True):
