@@ -119,7 +119,8 @@ def _pause_rows(
 def counts_chart(frame: pd.DataFrame, x: str, y: str, colour: str | None = None) -> alt.Chart:
     encoding: dict[str, Any] = {
         "x": alt.X(f"{x}:N", title=None, sort=None),
-        "y": alt.Y(f"{y}:Q", title=None),
+        # Counts are whole: without a format a column of zeros reads "0.000000".
+        "y": alt.Y(f"{y}:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
         "tooltip": list(frame.columns),
     }
     if colour is not None:

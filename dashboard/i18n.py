@@ -67,6 +67,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "近12个月违约（按报障月份）",
         "Violations in the last 12 months (by report month)",
     ),
+    "overview.trend_year": (
+        "{year} 年各月违约（按报障月份）",
+        "Violations in {year} by report month",
+    ),
+    "overview.this_year": ("本年 {label}", "This year {label}"),
+    "overview.last_year": ("上年 {label}", "Last year {label}"),
     "overview.availability": ("可用率与目标", "Availability vs target"),
     "overview.no_availability": ("本期没有可用率数据", "No availability data this period"),
     "overview.collectors": ("采集器健康", "Collectors' health"),

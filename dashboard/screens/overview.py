@@ -15,8 +15,8 @@ from dashboard.drill import open_clicked, ticket_column, ticket_link
 from dashboard.errors import error_boundary
 from dashboard.fmt import countdown, duration, vocabulary, when
 from dashboard.i18n import status_label, t
+from dashboard.trend import is_year, trend_periods
 from dashboard.wall import clocks_section, wall_mode
-from monitor.domain.periods import Period, parse_period
 from monitor.rules.calendar_gaps import WARN_DAYS_BEFORE, known_until_instant, years_of_starts
 from monitor.runs.scorecard import period_scorecard
 from monitor.views.measures import availability_for
@@ -35,15 +35,6 @@ ctx = state.require_page("overview")
 st.title(t("page.overview"))
 wall = wall_mode()  # ?wall=1: large type, refreshing from the start
 refresh = st.toggle(t("overview.auto_refresh"), key="auto_refresh", value=wall)
-
-
-def months_back(period_end_label: str, count: int) -> list[Period]:
-    """The `count` months ending with the month `period_end_label`, oldest first."""
-    months = [parse_period(period_end_label, ctx.zone)]
-    while len(months) < count:
-        before = months[0].start - timedelta(days=1)
-        months.insert(0, parse_period(before.strftime("%Y-%m"), ctx.zone))
-    return months
 
 
 def score_section(at: object) -> None:
@@ -125,20 +116,23 @@ def incidents_section(at: datetime) -> None:
 
 def breaches_section(at: datetime) -> None:
     st.subheader(t("overview.breaches"))
-    months = months_back(ctx.period.start.astimezone(ctx.zone).strftime("%Y-%m"), 12)
+    months, compared = trend_periods(ctx.period, ctx.zone)
     figures = violations_by_period(ctx.engine, ctx.viewer, months, now=at)
-    this, last = figures[-1], figures[-2]
+    last, this = violations_by_period(ctx.engine, ctx.viewer, compared, now=at)
+    unit = "year" if is_year(ctx.period) else "month"
     one, two, three = st.columns(3)
     one.metric(
-        t("overview.this_month", label=this.label),
+        t(f"overview.this_{unit}", label=this.label),
         this.results,
         delta=this.results - last.results,
         delta_color="inverse",
         border=True,
     )
-    two.metric(t("overview.last_month", label=last.label), last.results, border=True)
+    two.metric(t(f"overview.last_{unit}", label=last.label), last.results, border=True)
     three.metric(t("col.waived"), this.waived, border=True)
-    st.caption(t("overview.trend"))
+    st.caption(
+        t("overview.trend_year", year=ctx.period.label) if unit == "year" else t("overview.trend")
+    )
     frame = pd.DataFrame(
         {"month": f.label, t("col.violations"): f.results - f.waived, t("col.waived"): f.waived}
         for f in figures

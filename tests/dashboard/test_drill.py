@@ -1,5 +1,6 @@
 """Drill-down through Streamlit's AppTest: a click on a row of the overview's running clocks
-opens that ticket's detail; every ticket id is a link to it."""
+opens that ticket's detail; every ticket id is a link to it; and the overview's trend for a
+yearly period."""
 
 from __future__ import annotations
 
@@ -57,3 +58,15 @@ def test_a_click_on_a_violation_opens_its_ticket(signed_in: AppTest) -> None:
     app.run()
     assert not app.exception, app.exception
     assert str(app.header[0].value).startswith(f"{first} · ")
+
+
+def test_a_yearly_period_compares_the_year_and_charts_its_own_months(signed_in: AppTest) -> None:
+    app = signed_in
+    app.sidebar.text_input(key="period_choice").input("2022").run()
+    assert not app.exception, app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert "本年 2022" in metrics and "上年 2021" in metrics
+    assert not any(label.startswith("本月") for label in metrics)
+    assert "2022 年各月违约（按报障月份）" in [str(c.value) for c in app.caption]
+    specs = [c.proto.spec for c in app.get("vega_lite_chart")]  # type: ignore[attr-defined]
+    assert any('"format": "d"' in spec for spec in specs)  # whole counts, not "0.000000"
