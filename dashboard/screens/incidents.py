@@ -72,7 +72,7 @@ query = TicketQuery(
     page=page,
     page_size=page_size,
 )
-result = search_tickets(ctx.engine, ctx.viewer, query)
+result = search_tickets(ctx.engine, ctx.viewer, query, ctx.at)
 if result.total == 0:
     st.info(t("search.none"))
     st.stop()

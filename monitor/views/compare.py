@@ -14,6 +14,7 @@ from monitor.domain.tickets import Status
 from monitor.domain.viewer import Viewer
 from monitor.runs.period_measures import utilisation_report
 from monitor.storage.access import ticket_scope
+from monitor.storage.as_of import status_in
 from monitor.storage.tables import TargetResultRow, TicketRow, WaiverRow
 from monitor.views.measures import availability_for, inspections_for
 
@@ -86,7 +87,7 @@ def pool_comparison(
         .select_from(
             TICKET.join(RESULT, RESULT.c.ticket_pk == TICKET.c.id).outerjoin(WAIVER, active)
         )
-        .where(in_period, RESULT.c.status.in_(VIOLATIONS))
+        .where(in_period, status_in(at, VIOLATIONS))
         .group_by(TICKET.c.pool)
     )
     with engine.connect() as connection:

@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import Engine, and_, exists, false, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from monitor import clock
 from monitor.domain.tickets import Status
 from monitor.domain.viewer import Viewer
 from monitor.storage.access import ticket_scope
+from monitor.storage.as_of import status_as_of, status_in
 from monitor.storage.tables import TargetResultRow, TicketRow, WaiverRow
 from monitor.views.paging import LIKE_ESCAPE, Page, bounded, contains_pattern
 
@@ -79,7 +81,7 @@ def _has_result(*conditions: Any) -> ColumnElement[bool]:
     return exists().where(RESULT.c.ticket_pk == TICKET.c.id, *conditions)
 
 
-def _state_filter(state: str) -> ColumnElement[bool] | None:
+def _state_filter(state: str, now: datetime) -> ColumnElement[bool] | None:
     if state not in STATES:
         raise ValueError(f"unknown state '{state}'")
     closed: ColumnElement[bool] = TICKET.c.closed_at.is_not(None)
@@ -88,14 +90,15 @@ def _state_filter(state: str) -> ColumnElement[bool] | None:
     if state == "closed":
         return closed
     if state == "violated":
-        return _has_result(RESULT.c.status.in_(VIOLATIONS))
+        return _has_result(status_in(now, VIOLATIONS))
     if state == "waived":
         return exists().where(WAIVER.c.ticket_pk == TICKET.c.id, WAIVER.c.revoked_at.is_(None))
     return None
 
 
-def ticket_filters(viewer: Viewer, query: TicketQuery) -> list[ColumnElement[bool]]:
-    """The WHERE clauses of a query: the viewer's scope first, then what was asked."""
+def ticket_filters(viewer: Viewer, query: TicketQuery, now: datetime) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of a query: the viewer's scope first, then what was asked (violated:
+    as of `now`)."""
     clauses = [ticket_scope(viewer)]
     for column, wanted in (
         ("pool", query.pools),
@@ -109,14 +112,18 @@ def ticket_filters(viewer: Viewer, query: TicketQuery) -> list[ColumnElement[boo
         clauses.append(TICKET.c.reported_at >= query.reported_from)
     if query.reported_before is not None:
         clauses.append(TICKET.c.reported_at < query.reported_before)
-    clauses += [c for c in (_text_filter(query), _state_filter(query.state)) if c is not None]
+    clauses += [c for c in (_text_filter(query), _state_filter(query.state, now)) if c is not None]
     return clauses
 
 
-def search_tickets(engine: Engine, viewer: Viewer, query: TicketQuery) -> Page[TicketLine]:
-    """One page of matching tickets, newest first, with their violation and waiver counts."""
+def search_tickets(
+    engine: Engine, viewer: Viewer, query: TicketQuery, now: datetime | None = None
+) -> Page[TicketLine]:
+    """One page of matching tickets, newest first, with their violation and waiver counts as of
+    `now` (None: the clock's now)."""
+    now = now or clock.now()
     limit, offset = bounded(query.page, query.page_size)
-    where = and_(*ticket_filters(viewer, query))
+    where = and_(*ticket_filters(viewer, query, now))
     columns = [TICKET.c[name] for name in TicketLine.__dataclass_fields__ if name in TICKET.c]
     rows_query = (
         select(TICKET.c.id.label("pk"), *columns)
@@ -131,7 +138,7 @@ def search_tickets(engine: Engine, viewer: Viewer, query: TicketQuery) -> Page[T
         ).scalar_one()
         rows = [row._asdict() for row in connection.execute(rows_query)]
         pks = [row["pk"] for row in rows]
-        statuses = _status_counts(connection, pks)
+        statuses = _status_counts(connection, pks, now)
         waived = _waived_counts(connection, pks)
     lines = []
     for row in rows:
@@ -147,13 +154,14 @@ def search_tickets(engine: Engine, viewer: Viewer, query: TicketQuery) -> Page[T
     return Page(lines, total, max(1, query.page), limit)
 
 
-def _status_counts(connection: Any, pks: list[int]) -> dict[int, dict[str, int]]:
+def _status_counts(connection: Any, pks: list[int], now: datetime) -> dict[int, dict[str, int]]:
     if not pks:
         return {}
+    as_of = status_as_of(now)
     query = (
-        select(RESULT.c.ticket_pk, RESULT.c.status, func.count())
+        select(RESULT.c.ticket_pk, as_of, func.count())
         .where(RESULT.c.ticket_pk.in_(pks))
-        .group_by(RESULT.c.ticket_pk, RESULT.c.status)
+        .group_by(RESULT.c.ticket_pk, as_of)
     )
     counts: dict[int, dict[str, int]] = {}
     for pk, status, count in connection.execute(query):

@@ -19,8 +19,10 @@ from monitor.domain.periods import parse_period
 from monitor.domain.viewer import Role, Viewer
 from monitor.exports.prometheus import SlamonCollector
 from monitor.exports.snapshot import MetricsSnapshots
+from monitor.views.compare import pool_comparison
 from monitor.views.incident import find_ticket, incident_detail
 from monitor.views.overview import open_clocks, violations_by_period
+from monitor.views.search import TicketQuery, search_tickets
 from monitor.views.violations import ViolationQuery, list_violations, violation_counts
 from tests.conftest import SHANGHAI, local
 from tests.dashboard.seed import AT, fill
@@ -87,6 +89,22 @@ def test_the_overview_counts_it_breached_and_its_overdue_grows(filled: Engine) -
 def test_the_incident_detail_agrees(filled: Engine, contract: Contract) -> None:
     assert restore_clock(filled, contract, AT) == ("at_risk", 0)
     assert restore_clock(filled, contract, MOVED) == ("breached", 60)
+
+
+def test_the_search_and_the_pool_comparison_agree(
+    filled: Engine, contract: Contract, calendar: BusinessCalendar
+) -> None:
+    violated = TicketQuery(state="violated", text="GZ-2022-0170")
+    assert search_tickets(filled, SUPERVISOR, violated, AT).total == 0
+    (line,) = search_tickets(filled, SUPERVISOR, violated, MOVED).rows
+    assert (line.violations, line.statuses.get("at_risk", 0)) == (1, 0)
+    year = parse_period("2022", SHANGHAI)
+
+    def violations(now: datetime) -> int:
+        figures = pool_comparison(filled, contract, calendar, SUPERVISOR, year, now)
+        return sum(p.violations for p in figures)
+
+    assert violations(MOVED) == violations(AT) + 1
 
 
 def test_a_pending_clock_turns_at_risk_at_its_at_risk_moment(filled: Engine) -> None:
