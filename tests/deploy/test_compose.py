@@ -62,3 +62,16 @@ def test_ports_are_published_on_loopback_only_and_prometheus_scrapes_slamon() ->
     assert prometheus["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"] == [
         "alertmanager:9093"
     ]
+
+
+def test_prometheus_scrapes_with_the_secret_that_slamon_reads_as_its_scrape_token() -> None:
+    compose_file = compose()
+    services = compose_file["services"]
+    prometheus = yaml.safe_load((ROOT / "deploy/prometheus/prometheus.yml").read_text("utf-8"))
+    authorization = prometheus["scrape_configs"][0]["authorization"]
+    assert authorization == {"type": "Bearer", "credentials_file": "/run/secrets/metrics_token"}
+    assert services["slamon"]["environment"]["SLAMON_METRICS_TOKEN_FILE"] == (
+        "/run/secrets/metrics_token"
+    )
+    assert services["slamon"]["secrets"] == services["prometheus"]["secrets"] == ["metrics_token"]
+    assert compose_file["secrets"]["metrics_token"] == {"environment": "SLAMON_METRICS_TOKEN"}

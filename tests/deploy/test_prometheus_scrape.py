@@ -1,5 +1,5 @@
-"""A real Prometheus (Debian's package) scrapes `slamon serve` with deploy/'s scrape config,
-and the violation metrics come back through Prometheus's HTTP API."""
+"""A real Prometheus (Debian's package) scrapes `slamon serve` with deploy/'s scrape config and
+its scrape token, and the violation metrics come back through Prometheus's HTTP API."""
 
 from __future__ import annotations
 
@@ -22,9 +22,18 @@ pytestmark = [
 ]
 
 
+SCRAPE_TOKEN = "scrape-0123456789abcdef-secret"
+
+
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[tuple[Serve, str]]:
-    env = service_env(tmp_path, f"sqlite:///{tmp_path / 'slamon.db'}")
+    # The secret file compose mounts into both containers, here one file on disk.
+    (tmp_path / "metrics_token").write_text(SCRAPE_TOKEN + "\n", encoding="utf-8")
+    env = service_env(
+        tmp_path,
+        f"sqlite:///{tmp_path / 'slamon.db'}",
+        SLAMON_METRICS_TOKEN_FILE=str(tmp_path / "metrics_token"),
+    )
     token = create_token(env, tmp_path)
     service = Serve(tmp_path, env).start()
     yield service, token
@@ -41,6 +50,7 @@ def prometheus(tmp_path: Path, serve: tuple[Serve, str]) -> Iterator[str]:
     config["rule_files"] = [str(ROOT / "deploy/prometheus/rules/slamon.rules.yml")]
     job = config["scrape_configs"][0]
     job["static_configs"][0]["targets"] = [f"127.0.0.1:{serve[0].port}"]
+    job["authorization"]["credentials_file"] = str(tmp_path / "metrics_token")
     (tmp_path / "prometheus.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     port = free_port()
     with (tmp_path / "prometheus.log").open("ab") as log:
@@ -104,3 +114,4 @@ def test_prometheus_reads_the_open_breach_and_results_back(
     total = query(prometheus, "sum(slamon_breaches_total)")
     assert total[0]["value"][1] == "1"
     assert all("ticket" not in b["metric"] for b in query(prometheus, "{job='slamon'}"))
+    assert requests.get(f"{service.url}/metrics", timeout=10).status_code == 401
