@@ -23,6 +23,7 @@ STATUS_COLOURS = {
     "missing_evidence": "#6a1b9a",
     "not_started": "#9e9e9e",
     "calendar_unknown": "#546e7a",
+    "evaluation_error": "#8d6e63",
 }
 
 

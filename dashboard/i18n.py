@@ -304,6 +304,7 @@ STATUS_EN = {
     "not_started": "not started",
     "missing_evidence": "missing evidence",
     "calendar_unknown": "calendar unknown",
+    "evaluation_error": "evaluation error",
     "removed": "removed",
 }
 

@@ -11,6 +11,7 @@ from dashboard.charts import clocks_chart
 from dashboard.fmt import countdown, duration, vocabulary, when
 from dashboard.i18n import language, status_label, t
 from dashboard.timeline_text import history_text
+from monitor.domain.bounds import evaluation_error_reason
 from monitor.domain.tickets import Status, missing_evidence_reason
 from monitor.rules.calendar_gaps import unknown_reason
 from monitor.views.incident import event_label, find_ticket, incident_detail
@@ -24,6 +25,7 @@ BADGE_COLOURS = {
     "missing_evidence": "violet",
     "not_started": "gray",
     "calendar_unknown": "gray",
+    "evaluation_error": "gray",
 }
 
 
@@ -124,6 +126,8 @@ for clock in detail.clocks:
         reason = missing_evidence_reason(clock.status, clock.start, clock.deadline, clock.stop)
         if clock.status == Status.CALENDAR_UNKNOWN:
             reason = unknown_reason(clock.start, ctx.calendar, zone)
+        if clock.status == Status.EVALUATION_ERROR:
+            reason = evaluation_error_reason(f)  # the stored value outside the bounds
         if reason:
             st.caption(reason)
         if clock.waiver is not None:
