@@ -117,7 +117,87 @@ def _pause_rows(
     return cut
 
 
-def counts_chart(frame: pd.DataFrame, x: str, y: str, colour: str | None = None) -> alt.Chart:
+# Severity colours by the contract's keys, most severe first; a severity the contract adds
+# beyond these takes the next of EXTRA_COLOURS, in the contract's order, in both languages.
+SEVERITY_COLOURS = {"major": "#b71c1c", "significant": "#ef6c00", "general": "#fbc02d"}
+EXTRA_COLOURS = ("#6d4c41", "#5e35b1", "#00838f", "#9e9e9e")
+# The violations trend: counted violations red, waived ones grey.
+COUNTED_COLOUR, WAIVED_COLOUR = STATUS_COLOURS["breached"], "#9e9e9e"
+
+
+def severity_scale(severities: dict[str, Any]) -> alt.Scale:
+    """The severities' names in the session's language, each in its fixed colour."""
+    spare = iter(EXTRA_COLOURS * 4)
+    colours = [SEVERITY_COLOURS.get(key) or next(spare) for key in severities]
+    names = [
+        getattr(v, "name_zh" if language() == "zh" else "name_en", key)
+        for key, v in severities.items()
+    ]
+    # "—": a ticket with no severity recorded (fmt.vocabulary's word for none).
+    return alt.Scale(domain=[*names, "—"], range=[*colours, "#bdbdbd"])
+
+
+def violations_scale() -> alt.Scale:
+    return alt.Scale(
+        domain=[t("col.violations"), t("col.waived")], range=[COUNTED_COLOUR, WAIVED_COLOUR]
+    )
+
+
+def lost_points_chart(cards: Sequence[Any]) -> alt.Chart | None:
+    """The points each indicator lost, largest first, red; None when nothing was lost."""
+    rows = [
+        {"indicator": c.name_zh, "lost": c.lost, "points": f"{c.points:g} / {c.max_points:g}"}
+        for c in cards
+        if c.lost
+    ]
+    if not rows:
+        return None
+    frame = pd.DataFrame(rows).sort_values("lost", ascending=False)
+    chart: alt.Chart = (
+        alt.Chart(frame)
+        .mark_bar(color=STATUS_COLOURS["breached"])
+        .encode(
+            y=alt.Y("indicator:N", title=None, sort="-x"),
+            x=alt.X("lost:Q", title=t("col.lost")),
+            tooltip=[
+                alt.Tooltip("indicator:N", title=t("col.indicator")),
+                alt.Tooltip("lost:Q", title=t("col.lost")),
+                alt.Tooltip("points:N", title=t("col.points")),
+            ],
+        )
+        .properties(height=32 * len(rows) + 40)
+    )
+    return chart
+
+
+def side_by_side_chart(frame: pd.DataFrame) -> alt.Chart:
+    """One group of bars per figure, one bar per pool in a fixed colour (columns: figure,
+    pool, value)."""
+    pools = sorted(frame["pool"].unique())
+    palette = ["#1565c0", "#00897b", "#8e24aa", "#6d4c41", "#546e7a"]
+    scale = alt.Scale(domain=pools, range=[palette[i % len(palette)] for i in range(len(pools))])
+    chart: alt.Chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("figure:N", title=None, sort=None),
+            xOffset="pool:N",
+            y=alt.Y("value:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
+            color=alt.Color("pool:N", scale=scale, title=t("col.pool")),
+            tooltip=["figure", "pool", "value"],
+        )
+        .properties(height=260)
+    )
+    return chart
+
+
+def counts_chart(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    colour: str | None = None,
+    scale: alt.Scale | None = None,
+) -> alt.Chart:
     encoding: dict[str, Any] = {
         "x": alt.X(f"{x}:N", title=None, sort=None),
         # Counts are whole: without a format a column of zeros reads "0.000000".
@@ -125,7 +205,9 @@ def counts_chart(frame: pd.DataFrame, x: str, y: str, colour: str | None = None)
         "tooltip": list(frame.columns),
     }
     if colour is not None:
-        encoding["color"] = alt.Color(f"{colour}:N", title=None)
+        encoding["color"] = alt.Color(
+            f"{colour}:N", title=None, scale=scale if scale is not None else alt.Undefined
+        )
     chart: alt.Chart = alt.Chart(frame).mark_bar().encode(**encoding).properties(height=220)
     return chart
 

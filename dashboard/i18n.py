@@ -275,6 +275,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{records} inspections, {abnormal} abnormal",
     ),
     "scorecard.report": ("生成监理报告", "Build the supervision report"),
+    "scorecard.lost": ("各指标失分", "Points lost by indicator"),
     "scorecard.download_md": ("下载 Markdown", "Download Markdown"),
     "scorecard.download_xlsx": ("下载 Excel", "Download Excel"),
     "compare.tickets": ("工单数", "Tickets"),

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
+from dashboard.charts import side_by_side_chart
 from dashboard.fmt import percent
 from dashboard.i18n import status_label, t
 from monitor.views.compare import pool_comparison
@@ -31,6 +32,19 @@ for column, figures in zip(st.columns(len(pools)), pools, strict=True):
             help=f"{t('compare.waived')}: {figures.waived}",
         )
         column.metric(t("compare.availability"), percent(figures.availability, 3), border=True)
+
+counted = {
+    t("compare.tickets"): [f.tickets for f in pools],
+    t("compare.open"): [f.open for f in pools],
+    t("compare.violations"): [f.violations - f.waived for f in pools],
+    t("compare.waived"): [f.waived for f in pools],
+}
+side_by_side = pd.DataFrame(
+    {"figure": name, "pool": f.pool, "value": values[i]}
+    for name, values in counted.items()
+    for i, f in enumerate(pools)
+)
+st.altair_chart(side_by_side_chart(side_by_side), width="stretch")
 
 rows: dict[str, list[Any]] = {
     t("compare.tickets"): [f.tickets for f in pools],

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
-from dashboard.charts import availability_chart, counts_chart
+from dashboard.charts import availability_chart, counts_chart, severity_scale, violations_scale
 from dashboard.drill import open_clicked, ticket_column, ticket_link
 from dashboard.errors import error_boundary
 from dashboard.fmt import countdown, duration, vocabulary, when
@@ -81,7 +81,13 @@ def incidents_section(at: datetime) -> None:
                 for c in counts
             )
             st.altair_chart(
-                counts_chart(frame, t("col.kind"), t("col.count"), t("col.severity")),
+                counts_chart(
+                    frame,
+                    t("col.kind"),
+                    t("col.count"),
+                    t("col.severity"),
+                    severity_scale(ctx.contract.severities),
+                ),
                 width="stretch",
             )
     with right:
@@ -137,7 +143,9 @@ def breaches_section(at: datetime) -> None:
         {"month": f.label, t("col.violations"): f.results - f.waived, t("col.waived"): f.waived}
         for f in figures
     ).melt("month", var_name="kind", value_name="count")
-    st.altair_chart(counts_chart(frame, "month", "count", "kind"), width="stretch")
+    st.altair_chart(
+        counts_chart(frame, "month", "count", "kind", violations_scale()), width="stretch"
+    )
 
 
 def availability_section(at: object) -> None:

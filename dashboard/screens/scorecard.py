@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
+from dashboard.charts import lost_points_chart
 from dashboard.i18n import t
 from monitor.report.content import Block, report_blocks
 from monitor.report.data import report_data
@@ -45,6 +46,10 @@ st.table(
     ),
     hide_index=True,
 )
+lost = lost_points_chart(score_cards(card, computed_only=False))
+if lost is not None:
+    st.subheader(t("scorecard.lost"))
+    st.altair_chart(lost, width="stretch")
 for line_ in scorecard.lines:
     waived = line_.details.get("waived") if line_.details else None
     if isinstance(waived, list | tuple):

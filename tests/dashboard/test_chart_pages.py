@@ -1,0 +1,59 @@
+"""Charts on the pages through Streamlit's AppTest: the scorecard's lost points by indicator,
+一云 and 二云 side by side, and fixed colours per severity and for violations vs waivers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.dashboard.seed import AT, PASSWORD, ROOT
+
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def signed_in(shared_db: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("SLAMON_DATABASE_URL", shared_db)
+    monkeypatch.setenv("SLAMON_DASHBOARD_AT", AT.isoformat())
+    monkeypatch.delenv("SLAMON_CONTRACT", raising=False)
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.text_input(key="login_name").input("监理")
+    app.text_input(key="login_password").input(PASSWORD)
+    app.button[0].click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def specs(app: AppTest) -> list[str]:
+    """Each chart's Vega-Lite specification, its Chinese written out."""
+    charts = app.get("vega_lite_chart")
+    return [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in charts]  # type: ignore[attr-defined]
+
+
+def test_the_overview_colours_severities_and_waivers_the_same_in_both_languages(
+    signed_in: AppTest,
+) -> None:
+    app = signed_in
+    chinese = specs(app)
+    assert any('"重大"' in s and "#b71c1c" in s for s in chinese)  # major in dark red
+    assert any('"已豁免"' in s and "#9e9e9e" in s for s in chinese)  # waived in grey
+    app.sidebar.radio(key="lang_choice").set_value("en").run()
+    english = specs(app)
+    assert any('"major"' in s and "#b71c1c" in s for s in english)
+
+
+def test_the_scorecard_charts_the_points_lost_by_indicator(signed_in: AppTest) -> None:
+    app = signed_in
+    app.switch_page("screens/scorecard.py").run()
+    assert not app.exception, app.exception
+    assert "各指标失分" in [str(s.value) for s in app.subheader]
+    assert any('"lost"' in s and '"sort": "-x"' in s for s in specs(app))
+
+
+def test_the_pools_are_charted_side_by_side(signed_in: AppTest) -> None:
+    app = signed_in
+    app.switch_page("screens/compare.py").run()
+    assert not app.exception, app.exception
+    assert any('"xOffset"' in s and '"一云"' in s and '"二云"' in s for s in specs(app))
