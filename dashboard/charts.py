@@ -256,3 +256,22 @@ def availability_chart(frame: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
         y=alt.Y("floor:Q", scale=scale), text="note:N"
     )
     return alt.layer(bars, target, notes).properties(height=240)
+
+
+def trend_lines_chart(frame: pd.DataFrame, title: str, scale: alt.Scale | None = None) -> alt.Chart:
+    """One line per group over the months (columns: month, group, value); a month without a
+    value is a gap in its line, not a zero."""
+    chart: alt.Chart = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month:N", title=None, sort=None),
+            y=alt.Y("value:Q", title=title),
+            color=alt.Color(
+                "group:N", title=None, scale=scale if scale is not None else alt.Undefined
+            ),
+            tooltip=["month", "group", alt.Tooltip("value:Q", format=".1f", title=title)],
+        )
+        .properties(height=240)
+    )
+    return chart

@@ -11,6 +11,7 @@ from dashboard import state
 from dashboard.charts import side_by_side_chart
 from dashboard.fmt import percent
 from dashboard.i18n import status_label, t
+from dashboard.response_section import response_times_section
 from monitor.views.compare import pool_comparison
 
 ctx = state.require_page("compare")
@@ -71,3 +72,4 @@ st.table(
     ),
     hide_index=True,
 )
+response_times_section(ctx)

@@ -57,3 +57,16 @@ def test_the_pools_are_charted_side_by_side(signed_in: AppTest) -> None:
     app.switch_page("screens/compare.py").run()
     assert not app.exception, app.exception
     assert any('"xOffset"' in s and '"一云"' in s and '"二云"' in s for s in specs(app))
+
+
+def test_mtta_and_mttr_per_pool_and_by_severity_with_their_trend(signed_in: AppTest) -> None:
+    app = signed_in
+    app.switch_page("screens/compare.py").run()
+    assert "平均响应与修复时长（MTTA / MTTR，按报障月份）" in [str(s.value) for s in app.subheader]
+    table = app.table[-1].value
+    assert list(table.columns) == ["资源池", "工单数", "平均响应时长", "平均修复时长", "未恢复"]
+    assert set(table["资源池"]) <= {"一云", "二云", "—"}
+    assert any('"平均修复（小时）"' in s and '"mark": {"type": "line"' in s for s in specs(app))
+    app.radio(key="response_by").set_value("severity").run()
+    assert not app.exception, app.exception
+    assert set(app.table[-1].value["等级"]) <= {"重大", "较大", "一般", "—"}
