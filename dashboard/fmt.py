@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from dashboard.i18n import language, t
+from monitor.contract.model import Contract
 from monitor.domain.durations import format_duration_zh
 
 
@@ -53,3 +54,12 @@ def vocabulary(mapping: dict[str, object], key: str | None) -> str:
     if entry is None:
         return key
     return str(getattr(entry, "name_zh" if language() == "zh" else "name_en", key))
+
+
+def target_name(contract: Contract, target_id: str) -> str:
+    """A target by its contract name in the session's language; its id once removed."""
+    try:
+        target = contract.target(target_id)
+    except KeyError:
+        return target_id
+    return target.name_zh if language() == "zh" else target.name_en

@@ -6,15 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import state
+from dashboard import state, waiver_forms
 from dashboard.charts import clocks_chart
-from dashboard.fmt import countdown, duration, vocabulary, when
+from dashboard.fmt import countdown, duration, target_name, vocabulary, when
 from dashboard.i18n import language, status_label, t
 from dashboard.timeline_text import history_text
 from monitor.domain.bounds import evaluation_error_reason
 from monitor.domain.tickets import Status, missing_evidence_reason
 from monitor.rules.calendar_gaps import unknown_reason
-from monitor.views.incident import event_label, find_ticket, incident_detail
+from monitor.views.incident import TimelineEntry, event_label, find_ticket, incident_detail
 from monitor.views.timeline import TIMELINE_KINDS, as_it_happened
 
 BADGE_COLOURS = {
@@ -27,6 +27,9 @@ BADGE_COLOURS = {
     "calendar_unknown": "gray",
     "evaluation_error": "gray",
 }
+
+# Timeline entries of waiver requests and appeals, named by their target's name.
+REQUEST_ENTRIES = {"request", "appeal", "approved", "rejected", "overturned", "upheld"}
 
 
 def running(status: str, stop: object, at_risk_from: object) -> bool:
@@ -141,6 +144,19 @@ for clock in detail.clocks:
                     ref=w.attachment_ref or "—",
                 )
             )
+        for request in clock.requests:  # waiver requests and appeals, each with its ruling
+            st.info(waiver_forms.request_text(ctx, request))
+
+
+def timeline_detail(entry: TimelineEntry) -> str:
+    if entry.kind in TIMELINE_KINDS:
+        return history_text(entry, ctx.contract)
+    if entry.kind == "event":
+        return event_label(entry.what, language())
+    if entry.kind in REQUEST_ENTRIES:
+        return f"{target_name(ctx.contract, entry.what)}: {entry.detail}"
+    return f"{entry.what}: {entry.detail}"
+
 
 st.subheader(t("incident.events"))
 st.table(
@@ -148,13 +164,7 @@ st.table(
         {
             t("col.time"): when(entry.at, zone),
             t("col.event"): t(f"timeline.{entry.kind}"),
-            t("col.detail"): (
-                history_text(entry, ctx.contract)
-                if entry.kind in TIMELINE_KINDS
-                else event_label(entry.what, language())
-                if entry.kind == "event"
-                else f"{entry.what}: {entry.detail}"
-            ),
+            t("col.detail"): timeline_detail(entry),
             t("col.by"): entry.by or "—",
         }
         for entry in detail.timeline

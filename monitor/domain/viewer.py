@@ -11,7 +11,7 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    SUPERVISOR = "supervisor"  # 监理单位: sees everything, may waive violations
+    SUPERVISOR = "supervisor"  # 监理单位: sees everything, approves waivers, rules on appeals
     OWNER = "owner"  # 建设单位: sees everything
     OPERATOR = "operator"  # 运营单位: its own resource pool(s)
     USER_UNIT = "user_unit"  # 使用单位: its own systems
@@ -58,7 +58,18 @@ class Viewer:
 
     @property
     def can_waive(self) -> bool:
+        """Approve or reject a waiver request, rule on an appeal, revoke a waiver."""
         return self.role is Role.SUPERVISOR
+
+    @property
+    def can_request_waiver(self) -> bool:
+        """Ask for a waiver of a violation it can see; someone else decides."""
+        return self.role in (Role.SUPERVISOR, Role.OPERATOR)
+
+    @property
+    def can_appeal(self) -> bool:
+        """Contest a verdict (申诉): the operator judged by it, for its own pools."""
+        return self.role is Role.OPERATOR
 
     def may_open(self, page: str) -> bool:
         if page not in PAGES:

@@ -1,6 +1,8 @@
-"""Waivers: a supervisor excuses one violation (force majeure …) with a reason and an
-attachment reference. Waived results do not count against the score; a waiver can be
-revoked; every change is in the audit log."""
+"""Waivers in force: a violation excused (force majeure …, or overturned on appeal) with a
+reason and an attachment reference. A waiver is only put in force
+by a supervisor's decision on a request (monitor.storage.waiver_requests), so the rows here are
+the approved ones; waived results do not count against the score, in the lists, the report
+or /metrics. A supervisor can revoke one; every change is in the audit log."""
 
 from __future__ import annotations
 
@@ -8,13 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, and_, insert, select, update
+from sqlalchemy import Connection, Engine, and_, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from monitor.domain.tickets import Status
 from monitor.domain.viewer import Viewer
 from monitor.storage import audit
-from monitor.storage.access import ticket_scope
 from monitor.storage.tables import TargetResultRow, TicketRow, WaiverRow
 
 WAIVER = WaiverRow.__table__  # type: ignore[attr-defined]
@@ -24,8 +25,33 @@ VIOLATIONS = [status.value for status in Status if status.is_violation]
 MAX_REASON = 2000
 
 
+# Why a waiver step is refused: code → the English message (the dashboard words each code
+# in the session's language, from the same parameters).
+MESSAGES = {
+    "role_request": "only an operator or the supervision unit (supervisor) can request a waiver",
+    "role_appeal": "only an operator can appeal a violation in its own pools",
+    "role_decide": "only the supervision unit (supervisor) can decide on a waiver or an appeal",
+    "role_revoke": "only the supervision unit (supervisor) can revoke a waiver",
+    "required": "a {what} is required",
+    "too_long": "the {what} is longer than {limit} characters",
+    "no_result": "no stored result for ticket #{ticket_pk}, target {target}",
+    "not_violation": "{ticket} {target} is {status}, not a violation: nothing to waive",
+    "already_waived": "{target} is already waived",
+    "already_pending": "{ticket} {target} already has a request or appeal awaiting a decision",
+    "no_request": "request #{request} does not exist or is already decided",
+    "own_request": "request #{request} was made by {name}: another supervisor must decide it",
+    "bad_decision": "'{decision}' is not a decision on a {kind} request",
+    "no_waiver": "waiver #{waiver} does not exist or is already revoked",
+}
+
+
 class WaiverError(Exception):
-    """A waiver that cannot be made or revoked as asked; the message says why."""
+    """A waiver step that cannot be taken as asked; `code` and `params` say why."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(MESSAGES[code].format(**params))
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,84 +73,57 @@ class Waiver:
         return self.revoked_at is None
 
 
-def _subject(source: str, ticket_id: str, target_id: str) -> str:
+def subject(source: str, ticket_id: str, target_id: str) -> str:
+    """The audit log's subject of one violation."""
     return f"{source}/{ticket_id}/{target_id}"
 
 
-def _clean(text: str, what: str) -> str:
-    text = text.strip()
+def cleaned(text: str | None, what: str) -> str:
+    """The text without surrounding blanks; refused when empty or too long."""
+    text = (text or "").strip()
     if not text:
-        raise WaiverError(f"a {what} is required")
+        raise WaiverError("required", what=what)
     if len(text) > MAX_REASON:
-        raise WaiverError(f"the {what} is longer than {MAX_REASON} characters")
+        raise WaiverError("too_long", what=what, limit=MAX_REASON)
     return text
 
 
-def waive(
-    engine: Engine,
-    viewer: Viewer,
+def put_in_force(
+    connection: Connection,
+    *,
     ticket_pk: int,
     target_id: str,
-    *,
+    status: str,
     reason: str,
     attachment_ref: str | None,
-    now: datetime,
+    by: str,
+    at: datetime,
 ) -> int:
-    """Waive the stored violation of (ticket, target); returns the waiver's id."""
-    if not viewer.can_waive:
-        raise WaiverError("only the supervision unit (supervisor) can waive a violation")
-    reason = _clean(reason, "reason")
-    attachment_ref = (attachment_ref or "").strip() or None
-    query = (
-        select(RESULT.c.status, TICKET.c.source, TICKET.c.ticket_id)
-        .join(TICKET, TICKET.c.id == RESULT.c.ticket_pk)
-        .where(RESULT.c.ticket_pk == ticket_pk, RESULT.c.target_id == target_id)
-        .where(ticket_scope(viewer))
-    )
-    with engine.begin() as connection:
-        found = connection.execute(query).one_or_none()
-        if found is None:
-            raise WaiverError(f"no stored result for ticket #{ticket_pk}, target {target_id}")
-        if found.status not in VIOLATIONS:
-            raise WaiverError(
-                f"{found.ticket_id} {target_id} is {found.status}, "
-                "not a violation: nothing to waive"
-            )
-        try:
-            with connection.begin_nested():
-                waiver_id: int = connection.execute(
-                    insert(WAIVER).returning(WAIVER.c.id),
-                    {
-                        "ticket_pk": ticket_pk,
-                        "target_id": target_id,
-                        "status_waived": found.status,
-                        "reason": reason,
-                        "attachment_ref": attachment_ref,
-                        "waived_by": viewer.name,
-                        "waived_at": now,
-                    },
-                ).scalar_one()
-        except IntegrityError:
-            raise WaiverError(f"{found.ticket_id} {target_id} is already waived") from None
-        audit.record(
-            connection,
-            at=now,
-            actor=viewer.name,
-            action="waiver.create",
-            subject=_subject(found.source, found.ticket_id, target_id),
-            waiver_id=waiver_id,
-            status=found.status,
-            reason=reason,
-            attachment_ref=attachment_ref,
-        )
+    """Insert the waiver a decision approved, in the decision's transaction; returns its id."""
+    try:
+        with connection.begin_nested():
+            waiver_id: int = connection.execute(
+                insert(WAIVER).returning(WAIVER.c.id),
+                {
+                    "ticket_pk": ticket_pk,
+                    "target_id": target_id,
+                    "status_waived": status,
+                    "reason": reason,
+                    "attachment_ref": attachment_ref,
+                    "waived_by": by,
+                    "waived_at": at,
+                },
+            ).scalar_one()
+    except IntegrityError:
+        raise WaiverError("already_waived", target=target_id) from None
     return waiver_id
 
 
 def revoke(engine: Engine, viewer: Viewer, waiver_id: int, *, reason: str, now: datetime) -> None:
     """Withdraw a waiver in force: the violation counts again from now on."""
     if not viewer.can_waive:
-        raise WaiverError("only the supervision unit (supervisor) can revoke a waiver")
-    reason = _clean(reason, "reason")
+        raise WaiverError("role_revoke")
+    reason = cleaned(reason, "reason")
     with engine.begin() as connection:
         # Conditional: two supervisors revoking at once — exactly one of them succeeds.
         done = connection.execute(
@@ -134,7 +133,7 @@ def revoke(engine: Engine, viewer: Viewer, waiver_id: int, *, reason: str, now: 
             .returning(WAIVER.c.ticket_pk, WAIVER.c.target_id)
         ).one_or_none()
         if done is None:
-            raise WaiverError(f"waiver #{waiver_id} does not exist or is already revoked")
+            raise WaiverError("no_waiver", waiver=waiver_id)
         ticket = connection.execute(
             select(TICKET.c.source, TICKET.c.ticket_id).where(TICKET.c.id == done.ticket_pk)
         ).one()
@@ -143,7 +142,7 @@ def revoke(engine: Engine, viewer: Viewer, waiver_id: int, *, reason: str, now: 
             at=now,
             actor=viewer.name,
             action="waiver.revoke",
-            subject=_subject(ticket.source, ticket.ticket_id, done.target_id),
+            subject=subject(ticket.source, ticket.ticket_id, done.target_id),
             waiver_id=waiver_id,
             reason=reason,
         )

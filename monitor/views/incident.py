@@ -4,7 +4,7 @@ deadline with the contract's wording, and the evidence behind each verdict."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +21,7 @@ from monitor.storage.access import ticket_scope
 from monitor.storage.as_of import overdue_as_of, status_as_of
 from monitor.storage.results import ContractText, contract_version_texts
 from monitor.storage.tables import ResultChangeRow, TargetResultRow, TicketRow
+from monitor.storage.waiver_requests import WaiverRequest, requests_of
 from monitor.storage.waivers import Waiver, waivers_of
 
 TICKET = TicketRow.__table__  # type: ignore[attr-defined]
@@ -66,13 +67,17 @@ class TargetClock:
     waiver: Waiver | None  # the waiver in force, if any
     # The contract that judged it, e.g. "二云运营服务合同（版本 2114c690e385）"; None: unrecorded.
     judged_by: str | None = None
+    # Its waiver requests and appeals, oldest first: pending ones and the rulings made.
+    requests: tuple[WaiverRequest, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     at: datetime
-    kind: str  # event | status | waiver | revoke
-    what: str  # the event field, "target_id: from → to", or the waiver's target
+    # event | status | waiver | revoke | request | appeal, or a decision: approved | rejected
+    # (a waiver request), overturned | upheld (an appeal)
+    kind: str
+    what: str  # the event field, "target_id: from → to", or the waiver's or request's target
     detail: str = ""
     by: str | None = None
 
@@ -85,6 +90,7 @@ class IncidentDetail:
     clocks: list[TargetClock]
     timeline: list[TimelineEntry]
     waivers: list[Waiver]
+    requests: list[WaiverRequest] = field(default_factory=list)
 
 
 def rule_text(target: Target, contract: Contract) -> str:
@@ -145,16 +151,18 @@ def incident_detail(
     )
     waivers = waivers_of(engine, [ticket_pk])
     active = {w.target_id: w for w in waivers if w.active}
+    requests = requests_of(engine, viewer, [ticket_pk])
     versions = {r.contract_version for r in results if r.contract_version is not None}
     with engine.connect() as connection:
         texts = contract_version_texts(connection, versions)
     clocks = [
-        _clock(result, _judging(texts.get(result.contract_version), contract), texts, active)
+        _clock(
+            result, _judging(texts.get(result.contract_version), contract), texts, active, requests
+        )
         for result in results
     ]
-    return IncidentDetail(
-        ticket_pk, fields, events, clocks, _timeline(events, changes, waivers), waivers
-    )
+    timeline = _timeline(events, changes, waivers, requests)
+    return IncidentDetail(ticket_pk, fields, events, clocks, timeline, waivers, requests)
 
 
 def _judging(text: ContractText | None, deployment: Contract) -> Contract:
@@ -178,6 +186,7 @@ def _clock(
     contract: Contract,
     texts: dict[str, ContractText],
     active: dict[str, Waiver],
+    requests: list[WaiverRequest],
 ) -> TargetClock:
     waiver = active.get(result.target_id)
     text = texts.get(result.contract_version)
@@ -202,11 +211,15 @@ def _clock(
         result.first_violation_at,
         waiver,
         judged_by,
+        tuple(r for r in requests if r.target_id == result.target_id),
     )
 
 
 def _timeline(
-    events: list[tuple[str, datetime]], changes: Sequence[Any], waivers: list[Waiver]
+    events: list[tuple[str, datetime]],
+    changes: Sequence[Any],
+    waivers: list[Waiver],
+    requests: list[WaiverRequest],
 ) -> list[TimelineEntry]:
     entries = [TimelineEntry(at, "event", name) for name, at in events]
     entries += [
@@ -215,12 +228,15 @@ def _timeline(
         )
         for c in changes
     ]
+    entries += _request_entries(requests)
+    decided = {r.waiver_id for r in requests}
     for waiver in waivers:
-        entries.append(
-            TimelineEntry(
-                waiver.waived_at, "waiver", waiver.target_id, waiver.reason, waiver.waived_by
+        if waiver.id not in decided:  # a decision's waiver is that decision's entry
+            entries.append(
+                TimelineEntry(
+                    waiver.waived_at, "waiver", waiver.target_id, waiver.reason, waiver.waived_by
+                )
             )
-        )
         if waiver.revoked_at is not None:
             entries.append(
                 TimelineEntry(
@@ -231,5 +247,18 @@ def _timeline(
                     waiver.revoked_by,
                 )
             )
-    order = {"event": 0, "status": 1, "waiver": 2, "revoke": 3}
-    return sorted(entries, key=lambda e: (e.at, order[e.kind]))
+    order = {"event": 0, "status": 1, "request": 2, "appeal": 2, "revoke": 4}
+    return sorted(entries, key=lambda e: (e.at, order.get(e.kind, 3)))
+
+
+def _request_entries(requests: list[WaiverRequest]) -> list[TimelineEntry]:
+    """Each request or appeal when it was made, and its decision when it was taken."""
+    entries = []
+    for r in requests:
+        asked = f"{r.reason}（{r.evidence_ref}）" if r.evidence_ref else r.reason
+        kind = "appeal" if r.kind == "appeal" else "request"
+        entries.append(TimelineEntry(r.requested_at, kind, r.target_id, asked, r.requested_by))
+        if r.decided_at is not None:
+            comment = r.decision_comment or ""
+            entries.append(TimelineEntry(r.decided_at, r.state, r.target_id, comment, r.decided_by))
+    return entries

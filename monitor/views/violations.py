@@ -1,11 +1,12 @@
-"""违约: every stored violation with its age and waiver, filtered and paginated in SQL."""
+"""违约: every stored violation with its age, its waiver in force and its newest request or
+appeal, filtered (a text search by ticket id or title among them) and paginated in SQL."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, and_, exists, false, func, or_, select
 
 from monitor import clock
 from monitor.domain.tickets import Status
@@ -13,7 +14,9 @@ from monitor.domain.viewer import Viewer
 from monitor.storage.access import ticket_scope
 from monitor.storage.as_of import overdue_as_of, status_as_of, status_in
 from monitor.storage.tables import TargetResultRow, TicketRow, WaiverRow
-from monitor.views.paging import Page, bounded
+from monitor.storage.waiver_requests import REQUEST, WaiverRequest, latest_requests
+from monitor.storage.waivers import active_waiver_join
+from monitor.views.paging import LIKE_ESCAPE, Page, bounded, contains_pattern
 
 TICKET = TicketRow.__table__  # type: ignore[attr-defined]
 RESULT = TargetResultRow.__table__  # type: ignore[attr-defined]
@@ -30,6 +33,8 @@ class ViolationQuery:
     targets: tuple[str, ...] = ()
     reported_from: datetime | None = None
     reported_before: datetime | None = None
+    text: str = ""  # a part of the ticket id or the title
+    without_pending: bool = False  # leave out violations with a request awaiting a decision
     page: int = 1
     page_size: int = 50
 
@@ -54,6 +59,7 @@ class ViolationLine:
     waived_at: datetime | None
     waiver_reason: str | None
     attachment_ref: str | None
+    request: WaiverRequest | None = None  # the newest waiver request or appeal, if any
 
     def age_seconds(self, at: datetime) -> float | None:
         """How long it has been a violation: since its deadline, or since it was first seen."""
@@ -83,16 +89,33 @@ def _where(viewer: Viewer, query: ViolationQuery, now: datetime) -> list[object]
         clauses.append(WAIVER.c.id.is_not(None))
     elif query.waived == "unwaived":
         clauses.append(WAIVER.c.id.is_(None))
+    if query.text.strip():
+        clauses.append(_text_filter(query.text.strip()))
+    if query.without_pending:
+        clauses.append(
+            ~exists().where(
+                REQUEST.c.ticket_pk == RESULT.c.ticket_pk,
+                REQUEST.c.target_id == RESULT.c.target_id,
+                REQUEST.c.state == "pending",
+            )
+        )
     return clauses
 
 
-def _joined() -> object:
-    active = and_(
-        WAIVER.c.ticket_pk == RESULT.c.ticket_pk,
-        WAIVER.c.target_id == RESULT.c.target_id,
-        WAIVER.c.revoked_at.is_(None),
+def _text_filter(text: str) -> object:
+    if "\x00" in text:  # no stored text holds a NUL; SQLite would cut the pattern there
+        return false()
+    pattern = contains_pattern(text)
+    return or_(
+        TICKET.c.ticket_id.ilike(pattern, escape=LIKE_ESCAPE),
+        TICKET.c.title.ilike(pattern, escape=LIKE_ESCAPE),
     )
-    return RESULT.join(TICKET, TICKET.c.id == RESULT.c.ticket_pk).outerjoin(WAIVER, active)
+
+
+def _joined() -> object:
+    return RESULT.join(TICKET, TICKET.c.id == RESULT.c.ticket_pk).outerjoin(
+        WAIVER, active_waiver_join()
+    )
 
 
 def list_violations(
@@ -135,6 +158,8 @@ def list_violations(
     with engine.connect() as connection:
         total = connection.execute(count).scalar_one()
         lines = [ViolationLine(*tuple(row)) for row in connection.execute(rows)]
+    requests = latest_requests(engine, viewer, ((v.ticket_pk, v.target_id) for v in lines))
+    lines = [replace(v, request=requests.get((v.ticket_pk, v.target_id))) for v in lines]
     return Page(lines, total, max(1, query.page), limit)
 
 

@@ -1,4 +1,4 @@
-"""Roles: who sees what, and who may waive."""
+"""Roles: who sees what, who asks for a waiver or appeals, and who decides."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def test_supervisors_and_owners_see_everything(role: Role) -> None:
     assert viewer.sees_record("二云", "市卫健局") and viewer.sees_pool(None)
 
 
-def test_only_the_supervisor_may_waive() -> None:
+def test_only_the_supervisor_decides_waivers_and_appeals() -> None:
     assert [role for role in Role if Viewer("x", role).can_waive] == [Role.SUPERVISOR]
 
 
@@ -36,6 +36,14 @@ def test_a_user_unit_sees_its_own_systems_and_not_the_operators_pages() -> None:
         "overview", "incidents", "incident", "violations", "availability",
     ]  # fmt: skip
     assert not unit.may_open("no-such-page")
+
+
+def test_operators_and_supervisors_request_waivers_and_only_operators_appeal() -> None:
+    assert [role for role in Role if Viewer("x", role).can_request_waiver] == [
+        Role.SUPERVISOR,
+        Role.OPERATOR,
+    ]
+    assert [role for role in Role if Viewer("x", role).can_appeal] == [Role.OPERATOR]
 
 
 def test_the_wall_sees_the_whole_cloud_on_the_overview_only_and_decides_nothing() -> None:

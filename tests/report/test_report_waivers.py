@@ -16,10 +16,10 @@ from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.viewer import Role, Viewer
 from monitor.storage.db import make_engine
-from monitor.storage.waivers import waive
 from monitor.views.incident import find_ticket
 from tests.conftest import local
 from tests.dashboard.seed import filled_database
+from tests.storage.waiver_steps import approved_waiver
 
 SUPERVISOR = Viewer("监理张工", Role.SUPERVISOR)
 AT = "2022-12-20T12:00"
@@ -30,14 +30,14 @@ WAIVED = "是：监理张工，不可抗力：市电中断（监理函〔2022〕
 def folder(
     tmp_path_factory: pytest.TempPathFactory, contract: Contract, calendar: BusinessCalendar
 ) -> Path:
-    """The 2022 sample, evaluated; GZ-2022-0102's late restore waived by the supervisor."""
+    """The 2022 sample, evaluated; GZ-2022-0102's late restore waived (监理张工 approved)."""
     folder = tmp_path_factory.mktemp("waived-report")
     url = filled_database(folder / "cli.db", contract, calendar)
     engine = make_engine(url)
     pk = find_ticket(engine, SUPERVISOR, "GZ-2022-0102")
     assert pk is not None
-    waive(engine, SUPERVISOR, pk, "major.restore", reason="不可抗力：市电中断",
-          attachment_ref="监理函〔2022〕17号", now=local("2022-12-20 11:00"))  # fmt: skip
+    approved_waiver(engine, pk, "major.restore", reason="不可抗力：市电中断",
+                    attachment_ref="监理函〔2022〕17号", now=local("2022-12-20 11:00"))  # fmt: skip
     engine.dispose()
     return folder
 

@@ -11,11 +11,12 @@ from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.periods import parse_period
 from monitor.domain.viewer import Role, Viewer
 from monitor.runs.evaluate import score_period
-from monitor.storage.waivers import revoke, waive
+from monitor.storage.waivers import revoke
 from monitor.views.incident import find_ticket
 from tests.conftest import SHANGHAI, local
 from tests.dashboard.seed import AT, fill
 from tests.exports.test_prometheus_export import scrape
+from tests.storage.waiver_steps import approved_waiver
 
 SUPERVISOR = Viewer("监理张工", Role.SUPERVISOR)
 WAIVED_AT = local("2022-12-20 14:00")
@@ -51,10 +52,10 @@ def test_the_timeliness_gauge_subtracts_waivers_like_the_score(
 
     pk = find_ticket(filled, SUPERVISOR, "GZ-2022-0102")
     assert pk is not None
-    first = waive(filled, SUPERVISOR, pk, "major.restore", reason="不可抗力：市电中断",
-                  attachment_ref="监理函〔2022〕17号", now=WAIVED_AT)  # fmt: skip
+    first = approved_waiver(filled, pk, "major.restore", reason="不可抗力：市电中断",
+                            attachment_ref="监理函〔2022〕17号", now=WAIVED_AT)  # fmt: skip
     assert gauges(filled, contract) == before  # its report was late too: still a late ticket
-    waive(filled, SUPERVISOR, pk, "major.report", reason="同上", attachment_ref=None, now=WAIVED_AT)
+    approved_waiver(filled, pk, "major.report", reason="同上", attachment_ref="同上", now=WAIVED_AT)
     waived = gauges(filled, contract)
     assert waived["year"] == before["year"] + deduction
     assert waived == scored(filled, contract, calendar)

@@ -18,6 +18,7 @@ from monitor.storage.db import (
     upgrade,
 )
 from monitor.storage.tokens import find_token, token_hash
+from monitor.storage.waivers import active_waiver_keys
 
 
 def test_an_empty_database_is_migrated_to_head(tmp_path: Path) -> None:
@@ -108,3 +109,42 @@ def test_tokens_from_before_scopes_keep_reading_every_pool_and_no_longer_write(
     with engine.connect() as connection:
         runs = connection.execute(text("SELECT path, token_id FROM import_run")).all()
     assert [tuple(row) for row in runs] == [("api (token ingest)", None)]
+
+
+def test_waivers_from_before_four_eyes_stay_in_force_as_approved_requests(engine: Engine) -> None:
+    command.downgrade(alembic_config(engine), "0010")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO ticket (id, source, ticket_id, kind, reported_at, created_at, "
+                "updated_at) VALUES (1, 'file', 'GZ-1', 'fault', '2022-08-10 03:41:00.000000', "
+                "'2023-01-05 09:00:00.000000', '2023-01-05 09:00:00.000000')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO waiver (id, ticket_pk, target_id, status_waived, reason, "
+                "attachment_ref, waived_by, waived_at, revoked_by, revoked_at, revoke_reason) "
+                "VALUES (7, 1, 'major.restore', 'breached', '不可抗力', '监理函17号', '监理张工', "
+                "'2022-12-20 06:00:00.000000', NULL, NULL, NULL), "
+                "(8, 1, 'major.report', 'breached', '同上', NULL, '监理张工', "
+                "'2022-12-20 06:00:00.000000', '监理李工', '2022-12-21 01:00:00.000000', "
+                "'附件不符')"
+            )
+        )
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as connection:
+        requests = connection.execute(
+            text(
+                "SELECT kind, target_id, status_at_request, reason, evidence_ref, requested_by, "
+                "state, decided_by, waiver_id FROM waiver_request ORDER BY waiver_id"
+            )
+        ).all()
+    # Each was one supervisor's single step: that supervisor asked and approved it.
+    assert [tuple(row) for row in requests] == [
+        ("waiver", "major.restore", "breached", "不可抗力", "监理函17号", "监理张工", "approved",
+         "监理张工", 7),
+        ("waiver", "major.report", "breached", "同上", None, "监理张工", "approved", "监理张工", 8),
+    ]  # fmt: skip
+    assert active_waiver_keys(engine) == {("file", "GZ-1", "major.restore")}

@@ -1,5 +1,6 @@
-"""Waivers: only a supervisor, only a violation, one in force at a time; excluded from the
-score, revocable, and every change in the audit log."""
+"""Waivers in force (each approved by a second supervisor, tests/storage/waiver_steps.py):
+excluded from the score, shown on the list and the incident, revocable once, every change in
+the audit log. The request and approval rules are in test_waiver_requests.py."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from monitor.domain.periods import parse_period
 from monitor.domain.viewer import Role, Viewer
 from monitor.runs.evaluate import score_period
 from monitor.storage.audit import recent_entries
-from monitor.storage.waivers import WaiverError, active_waiver_keys, revoke, waive
+from monitor.storage.waivers import WaiverError, active_waiver_keys, revoke
 from monitor.views.incident import find_ticket, incident_detail
 from monitor.views.violations import ViolationQuery, list_violations, violation_counts
 from tests.conftest import SHANGHAI, local
 from tests.dashboard.seed import AT, fill
+from tests.storage.waiver_steps import approved_waiver
 
 SUPERVISOR = Viewer("监理张工", Role.SUPERVISOR)
 WAIVED_AT = local("2022-12-20 14:00")
@@ -45,10 +47,10 @@ def test_waived_violations_stop_counting_and_count_again_once_revoked(
     assert timeliness(filled, contract, calendar) == 1
     pk = find_ticket(filled, SUPERVISOR, "GZ-2022-0102")
     assert pk is not None
-    first = waive(filled, SUPERVISOR, pk, "major.restore", reason="不可抗力：市电中断",
-                  attachment_ref="监理函〔2022〕17号", now=WAIVED_AT)  # fmt: skip
+    first = approved_waiver(filled, pk, "major.restore", reason="不可抗力：市电中断",
+                            attachment_ref="监理函〔2022〕17号", now=WAIVED_AT)  # fmt: skip
     assert timeliness(filled, contract, calendar) == 1  # its report was late too
-    waive(filled, SUPERVISOR, pk, "major.report", reason="同上", attachment_ref=None, now=WAIVED_AT)
+    approved_waiver(filled, pk, "major.report", reason="同上", attachment_ref="同上", now=WAIVED_AT)
     assert timeliness(filled, contract, calendar) == 2
     assert active_waiver_keys(filled) == {
         ("sample", "GZ-2022-0102", "major.restore"),
@@ -61,8 +63,10 @@ def test_waived_violations_stop_counting_and_count_again_once_revoked(
     ]
     assert actions == [
         ("waiver.revoke", "监理张工", "sample/GZ-2022-0102/major.restore"),
-        ("waiver.create", "监理张工", "sample/GZ-2022-0102/major.report"),
-        ("waiver.create", "监理张工", "sample/GZ-2022-0102/major.restore"),
+        ("waiver.approve", "监理张工", "sample/GZ-2022-0102/major.report"),
+        ("waiver.request", "监理李工", "sample/GZ-2022-0102/major.report"),
+        ("waiver.approve", "监理张工", "sample/GZ-2022-0102/major.restore"),
+        ("waiver.request", "监理李工", "sample/GZ-2022-0102/major.restore"),
     ]
 
 
@@ -71,62 +75,41 @@ def test_a_waiver_shows_on_the_violation_list_and_the_incident(
 ) -> None:
     pk = find_ticket(filled, SUPERVISOR, "GZ-2022-0102")
     assert pk is not None
-    waive(filled, SUPERVISOR, pk, "major.restore", reason="不可抗力", attachment_ref="附件-1",
-          now=WAIVED_AT)  # fmt: skip
-    waived = list_violations(filled, SUPERVISOR, ViolationQuery(waived="waived"))
+    approved_waiver(filled, pk, "major.restore", reason="不可抗力", attachment_ref="附件-1",
+                    now=WAIVED_AT)  # fmt: skip
+    waived = list_violations(filled, SUPERVISOR, ViolationQuery(waived="waived"), AT)
     assert [(v.ticket_id, v.target_id, v.waived_by, v.attachment_ref) for v in waived.rows] == [
         ("GZ-2022-0102", "major.restore", "监理张工", "附件-1")
     ]
-    assert violation_counts(filled, SUPERVISOR, ViolationQuery()) == {
+    assert violation_counts(filled, SUPERVISOR, ViolationQuery(), AT) == {
         "total": 6, "waived": 1, "breached": 5, "missing_evidence": 1,
     }  # fmt: skip
-    detail = incident_detail(filled, SUPERVISOR, contract, pk)
+    detail = incident_detail(filled, SUPERVISOR, contract, pk, AT)
     assert detail is not None
     clocks = {c.target_id: c for c in detail.clocks}
     assert clocks["major.restore"].waiver is not None
     assert clocks["major.report"].waiver is None
-    assert [(e.kind, e.what, e.by) for e in detail.timeline if e.kind == "waiver"] == [
-        ("waiver", "major.restore", "监理张工")
+    assert [(e.kind, e.what, e.detail, e.by) for e in detail.timeline if e.at == WAIVED_AT] == [
+        ("request", "major.restore", "不可抗力（附件-1）", "监理李工"),
+        ("approved", "major.restore", "同意", "监理张工"),
     ]
-
-
-@pytest.mark.parametrize(
-    "viewer",
-    [
-        Viewer("业主", Role.OWNER),
-        Viewer("二云运营", Role.OPERATOR, pools=("二云",)),
-        Viewer("卫健局", Role.USER_UNIT, units=("市政数局",)),
-    ],
-    ids=["owner", "operator", "user_unit"],
-)
-def test_only_a_supervisor_may_waive(filled: Engine, viewer: Viewer) -> None:
-    pk = find_ticket(filled, SUPERVISOR, "GZ-2022-0102")
-    assert pk is not None
-    with pytest.raises(WaiverError, match="only the supervision unit"):
-        waive(filled, viewer, pk, "major.restore", reason="x", attachment_ref=None, now=WAIVED_AT)
-    assert active_waiver_keys(filled) == set()
-
-
-def test_what_is_not_a_violation_cannot_be_waived(filled: Engine) -> None:
-    pk = find_ticket(filled, SUPERVISOR, "GZ-2022-0102")
-    assert pk is not None
-    with pytest.raises(WaiverError, match="is met, not a violation"):
-        waive(filled, SUPERVISOR, pk, "major.arrival", reason="x", attachment_ref=None, now=AT)
-    with pytest.raises(WaiverError, match="no stored result"):
-        waive(filled, SUPERVISOR, pk, "no.such.target", reason="x", attachment_ref=None, now=AT)
-    with pytest.raises(WaiverError, match="reason is required"):
-        waive(filled, SUPERVISOR, pk, "major.restore", reason="  ", attachment_ref=None, now=AT)
 
 
 def test_a_violation_is_waived_once_and_a_waiver_revoked_once(filled: Engine) -> None:
     pk = find_ticket(filled, SUPERVISOR, "GZ-2022-0102")
     assert pk is not None
-    waiver = waive(filled, SUPERVISOR, pk, "major.restore", reason="a", attachment_ref=None, now=AT)
+    waiver = approved_waiver(filled, pk, "major.restore", reason="a", attachment_ref="1", now=AT)
     with pytest.raises(WaiverError, match="already waived"):
-        waive(filled, SUPERVISOR, pk, "major.restore", reason="b", attachment_ref=None, now=AT)
+        approved_waiver(filled, pk, "major.restore", reason="b", attachment_ref="2", now=AT)
+    with pytest.raises(WaiverError, match="only the supervision unit"):
+        revoke(
+            filled, Viewer("二云运营", Role.OPERATOR, pools=("二云",)), waiver, reason="x", now=AT
+        )
+    with pytest.raises(WaiverError, match="reason is required"):
+        revoke(filled, SUPERVISOR, waiver, reason="  ", now=AT)
     revoke(filled, SUPERVISOR, waiver, reason="wrong", now=AT)
     with pytest.raises(WaiverError, match="already revoked"):
         revoke(filled, SUPERVISOR, waiver, reason="again", now=AT)
     # Revoked, it can be waived anew.
-    waive(filled, SUPERVISOR, pk, "major.restore", reason="c", attachment_ref=None, now=AT)
+    approved_waiver(filled, pk, "major.restore", reason="c", attachment_ref="3", now=AT)
     assert len(active_waiver_keys(filled)) == 1

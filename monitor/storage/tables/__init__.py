@@ -3,7 +3,12 @@ SQLModel.metadata. Schema changes go through Alembic (monitor/storage/migrations
 
 from __future__ import annotations
 
-from monitor.storage.tables.dashboard import AuditLogRow, DashboardUserRow, WaiverRow
+from monitor.storage.tables.dashboard import (
+    AuditLogRow,
+    DashboardUserRow,
+    WaiverRequestRow,
+    WaiverRow,
+)
 from monitor.storage.tables.metrics import (
     CollectorRunRow,
     CollectorStateRow,
@@ -57,5 +62,6 @@ __all__ = [
     "TicketHistoryRow",
     "TicketRow",
     "UsageFigureRow",
+    "WaiverRequestRow",
     "WaiverRow",
 ]
