@@ -1,19 +1,21 @@
 """Signing in: local users (scrypt-hashed passwords, `slamon users add`) and, when
 [auth] is configured in .streamlit/secrets.toml, OIDC single sign-on through st.login; a wall
-display by its key in the address (dashboard.wall)."""
+display by its key in the address (?wall=1&key=…)."""
 
 from __future__ import annotations
+
+import hmac
 
 import streamlit as st
 from sqlalchemy import Engine
 
-from dashboard import state
 from dashboard.i18n import t
-from dashboard.wall import wall_viewer
-from monitor.domain.viewer import Viewer
+from monitor.domain.viewer import Role, Viewer
 from monitor.storage.users import authenticate, find_user, users_exist
+from monitor.views.settings import DashboardSettings
 
 VIEWER_KEY = "viewer"
+WALL_VIEWER = Viewer("大屏", Role.WALL)
 
 
 def oidc_configured() -> bool:
@@ -38,11 +40,20 @@ def _sso_viewer(engine: Engine) -> Viewer | None:
     return stored.viewer
 
 
+def wall_viewer(key: str | None) -> Viewer | None:
+    """The read-only wall viewer when the address is ?wall=1&key=KEY with the configured key:
+    a wall screen signs in by its address, so a reload comes back by itself."""
+    given = st.query_params.get("key", "")
+    if not key or st.query_params.get("wall") != "1" or not given:
+        return None
+    return WALL_VIEWER if hmac.compare_digest(given.encode(), key.encode()) else None
+
+
 def current_viewer(engine: Engine) -> Viewer | None:
     viewer = st.session_state.get(VIEWER_KEY)
     if isinstance(viewer, Viewer):
         return viewer
-    viewer = wall_viewer(state.runtime().settings.wall_key) or _sso_viewer(engine)
+    viewer = wall_viewer(DashboardSettings().wall_key) or _sso_viewer(engine)
     if viewer is not None:
         st.session_state[VIEWER_KEY] = viewer
     return viewer

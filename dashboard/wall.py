@@ -1,11 +1,10 @@
 """The wall display (?wall=1): the overview in large type with auto-refresh on from the start —
-open breaches, at-risk countdowns, this period's score and collectors' health — and, with
-SLAMON_DASHBOARD_WALL_KEY in the address (&key=…), signed in read-only without a form, so a
-reload or a restarted screen comes back by itself."""
+open breaches, at-risk countdowns, this period's score and collectors' health. With
+SLAMON_DASHBOARD_WALL_KEY in the address (&key=…) it signs in read-only without a form
+(dashboard.auth), so a reload or a restarted screen comes back by itself."""
 
 from __future__ import annotations
 
-import hmac
 from datetime import datetime
 
 import pandas as pd
@@ -15,10 +14,8 @@ from dashboard.drill import ticket_column, ticket_link
 from dashboard.fmt import countdown, when
 from dashboard.i18n import status_label, t
 from dashboard.state import Context
-from monitor.domain.viewer import Role, Viewer
 from monitor.views.overview import open_clocks
 
-WALL_VIEWER = Viewer("大屏", Role.WALL)
 # Large type for a screen read from across the room.
 _LARGE = """<style>
 [data-testid="stMetricValue"] { font-size: 4.5rem; }
@@ -34,14 +31,6 @@ def wall_mode() -> bool:
     if wall:
         st.html(_LARGE)
     return wall
-
-
-def wall_viewer(key: str | None) -> Viewer | None:
-    """The read-only wall viewer when the address carries the configured wall key."""
-    given = st.query_params.get("key", "")
-    if not key or st.query_params.get("wall") != "1" or not given:
-        return None
-    return WALL_VIEWER if hmac.compare_digest(given.encode(), key.encode()) else None
 
 
 def clocks_section(ctx: Context, at: datetime) -> None:
