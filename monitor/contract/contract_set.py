@@ -13,11 +13,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from enum import Enum
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import Field
 
 from monitor.contract.model import (
@@ -32,6 +34,7 @@ from monitor.contract.scorecard import ScorecardConfig
 from monitor.contract.strict import StrictModel
 from monitor.contract.yaml_file import KeyProblem, load_yaml_model, load_yaml_text
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.durations import format_duration
 from monitor.domain.tickets import ContractRef
 
 SCHEME_FILE = "scheme.yaml"
@@ -156,11 +159,11 @@ class ContractSet:
     @classmethod
     def single(cls, contract: Contract, calendar: BusinessCalendar | None = None) -> ContractSet:
         """One contract held in code (not read from a file): its version is the SHA-256 of
-        its canonical JSON."""
+        the YAML it is written as (contract_yaml), which reads back as the same contract."""
         judging = JudgingContract(
             contract,
             Path("<contract>"),
-            contract.model_dump_json(),
+            contract_yaml(contract),
             calendar or BusinessCalendar.from_config(contract.calendar),
         )
         return cls((judging,), _scheme_of(contract), Path("<contract>"))
@@ -198,6 +201,28 @@ class ContractSet:
         """These contracts, with closed tickets pinned to the earlier versions that judged
         them (no pins: every ticket by the contracts in force, as a rejudging does)."""
         return replace(self, pins=dict(pins), kept=dict(kept))
+
+
+def contract_yaml(contract: Contract) -> str:
+    """The contract as a file would say it: durations as 30m, dates as 2024-01-01, only what
+    differs from the defaults."""
+    return yaml.safe_dump(
+        _plain(contract.model_dump(exclude_defaults=True)), allow_unicode=True, sort_keys=False
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, timedelta):
+        return format_duration(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {_plain(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(item) for item in value]
+    return value
 
 
 def load_contract_set(path: Path | str) -> ContractSet:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.contract.contract_set import load_contract_set
+from monitor.contract.contract_set import ContractSet, judging_from_text, load_contract_set
 from monitor.contract.model import DEFAULT_CONTRACT_PATH, ContractError
 from tests.conftest import local
 from tests.contract.contracts_dir import contract_text, two_pools
@@ -134,3 +134,13 @@ def test_a_directory_without_contracts_or_with_one_name_twice_is_refused(tmp_pat
     (twice / "b.yaml").write_text(contract_text("同名", "scope: {pools: [二云]}\n"), "utf-8")
     with pytest.raises(ContractError, match="重复"):
         load_contract_set(twice)
+
+
+@pytest.mark.parametrize(
+    "path", [DEFAULT_CONTRACT_PATH, Path(__file__).parents[1] / "data/contracts/every_option.yaml"]
+)
+def test_a_contract_held_in_code_is_kept_as_yaml_that_reads_back_the_same(path: Path) -> None:
+    contract = load_contract_set(path).primary.contract
+    kept = ContractSet.single(contract).primary
+    assert judging_from_text(kept.content, Path("kept.yaml")).contract == contract
+    assert "30m" in kept.content and "PT30M" not in kept.content
