@@ -131,6 +131,10 @@ class ReadinessChecks(BaseModel):
     database: str = Field(description="数据库 `ok`, or the error reaching it")
     scheduler: Literal["running", "stopped"] = Field(description="调度器 the timer scheduler")
     caught_up: bool = Field(description="the start-up evaluation has run")
+    evaluation: str = Field(
+        description="全量评估 `ok`, or how many whole evaluations failed in a row and why"
+    )
+    storage: str = Field(description="存储空间 `ok`, or that the database's disk is full")
 
 
 class CollectorHealth(BaseModel):

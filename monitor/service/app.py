@@ -25,6 +25,7 @@ from monitor.service.collector_jobs import CollectorJob
 from monitor.service.live import LiveEvaluator
 from monitor.service.locks import Locks
 from monitor.service.metrics_refresh import MetricsRefresher
+from monitor.service.readiness import evaluation_check, storage_check
 from monitor.service.scheduler import ServiceScheduler
 from monitor.settings import ServiceSettings
 from monitor.storage.live import collector_health
@@ -104,6 +105,8 @@ def _readiness(
         health = {}
     checks["scheduler"] = "running" if scheduler.running else "stopped"
     checks["caught_up"] = scheduler.caught_up.is_set()
+    checks["evaluation"] = evaluation_check(scheduler)
+    checks["storage"] = storage_check(engine)
     wake = scheduler.next_wake
     details: dict[str, Any] = {
         "checks": checks,
@@ -122,6 +125,7 @@ def _readiness(
         ],
     }
     ready = checks["database"] == "ok" and scheduler.running and checks["caught_up"]
+    ready = ready and checks["evaluation"] == "ok" and checks["storage"] == "ok"
     return ready, details
 
 

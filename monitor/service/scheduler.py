@@ -73,6 +73,8 @@ class ServiceScheduler:
         self.now = now
         self.failures: dict[str, int] = {}  # collectors' failed runs in a row
         self.retries: dict[str, int] = {}  # failed "wake" / "evaluate" runs in a row
+        # Each _succeeded job's error while it keeps failing (/readyz says why).
+        self.last_errors: dict[str, BaseException] = {}
         self.next_wake: datetime | None = None
         self.caught_up = threading.Event()  # the start-up evaluation has run
         self._plan_lock = threading.Lock()
@@ -294,9 +296,11 @@ class ServiceScheduler:
     def _succeeded(self, what: str, work: Callable[[], Any]) -> bool:
         try:
             work()
-        except Exception:
+        except Exception as error:
             log.exception("%s failed", what)
+            self.last_errors[what] = error
             return False
+        self.last_errors.pop(what, None)
         return True
 
     def _guarded(self, what: str, work: Callable[[], Any]) -> Any:

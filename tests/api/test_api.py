@@ -159,4 +159,10 @@ def test_the_openapi_spec_describes_the_endpoints(api: Client) -> None:
 def test_readyz_is_503_until_the_scheduler_has_caught_up(api: Client) -> None:
     answer = api.get("/readyz")
     assert answer.status_code == 503
-    assert answer.json()["checks"] == {"database": "ok", "scheduler": "stopped", "caught_up": False}
+    assert answer.json()["checks"] == {
+        "database": "ok",
+        "scheduler": "stopped",
+        "caught_up": False,
+        "evaluation": "ok",
+        "storage": "ok",
+    }
