@@ -72,6 +72,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Violations in {year} by report month",
     ),
     "overview.this_year": ("本年 {label}", "This year {label}"),
+    "overview.by_target": (
+        "各月违约（按考核目标，不含已豁免）",
+        "Violations by month and target (not waived)",
+    ),
     "overview.last_year": ("上年 {label}", "Last year {label}"),
     "overview.availability": ("可用率与目标", "Availability vs target"),
     "overview.no_availability": ("本期没有可用率数据", "No availability data this period"),

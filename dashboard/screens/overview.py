@@ -15,6 +15,7 @@ from dashboard.drill import open_clicked, ticket_column, ticket_link
 from dashboard.errors import error_boundary
 from dashboard.fmt import countdown, duration, vocabulary, when
 from dashboard.i18n import status_label, t
+from dashboard.target_trend import target_trend_section
 from dashboard.trend import is_year, trend_periods
 from dashboard.wall import clocks_section, wall_mode
 from monitor.rules.calendar_gaps import WARN_DAYS_BEFORE, known_until_instant, years_of_starts
@@ -146,6 +147,7 @@ def breaches_section(at: datetime) -> None:
     st.altair_chart(
         counts_chart(frame, "month", "count", "kind", violations_scale()), width="stretch"
     )
+    target_trend_section(ctx, months, at)
 
 
 def availability_section(at: object) -> None:

@@ -70,3 +70,9 @@ def test_mtta_and_mttr_per_pool_and_by_severity_with_their_trend(signed_in: AppT
     app.radio(key="response_by").set_value("severity").run()
     assert not app.exception, app.exception
     assert set(app.table[-1].value["等级"]) <= {"重大", "较大", "一般", "—"}
+
+
+def test_the_overview_charts_violations_by_month_and_target(signed_in: AppTest) -> None:
+    app = signed_in
+    assert "各月违约（按考核目标，不含已豁免）" in [str(c.value) for c in app.caption]
+    assert any('"field": "target"' in s for s in specs(app))
