@@ -195,7 +195,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "search.page": ("页码", "Page"),
     "search.open": ("打开工单", "Open ticket"),
     "search.open_button": ("查看详情", "Show detail"),
-    "drill.click_row_only": ("点击一行打开工单详情", "Click a row to open the ticket"),
     "drill.click_row": (
         "点击一行打开工单详情；点击工单编号在新标签页打开",
         "Click a row to open the ticket; click a ticket id to open it in a new tab",

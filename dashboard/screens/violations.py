@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state, waiver_forms
-from dashboard.drill import open_clicked
+from dashboard.drill import open_clicked, ticket_column, ticket_link
 from dashboard.fmt import duration, target_name, when
 from dashboard.i18n import status_label, t
 from monitor.views.search import filter_choices
@@ -73,7 +73,7 @@ if result.rows:
     event = st.dataframe(
         pd.DataFrame(
             {
-                t("col.ticket_id"): line.ticket_id,
+                t("col.ticket_id"): ticket_link(line.ticket_id, line.source),
                 t("col.target"): target_name(ctx.contract, line.target_id),
                 t("col.status"): status_label(line.status),
                 t("col.pool"): line.pool or "—",
@@ -90,11 +90,12 @@ if result.rows:
             for line in result.rows
         ),
         hide_index=True,
+        column_config={t("col.ticket_id"): ticket_column(t("col.ticket_id"))},
         on_select="rerun",
         selection_mode="single-row",
         key="violations_table",
     )
-    st.caption(t("drill.click_row_only"))
+    st.caption(t("drill.click_row"))
     open_clicked(event, [(line.ticket_id, line.source) for line in result.rows])
 else:
     st.info(t("search.none"))

@@ -4,6 +4,8 @@ yearly period."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -53,7 +55,8 @@ def test_the_detail_opens_the_linked_ticket_over_one_opened_before(signed_in: Ap
 def test_a_click_on_a_violation_opens_its_ticket(signed_in: AppTest) -> None:
     app = signed_in
     app.switch_page("screens/violations.py").run()
-    first = app.dataframe[0].value["工单编号"].tolist()[0]
+    link = app.dataframe[0].value["工单编号"].tolist()[0]
+    first = parse_qs(urlsplit(link).query)["ticket"][0]
     app.session_state["violations_table"] = CLICK_FIRST_ROW
     app.run()
     assert not app.exception, app.exception
