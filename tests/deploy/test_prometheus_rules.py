@@ -29,7 +29,12 @@ def test_the_alerting_rules_are_valid() -> None:
 @needs_promtool
 def test_the_alerting_rules_fire_as_their_unit_tests_say() -> None:
     done = run(
-        "promtool", "test", "rules", "slamon.rules.test.yml", cwd=DEPLOY / "prometheus/rules"
+        "promtool",
+        "test",
+        "rules",
+        "slamon.rules.test.yml",
+        "slamon.calendar.rules.test.yml",
+        cwd=DEPLOY / "prometheus/rules",
     )
     assert done.returncode == 0, done.stdout + done.stderr
 
