@@ -26,6 +26,7 @@ from collectors.files.import_report import (
 from collectors.files.tabular import Table, UnreadableFile, read_table
 from collectors.files.values import BadValue, is_blank, parse_time
 from monitor.storage.import_runs import finish_import_run, keep_rejected_rows, start_import_run
+from monitor.storage.retry import retried
 from monitor.storage.tickets import UpsertCounts
 
 Parser = Callable[[Any], Any]
@@ -107,14 +108,22 @@ def import_records(
     carried = [column.field for column in columns.values()]
     if extras:
         carried.append("answers")
-    with engine.begin() as connection:
-        counts = fmt.upsert(connection, rows, carried, now)
-        report.inserted, report.updated, report.unchanged = (
-            counts.inserted,
-            counts.updated,
-            counts.unchanged,
-        )
-        _record_run(connection, report, counts, rejected, fmt, now)
+
+    def store() -> UpsertCounts:
+        with engine.begin() as connection:
+            run_id = start_import_run(connection, f"{fmt.table}:{source}", str(path), now)
+            counts = fmt.upsert(connection, rows, carried, now)
+            _finish_run(connection, run_id, report, counts, rejected)
+        return counts
+
+    # The rows are parsed once; a transaction that collides with another writer's is
+    # rolled back and run again (monitor.storage.retry).
+    counts = retried(store, what=f"importing {path}")
+    report.inserted, report.updated, report.unchanged = (
+        counts.inserted,
+        counts.updated,
+        counts.unchanged,
+    )
     return report
 
 
@@ -209,15 +218,13 @@ def _rejected(
     }
 
 
-def _record_run(
+def _finish_run(
     connection: Connection,
+    run_id: int,
     report: ImportReport,
     counts: UpsertCounts,
     rejected: list[dict[str, Any]],
-    fmt: RecordFormat,
-    now: datetime,
 ) -> None:
-    run_id = start_import_run(connection, f"{fmt.table}:{report.source}", str(report.path), now)
     finish_import_run(
         connection,
         run_id,

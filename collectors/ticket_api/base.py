@@ -29,6 +29,7 @@ from collectors.tickets.profile_rows import MappedRow, RowMapper, TimeParser
 from monitor.contract.model import Contract
 from monitor.http import HttpFailure, Retry, json_of, send
 from monitor.storage.collector_state import get_watermark, record_collector_run, set_watermark
+from monitor.storage.retry import retried
 
 
 class SourceError(HttpFailure):
@@ -174,10 +175,16 @@ class TicketApiCollector:
                 rows.append(mapped)
             elif mapped is not None:
                 rejected += 1
-        with self.engine.begin() as connection:
-            source_name = self.source.source or self.source.name
-            counts.add(ingest(connection, rows, self.profile, source_name, now))
-            set_watermark(connection, self.state_name, watermark, now)
+        source_name = self.source.source or self.source.name
+
+        def store() -> IngestCounts:
+            with self.engine.begin() as connection:
+                added = ingest(connection, rows, self.profile, source_name, now)
+                set_watermark(connection, self.state_name, watermark, now)
+            return added
+
+        # A page that collides with another writer is rolled back and stored again.
+        counts.add(retried(store, what=f"storing a page of {self.source.name}"))
         stored.update(((source_name, str(row.values["ticket_id"])), None) for row in rows)
         return rejected
 

@@ -42,11 +42,13 @@ from monitor.contract.model import Contract
 from monitor.storage.columnar.bulk_insert import bulk_page_cache
 from monitor.storage.import_runs import finish_import_run, keep_rejected_rows, start_import_run
 from monitor.storage.ingest import ItemProblem, ParsedBatch
+from monitor.storage.retry import retried
 from monitor.storage.tickets import (
     TEXT_LIMITS,
+    TicketRowUpserts,
     has_tickets,
+    ticket_row_fields,
     ticket_time_binding,
-    upsert_ticket_rows,
 )
 
 Parser = Callable[[Any], Any]
@@ -392,8 +394,19 @@ def import_tickets(
     The file is read, parsed and upserted `batch_rows` at a time, so memory does not grow with
     it; it is still one transaction (an interrupted import leaves nothing behind). A ticket
     is written once, with its last good row: when a ticket turns up again after its batch was
-    written, the import starts over, knowing which tickets the file repeats.
+    written, the import starts over, knowing which tickets the file repeats. So it does when
+    its transaction collides with another writer's (monitor.storage.retry): ended by
+    PostgreSQL to break a deadlock, or still locked out of SQLite after the busy timeout.
     """
+    return retried(
+        lambda: _import_file(engine, path, contract, source, now, batch_rows),
+        what=f"importing {path}",
+    )
+
+
+def _import_file(
+    engine: Engine, path: Path, contract: Contract, source: str, now: datetime, batch_rows: int
+) -> ImportReport:
     try:
         try:
             return _import(engine, path, contract, source, now, batch_rows, None)
@@ -421,10 +434,12 @@ def _import(
     table, columns = _open(path)
     report = ImportReport(path, source)
     with engine.begin() as connection, bulk_page_cache(connection):
+        # Written first: on SQLite this takes the write lock, so what is read next is not
+        # changed by another writer before this import commits.
+        run_id = start_import_run(connection, source, str(path), now)
         # The source's first import: no ticket of this batch or of a later one is stored yet
         # (a ticket is written once per import), so none need be looked up.
         first_of_source = not has_tickets(connection, source)
-        run_id = start_import_run(connection, source, str(path), now)
         batches = parse_rows(
             table,
             columns,
@@ -435,16 +450,15 @@ def _import(
             repeated=repeated,
             dialect=connection.dialect.name,
         )
+        fields = ticket_row_fields(["source", *columns.values()])  # the parser's
+        upserts = TicketRowUpserts(connection, fields, now, all_new=first_of_source)
         for batch in batches:
-            rows = list(batch.tickets.values())
-            counts = upsert_ticket_rows(
-                connection, batch.fields, rows, now, all_new=first_of_source
-            )
-            report.inserted += counts.inserted
-            report.updated += counts.updated
-            report.unchanged += counts.unchanged
+            upserts.add(list(batch.tickets.values()))
             keep_rejected_rows(connection, run_id, batch.rejected)
-            del batch, rows  # not kept alive while the next one is parsed
+            del batch  # not kept alive while the next one is parsed
+        counts = upserts.finish()
+        report.inserted, report.updated = counts.inserted, counts.updated
+        report.unchanged = counts.unchanged
         finish_import_run(
             connection,
             run_id,

@@ -29,6 +29,7 @@ from collectors.tickets.profile import Profile
 from collectors.tickets.profile_rows import MappedRow, RowMapper
 from monitor.contract.model import Contract
 from monitor.storage.import_runs import finish_import_run, keep_rejected_rows, start_import_run
+from monitor.storage.retry import retried
 
 
 @dataclass(kw_only=True)
@@ -66,7 +67,17 @@ def import_with_profile(
     source: str,
     now: datetime,
 ) -> ProfileImportReport:
-    """Import one file in one transaction; ImportFileError when nothing can be used."""
+    """Import one file in one transaction; ImportFileError when nothing can be used. A
+    transaction that collides with another writer's is rolled back and the file read and
+    imported again (monitor.storage.retry)."""
+    return retried(
+        lambda: _import(engine, path, profile, contract, source, now), what=f"importing {path}"
+    )
+
+
+def _import(
+    engine: Engine, path: Path, profile: Profile, contract: Contract, source: str, now: datetime
+) -> ProfileImportReport:
     mapper = RowMapper(profile, contract)
     known = profile.known_columns()
     try:
@@ -96,6 +107,9 @@ def import_with_profile(
                 yield mapped
 
     with engine.begin() as connection:
+        # Written first: on SQLite this takes the write lock, so the events and tickets the
+        # ingest reads are not changed by another writer before this import commits.
+        run_id = start_import_run(connection, source, str(path), now)
         try:
             report.counts = ingest(connection, mapped_rows(), profile, source, now)
         except UnreadableFile as error:
@@ -105,7 +119,6 @@ def import_with_profile(
         report.inserted = report.counts.inserted
         report.updated = report.counts.updated
         report.unchanged = report.counts.unchanged
-        run_id = start_import_run(connection, source, str(path), now)
         finish_import_run(
             connection,
             run_id,

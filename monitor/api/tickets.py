@@ -23,11 +23,12 @@ from monitor.api.schemas import (
     TicketPage,
 )
 from monitor.api.timefmt import local_iso
-from monitor.storage.ingest import keys_of, store_batch
+from monitor.storage.ingest import ParsedBatch, keys_of, store_batch
 from monitor.storage.live import ticket_pks_for
 from monitor.storage.queries import TicketFilter, list_tickets
+from monitor.storage.retry import BATCH_ATTEMPTS, BATCH_FIRST_DELAY, retried
 from monitor.storage.scoped_writes import keep_within_scope
-from monitor.storage.tickets import TICKET_FIELDS
+from monitor.storage.tickets import TICKET_FIELDS, UpsertCounts
 from monitor.storage.tokens import Token
 
 log = logging.getLogger(__name__)
@@ -60,11 +61,19 @@ def upsert_tickets(
         )
     source = batch.source or token.source
     assert source is not None  # a writer has a source
-    parsed = context.parse_records(batch.tickets, context.contract, source)
-    with context.engine.begin() as connection:
-        parsed = keep_within_scope(connection, parsed, batch.tickets, source, token)
-        origin = f"api (token {token.name})"
-        counts = store_batch(connection, parsed, source, origin, clock.now(), token.id)
+    read = context.parse_records(batch.tickets, context.contract, source)
+
+    def store() -> tuple[ParsedBatch, UpsertCounts]:
+        with context.engine.begin() as connection:
+            kept = keep_within_scope(connection, read, batch.tickets, source, token)
+            origin = f"api (token {token.name})"
+            return kept, store_batch(connection, kept, source, origin, clock.now(), token.id)
+
+    # A batch that collides with another writer is rolled back and stored again; one that
+    # keeps colliding is a 503 with Retry-After (monitor.api.errors).
+    parsed, counts = retried(
+        store, what="storing an API batch", attempts=BATCH_ATTEMPTS, first_delay=BATCH_FIRST_DELAY
+    )
     evaluated = True
     try:
         context.after_ingest(ticket_pks_for(context.engine, keys_of(parsed.rows)))

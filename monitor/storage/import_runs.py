@@ -15,14 +15,18 @@ RUN = ImportRunRow.__table__  # type: ignore[attr-defined]
 REJECTED = RejectedRow.__table__  # type: ignore[attr-defined]
 
 
-def start_import_run(connection: Connection, source: str, path: str, started_at: datetime) -> int:
-    """A new import run's key; its counts stay empty until finish_import_run."""
-    return int(
-        connection.execute(
-            insert(RUN).returning(RUN.c.id),
-            {"source": source[:100], "path": path, "started_at": started_at},
-        ).scalar_one()
-    )
+def start_import_run(
+    connection: Connection,
+    source: str,
+    path: str,
+    started_at: datetime,
+    *,
+    token_id: int | None = None,
+) -> int:
+    """A new import run's key (`token_id`: the API token that sent it); its counts stay
+    empty until finish_import_run."""
+    values = {"source": source[:100], "path": path, "started_at": started_at, "token_id": token_id}
+    return int(connection.execute(insert(RUN).returning(RUN.c.id), values).scalar_one())
 
 
 def keep_rejected_rows(

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection
 
+from monitor.storage.import_runs import finish_import_run, keep_rejected_rows, start_import_run
 from monitor.storage.tables import ImportRunRow, RejectedRow
 from monitor.storage.tickets import UpsertCounts, upsert_tickets
 
@@ -45,32 +46,27 @@ def store_batch(
 ) -> UpsertCounts:
     """Upsert the good rows (grouped by the fields they carry) and keep the bad ones; the
     import run names the API token that sent them."""
+    # The run's row first: on SQLite this takes the write lock, so the keys the upserts look
+    # up are not changed by another writer before this batch commits.
+    run_id = start_import_run(connection, source, origin, now, token_id=token_id)
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row, carried in batch.rows:
         groups.setdefault(carried, []).append(row)
-    inserted = updated = unchanged = 0
-    for carried, rows in groups.items():
-        counts = upsert_tickets(connection, rows, ["source", *carried], now)
-        inserted, updated = inserted + counts.inserted, updated + counts.updated
-        unchanged += counts.unchanged
-    run_id = connection.execute(
-        insert(IMPORT_RUN).returning(IMPORT_RUN.c.id),
-        {
-            "source": source,
-            "path": origin,
-            "started_at": now,
-            "rows_read": len(batch.rows) + len(batch.rejected),
-            "rows_stored": inserted + updated,
-            "rows_unchanged": unchanged,
-            "rows_rejected": len(batch.rejected),
-            "token_id": token_id,
-        },
-    ).scalar_one()
-    if batch.rejected:
-        connection.execute(
-            insert(REJECTED), [{**row, "import_run_id": run_id} for row in batch.rejected]
-        )
-    return UpsertCounts(inserted, updated, unchanged)
+    counts = UpsertCounts(0, 0, 0)
+    # One upsert per group, each in key order, the groups in one order too: two batches whose
+    # tickets carry the same fields in each lock them in one order (monitor.storage.tickets).
+    for carried in sorted(groups):
+        counts += upsert_tickets(connection, groups[carried], ["source", *carried], now)
+    finish_import_run(
+        connection,
+        run_id,
+        read=len(batch.rows) + len(batch.rejected),
+        stored=counts.inserted + counts.updated,
+        unchanged=counts.unchanged,
+        rejected=len(batch.rejected),
+    )
+    keep_rejected_rows(connection, run_id, batch.rejected)
+    return counts
 
 
 def keys_of(rows: Sequence[tuple[dict[str, Any], tuple[str, ...]]]) -> list[tuple[str, str]]:

@@ -27,7 +27,10 @@ def upsert_records(
     `carried` are the non-key columns the input has: they overwrite the stored values, the
     others are left as they were. Within `rows` the last row of a key wins.
     """
-    unique = list({tuple(row[name] for name in key): row for row in rows}.values())
+    by_key = {tuple(row[name] for name in key): row for row in rows}
+    # In key order, like the tickets' upserts (monitor.storage.tickets): two imports that
+    # write some of the same records lock them in one order and never wait in a cycle.
+    unique = [by_key[found] for found in sorted(by_key, key=_sortable)]
     if not unique:
         return UpsertCounts(0, 0, 0)
     existing = _existing(connection, table, key, [tuple(row[n] for n in key) for row in unique])
@@ -47,6 +50,11 @@ def upsert_records(
         written += len(connection.execute(statement, payload[offset : offset + _BATCH]).all())
     inserted = len(unique) - existing
     return UpsertCounts(inserted, written - inserted, len(unique) - written)
+
+
+def _sortable(key: tuple[Any, ...]) -> tuple[tuple[bool, Any], ...]:
+    """A key that sorts with empty parts (None) first."""
+    return tuple((part is not None, part) for part in key)
 
 
 def _existing(

@@ -24,15 +24,22 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
 
 
 def add_events(connection: Connection, events: Sequence[Mapping[str, Any]]) -> int:
-    """Insert the events not stored yet; how many were new. A known event is left as it is."""
+    """Insert the events not stored yet; how many were new. A known event is left as it is.
+
+    In key order, like the tickets' upserts (monitor.storage.tickets): two imports of
+    overlapping histories then wait for each other's events in one order, never in a cycle."""
     statement = dialect_insert(connection)(EVENT_TABLE).on_conflict_do_nothing(
         index_elements=list(_EVENT_KEY)
     )
     statement = statement.returning(EVENT_TABLE.c.id)
     added = 0
-    for chunk in _chunks(list(events)):
+    for chunk in _chunks(sorted(events, key=_event_key)):
         added += len(connection.execute(statement, list(chunk)).all())
     return added
+
+
+def _event_key(event: Mapping[str, Any]) -> tuple[Any, ...]:
+    return tuple(event[name] for name in _EVENT_KEY)
 
 
 def load_events(
@@ -86,6 +93,7 @@ def replace_histories(
                 {"ticket_pk": pk, **dict(zip(_HISTORY_COLUMNS, item, strict=True))}
                 for item in wanted
             ]
+    changed.sort()  # deleted in ticket order, like every write of tickets
     for chunk in _chunks(changed):
         connection.execute(delete(HISTORY_TABLE).where(HISTORY_TABLE.c.ticket_pk.in_(chunk)))
     for chunk in _chunks(rows):

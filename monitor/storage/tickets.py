@@ -35,6 +35,13 @@ TEXT_LIMITS: dict[str, int] = {
 }
 _BATCH = 5000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# A database that locks rows (PostgreSQL) gets every upsert's rows in (source, ticket_id)
+# order: two transactions that write some of the same tickets lock them in the same order, so
+# one waits for the other instead of both waiting for each other (a deadlock, which the
+# database ends by rolling one back). SQLite locks the whole database for one writer, so its
+# rows go in as given; on both, new tickets are numbered in the order of their input.
+_BY_KEY = itemgetter(0, 1)
+_STAGE = "slamon_ticket_upsert"  # the temporary table PostgreSQL upserts from
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +49,13 @@ class UpsertCounts:
     inserted: int
     updated: int
     unchanged: int
+
+    def __add__(self, other: UpsertCounts) -> UpsertCounts:
+        return UpsertCounts(
+            self.inserted + other.inserted,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+        )
 
 
 def upsert_tickets(
@@ -58,21 +72,28 @@ def upsert_tickets(
     """
     carried = [name for name in TICKET_FIELDS if name in set(columns) and name not in _KEY]
     # One row per key, the last one winning: a multi-row upsert may not touch a row twice.
-    unique = list({(row["source"], row["ticket_id"]): row for row in rows}.values())
+    by_key = {(row["source"], row["ticket_id"]): row for row in rows}
+    unique = list(by_key.values())
     if not unique:
         return UpsertCounts(0, 0, 0)
-    existing = _existing_keys(connection, {(row["source"], row["ticket_id"]) for row in unique})
     dialect = connection.dialect.name
     names = [*_KEY, *carried, "created_at", "updated_at"]
+    if dialect == "postgresql":
+        _stage(connection, names)
+        _copy(connection, names, _bound_rows(connection, unique, names, now))
+        return _counts(len(unique), *_upsert_staged(connection, carried))
+    existing = _existing_keys(connection, set(by_key))
     if dialect == "sqlite":
         written = _upsert_sqlite(connection, carried, _bound_rows(connection, unique, names, now))
-    elif dialect == "postgresql":
-        bound = _bound_rows(connection, unique, names, now)
-        written = _upsert_postgresql(connection, carried, bound)
     else:
-        written = _upsert_generic(connection, unique, carried, now)
-    inserted = len(unique) - len(existing)
-    return UpsertCounts(inserted, written - inserted, len(unique) - written)
+        ordered = [by_key[key] for key in sorted(by_key)]
+        written = _upsert_generic(connection, ordered, carried, now)
+    return _counts(len(unique), written, len(unique) - len(existing))
+
+
+def _counts(rows: int, written: int, inserted: int) -> UpsertCounts:
+    """The counts of an upsert of `rows` rows that inserted or changed `written` of them."""
+    return UpsertCounts(inserted, written - inserted, rows - written)
 
 
 def ticket_row_fields(columns: Iterable[str]) -> list[str]:
@@ -105,26 +126,68 @@ def upsert_ticket_rows(
 
     `all_new`: the caller knows, in this transaction, that no row's key is stored yet, so
     they are not looked up (every row counts as inserted)."""
-    if not rows:
-        return UpsertCounts(0, 0, 0)
-    names = list(fields)
-    assert names[:2] == list(_KEY), names
-    carried = names[2:]
-    existing = set() if all_new else _existing_keys(connection, set(map(itemgetter(0, 1), rows)))
-    dialect = connection.dialect
-    if dialect.name in ("sqlite", "postgresql"):
-        stamp = TICKET_TABLE.c.created_at.type.bind_processor(dialect)
-        stamps = (stamp(now), stamp(now)) if stamp else (now, now)
-        bound = map(add, rows, repeat(stamps))
-        if dialect.name == "sqlite":
-            written = _upsert_sqlite(connection, carried, bound)
+    upserts = TicketRowUpserts(connection, fields, now, all_new=all_new)
+    upserts.add(rows)
+    return upserts.finish()
+
+
+class TicketRowUpserts:
+    """upsert_ticket_rows for the batches of one transaction (a file's): `add` each batch
+    (no ticket in two), then `finish` for the counts of all.
+
+    On PostgreSQL the batches are copied into one temporary table and upserted by one
+    statement at the end, in key order: a transaction that took some tickets' locks in one
+    statement never waits for others in a later one, so imports of overlapping files wait
+    for each other, never in a cycle. The statement itself says which rows it inserted, so
+    nothing is looked up and the counts are exact while others write. Elsewhere each batch
+    is upserted as it comes."""
+
+    def __init__(
+        self, connection: Connection, fields: Sequence[str], now: datetime, *, all_new: bool
+    ) -> None:
+        self._names = [*fields, "created_at", "updated_at"]
+        assert self._names[:2] == list(_KEY), fields
+        self._connection = connection
+        self._now = now
+        self._all_new = all_new
+        self._stamps = _stamps(connection.dialect, now)
+        self._staged = 0 if connection.dialect.name == "postgresql" else None
+        self._counts = UpsertCounts(0, 0, 0)
+
+    def add(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        connection, carried = self._connection, self._names[2:-2]
+        if self._staged is not None:
+            if not self._staged:
+                _stage(connection, self._names)
+            _copy(connection, self._names, map(add, rows, repeat(self._stamps)))
+            self._staged += len(rows)
+            return
+        keys = set(map(_BY_KEY, rows))
+        existing = set() if self._all_new else _existing_keys(connection, keys)
+        if connection.dialect.name == "sqlite":
+            written = _upsert_sqlite(connection, carried, map(add, rows, repeat(self._stamps)))
         else:
-            written = _upsert_postgresql(connection, carried, bound)
-    else:
-        unique: list[Mapping[str, Any]] = [dict(zip(names, row, strict=True)) for row in rows]
-        written = _upsert_generic(connection, unique, carried, now)
-    inserted = len(rows) - len(existing)
-    return UpsertCounts(inserted, written - inserted, len(rows) - written)
+            names = self._names[:-2]
+            ordered: list[Mapping[str, Any]] = [
+                dict(zip(names, row, strict=True)) for row in sorted(rows, key=_BY_KEY)
+            ]
+            written = _upsert_generic(connection, ordered, carried, self._now)
+        self._counts += _counts(len(rows), written, len(rows) - len(existing))
+
+    def finish(self) -> UpsertCounts:
+        if self._staged:
+            carried = self._names[2:-2]
+            self._counts += _counts(self._staged, *_upsert_staged(self._connection, carried))
+            self._staged = 0
+        return self._counts
+
+
+def _stamps(dialect: Any, now: datetime) -> tuple[Any, Any]:
+    """created_at and updated_at as the dialect binds them."""
+    stamp = TICKET_TABLE.c.created_at.type.bind_processor(dialect)
+    return (stamp(now), stamp(now)) if stamp else (now, now)
 
 
 def has_tickets(connection: Connection, source: str) -> bool:
@@ -202,29 +265,49 @@ def _upsert_sqlite(
     return int(raw.total_changes - before)
 
 
-def _upsert_postgresql(
-    connection: Connection, carried: list[str], bound: Iterator[Sequence[Any]]
-) -> int:
-    """COPY of the bound rows into a temporary table, then one INSERT … SELECT … ON CONFLICT
-    … RETURNING."""
-    names = [*_KEY, *carried, "created_at", "updated_at"]
+def _stage(connection: Connection, names: list[str]) -> None:
+    """An empty temporary table with the columns `names` of the ticket table, and an id
+    drawn from the ticket's sequence as each row is copied in: a new ticket gets the id of
+    its place in the input, although the rows are written in key order."""
     listed = ", ".join(names)
-    raw = connection.connection.driver_connection
-    assert raw is not None
+    raw: Any = connection.connection.driver_connection
     with raw.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.slamon_ticket_upsert")
+        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{_STAGE}")
         cursor.execute(
-            f"CREATE TEMPORARY TABLE slamon_ticket_upsert AS SELECT {listed} FROM ticket "
-            "WITH NO DATA"
+            f"CREATE TEMPORARY TABLE {_STAGE} AS SELECT id, {listed} FROM ticket WITH NO DATA"
         )
-        with cursor.copy(f"COPY slamon_ticket_upsert ({listed}) FROM STDIN") as copy:
-            for row in bound:
-                copy.write_row(row)
-        source = f"SELECT {listed} FROM slamon_ticket_upsert"
-        cursor.execute(_upsert_sql(carried, names, source, "IS DISTINCT FROM") + " RETURNING id")
-        written = len(cursor.fetchall())
-        cursor.execute("DROP TABLE slamon_ticket_upsert")
-    return written
+        cursor.execute("SELECT pg_get_serial_sequence('ticket', 'id')")
+        (sequence,) = cursor.fetchone()
+        cursor.execute(f"ALTER TABLE {_STAGE} ALTER COLUMN id SET DEFAULT nextval('{sequence}')")
+
+
+def _copy(connection: Connection, names: list[str], bound: Iterator[Sequence[Any]]) -> None:
+    """COPY of the bound rows into the temporary table."""
+    raw: Any = connection.connection.driver_connection
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY {_STAGE} ({', '.join(names)}) FROM STDIN") as copy,
+    ):
+        for row in bound:
+            copy.write_row(row)
+
+
+def _upsert_staged(connection: Connection, carried: list[str]) -> tuple[int, int]:
+    """One INSERT … SELECT … ON CONFLICT of the temporary table's rows, which it drops; (rows
+    inserted or changed, rows inserted). The SELECT is in key order, the order the statement
+    locks the tickets in; a row the statement inserted has no xmax yet."""
+    names = ["id", *_KEY, *carried, "created_at", "updated_at"]
+    source = f"SELECT {', '.join(names)} FROM {_STAGE} ORDER BY source, ticket_id"
+    upsert = _upsert_sql(carried, names, source, "IS DISTINCT FROM")
+    raw: Any = connection.connection.driver_connection
+    with raw.cursor() as cursor:
+        cursor.execute(
+            f"WITH written AS ({upsert} RETURNING xmax = 0 AS inserted) "
+            "SELECT count(*), count(*) FILTER (WHERE inserted) FROM written"
+        )
+        written, inserted = cursor.fetchone()
+        cursor.execute(f"DROP TABLE {_STAGE}")
+    return int(written), int(inserted)
 
 
 def _upsert_generic(
