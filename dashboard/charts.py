@@ -275,3 +275,27 @@ def trend_lines_chart(frame: pd.DataFrame, title: str, scale: alt.Scale | None =
         .properties(height=240)
     )
     return chart
+
+
+def daily_availability_chart(frame: pd.DataFrame) -> alt.VConcatChart:
+    """Each pool's availability per day, a line broken where a day has no samples (a gap, not
+    downtime), over the coverage of each day (columns: day, pool, availability, coverage —
+    percentages, None without samples)."""
+    low = min([*frame["availability"].dropna(), 99.0])
+    base = alt.Chart(frame).encode(
+        x=alt.X("day:T", title=None, axis=alt.Axis(format="%Y-%m-%d")),
+        color=alt.Color("pool:N", title=t("col.pool")),
+    )
+    lines = base.mark_line(point=True).encode(
+        y=alt.Y(
+            "availability:Q",
+            title=t("chart.availability") + " %",
+            scale=alt.Scale(domain=[max(0.0, low - 0.5), 100], clamp=True),
+        ),
+        tooltip=[alt.Tooltip("day:T", format="%Y-%m-%d"), "pool", "availability", "coverage"],
+    )
+    coverage = base.mark_bar(opacity=0.6).encode(
+        y=alt.Y("coverage:Q", title=t("col.coverage") + " %", scale=alt.Scale(domain=[0, 100])),
+        xOffset="pool:N",
+    )
+    return alt.vconcat(lines.properties(height=200), coverage.properties(height=90))

@@ -375,6 +375,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "by.pool": ("资源池", "pool"),
     "by.resource": ("资源", "resource"),
     "availability.gaps": ("覆盖缺口（监测数据不足）", "Coverage gaps (too few samples)"),
+    "availability.daily": ("每日可用率与覆盖率", "Availability and coverage per day"),
+    "availability.daily_note": (
+        "按 UTC 日统计；折线断开处为当日无监测数据（不计为不可用）",
+        "Per UTC day; a break in a line is a day without samples (not counted as downtime)",
+    ),
     "availability.no_gaps": ("没有覆盖缺口", "No coverage gaps"),
     "inspections.unclosed": ("未闭环巡检发现", "Unclosed findings"),
     "inspections.none_unclosed": ("没有未闭环的发现", "No unclosed findings"),

@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import state
-from dashboard.charts import availability_chart
+from dashboard.charts import availability_chart, daily_availability_chart
 from dashboard.fmt import percent
 from dashboard.i18n import status_label, t
 from monitor.domain.durations import format_duration
+from monitor.views.availability_days import availability_days
 from monitor.views.measures import availability_for
 
 ctx = state.require_page("availability")
@@ -67,6 +70,29 @@ for f in figures:
     row[t("col.findings")] = "、".join(FINDINGS.get(x, x) for x in f.findings) or "—"
     rows.append(row)
 st.dataframe(pd.DataFrame(rows), hide_index=True)
+
+st.subheader(t("availability.daily"))
+days = availability_days(ctx.engine, ctx.viewer, ctx.period)
+if not days:
+    st.info(t("chart.no_data"))
+else:
+    # Every UTC day of the period on the axis: one without samples is a gap in its line.
+    found = {(d.pool, d.day.date()): d for d in days}
+    first = ctx.period.start.astimezone(UTC).date()
+    count = (ctx.period.end.astimezone(UTC).date() - first).days
+    daily = pd.DataFrame(
+        {
+            "day": pd.Timestamp(first + timedelta(days=offset)),
+            "pool": pool,
+            "availability": None if day is None else round(day.availability * 100, 3),
+            "coverage": None if day is None else round(day.coverage * 100, 1),
+        }
+        for pool in sorted({d.pool for d in days})
+        for offset in range(count)
+        for day in [found.get((pool, first + timedelta(days=offset)))]
+    )
+    st.altair_chart(daily_availability_chart(daily), width="stretch")
+    st.caption(t("availability.daily_note"))
 
 st.subheader(t("availability.gaps"))
 gaps = [f for f in report.resources if f.findings]

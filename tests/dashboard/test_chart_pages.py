@@ -76,3 +76,12 @@ def test_the_overview_charts_violations_by_month_and_target(signed_in: AppTest) 
     app = signed_in
     assert "各月违约（按考核目标，不含已豁免）" in [str(c.value) for c in app.caption]
     assert any('"field": "target"' in s for s in specs(app))
+
+
+def test_availability_per_day_shows_gaps_and_coverage(signed_in: AppTest) -> None:
+    app = signed_in
+    app.switch_page("screens/availability.py").run()
+    assert not app.exception, app.exception
+    assert "每日可用率与覆盖率" in [str(s.value) for s in app.subheader]
+    daily = next(s for s in specs(app) if '"vconcat"' in s)
+    assert '"覆盖率 %"' in daily and '"%Y-%m-%d"' in daily
