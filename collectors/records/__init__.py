@@ -1,4 +1,5 @@
-"""Record imports other than tickets: resources, outages, usage, inspections and surveys.
+"""Record imports other than tickets: resources, outages, usage, inspections, surveys, the
+service catalogue and operators' statements.
 
 Each kind is a small module with a RecordFormat (its columns, their Chinese and English
 headers and parsers) and an import function on collectors.records.base.import_records;
@@ -15,6 +16,7 @@ from typing import Protocol
 from sqlalchemy import Engine
 
 from collectors.files.import_report import ImportReport
+from collectors.records.catalogue import import_catalogue
 from collectors.records.inspections import import_inspections
 from collectors.records.outages import import_outages
 from collectors.records.resources import import_resources
@@ -78,6 +80,14 @@ RECORD_IMPORTERS: dict[str, RecordKind] = {
             "导入满意度调查 Import satisfaction survey replies from a CSV, XLSX or JSON file.",
             "One row per unit and survey: 使用单位, 填报时间, 总体评价 (非常满意/比较满意/一般/"
             "不满意), optional per-question columns headed q:QUESTION.",
+        ),
+        RecordKind(
+            "catalogue",
+            import_catalogue,
+            "导入服务目录 Import the service catalogue (服务目录) with its unit prices.",
+            "Columns: item_code 服务项编码, name 服务项名称, unit 计量单位, unit_price 单价 (元, "
+            "exact), measure 计量依据 (vcpu/memory_gb/storage_gb/count/use), valid_from 生效日期, "
+            "valid_until 失效日期 (exclusive), pool 资源池, operator 运营单位.",
         ),
     )
 }

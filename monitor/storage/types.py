@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import DateTime, Numeric, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -41,3 +42,39 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return read_moment(value)
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """An exact decimal (money, quantities); always read back a Decimal, never a float.
+
+    PostgreSQL keeps it as NUMERIC(20, 6). SQLite has no decimal type: its NUMERIC affinity
+    turns 12.345678 into a binary float, so there it is the canonical decimal text.
+    """
+
+    impl = Numeric(20, 6, asdecimal=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(40))
+        return dialect.type_descriptor(Numeric(20, 6, asdecimal=True))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, Decimal) or not value.is_finite():
+            raise ValueError(f"exact decimals must be finite Decimals, got {value!r}")
+        return format(plain_decimal(value), "f") if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return plain_decimal(Decimal(value))
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """The same number without trailing zeros and without an exponent: 12.500000 → 12.5,
+    100.000000 → 100 (normalize alone makes it 1E+2), so both databases read back alike."""
+    normal = value.normalize()
+    exponent = normal.as_tuple().exponent
+    return normal.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else normal

@@ -3,6 +3,7 @@ SQLModel.metadata. Schema changes go through Alembic (monitor/storage/migrations
 
 from __future__ import annotations
 
+from monitor.storage.tables.billing import CatalogueItemRow, StatementLineRow
 from monitor.storage.tables.dashboard import (
     AuditLogRow,
     DashboardUserRow,
@@ -41,6 +42,7 @@ __all__ = [
     "AlertRow",
     "ApiTokenRow",
     "AuditLogRow",
+    "CatalogueItemRow",
     "CollectorRunRow",
     "CollectorStateRow",
     "ContractVersionRow",
@@ -55,6 +57,7 @@ __all__ = [
     "RejudgeRow",
     "ResourceRow",
     "ResultChangeRow",
+    "StatementLineRow",
     "SupersededResultRow",
     "SurveyReplyRow",
     "TargetResultRow",

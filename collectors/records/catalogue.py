@@ -1,0 +1,99 @@
+"""`slamon import catalogue`: the service catalogue (服务目录), its unit prices and validity."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from collectors.files.decimals import parse_date, parse_price
+from collectors.files.import_report import ImportReport
+from collectors.files.values import BadValue, parse_id, parse_text
+from collectors.records.base import Column, RecordFormat, import_records
+from monitor.contract.model import Contract
+from monitor.domain.billing import Measure
+from monitor.storage.billing import upsert_catalogue
+
+_MEASURES = {
+    **{measure.value: measure for measure in Measure},
+    "vcpu数": Measure.VCPU,
+    "内存": Measure.MEMORY_GB,
+    "内存gb": Measure.MEMORY_GB,
+    "存储": Measure.STORAGE_GB,
+    "存储gb": Measure.STORAGE_GB,
+    "数量": Measure.COUNT,
+    "台数": Measure.COUNT,
+    "个数": Measure.COUNT,
+    "次数": Measure.USE,
+    "按次": Measure.USE,
+}
+
+
+def parse_measure(value: Any) -> str | None:
+    text = parse_text(value)
+    if text is None:
+        return None
+    measure = _MEASURES.get(text.casefold())
+    if measure is None:
+        choices = ", ".join(m.value for m in Measure)
+        raise BadValue(f"unknown measure '{text}'; expected one of {choices}")
+    return measure.value
+
+
+def catalogue_format() -> RecordFormat:
+    columns = (
+        Column("item_code", ("item_code", "服务项编码", "编码", "服务编码"), parse_id, True),
+        Column("name", ("name", "服务项名称", "服务名称", "名称"), parse_text, True),
+        Column("unit", ("unit", "计量单位", "单位"), parse_text, True),
+        Column("unit_price", ("unit_price", "单价", "单价（元）", "单价(元)"), parse_price, True),
+        Column("measure", ("measure", "计量依据"), parse_measure),
+        Column("valid_from", ("valid_from", "生效日期", "生效时间"), parse_date, True),
+        Column("valid_until", ("valid_until", "失效日期", "失效时间"), parse_date),
+        Column("pool", ("pool", "资源池"), parse_text),
+        Column("operator", ("operator", "运营单位", "服务商"), parse_text),
+    )
+    return RecordFormat(
+        table="catalogue_item",
+        noun="item",
+        columns=columns,
+        key_field="item_code",
+        finish=_OverlapCheck(),
+        upsert=upsert_catalogue,
+    )
+
+
+class _OverlapCheck:
+    """Completes a row and refuses one whose validity overlaps an earlier row's of the same
+    item, pool and operator: on a day of the overlap the price in force would be ambiguous."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str, str], list[tuple[date, date | None, date]]] = {}
+
+    def __call__(self, values: dict[str, Any]) -> dict[str, Any]:
+        values.pop("__extras__", None)
+        values["pool"] = values.get("pool") or ""
+        values["operator"] = values.get("operator") or ""
+        values["measure"] = values.get("measure") or Measure.COUNT.value
+        start, until = values["valid_from"], values.get("valid_until")
+        if until is not None and until <= start:
+            raise BadValue("valid_until (失效日期) is not after valid_from (生效日期)")
+        key = (values["item_code"], values["pool"], values["operator"])
+        for other_start, other_until, first in self._seen.get(key, []):
+            if (until is None or other_start < until) and (
+                other_until is None or start < other_until
+            ):
+                raise BadValue(
+                    f"validity overlaps the row in force from {first.isoformat()} for the same "
+                    f"item, pool and operator; 与同一服务项 {first.isoformat()} 起的价格有效期重叠"
+                )
+        self._seen.setdefault(key, []).append((start, until, start))
+        return values
+
+
+def import_catalogue(
+    engine: Engine, path: Path, contract: Contract, *, source: str, now: datetime
+) -> ImportReport:
+    """Import one catalogue file; ImportFileError when nothing in it can be used."""
+    return import_records(engine, path, catalogue_format(), source=source, now=now)
