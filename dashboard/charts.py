@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,11 +39,16 @@ PAUSE_COLOUR = "#bdbdbd"
 
 
 def clocks_chart(
-    clocks: Sequence[Any], at: datetime, zone: ZoneInfo, pauses: Sequence[Pause] = ()
+    clocks: Sequence[Any],
+    at: datetime,
+    zone: ZoneInfo,
+    pauses: Sequence[Pause] = (),
+    pausing: Mapping[str, Collection[str]] | None = None,
 ) -> alt.LayerChart | alt.FacetChart | None:
     """One bar per target from its start to its stop (or to `at` while running), the deadline
     drawn as a black tick on the same line: a bar past its tick is a breach. The ticket's
-    paused stretches are drawn over each bar they cut, in grey, with their reason."""
+    paused stretches are drawn over each bar they cut, in grey, with their reason — on a
+    target only for the reasons that pause it (`pausing`: target id → reasons; None: all)."""
     rows = []
     for clock in clocks:
         if clock.start is None:
@@ -51,6 +56,7 @@ def clocks_chart(
         end = clock.stop or at
         rows.append(
             {
+                "target_id": clock.target_id,
                 "target": clock.name_zh if language() == "zh" else clock.name_en,
                 "start": local(clock.start, zone),
                 "end": local(end, zone),
@@ -81,7 +87,7 @@ def clocks_chart(
         .encode(x="deadline:T", tooltip=["target", alt.Tooltip("deadline:T", format=TIME_FORMAT)])
     )
     layers: list[Any] = [bars, ticks]
-    paused = _pause_rows(rows, pauses, at, zone)
+    paused = _pause_rows(rows, pauses, at, zone, pausing)
     if paused:
         layers.append(
             alt.Chart(pd.DataFrame(paused))
@@ -101,14 +107,20 @@ def clocks_chart(
 
 
 def _pause_rows(
-    rows: list[dict[str, Any]], pauses: Sequence[Pause], at: datetime, zone: ZoneInfo
+    rows: list[dict[str, Any]],
+    pauses: Sequence[Pause],
+    at: datetime,
+    zone: ZoneInfo,
+    pausing: Mapping[str, Collection[str]] | None,
 ) -> list[dict[str, Any]]:
-    """Each pause cut to each target bar it overlaps (a pause still open runs to `at`)."""
+    """Each pause cut to each target bar it overlaps and pauses (one still open runs to `at`)."""
     cut = []
     for pause in pauses:
         start = pause.start.astimezone(zone).replace(tzinfo=None)
         end = (pause.end or at).astimezone(zone).replace(tzinfo=None)
         for row in rows:
+            if pausing is not None and pause.reason not in pausing.get(row["target_id"], ()):
+                continue  # waiting the contract does not count for this target: the clock ran
             low, high = max(start, row["start"]), min(end, row["end"])
             if low < high:
                 reason = PAUSE_REASONS.get(pause.reason, pause.reason)

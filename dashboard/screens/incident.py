@@ -14,7 +14,13 @@ from dashboard.timeline_text import history_text
 from monitor.domain.bounds import evaluation_error_reason
 from monitor.domain.tickets import Status, missing_evidence_reason
 from monitor.rules.calendar_gaps import unknown_reason
-from monitor.views.incident import TimelineEntry, event_label, find_ticket, incident_detail
+from monitor.views.incident import (
+    TargetClock,
+    TimelineEntry,
+    event_label,
+    find_ticket,
+    incident_detail,
+)
 from monitor.views.timeline import TIMELINE_KINDS, as_it_happened
 
 BADGE_COLOURS = {
@@ -85,8 +91,21 @@ st.table(
     hide_header=True,
 )
 
+
+def pausing(clocks: list[TargetClock]) -> dict[str, tuple[str, ...]]:
+    """The waiting reasons that pause each target's clock: its own, else the contract's."""
+    found = {}
+    for clock in clocks:
+        try:
+            own = ctx.contract.target(clock.target_id).pause_reasons
+        except KeyError:  # since removed from the contract: the contract's reasons
+            own = None
+        found[clock.target_id] = own or ctx.contract.clocks.pause_reasons
+    return found
+
+
 st.subheader(t("incident.clocks"))
-chart = clocks_chart(detail.clocks, ctx.at, zone, happened.pauses)
+chart = clocks_chart(detail.clocks, ctx.at, zone, happened.pauses, pausing(detail.clocks))
 if chart is None:
     st.info(t("incident.no_results"))
 else:

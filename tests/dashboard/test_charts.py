@@ -37,6 +37,7 @@ def test_the_clock_chart_dates_with_the_year_and_draws_pauses() -> None:
         return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
     clock = SimpleNamespace(
+        target_id="major.restore",
         name_zh="重大故障修复",
         name_en="major restore",
         start=utc("2016-02-29 17:23"),
@@ -48,3 +49,9 @@ def test_the_clock_chart_dates_with_the_year_and_draws_pauses() -> None:
     text = spec(clocks_chart([clock], utc("2026-12-01 09:00"), SHANGHAI, [pause]))
     assert "%Y-%m-%d %H:%M" in text and '"等待用户"' in text
     assert "2016-03-01T01:52:00" in text  # the pause in Asia/Shanghai time
+
+    # Waiting that does not pause this target (awaiting_vendor here) is not drawn on it.
+    vendor = Pause(pause.start, pause.end, "awaiting_vendor")
+    only_user = {"major.restore": ("awaiting_user",)}
+    text = spec(clocks_chart([clock], utc("2026-12-01 09:00"), SHANGHAI, [vendor], only_user))
+    assert "等待厂商" not in text and "2016-03-01T01:52:00" not in text

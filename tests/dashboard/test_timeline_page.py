@@ -3,6 +3,7 @@ change and source updates on its timeline, every date with its year, in 中文 a
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -73,3 +74,9 @@ def test_the_timeline_speaks_english_in_english_mode(servicenow_page: AppTest) -
     assert ("2016-03-01 01:52", "clock paused", "awaiting user") in rows
     assert any(kind == "severity changed" for _, kind, _ in rows)
     assert not any("暂停" in kind or "等待" in what for _, kind, what in rows)
+
+
+def test_the_clock_chart_draws_the_pause_that_stops_the_clock(servicenow_page: AppTest) -> None:
+    chart = servicenow_page.get("vega_lite_chart")[0]
+    spec = json.dumps(json.loads(chart.proto.spec), ensure_ascii=False)  # type: ignore[attr-defined]
+    assert "%Y-%m-%d %H:%M" in spec and "#bdbdbd" in spec  # dates with the year, pauses grey
