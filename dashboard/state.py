@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import streamlit as st
@@ -15,6 +16,7 @@ from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.periods import Period, parse_period
 from monitor.domain.viewer import Viewer
+from monitor.scorecard.manual import ManualScores, load_manual_scores
 from monitor.settings import Settings
 from monitor.storage.db import ensure_schema, make_engine
 from monitor.views.settings import DashboardSettings
@@ -25,6 +27,7 @@ class Runtime:
     engine: Engine
     contracts: ContractSet
     settings: DashboardSettings
+    manual: ManualScores | None = None  # SLAMON_DASHBOARD_MANUAL, read once
 
     @property
     def contract(self) -> Contract:
@@ -62,21 +65,31 @@ class Context:
         return self.runtime.calendar
 
     @property
+    def manual(self) -> ManualScores | None:
+        """The hand-entered scores, when they belong to this period."""
+        manual = self.runtime.manual
+        return manual if manual is not None and manual.scores(self.period.label) else None
+
+    @property
     def zone(self) -> ZoneInfo:
         return self.runtime.contract.zone
 
 
 @st.cache_resource(show_spinner=False)
-def _runtime(database_url: str, contract_path: str) -> Runtime:
+def _runtime(database_url: str, contract_path: str, manual_path: str) -> Runtime:
     engine = make_engine(database_url)
     ensure_schema(engine)  # an out-of-date database is refused with the fix, as in the CLI
-    return Runtime(engine, load_contract_set(contract_path), DashboardSettings())
+    contracts = load_contract_set(contract_path)
+    manual = load_manual_scores(Path(manual_path), contracts.deployment) if manual_path else None
+    return Runtime(engine, contracts, DashboardSettings(), manual)
 
 
 def runtime() -> Runtime:
-    """The shared engine and contract (one per database URL and contract file)."""
+    """The shared engine, contract and hand-entered scores (one per database URL, contract
+    file and SLAMON_DASHBOARD_MANUAL)."""
     settings = Settings()
-    return _runtime(settings.database_url, str(settings.contract))
+    manual = DashboardSettings().manual
+    return _runtime(settings.database_url, str(settings.contract), str(manual or ""))
 
 
 def as_of(run: Runtime) -> datetime:
@@ -107,7 +120,7 @@ def _sidebar(run: Runtime, viewer: Viewer, at: datetime) -> Period:
         if chosen != st.session_state["lang"]:
             st.session_state["lang"] = chosen
             st.rerun()  # what is drawn so far is in the other language
-        default = at.astimezone(zone).strftime("%Y-%m")
+        default = run.settings.period or at.astimezone(zone).strftime("%Y-%m")
         typed = st.text_input(
             t("period"), value=st.session_state.get("period", default), key="period_choice"
         )

@@ -40,7 +40,7 @@ refresh = st.toggle(t("overview.auto_refresh"), key="auto_refresh", value=wall)
 
 def score_section(at: object) -> None:
     pools = scorecard_pools(ctx.viewer)
-    card = period_scorecard(ctx.engine, ctx.contracts, ctx.period, at, pools=pools)  # type: ignore[arg-type]
+    card = period_scorecard(ctx.engine, ctx.contracts, ctx.period, at, ctx.manual, pools)  # type: ignore[arg-type]
     cards = score_cards(card)
     st.subheader(t("overview.scores"))
     scorecard = card.scorecard

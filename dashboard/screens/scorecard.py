@@ -20,9 +20,8 @@ from monitor.views.scores import score_cards, scorecard_pools
 
 ctx = state.require_page("scorecard")
 st.title(t("page.scorecard"))
-card = period_scorecard(
-    ctx.engine, ctx.contracts, ctx.period, ctx.at, pools=scorecard_pools(ctx.viewer)
-)
+pools = scorecard_pools(ctx.viewer)
+card = period_scorecard(ctx.engine, ctx.contracts, ctx.period, ctx.at, ctx.manual, pools)
 if card.pools is not None:
     st.info(t("scorecard.pools_only", pools="、".join(sorted(card.pools)) or "—"))
 scorecard = card.scorecard

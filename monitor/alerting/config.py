@@ -20,7 +20,7 @@ from monitor.domain.durations import format_duration, parse_duration
 
 DEFAULT_ALERTING_PATH = Path("config/alerting.yaml")
 STAGES = ("at_risk", "breached", "resolved")
-ChannelType = Literal["alertmanager", "webhook", "wecom", "dingtalk", "feishu", "smtp"]
+ChannelType = Literal["alertmanager", "webhook", "wecom", "dingtalk", "feishu", "smtp", "console"]
 _HTTP_TYPES = ("alertmanager", "webhook", "wecom", "dingtalk", "feishu")
 # A send may wait a channel's timeout to connect and again for the answer; the lease it renews
 # just before must outlast both, with room for the renewal itself.

@@ -1,31 +1,115 @@
-"""`slamon demo`: the main job on the embedded default with the shipped sample tickets."""
+"""`slamon demo`: the product on a sample year — loaded, evaluated and scored, then live."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
-from collectors.tickets.file_import import import_tickets
 from monitor import clock
 from monitor.cli import evaluate_cmd, score_cmd
 from monitor.cli.context import Runtime
-from monitor.cli.import_output import print_report
+from monitor.cli.dashboard_cmd import APP
+from monitor.cli.demo_live import DEMO_USER, add_demo_user, import_live_tickets
+from monitor.cli.demo_serve import HOST, check_free, serve_together
+from monitor.cli.demo_year import (
+    SAMPLE_CONTRACT,
+    SAMPLE_MANUAL,
+    SAMPLE_YEAR,
+    check_installed,
+    fresh_database,
+    load_sample_year,
+)
 
-SAMPLE_TICKETS = Path(__file__).resolve().parents[2] / "samples/tickets_2022.csv"
+ROOT = Path(__file__).resolve().parents[2]
+# The older 13-ticket sample, kept for the tests that count its tickets.
+SAMPLE_TICKETS = ROOT / "samples/tickets_2022.csv"
+DEMO_ALERTING = ROOT / "config/alerting.demo.yaml"
+SAMPLE_PERIOD = "2022"
 
 
 @click.command()
+@click.option(
+    "--no-serve",
+    is_flag=True,
+    help="Load, evaluate and score the sample year, then stop (no service, no dashboard).",
+)
+@click.option(
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help=f"slamon serve's port on {HOST}.",
+)
+@click.option(
+    "--dashboard-port",
+    default=8501,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help=f"The dashboard's port on {HOST}.",
+)
 @click.pass_context
-def demo(context: click.Context) -> None:
-    """演示 Import the sample tickets (2022), evaluate them and score 2022."""
+def demo(context: click.Context, no_serve: bool, port: int, dashboard_port: int) -> None:
+    """演示 The sample year 2022 loaded into a new SQLite database, evaluated and scored
+    (78.00, 中); then slamon serve and the dashboard on loopback, with a few clocks running
+    now, until Ctrl-C.
+
+    The database is SLAMON_DATABASE_URL (default data/slamon.db); the demo makes it anew, and
+    refuses a file it did not make.
+    """
+    # Before anything is loaded: a missing file or a busy port is a quick no.
+    if no_serve:
+        check_installed()
+    else:
+        check_installed(DEMO_ALERTING, APP)
+        check_free(port, "--port")
+        check_free(dashboard_port, "--dashboard-port")
+    url = fresh_database(Runtime().settings.database_url)
+    # What the commands below and the service and dashboard started later read.
+    os.environ["SLAMON_DATABASE_URL"] = url
+    os.environ["SLAMON_CONTRACT"] = str(SAMPLE_CONTRACT)
     runtime = Runtime()
-    click.echo(f"数据库 database: {runtime.settings.database_url}\n")
-    report = import_tickets(
-        runtime.engine, SAMPLE_TICKETS, runtime.contract, source="sample", now=clock.now()
-    )
-    print_report(report)
+    click.echo(f"数据库 database: {url}\n样例年 sample year: {SAMPLE_YEAR}\n")
+    load_sample_year(runtime.engine, runtime.contract, clock.now())
     click.echo("")
     context.invoke(evaluate_cmd.evaluate, output="table")
     click.echo("")
-    context.invoke(score_cmd.score, period="2022", output="table")
+    context.invoke(score_cmd.score, period=SAMPLE_PERIOD, output="table", manual_path=SAMPLE_MANUAL)
+    if no_serve:
+        return
+    now = clock.now()
+    live = import_live_tickets(runtime.engine, runtime.contract, now)
+    password = add_demo_user(runtime.engine, now)
+    dashboard_url = f"http://{HOST}:{dashboard_port}"
+    env = {
+        **os.environ,
+        "SLAMON_ALERTING": str(DEMO_ALERTING),
+        "SLAMON_DASHBOARD_URL": dashboard_url,
+        "SLAMON_DASHBOARD_MANUAL": str(SAMPLE_MANUAL),
+        "SLAMON_DASHBOARD_PERIOD": SAMPLE_PERIOD,
+        # Loopback only: the API's reads need no token here.
+        "SLAMON_READ_ACCESS": "open",
+    }
+
+    def ready() -> None:
+        click.echo(
+            "\n".join(
+                [
+                    "",
+                    "演示运行中 the demo is running — Ctrl-C 停止 stops it",
+                    f"  监管大屏 dashboard  {dashboard_url}",
+                    f"  登录 sign in        {DEMO_USER} / {password}（监理单位 supervisor）",
+                    f"  服务 service        http://{HOST}:{port}/docs · /readyz · /metrics",
+                    f"  考核期 period       {SAMPLE_PERIOD}（样例年 the sample year；"
+                    "侧栏可改为当月 the sidebar switches to this month）",
+                    f"  实时工单 live       {'、'.join(live)}：几分钟前报告，"
+                    "见总览「计时中的时限」，告警打印在下面 (reported minutes ago; alerts print "
+                    "below)",
+                    "",
+                ]
+            )
+        )
+
+    click.echo("\n启动服务与监管大屏 starting slamon serve and the dashboard …")
+    serve_together(env, port, dashboard_port, ready)

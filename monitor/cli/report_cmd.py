@@ -49,7 +49,7 @@ def report(
     contract = runtime.contract
     bounds = runtime.parse_period(period)
     at = runtime.parse_at(at_text)
-    manual = load_manual_option(manual_path, contract)
+    manual = load_manual_option(manual_path, contract, bounds)
     card = period_scorecard(runtime.engine, runtime.contracts, bounds, at, manual)
     blocks = report_blocks(report_data(runtime.engine, runtime.contracts, card))
     target = path or Path(f"监理报告_{bounds.label}.{output}")

@@ -11,6 +11,7 @@ from monitor.cli.calendar_warning import warn_unknown_calendar
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
 from monitor.cli.scorecard_output import scorecard_json, scorecard_text
 from monitor.contract.model import Contract
+from monitor.domain.periods import Period
 from monitor.runs.scorecard import period_scorecard
 from monitor.scorecard.manual import ManualScores, ManualScoresError, load_manual_scores
 
@@ -44,7 +45,7 @@ def score(
     runtime = Runtime(contract_path)
     bounds = runtime.parse_period(period)
     at = runtime.parse_at(at_text)
-    manual = load_manual_option(manual_path, runtime.contract)
+    manual = load_manual_option(manual_path, runtime.contract, bounds)
     card = period_scorecard(runtime.engine, runtime.contracts, bounds, at, manual)
     if output == "json":
         document = scorecard_json(card, runtime.contract)
@@ -54,11 +55,16 @@ def score(
     warn_unknown_calendar(card.calendar_unknown, runtime)
 
 
-def load_manual_option(path: Path | None, contract: Contract) -> ManualScores | None:
-    """--manual: the hand-entered indicators, or None when not given."""
+def load_manual_option(
+    path: Path | None, contract: Contract, period: Period
+) -> ManualScores | None:
+    """--manual: the hand-entered indicators of `period`, or None when not given."""
     if path is None:
         return None
     try:
-        return load_manual_scores(path, contract)
+        manual = load_manual_scores(path, contract)
     except ManualScoresError as error:
         raise UsageProblem(f"--manual: {error}") from None
+    if not manual.scores(period.label):
+        raise UsageProblem(f"--manual: {path} scores {manual.period}, not {period.label}")
+    return manual

@@ -4,6 +4,7 @@ assessment score, from a YAML file that says who entered them.
 ```yaml
 entered_by: 第三方评价机构 评价组        # default for every entry
 entered_on: 2023-09-01
+period: 2022                           # optional: the year or month it scores, and only it
 sla_assessment_score: 92               # optional: input to 服务水平协议（SLA）考核
 indicators:
   - {id: basis, name_zh: 立项依据充分性, section: 决策, points: 2, max_points: 2}
@@ -17,9 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from monitor.contract.model import Contract
 from monitor.contract.strict import StrictModel
@@ -45,8 +46,14 @@ class _Entry(StrictModel):
 class _File(StrictModel):
     entered_by: str | None = None
     entered_on: date | None = None
+    period: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2})?$")
     sla_assessment_score: float | None = Field(default=None, ge=0, le=100)
     indicators: tuple[_Entry, ...] = ()
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _year_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
     @model_validator(mode="after")
     def _someone_entered_each(self) -> Self:
@@ -68,6 +75,11 @@ class ManualScores:
     sla_assessment_score: float | None
     entered_by: str | None
     path: Path
+    period: str | None = None  # the period label it scores (2022, 2022-08); None: any
+
+    def scores(self, period_label: str) -> bool:
+        """Whether the entries belong to the period labelled so."""
+        return self.period is None or self.period == period_label
 
 
 def load_manual_scores(path: Path, contract: Contract) -> ManualScores:
@@ -102,4 +114,6 @@ def load_manual_scores(path: Path, contract: Contract) -> ManualScores:
                 note=entry.note,
             )
         )
-    return ManualScores(tuple(entries), parsed.sla_assessment_score, parsed.entered_by, path)
+    return ManualScores(
+        tuple(entries), parsed.sla_assessment_score, parsed.entered_by, path, parsed.period
+    )

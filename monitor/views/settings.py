@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,6 +19,9 @@ class DashboardSettings(BaseSettings):
     # Seconds between refreshes of the overview when auto-refresh is on (wall displays).
     refresh_seconds: int = Field(default=60, ge=5, le=3600)
     page_size: int = Field(default=50, ge=10, le=200)
+    # YYYY or YYYY-MM: the period a new session starts on (the sidebar switches it); unset:
+    # the current month.
+    period: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2})?$")
     # zh or en: the language a new session starts in (the sidebar switches it).
     language: str = Field(default="zh", pattern="^(zh|en)$")
     # A collector whose watermark lags more than this (minutes) is shown as stale.
@@ -26,3 +30,6 @@ class DashboardSettings(BaseSettings):
     # (the overview only), so a wall screen comes back by itself after a reload. Unset: the
     # wall signs in through the form like anyone, with a `--role wall` account.
     wall_key: str | None = Field(default=None, min_length=16)
+    # The hand-entered indicators and SLA assessment score (the file of `slamon score
+    # --manual`), added to the scorecard on 评分 and the overview.
+    manual: Path | None = None

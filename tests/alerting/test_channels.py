@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import io
 import socketserver
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -44,7 +46,9 @@ def send(channel: ChannelConfig) -> None:
 
 def test_the_registry_has_every_configurable_channel_type() -> None:
     assert sorted(CHANNELS) == sorted(get_args(ChannelType))
-    assert sorted(CHANNELS) == ["alertmanager", "dingtalk", "feishu", "smtp", "webhook", "wecom"]
+    assert sorted(CHANNELS) == [
+        "alertmanager", "console", "dingtalk", "feishu", "smtp", "webhook", "wecom"
+    ]  # fmt: skip
 
 
 def test_the_webhook_posts_the_facts_and_the_chinese_message(receiver: Receiver) -> None:
@@ -227,3 +231,22 @@ def test_smtp_recipient_refused_for_good_is_permanent() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_console_prints_the_plain_message_as_one_block(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    send(ChannelConfig(name="c", type="console"))
+    printed = capsys.readouterr().out
+    assert printed.startswith("\n【超时违约】重大故障到场时限 · 工单 INC-7\n")
+    assert "\n工单：INC-7（二云存储故障）\n" in printed
+    assert "责任方：运营单位 某运营单位，资源池 二云\n" in printed
+
+
+def test_a_closed_console_is_permanent(monkeypatch: pytest.MonkeyPatch) -> None:
+    closed = io.StringIO()
+    closed.close()
+    monkeypatch.setattr(sys, "stdout", closed)
+    with pytest.raises(DeliveryError) as refused:
+        send(ChannelConfig(name="c", type="console"))
+    assert refused.value.permanent

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_shipped_examples_are_valid() -> None:
     example = load_alerting(ROOT / "config/alerting.example.yaml")
     assert [c.type for c in example.channels] == [
-        "alertmanager", "webhook", "wecom", "dingtalk", "feishu", "smtp"
+        "alertmanager", "webhook", "wecom", "dingtalk", "feishu", "smtp", "console"
     ]  # fmt: skip
     assert load_alerting(ROOT / "config/alerting.compose.yaml").channels[0].type == "alertmanager"
 

@@ -151,11 +151,12 @@ def test_a_year_the_calendar_does_not_know_leaves_the_other_results_decided(
     assert "日历未知" in done.stdout
 
 
-def test_demo_runs_on_the_embedded_default(tmp_path: Path) -> None:
-    env = {"SLAMON_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
-    done = slamon(tmp_path, "demo", env=env)
-    assert done.returncode == 0, done.stderr
-    assert "系统故障响应或维护及时性" in done.stdout
+def test_score_refuses_a_manual_file_of_another_period(tmp_path: Path) -> None:
+    manual = tmp_path / "manual_2022.yaml"
+    manual.write_text("entered_by: 评价组\nperiod: 2022\n", encoding="utf-8")
+    done = slamon(tmp_path, "score", "--period", "2023", "--manual", str(manual))
+    assert done.returncode == 2
+    assert f"--manual: {manual} scores 2022, not 2023" in done.stderr
 
 
 def test_contract_check_lists_the_targets() -> None:

@@ -143,6 +143,7 @@ def one_entry(section: str, points: float, max_points: float) -> str:
         ("entered_by: x\n" + one_entry("立项", 1, 2), "unknown section"),
         ("entered_by: x\n" + one_entry("决策", 3, 2), "outside"),
         ("entered_by: x\n" + one_entry("逆向指标", 1, 10), "outside"),
+        ("entered_by: x\nperiod: 22\n" + one_entry("决策", 1, 2), "period"),
     ],
 )
 def test_a_bad_manual_file_is_refused_with_the_reason(
@@ -152,3 +153,11 @@ def test_a_bad_manual_file_is_refused_with_the_reason(
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ManualScoresError, match=problem):
         load_manual_scores(path, contract)
+
+
+def test_a_manual_file_for_a_year_scores_that_year_only(contract: Contract, tmp_path: Path) -> None:
+    path = tmp_path / "manual.yaml"
+    path.write_text("entered_by: 评价组\nperiod: 2022\n" + one_entry("决策", 1, 2), "utf-8")
+    manual = load_manual_scores(path, contract)
+    assert manual.period == "2022"
+    assert manual.scores("2022") and not manual.scores("2022-12") and not manual.scores("2023")

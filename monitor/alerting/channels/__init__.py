@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from monitor.alerting.channels import alertmanager, dingtalk, feishu, smtp, webhook, wecom
+from monitor.alerting.channels import (
+    alertmanager,
+    console,
+    dingtalk,
+    feishu,
+    smtp,
+    webhook,
+    wecom,
+)
 from monitor.alerting.channels.base import DeliveryError, Outgoing
 
 Sender = Callable[[Outgoing], None]
@@ -21,6 +29,7 @@ CHANNELS: dict[str, Sender] = {
     "dingtalk": dingtalk.send,
     "feishu": feishu.send,
     "smtp": smtp.send,
+    "console": console.send,
 }
 
 __all__ = ["CHANNELS", "DeliveryError", "Outgoing", "Sender"]
