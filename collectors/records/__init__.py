@@ -20,6 +20,7 @@ from collectors.records.catalogue import import_catalogue
 from collectors.records.inspections import import_inspections
 from collectors.records.outages import import_outages
 from collectors.records.resources import import_resources
+from collectors.records.statements import import_statement, import_statement_with_profile
 from collectors.records.surveys import import_surveys
 from collectors.records.usage import import_usage
 from monitor.contract.model import Contract
@@ -33,6 +34,21 @@ class ImportFile(Protocol):
     ) -> ImportReport: ...
 
 
+class ImportProfiledFile(Protocol):
+    """Import one file in the layout a named mapping profile describes."""
+
+    def __call__(
+        self,
+        engine: Engine,
+        path: Path,
+        contract: Contract,
+        *,
+        source: str,
+        now: datetime,
+        profile: str,
+    ) -> ImportReport: ...
+
+
 @dataclass(frozen=True, slots=True)
 class RecordKind:
     """One kind of record file: how it is imported and how `slamon import <name>` describes it."""
@@ -41,6 +57,8 @@ class RecordKind:
     import_file: ImportFile
     summary: str  # the command's first help line, 中文 then English
     columns: str  # what the file holds, for the command's help
+    # With it the command takes --profile NAME for a layout of the operator's own.
+    import_profiled: ImportProfiledFile | None = None
 
 
 RECORD_IMPORTERS: dict[str, RecordKind] = {
@@ -89,7 +107,18 @@ RECORD_IMPORTERS: dict[str, RecordKind] = {
             "exact), measure 计量依据 (vcpu/memory_gb/storage_gb/count/use), valid_from 生效日期, "
             "valid_until 失效日期 (exclusive), pool 资源池, operator 运营单位.",
         ),
+        RecordKind(
+            "statement",
+            import_statement,
+            "导入结算清单 Import an operator's monthly statement (结算清单).",
+            "Columns: period 结算期 (YYYY-MM), pool 资源池, operator 运营单位, user_unit 使用单位, "
+            "system 业务系统, resource_id 资源编号 (blank for non-resource items), item_code "
+            "服务项编码, quantity 数量, billed_days 计费天数 or billed_months 计费月数, unit_price "
+            "单价, amount 金额 (元, to the fen). --profile jiesuan reads the Chinese spreadsheet "
+            "layout: a title naming the month, two header rows with merged cells, 小计/合计 rows.",
+            import_statement_with_profile,
+        ),
     )
 }
 
-__all__ = ["RECORD_IMPORTERS", "ImportFile", "RecordKind"]
+__all__ = ["RECORD_IMPORTERS", "ImportFile", "ImportProfiledFile", "RecordKind"]

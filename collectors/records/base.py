@@ -61,6 +61,10 @@ class RecordFormat:
     # Headers outside `columns` this format still accepts (e.g. per-question ratings).
     extra_header: Callable[[str], bool] = lambda _header: False
     extra_help: str = ""
+    # How the file is read: read_table, or a layout's own reader (a statement profile's).
+    read: Callable[[Path, Callable[[list[str]], bool]], Table] = read_table
+    # The field that keeps each row's line of the file, for records cited by their line.
+    line_field: str | None = None
 
     def field_for(self, header: str) -> Column | None:
         folded = normalise(header)
@@ -98,9 +102,7 @@ def import_records(
     """Import one file in one transaction; ImportFileError when nothing in it can be used."""
     report = ImportReport(path, source)
     try:
-        table = read_table(
-            path, lambda cells: sum(fmt.field_for(c) is not None for c in cells) >= 2
-        )
+        table = fmt.read(path, lambda cells: sum(fmt.field_for(c) is not None for c in cells) >= 2)
         columns, extras = _columns(table, path, fmt)
         rows, rejected = _parse_rows(table, columns, extras, fmt, source, report)
     except UnreadableFile as error:
@@ -177,6 +179,8 @@ def _parse_rows(
         if structural:
             problems.append(RowProblem(line, key, None, structural, fmt.noun))
         values: dict[str, Any] = {"source": source}
+        if fmt.line_field is not None:
+            values[fmt.line_field] = line
         for header, column in columns.items():
             try:
                 values[column.field] = column.parse(cells.get(header))

@@ -36,9 +36,27 @@ def record_command(kind: RecordKind) -> click.Command:
         help="Where the records come from; records are unique per source.",
     )
     @contract_option
-    def command(path: Path, source: str, contract_path: Path | None) -> None:
-        run_record_import(kind.import_file, path, source, contract_path)
+    def command(path: Path, source: str, contract_path: Path | None, **profile: str | None) -> None:
+        name, profiled = profile.get("profile"), kind.import_profiled
+        if name is None or profiled is None:
+            run_record_import(kind.import_file, path, source, contract_path)
+            return
+        run_record_import(
+            lambda engine, path, contract, *, source, now: profiled(
+                engine, path, contract, source=source, now=now, profile=name
+            ),
+            path,
+            source,
+            contract_path,
+        )
 
+    if kind.import_profiled is not None:
+        command = click.option(
+            "--profile",
+            default=None,
+            help="A layout of the operator's own: config/mappings/statements/NAME.yaml, or a "
+            "YAML file's path.",
+        )(command)
     return command
 
 

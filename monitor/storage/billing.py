@@ -77,3 +77,9 @@ def load_statement(engine: Engine, period: str) -> list[StatementLine]:
 
 
 __all__ = ["load_catalogue", "load_statement", "upsert_catalogue", "upsert_statement"]
+
+
+def catalogue_codes(engine: Engine) -> set[str]:
+    """Every item code the catalogue prices, at any time."""
+    with engine.connect() as connection:
+        return set(connection.execute(select(CATALOGUE.c.item_code).distinct()).scalars())

@@ -1,0 +1,108 @@
+"""`slamon import statement`: an operator's monthly statement (结算清单), line by line."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from collectors.files.decimals import parse_amount, parse_month, parse_price, parse_quantity
+from collectors.files.import_report import ImportFileError, ImportReport
+from collectors.files.tabular import read_table
+from collectors.files.values import BadValue, parse_id, parse_text
+from collectors.records.base import Column, RecordFormat, import_records
+from collectors.records.statement_profile import (
+    StatementProfile,
+    StatementProfileError,
+    load_statement_profile,
+    profile_reader,
+)
+from monitor.contract.model import Contract
+from monitor.storage.billing import catalogue_codes, upsert_statement
+
+COLUMNS = (
+    Column("period", ("period", "结算期", "结算月份", "账期"), parse_month, True),
+    Column("pool", ("pool", "资源池"), parse_text),
+    Column("operator", ("operator", "运营单位", "服务商"), parse_text),
+    Column("user_unit", ("user_unit", "使用单位", "用户单位"), parse_text),
+    Column("system", ("system", "业务系统", "系统名称"), parse_text),
+    Column("resource_id", ("resource_id", "资源编号", "资源ID"), parse_id),
+    Column("item_code", ("item_code", "服务项编码", "服务编码"), parse_id, True),
+    Column("quantity", ("quantity", "数量"), parse_quantity, True),
+    Column("billed_days", ("billed_days", "计费天数"), parse_quantity),
+    Column("billed_months", ("billed_months", "计费月数"), parse_quantity),
+    Column("unit_price", ("unit_price", "单价", "单价（元）", "单价(元)"), parse_price, True),
+    Column("amount", ("amount", "金额", "金额（元）", "金额(元)"), parse_amount, True),
+)
+
+
+def statement_format(
+    known_items: set[str], profile: StatementProfile | None = None
+) -> RecordFormat:
+    """The statement's columns; `known_items` the catalogue's item codes (empty: not checked)."""
+    return RecordFormat(
+        table="statement_line",
+        noun="resource",
+        columns=COLUMNS,
+        key_field="resource_id",
+        finish=_LineCheck(known_items),
+        upsert=upsert_statement,
+        line_field="line",
+        read=read_table if profile is None else profile_reader(profile),
+    )
+
+
+class _LineCheck:
+    """Completes a line; refuses an item the catalogue lacks, a day count past 31, and a line
+    of another month than the file's first: a statement is one month's."""
+
+    def __init__(self, known_items: set[str]) -> None:
+        self._known = known_items
+        self._period: str | None = None
+
+    def __call__(self, values: dict[str, Any]) -> dict[str, Any]:
+        values.pop("__extras__", None)
+        if self._known and values["item_code"] not in self._known:
+            raise BadValue(
+                f"item code '{values['item_code']}' is not in the service catalogue; "
+                "服务项编码不在服务目录中"
+            )
+        days = values.get("billed_days")
+        if days is not None and days > 31:
+            raise BadValue(f"billed_days (计费天数) {days} is more than a month has")
+        if self._period is None:
+            self._period = values["period"]
+        elif values["period"] != self._period:
+            raise BadValue(
+                f"period {values['period']} is not the statement's {self._period}; "
+                "一份结算清单只含一个结算期"
+            )
+        return values
+
+
+def import_statement(
+    engine: Engine,
+    path: Path,
+    contract: Contract,
+    *,
+    source: str,
+    now: datetime,
+    profile: StatementProfile | None = None,
+) -> ImportReport:
+    """Import one statement; ImportFileError when nothing in it can be used."""
+    fmt = statement_format(catalogue_codes(engine), profile)
+    return import_records(engine, path, fmt, source=source, now=now)
+
+
+def import_statement_with_profile(
+    engine: Engine, path: Path, contract: Contract, *, source: str, now: datetime, profile: str
+) -> ImportReport:
+    """Import one statement in the layout of a profile (config/mappings/statements/NAME.yaml
+    or a YAML path); StatementProfileError for a profile that cannot be used."""
+    try:
+        loaded = load_statement_profile(profile)
+    except StatementProfileError as error:
+        raise ImportFileError(str(error)) from None
+    return import_statement(engine, path, contract, source=source, now=now, profile=loaded)
