@@ -371,6 +371,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "audit.rejudge": ("重新判定", "rejudged"),
     # availability / inspections / scorecard / compare
     "availability.by": ("维度", "By"),
+    "availability.coverage_floor": ("监测覆盖率下限 {floor}", "coverage floor {floor}"),
+    "availability.burn": ("{window}消耗速率", "burn {window}"),
+    "finding.low_coverage": ("覆盖率不足", "low coverage"),
+    "finding.no_evidence": ("无监测数据", "no monitoring data"),
+    "list.sep": ("、", ", "),
+    "actor.cli": ("命令行", "command line"),
     "by.class": ("类别", "class"),
     "by.pool": ("资源池", "pool"),
     "by.resource": ("资源", "resource"),

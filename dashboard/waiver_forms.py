@@ -282,7 +282,7 @@ def audit_table(ctx: Context) -> None:
             pd.DataFrame(
                 {
                     t("col.time"): when(e.at, ctx.zone),
-                    t("col.by"): e.actor,
+                    t("col.by"): t(f"actor.{e.actor}") if f"actor.{e.actor}" in TEXTS else e.actor,
                     t("col.event"): t(f"audit.{e.action}")
                     if f"audit.{e.action}" in TEXTS
                     else e.action,

@@ -10,15 +10,16 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.charts import availability_chart, daily_availability_chart
-from dashboard.fmt import percent
-from dashboard.i18n import status_label, t
+from dashboard.fmt import duration, percent
+from dashboard.i18n import language, status_label, t
 from monitor.domain.durations import format_duration
 from monitor.views.availability_days import availability_days
 from monitor.views.measures import availability_for
 
 ctx = state.require_page("availability")
 st.title(t("page.availability"))
-st.caption(f"{ctx.period.label} · coverage floor {ctx.contract.availability.coverage_floor:.0%}")
+floor = f"{ctx.contract.availability.coverage_floor:.0%}"
+st.caption(f"{ctx.period.label} · {t('availability.coverage_floor', floor=floor)}")
 
 by = st.radio(
     t("availability.by"),
@@ -35,7 +36,11 @@ if not figures:
 
 names = {key: klass.name_zh for key, klass in ctx.contract.availability.classes.items()}
 windows = ctx.contract.availability.burn_rate_windows
-FINDINGS = {"low_coverage": "覆盖率不足 low coverage", "no_evidence": "无监测数据 no evidence"}
+
+
+def window_name(window: timedelta) -> str:
+    """A burn-rate window as a person says it: 1小时 in Chinese, 1h in English."""
+    return format_duration(window) if language() == "en" else duration(window.total_seconds())
 
 
 def name_of(key: str) -> str:
@@ -65,9 +70,11 @@ for f in figures:
     }
     for window in windows:
         rate = f.burn_rate(window)
-        row[f"burn {format_duration(window)}"] = "—" if rate is None else f"{rate:.2f}"
+        row[t("availability.burn", window=window_name(window))] = (
+            "—" if rate is None else f"{rate:.2f}"
+        )
     row[t("col.status")] = status_label(f.status.value if f.status else None)
-    row[t("col.findings")] = "、".join(FINDINGS.get(x, x) for x in f.findings) or "—"
+    row[t("col.findings")] = t("list.sep").join(t(f"finding.{x}") for x in f.findings) or "—"
     rows.append(row)
 st.dataframe(pd.DataFrame(rows), hide_index=True)
 
@@ -105,7 +112,7 @@ else:
                 t("col.name"): f.key,
                 t("col.pool"): f.pool or "—",
                 t("col.coverage"): percent(f.coverage, 1),
-                t("col.findings"): "、".join(FINDINGS.get(x, x) for x in f.findings),
+                t("col.findings"): t("list.sep").join(t(f"finding.{x}") for x in f.findings),
             }
             for f in gaps
         ),

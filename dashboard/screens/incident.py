@@ -121,7 +121,7 @@ for clock in detail.clocks:
     if clock.waiver is not None:
         badge += f" :gray-badge[{t('col.waived')}]"
     with st.container(border=True):
-        st.markdown(f"**{name}** (`{clock.target_id}`) {badge}")
+        st.markdown(f"**{name}** {badge}")
         if clock.rule_zh:
             st.markdown(f"> {clock.rule_zh}")
         if clock.judged_by:

@@ -13,7 +13,7 @@ from dashboard import state
 from dashboard.charts import availability_chart, counts_chart, severity_scale, violations_scale
 from dashboard.drill import open_clicked, ticket_column, ticket_link
 from dashboard.errors import error_boundary
-from dashboard.fmt import countdown, duration, vocabulary, when
+from dashboard.fmt import countdown, duration, target_name, vocabulary, when
 from dashboard.i18n import status_label, t
 from dashboard.target_trend import target_trend_section
 from dashboard.trend import is_year, trend_periods
@@ -102,7 +102,7 @@ def incidents_section(at: datetime) -> None:
             pd.DataFrame(
                 {
                     t("col.ticket_id"): ticket_link(c.ticket_id, c.source),
-                    t("col.target"): c.target_id,
+                    t("col.target"): target_name(ctx.contract, c.target_id),
                     t("col.status"): status_label(c.status),
                     t("col.deadline"): when(c.deadline, ctx.zone),
                     # Read from the fragment's `at`: each auto-refresh ticks it on.

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.charts import lost_points_chart
-from dashboard.i18n import t
+from dashboard.i18n import language, t
 from monitor.report.content import Block, report_blocks
 from monitor.report.data import report_data
 from monitor.report.markdown import render_markdown
@@ -19,6 +19,14 @@ from monitor.runs.scorecard import period_scorecard
 from monitor.views.scores import score_cards, scorecard_pools
 
 ctx = state.require_page("scorecard")
+
+
+def evidence_name(item: str) -> str:
+    """A resource class among the evidence by its contract name; a ticket id as it is."""
+    klass = ctx.contract.availability.classes.get(item)
+    return item if klass is None or language() == "en" else klass.name_zh
+
+
 st.title(t("page.scorecard"))
 pools = scorecard_pools(ctx.viewer)
 card = period_scorecard(ctx.engine, ctx.contracts, ctx.period, ctx.at, ctx.manual, pools)
@@ -39,7 +47,7 @@ st.table(
             t("col.max_points"): f"{c.max_points:g}",
             t("col.lost"): "—" if c.lost is None else f"{c.lost:g}",
             t("col.rule"): c.rule_zh or c.note or "—",
-            t("col.evidence"): "、".join(c.evidence) or "—",
+            t("col.evidence"): t("list.sep").join(map(evidence_name, c.evidence)) or "—",
         }
         for c in score_cards(card, computed_only=False)
     ),
