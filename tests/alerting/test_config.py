@@ -17,6 +17,9 @@ def test_the_shipped_examples_are_valid() -> None:
         "alertmanager", "webhook", "wecom", "dingtalk", "feishu", "smtp", "console"
     ]  # fmt: skip
     assert load_alerting(ROOT / "config/alerting.compose.yaml").channels[0].type == "alertmanager"
+    assert [c.type for c in load_alerting(ROOT / "config/alerting.demo.yaml").channels] == [
+        "console"
+    ]
 
 
 def test_routes_add_channels_by_pool_severity_and_stage() -> None:
