@@ -100,12 +100,12 @@ def walked(shared_db: str) -> Iterator[dict[tuple[str, str, str], str]]:
                 if page == "incident":
                     app.text_input(key="detail_ticket_id").input(DETAIL).run()
                     assert not app.exception, app.exception
-                pages[lang, period, page] = texts(app) + "\n" + _widget_texts(app)
+                pages[lang, period, page] = texts(app) + "\n" + widget_texts(app)
     mp.undo()
     yield pages
 
 
-def _widget_texts(app: AppTest) -> str:
+def widget_texts(app: AppTest) -> str:
     """Labels and options of the widgets, the metrics and the expanders' titles."""
     parts = [f"{m.label} {m.value}" for m in app.metric]
     for kind in ("selectbox", "multiselect", "radio", "text_input", "button", "checkbox"):
