@@ -19,7 +19,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # What each unit of the tree may import from the project (besides itself). A unit is a
 # package of monitor/ (monitor.rules), a top-level module (monitor.clock), or collectors /
 # dashboard as a whole.
-_PURE = {"monitor.domain", "monitor.contract", "monitor.rules", "monitor.measures"}
+_PURE = {
+    "monitor.domain",
+    "monitor.contract",
+    "monitor.rules",
+    "monitor.measures",
+    "monitor.billing",
+}
 _CORE = _PURE | {"monitor.scorecard"}
 _READ = _CORE | {"monitor.storage", "monitor.runs", "monitor.clock"}
 LAYERS: dict[str, set[str]] = {
@@ -27,6 +33,7 @@ LAYERS: dict[str, set[str]] = {
     "monitor.contract": {"monitor.domain"},
     "monitor.rules": {"monitor.domain", "monitor.contract"},
     "monitor.measures": {"monitor.domain", "monitor.contract"},
+    "monitor.billing": {"monitor.domain", "monitor.measures"},
     "monitor.scorecard": {
         "monitor.domain",
         "monitor.contract",

@@ -10,6 +10,7 @@ import click
 
 from monitor.cli import (
     availability_cmd,
+    billing_cmd,
     calendar_cmd,
     collect_cmd,
     contract_cmd,
@@ -65,6 +66,7 @@ for command in (
     users_cmd.users,
     calendar_cmd.calendar_group,
     rejudge_cmd.rejudge,
+    billing_cmd.billing,
 ):
     cli.add_command(command)
 # Import subcommands beyond tickets, each module adding its own.

@@ -1,0 +1,328 @@
+"""Classifying an operator's statement lines (结算清单) and the amount each puts in dispute.
+
+A line's allowed amount is what the inventory, the catalogue and the arithmetic allow: the
+quantity the inventory supports × the catalogue's price in force × the days the resource was in
+service ÷ the days of the month, rounded half-up to the fen (a `use` item: quantity × price).
+Its disputed amount is what it bills beyond that, never less than zero.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from monitor.domain.billing import CatalogueItem, Measure, StatementLine
+from monitor.domain.resources import Resource
+from monitor.measures.idle import IdleFinding
+
+FEN = Decimal("0.01")
+ZERO = Decimal(0)
+
+
+class Code(StrEnum):
+    """A line's class; the values are part of the JSON interface. Listed by precedence: a line
+    with several is shown under the first."""
+
+    DUPLICATE_LINE = "duplicate_line"
+    NOT_IN_INVENTORY = "not_in_inventory"
+    OUTSIDE_SERVICE_LIFE = "outside_service_life"
+    QUANTITY_MISMATCH = "quantity_mismatch"
+    PRICE_MISMATCH = "price_mismatch"
+    ARITHMETIC_ERROR = "arithmetic_error"
+    IDLE_BILLED = "idle_billed"  # a finding: billed while found idle past the grace period
+    OK = "ok"
+    UNBILLED_INVENTORY = "unbilled_inventory"  # shown, not disputed
+
+    @property
+    def zh(self) -> str:
+        return _ZH[self]
+
+
+_ZH = {
+    Code.DUPLICATE_LINE: "重复计费",
+    Code.NOT_IN_INVENTORY: "资源不在台账",
+    Code.OUTSIDE_SERVICE_LIFE: "超出服务期计费",
+    Code.QUANTITY_MISMATCH: "数量不符",
+    Code.PRICE_MISMATCH: "单价不符",
+    Code.ARITHMETIC_ERROR: "金额计算错误",
+    Code.IDLE_BILLED: "闲置仍计费",
+    Code.OK: "无异议",
+    Code.UNBILLED_INVENTORY: "在用未计费",
+}
+_ORDER = list(Code)
+
+
+def to_fen(value: Decimal) -> Decimal:
+    """Rounded half-up to the fen, as the statements' amounts are."""
+    return value.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class LineVerdict:
+    """One statement line, its classes (the first is its code), the evidence and the dispute."""
+
+    line: StatementLine
+    codes: tuple[Code, ...]
+    allowed: Decimal  # what the inventory, the catalogue and the arithmetic allow, to the fen
+    disputed: Decimal
+    evidence: dict[str, str]
+
+    @property
+    def code(self) -> Code:
+        return self.codes[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Total:
+    lines: int = 0
+    billed: Decimal = ZERO
+    disputed: Decimal = ZERO
+
+    def plus(self, verdict: LineVerdict) -> Total:
+        return Total(
+            self.lines + 1, self.billed + verdict.line.amount, self.disputed + verdict.disputed
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BillingCheck:
+    period: str
+    verdicts: list[LineVerdict]
+    unbilled: list[tuple[Resource, int]]  # in service on some days of the month, never billed
+    by_pool: dict[str, Total] = field(default_factory=dict)
+    by_operator: dict[str, Total] = field(default_factory=dict)
+    by_user_unit: dict[str, Total] = field(default_factory=dict)
+    by_item: dict[str, Total] = field(default_factory=dict)
+
+    @property
+    def billed_total(self) -> Decimal:
+        return sum((v.line.amount for v in self.verdicts), ZERO)
+
+    @property
+    def disputed_total(self) -> Decimal:
+        return sum((v.disputed for v in self.verdicts), ZERO)
+
+    def count(self, code: Code) -> int:
+        if code is Code.UNBILLED_INVENTORY:
+            return len(self.unbilled)
+        return sum(v.code is code for v in self.verdicts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Month:
+    first: date
+    days: int
+    zone: ZoneInfo
+
+    @classmethod
+    def of(cls, period: str, zone: ZoneInfo) -> _Month:
+        year, month = (int(part) for part in period.split("-"))
+        return cls(date(year, month, 1), calendar.monthrange(year, month)[1], zone)
+
+    def days_in_service(self, resource: Resource) -> tuple[int, date | None]:
+        """The month's local days on which the resource was in service at some moment
+        (in_service_from ≤ t < reclaimed_at), and the first of them."""
+        first, last = 0, self.days - 1
+        start = resource.in_service_from
+        if start is not None:
+            first = max(first, (start.astimezone(self.zone).date() - self.first).days)
+        end = resource.reclaimed_at
+        if end is not None:
+            # The last moment in service is just before reclaimed_at.
+            last_day = (end - timedelta(microseconds=1)).astimezone(self.zone).date()
+            last = min(last, (last_day - self.first).days)
+        count = max(0, last - first + 1)
+        return count, (self.first + timedelta(days=first) if count else None)
+
+
+def check_statement(
+    period: str,
+    zone: ZoneInfo,
+    lines: Sequence[StatementLine],
+    resources: Iterable[Resource],
+    catalogue: Sequence[CatalogueItem],
+    *,
+    idle: Mapping[str, IdleFinding] | None = None,
+    specs: Mapping[str, Mapping[str, Decimal]] | None = None,
+) -> BillingCheck:
+    """Classify every line of `period`'s statement. `idle` holds the idle rule's violations by
+    resource (idle past the grace period), `specs` the inventory's vcpu / memory_gb /
+    storage_gb per resource where it records them."""
+    month = _Month.of(period, zone)
+    inventory = {r.resource_id: r for r in resources}
+    prices: dict[str, list[CatalogueItem]] = {}
+    for item in catalogue:
+        prices.setdefault(item.item_code, []).append(item)
+    seen: dict[tuple[object, ...], int] = {}
+    verdicts = []
+    for line in lines:
+        verdict = _verdict(line, month, inventory, prices, seen, idle or {}, specs or {})
+        verdicts.append(verdict)
+    billed = {line.resource_id for line in lines if line.resource_id}
+    classes = {inventory[r].resource_class for r in billed if r in inventory}
+    unbilled = []
+    for resource in inventory.values():
+        if resource.resource_id in billed or resource.resource_class not in classes:
+            continue
+        days, _ = month.days_in_service(resource)
+        if days:
+            unbilled.append((resource, days))
+    return BillingCheck(
+        period,
+        verdicts,
+        unbilled,
+        _totals(verdicts, lambda v: v.line.pool),
+        _totals(verdicts, lambda v: v.line.operator),
+        _totals(verdicts, lambda v: v.line.user_unit),
+        _totals(verdicts, lambda v: v.line.item_code),
+    )
+
+
+def _totals(
+    verdicts: Sequence[LineVerdict], key: Callable[[LineVerdict], str | None]
+) -> dict[str, Total]:
+    totals: dict[str, Total] = {}
+    for verdict in verdicts:
+        name = key(verdict) or "—"
+        totals[name] = totals.get(name, Total()).plus(verdict)
+    return dict(sorted(totals.items()))
+
+
+def _verdict(
+    line: StatementLine,
+    month: _Month,
+    inventory: Mapping[str, Resource],
+    prices: Mapping[str, list[CatalogueItem]],
+    seen: dict[tuple[object, ...], int],
+    idle: Mapping[str, IdleFinding],
+    specs: Mapping[str, Mapping[str, Decimal]],
+) -> LineVerdict:
+    codes: list[Code] = []
+    evidence: dict[str, str] = {}
+    resource = inventory.get(line.resource_id) if line.resource_id else None
+    # The line's own time: its days of the month, its months, or the whole month.
+    if line.billed_days is not None:
+        time_share = line.billed_days / month.days
+        billed_days = line.billed_days
+    else:
+        time_share = line.billed_months if line.billed_months is not None else Decimal(1)
+        billed_days = time_share * month.days
+    first_day = month.first
+    allowed_share = time_share
+    if resource is not None:
+        in_service, first_in_service = month.days_in_service(resource)
+        first_day = first_in_service or first_day
+        evidence["in_service_days"] = str(in_service)
+        # Months billed ahead (a quarter on one statement) reach past what this month's
+        # inventory can show; only a line within the month is held against its service days.
+        ahead = line.billed_days is None and time_share > 1
+        if billed_days > in_service and not ahead:
+            codes.append(Code.OUTSIDE_SERVICE_LIFE)
+            allowed_share = Decimal(in_service) / month.days
+            evidence["billed_days"] = _plain(billed_days)
+            if resource.in_service_from is not None:
+                evidence["in_service_from"] = _when(resource.in_service_from, month.zone)
+            if resource.reclaimed_at is not None:
+                evidence["reclaimed_at"] = _when(resource.reclaimed_at, month.zone)
+    item = _price_in_force(prices.get(line.item_code, []), line, first_day)
+    use = item is not None and item.measure == Measure.USE.value
+    if use:
+        time_share = allowed_share = Decimal(1)
+    allowed_quantity = line.quantity
+    if line.resource_id and resource is None:
+        codes.insert(0, Code.NOT_IN_INVENTORY)
+        allowed_quantity = ZERO
+    expected_quantity = _expected_quantity(item, line, resource, specs)
+    if expected_quantity is not None and line.quantity != expected_quantity:
+        codes.append(Code.QUANTITY_MISMATCH)
+        evidence["inventory_quantity"] = _plain(expected_quantity)
+        allowed_quantity = min(allowed_quantity, expected_quantity)
+    if item is None:
+        codes.append(Code.PRICE_MISMATCH)
+        evidence["catalogue_price"] = "none in force"
+        price = ZERO
+    else:
+        price = item.unit_price
+        evidence["catalogue_price"] = _plain(price)
+        if line.unit_price != price:
+            codes.append(Code.PRICE_MISMATCH)
+    expected_amount = to_fen(line.quantity * line.unit_price * time_share)
+    if expected_amount != line.amount:
+        codes.append(Code.ARITHMETIC_ERROR)
+        evidence["expected_amount"] = str(expected_amount)
+    key = _duplicate_key(line)
+    if key in seen:
+        codes.insert(0, Code.DUPLICATE_LINE)
+        evidence["duplicate_of_line"] = str(seen[key])
+        allowed_quantity = ZERO
+    else:
+        seen[key] = line.line
+    finding = idle.get(line.resource_id) if line.resource_id else None
+    if finding is not None:
+        codes.append(Code.IDLE_BILLED)
+        evidence["idle_since"] = _when(finding.detected_at, month.zone)
+        evidence["reclaim_deadline"] = _when(finding.deadline, month.zone)
+    allowed = to_fen(allowed_quantity * price * allowed_share)
+    disputed = max(ZERO, line.amount - allowed) if _disputes(codes) else ZERO
+    ordered = tuple(sorted(set(codes), key=_ORDER.index)) or (Code.OK,)
+    return LineVerdict(line, ordered, allowed, disputed, evidence)
+
+
+def _disputes(codes: Sequence[Code]) -> bool:
+    return any(code not in (Code.IDLE_BILLED, Code.OK) for code in codes)
+
+
+def _expected_quantity(
+    item: CatalogueItem | None,
+    line: StatementLine,
+    resource: Resource | None,
+    specs: Mapping[str, Mapping[str, Decimal]],
+) -> Decimal | None:
+    """What the inventory says the line's quantity is, where it says anything: one of a
+    counted item per resource, else the resource's recorded vCPU / GB."""
+    if item is None or resource is None:
+        return None
+    if item.measure == Measure.COUNT.value:
+        return Decimal(1)
+    return specs.get(resource.resource_id, {}).get(item.measure)
+
+
+def _price_in_force(
+    items: Sequence[CatalogueItem], line: StatementLine, day: date
+) -> CatalogueItem | None:
+    """The catalogue's price on `day` (the line's first billable day) for the line's pool and
+    operator: one of its own pool and operator before one of the pool, of the operator, of all."""
+    best: tuple[int, CatalogueItem] | None = None
+    for item in items:
+        if not item.in_force(day):
+            continue
+        if item.pool not in ("", line.pool) or item.operator not in ("", line.operator):
+            continue
+        rank = 2 * bool(item.pool) + bool(item.operator)
+        if best is None or rank > best[0]:
+            best = (rank, item)
+    return None if best is None else best[1]
+
+
+def _duplicate_key(line: StatementLine) -> tuple[object, ...]:
+    """A resource is billed once per item and month whoever bills it; a line without a
+    resource is a duplicate when it repeats another line of its statement in everything."""
+    if line.resource_id:
+        return ("resource", line.resource_id, line.item_code)
+    return (
+        "line", line.source, line.user_unit, line.system, line.item_code, line.quantity,
+        line.billed_days, line.billed_months, line.unit_price, line.amount,
+    )  # fmt: skip
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _when(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,91 @@
+"""`slamon billing check --period YYYY-MM`: the operator's statement against the inventory,
+the catalogue and its own arithmetic."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from monitor.billing.check import BillingCheck, Code
+from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
+from monitor.cli.render import table
+from monitor.report.billing import billing_blocks, billing_json, money, write_billing_xlsx
+from monitor.runs.billing import billing_check
+
+
+@click.group("billing")
+def billing() -> None:
+    """计费核对 Billing: check operators' statements (结算清单)."""
+
+
+@billing.command("check")
+@click.option("--period", required=True, metavar="YYYY-MM", help="The statement's month.")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "json", "xlsx"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where the XLSX goes (default: billing-check-YYYY-MM.xlsx).",
+)
+@at_option
+@contract_option
+def check(
+    period: str, output: str, path: Path | None, at_text: str | None, contract_path: Path | None
+) -> None:
+    """核对结算清单 Classify every statement line of the month, with its evidence and the
+    amount in dispute (元, to the fen).
+
+    Codes: ok 无异议; not_in_inventory 资源不在台账; outside_service_life 超出服务期计费 (days
+    billed before in_service_from or from reclaimed_at on); quantity_mismatch 数量不符;
+    price_mismatch 单价不符 (≠ the catalogue's price in force); arithmetic_error 金额计算错误;
+    duplicate_line 重复计费; idle_billed 闲置仍计费 (a finding, not a dispute);
+    unbilled_inventory 在用未计费 (shown, not disputed).
+    """
+    runtime = Runtime(contract_path)
+    bounds = runtime.parse_period(period)
+    if len(bounds.label) != 7:
+        raise UsageProblem("--period: a statement is one month's; write YYYY-MM")
+    result = billing_check(runtime.engine, runtime.contract, bounds, runtime.parse_at(at_text))
+    if output == "json":
+        click.echo(json.dumps(billing_json(result), ensure_ascii=False, indent=1))
+    elif output == "xlsx":
+        target = path or Path(f"billing-check-{bounds.label}.xlsx")
+        write_billing_xlsx(result, target)
+        click.echo(f"已写入 written: {target}（争议合计 {money(result.disputed_total)} 元）")
+    else:
+        click.echo(_as_text(result))
+
+
+def _as_text(result: BillingCheck) -> str:
+    if not result.verdicts:
+        return (
+            f"{result.period} 没有结算清单 no statement lines: "
+            "run `slamon import statement PATH` first"
+        )
+    parts = []
+    lines, totals, _counts, unbilled = billing_blocks(result)
+    disputed = [
+        row for row, v in zip(lines.rows, result.verdicts, strict=True) if v.code is not Code.OK
+    ]
+    for block, rows in ((lines, disputed), (totals, totals.rows), (unbilled, unbilled.rows)):
+        parts.append(block.title)
+        if rows:
+            cells = [[("—" if c is None else str(c)) for c in row] for row in rows]
+            parts.append(table(block.headers, cells))
+        else:
+            parts.append(block.empty_text)
+    parts.append(
+        f"计费合计 {money(result.billed_total)} 元；"
+        f"争议合计 disputed {money(result.disputed_total)} 元；"
+        f"无异议 {result.count(Code.OK)} 行，共 {len(result.verdicts)} 行"
+    )
+    return "\n\n".join(parts)

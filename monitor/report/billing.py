@@ -1,0 +1,160 @@
+"""The billing check for people and programs: JSON (its codes are the interface), and the
+Chinese tables of the terminal and the XLSX workbook. Money is written as exact text."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from monitor.billing.check import BillingCheck, Code, LineVerdict, Total
+from monitor.report.content import Block, Cell
+from monitor.report.xlsx import render_xlsx
+
+_EVIDENCE_ZH = {
+    "in_service_days": "本月在服务天数",
+    "billed_days": "计费天数",
+    "in_service_from": "启用时间",
+    "reclaimed_at": "回收时间",
+    "catalogue_price": "目录单价",
+    "inventory_quantity": "台账数量",
+    "expected_amount": "按数量×单价×时长应为",
+    "duplicate_of_line": "重复于行号",
+    "idle_since": "判定闲置时间",
+    "reclaim_deadline": "应回收期限",
+}
+_LINE_HEADERS = [
+    "行号", "来源", "资源池", "使用单位", "业务系统", "资源编号", "服务项编码", "核对结果",
+    "计费金额（元）", "核定金额（元）", "争议金额（元）", "依据",
+]  # fmt: skip
+_GROUPS = (
+    ("by_pool", "资源池"),
+    ("by_operator", "运营单位"),
+    ("by_user_unit", "使用单位"),
+    ("by_item", "服务项"),
+)
+
+
+def money(value: Decimal) -> str:
+    """元 to the fen, exactly: 135.48, 3780.00."""
+    return f"{value:.2f}"
+
+
+def billing_json(check: BillingCheck) -> dict[str, Any]:
+    """Every line with its number, resource, item, code and disputed amount; the totals."""
+    return {
+        "period": check.period,
+        "billed_total": money(check.billed_total),
+        "disputed_total": money(check.disputed_total),
+        "counts": {code.value: check.count(code) for code in Code},
+        "lines": [_line_json(verdict) for verdict in check.verdicts],
+        "unbilled_inventory": [
+            {
+                "code": Code.UNBILLED_INVENTORY.value,
+                "resource_id": resource.resource_id,
+                "resource_class": resource.resource_class,
+                "pool": resource.pool,
+                "user_unit": resource.user_unit,
+                "system": resource.system,
+                "in_service_days": days,
+            }
+            for resource, days in check.unbilled
+        ],
+        "totals": {
+            name: {key: _total_json(total) for key, total in getattr(check, name).items()}
+            for name, _ in _GROUPS
+        },
+    }
+
+
+def _line_json(verdict: LineVerdict) -> dict[str, Any]:
+    line = verdict.line
+    return {
+        "line": line.line,
+        "source": line.source,
+        "resource_id": line.resource_id,
+        "item_code": line.item_code,
+        "pool": line.pool,
+        "operator": line.operator,
+        "user_unit": line.user_unit,
+        "system": line.system,
+        "code": verdict.code.value,
+        "codes": [code.value for code in verdict.codes],
+        "amount": money(line.amount),
+        "allowed": money(verdict.allowed),
+        "disputed": money(verdict.disputed),
+        "evidence": verdict.evidence,
+    }
+
+
+def _total_json(total: Total) -> dict[str, Any]:
+    return {"lines": total.lines, "billed": money(total.billed), "disputed": money(total.disputed)}
+
+
+def evidence_zh(verdict: LineVerdict) -> str:
+    parts = [f"{_EVIDENCE_ZH.get(key, key)} {value}" for key, value in verdict.evidence.items()]
+    return "；".join(parts)
+
+
+def billing_blocks(check: BillingCheck) -> list[Block]:
+    """The check as the report's tables: the lines, the totals, the inventory not billed."""
+    lines: list[list[Cell]] = [
+        [
+            v.line.line,
+            v.line.source,
+            v.line.pool,
+            v.line.user_unit,
+            v.line.system,
+            v.line.resource_id or "—",
+            v.line.item_code,
+            "、".join(code.zh for code in v.codes),
+            money(v.line.amount),
+            money(v.allowed),
+            money(v.disputed),
+            evidence_zh(v),
+        ]
+        for v in check.verdicts
+    ]
+    totals: list[list[Cell]] = [
+        [
+            "合计",
+            "全部",
+            len(check.verdicts),
+            money(check.billed_total),
+            money(check.disputed_total),
+        ]
+    ]
+    for name, label in _GROUPS:
+        for key, total in getattr(check, name).items():
+            totals.append([label, key, total.lines, money(total.billed), money(total.disputed)])
+    unbilled: list[list[Cell]] = [
+        [r.resource_id, r.resource_class, r.pool, r.user_unit, r.system, days]
+        for r, days in check.unbilled
+    ]
+    counts: list[list[Cell]] = [[code.zh, code.value, check.count(code)] for code in Code]
+    return [
+        Block(
+            "核对明细",
+            f"{check.period} 结算清单核对明细",
+            _LINE_HEADERS,
+            lines,
+            "本期无结算清单",
+        ),
+        Block(
+            "汇总",
+            f"{check.period} 计费核对汇总（争议合计 {money(check.disputed_total)} 元）",
+            ["维度", "名称", "行数", "计费金额（元）", "争议金额（元）"],
+            totals,
+        ),
+        Block("分类", f"{check.period} 各核对结果行数", ["核对结果", "代码", "行数"], counts),
+        Block(
+            "在用未计费",
+            f"{check.period} 在用未计费资源（仅列示，不计争议）",
+            ["资源编号", "资源类别", "资源池", "使用单位", "业务系统", "本月在服务天数"],
+            unbilled,
+        ),
+    ]
+
+
+def write_billing_xlsx(check: BillingCheck, path: Path) -> None:
+    render_xlsx(billing_blocks(check), path)

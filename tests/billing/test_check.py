@@ -1,0 +1,280 @@
+"""The billing check's classes, each by hand from the rules: amount = quantity × unit price ×
+billed days ÷ days in the month (a `use` item: quantity × price), half-up to the fen; the
+disputed amount is what a line bills beyond what the inventory and the catalogue allow."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor.billing.check import Code, check_statement, to_fen
+from monitor.domain.billing import CatalogueItem, StatementLine
+from monitor.domain.resources import Resource
+from monitor.measures.idle import IdleFinding
+
+ZONE = ZoneInfo("Asia/Shanghai")
+D = Decimal
+
+
+def local(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=ZONE)
+
+
+def vm(resource_id: str, since: str = "2023-01-01 00:00", until: str | None = None) -> Resource:
+    return Resource(
+        resource_id,
+        "vm",
+        "一云",
+        "市教育局",
+        "学籍系统",
+        None,
+        local(since),
+        local(until) if until else None,
+    )
+
+
+def price(code: str, unit_price: str, measure: str = "count", **scope: object) -> CatalogueItem:
+    return CatalogueItem(
+        code,
+        str(scope.get("pool", "")),
+        str(scope.get("operator", "")),
+        scope.get("valid_from", date(2024, 1, 1)),  # type: ignore[arg-type]
+        scope.get("valid_until"),  # type: ignore[arg-type]
+        code,
+        "台·月",
+        D(unit_price),
+        measure,
+    )
+
+
+CATALOGUE = [
+    price("VM", "420", valid_until=date(2024, 7, 1)),
+    price("VM", "399.50", valid_from=date(2024, 7, 1)),
+    price("VM", "410", pool="二云"),
+    price("CPU", "35.10", "vcpu"),
+    price("DRILL", "5000", "use"),
+]
+
+
+def line(
+    number: int,
+    resource_id: str | None,
+    amount: str,
+    *,
+    item: str = "VM",
+    quantity: str = "1",
+    days: str | None = "31",
+    months: str | None = None,
+    unit_price: str = "420",
+    pool: str = "一云",
+    unit: str = "市教育局",
+) -> StatementLine:
+    return StatementLine(
+        "甲运营", "2024-03", number, pool, "甲运营", unit, "学籍系统", resource_id, item,
+        D(quantity), D(days) if days else None, D(months) if months else None, D(unit_price),
+        D(amount),
+    )  # fmt: skip
+
+
+def check(lines: list[StatementLine], resources: list[Resource], **options: object):  # type: ignore[no-untyped-def]
+    return check_statement("2024-03", ZONE, lines, resources, CATALOGUE, **options)  # type: ignore[arg-type]
+
+
+def test_a_line_the_inventory_and_catalogue_allow_is_ok() -> None:
+    result = check([line(2, "VM-1", "420.00")], [vm("VM-1")])
+    (verdict,) = result.verdicts
+    assert (verdict.code, verdict.allowed, verdict.disputed) == (Code.OK, D("420.00"), 0)
+
+
+def test_days_billed_before_in_service_from_are_disputed_as_their_share() -> None:
+    # In service from 11 March 14:00: 11 March counts (in service at some moment), 21 days.
+    result = check([line(2, "VM-1", "420.00")], [vm("VM-1", since="2024-03-11 14:00")])
+    (verdict,) = result.verdicts
+    assert verdict.code is Code.OUTSIDE_SERVICE_LIFE
+    assert verdict.allowed == D("284.52")  # 420 × 21 ÷ 31 = 284.516…
+    assert verdict.disputed == D("135.48")
+    assert verdict.evidence["in_service_days"] == "21"
+
+
+def test_days_billed_from_reclaimed_at_on_are_disputed() -> None:
+    # Reclaimed at 21 March 00:00: the last day in service is 20 March.
+    resources = [vm("VM-1", until="2024-03-21 00:00"), vm("VM-2", until="2024-03-21 00:01")]
+    result = check([line(2, "VM-1", "420.00"), line(3, "VM-2", "420.00")], resources)
+    first, second = result.verdicts
+    assert (first.allowed, first.disputed) == (D("270.97"), D("149.03"))  # 20 days
+    assert (second.allowed, second.disputed) == (D("284.52"), D("135.48"))  # 21 days
+
+
+def test_a_price_other_than_the_catalogues_in_force_is_disputed() -> None:
+    result = check([line(2, "VM-1", "450.00", unit_price="450")], [vm("VM-1")])
+    (verdict,) = result.verdicts
+    assert (verdict.code, verdict.disputed) == (Code.PRICE_MISMATCH, D("30.00"))
+    assert verdict.evidence["catalogue_price"] == "420"
+
+
+def test_a_pools_own_price_comes_before_the_general_one() -> None:
+    ok = line(2, "VM-1", "410.00", unit_price="410", pool="二云")
+    result = check([ok], [vm("VM-1")])
+    assert result.verdicts[0].code is Code.OK
+
+
+def test_the_price_in_force_is_the_one_of_the_months_first_billable_day() -> None:
+    july = StatementLine(
+        "s", "2024-07", 2, "一云", None, None, None, "VM-1", "VM", D(1), D(31), None,
+        D("399.50"), D("399.50"),
+    )  # fmt: skip
+    result = check_statement("2024-07", ZONE, [july], [vm("VM-1")], CATALOGUE)
+    assert result.verdicts[0].code is Code.OK
+
+
+def test_a_wrong_product_is_an_arithmetic_error_disputed_only_above_what_is_allowed() -> None:
+    over, under = line(2, "VM-1", "4200.00"), line(3, "VM-2", "402.00")
+    result = check([over, under], [vm("VM-1"), vm("VM-2")])
+    assert [(v.code, v.disputed) for v in result.verdicts] == [
+        (Code.ARITHMETIC_ERROR, D("3780.00")),
+        (Code.ARITHMETIC_ERROR, D(0)),
+    ]
+    assert result.verdicts[0].evidence["expected_amount"] == "420.00"
+
+
+def test_more_than_one_of_a_counted_item_per_resource_is_a_quantity_mismatch() -> None:
+    result = check([line(2, "VM-1", "840.00", quantity="2")], [vm("VM-1")])
+    (verdict,) = result.verdicts
+    assert (verdict.code, verdict.allowed, verdict.disputed) == (
+        Code.QUANTITY_MISMATCH,
+        D("420.00"),
+        D("420.00"),
+    )
+
+
+def test_vcpus_are_checked_against_the_inventorys_spec_where_it_records_one() -> None:
+    billed = line(2, "VM-1", "280.80", item="CPU", quantity="8", unit_price="35.10")
+    unknown = check([billed], [vm("VM-1")])
+    known = check([billed], [vm("VM-1")], specs={"VM-1": {"vcpu": D(4)}})
+    assert unknown.verdicts[0].code is Code.OK
+    assert (known.verdicts[0].code, known.verdicts[0].disputed) == (
+        Code.QUANTITY_MISMATCH,
+        D("140.40"),
+    )
+
+
+def test_a_resource_billed_twice_for_an_item_is_a_duplicate_the_second_time() -> None:
+    result = check([line(2, "VM-1", "420.00"), line(3, "VM-1", "420.00")], [vm("VM-1")])
+    assert [(v.code, v.disputed) for v in result.verdicts] == [
+        (Code.OK, D(0)),
+        (Code.DUPLICATE_LINE, D("420.00")),
+    ]
+    assert result.verdicts[1].evidence["duplicate_of_line"] == "2"
+
+
+def test_a_resource_the_inventory_lacks_is_disputed_whole() -> None:
+    result = check([line(2, "VM-404", "420.00")], [vm("VM-1")])
+    assert (result.verdicts[0].code, result.verdicts[0].disputed) == (
+        Code.NOT_IN_INVENTORY,
+        D("420.00"),
+    )
+
+
+def test_a_use_item_is_quantity_times_price_and_needs_no_resource() -> None:
+    drill = line(2, None, "10000.00", item="DRILL", quantity="2", days=None, unit_price="5000")
+    assert check([drill], []).verdicts[0].code is Code.OK
+
+
+def test_billed_months_multiply_the_monthly_price() -> None:
+    quarter = line(2, "VM-1", "1260.00", days=None, months="3")
+    assert check([quarter], [vm("VM-1")]).verdicts[0].code is Code.OK
+
+
+def test_idle_billed_is_a_finding_not_a_dispute() -> None:
+    finding = IdleFinding(
+        "VM-1", "host", local("2024-02-01 00:00"), local("2024-03-02 00:00"), {}, None, "violation"
+    )
+    result = check([line(2, "VM-1", "420.00")], [vm("VM-1")], idle={"VM-1": finding})
+    (verdict,) = result.verdicts
+    assert (verdict.code, verdict.disputed) == (Code.IDLE_BILLED, D(0))
+    assert verdict.evidence["reclaim_deadline"] == "2024-03-02 00:00"
+
+
+def test_several_classes_are_kept_and_the_dispute_is_what_all_of_them_allow() -> None:
+    # 450 instead of 420, and 21 days in service: 420 × 21 ÷ 31 allowed.
+    result = check([line(2, "VM-1", "450.00", unit_price="450")], [vm("VM-1", "2024-03-11 00:00")])
+    (verdict,) = result.verdicts
+    assert verdict.codes == (Code.OUTSIDE_SERVICE_LIFE, Code.PRICE_MISMATCH)
+    assert verdict.disputed == D("165.48")
+
+
+def test_inventory_in_service_and_not_billed_is_shown_not_disputed() -> None:
+    resources = [
+        vm("VM-1"),
+        vm("VM-2", since="2024-03-30 09:00"),
+        vm("VM-OLD", until="2024-03-01 00:00"),
+        Resource("PDU-1", "power", "一云"),
+    ]
+    result = check([line(2, "VM-1", "420.00")], resources)
+    assert [(r.resource_id, days) for r, days in result.unbilled] == [("VM-2", 2)]
+    assert result.count(Code.UNBILLED_INVENTORY) == 1
+    assert result.disputed_total == 0
+
+
+def test_totals_per_unit_and_item_and_the_disputed_total() -> None:
+    lines = [
+        line(2, "VM-1", "420.00"),
+        line(3, "VM-404", "420.00", unit="市卫健委"),
+        line(4, None, "5000.00", item="DRILL", days=None, unit_price="5000", unit="市卫健委"),
+    ]
+    result = check(lines, [vm("VM-1")])
+    assert (result.billed_total, result.disputed_total) == (D("5840.00"), D("420.00"))
+    unit = result.by_user_unit["市卫健委"]
+    assert (unit.lines, unit.billed, unit.disputed) == (2, D("5420.00"), D("420.00"))
+    assert result.by_item["VM"].disputed == D("420.00")
+    assert result.by_pool["一云"].lines == 3
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=31),  # in service from this day (0: before March)
+            st.integers(min_value=1, max_value=32),  # reclaimed on this day (32: not reclaimed)
+            st.sampled_from(["none", "quantity", "fen", "days"]),  # the error planted
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_a_statement_made_from_the_inventory_is_ok_and_disputes_never_exceed_billing(
+    plan: list[tuple[int, int, str]],
+) -> None:
+    resources, lines, planted = [], [], []
+    for index, (start, reclaim, error) in enumerate(plan):
+        first = max(start, 1)
+        if reclaim <= first:
+            continue
+        since = local("2023-12-01 00:00") if start == 0 else local(f"2024-03-{start:02d} 00:00")
+        until = None if reclaim == 32 else local(f"2024-03-{reclaim:02d} 00:00")
+        resources.append(
+            vm(f"VM-{index}", since.isoformat()[:16], until and until.isoformat()[:16])
+        )
+        days = reclaim - first
+        amount = to_fen(D(420) * days / 31)
+        quantity, billed_days = ("2", days) if error == "quantity" else ("1", days)
+        if error == "days":
+            billed_days += 1
+            amount = to_fen(D(420) * billed_days / 31)
+        if error == "quantity":
+            amount *= 2
+        if error == "fen":
+            amount += D("0.01")
+        lines.append(
+            line(index + 2, f"VM-{index}", str(amount), quantity=quantity, days=str(billed_days))
+        )
+        planted.append(error)
+    result = check(lines, resources)
+    assert 0 <= result.disputed_total <= result.billed_total
+    for verdict, error in zip(result.verdicts, planted, strict=True):
+        assert (verdict.code is Code.OK) == (error == "none"), (verdict, error)
+        assert (verdict.disputed > 0) == (error != "none")
