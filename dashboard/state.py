@@ -131,7 +131,7 @@ def _sidebar(run: Runtime, viewer: Viewer, at: datetime) -> Period:
             st.error(t("period.bad", error=error))
             period = parse_period(default, zone)
         st.caption(f"{t('as_of')}: {at.astimezone(zone).strftime('%Y-%m-%d %H:%M')} ({zone.key})")
-        st.caption(f"{t('signed_in_as')}: {viewer.name} · {viewer.role.label_zh}")
+        st.caption(f"{t('signed_in_as')}: {viewer.name} · {t(f'role.{viewer.role.value}')}")
         if st.button(t("logout"), key="logout"):
             auth.logout()
     return period

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.fmt import duration, when
 from dashboard.i18n import t
-from monitor.measures.inspections import EVIDENCE_LABELS_ZH, day_ranges
+from monitor.measures.inspections import day_ranges
 from monitor.views.measures import inspections_for
 
 ctx = state.require_page("inspections")
@@ -28,8 +28,8 @@ else:
     rows = []
     for check in review.unclosed:
         record = check.record
-        missing = ["解决时间"] if record.resolved_at is None else []
-        missing += [EVIDENCE_LABELS_ZH.get(name, name) for name in check.missing]
+        missing = ["resolved_at"] if record.resolved_at is None else []
+        missing += check.missing
         rows.append(
             {
                 t("col.record"): record.record_key,
@@ -37,10 +37,10 @@ else:
                 t("col.pool"): record.pool or "—",
                 t("col.item"): record.item,
                 t("col.finding"): record.finding or "—",
-                t("col.status"): check.state.label_zh,
+                t("col.status"): t(f"finding_state.{check.state.value}"),
                 t("col.age"): duration(check.age_seconds),
                 t("col.deadline"): when(check.deadline, zone),
-                t("col.missing"): "、".join(missing) or "—",
+                t("col.missing"): t("list.sep").join(t(f"evidence.{m}") for m in missing) or "—",
                 t("col.ticket_id"): record.ticket_id or "—",
             }
         )

@@ -12,11 +12,13 @@ from collections.abc import Iterator
 from functools import cache
 
 import pytest
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
 from monitor.contract.model import Contract, load_contract
 from monitor.domain.tickets import Status
+from monitor.scorecard.registry import INDICATORS
 from monitor.storage.db import make_engine
 from tests.dashboard.seed import AT, PASSWORD
 from tests.dashboard.test_pages import APP, open_page, texts
@@ -26,6 +28,10 @@ PAGES = ("overview", "incidents", "incident", "violations", "availability", "ins
 PERIODS = ("2022", f"{AT:%Y-%m}")
 # A ticket whose detail page has every part: clocks, a breach, evidence.
 DETAIL = "GZ-2022-0102"
+# Pages whose English is not done yet, and why: the detail page's "judged by" line carries
+# the view's Chinese （版本 …）, and the scorecard's rules are written from the contract in
+# Chinese only (its indicators have no English names or rules).
+ENGLISH_TODO = {"incident", "scorecard"}
 # Codes a person never reads: they name things inside slamon.
 CODES = (*(s.value for s in Status), "at_risk", "waiver.create", "waiver.request", "user.add",
          "rejudge")  # fmt: skip
@@ -39,9 +45,11 @@ def _target_ids() -> frozenset[str]:
     return frozenset(target.id for target in contract.targets)
 
 
-def _codes_on(page: str) -> list[str]:
-    """Target ids and status or audit codes standing as words of their own on the page."""
-    found = [code for code in CODES if re.search(rf"(?<![\w.]){re.escape(code)}(?![\w.])", page)]
+def _codes_on(page: str, lang: str) -> list[str]:
+    """Target ids and status or audit codes standing as words of their own on the page (in
+    English, a code that is an English word, like met or pending, is a word)."""
+    codes = [c for c in CODES if lang == "zh" or re.search(r"[._]", c)]
+    found = [code for code in codes if re.search(rf"(?<![\w.]){re.escape(code)}(?![\w.])", page)]
     found += [tid for tid in _target_ids() if re.search(rf"(?<![\w.]){re.escape(tid)}(?!\w)", page)]
     if re.search(r"(?<![\w.])cli(?![\w.])", page):
         found.append("cli")
@@ -61,11 +69,20 @@ def _names(url: str, contract: Contract) -> list[str]:
         rows = connection.exec_driver_sql(
             "SELECT title, system, pool, user_unit, operator FROM ticket"
         ).all()
-    engine.dispose()
+        rows += connection.exec_driver_sql(
+            "SELECT item, finding, inspector, measure, resolution_record FROM inspection"
+        ).all()
     names = {str(value) for row in rows for value in row if value}
+    with engine.connect() as connection:
+        names |= {str(n) for (n,) in connection.exec_driver_sql("SELECT name FROM dashboard_user")}
     names |= {contract.name, *(c.name_zh for c in contract.availability.classes.values())}
+    # The contract's own words, which it holds in Chinese only: its grades and clauses.
+    names |= {band.grade for band in contract.grade_bands}
+    names |= {target.rule_zh for target in contract.targets if target.rule_zh}
+    names |= {getattr(contract.scoring, key).name_zh for key in INDICATORS}
     # The sidebar's language and period widgets keep one bilingual label (see dashboard/i18n.py).
     names |= {i18n.TEXTS["language"][1], i18n.TEXTS["period"][1], *i18n.LANGUAGES.values()}
+    engine.dispose()
     return sorted(names, key=len, reverse=True)
 
 
@@ -75,6 +92,19 @@ def _chinese_left(page: str, names: list[str]) -> list[str]:
     return re.findall(r"[\u4e00-\u9fff][\u4e00-\u9fff\w（）、，：]*", page)
 
 
+# AppTest calls a widget's format_func outside any script run, where the session's language
+# cannot be read; the walk's language stands in for it there, the session's inside a run.
+outside_session = {"lang": "zh"}
+_session_language = i18n.language
+
+
+def language_outside_sessions() -> str:
+    """The session's language in a script run; the walk's language outside one."""
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return outside_session["lang"]
+    return _session_language()
+
+
 @pytest.fixture(scope="module")
 def walked(shared_db: str) -> Iterator[dict[tuple[str, str, str], str]]:
     """The text of every page for each language and period, rendered once for the module."""
@@ -82,12 +112,11 @@ def walked(shared_db: str) -> Iterator[dict[tuple[str, str, str], str]]:
     mp.setenv("SLAMON_DATABASE_URL", shared_db)
     mp.setenv("SLAMON_DASHBOARD_AT", AT.isoformat())
     mp.delenv("SLAMON_CONTRACT", raising=False)
+    mp.setattr(i18n, "language", language_outside_sessions)
     pages: dict[tuple[str, str, str], str] = {}
     for lang in ("zh", "en"):
         for period in PERIODS:
-            # AppTest calls a widget's format_func outside the session, where t() cannot see
-            # the session's language; the walk's language stands in for it there.
-            mp.setattr(i18n, "language", lambda lang=lang: lang)
+            outside_session["lang"] = lang
             app = AppTest.from_file(APP, default_timeout=60).run()
             app.text_input(key="login_name").input("监理")
             app.text_input(key="login_password").input(PASSWORD)
@@ -102,6 +131,7 @@ def walked(shared_db: str) -> Iterator[dict[tuple[str, str, str], str]]:
                     assert not app.exception, app.exception
                 pages[lang, period, page] = texts(app) + "\n" + widget_texts(app)
     mp.undo()
+    outside_session["lang"] = "zh"
     yield pages
 
 
@@ -122,19 +152,20 @@ def test_chinese_pages_show_no_codes_and_no_english_sentences(
     walked: dict[tuple[str, str, str], str], page: str, period: str
 ) -> None:
     text = walked["zh", period, page]
-    assert _codes_on(text) == [], _lines_with(text, _codes_on(text))
+    assert _codes_on(text, "zh") == [], _lines_with(text, _codes_on(text, "zh"))
     english = [s for s in ENGLISH_IN_CHINESE if s in text]
     assert english == [], _lines_with(text, english)
 
 
-@pytest.mark.xfail(strict=True, reason="English mode still shows roles, kinds and names in Chinese")
 @pytest.mark.parametrize("period", PERIODS)
 @pytest.mark.parametrize("page", PAGES)
 def test_english_pages_show_no_codes_and_no_chinese_sentences(
     walked: dict[tuple[str, str, str], str], page: str, period: str, shared_db: str,
     contract: Contract,
 ) -> None:  # fmt: skip
+    if page in ENGLISH_TODO:
+        pytest.xfail("English not done on this page yet (see ENGLISH_TODO)")
     text = walked["en", period, page]
-    assert _codes_on(text) == [], _lines_with(text, _codes_on(text))
+    assert _codes_on(text, "en") == [], _lines_with(text, _codes_on(text, "en"))
     chinese = _chinese_left(text, _names(shared_db, contract))
     assert chinese == [], _lines_with(text, chinese)

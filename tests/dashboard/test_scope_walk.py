@@ -16,7 +16,12 @@ from monitor.domain.viewer import Role
 from monitor.storage.db import make_engine
 from monitor.storage.users import add_user
 from tests.dashboard.seed import AT, PASSWORD, PASSWORD_HASH, USERS
-from tests.dashboard.test_languages import PAGES, PERIODS, widget_texts
+from tests.dashboard.test_languages import (
+    PAGES,
+    PERIODS,
+    language_outside_sessions,
+    widget_texts,
+)
 from tests.dashboard.test_pages import APP, open_page, texts
 
 # An operator of the other pool besides the seed's 二云运营.
@@ -84,8 +89,8 @@ def walked(shared_db: str) -> Iterator[dict[tuple[str, str], str]]:
     mp.setenv("SLAMON_DATABASE_URL", shared_db)
     mp.setenv("SLAMON_DASHBOARD_AT", AT.isoformat())
     mp.delenv("SLAMON_CONTRACT", raising=False)
-    # AppTest calls a widget's format_func outside the session (see test_languages.py).
-    mp.setattr(i18n, "language", lambda: "zh")
+    # AppTest calls a widget's format_func outside any script run (see test_languages.py).
+    mp.setattr(i18n, "language", language_outside_sessions)
     pages: dict[tuple[str, str], str] = {}
     for name in ROLES:
         for period in PERIODS:
