@@ -215,3 +215,16 @@ class VocabularyLookup:
                 f"unknown {self._what} '{text}'; expected one of {', '.join(self._keys)}"
             )
         return key
+
+
+def bounded(parse: Callable[[Any], str | None], limit: int) -> Callable[[Any], str | None]:
+    """`parse`, refusing text longer than the column that stores it holds (PostgreSQL would
+    refuse the whole batch; SQLite would keep it whole)."""
+
+    def parse_bounded(value: Any) -> str | None:
+        text = parse(value)
+        if text is not None and len(text) > limit:
+            raise BadValue(f"longer than {limit} characters; 超过 {limit} 个字符")
+        return text
+
+    return parse_bounded

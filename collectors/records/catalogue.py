@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from collectors.files.decimals import parse_date, parse_price
 from collectors.files.import_report import ImportReport
-from collectors.files.values import BadValue, parse_id, parse_text
+from collectors.files.values import BadValue, bounded, parse_id, parse_text
 from collectors.records.base import Column, RecordFormat, import_records
 from monitor.contract.model import Contract
 from monitor.domain.billing import Measure
@@ -44,15 +44,20 @@ def parse_measure(value: Any) -> str | None:
 
 def catalogue_format() -> RecordFormat:
     columns = (
-        Column("item_code", ("item_code", "服务项编码", "编码", "服务编码"), parse_id, True),
-        Column("name", ("name", "服务项名称", "服务名称", "名称"), parse_text, True),
-        Column("unit", ("unit", "计量单位", "单位"), parse_text, True),
+        Column(
+            "item_code",
+            ("item_code", "服务项编码", "编码", "服务编码"),
+            bounded(parse_id, 100),
+            True,
+        ),
+        Column("name", ("name", "服务项名称", "服务名称", "名称"), bounded(parse_text, 200), True),
+        Column("unit", ("unit", "计量单位", "单位"), bounded(parse_text, 50), True),
         Column("unit_price", ("unit_price", "单价", "单价（元）", "单价(元)"), parse_price, True),
         Column("measure", ("measure", "计量依据"), parse_measure),
         Column("valid_from", ("valid_from", "生效日期", "生效时间"), parse_date, True),
         Column("valid_until", ("valid_until", "失效日期", "失效时间"), parse_date),
-        Column("pool", ("pool", "资源池"), parse_text),
-        Column("operator", ("operator", "运营单位", "服务商"), parse_text),
+        Column("pool", ("pool", "资源池"), bounded(parse_text, 100)),
+        Column("operator", ("operator", "运营单位", "服务商"), bounded(parse_text, 200)),
     )
     return RecordFormat(
         table="catalogue_item",

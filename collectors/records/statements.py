@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from collectors.files.decimals import parse_amount, parse_month, parse_price, parse_quantity
 from collectors.files.import_report import ImportFileError, ImportReport
 from collectors.files.tabular import read_table
-from collectors.files.values import BadValue, parse_id, parse_text
+from collectors.files.values import BadValue, bounded, parse_id, parse_text
 from collectors.records.base import Column, RecordFormat, import_records
 from collectors.records.statement_profile import (
     StatementProfile,
@@ -24,12 +24,12 @@ from monitor.storage.billing import catalogue_codes, upsert_statement
 
 COLUMNS = (
     Column("period", ("period", "结算期", "结算月份", "账期"), parse_month, True),
-    Column("pool", ("pool", "资源池"), parse_text),
-    Column("operator", ("operator", "运营单位", "服务商"), parse_text),
-    Column("user_unit", ("user_unit", "使用单位", "用户单位"), parse_text),
-    Column("system", ("system", "业务系统", "系统名称"), parse_text),
-    Column("resource_id", ("resource_id", "资源编号", "资源ID"), parse_id),
-    Column("item_code", ("item_code", "服务项编码", "服务编码"), parse_id, True),
+    Column("pool", ("pool", "资源池"), bounded(parse_text, 100)),
+    Column("operator", ("operator", "运营单位", "服务商"), bounded(parse_text, 200)),
+    Column("user_unit", ("user_unit", "使用单位", "用户单位"), bounded(parse_text, 200)),
+    Column("system", ("system", "业务系统", "系统名称"), bounded(parse_text, 200)),
+    Column("resource_id", ("resource_id", "资源编号", "资源ID"), bounded(parse_id, 200)),
+    Column("item_code", ("item_code", "服务项编码", "服务编码"), bounded(parse_id, 100), True),
     Column("quantity", ("quantity", "数量"), parse_quantity, True),
     Column("billed_days", ("billed_days", "计费天数"), parse_quantity),
     Column("billed_months", ("billed_months", "计费月数"), parse_quantity),

@@ -17,9 +17,11 @@ from typing import Any
 from sqlalchemy import Engine, delete, text
 from sqlmodel import SQLModel
 
+from collectors.records.catalogue import import_catalogue
 from collectors.records.inspections import import_inspections
 from collectors.records.outages import import_outages
 from collectors.records.resources import import_resources
+from collectors.records.statements import import_statement
 from collectors.records.surveys import import_surveys
 from collectors.records.usage import import_usage
 from collectors.tickets.file_import import import_tickets
@@ -229,6 +231,24 @@ IMPORTERS = [
         "使用单位",
         "SELECT unit FROM survey_reply",
         frozenset(range(30)),
+    ),
+    Importer(
+        "catalogue",
+        "billing/catalogue_items.csv",  # one row an item: no overlap a mutation could cause
+        _plain(import_catalogue),
+        ("catalogue",),
+        "服务项编码",
+        "SELECT item_code FROM catalogue_item",
+        _rows(0, 1, 2, 3, 4),
+    ),
+    Importer(
+        "statement",
+        "billing/statement_2024_03.csv",
+        _plain(import_statement),
+        ("statement",),
+        "资源编号",
+        "SELECT coalesce(resource_id, '') FROM statement_line",
+        frozenset(range(12)),
     ),
 ]
 BY_NAME = {importer.name: importer for importer in IMPORTERS}

@@ -87,3 +87,19 @@ def test_bad_catalogue_rows_are_reported_and_kept_while_good_ones_are_stored(
     with engine.connect() as connection:
         kept = connection.execute(select(REJECTED.c.line, REJECTED.c.target_table)).all()
     assert sorted(kept) == [(line, "catalogue_item") for line in (2, 4, 5, 6, 7)]
+
+
+def test_a_value_longer_than_its_column_is_a_bad_row_not_a_failed_import(
+    engine: Engine, contract: Contract, tmp_path: Path
+) -> None:
+    path = tmp_path / "long.csv"
+    code = "X" * 101
+    path.write_text(
+        f"item_code,name,unit,unit_price,valid_from\n{code},甲,台·月,1,2024-01-01\n"
+        "Y,乙,台·月,2,2024-01-01\n",
+        encoding="utf-8",
+    )
+    report = import_catalogue(engine, path, contract, source="s", now=NOW)
+    assert [(p.line, p.column) for p in report.problems] == [(2, "item_code (服务项编码)")]
+    assert "longer than 100 characters" in report.problems[0].reason
+    assert [i.item_code for i in load_catalogue(engine)] == ["Y"]
