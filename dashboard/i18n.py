@@ -99,7 +99,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "This scorecard covers only your pools ({pools}): their tickets, resources, inspections "
         "and surveys, not the whole cloud's evaluation.",
     ),
-    "incident.judged_by": ("依据合同：{contract}", "Judged by: {contract}"),
+    "incident.judged_by": (
+        "依据合同：{contract}（版本 {version}）",
+        "Judged by: {contract} (version {version})",
+    ),
     "overview.uncovered": (
         "{count} 张工单没有适用的合同（资源池、运维方或报告时间不在任何合同范围内），未评估、"
         "不计分；运行 slamon evaluate 可列出这些工单。",

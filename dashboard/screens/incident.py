@@ -125,7 +125,9 @@ for clock in detail.clocks:
         if clock.rule_zh:
             st.markdown(f"> {clock.rule_zh}")
         if clock.judged_by:
-            st.caption(t("incident.judged_by", contract=clock.judged_by))
+            st.caption(
+                t("incident.judged_by", contract=clock.judged_by, version=clock.judged_version)
+            )
         overdue = clock.overdue_seconds
         late = f" · {t('col.overdue')} {duration(overdue)}" if overdue else ""
         if running(clock.status, clock.stop, clock.at_risk_from):

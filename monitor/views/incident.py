@@ -65,10 +65,12 @@ class TargetClock:
     at_risk_from: datetime | None
     first_violation_at: datetime | None
     waiver: Waiver | None  # the waiver in force, if any
-    # The contract that judged it, e.g. "二云运营服务合同（版本 2114c690e385）"; None: unrecorded.
+    # The contract that judged it, e.g. "二云运营服务合同"; None: unrecorded.
     judged_by: str | None = None
     # Its waiver requests and appeals, oldest first: pending ones and the rulings made.
     requests: tuple[WaiverRequest, ...] = ()
+    # The judging contract's version, shortened as people quote it (2114c690e385).
+    judged_version: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +192,8 @@ def _clock(
 ) -> TargetClock:
     waiver = active.get(result.target_id)
     text = texts.get(result.contract_version)
-    judged_by = None if text is None else f"{text.name}（版本 {text.version[:12]}）"
+    judged_by = None if text is None else text.name
+    judged_version = None if text is None else text.version[:12]
     try:
         target = contract.target(result.target_id)
         names = (target.name_zh, target.name_en, rule_text(target, contract))
@@ -212,6 +215,7 @@ def _clock(
         waiver,
         judged_by,
         tuple(r for r in requests if r.target_id == result.target_id),
+        judged_version,
     )
 
 

@@ -28,10 +28,9 @@ PAGES = ("overview", "incidents", "incident", "violations", "availability", "ins
 PERIODS = ("2022", f"{AT:%Y-%m}")
 # A ticket whose detail page has every part: clocks, a breach, evidence.
 DETAIL = "GZ-2022-0102"
-# Pages whose English is not done yet, and why: the detail page's "judged by" line carries
-# the view's Chinese （版本 …）, and the scorecard's rules are written from the contract in
-# Chinese only (its indicators have no English names or rules).
-ENGLISH_TODO = {"incident", "scorecard"}
+# Pages whose English is not done yet, and why: the scorecard's rules are written from the
+# contract in Chinese only (its indicators have no English names or rules).
+ENGLISH_TODO = {"scorecard"}
 # Codes a person never reads: they name things inside slamon.
 CODES = (*(s.value for s in Status), "at_risk", "waiver.create", "waiver.request", "user.add",
          "rejudge")  # fmt: skip

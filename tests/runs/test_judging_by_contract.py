@@ -250,5 +250,5 @@ def test_the_incident_evidence_names_the_contract_and_its_own_wording(
         detail = incident_detail(engine, SUPERVISOR, contracts.deployment, pk)
         assert detail is not None
         [clock] = [c for c in detail.clocks if c.target_id == "major.restore"]
-        assert clock.judged_by is not None and clock.judged_by.startswith(f"{name}（版本 ")
+        assert clock.judged_by == name and clock.judged_version
         assert clock.rule_zh == wording
