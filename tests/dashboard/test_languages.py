@@ -44,7 +44,7 @@ def _target_ids() -> frozenset[str]:
     return frozenset(target.id for target in contract.targets)
 
 
-def _codes_on(page: str, lang: str) -> list[str]:
+def codes_on(page: str, lang: str) -> list[str]:
     """Target ids and status or audit codes standing as words of their own on the page (in
     English, a code that is an English word, like met or pending, is a word)."""
     codes = [c for c in CODES if lang == "zh" or re.search(r"[._]", c)]
@@ -151,7 +151,7 @@ def test_chinese_pages_show_no_codes_and_no_english_sentences(
     walked: dict[tuple[str, str, str], str], page: str, period: str
 ) -> None:
     text = walked["zh", period, page]
-    assert _codes_on(text, "zh") == [], _lines_with(text, _codes_on(text, "zh"))
+    assert codes_on(text, "zh") == [], _lines_with(text, codes_on(text, "zh"))
     english = [s for s in ENGLISH_IN_CHINESE if s in text]
     assert english == [], _lines_with(text, english)
 
@@ -165,6 +165,6 @@ def test_english_pages_show_no_codes_and_no_chinese_sentences(
     if page in ENGLISH_TODO:
         pytest.xfail("English not done on this page yet (see ENGLISH_TODO)")
     text = walked["en", period, page]
-    assert _codes_on(text, "en") == [], _lines_with(text, _codes_on(text, "en"))
+    assert codes_on(text, "en") == [], _lines_with(text, codes_on(text, "en"))
     chinese = _chinese_left(text, _names(shared_db, contract))
     assert chinese == [], _lines_with(text, chinese)

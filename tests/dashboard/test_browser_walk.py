@@ -1,0 +1,55 @@
+"""One role walked in a real browser: 二云运营 signs in to headless Chromium and opens every
+page from the sidebar; no page shows a 一云 ticket id or system, a traceback or an internal
+code. (The AppTest walk in test_scope_walk.py covers every role; tables are drawn on a canvas,
+so here only the text around them is read.)"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from dashboard.i18n import TEXTS
+from monitor.storage.db import make_engine
+from tests.chromium import NEEDS_CHROMIUM, wait_for_text
+from tests.dashboard.seed import PASSWORD
+from tests.dashboard.test_browser import _click_button, _input, browser, dashboard_url
+from tests.dashboard.test_languages import PAGES, codes_on
+
+pytestmark = NEEDS_CHROMIUM
+__all__ = ["browser", "dashboard_url"]  # the fixtures, used by name
+
+
+def _pool_one_names(url: str) -> set[str]:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT ticket_id, system, pool FROM ticket").all()
+    engine.dispose()
+    theirs = {n for r in rows if r.pool == "一云" for n in (r.ticket_id, r.system) if n}
+    ours = {n for r in rows if r.pool != "一云" for n in (r.ticket_id, r.system) if n}
+    return theirs - ours
+
+
+def test_a_pool_two_operator_walks_every_page_and_sees_nothing_of_pool_one(
+    dashboard_url: str, browser: WebDriver, shared_db: str
+) -> None:
+    browser.get(dashboard_url)
+    _input(browser, "用户名").send_keys("二云运营")
+    _input(browser, "密码").send_keys(PASSWORD)
+    _click_button(browser, "登录")
+    wait_for_text(browser, "本月与上月违约")
+    foreign = _pool_one_names(shared_db)
+    for page in PAGES:
+        title = TEXTS[f"page.{page}"][0]
+        links = browser.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebarNav"] a')
+        # A link's text starts with its icon's ligature name (dashboard, search …).
+        next(a for a in links if a.text.strip().endswith(title)).click()
+        wait_for_text(browser, title)
+        time.sleep(1.5)  # the page's later parts arrive after its title
+        body = browser.find_element(By.TAG_NAME, "body").text
+        assert "Traceback" not in body, (page, body[:2000])
+        shown = sorted(n for n in foreign if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", body))
+        assert shown == [], (page, shown)
+        assert codes_on(body, "zh") == [], (page, codes_on(body, "zh"))
