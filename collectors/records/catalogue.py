@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,8 @@ from collectors.files.import_report import ImportReport
 from collectors.files.values import BadValue, bounded, parse_id, parse_text
 from collectors.records.base import Column, RecordFormat, import_records
 from monitor.contract.model import Contract
-from monitor.domain.billing import Measure
-from monitor.storage.billing import upsert_catalogue
+from monitor.domain.billing import CatalogueItem, Measure
+from monitor.storage.billing import load_catalogue, upsert_catalogue
 
 _MEASURES = {
     **{measure.value: measure for measure in Measure},
@@ -42,7 +43,8 @@ def parse_measure(value: Any) -> str | None:
     return measure.value
 
 
-def catalogue_format() -> RecordFormat:
+def catalogue_format(stored: Iterable[CatalogueItem] = ()) -> RecordFormat:
+    """The catalogue's columns; `stored` the prices already in the database."""
     columns = (
         Column(
             "item_code",
@@ -64,17 +66,22 @@ def catalogue_format() -> RecordFormat:
         noun="item",
         columns=columns,
         key_field="item_code",
-        finish=_OverlapCheck(),
+        finish=_OverlapCheck(stored),
         upsert=upsert_catalogue,
     )
 
 
 class _OverlapCheck:
-    """Completes a row and refuses one whose validity overlaps an earlier row's of the same
-    item, pool and operator: on a day of the overlap the price in force would be ambiguous."""
+    """Completes a row and refuses one whose validity overlaps another price of the same item,
+    pool and operator — an earlier row of the file or one already stored: on a day of the
+    overlap the price in force would be ambiguous. A row with a stored row's own start day
+    replaces that row, so the two are not compared."""
 
-    def __init__(self) -> None:
-        self._seen: dict[tuple[str, str, str], list[tuple[date, date | None, date]]] = {}
+    def __init__(self, stored: Iterable[CatalogueItem] = ()) -> None:
+        self._seen: dict[tuple[str, str, str], list[tuple[date, date | None, bool]]] = {}
+        for item in stored:
+            key = (item.item_code, item.pool, item.operator)
+            self._seen.setdefault(key, []).append((item.valid_from, item.valid_until, True))
 
     def __call__(self, values: dict[str, Any]) -> dict[str, Any]:
         values.pop("__extras__", None)
@@ -85,15 +92,19 @@ class _OverlapCheck:
         if until is not None and until <= start:
             raise BadValue("valid_until (失效日期) is not after valid_from (生效日期)")
         key = (values["item_code"], values["pool"], values["operator"])
-        for other_start, other_until, first in self._seen.get(key, []):
+        for other_start, other_until, stored in self._seen.get(key, []):
+            if stored and other_start == start:
+                continue
             if (until is None or other_start < until) and (
                 other_until is None or start < other_until
             ):
+                where = "a stored row" if stored else "the row"
                 raise BadValue(
-                    f"validity overlaps the row in force from {first.isoformat()} for the same "
-                    f"item, pool and operator; 与同一服务项 {first.isoformat()} 起的价格有效期重叠"
+                    f"validity overlaps {where} in force from {other_start.isoformat()} for the "
+                    f"same item, pool and operator; 与同一服务项 {other_start.isoformat()} 起的价格"
+                    "有效期重叠"
                 )
-        self._seen.setdefault(key, []).append((start, until, start))
+        self._seen.setdefault(key, []).append((start, until, False))
         return values
 
 
@@ -101,4 +112,5 @@ def import_catalogue(
     engine: Engine, path: Path, contract: Contract, *, source: str, now: datetime
 ) -> ImportReport:
     """Import one catalogue file; ImportFileError when nothing in it can be used."""
-    return import_records(engine, path, catalogue_format(), source=source, now=now)
+    fmt = catalogue_format(load_catalogue(engine))
+    return import_records(engine, path, fmt, source=source, now=now)

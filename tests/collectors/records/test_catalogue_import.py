@@ -103,3 +103,21 @@ def test_a_value_longer_than_its_column_is_a_bad_row_not_a_failed_import(
     assert [(p.line, p.column) for p in report.problems] == [(2, "item_code (服务项编码)")]
     assert "longer than 100 characters" in report.problems[0].reason
     assert [i.item_code for i in load_catalogue(engine)] == ["Y"]
+
+
+def test_a_price_overlapping_a_stored_one_is_refused_and_a_stored_one_can_be_corrected(
+    engine: Engine, contract: Contract, tmp_path: Path
+) -> None:
+    import_catalogue(engine, DATA / "catalogue_zh.csv", contract, source="s", now=NOW)
+    path = tmp_path / "later.csv"
+    path.write_text(
+        "服务项编码,服务项名称,计量单位,单价,生效日期,失效日期,资源池\n"
+        "VM-4C8G,云主机 4核8G,台·月,430.00,2024-01-01,2024-07-01,一云\n"  # corrects a stored row
+        "VM-4C8G,云主机 4核8G,台·月,380.00,2024-10-01,,一云\n",  # overlaps the open one from 07-01
+        encoding="utf-8",
+    )
+    report = import_catalogue(engine, path, contract, source="s", now=NOW)
+    assert [(p.line, p.key) for p in report.problems] == [(3, "VM-4C8G")]
+    assert "a stored row in force from 2024-07-01" in report.problems[0].reason
+    prices = {(i.item_code, i.valid_from): i.unit_price for i in load_catalogue(engine)}
+    assert prices["VM-4C8G", date(2024, 1, 1)] == Decimal(430)
