@@ -30,7 +30,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     # identity to its label, so a label that changed with the language would reset the widget.
     "language": ("语言 Language", "语言 Language"),
     "period": ("考核期 Period（YYYY-MM / YYYY）", "考核期 Period（YYYY-MM / YYYY）"),
-    "period.bad": ("考核期格式不对：{error}", "Bad period: {error}"),
+    "period.bad": (
+        "考核期“{text}”格式不对：请写 YYYY 或 YYYY-MM，例如 2022 或 2022-08",
+        "“{text}” is not a period: write YYYY or YYYY-MM, e.g. 2022 or 2022-08",
+    ),
     "as_of": ("评估时间", "As of"),
     "denied": ("当前角色无权查看此页面", "Your role may not open this page"),
     "error.unexpected": (

@@ -127,8 +127,9 @@ def _sidebar(run: Runtime, viewer: Viewer, at: datetime) -> Period:
         st.session_state["period"] = typed.strip() or default
         try:
             period = parse_period(st.session_state["period"], zone)
-        except ValueError as error:
-            st.error(t("period.bad", error=error))
+        except ValueError:
+            # The parser's message is English for the CLI's log; the page says it in its own words.
+            st.error(t("period.bad", text=st.session_state["period"]))
             period = parse_period(default, zone)
         st.caption(f"{t('as_of')}: {at.astimezone(zone).strftime('%Y-%m-%d %H:%M')} ({zone.key})")
         st.caption(f"{t('signed_in_as')}: {viewer.name} · {t(f'role.{viewer.role.value}')}")

@@ -168,3 +168,23 @@ def test_english_pages_show_no_codes_and_no_chinese_sentences(
     assert codes_on(text, "en") == [], _lines_with(text, codes_on(text, "en"))
     chinese = _chinese_left(text, _names(shared_db, contract))
     assert chinese == [], _lines_with(text, chinese)
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh", "考核期“2022-13”格式不对：请写 YYYY 或 YYYY-MM，例如 2022 或 2022-08"),
+    ("en", "“2022-13” is not a period: write YYYY or YYYY-MM, e.g. 2022 or 2022-08"),
+])  # fmt: skip
+def test_a_bad_period_is_told_in_the_pages_language(
+    shared_db: str, monkeypatch: pytest.MonkeyPatch, lang: str, expected: str
+) -> None:
+    monkeypatch.setenv("SLAMON_DATABASE_URL", shared_db)
+    monkeypatch.setenv("SLAMON_DASHBOARD_AT", AT.isoformat())
+    monkeypatch.delenv("SLAMON_CONTRACT", raising=False)
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.text_input(key="login_name").input("监理")
+    app.text_input(key="login_password").input(PASSWORD)
+    app.button[0].click().run()
+    app.sidebar.radio(key="lang_choice").set_value(lang).run()
+    app.sidebar.text_input(key="period_choice").set_value("2022-13").run()
+    assert not app.exception, app.exception
+    assert [e.value for e in app.error] == [expected]
