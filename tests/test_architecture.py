@@ -249,3 +249,10 @@ def test_the_dashboard_only_draws_its_queries_live_in_monitor(path: Path) -> Non
     offending = {m for m in imported_modules(path) if reaches(m, {"sqlalchemy", "sqlite3"})}
     assert offending <= {"sqlalchemy"}, f"{path.name} imports {sorted(offending)}"
     assert not re.search(r"(?<![\w.])select\(|\.execute\(|\btext\(", text), path.name
+
+
+def test_test_modules_have_distinct_names() -> None:
+    # The test folders are not packages: pytest imports each module by its basename, and a
+    # second module of the same name anywhere stops the whole collection.
+    names = [path.name for path in (ROOT / "tests").rglob("test_*.py")]
+    assert sorted({name for name in names if names.count(name) > 1}) == []
