@@ -327,7 +327,12 @@ def test_sigterm_with_the_database_gone_stops_within_the_bound_and_loses_nothing
     processes.append(again.start())
     assert wait_until(lambda: len(receiver.received) >= 3, timeout=40), again.log()[-3000:]
     time.sleep(2)
-    assert sorted(receiver.stages()) == [
-        ("breached", f"LATE-{n}", "major.arrival") for n in range(3)
-    ]
+    expected = [("breached", f"LATE-{n}", "major.arrival") for n in range(3)]
+    if gone == "refuse":
+        assert sorted(receiver.stages()) == expected
+    else:
+        # A send answered just as the database fell silent cannot be marked sent: the next
+        # start sends it again once its lease runs out (at least once, never lost).
+        assert sorted(set(receiver.stages())) == expected
+        assert len(receiver.stages()) <= 2 * len(expected)
     assert again.terminate() == 0
