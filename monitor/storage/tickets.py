@@ -10,7 +10,7 @@ from itertools import repeat
 from operator import add, itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Engine, false, or_, select
+from sqlalchemy import Connection, Engine, String, false, or_, select
 
 from monitor.domain.instants import MISSING, Ints
 from monitor.domain.tickets import HISTORY_FIELDS, Pause, SeverityChange, Ticket
@@ -42,6 +42,9 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # rows go in as given; on both, new tickets are numbered in the order of their input.
 _BY_KEY = itemgetter(0, 1)
 _STAGE = "slamon_ticket_upsert"  # the temporary table PostgreSQL upserts from
+# Up to this many rows (an API batch) PostgreSQL gets them as one statement's VALUES: a
+# temporary table costs more (created, copied into and dropped) than the rows themselves.
+_DIRECT_ROWS = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +82,11 @@ def upsert_tickets(
     dialect = connection.dialect.name
     names = [*_KEY, *carried, "created_at", "updated_at"]
     if dialect == "postgresql":
+        bound = _bound_rows(connection, unique, names, now)
+        if len(unique) <= _DIRECT_ROWS:
+            return _counts(len(unique), *_upsert_values(connection, carried, list(bound)))
         _stage(connection, names)
-        _copy(connection, names, _bound_rows(connection, unique, names, now))
+        _copy(connection, names, bound)
         return _counts(len(unique), *_upsert_staged(connection, carried))
     existing = _existing_keys(connection, set(by_key))
     if dialect == "sqlite":
@@ -290,6 +296,42 @@ def _copy(connection: Connection, names: list[str], bound: Iterator[Sequence[Any
     ):
         for row in bound:
             copy.write_row(row)
+
+
+def _upsert_values(
+    connection: Connection, carried: list[str], bound: list[Sequence[Any]]
+) -> tuple[int, int]:
+    """The bound rows upserted by one INSERT … SELECT … FROM (VALUES …) in key order, each
+    value cast to its column's type, with ids drawn first in the rows' own order (as the
+    temporary table's are); (rows inserted or changed, rows inserted)."""
+    names = ["id", *_KEY, *carried, "created_at", "updated_at"]
+    dialect = connection.dialect
+    casts = ", ".join(f"%s::{_cast_type(TICKET_TABLE.c[name].type, dialect)}" for name in names)
+    values = ", ".join([f"({casts})"] * len(bound))
+    source = (
+        f"SELECT * FROM (VALUES {values}) AS given ({', '.join(names)}) ORDER BY source, ticket_id"
+    )
+    upsert = _upsert_sql(carried, names, source, "IS DISTINCT FROM")
+    raw: Any = connection.connection.driver_connection
+    with raw.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('ticket', 'id')) FROM generate_series(1, %s)",
+            (len(bound),),
+        )
+        ids = [found for (found,) in cursor]
+        cursor.execute(
+            f"WITH written AS ({upsert} RETURNING xmax = 0 AS inserted) "
+            "SELECT count(*), count(*) FILTER (WHERE inserted) FROM written",
+            [value for pk, row in zip(ids, bound, strict=True) for value in (pk, *row)],
+        )
+        written, inserted = cursor.fetchone()
+    return int(written), int(inserted)
+
+
+def _cast_type(column_type: Any, dialect: Any) -> str:
+    """The type a VALUES cell is cast to: text for every string (a cast to VARCHAR(n) would
+    cut a longer value short instead of refusing it), else the column's own."""
+    return "text" if isinstance(column_type, String) else str(column_type.compile(dialect))
 
 
 def _upsert_staged(connection: Connection, carried: list[str]) -> tuple[int, int]:
