@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from prometheus_client import CollectorRegistry
@@ -22,6 +23,7 @@ from monitor.contract.contract_set import ContractSet
 from monitor.exports.prometheus import SlamonCollector
 from monitor.exports.snapshot import MetricsSnapshots
 from monitor.service.collector_jobs import CollectorJob
+from monitor.service.grouped import GroupedRuns
 from monitor.service.live import LiveEvaluator
 from monitor.service.locks import Locks
 from monitor.service.metrics_refresh import MetricsRefresher
@@ -29,6 +31,8 @@ from monitor.service.readiness import evaluation_check, storage_check
 from monitor.service.scheduler import ServiceScheduler
 from monitor.settings import ServiceSettings
 from monitor.storage.live import collector_health
+
+WORKER_THREADS = 200  # threads for the API's blocking routes
 
 
 @dataclass
@@ -61,6 +65,10 @@ def build_service(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # A batch holds its worker thread until the grouped evaluation it joined ends: more
+        # threads than AnyIO's 40, so that batches arriving meanwhile are stored and join
+        # the next run instead of waiting for a thread.
+        to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         scheduler.start()
         try:
             yield
@@ -82,7 +90,8 @@ def build_service(
         contract=contract,
         settings=settings,
         parse_records=parse_records,
-        after_ingest=scheduler.after_ingest,
+        # Concurrent batches share one evaluation (monitor.service.grouped).
+        after_ingest=GroupedRuns(scheduler.after_ingest).run,
         readiness=lambda: _readiness(engine, scheduler, collectors),
     )
     for router in (tickets.router, violations.router, health.router):
