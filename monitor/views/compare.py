@@ -16,6 +16,7 @@ from monitor.runs.period_measures import utilisation_report
 from monitor.storage.access import ticket_scope
 from monitor.storage.as_of import status_in
 from monitor.storage.tables import TargetResultRow, TicketRow, WaiverRow
+from monitor.storage.waivers import active_waiver_join
 from monitor.views.measures import availability_for, inspections_for
 
 TICKET = TicketRow.__table__  # type: ignore[attr-defined]
@@ -72,11 +73,7 @@ def pool_comparison(
         .where(in_period)
         .group_by(TICKET.c.pool, TICKET.c.kind)
     )
-    active = and_(
-        WAIVER.c.ticket_pk == RESULT.c.ticket_pk,
-        WAIVER.c.target_id == RESULT.c.target_id,
-        WAIVER.c.revoked_at.is_(None),
-    )
+    active = active_waiver_join()
     violations = (
         select(
             TICKET.c.pool,

@@ -24,6 +24,7 @@ from monitor.storage.tables import (
     TicketRow,
     WaiverRow,
 )
+from monitor.storage.waivers import active_waiver_join
 
 TICKET = TicketRow.__table__  # type: ignore[attr-defined]
 RESULT = TargetResultRow.__table__  # type: ignore[attr-defined]
@@ -125,6 +126,17 @@ class MonthViolations:
     waived: int  # results waived
 
 
+def reported_in(periods: Sequence[Period]) -> Any:
+    """Which of `periods` a ticket was reported in, as its place among them (-1: none)."""
+    return case(
+        *(
+            (and_(TICKET.c.reported_at >= p.start, TICKET.c.reported_at < p.end), literal(i))
+            for i, p in enumerate(periods)
+        ),
+        else_=literal(-1),
+    )
+
+
 def violations_by_period(
     engine: Engine, viewer: Viewer, periods: Sequence[Period], now: datetime | None = None
 ) -> list[MonthViolations]:
@@ -133,18 +145,8 @@ def violations_by_period(
     now = now or clock.now()
     if not periods:
         return []
-    bucket = case(
-        *(
-            (and_(TICKET.c.reported_at >= p.start, TICKET.c.reported_at < p.end), literal(i))
-            for i, p in enumerate(periods)
-        ),
-        else_=literal(-1),
-    ).label("bucket")
-    waiver_on = and_(
-        WAIVER.c.ticket_pk == RESULT.c.ticket_pk,
-        WAIVER.c.target_id == RESULT.c.target_id,
-        WAIVER.c.revoked_at.is_(None),
-    )
+    bucket = reported_in(periods).label("bucket")
+    waiver_on = active_waiver_join()
     query = (
         select(
             bucket,

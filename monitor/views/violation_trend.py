@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, and_, case, func, literal, select
+from sqlalchemy import Engine, func, select
 
 from monitor.domain.periods import Period
 from monitor.domain.tickets import Status
@@ -15,6 +15,8 @@ from monitor.domain.viewer import Viewer
 from monitor.storage.access import ticket_scope
 from monitor.storage.as_of import status_in
 from monitor.storage.tables import TargetResultRow, TicketRow, WaiverRow
+from monitor.storage.waivers import active_waiver_join
+from monitor.views.overview import reported_in
 
 TICKET = TicketRow.__table__  # type: ignore[attr-defined]
 RESULT = TargetResultRow.__table__  # type: ignore[attr-defined]
@@ -36,18 +38,8 @@ def violations_by_target(
     grouped query; a period or target without any is absent."""
     if not periods:
         return []
-    bucket = case(
-        *(
-            (and_(TICKET.c.reported_at >= p.start, TICKET.c.reported_at < p.end), literal(i))
-            for i, p in enumerate(periods)
-        ),
-        else_=literal(-1),
-    ).label("bucket")
-    waiver_on = and_(
-        WAIVER.c.ticket_pk == RESULT.c.ticket_pk,
-        WAIVER.c.target_id == RESULT.c.target_id,
-        WAIVER.c.revoked_at.is_(None),
-    )
+    bucket = reported_in(periods).label("bucket")
+    waiver_on = active_waiver_join()
     query = (
         select(bucket, RESULT.c.target_id, func.count())
         .select_from(
