@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 import requests
@@ -190,10 +190,15 @@ def test_availability_equals_prometheus_avg_over_time(
         assert sums[name].total / sums[name].samples == pytest.approx(expected[name], abs=1e-9)
 
 
-class LosingSession(requests.Session):
-    """A real session whose server goes away after `answers` answers."""
+class Stoppable(Protocol):
+    def stop(self) -> None: ...
 
-    def __init__(self, server: PrometheusServer, answers: int) -> None:
+
+class LosingSession(requests.Session):
+    """A real session whose server (Prometheus or VictoriaMetrics) goes away after `answers`
+    answers."""
+
+    def __init__(self, server: Stoppable, answers: int) -> None:
         super().__init__()
         self.server = server
         self.left = answers

@@ -32,6 +32,7 @@ from monitor.storage.rollups import rollup_sums
 from tests.collectors.test_prometheus_integration import (
     END,
     START,
+    LosingSession,
     PrometheusServer,
     prometheus,  # noqa: F401  (the fixture, for the comparison with Prometheus)
     series,
@@ -175,21 +176,6 @@ def test_victoriametrics_gives_the_availability_prometheus_gives(
         "vm-c": 2700,
     }
     assert measured["vm-c"] == pytest.approx(1 - 45 / 2700, abs=1e-12)
-
-
-class LosingSession(requests.Session):
-    """A real session whose store goes away after `answers` answers."""
-
-    def __init__(self, server: VictoriaMetrics, answers: int) -> None:
-        super().__init__()
-        self.server = server
-        self.left = answers
-
-    def get(self, url: str | bytes, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        if self.left == 0:
-            self.server.stop()
-        self.left -= 1
-        return super().get(url, **kwargs)
 
 
 def test_the_watermark_resumes_after_victoriametrics_was_stopped_and_started(
