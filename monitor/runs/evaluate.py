@@ -60,7 +60,7 @@ def run_evaluation(
     and ingest); only a whole evaluation is recorded as an evaluation run. `before_store` runs
     in the storing transaction before anything is written (a rejudging keeps the old rows).
     """
-    contracts = with_stored_pins(engine, contracts)
+    contracts = with_stored_pins(engine, contracts, ticket_pks)
     columns = load_ticket_columns(
         engine,
         ids=None if ticket_pks is None else list(ticket_pks),

@@ -9,6 +9,7 @@ it, read back from the versions kept with the results.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -24,12 +25,15 @@ from monitor.storage.results import (
 log = logging.getLogger(__name__)
 
 
-def with_stored_pins(engine: Engine, contracts: ContractSet) -> ContractSet:
-    """`contracts` with every closed ticket pinned to the earlier version that judged it;
-    `contracts` as given when its pins are decided already."""
+def with_stored_pins(
+    engine: Engine, contracts: ContractSet, ticket_pks: Collection[int] | None = None
+) -> ContractSet:
+    """`contracts` with every closed ticket (of `ticket_pks`, or all) pinned to the earlier
+    version that judged it; `contracts` as given when its pins are decided already."""
     if contracts.pins is not None:
         return contracts
-    judged = closed_tickets_judged_otherwise(engine, {j.ref.version for j in contracts})
+    versions = {j.ref.version for j in contracts}
+    judged = closed_tickets_judged_otherwise(engine, versions, ticket_pks)
     if not judged:
         return contracts.pinned({}, {})
     kept = kept_versions(engine, {row.version for row in judged})

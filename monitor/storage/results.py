@@ -232,12 +232,26 @@ class JudgedBy:
 
 
 def closed_tickets_judged_otherwise(
-    bind: Engine | Connection, versions: Collection[str]
+    bind: Engine | Connection,
+    versions: Collection[str],
+    ticket_pks: Collection[int] | None = None,
 ) -> list[JudgedBy]:
-    """Closed tickets whose stored results were judged by a version other than `versions`
-    (those in force). The distinct stored versions are read first, from their index: usually
-    every one is in force and nothing more is read."""
+    """Closed tickets (of `ticket_pks`, or all) whose stored results were judged by a version
+    other than `versions` (those in force). For all tickets the distinct stored versions are
+    read first, from their index: usually every one is in force and nothing more is read; a
+    few tickets (the live service's timers and ingest) are looked up by their keys alone."""
     with connected(bind) as connection:
+        if ticket_pks is not None:
+            found: list[JudgedBy] = []
+            keys = list(ticket_pks)
+            for offset in range(0, len(keys), _BATCH):
+                chunk = keys[offset : offset + _BATCH]
+                query = _judged_by_query().where(
+                    RESULT_TABLE.c.ticket_pk.in_(chunk),
+                    RESULT_TABLE.c.contract_version.not_in(list(versions)),
+                )
+                found.extend(JudgedBy(*row) for row in connection.execute(query))
+            return found
         stored = connection.execute(
             select(RESULT_TABLE.c.contract_version)
             .distinct()
@@ -246,17 +260,22 @@ def closed_tickets_judged_otherwise(
         others = [version for version in stored if version not in versions]
         if not others:
             return []
-        ticket = TICKET_TABLE
-        query = (
-            select(
-                ticket.c.id, ticket.c.source, ticket.c.ticket_id, ticket.c.reported_at,
-                RESULT_TABLE.c.contract_version,
-            )
-            .distinct()
-            .join(ticket, ticket.c.id == RESULT_TABLE.c.ticket_pk)
-            .where(ticket.c.closed_at.is_not(None), RESULT_TABLE.c.contract_version.in_(others))
-        )  # fmt: skip
+        query = _judged_by_query().where(RESULT_TABLE.c.contract_version.in_(others))
         return [JudgedBy(*row) for row in connection.execute(query)]
+
+
+def _judged_by_query() -> Any:
+    """Closed tickets with the versions their stored results name."""
+    ticket = TICKET_TABLE
+    return (
+        select(
+            ticket.c.id, ticket.c.source, ticket.c.ticket_id, ticket.c.reported_at,
+            RESULT_TABLE.c.contract_version,
+        )
+        .distinct()
+        .join(ticket, ticket.c.id == RESULT_TABLE.c.ticket_pk)
+        .where(ticket.c.closed_at.is_not(None), RESULT_TABLE.c.contract_version.is_not(None))
+    )  # fmt: skip
 
 
 def record_run(connection: Connection, **values: Any) -> None:

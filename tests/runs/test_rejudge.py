@@ -189,3 +189,15 @@ def test_the_command_needs_a_reason_and_prints_the_diff(tmp_path: Path) -> None:
     line = next(row for row in shown.stdout.splitlines() if "重大故障解决时限" in row)
     assert "超时违约" in line and "达标" in line
     assert slamon("rejudge", "show", "9").returncode == 2
+
+
+def test_an_evaluation_of_some_tickets_keeps_their_closed_verdicts_too(
+    engine: Engine, tmp_path: Path
+) -> None:
+    folder = tmp_path / "contracts"
+    judged_under_4h_then_48h(engine, folder)
+    pks = sorted(restores(engine))
+    # The live service evaluates a few tickets at a time (timers, ingest): the pins hold there.
+    evaluation = run_evaluation(engine, load_contract_set(folder), AT, ticket_pks=pks[:2])
+    statuses = {r.ticket_id: r.status for r in evaluation.results if r.target_id == "major.restore"}
+    assert statuses == {"CLOSED-JULY": Status.BREACHED, "CLOSED-AUG": Status.BREACHED}
