@@ -148,3 +148,25 @@ def test_waivers_from_before_four_eyes_stay_in_force_as_approved_requests(engine
         ("waiver", "major.report", "breached", "同上", None, "监理张工", "approved", "监理张工", 8),
     ]  # fmt: skip
     assert active_waiver_keys(engine) == {("file", "GZ-1", "major.restore")}
+
+
+def test_resources_from_before_obligations_are_kept_with_no_protection_level(
+    engine: Engine,
+) -> None:
+    command.downgrade(alembic_config(engine), "0012")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO resource (resource_id, resource_class, system, source, created_at, "
+                "updated_at) VALUES ('VM-1', 'vm', '社保系统', 'file', "
+                "'2023-01-05 09:00:00.000000', '2023-01-05 09:00:00.000000')"
+            )
+        )
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    assert {"obligation_evidence", "obligation_period"} <= set(inspect(engine).get_table_names())
+    with engine.connect() as connection:
+        kept = connection.execute(
+            text("SELECT resource_id, system, protection_level FROM resource")
+        ).all()
+    assert [tuple(row) for row in kept] == [("VM-1", "社保系统", None)]

@@ -19,6 +19,7 @@ from monitor.storage.tables.metrics import (
     ResourceRow,
     UsageFigureRow,
 )
+from monitor.storage.tables.obligations import ObligationEvidenceRow, ObligationPeriodRow
 from monitor.storage.tables.records import InspectionRow, SurveyReplyRow
 from monitor.storage.tables.results import (
     ContractVersionRow,
@@ -52,6 +53,8 @@ __all__ = [
     "InspectionRow",
     "MetricDailyRollupRow",
     "MetricRollupRow",
+    "ObligationEvidenceRow",
+    "ObligationPeriodRow",
     "OutageRow",
     "RejectedRow",
     "RejudgeRow",

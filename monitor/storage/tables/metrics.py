@@ -22,6 +22,7 @@ class ResourceRow(SQLModel, table=True):
     pool: str | None = Field(default=None, max_length=100)
     user_unit: str | None = Field(default=None, max_length=200)
     system: str | None = Field(default=None, max_length=200)
+    protection_level: int | None = None  # 等保级别 of its system (1–5)
     status: str | None = Field(default=None, max_length=50)
     in_service_from: datetime | None = optional_time()
     reclaimed_at: datetime | None = optional_time()
@@ -131,6 +132,9 @@ class CollectorStateRow(SQLModel, table=True):
     name: str = Field(max_length=100, unique=True)
     watermark: datetime = required_time()
     updated_at: datetime = required_time()
+    # The run collecting it (storage/collector_leases.py); expired, another process may.
+    claimed_until: datetime | None = optional_time()
+    lease_token: str | None = Field(default=None, max_length=32)
 
 
 class CollectorRunRow(SQLModel, table=True):
