@@ -132,9 +132,6 @@ class CollectorStateRow(SQLModel, table=True):
     name: str = Field(max_length=100, unique=True)
     watermark: datetime = required_time()
     updated_at: datetime = required_time()
-    # The run collecting it (storage/collector_leases.py); expired, another process may.
-    claimed_until: datetime | None = optional_time()
-    lease_token: str | None = Field(default=None, max_length=32)
 
 
 class CollectorRunRow(SQLModel, table=True):
