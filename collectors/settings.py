@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 
+from collectors.promql import is_selector
 from collectors.ticket_api.settings import TicketApiSource
 from monitor.contract.strict import StrictModel
 from monitor.contract.yaml_file import YamlFileError, load_yaml_model
@@ -51,6 +52,11 @@ class PrometheusSource(StrictModel):
     retries: int = Field(default=3, ge=0, le=10)
     backoff: timedelta = timedelta(seconds=1)  # doubled after every failed attempt
     interval: timedelta = timedelta(minutes=5)  # how often `slamon serve` runs it
+    # raw: the samples are fetched and summed here (any query, any fleet size a store answers
+    # raw samples for); store: the store sums each resource's quarter hours and answers those,
+    # a fraction of the bytes for large fleets (a plain selector only; whole quarter hours only).
+    rollups: Literal["raw", "store"] = "raw"
+    resources_per_query: int = Field(default=200, ge=1, le=100_000)  # store rollups, per query
 
     @field_validator("step", "chunk", "lag", "timeout", "backoff", "interval", mode="before")
     @classmethod
@@ -71,6 +77,23 @@ class PrometheusSource(StrictModel):
             raise ValueError(
                 "tenant 仅用于 VictoriaMetrics 集群（store: victoriametrics）; a tenant is a "
                 "VictoriaMetrics cluster's: write store: victoriametrics"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _store_rollups_of_a_selector(self) -> Self:
+        if self.rollups != "store":
+            return self
+        if not is_selector(self.query):
+            raise ValueError(
+                'rollups: store 只适用于指标选择器（如 up{job="vm"}）; rollups: store needs a '
+                f'plain series selector such as up{{job="vm"}}, not {self.query!r}'
+            )
+        quarter = timedelta(minutes=15)
+        if self.chunk < quarter or self.chunk % quarter:
+            raise ValueError(
+                "rollups: store 的 chunk 须为 15 分钟的整数倍; with rollups: store, chunk is a "
+                "whole number of quarter hours"
             )
         return self
 
