@@ -158,7 +158,7 @@ def violations_scale() -> alt.Scale:
 def lost_points_chart(cards: Sequence[Any]) -> alt.Chart | None:
     """The points each indicator lost, largest first, red; None when nothing was lost."""
     rows = [
-        {"indicator": c.name_zh, "lost": c.lost, "points": f"{c.points:g} / {c.max_points:g}"}
+        {"indicator": c.name, "lost": c.lost, "points": f"{c.points:g} / {c.max_points:g}"}
         for c in cards
         if c.lost
     ]

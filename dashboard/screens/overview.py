@@ -14,7 +14,7 @@ from dashboard.charts import availability_chart, counts_chart, severity_scale, v
 from dashboard.drill import open_clicked, ticket_column, ticket_link
 from dashboard.errors import error_boundary
 from dashboard.fmt import countdown, duration, target_name, vocabulary, when
-from dashboard.i18n import status_label, t
+from dashboard.i18n import language, status_label, t
 from dashboard.target_trend import target_trend_section
 from dashboard.trend import is_year, trend_periods
 from dashboard.wall import clocks_section, wall_mode
@@ -41,7 +41,7 @@ refresh = st.toggle(t("overview.auto_refresh"), key="auto_refresh", value=wall)
 def score_section(at: object) -> None:
     pools = scorecard_pools(ctx.viewer)
     card = period_scorecard(ctx.engine, ctx.contracts, ctx.period, at, ctx.manual, pools)  # type: ignore[arg-type]
-    cards = score_cards(card)
+    cards = score_cards(card, ctx.contract.scorecard, language())
     st.subheader(t("overview.scores"))
     scorecard = card.scorecard
     line = t(
@@ -53,15 +53,15 @@ def score_section(at: object) -> None:
     for start in range(0, len(cards), 4):
         for column, score in zip(st.columns(4), cards[start : start + 4], strict=False):
             if score.points is None:
-                column.metric(score.name_zh, t("overview.no_data"), border=True)
+                column.metric(score.name, t("overview.no_data"), border=True)
                 continue
             column.metric(
-                score.name_zh,
+                score.name,
                 f"{score.points:g} / {score.max_points:g}",
                 delta=-score.lost if score.lost else None,
                 delta_color="normal",
                 border=True,
-                help=score.rule_zh or None,
+                help=score.rule or None,
             )
 
 

@@ -38,29 +38,31 @@ if not scorecard.complete:
     line += t("overview.incomplete", missing=scorecard.missing_points)
 st.subheader(f"{ctx.period.label} · {line}")
 
+cards = score_cards(card, ctx.contract.scorecard, language(), computed_only=False)
 st.table(
     pd.DataFrame(
         {
             t("col.section"): c.section,
-            t("col.indicator"): c.name_zh,
+            t("col.indicator"): c.name,
             t("col.points"): t("overview.no_data") if c.points is None else f"{c.points:g}",
             t("col.max_points"): f"{c.max_points:g}",
             t("col.lost"): "—" if c.lost is None else f"{c.lost:g}",
-            t("col.rule"): c.rule_zh or c.note or "—",
+            t("col.rule"): c.rule or "—",
             t("col.evidence"): t("list.sep").join(map(evidence_name, c.evidence)) or "—",
         }
-        for c in score_cards(card, computed_only=False)
+        for c in cards
     ),
     hide_index=True,
 )
-lost = lost_points_chart(score_cards(card, computed_only=False))
+lost = lost_points_chart(cards)
 if lost is not None:
     st.subheader(t("scorecard.lost"))
     st.altair_chart(lost, width="stretch")
 for line_ in scorecard.lines:
     waived = line_.details.get("waived") if line_.details else None
     if isinstance(waived, list | tuple):
-        st.caption(f"{line_.name_zh} — {t('col.waived')}: {'、'.join(map(str, waived))}")
+        names = t("list.sep").join(map(str, waived))
+        st.caption(f"{line_.name(language())} — {t('col.waived')}: {names}")
 
 
 def blocks() -> list[Block]:

@@ -12,6 +12,7 @@ from typing import Any, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
+from monitor.contract.indicator_names import INDICATOR_NAMES_EN
 from monitor.contract.strict import StrictModel
 from monitor.domain.durations import parse_duration
 
@@ -124,6 +125,7 @@ class ResourceAvailabilityRule(StrictModel):
     """项目资源可用率: full marks, minus a deduction per started percentage point below target."""
 
     name_zh: str = "项目资源可用率"
+    name_en: str = INDICATOR_NAMES_EN["resource_availability"]
     max_points: float = Field(default=1, gt=0)
     classes: tuple[str, ...] = ("vm", "physical")
     target: float = Field(default=99.95, gt=0, le=100)
@@ -136,6 +138,7 @@ class AllMetRule(StrictModel):
     ticket target is met), otherwise `points_if_not_met`."""
 
     name_zh: str
+    name_en: str = ""  # a contract file's section without one gets its indicator's default
     max_points: float = Field(gt=0)
     classes: tuple[str, ...]
     ticket_targets: tuple[str, ...] = ()
@@ -146,6 +149,7 @@ class BandRule(StrictModel):
     """Points by the band a utilisation percentage falls in; no evidence scores the lowest band."""
 
     name_zh: str
+    name_en: str = ""  # a contract file's section without one gets its indicator's default
     max_points: float = Field(gt=0)
     bands: tuple[Band, ...]
     pool: str | None = None  # one pool; None: every pool, combined by `combine`
@@ -169,18 +173,25 @@ class BandRule(StrictModel):
 
 class IdleReclaimRule(StrictModel):
     name_zh: str = "主机闲置资源回收率"
+    name_en: str = INDICATOR_NAMES_EN["idle_reclaim"]
     max_points: float = Field(default=3, gt=0)
     deduction_per_resource: float = Field(default=1, gt=0)
     floor: float = 0
 
 
 def default_normal_operation() -> AllMetRule:
-    return AllMetRule(name_zh="项目正常运行率", max_points=1, classes=("network", "power"))
+    return AllMetRule(
+        name_zh="项目正常运行率",
+        name_en=INDICATOR_NAMES_EN["normal_operation"],
+        max_points=1,
+        classes=("network", "power"),
+    )
 
 
 def default_backup_service() -> AllMetRule:
     return AllMetRule(
         name_zh="项目备份服务",
+        name_en=INDICATOR_NAMES_EN["backup_service"],
         max_points=2,
         classes=("backup",),
         ticket_targets=("restore.response", "restore.duration"),
@@ -190,6 +201,7 @@ def default_backup_service() -> AllMetRule:
 def default_first_pool_utilisation() -> BandRule:
     return BandRule(
         name_zh="第一资源池云资源利用率",
+        name_en=INDICATOR_NAMES_EN["first_pool_utilisation"],
         max_points=2,
         pool="一云",
         bands=(Band(min=65, points=2), Band(min=60, points=1), Band(min=0, points=0)),
@@ -200,6 +212,7 @@ def default_cloud_usage() -> BandRule:
     points = ((70, 10), (60, 9), (50, 8), (40, 7), (30, 6), (20, 5), (0, 0))
     return BandRule(
         name_zh="云资源和云存储资源使用率",
+        name_en=INDICATOR_NAMES_EN["cloud_usage"],
         max_points=10,
         bands=tuple(Band(min=low, points=score) for low, score in points),
     )

@@ -16,6 +16,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from monitor.contract.clocks import ClockRules, OperatorClass, check_pause_reasons
+from monitor.contract.indicator_names import INDICATOR_NAMES_EN, with_english_names
 from monitor.contract.metrics import (
     AllMetRule,
     AvailabilityConfig,
@@ -276,7 +277,7 @@ class FaultTimelinessRule(StrictModel):
     """系统故障响应或维护及时性: full marks, minus a deduction per late ticket, floored."""
 
     name_zh: str = "系统故障响应或维护及时性"
-    name_en: str = "Fault response / maintenance timeliness"
+    name_en: str = INDICATOR_NAMES_EN["fault_response_timeliness"]
     max_points: float = Field(default=3, gt=0)
     deduction_per_late: float = Field(default=1, gt=0)
     floor: float = 0
@@ -284,6 +285,11 @@ class FaultTimelinessRule(StrictModel):
 
 
 class Scoring(StrictModel):
+    @model_validator(mode="before")
+    @classmethod
+    def _english_names(cls, data: Any) -> Any:
+        return with_english_names(data)
+
     fault_response_timeliness: FaultTimelinessRule = FaultTimelinessRule()
     # The metric indicators (monitor.scorecard.metric_indicators), in `slamon score`'s order.
     resource_availability: ResourceAvailabilityRule = ResourceAvailabilityRule()

@@ -12,6 +12,7 @@ from typing import Any, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
+from monitor.contract.indicator_names import INDICATOR_NAMES_EN, SECTION_NAMES_EN
 from monitor.contract.strict import StrictModel
 from monitor.domain.durations import parse_duration
 
@@ -54,6 +55,7 @@ class SatisfactionRule(StrictModel):
     """目标用户使用体验满意率: a weighted rate of the replies, scored linearly between two marks."""
 
     name_zh: str = "目标用户使用体验满意率"
+    name_en: str = INDICATOR_NAMES_EN["satisfaction"]
     max_points: float = Field(default=6, gt=0)
     weights: dict[str, float] = Field(default_factory=_default_weights)
     full_marks_at: float = Field(default=90, gt=0, le=100)  # rate (%) that earns max_points
@@ -76,6 +78,7 @@ class SlaAssessmentRule(StrictModel):
     """服务水平协议（SLA）考核: full marks when the SLA assessment score reaches the mark."""
 
     name_zh: str = "服务水平协议（SLA）考核"
+    name_en: str = INDICATOR_NAMES_EN["sla_assessment"]
     max_points: float = Field(default=1, gt=0)
     pass_score: float = 90
     # The SLA assessment score when it is fixed in the contract; a manual entry file wins.
@@ -103,6 +106,12 @@ class ScorecardConfig(StrictModel):
     # Sections whose entries deduct (points ≤ 0, at most max_points deducted).
     deduction_sections: tuple[str, ...] = ("逆向指标",)
     indicator_sections: dict[str, str] = Field(default_factory=_default_sections)
+    # A section's English name; a section missing here keeps its Chinese name in English.
+    section_names_en: dict[str, str] = Field(default_factory=lambda: dict(SECTION_NAMES_EN))
+
+    def section_name(self, name: str, lang: str) -> str:
+        """A section's name in the language ("zh" or "en")."""
+        return self.section_names_en.get(name, name) if lang == "en" else name
 
     @model_validator(mode="after")
     def _known_sections(self) -> Self:

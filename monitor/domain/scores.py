@@ -20,3 +20,8 @@ class IndicatorScore:
     evidence: tuple[str, ...]
     # Indicator-specific figures, carried into JSON output as they are.
     details: dict[str, object] = field(default_factory=dict)
+    # The name and rule in English; the evidence in English where it holds words (None: the
+    # evidence is ids and figures, the same in both languages).
+    name_en: str = ""
+    rule_en: str = ""
+    evidence_en: tuple[str, ...] | None = None

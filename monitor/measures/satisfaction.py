@@ -135,6 +135,13 @@ def satisfaction_indicator(
             f"（{rule.full_marks_at:g}−{rule.zero_below:g}）×{rule.max_points:g}；"
             f"低于{rule.zero_below:g}%不得分"
         ),
+        name_en=rule.name_en,
+        rule_en=(
+            f"{rule.max_points:g} points at a satisfaction rate ≥ {rule.full_marks_at:g}%; "
+            f"between {rule.zero_below:g}% and {rule.full_marks_at:g}%: (rate − "
+            f"{rule.zero_below:g}) / ({rule.full_marks_at:g} − {rule.zero_below:g}) × "
+            f"{rule.max_points:g}; none below {rule.zero_below:g}%"
+        ),
         measured=summary.rate,
         evidence=summary.low_units,
         details={

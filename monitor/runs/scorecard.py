@@ -59,9 +59,13 @@ def period_scorecard(
     inputs = stored_inputs(engine, contracts, period, at, manual, pools)
     outcomes = score_indicators(inputs)
     computed = tuple(score for score in outcomes.values() if isinstance(score, IndicatorScore))
-    reasons = {key: gap.reason for key, gap in outcomes.items() if isinstance(gap, NoData)}
+    gaps = {key: gap for key, gap in outcomes.items() if isinstance(gap, NoData)}
     scorecard = build_scorecard(
-        computed, manual.entries if manual else (), contract, no_data_reasons=reasons
+        computed,
+        manual.entries if manual else (),
+        contract,
+        no_data_reasons={key: gap.reason for key, gap in gaps.items()},
+        no_data_reasons_en={key: gap.reason_en for key, gap in gaps.items() if gap.reason_en},
     )
     return PeriodScorecard(
         period=period,

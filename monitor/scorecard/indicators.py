@@ -23,6 +23,7 @@ class NoData:
     """Nothing to score the indicator by this period: listed without points, with the reason."""
 
     reason: str
+    reason_en: str = ""
 
 
 def fault_response_timeliness(inputs: IndicatorInputs) -> IndicatorScore:
@@ -79,7 +80,10 @@ def idle_reclaim(inputs: IndicatorInputs) -> IndicatorScore:
 def satisfaction(inputs: IndicatorInputs) -> IndicatorScore | NoData:
     """目标用户使用体验满意率: the period's survey replies; none is no data, not zero."""
     score = satisfaction_indicator(inputs.satisfaction, inputs.contract.scoring.satisfaction)
-    return score or NoData("本期没有满意度调查回复（slamon import surveys）")
+    return score or NoData(
+        "本期没有满意度调查回复（slamon import surveys）",
+        "no survey replies this period (slamon import surveys)",
+    )
 
 
 def sla_assessment(inputs: IndicatorInputs) -> IndicatorScore | NoData:
@@ -91,5 +95,7 @@ def sla_assessment(inputs: IndicatorInputs) -> IndicatorScore | NoData:
         score, entered_by = manual.sla_assessment_score, manual.entered_by
     return sla_assessment_indicator(score, rule, entered_by) or NoData(
         "未录入SLA考核评分（手工录入文件 sla_assessment_score，或合同 "
-        "scoring.sla_assessment.score）"
+        "scoring.sla_assessment.score）",
+        "no SLA assessment score entered (the manual file's sla_assessment_score, or the "
+        "contract's scoring.sla_assessment.score)",
     )

@@ -74,6 +74,10 @@ def resource_availability(
         f"{'、'.join(contract.availability.classes[c].name_zh for c in rule.classes)}可用率"
         f"≥{rule.target:g}%得{rule.max_points:g}分，每低1个百分点扣{rule.deduction_per_point:g}分"
     )
+    rule_en = (
+        f"{rule.max_points:g} points when {', '.join(rule.classes)} availability "
+        f"≥ {rule.target:g}%, {rule.deduction_per_point:g} off for each percentage point below"
+    )
     if missing or not measured:
         details.update(no_data=True, reason=_reason(missing, absent))
         fails = contract.availability.missing_evidence_fails
@@ -87,6 +91,8 @@ def resource_availability(
             lowest,
             tuple(missing),
             details,
+            rule.name_en,
+            rule_en,
         )
     assert lowest is not None
     shortfall = rule.target - lowest
@@ -103,6 +109,8 @@ def resource_availability(
         lowest,
         below,
         details,
+        rule.name_en,
+        rule_en,
     )
 
 
@@ -143,6 +151,15 @@ def all_met(
     if rule.ticket_targets:
         names.append("、".join(contract.target(t).name_zh for t in rule.ticket_targets) + "达标")
     rule_zh = f"{'且'.join(names)}得{rule.max_points:g}分，否则{rule.points_if_not_met:g}分"
+    conditions = [f"{c} ≥ {contract.availability.classes[c].target:g}%" for c in rule.classes]
+    if rule.ticket_targets:
+        conditions.append(
+            ", ".join(contract.target(t).name_en for t in rule.ticket_targets) + " met"
+        )
+    rule_en = (
+        f"{rule.max_points:g} points when {' and '.join(conditions)}, "
+        f"else {rule.points_if_not_met:g}"
+    )
     lowest = min((_percent(f) or 0.0 for f in measured.values()), default=None)
     if missing or absent:
         details.update(no_data=True, reason=_reason(missing, absent))
@@ -159,6 +176,8 @@ def all_met(
         lowest,
         (*failed, *missing, *late),
         details,
+        rule.name_en,
+        rule_en,
     )
 
 
@@ -186,6 +205,12 @@ def utilisation_band(
         if rule.pool
         else ("各资源池最低值" if rule.combine == "lowest" else "各资源池平均")
     )
+    bands_en = "; ".join(f"≥ {b.min:g}%: {b.points:g} points" for b in rule.bands)
+    scope_en = (
+        f"{rule.pool}"
+        if rule.pool
+        else ("the lowest pool" if rule.combine == "lowest" else "the pools' mean")
+    )
     return IndicatorScore(
         key,
         rule.name_zh,
@@ -195,6 +220,8 @@ def utilisation_band(
         value,
         tuple(f"{f.pool} {f.mean:.2f}%" for f in chosen if f.mean is not None),
         details,
+        rule.name_en,
+        f"{scope_en} (mean of CPU, memory and storage): {bands_en}; no evidence: the lowest band",
     )
 
 
@@ -227,4 +254,7 @@ def idle_reclaim(
         len(late),
         tuple(late),
         details,
+        rule.name_en,
+        f"{rule.max_points:g} points, {rule.deduction_per_resource:g} off for each idle "
+        f"resource not reclaimed within {contract.idle.grace.days} days, down to {rule.floor:g}",
     )

@@ -66,6 +66,11 @@ def expected_indicators(contract: Contract) -> dict[str, tuple[str, float]]:
     return expected
 
 
+def english_name(contract: Contract, indicator_id: str) -> str:
+    """The indicator's English name from its contract section; "" when it has none."""
+    return str(getattr(contract_section(contract, indicator_id), "name_en", ""))
+
+
 def score_indicators(inputs: IndicatorInputs) -> dict[str, IndicatorScore | NoData]:
     """Every indicator the contract enables, scored from the shared inputs, in order."""
     outcomes: dict[str, IndicatorScore | NoData] = {}

@@ -21,5 +21,11 @@ def sla_assessment_indicator(
         rule_zh=f"SLA考核评分≥{rule.pass_score:g}分得{rule.max_points:g}分，否则0分",
         measured=score,
         evidence=(f"SLA考核评分 {score:g}（{entered_by or '合同配置'}）",),
+        name_en=rule.name_en,
+        rule_en=(
+            f"{rule.max_points:g} points when the SLA assessment score ≥ {rule.pass_score:g}, "
+            "else 0"
+        ),
+        evidence_en=(f"SLA assessment score {score:g} ({entered_by or 'the contract'})",),
         details={"sla_score": score, "entered_by": entered_by or "contract"},
     )

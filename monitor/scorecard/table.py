@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from monitor.contract.model import Contract
 from monitor.domain.scores import IndicatorScore
-from monitor.scorecard.registry import expected_indicators
+from monitor.scorecard.registry import english_name, expected_indicators
 
 UNSECTIONED = "其他"
 
@@ -57,6 +57,26 @@ class ScorecardLine:
     details: dict[str, object] = field(default_factory=dict)
     entered_by: str | None = None
     note: str | None = None  # a manual entry's remark, or why there is no data
+    # The same in English; empty or None where the line has no English of its own (a manual
+    # entry's name and remark are the evaluators' words; ids and figures need none).
+    name_en: str = ""
+    rule_en: str = ""
+    evidence_en: tuple[str, ...] | None = None
+    note_en: str | None = None
+
+    def name(self, lang: str) -> str:
+        """The indicator's name in the language ("zh" or "en")."""
+        return (self.name_en or self.name_zh) if lang == "en" else self.name_zh
+
+    def rule(self, lang: str) -> str:
+        """The scoring rule in the language, or why there is no data, or "" (none)."""
+        if lang == "en":
+            return self.rule_en or self.note_en or self.note or ""
+        return self.rule_zh or self.note or ""
+
+    def evidence_in(self, lang: str) -> tuple[str, ...]:
+        """What the points rest on, in the language."""
+        return self.evidence_en if lang == "en" and self.evidence_en is not None else self.evidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +109,7 @@ def build_scorecard(
     manual: Iterable[ManualEntry],
     contract: Contract,
     no_data_reasons: Mapping[str, str] | None = None,
+    no_data_reasons_en: Mapping[str, str] | None = None,
 ) -> Scorecard:
     """Computed indicators, then hand entries for the rest, then what has no data; totals."""
     config = contract.scorecard
@@ -105,9 +126,22 @@ def build_scorecard(
     for key, (name, max_points) in expected_indicators(contract).items():
         if key not in have:
             reason = (no_data_reasons or {}).get(key, "slamon 没有本期数据，且未手工录入")
+            reason_en = (no_data_reasons_en or {}).get(
+                key, "slamon has no data for this period, and no score was entered by hand"
+            )
             section = sections_of.get(key, UNSECTIONED)
             lines.append(
-                ScorecardLine(key, name, section, Origin.NO_DATA, None, max_points, note=reason)
+                ScorecardLine(
+                    key,
+                    name,
+                    section,
+                    Origin.NO_DATA,
+                    None,
+                    max_points,
+                    note=reason,
+                    name_en=english_name(contract, key),
+                    note_en=reason_en,
+                )
             )
     order = {name: index for index, name in enumerate(config.sections)}
     lines.sort(key=lambda line: order.get(line.section, len(order)))
@@ -136,6 +170,9 @@ def _computed_line(score: IndicatorScore, section: str) -> ScorecardLine:
         measured=score.measured,
         evidence=score.evidence,
         details=dict(score.details),
+        name_en=score.name_en,
+        rule_en=score.rule_en,
+        evidence_en=score.evidence_en,
     )
 
 
@@ -148,6 +185,7 @@ def _manual_line(entry: ManualEntry) -> ScorecardLine:
         points=entry.points,
         max_points=entry.max_points,
         rule_zh="评价组评分",
+        rule_en="scored by the evaluation group",
         entered_by=entry.entered_by,
         note=entry.note,
     )

@@ -59,6 +59,11 @@ def fault_response_timeliness(
             f"{rule.max_points:g}分，每发生一起超时（含缺少证据）扣{rule.deduction_per_late:g}分，"
             f"最低{rule.floor:g}分"
         ),
+        name_en=rule.name_en,
+        rule_en=(
+            f"{rule.max_points:g} points, {rule.deduction_per_late:g} off for each late ticket "
+            f"(missing evidence included), at least {rule.floor:g}"
+        ),
         measured=len(late),
         evidence=tuple(ticket_id for _, ticket_id in late),
         details={

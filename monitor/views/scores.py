@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from monitor.contract.scorecard import ScorecardConfig
 from monitor.domain.viewer import Viewer
 from monitor.runs.scorecard import PeriodScorecard
 from monitor.scorecard.table import ScorecardLine
@@ -11,31 +12,31 @@ from monitor.scorecard.table import ScorecardLine
 
 @dataclass(frozen=True, slots=True)
 class ScoreCard:
+    """One indicator as a page shows it, its words in the page's language."""
+
     id: str
-    name_zh: str
+    name: str
     section: str
     points: float | None  # None: no data
     max_points: float
     lost: float | None
     origin: str
-    rule_zh: str
+    rule: str  # the scoring rule, or why there is no data; "" when neither
     evidence: tuple[str, ...]
-    note: str | None
 
 
-def _card(line: ScorecardLine) -> ScoreCard:
+def _card(line: ScorecardLine, sections: ScorecardConfig, lang: str) -> ScoreCard:
     lost = None if line.points is None else round(line.max_points - line.points, 2)
     return ScoreCard(
         line.id,
-        line.name_zh,
-        line.section,
+        line.name(lang),
+        sections.section_name(line.section, lang),
         line.points,
         line.max_points,
         lost,
         line.origin.value,
-        line.rule_zh,
-        line.evidence,
-        line.note,
+        line.rule(lang),
+        line.evidence_in(lang),
     )
 
 
@@ -44,9 +45,12 @@ def scorecard_pools(viewer: Viewer) -> frozenset[str] | None:
     return None if viewer.sees_everything else frozenset(viewer.pools)
 
 
-def score_cards(card: PeriodScorecard, *, computed_only: bool = True) -> list[ScoreCard]:
-    """One card per indicator; by default only those slamon computes (not hand entries)."""
+def score_cards(
+    card: PeriodScorecard, sections: ScorecardConfig, lang: str, *, computed_only: bool = True
+) -> list[ScoreCard]:
+    """One card per indicator in the language ("zh" or "en"); by default only those slamon
+    computes (not hand entries)."""
     lines = card.scorecard.lines
     if computed_only:
         lines = [line for line in lines if line.origin.value != "manual"]
-    return [_card(line) for line in lines]
+    return [_card(line, sections, lang) for line in lines]
