@@ -1,5 +1,5 @@
 """Record imports other than tickets: resources, outages, usage, inspections, surveys, the
-service catalogue and operators' statements.
+service catalogue, operators' statements and obligation evidence.
 
 Each kind is a small module with a RecordFormat (its columns, their Chinese and English
 headers and parsers) and an import function on collectors.records.base.import_records;
@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from collectors.files.import_report import ImportReport
 from collectors.records.catalogue import import_catalogue
+from collectors.records.evidence import import_evidence
 from collectors.records.inspections import import_inspections
 from collectors.records.outages import import_outages
 from collectors.records.resources import import_resources
@@ -69,7 +70,8 @@ RECORD_IMPORTERS: dict[str, RecordKind] = {
             import_resources,
             "导入资源清单 Import the resource inventory (CSV/XLSX/JSON).",
             "Columns: resource_id, class (vm/physical/network/power/backup/storage), pool, "
-            "user_unit, system, status, in_service_from, reclaimed_at.",
+            "user_unit, system, protection_level (等保级别 1–5), status, in_service_from, "
+            "reclaimed_at.",
         ),
         RecordKind(
             "outages",
@@ -117,6 +119,15 @@ RECORD_IMPORTERS: dict[str, RecordKind] = {
             "单价, amount 金额 (元, to the fen). --profile jiesuan reads the Chinese spreadsheet "
             "layout: a title naming the month, two header rows with merged cells, 小计/合计 rows.",
             import_statement_with_profile,
+        ),
+        RecordKind(
+            "evidence",
+            import_evidence,
+            "导入履约佐证 Import evidence that contract obligations (履约事项) were done.",
+            "Columns: obligation 履约事项 (id or name), done_on 完成日期, document_ref 佐证材料, "
+            "done_by 完成人; system 业务系统 for a per-system duty (等保测评), pool 资源池 for a "
+            "per-pool one, period 所属期 (YYYY, YYYY-Q1, YYYY-MM, YYYY-Www) to name the period; a "
+            "vulnerability notice: notice 通报编号 and noticed_on 通报日期, done_on once fixed.",
         ),
     )
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -42,6 +43,22 @@ def class_lookup(contract: Contract) -> VocabularyLookup:
     )
 
 
+_LEVEL_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+_LEVEL = re.compile(r"^(?:等保|第|level\s*)?([1-5一二三四五])(?:级)?$", re.IGNORECASE)
+
+
+def parse_protection_level(value: Any) -> int | None:
+    """等保级别: 3, 三级, 第三级, 等保三级, level 3 → 3."""
+    text = parse_text(value)
+    if text is None:
+        return None
+    match = _LEVEL.match(text.replace(" ", "").removesuffix(".0"))
+    if match is None:
+        raise BadValue(f"'{text}' is not a 等保 level; write 1–5 or 一级…五级")
+    digit = match.group(1)
+    return _LEVEL_NUMERALS.get(digit) or int(digit)
+
+
 def resource_format(contract: Contract) -> RecordFormat:
     moment = partial(parse_day_or_time, zone=contract.zone)
     columns = (
@@ -50,6 +67,11 @@ def resource_format(contract: Contract) -> RecordFormat:
         Column("pool", ("pool", "资源池"), parse_text),
         Column("user_unit", ("user_unit", "使用单位"), parse_text),
         Column("system", ("system", "业务系统"), parse_text),
+        Column(
+            "protection_level",
+            ("protection_level", "等保级别", "等保等级", "安全保护等级"),
+            parse_protection_level,
+        ),
         Column("status", ("status", "状态"), parse_text),
         Column("in_service_from", ("in_service_from", "上线时间", "开通时间"), moment),
         Column("reclaimed_at", ("reclaimed_at", "回收时间"), moment),

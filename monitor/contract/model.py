@@ -31,6 +31,11 @@ from monitor.contract.metrics import (
     default_first_pool_utilisation,
     default_normal_operation,
 )
+from monitor.contract.obligations import (
+    Obligations,
+    ObligationsRule,
+    check_scored_obligations,
+)
 from monitor.contract.schedules import Schedules
 from monitor.contract.scorecard import (
     InspectionRules,
@@ -302,6 +307,8 @@ class Scoring(StrictModel):
     # monitor.scorecard.sla_assessment).
     satisfaction: SatisfactionRule = SatisfactionRule()
     sla_assessment: SlaAssessmentRule = SlaAssessmentRule()
+    # Scored only where the scheme writes it (monitor.contract.obligations).
+    obligations: ObligationsRule | None = None
 
 
 class Scope(StrictModel):
@@ -363,6 +370,8 @@ class Contract(StrictModel):
     inspections: InspectionRules = InspectionRules()
     scorecard: ScorecardConfig = ScorecardConfig()
     clocks: ClockRules = ClockRules()
+    # Periodic duties (履约事项), each period a clock (monitor.contract.obligations).
+    obligations: Obligations = ()
     # Picks the limit of targets written `by_operator_class` (security-incident reporting).
     operator_class: OperatorClass = OperatorClass.OTHER
     grade_bands: tuple[GradeBand, ...] = (
@@ -408,6 +417,7 @@ class Contract(StrictModel):
                     f"target '{target.id}': no limit for operator_class '{self.operator_class}'"
                 )
         _check_schedule_names(self.targets, self.schedules)
+        check_scored_obligations(self.scoring.obligations, self.obligations)
         for kind in self.scoring.fault_response_timeliness.kinds:
             if kind not in self.kinds:
                 raise ValueError(f"scoring.fault_response_timeliness: unknown kind '{kind}'")

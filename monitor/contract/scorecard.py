@@ -93,6 +93,7 @@ def _default_sections() -> dict[str, str]:
         "first_pool_utilisation": "产出",
         "idle_reclaim": "产出",
         "sla_assessment": "产出",
+        "obligations": "产出",
         "backup_service": "效益",
         "cloud_usage": "效益",
         "satisfaction": "效益",

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.obligations import ObligationClock
 from monitor.domain.periods import Period
 from monitor.domain.records import InspectionResult
 from monitor.measures.availability import AvailabilityFigure, aggregate
@@ -23,6 +24,7 @@ from monitor.measures.inspections import check_findings, missed_days, unknown_ti
 from monitor.measures.satisfaction import SatisfactionSummary, summarise
 from monitor.measures.utilisation import PoolUtilisation
 from monitor.rules.judging import judge_tickets
+from monitor.runs.obligations import clocks_as_of
 from monitor.runs.period_measures import availability_report, idle_report, utilisation_report
 from monitor.scorecard.inputs import IndicatorInputs, PeriodTickets, WaiverKey
 from monitor.scorecard.inspection_review import InspectionReview
@@ -116,6 +118,11 @@ class StoredSource:
 
     def satisfaction(self) -> SatisfactionSummary:
         return satisfaction_review(self.engine, self.contract, self.period, self.at, self.pools)
+
+    def obligation_clocks(self) -> Sequence[ObligationClock]:
+        first_day = self.period.start.astimezone(self.contract.zone).date()
+        clocks = clocks_as_of(self.engine, self.contract, self.calendar, self.at, first_day)
+        return [clock for clock in clocks if self.pools is None or clock.pool in self.pools]
 
 
 def inspection_review(

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.obligations import ObligationClock
 from monitor.domain.periods import Period
 from monitor.domain.tickets import TargetResult, Ticket
 from monitor.measures.availability import AvailabilityFigure
@@ -61,6 +62,8 @@ class IndicatorSource(Protocol):
     def inspections(self) -> InspectionReview: ...
 
     def satisfaction(self) -> SatisfactionSummary: ...
+
+    def obligation_clocks(self) -> Sequence[ObligationClock]: ...
 
 
 @dataclass(frozen=True)
@@ -129,3 +132,8 @@ class IndicatorInputs:
     def satisfaction(self) -> SatisfactionSummary:
         """The period's satisfaction survey replies, summarised by the contract's weights."""
         return self.source.satisfaction()
+
+    @cached_property
+    def obligation_clocks(self) -> Sequence[ObligationClock]:
+        """The contract's obligation periods as of the evaluation time (履约事项)."""
+        return self.source.obligation_clocks()

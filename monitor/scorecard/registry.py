@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 
 from monitor.contract.model import Contract
 from monitor.domain.scores import IndicatorScore
-from monitor.scorecard import indicators
+from monitor.scorecard import indicators, obligation_indicator
 from monitor.scorecard.indicators import NoData
 from monitor.scorecard.inputs import IndicatorInputs
 
@@ -31,6 +31,7 @@ INDICATORS: dict[str, IndicatorFunction] = {
     "idle_reclaim": indicators.idle_reclaim,
     "satisfaction": indicators.satisfaction,
     "sla_assessment": indicators.sla_assessment,
+    "obligations": obligation_indicator.obligations,
 }
 
 

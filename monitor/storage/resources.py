@@ -46,7 +46,9 @@ OUTAGE_FIELDS = ("end", "planned", "approved_by", "cause")
 def upsert_resources(
     connection: Connection, rows: Sequence[Mapping[str, Any]], carried: Iterable[str], now: datetime
 ) -> UpsertCounts:
-    fields = [name for name in RESOURCE_FIELDS if name in set(carried) | {"source"}]
+    # The 等保 level is read apart (monitor.storage.obligations), not by load_resources.
+    stored = (*RESOURCE_FIELDS, "protection_level")
+    fields = [name for name in stored if name in set(carried) | {"source"}]
     return upsert_rows(connection, RESOURCE, ("resource_id",), rows, fields, now)
 
 

@@ -34,9 +34,13 @@ AT = local("2022-12-20 12:00")
 YEAR = parse_period("2022", SHANGHAI)
 
 
+# Sections without a default: scored only where a contract or scheme writes them.
+OPTIONAL = [key for key, field in Scoring.model_fields.items() if field.default is None]
+
+
 def test_the_registry_holds_the_default_contracts_scoring_sections_in_its_order() -> None:
     raw = yaml.safe_load(DEFAULT_CONTRACT_PATH.read_text(encoding="utf-8"))
-    assert list(registry.INDICATORS) == list(raw["scoring"])
+    assert [key for key in registry.INDICATORS if key not in OPTIONAL] == list(raw["scoring"])
 
 
 def test_every_scoring_section_is_a_registered_indicator_with_a_table_section(
@@ -44,7 +48,8 @@ def test_every_scoring_section_is_a_registered_indicator_with_a_table_section(
 ) -> None:
     assert set(registry.INDICATORS) == set(type(contract.scoring).model_fields)
     assert set(registry.INDICATORS) == set(contract.scorecard.indicator_sections)
-    assert registry.enabled_indicators(contract) == list(registry.INDICATORS)
+    enabled = [key for key in registry.INDICATORS if key not in OPTIONAL]
+    assert registry.enabled_indicators(contract) == enabled
     for key, (name, max_points) in registry.expected_indicators(contract).items():
         section = getattr(contract.scoring, key)
         assert (name, max_points) == (section.name_zh, section.max_points)
@@ -196,7 +201,7 @@ def test_every_indicator_shares_inputs_read_at_most_once(
     source = CountingSource(contract)
     inputs = IndicatorInputs(YEAR, AT, contract, calendar, source)
     outcomes = registry.score_indicators(inputs)
-    assert list(outcomes) == list(registry.INDICATORS)
+    assert list(outcomes) == registry.enabled_indicators(contract)
     assert isinstance(outcomes["satisfaction"], NoData)  # no replies: no data, not zero
     assert isinstance(outcomes["sla_assessment"], NoData)
     # Three indicators read availability and two utilisation: each is read once.
