@@ -3,8 +3,8 @@ reasons, severity changes, reopens and the source's status updates, in the sessi
 
 from __future__ import annotations
 
-from dashboard.fmt import vocabulary
-from dashboard.i18n import language, status_label
+from dashboard.fmt import target_name, vocabulary
+from dashboard.i18n import language, status_label, t
 from monitor.contract.clocks import PAUSE_REASONS
 from monitor.contract.model import Contract
 from monitor.views.incident import TimelineEntry
@@ -22,20 +22,13 @@ def history_text(entry: TimelineEntry, contract: Contract) -> str:
     if entry.kind == "status":
         before, _, after = entry.detail.partition(" → ")
         moved = f"{status_label(before) if before != '—' else '—'} → {status_label(after)}"
-        return f"{_target(contract, entry.what)}：{moved}"
+        return t("detail.of", what=target_name(contract, entry.what), detail=moved)
     if entry.kind in ("pause", "resume"):
         return pause_reason(entry.what)
     if entry.kind == "severity":
         return vocabulary(contract.severities, entry.what)  # type: ignore[arg-type]
     if entry.kind == "source_status":
-        held = f"（{pause_reason(entry.detail)}）" if entry.detail else ""
-        return f"{entry.what}{held}"
+        if not entry.detail:
+            return entry.what
+        return t("detail.held", status=entry.what, reason=pause_reason(entry.detail))
     return "—"
-
-
-def _target(contract: Contract, target_id: str) -> str:
-    try:
-        target = contract.target(target_id)
-    except KeyError:  # since removed from the contract: its id is all there is
-        return target_id
-    return target.name_zh if language() == "zh" else target.name_en

@@ -175,8 +175,8 @@ def timeline_detail(entry: TimelineEntry) -> str:
     if entry.kind == "event":
         return event_label(entry.what, language())
     if entry.kind in REQUEST_ENTRIES:
-        return f"{target_name(ctx.contract, entry.what)}: {entry.detail}"
-    return f"{entry.what}: {entry.detail}"
+        return t("detail.of", what=target_name(ctx.contract, entry.what), detail=entry.detail)
+    return t("detail.of", what=entry.what, detail=entry.detail)
 
 
 st.subheader(t("incident.events"))

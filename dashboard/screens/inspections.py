@@ -21,7 +21,7 @@ review = inspections_for(ctx.engine, ctx.contract, ctx.calendar, ctx.viewer, ctx
 if ctx.viewer.sees_everything:
     st.caption(t("inspections.summary", records=review.records, abnormal=review.abnormal))
 
-st.subheader(t("inspections.unclosed") + f"（{len(review.unclosed)}）")
+st.subheader(t("inspections.unclosed") + t("list.count", count=len(review.unclosed)))
 if not review.unclosed:
     st.success(t("inspections.none_unclosed"))
 else:
@@ -46,7 +46,7 @@ else:
         )
     st.table(pd.DataFrame(rows), hide_index=True)
 
-st.subheader(t("inspections.missed") + f"（{len(review.missed)}）")
+st.subheader(t("inspections.missed") + t("list.count", count=len(review.missed)))
 if not review.missed:
     st.success(t("inspections.none_missed"))
 else:
@@ -57,10 +57,10 @@ else:
         pd.DataFrame(
             {
                 t("col.pool"): pool,
-                t("col.day"): "、".join(
+                t("col.day"): t("list.sep").join(
                     first.isoformat()
                     if first == last
-                    else f"{first.isoformat()}～{last.isoformat()}"
+                    else t("list.range", first=first.isoformat(), last=last.isoformat())
                     for first, last in day_ranges(days)
                 ),
                 t("col.count"): len(days),

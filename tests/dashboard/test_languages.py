@@ -83,7 +83,9 @@ def _names(url: str, contract: Contract) -> list[str]:
 def _chinese_left(page: str, names: list[str]) -> list[str]:
     for name in names:
         page = page.replace(name, "")
-    return re.findall(r"[\u4e00-\u9fff][\u4e00-\u9fff\w（）、，：]*", page)
+    # Chinese punctuation counts too: an English sentence written with "：" or "（" is Chinese
+    # typography.
+    return re.findall(r"[\u4e00-\u9fff（）、，：；。][\u4e00-\u9fff\w（）、，：；。]*", page)
 
 
 # AppTest calls a widget's format_func outside any script run, where the session's language

@@ -4,6 +4,7 @@ change and source updates on its timeline, every date with its year, in 中文 a
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -80,3 +81,20 @@ def test_the_clock_chart_draws_the_pause_that_stops_the_clock(servicenow_page: A
     chart = servicenow_page.get("vega_lite_chart")[0]
     spec = json.dumps(json.loads(chart.proto.spec), ensure_ascii=False)  # type: ignore[attr-defined]
     assert "%Y-%m-%d %H:%M" in spec and "#bdbdbd" in spec  # dates with the year, pauses grey
+
+
+def test_status_changes_name_their_target_and_statuses_in_the_pages_language(
+    servicenow_page: AppTest,
+) -> None:
+    app = servicenow_page
+    zh = [row[2] for row in timeline(app) if row[1] == "状态变化"]
+    app.sidebar.radio(key="lang_choice").set_value("en").run()
+    app.text_input(key="detail_ticket_id").input("INC0000388").run()
+    en = [row[2] for row in timeline(app) if row[1] == "status change"]
+    assert zh and len(en) == len(zh)
+    # 中文: a target's Chinese name, a full-width colon, Chinese statuses; no ids, no codes.
+    chinese = r"[\u4e00-\u9fff（）]+"
+    assert all(re.fullmatch(rf"{chinese}：(—|{chinese}) → {chinese}", row) for row in zh), zh
+    # English: the target's English name, then English statuses; no Chinese, no codes.
+    assert all(re.fullmatch(r"[A-Za-z ,/'-]+: (—|[a-z ]+) → [a-z ]+", row) for row in en), en
+    assert not any("_" in row for row in en)
