@@ -45,6 +45,10 @@ from monitor.storage.rollups import (
 )
 from monitor.storage.usage import monthly_means, usage_figures
 
+# Hosts judged together by idle_report: their days (two metrics × the windows' days each)
+# are what it holds in memory at once.
+HOSTS_PER_CHUNK = 2_000
+
 
 @dataclass(frozen=True, slots=True)
 class AvailabilityReport:
@@ -120,8 +124,8 @@ def idle_report(
 
     Quarter hours are read only for hosts that no whole UTC day of the daily rollups peaking
     at the limit rules out at every checkpoint (monitor.measures.idle_prefilter): in a busy cloud
-    most
-    hosts, and the same findings as reading every host.
+    most hosts, and the same findings as reading every host. Hosts are judged a chunk at a
+    time, so the days held in memory are a chunk's whatever the size of the fleet.
     """
     zone = contract.zone
     config = contract.idle
@@ -134,19 +138,20 @@ def idle_report(
     while day <= until.astimezone(zone).date():
         checkpoints.append(day)
         day += timedelta(days=1)
-    busy = busy_utc_days(engine, HOST_METRICS, config.host_peak_below, since, until)
-    hosts_read = hosts_that_may_be_idle(
-        [r.resource_id for r in resources if r.resource_class in config.host_classes],
-        busy,
-        checkpoints,
-        config.host_window,
-        since,
-        until,
-        zone,
-    )
-    daily = daily_stats(engine, HOST_METRICS, since, until, zone, resource_ids=hosts_read)
     floor = contract.availability.coverage_floor
-    hosts = idle_hosts(resources, daily, checkpoints, config, floor, zone, at)
+    fleet = [r for r in resources if r.resource_class in config.host_classes]
+    hosts: list[IdleFinding] = []
+    for offset in range(0, len(fleet), HOSTS_PER_CHUNK):
+        chunk = fleet[offset : offset + HOSTS_PER_CHUNK]
+        ids = [r.resource_id for r in chunk]
+        busy = busy_utc_days(
+            engine, HOST_METRICS, config.host_peak_below, since, until, resource_ids=ids
+        )
+        hosts_read = hosts_that_may_be_idle(
+            ids, busy, checkpoints, config.host_window, since, until, zone
+        )
+        daily = daily_stats(engine, HOST_METRICS, since, until, zone, resource_ids=hosts_read)
+        hosts += idle_hosts(chunk, daily, checkpoints, config, floor, zone, at)
     # Storage: whole months that ended by `at`, far enough back to detect N in a row.
     back = parse_period(first_detection.astimezone(zone).strftime("%Y-%m"), zone).start
     for _ in range(config.storage_months):

@@ -300,19 +300,7 @@ def daily_stats(
             .where(ROLLUP.c.bucket_start >= start, ROLLUP.c.bucket_start < end)
             .group_by(ROLLUP.c.resource_id, ROLLUP.c.metric, "day")
         )
-        if resource_ids is None:
-            queries = [query]
-        else:
-            chosen = sorted({rid for rid in resource_ids if rid})
-            pools = _rollup_pools(connection, metrics)
-            queries = [
-                query.where(
-                    ROLLUP.c.pool.in_(pools),
-                    ROLLUP.c.resource_id.in_(chosen[offset : offset + _IDS_PER_QUERY]),
-                )
-                for offset in range(0, len(chosen) if pools else 0, _IDS_PER_QUERY)
-            ]
-        for chunk in queries:
+        for chunk in _by_series(connection, query, ROLLUP, metrics, resource_ids):
             for rid, metric, number, samples, total, covered, peak in connection.execute(chunk):
                 stats = DayStats(int(samples), float(total), float(peak), float(covered))
                 out.setdefault(rid, {}).setdefault(metric, {})[
@@ -324,8 +312,30 @@ def daily_stats(
 _IDS_PER_QUERY = 500  # resource ids per statement (SQLite's bound-parameter limit)
 
 
-def _rollup_pools(connection: Connection, metrics: Sequence[str]) -> list[str]:
-    """Every pool holding quarter hours of the metrics ('' included): a few index seeks.
+def _by_series(
+    connection: Connection,
+    query: Any,
+    table: Any,
+    metrics: Sequence[str],
+    resource_ids: Collection[str] | None,
+) -> list[Any]:
+    """`query` as is, or, for `resource_ids`, once per batch of them, each looking them up
+    by series (metric, pool, resource) in the table's unique index."""
+    if resource_ids is None:
+        return [query]
+    chosen = sorted({rid for rid in resource_ids if rid})
+    pools = _rollup_pools(connection, metrics, table)
+    return [
+        query.where(
+            table.c.pool.in_(pools),
+            table.c.resource_id.in_(chosen[offset : offset + _IDS_PER_QUERY]),
+        )
+        for offset in range(0, len(chosen) if pools else 0, _IDS_PER_QUERY)
+    ]
+
+
+def _rollup_pools(connection: Connection, metrics: Sequence[str], table: Any = ROLLUP) -> list[str]:
+    """Every pool holding rollups of the metrics ('' included): a few index seeks.
 
     min(pool) above the last one found, per metric, walks the unique index's second column
     without reading the rows under each pool.
@@ -334,9 +344,9 @@ def _rollup_pools(connection: Connection, metrics: Sequence[str]) -> list[str]:
     for metric in metrics:
         seen: str | None = None
         while True:
-            query = select(func.min(ROLLUP.c.pool)).where(ROLLUP.c.metric == metric)
+            query = select(func.min(table.c.pool)).where(table.c.metric == metric)
             if seen is not None:
-                query = query.where(ROLLUP.c.pool > seen)
+                query = query.where(table.c.pool > seen)
             seen = connection.execute(query).scalar_one_or_none()
             if seen is None:
                 break
@@ -350,9 +360,11 @@ def busy_utc_days(
     peak_at_least: float,
     start: datetime,
     end: datetime,
+    resource_ids: Collection[str] | None = None,
 ) -> dict[str, set[date]]:
-    """Per resource: the whole UTC days inside [start, end) on which one of the metrics
-    peaked at `peak_at_least` or above, from the daily rollups (resource series, any pool).
+    """Per resource (of `resource_ids` when given): the whole UTC days inside [start, end) on
+    which one of the metrics peaked at `peak_at_least` or above, from the daily rollups
+    (resource series, any pool).
 
     A day missing from the daily rollups is simply not listed: it proves nothing.
     """
@@ -368,6 +380,7 @@ def busy_utc_days(
     )
     out: dict[str, set[date]] = {}
     with connected(bind) as connection:
-        for rid, day_start in connection.execute(query):
-            out.setdefault(rid, set()).add(day_start.astimezone(UTC).date())
+        for chunk in _by_series(connection, query, DAILY, metrics, resource_ids):
+            for rid, day_start in connection.execute(chunk):
+                out.setdefault(rid, set()).add(day_start.astimezone(UTC).date())
     return out
