@@ -11,7 +11,8 @@ slamon_bench_ingest_<tickets>_<seed>_<schema revision>), then, each on a fresh c
   (INSERT … ON CONFLICT (source, ticket_id) DO UPDATE, one transaction each): the baseline.
 - quiet: `slamon serve` on a loopback port, once its start-up whole evaluation is done; the
   same threads post the same batches to POST /api/v1/tickets (`--batch` tickets each, open
-  major faults reported minutes ago, so each ingest evaluates and plans timers).
+  major faults reported minutes ago, so each ingest evaluates and plans timers), answered
+  once stored (the API's default; `--wait evaluated`: once evaluated).
 - evaluating: the same with SLAMON_EVALUATION_INTERVAL=1s, so that whole evaluations of every
   stored ticket run one after the other while the batches come (how many, and what share of
   the phase they covered, is reported).
@@ -19,7 +20,8 @@ slamon_bench_ingest_<tickets>_<seed>_<schema revision>), then, each on a fresh c
 Each phase reports latency p50/p99/max, the 5xx and other failed answers, batches per second,
 how busy the machine's cores were over the phase and the CPU milliseconds per batch of the
 service's process, of the clients and of the rest of the machine (/proc); the service phases
-also their ratio to the raw phase's p50 and p99. Nothing asserts a time; JSON goes to --json.
+also their ratio to the raw phase's p50 and p99, and how long after its batch's answer each
+posted ticket was first evaluated. Nothing asserts a time; JSON goes to --json.
 """
 
 from __future__ import annotations
@@ -270,10 +272,11 @@ class Busy:
 
 
 def service_phase(
-    url: str, work: list[list[list[int]]], workdir: Path, *, evaluating: bool
+    url: str, work: list[list[list[int]]], workdir: Path, *, evaluating: bool, wait: str
 ) -> dict[str, Any]:
     """The batches posted to a `slamon serve` of `url` once its start-up evaluation is done;
-    `evaluating`: with whole evaluations every second meanwhile (one after the other)."""
+    `evaluating`: with whole evaluations every second meanwhile (one after the other);
+    `wait`: the API's wait= (stored: answered once stored; evaluated: once evaluated)."""
     receiver = Receiver().start()
     webhook_alerting(workdir, receiver.url)
     interval = "1s" if evaluating else "24h"
@@ -284,15 +287,19 @@ def service_phase(
     try:
         started(serve, "/readyz", timeout=900)
 
+        answered: dict[str, float] = {}  # ticket id → time.time() of its batch's answer
+
         def post(session: requests.Session, numbers: list[int]) -> int:
             reported = datetime.now(UTC) - timedelta(minutes=5)
-            body = {"source": "api", "tickets": [api_ticket(n, reported) for n in numbers]}
+            tickets = [api_ticket(n, reported) for n in numbers]
             answer = session.post(
                 f"{serve.url}/api/v1/tickets",
-                json=body,
+                params={"wait": wait},
+                json={"source": "api", "tickets": tickets},
                 headers={"Authorization": f"Bearer {token}"},
                 timeout=120,
             )
+            answered.update(dict.fromkeys((t["ticket_id"] for t in tickets), time.time()))
             return answer.status_code
 
         assert serve.process is not None
@@ -305,6 +312,7 @@ def service_phase(
             recorded = len(_whole_evaluations(engine))
             wait_until(lambda: len(_whole_evaluations(engine)) > recorded, timeout=600, step=1)
         runs = _whole_evaluations(engine)[before:]
+        lags = _evaluated_after_answer(engine, answered)
         log_tail = serve.log()[-2000:]
     finally:
         serve.kill()
@@ -317,7 +325,36 @@ def service_phase(
     summary["whole_evaluation_share"] = round(covered / cpu["wall"], 2)
     summary["whole_evaluation_s"] = [round((b - a).total_seconds(), 1) for a, b in runs]
     summary["serve_log_tail"] = log_tail if summary["failed"] else ""
+    summary["evaluated_after_answer_s"] = lags
     return summary
+
+
+def _evaluated_after_answer(engine: Any, answered: dict[str, float]) -> dict[str, Any]:
+    """Once every posted ticket has results: how long after its batch's answer each was
+    first evaluated (its results' first status_since, the evaluation's moment), p50/p99/max;
+    negative: evaluated before the answer (wait=evaluated)."""
+    query = text(
+        "SELECT t.ticket_id, MIN(r.status_since) FROM ticket t JOIN target_result r "
+        "ON r.ticket_pk = t.id WHERE t.source = 'api' GROUP BY t.ticket_id"
+    )
+
+    def firsts() -> dict[str, datetime]:
+        with engine.connect() as connection:
+            return {row[0]: _aware(row[1]) for row in connection.execute(query)}
+
+    def complete() -> dict[str, datetime] | None:
+        found = firsts()
+        return found if len(found) >= len(answered) else None
+
+    evaluated = wait_until(complete, 300, 0.5)
+    if not evaluated:
+        return {"unevaluated": len(answered) - len(firsts())}
+    lags = sorted(evaluated[key].timestamp() - at for key, at in answered.items())
+    return {
+        "p50": round(_quantile(lags, 0.5), 3),
+        "p99": round(_quantile(lags, 0.99), 3),
+        "max": round(lags[-1], 3),
+    }
 
 
 def started(serve: Serve, path: str, timeout: float) -> None:
@@ -393,7 +430,9 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         for name, evaluating in (("quiet", False), ("evaluating", True)):
             folder = workdir / name
             folder.mkdir()
-            phase = service_phase(databases.copy(name), work, folder, evaluating=evaluating)
+            phase = service_phase(
+                databases.copy(name), work, folder, evaluating=evaluating, wait=args.wait
+            )
             for quantile in ("p50_s", "p99_s"):
                 phase[f"{quantile[:3]}_ratio_to_raw"] = round(
                     phase[quantile] / phases["raw"][quantile], 1
@@ -407,6 +446,7 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             "clients": args.clients,
             "batches_per_client": args.batches,
             "batch": args.batch,
+            "wait": args.wait,
             "cores": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
@@ -424,6 +464,12 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=10, help="batches per client")
     parser.add_argument("--batch", type=int, default=20, help="tickets per batch")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--wait",
+        choices=("stored", "evaluated"),
+        default="stored",
+        help="the API's wait=: stored (its default) or evaluated (answers wait for evaluation)",
+    )
     parser.add_argument("--json", type=Path, default=ROOT / "bench/results/ingest.json")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:

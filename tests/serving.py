@@ -169,9 +169,13 @@ class Serve:
             self.kill()
             raise
 
-    def post_tickets(self, token: str, tickets: list[dict[str, Any]]) -> requests.Response:
+    def post_tickets(
+        self, token: str, tickets: list[dict[str, Any]], wait: str = "evaluated"
+    ) -> requests.Response:
+        """POST a batch; answered once evaluated unless `wait="stored"`, the API's default."""
         return requests.post(
             f"{self.url}/api/v1/tickets",
+            params={"wait": wait},
             json={"tickets": tickets},
             headers={"Authorization": f"Bearer {token}"},
             timeout=30,

@@ -24,6 +24,7 @@ class ApiContext:
     settings: ServiceSettings
     parse_records: RecordParser
     after_ingest: Callable[[Sequence[int]], Any]  # evaluate and re-plan the stored tickets
+    queue_ingest: Callable[[Sequence[int]], None]  # the same, begun now, not waited for
     readiness: Callable[[], tuple[bool, dict[str, Any]]]
 
 

@@ -58,7 +58,15 @@ class BatchOutcome(BaseModel):
     updated: int = Field(description="更新 stored tickets that changed")
     unchanged: int = Field(description="未变 stored tickets the batch left as they were")
     rejected: list[Rejected] = Field(description="拒收 items not stored, with reasons")
-    evaluated: bool = Field(description="the stored tickets were evaluated and timers re-planned")
+    evaluated: bool = Field(
+        description="the stored tickets were evaluated and timers re-planned before the answer "
+        "(wait=evaluated)"
+    )
+    evaluation: Literal["done", "queued", "failed"] = Field(
+        description="评估 done: evaluated before the answer; queued: under way after it "
+        "(wait=stored, the default); failed: the evaluation failed, the next timer or whole "
+        "evaluation catches up"
+    )
 
 
 class TicketItem(BaseModel):

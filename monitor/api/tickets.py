@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 from datetime import UTC, datetime, tzinfo
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.exceptions import RequestValidationError
 
 from monitor import clock
 from monitor.api.auth import READ_REFUSED, WRITE_REFUSED, Context, Reader, writer
+from monitor.api.context import ApiContext
 from monitor.api.errors import ApiRoute
 from monitor.api.schemas import (
     NO_NUL,
@@ -43,15 +44,30 @@ TOO_LARGE: dict[int | str, dict[str, Any]] = {
 }
 
 
+Wait = Annotated[
+    Literal["stored", "evaluated"],
+    Query(
+        description="stored (default): answer once the batch is stored, its evaluation under "
+        "way; evaluated: answer once the stored tickets are evaluated and timers re-planned"
+    ),
+]
+
+
 @router.post("/tickets", responses={**WRITE_REFUSED, **TOO_LARGE})
 def upsert_tickets(
-    batch: TicketBatch, context: Context, token: Annotated[Token, Depends(writer)]
+    batch: TicketBatch,
+    context: Context,
+    token: Annotated[Token, Depends(writer)],
+    wait: Wait = "stored",
 ) -> BatchOutcome:
     """Insert or update tickets by (source, ticket_id); bad items are listed, the rest stored.
 
     An item carries only its own keys: a key it leaves out keeps the stored value. A token
     writes only its own source's tickets in its pools: an item that would change another
     source's ticket, or one outside its pools, or move one out of or into them, is rejected.
+
+    The stored tickets are evaluated and the timers re-planned right after; the answer waits
+    for that only with wait=evaluated. Concurrent batches share one evaluation either way.
     """
     limit = context.settings.max_batch
     if len(batch.tickets) > limit:
@@ -74,20 +90,33 @@ def upsert_tickets(
     parsed, counts = retried(
         store, what="storing an API batch", attempts=BATCH_ATTEMPTS, first_delay=BATCH_FIRST_DELAY
     )
-    evaluated = True
-    try:
-        context.after_ingest(ticket_pks_for(context.engine, keys_of(parsed.rows)))
-    except Exception:  # stored is stored; the next timer or whole evaluation catches up
-        log.exception("evaluating the ingested tickets failed")
-        evaluated = False
+    evaluation = _evaluate(context, parsed, wait)
     return BatchOutcome(
         received=len(batch.tickets),
         inserted=counts.inserted,
         updated=counts.updated,
         unchanged=counts.unchanged,
         rejected=[Rejected(**asdict(problem)) for problem in parsed.problems],
-        evaluated=evaluated,
+        evaluated=evaluation == "done",
+        evaluation=evaluation,
     )
+
+
+def _evaluate(
+    context: ApiContext, parsed: ParsedBatch, wait: str
+) -> Literal["done", "queued", "failed"]:
+    """Evaluate the batch's stored tickets, waited for or not; stored is stored either way,
+    and a failed evaluation is caught up by the next timer or whole evaluation."""
+    try:
+        pks = ticket_pks_for(context.engine, keys_of(parsed.rows))
+        if wait == "stored":
+            context.queue_ingest(pks)
+            return "queued"
+        context.after_ingest(pks)
+    except Exception:
+        log.exception("evaluating the ingested tickets failed")
+        return "failed"
+    return "done"
 
 
 TextFilter = Annotated[str | None, Query(pattern=NO_NUL)]

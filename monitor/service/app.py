@@ -23,7 +23,6 @@ from monitor.contract.contract_set import ContractSet
 from monitor.exports.prometheus import SlamonCollector
 from monitor.exports.snapshot import MetricsSnapshots
 from monitor.service.collector_jobs import CollectorJob
-from monitor.service.grouped import GroupedRuns
 from monitor.service.live import LiveEvaluator
 from monitor.service.locks import Locks
 from monitor.service.metrics_refresh import MetricsRefresher
@@ -90,8 +89,8 @@ def build_service(
         contract=contract,
         settings=settings,
         parse_records=parse_records,
-        # Concurrent batches share one evaluation (monitor.service.grouped).
-        after_ingest=GroupedRuns(scheduler.after_ingest).run,
+        after_ingest=scheduler.ingests.run,
+        queue_ingest=scheduler.evaluate_soon,
         readiness=lambda: _readiness(engine, scheduler, collectors),
     )
     for router in (tickets.router, violations.router, health.router):

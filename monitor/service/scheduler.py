@@ -34,6 +34,7 @@ from monitor import clock
 from monitor.alerting.outbox import Dispatcher
 from monitor.runs.evaluate import Evaluation
 from monitor.service.collector_jobs import CollectorJob, CollectorOutcome
+from monitor.service.grouped import GroupedRuns
 from monitor.service.live import CHUNK, LiveEvaluator
 from monitor.service.locks import Locks
 from monitor.service.metrics_refresh import MetricsRefresher
@@ -80,6 +81,8 @@ class ServiceScheduler:
         self._plan_lock = threading.Lock()
         self.stopping = stopping or threading.Event()  # shared with the dispatcher
         self.jobs = RunningJobs()
+        # Concurrent API batches share one evaluation (monitor.service.grouped).
+        self.ingests = GroupedRuns(self.after_ingest)
         self._stop_asked: float | None = None  # time.monotonic() of the stop request
         self.scheduler = BackgroundScheduler(
             timezone=UTC,
@@ -191,6 +194,16 @@ class ServiceScheduler:
         self.replan()
         self.kick_outbox()
         return evaluation
+
+    def evaluate_soon(self, ticket_pks: Sequence[int]) -> None:
+        """`after_ingest` on a thread of its own, for a batch answered once stored: it joins
+        the next grouped run; a stop skips it once asked for and waits for it like any job."""
+
+        def evaluate() -> None:
+            self._guarded("ingest evaluation", lambda: self.ingests.run(ticket_pks))
+
+        job = self._job("ingest evaluation", evaluate)
+        threading.Thread(target=job, name="ingest-evaluation", daemon=True).start()
 
     def replan(self) -> None:
         """Put the wake timer at the earliest moment a running clock turns."""

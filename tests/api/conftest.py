@@ -14,7 +14,7 @@ from monitor.alerting.config import AlertingConfig
 from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
-from monitor.service.app import build_service
+from monitor.service.app import Service, build_service
 from monitor.service.collector_jobs import CollectorJob
 from monitor.settings import ServiceSettings
 from monitor.storage.tokens import create_token
@@ -26,7 +26,7 @@ CREATED = local("2024-06-03 09:00")
 
 @pytest.fixture
 def serve_app() -> Iterator[Any]:
-    started: list[Client] = []
+    started: list[tuple[Client, Service]] = []
 
     def start(
         engine: Engine,
@@ -43,16 +43,17 @@ def serve_app() -> Iterator[Any]:
             parse_records,
             collectors,
         )
-        started.append(Client(service.app))
-        return started[-1]
+        started.append((Client(service.app), service))
+        return started[-1][0]
 
     yield start
-    for client in started:
+    for client, service in started:
         client.stop()
+        service.scheduler.shutdown()  # waits for the evaluations of batches answered already
 
 
 @pytest.fixture
-def api(serve_app: Any, engine: Engine, contract: Contract, calendar: BusinessCalendar) -> Client:
+def api(engine: Engine, contract: Contract, calendar: BusinessCalendar, serve_app: Any) -> Client:
     return serve_app(engine, contract, calendar)  # type: ignore[no-any-return]
 
 

@@ -11,9 +11,12 @@ from sqlalchemy import Engine, select
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.storage.ingest import REJECTED
+from monitor.storage.tables.results import TargetResultRow
+from monitor.storage.tables.tickets import TicketRow
 from monitor.storage.tokens import revoke_token
 from tests.api.client import Client, bearer
 from tests.conftest import local
+from tests.serving import wait_until
 
 
 def test_writing_without_a_token_is_refused(api: Client) -> None:
@@ -51,7 +54,7 @@ def test_bad_items_are_listed_and_kept_while_the_good_ones_are_stored(
     )
     assert answer.status_code == 200
     outcome = answer.json()
-    assert (outcome["received"], outcome["inserted"], outcome["evaluated"]) == (4, 1, True)
+    assert (outcome["received"], outcome["inserted"]) == (4, 1)
     assert [(r["index"], r["ticket_id"], r["column"]) for r in outcome["rejected"]] == [
         (2, "GZ-2", "reported_at (报障时间)"),
         (3, "GZ-3", "colour"),
@@ -96,7 +99,7 @@ def test_an_item_leaves_the_fields_it_does_not_carry_as_they_were(api: Client, t
 
 
 def test_a_body_over_the_limit_is_refused_with_413_and_a_reason(
-    serve_app: Any, engine: Engine, contract: Contract, calendar: BusinessCalendar, token: str
+    engine: Engine, contract: Contract, calendar: BusinessCalendar, token: str, serve_app: Any
 ) -> None:
     api = serve_app(engine, contract, calendar, max_request_bytes=2048)
     big = {
@@ -117,10 +120,13 @@ def test_violations_are_filtered_and_paged(api: Client, token: str) -> None:
          "pool": "一云" if n % 2 else "二云", "restored_at": "2024-06-03 11:30"}
         for n in range(5)
     ]  # fmt: skip
-    assert (
-        api.post("/api/v1/tickets", json={"tickets": tickets}, headers=bearer(token)).status_code
-        == 200
+    posted = api.post(
+        "/api/v1/tickets",
+        params={"wait": "evaluated"},
+        json={"tickets": tickets},
+        headers=bearer(token),
     )
+    assert posted.status_code == 200
     first = api.get(
         "/api/v1/violations",
         params={"pool": "二云", "target": "major.arrival", "limit": 2},
@@ -166,3 +172,47 @@ def test_readyz_is_503_until_the_scheduler_has_caught_up(api: Client) -> None:
         "evaluation": "ok",
         "storage": "ok",
     }
+
+
+MAJOR = {"工单编号": "GZ-9", "类型": "故障", "故障等级": "重大", "报障时间": "2024-06-03 10:00"}
+
+
+def results_of(engine: Engine, ticket_id: str) -> int:
+    """How many target results the ticket has stored."""
+    with engine.connect() as connection:
+        joined = select(TargetResultRow.ticket_pk).join(
+            TicketRow,
+            TicketRow.id == TargetResultRow.ticket_pk,  # type: ignore[arg-type]
+        )
+        return len(connection.execute(joined.where(TicketRow.ticket_id == ticket_id)).all())
+
+
+def test_a_batch_is_answered_once_stored_and_evaluated_right_after(
+    api: Client, engine: Engine, token: str
+) -> None:
+    answer = api.post("/api/v1/tickets", json={"tickets": [MAJOR]}, headers=bearer(token))
+    outcome = answer.json()
+    assert (outcome["inserted"], outcome["evaluated"], outcome["evaluation"]) == (
+        1,
+        False,
+        "queued",
+    )
+    assert wait_until(lambda: results_of(engine, "GZ-9"), timeout=20)
+
+
+def test_wait_evaluated_answers_once_the_batch_is_evaluated(
+    api: Client, engine: Engine, token: str
+) -> None:
+    answer = api.post(
+        "/api/v1/tickets",
+        params={"wait": "evaluated"},
+        json={"tickets": [MAJOR]},
+        headers=bearer(token),
+    )
+    outcome = answer.json()
+    assert (outcome["evaluated"], outcome["evaluation"]) == (True, "done")
+    assert results_of(engine, "GZ-9") > 0
+    bad = api.post(
+        "/api/v1/tickets", params={"wait": "soon"}, json={"tickets": []}, headers=bearer(token)
+    )
+    assert bad.status_code == 422

@@ -110,7 +110,7 @@ def backends_waiting_on_a_lock(admin: Any, database: str) -> list[int]:
 
 @pytest.mark.postgres
 def test_a_connection_dropped_during_a_write_is_a_503_with_retry_after(
-    serve_app: Any, postgres_engine: Engine, contract: Any, calendar: Any
+    postgres_engine: Engine, contract: Any, calendar: Any, serve_app: Any
 ) -> None:
     api = serve_app(postgres_engine, contract, calendar)
     token = create_token(
@@ -150,7 +150,7 @@ def test_a_connection_dropped_during_a_write_is_a_503_with_retry_after(
 
 
 def test_a_full_database_is_a_503_with_retry_after(
-    serve_app: Any, sqlite_engine: Engine, contract: Any, calendar: Any
+    sqlite_engine: Engine, contract: Any, calendar: Any, serve_app: Any
 ) -> None:
     api = serve_app(sqlite_engine, contract, calendar)
     token = create_token(

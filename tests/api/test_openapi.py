@@ -155,7 +155,12 @@ def test_real_answers_fit_their_models_exactly(api: Client, token: str) -> None:
          "restored_at": "2024-06-03 11:30:00.250", "restore_size_gb": 2.5},
         {"ticket_id": "GZ-2", "kind": "fault", "reported_at": "yesterday"},
     ]  # fmt: skip
-    posted = api.post("/api/v1/tickets", json={"tickets": tickets}, headers=bearer(token))
+    posted = api.post(
+        "/api/v1/tickets",
+        params={"wait": "evaluated"},
+        json={"tickets": tickets},
+        headers=bearer(token),
+    )
     assert posted.status_code == 200
     _fits(document, BatchOutcome, posted.json())
     assert posted.json()["rejected"][0]["ticket_id"] == "GZ-2"
@@ -180,7 +185,7 @@ def test_real_answers_fit_their_models_exactly(api: Client, token: str) -> None:
 
 
 def test_readyz_answers_the_readiness_checks_as_they_are(
-    serve_app: Any, engine: Engine, contract: Contract, calendar: BusinessCalendar
+    engine: Engine, contract: Contract, calendar: BusinessCalendar, serve_app: Any
 ) -> None:
     def idle(_now: datetime) -> CollectorOutcome:
         return CollectorOutcome()

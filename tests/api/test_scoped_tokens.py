@@ -45,7 +45,12 @@ def fault(ticket_id: str, **values: Any) -> dict[str, Any]:
 
 
 def post(api: Client, token: str, tickets: list[Any], **batch: Any) -> dict[str, Any]:
-    answer = api.post("/api/v1/tickets", json={**batch, "tickets": tickets}, headers=bearer(token))
+    answer = api.post(
+        "/api/v1/tickets",
+        params={"wait": "evaluated"},
+        json={**batch, "tickets": tickets},
+        headers=bearer(token),
+    )
     assert answer.status_code == 200, answer.text
     outcome: dict[str, Any] = answer.json()
     return outcome
@@ -191,7 +196,7 @@ def test_reads_without_a_token_are_refused_by_default(api: Client, token: str) -
 
 
 def test_open_reads_still_answer_callers_without_a_token(
-    serve_app: Any, engine: Engine, contract: Contract, calendar: BusinessCalendar, token: str
+    engine: Engine, contract: Contract, calendar: BusinessCalendar, token: str, serve_app: Any
 ) -> None:
     api = serve_app(engine, contract, calendar, read_access="open")
     post(api, token, [fault("GZ-1", pool="一云"), fault("GZ-2", pool="二云")])
@@ -233,7 +238,7 @@ def test_reads_with_a_pool_token_show_only_its_pools(
 
 
 def test_metrics_with_a_scrape_token_needs_exactly_that_token(
-    serve_app: Any, engine: Engine, contract: Contract, calendar: BusinessCalendar, token: str
+    engine: Engine, contract: Contract, calendar: BusinessCalendar, token: str, serve_app: Any
 ) -> None:
     api = serve_app(engine, contract, calendar, metrics_token=SECRET)
     assert api.get("/metrics").status_code == 401
