@@ -39,6 +39,7 @@ LAYERS: dict[str, set[str]] = {
         "monitor.contract",
         "monitor.rules",
         "monitor.measures",
+        "monitor.billing",
     },
     "monitor.storage": {"monitor.domain"},
     "monitor.clock": set(),

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from monitor.domain.billing import CatalogueItem, Measure, StatementLine
 from monitor.domain.resources import Resource
 from monitor.measures.idle import IdleFinding
+from monitor.measures.service_life import first_service_day, last_service_day
 
 FEN = Decimal("0.01")
 ZERO = Decimal(0)
@@ -128,13 +129,11 @@ class _Month:
         """The month's local days on which the resource was in service at some moment
         (in_service_from ≤ t < reclaimed_at), and the first of them."""
         first, last = 0, self.days - 1
-        start = resource.in_service_from
-        if start is not None:
-            first = max(first, (start.astimezone(self.zone).date() - self.first).days)
-        end = resource.reclaimed_at
-        if end is not None:
-            # The last moment in service is just before reclaimed_at.
-            last_day = (end - timedelta(microseconds=1)).astimezone(self.zone).date()
+        first_day = first_service_day(resource, self.zone)
+        if first_day is not None:
+            first = max(first, (first_day - self.first).days)
+        last_day = last_service_day(resource, self.zone)
+        if last_day is not None:
             last = min(last, (last_day - self.first).days)
         count = max(0, last - first + 1)
         return count, (self.first + timedelta(days=first) if count else None)
@@ -229,7 +228,7 @@ def _verdict(
                 evidence["in_service_from"] = _when(resource.in_service_from, month.zone)
             if resource.reclaimed_at is not None:
                 evidence["reclaimed_at"] = _when(resource.reclaimed_at, month.zone)
-    item = _price_in_force(prices.get(line.item_code, []), line, first_day)
+    item = price_in_force(prices.get(line.item_code, []), line, first_day)
     use = item is not None and item.measure == Measure.USE.value
     if use:
         time_share = allowed_share = Decimal(1)
@@ -292,7 +291,7 @@ def _expected_quantity(
     return specs.get(resource.resource_id, {}).get(item.measure)
 
 
-def _price_in_force(
+def price_in_force(
     items: Sequence[CatalogueItem], line: StatementLine, day: date
 ) -> CatalogueItem | None:
     """The catalogue's price on `day` (the line's first billable day) for the line's pool and

@@ -16,6 +16,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from monitor.contract.clocks import ClockRules, OperatorClass, check_pause_reasons
+from monitor.contract.delivery import DeliveredQuantitiesRule, ServiceDaysRule, UnitPriceRule
 from monitor.contract.indicator_names import INDICATOR_NAMES_EN, with_english_names
 from monitor.contract.metrics import (
     AllMetRule,
@@ -309,6 +310,10 @@ class Scoring(StrictModel):
     sla_assessment: SlaAssessmentRule = SlaAssessmentRule()
     # Scored only where the scheme writes it (monitor.contract.obligations).
     obligations: ObligationsRule | None = None
+    # Scored only where the scheme writes them (monitor.contract.delivery).
+    unit_price: UnitPriceRule | None = None
+    delivered_quantities: DeliveredQuantitiesRule | None = None
+    service_days: ServiceDaysRule | None = None
 
 
 class Scope(StrictModel):

@@ -97,6 +97,9 @@ def _default_sections() -> dict[str, str]:
         "backup_service": "效益",
         "cloud_usage": "效益",
         "satisfaction": "效益",
+        "unit_price": "效益",
+        "delivered_quantities": "产出",
+        "service_days": "产出",
     }
 
 

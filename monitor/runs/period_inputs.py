@@ -1,7 +1,8 @@
 """A period's indicator inputs from the database: the source behind monitor.scorecard.inputs.
 
 Each part is read when an indicator first asks for it: tickets and their results, waivers,
-availability, utilisation, idle resources, the inventory, inspections and surveys.
+availability, utilisation, idle resources, the inventory, inspections, surveys, the service
+catalogue, the period's statement lines and outage records.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from sqlalchemy import Engine
 
 from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract
+from monitor.domain.billing import CatalogueItem, StatementLine
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.obligations import ObligationClock
 from monitor.domain.periods import Period
 from monitor.domain.records import InspectionResult
+from monitor.domain.resources import Outage, Resource
 from monitor.measures.availability import AvailabilityFigure, aggregate
 from monitor.measures.idle import IdleFinding
 from monitor.measures.inspections import check_findings, missed_days, unknown_ticket_refs
@@ -29,8 +32,9 @@ from monitor.runs.period_measures import availability_report, idle_report, utili
 from monitor.scorecard.inputs import IndicatorInputs, PeriodTickets, WaiverKey
 from monitor.scorecard.inspection_review import InspectionReview
 from monitor.scorecard.manual import ManualScores
+from monitor.storage.billing import load_catalogue, load_statement
 from monitor.storage.inspections import known_ticket_ids, load_inspections
-from monitor.storage.resources import load_resources
+from monitor.storage.resources import load_outages, load_resources
 from monitor.storage.surveys import load_survey_replies, units_in_inventory
 from monitor.storage.tickets import load_tickets
 from monitor.storage.waivers import active_waiver_keys
@@ -123,6 +127,29 @@ class StoredSource:
         first_day = self.period.start.astimezone(self.contract.zone).date()
         clocks = clocks_as_of(self.engine, self.contract, self.calendar, self.at, first_day)
         return [clock for clock in clocks if self.pools is None or clock.pool in self.pools]
+
+    def catalogue(self) -> Sequence[CatalogueItem]:
+        return load_catalogue(self.engine)
+
+    def statement_lines(self) -> Sequence[StatementLine]:
+        lines: list[StatementLine] = []
+        for month in period_months(self.period):
+            lines.extend(
+                line for line in load_statement(self.engine, month) if self._mine(line.pool)
+            )
+        return lines
+
+    def resources(self) -> Sequence[Resource]:
+        return [r for r in load_resources(self.engine) if self._mine(r.pool)]
+
+    def outages(self) -> Sequence[Outage]:
+        return load_outages(self.engine, self.period.start, min(self.period.end, self.at))
+
+
+def period_months(period: Period) -> list[str]:
+    """The YYYY-MM labels of the months a period spans (a year's twelve, or the month)."""
+    year, _, month = period.label.partition("-")
+    return [period.label] if month else [f"{year}-{number:02d}" for number in range(1, 13)]
 
 
 def inspection_review(

@@ -11,9 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from monitor.billing.price_decline import price_declines
+from monitor.domain.resources import Resource
 from monitor.domain.scores import IndicatorScore
+from monitor.measures.availability import approved_windows
+from monitor.measures.delivery import DaySpan, count_service_days, delivered
 from monitor.measures.satisfaction import satisfaction_indicator
-from monitor.scorecard import metric_indicators, ticket_indicators
+from monitor.scorecard import (
+    delivery_indicators,
+    metric_indicators,
+    price_indicator,
+    ticket_indicators,
+)
 from monitor.scorecard.inputs import IndicatorInputs
 from monitor.scorecard.sla_assessment import sla_assessment_indicator
 
@@ -99,3 +108,58 @@ def sla_assessment(inputs: IndicatorInputs) -> IndicatorScore | NoData:
         "no SLA assessment score entered (the manual file's sla_assessment_score, or the "
         "contract's scoring.sla_assessment.score)",
     )
+
+
+def unit_price(inputs: IndicatorInputs) -> IndicatorScore | NoData:
+    """云服务单价下降率: the catalogue's prices of the period's billed items a year apart."""
+    rule = inputs.contract.scoring.unit_price
+    if rule is None:
+        return NoData(
+            "考核方案未配置 scoring.unit_price", "the scheme has no scoring.unit_price section"
+        )
+    decline = price_declines(inputs.statement_lines, inputs.catalogue)
+    return price_indicator.unit_price(decline, rule, inputs.period, bool(inputs.catalogue))
+
+
+def delivered_quantities(inputs: IndicatorInputs) -> IndicatorScore | NoData:
+    """交付数量: each planned class's resources in service on the period's days so far."""
+    rule = inputs.contract.scoring.delivered_quantities
+    if rule is None:
+        return NoData(
+            "考核方案未配置 scoring.delivered_quantities",
+            "the scheme has no scoring.delivered_quantities section",
+        )
+    zone = inputs.contract.zone
+    span = DaySpan.of(inputs.period, inputs.at, zone)
+    if span is None:
+        return NoData("考核期尚未开始", "the period has not begun")
+    mine = [r for r in inputs.resources if not rule.pools or r.pool in rule.pools]
+    found = delivered(mine, rule.planned, span, zone)
+    return delivery_indicators.delivered_quantities(found, rule, inputs.contract)
+
+
+def service_days(inputs: IndicatorInputs) -> IndicatorScore | NoData:
+    """7×24服务天数: the period's days so far without an outage outside approved maintenance."""
+    rule = inputs.contract.scoring.service_days
+    if rule is None:
+        return NoData(
+            "考核方案未配置 scoring.service_days", "the scheme has no scoring.service_days section"
+        )
+    zone = inputs.contract.zone
+    span = DaySpan.of(inputs.period, inputs.at, zone)
+    if span is None:
+        return NoData("考核期尚未开始", "the period has not begun")
+
+    def counts(resource: Resource | None) -> bool:
+        # An outage of a resource the inventory does not hold counts only when every
+        # resource counts.
+        if resource is None:
+            return not rule.classes and not rule.pools
+        return (not rule.classes or resource.resource_class in rule.classes) and (
+            not rule.pools or resource.pool in rule.pools
+        )
+
+    windows = approved_windows(inputs.contract, inputs.outages)
+    inventory = {r.resource_id: r for r in inputs.resources}
+    found = count_service_days(inputs.outages, inventory, windows, span, inputs.at, zone, counts)
+    return delivery_indicators.service_days(found, rule, inputs.period)

@@ -13,9 +13,11 @@ from functools import cached_property
 from typing import Protocol
 
 from monitor.contract.model import Contract
+from monitor.domain.billing import CatalogueItem, StatementLine
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.obligations import ObligationClock
 from monitor.domain.periods import Period
+from monitor.domain.resources import Outage, Resource
 from monitor.domain.tickets import TargetResult, Ticket
 from monitor.measures.availability import AvailabilityFigure
 from monitor.measures.idle import IdleFinding
@@ -64,6 +66,14 @@ class IndicatorSource(Protocol):
     def satisfaction(self) -> SatisfactionSummary: ...
 
     def obligation_clocks(self) -> Sequence[ObligationClock]: ...
+
+    def catalogue(self) -> Sequence[CatalogueItem]: ...
+
+    def statement_lines(self) -> Sequence[StatementLine]: ...
+
+    def resources(self) -> Sequence[Resource]: ...
+
+    def outages(self) -> Sequence[Outage]: ...
 
 
 @dataclass(frozen=True)
@@ -137,3 +147,23 @@ class IndicatorInputs:
     def obligation_clocks(self) -> Sequence[ObligationClock]:
         """The contract's obligation periods as of the evaluation time (履约事项)."""
         return self.source.obligation_clocks()
+
+    @cached_property
+    def catalogue(self) -> Sequence[CatalogueItem]:
+        """Every price of the service catalogue, of any time."""
+        return self.source.catalogue()
+
+    @cached_property
+    def statement_lines(self) -> Sequence[StatementLine]:
+        """The statement lines billed for the period's months."""
+        return self.source.statement_lines()
+
+    @cached_property
+    def resources(self) -> Sequence[Resource]:
+        """The resource inventory."""
+        return self.source.resources()
+
+    @cached_property
+    def outages(self) -> Sequence[Outage]:
+        """The outage records overlapping the period."""
+        return self.source.outages()

@@ -32,6 +32,9 @@ INDICATORS: dict[str, IndicatorFunction] = {
     "satisfaction": indicators.satisfaction,
     "sla_assessment": indicators.sla_assessment,
     "obligations": obligation_indicator.obligations,
+    "unit_price": indicators.unit_price,
+    "delivered_quantities": indicators.delivered_quantities,
+    "service_days": indicators.service_days,
 }
 
 

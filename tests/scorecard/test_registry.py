@@ -15,8 +15,10 @@ from monitor.cli.scorecard_output import scorecard_json
 from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import DEFAULT_CONTRACT_PATH, Contract, Scoring
 from monitor.contract.strict import StrictModel
+from monitor.domain.billing import CatalogueItem, StatementLine
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.periods import parse_period
+from monitor.domain.resources import Outage, Resource
 from monitor.domain.scores import IndicatorScore
 from monitor.measures.availability import AvailabilityFigure
 from monitor.measures.idle import IdleFinding
@@ -40,6 +42,7 @@ OPTIONAL = [key for key, field in Scoring.model_fields.items() if field.default 
 
 def test_the_registry_holds_the_default_contracts_scoring_sections_in_its_order() -> None:
     raw = yaml.safe_load(DEFAULT_CONTRACT_PATH.read_text(encoding="utf-8"))
+    assert {"unit_price", "delivered_quantities", "service_days"} <= set(OPTIONAL)
     assert [key for key in registry.INDICATORS if key not in OPTIONAL] == list(raw["scoring"])
 
 
@@ -193,6 +196,22 @@ class CountingSource:
     def satisfaction(self) -> SatisfactionSummary:
         self.reads["satisfaction"] += 1
         return summarise([], self.contract.scoring.satisfaction, None)
+
+    def catalogue(self) -> Sequence[CatalogueItem]:
+        self.reads["catalogue"] += 1
+        return []
+
+    def statement_lines(self) -> Sequence[StatementLine]:
+        self.reads["statement"] += 1
+        return []
+
+    def resources(self) -> Sequence[Resource]:
+        self.reads["resources"] += 1
+        return []
+
+    def outages(self) -> Sequence[Outage]:
+        self.reads["outages"] += 1
+        return []
 
 
 def test_every_indicator_shares_inputs_read_at_most_once(

@@ -1,0 +1,98 @@
+"""The scheme's sections for what the operators charge and deliver: the unit-price decline,
+the delivered quantities and the service days.
+
+None of them has a default in `Scoring`: a scheme that does not write one does not score it.
+Percentages are written as percentages (2, not 0.02), band edges as exact decimals.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal, Self
+
+from pydantic import Field, model_validator
+
+from monitor.contract.strict import StrictModel
+
+
+class PriceBand(StrictModel):
+    """Points for a decline of at least `min` percent (more than `min` when not inclusive)."""
+
+    min: Decimal
+    points: float = Field(ge=0)
+    inclusive: bool = True
+
+    def holds(self, percent: Fraction) -> bool:
+        edge = Fraction(self.min)
+        return percent >= edge if self.inclusive else percent > edge
+
+
+def _default_price_bands() -> tuple[PriceBand, ...]:
+    return (PriceBand(min=Decimal(2), points=2), PriceBand(min=Decimal(1), points=1))
+
+
+class UnitPriceRule(StrictModel):
+    """云服务单价下降率: the catalogue prices of the items billed in the period against the same
+    items' prices a year earlier, weighted by the billed quantities; points by band, and no
+    points below every band, for a rise, or without evidence (no catalogue, no statement)."""
+
+    name_zh: str = "云服务单价下降率"
+    name_en: str = "Cloud service unit-price decline"
+    max_points: float = Field(default=2, gt=0)
+    pool: str | None = None  # one pool's lines; None: every pool's together
+    bands: tuple[PriceBand, ...] = Field(default_factory=_default_price_bands, min_length=1)
+
+    @model_validator(mode="after")
+    def _bands(self) -> Self:
+        if any(band.points > self.max_points for band in self.bands):
+            raise ValueError("a band cannot give more than max_points")
+        return self
+
+    def points_for(self, percent: Fraction) -> float:
+        """The points of the highest band the decline reaches; 0 below every band."""
+        for band in sorted(self.bands, key=lambda band: (band.min, band.inclusive), reverse=True):
+            if band.holds(percent):
+                return band.points
+        return 0.0
+
+
+class DeliveredQuantitiesRule(StrictModel):
+    """交付数量: resources of each class in service on the period's days against the planned
+    counts; full marks when every class meets its count (`all_met`), in proportion to what was
+    delivered (`proportional`), or minus a deduction per class short (`per_class`)."""
+
+    name_zh: str = "服务交付数量"
+    name_en: str = "Delivered quantities"
+    max_points: float = Field(default=2, gt=0)
+    # Resource class (availability.classes key) → the planned count, e.g. {physical: 112}.
+    planned: dict[str, int] = Field(min_length=1)
+    # every_day: the fewest in service on any day so far; last_day: on the last day so far.
+    count_on: Literal["every_day", "last_day"] = "every_day"
+    scoring: Literal["all_met", "proportional", "per_class"] = "all_met"
+    points_if_not_met: float = 0  # all_met
+    deduction_per_class: float = Field(default=1, gt=0)  # per_class
+    floor: float = 0
+    pools: tuple[str, ...] = ()  # only these pools' resources; empty: every pool
+
+    @model_validator(mode="after")
+    def _positive(self) -> Self:
+        for name, count in self.planned.items():
+            if count < 1:
+                raise ValueError(f"planned.{name}: a planned count is at least 1")
+        return self
+
+
+class ServiceDaysRule(StrictModel):
+    """7×24服务天数: the days of the period on which no outage outside approved maintenance
+    touched a listed resource, against the required count (e.g. 360 of the year)."""
+
+    name_zh: str = "7×24小时服务天数"
+    name_en: str = "7×24 service days"
+    max_points: float = Field(default=1, gt=0)
+    # Days of a whole year; a shorter period requires its share, rounded up.
+    required_days: int = Field(default=360, ge=1, le=366)
+    basis: Literal["no_uncovered_outage"] = "no_uncovered_outage"
+    classes: tuple[str, ...] = ()  # resource classes whose outages lose a day; empty: all
+    pools: tuple[str, ...] = ()  # empty: every pool
+    points_if_short: float = 0
