@@ -19,6 +19,7 @@ from monitor.cli import (
     demo_cmd,
     evaluate_cmd,
     import_cmd,
+    obligations_cmd,
     rejudge_cmd,
     report_cmd,
     score_cmd,
@@ -67,6 +68,7 @@ for command in (
     calendar_cmd.calendar_group,
     rejudge_cmd.rejudge,
     billing_cmd.billing,
+    obligations_cmd.obligations,
 ):
     cli.add_command(command)
 # Import subcommands beyond tickets, each module adding its own.

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from monitor.contract.model import Contract
 from monitor.domain.durations import format_duration_zh
+from monitor.domain.obligations import STATUS_NAMES_ZH, ObligationClock
 from monitor.domain.tickets import TargetResult, Ticket
 from monitor.measures.inspections import EVIDENCE_LABELS_ZH, FindingCheck
 from monitor.measures.satisfaction import RATING_LABELS_ZH, SatisfactionSummary
@@ -322,9 +324,46 @@ def summary_block(data: ReportData) -> Block:
     return Block("摘要", f"监理报告 {card.period.label}", ["项目", "内容"], rows)
 
 
+_OBLIGATION_HEADERS = [
+    "履约事项", "期间", "资源池", "对象", "应完成时间", "要求", "已完成", "状态", "佐证",
+]  # fmt: skip
+
+
+def obligations_block(clocks: Sequence[ObligationClock], contract: Contract, at: datetime) -> Block:
+    """One row per obligation period, due moment first; its evidence as of `at`."""
+    names = {item.id: item.name_zh for item in contract.obligations}
+    zone = contract.zone
+    rows: list[list[Cell]] = []
+    for clock in sorted(clocks, key=lambda c: (c.due_at, c.obligation_id, c.pool, c.subject)):
+        done = [c for c in clock.completions if c.at <= at]
+        evidence = "；".join(
+            f"{c.what}（{c.at.astimezone(zone).date().isoformat()}{' ' + c.by if c.by else ''}）"
+            for c in done
+        )
+        # The last day allowed, as people say it: the due moment is 24:00 of that day.
+        last_day = (clock.due_at.astimezone(zone) - timedelta(microseconds=1)).date()
+        rows.append(
+            [
+                names.get(clock.obligation_id, clock.obligation_id),
+                clock.label,
+                clock.pool or "—",
+                clock.subject if clock.subject and clock.subject != clock.label else "—",
+                f"{last_day.isoformat()} 24:00",
+                clock.required,
+                len(done),
+                STATUS_NAMES_ZH[clock.status(at)],
+                evidence or "—",
+            ]
+        )
+    return Block(
+        "履约事项", "合同履约事项", list(_OBLIGATION_HEADERS), rows, "本期没有应履行的履约事项"
+    )
+
+
 def report_blocks(data: ReportData) -> list[Block]:
     zone = data.contract.zone
     card = data.card
+    owed = data.obligations
     return [
         summary_block(data),
         scorecard_block(card.scorecard),
@@ -336,6 +375,7 @@ def report_blocks(data: ReportData) -> list[Block]:
         *inspection_blocks(card.inspections, zone),
         pools_block(data),
         satisfaction_block(card.satisfaction),
+        obligations_block(owed, data.contract, card.at),
         details_block(card.scorecard),
     ]
 

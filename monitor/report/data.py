@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import Engine
 
 from monitor.contract.contract_set import ContractSet, JudgingContract
 from monitor.contract.model import Contract
+from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.obligations import ObligationClock
 from monitor.domain.tickets import Status, TargetResult, Ticket
 from monitor.rules.calendar_gaps import unknown_reason
 from monitor.rules.judging import judge_tickets
+from monitor.rules.obligations import owed_during
+from monitor.runs.obligations import clocks_as_of
 from monitor.runs.pins import with_stored_pins
 from monitor.runs.scorecard import PeriodScorecard
 from monitor.storage.tickets import load_tickets
@@ -31,6 +36,8 @@ class ReportData:
     # The contracts that judged the period's tickets, and the tickets none covers.
     contracts: tuple[JudgingContract, ...] = ()
     uncovered: list[Ticket] = field(default_factory=list)
+    # The obligation periods owed during the period (履约事项), the card's pools' when scoped.
+    obligations: list[ObligationClock] = field(default_factory=list)
 
 
 def report_data(engine: Engine, contracts: ContractSet, card: PeriodScorecard) -> ReportData:
@@ -65,4 +72,15 @@ def report_data(engine: Engine, contracts: ContractSet, card: PeriodScorecard) -
         unknown,
         contracts.contracts,
         judgement.uncovered,
+        _obligations(engine, contract, calendar, card),
     )
+
+
+def _obligations(
+    engine: Engine, contract: Contract, calendar: BusinessCalendar, card: PeriodScorecard
+) -> list[ObligationClock]:
+    # From a year before the period: a period begun earlier may still be owed in it.
+    first_day = date(card.period.start.astimezone(contract.zone).year - 1, 1, 1)
+    clocks = clocks_as_of(engine, contract, calendar, card.at, first_day)
+    mine = [clock for clock in clocks if card.pools is None or clock.pool in card.pools]
+    return owed_during(mine, card.period)

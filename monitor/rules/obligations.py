@@ -19,6 +19,7 @@ from monitor.contract.model import Contract
 from monitor.contract.obligations import Coverage, Evidence, Frequency, Obligation
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.obligations import Completion, EvidenceRecord, ObligationClock
+from monitor.domain.periods import Period
 from monitor.domain.records import SurveyReply
 from monitor.domain.resources import Resource
 
@@ -310,3 +311,14 @@ def _units_required(
         and (resource.reclaimed_at is None or resource.reclaimed_at > begins)
     }
     return max(1, math.ceil(obligation.share * len(served)))
+
+
+def owed_during(clocks: Sequence[ObligationClock], period: Period) -> list[ObligationClock]:
+    """The periods owed at some moment of `period`: begun before its end, due after its start."""
+    return [
+        clock
+        for clock in clocks
+        if clock.due_at > period.start
+        and datetime.combine(clock.start, datetime.min.time(), tzinfo=period.start.tzinfo)
+        < period.end
+    ]

@@ -1,0 +1,50 @@
+"""`slamon obligations`: evaluate the contract's periodic obligations (履约事项) and show them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from monitor.cli.context import Runtime, at_option, contract_option
+from monitor.cli.render import table
+from monitor.report.content import obligations_block, text_cells
+from monitor.runs.obligations import clock_summary, evaluate_obligations
+
+
+@click.command("obligations")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
+@at_option
+@contract_option
+def obligations(output: str, at_text: str | None, contract_path: Path | None) -> None:
+    """履约事项 Evaluate every obligation period of the contract as of --at and store it.
+
+    Statuses: due 待完成, at_risk 临近期限, met 按期完成, missed 逾期未完成, late 逾期完成.
+    Evidence comes from `slamon import evidence PATH`; 等保测评 is owed for each system the
+    inventory lists at the obligation's protection_level; a survey duty counts the replies
+    of `slamon import surveys`.
+    """
+    runtime = Runtime(contract_path)
+    contract = runtime.contract
+    at = runtime.parse_at(at_text)
+    clocks = evaluate_obligations(runtime.engine, contract, runtime.calendar, at)
+    if output == "json":
+        document = {"at": at.isoformat(), "periods": [clock_summary(c, at) for c in clocks]}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    if not contract.obligations:
+        click.echo("合同没有履约事项 the contract has no obligations: add an obligations section")
+        return
+    block = obligations_block(clocks, contract, at)
+    click.echo(block.title)
+    if not block.rows:
+        click.echo(block.empty_text)
+        return
+    click.echo(table(block.headers, text_cells(block.rows), right=(5, 6)))
