@@ -73,6 +73,15 @@ class ServiceSettings(BaseSettings):
     # whatever still runs then is abandoned (each write is one transaction: nothing is half
     # stored). Longer than every alert channel's timeout, so that a send under way ends.
     stop_timeout: timedelta = timedelta(seconds=15)
+    # PostgreSQL keeps the rollups and result changes in monthly partitions: how many whole
+    # UTC months before the current one each keeps ("forever": never dropped; the evaluation
+    # year is kept whatever this says), how many months ahead get their partition, and how
+    # often that upkeep runs.
+    quarter_hour_retention_months: int | None = Field(default=13, ge=1)
+    daily_retention_months: int | None = Field(default=None, ge=1)
+    result_change_retention_months: int | None = Field(default=None, ge=1)
+    partitions_ahead_months: int = Field(default=3, ge=1, le=24)
+    partition_upkeep_interval: timedelta = timedelta(hours=6)
 
     @model_validator(mode="after")
     def _metrics_token_from_file(self) -> ServiceSettings:
@@ -93,11 +102,24 @@ class ServiceSettings(BaseSettings):
         return self
 
     @field_validator(
+        "quarter_hour_retention_months",
+        "daily_retention_months",
+        "result_change_retention_months",
+        mode="before",
+    )
+    @classmethod
+    def _forever(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() in ("", "forever"):
+            return None
+        return value
+
+    @field_validator(
         "evaluation_interval",
         "replan_interval",
         "outbox_interval",
         "metrics_refresh",
         "stop_timeout",
+        "partition_upkeep_interval",
         mode="before",
     )
     @classmethod
@@ -108,7 +130,7 @@ class ServiceSettings(BaseSettings):
 
     @field_validator(
         "evaluation_interval", "replan_interval", "outbox_interval", "metrics_refresh",
-        "stop_timeout",
+        "stop_timeout", "partition_upkeep_interval",
     )  # fmt: skip
     @classmethod
     def _positive(cls, value: timedelta) -> timedelta:

@@ -26,6 +26,7 @@ from monitor.service.collector_jobs import CollectorJob
 from monitor.service.live import LiveEvaluator
 from monitor.service.locks import Locks
 from monitor.service.metrics_refresh import MetricsRefresher
+from monitor.service.partition_upkeep import PartitionUpkeep
 from monitor.service.readiness import evaluation_check, storage_check
 from monitor.service.scheduler import ServiceScheduler
 from monitor.settings import ServiceSettings
@@ -58,9 +59,11 @@ def build_service(
     )
     snapshots = MetricsSnapshots(engine, contract)
     refresher = MetricsRefresher(snapshots, settings.metrics_refresh)
+    partitions = PartitionUpkeep.from_settings(engine, contract.zone, settings, locks)
     scheduler = ServiceScheduler(
-        live, dispatcher, collectors, locks, settings, metrics=refresher, stopping=stopping
-    )
+        live, dispatcher, collectors, locks, settings, metrics=refresher, stopping=stopping,
+        partitions=partitions,
+    )  # fmt: skip
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -5,6 +5,9 @@ after every evaluation and ingest and every `replan_interval` from the database.
 timer lives only in memory: after a restart (even SIGKILL) the first whole evaluation catches
 up with what passed meanwhile, and the plan is read back from the stored results.
 
+On PostgreSQL a "partitions" job keeps the monthly partitions (monitor.service.partition_upkeep)
+every SLAMON_PARTITION_UPKEEP_INTERVAL, the first at start.
+
 /metrics' snapshot of the stored aggregates is asked to refresh after every evaluation and
 ingest that stored something (and refreshes every SLAMON_METRICS_REFRESH on its own, for
 another process's writes).
@@ -38,6 +41,7 @@ from monitor.service.grouped import GroupedRuns
 from monitor.service.live import CHUNK, LiveEvaluator
 from monitor.service.locks import Locks
 from monitor.service.metrics_refresh import MetricsRefresher
+from monitor.service.partition_upkeep import PartitionUpkeep
 from monitor.service.running import RunningJobs, wind_down_time
 from monitor.settings import ServiceSettings
 from monitor.storage.collector_state import record_collector_run
@@ -64,8 +68,10 @@ class ServiceScheduler:
         now: Callable[[], datetime] = clock.now,
         metrics: MetricsRefresher | None = None,
         stopping: threading.Event | None = None,
+        partitions: PartitionUpkeep | None = None,
     ) -> None:
         self.live = live
+        self.partitions = partitions
         self.metrics = metrics
         self.dispatcher = dispatcher
         self.collectors = {job.name: job for job in collectors}
@@ -109,6 +115,11 @@ class ServiceScheduler:
             self._job("outbox", self.send_alerts), "interval", id="outbox", next_run_time=now,
             seconds=every.outbox_interval.total_seconds(),
         )  # fmt: skip
+        if self.partitions is not None and self.live.engine.dialect.name == "postgresql":
+            self.scheduler.add_job(
+                self._job("partitions", self.keep_partitions), "interval", id="partitions",
+                next_run_time=now, seconds=every.partition_upkeep_interval.total_seconds(),
+            )  # fmt: skip
         for job in self.collectors.values():
             name = f"collector:{job.name}"
             self.scheduler.add_job(
@@ -253,6 +264,14 @@ class ServiceScheduler:
     def kick_outbox(self) -> None:
         if self._planning() and self.scheduler.get_job("outbox"):
             self.scheduler.modify_job("outbox", next_run_time=self.now())
+
+    # --- partitions ----------------------------------------------------------------------------
+
+    def keep_partitions(self) -> None:
+        """Make the months ahead, split the DEFAULT partition, drop months past retention."""
+        upkeep = self.partitions
+        if upkeep is not None:
+            self._guarded("partition upkeep", lambda: upkeep.run(self.now()))
 
     # --- collectors ----------------------------------------------------------------------------
 
