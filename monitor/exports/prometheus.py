@@ -13,7 +13,8 @@ deadline it cannot tell are slamon_target_results{status="calendar_unknown"}.
 Without a snapshot source every scrape reads everything itself.
 
 Names follow Prometheus conventions (slamon_ prefix, seconds, _total counters); labels are
-bounded (target, pool, operator, status, channel, collector) — never a ticket id.
+bounded (target, pool, operator, status, channel, collector, obligation) — never a ticket
+id, a resource or a system.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from sqlalchemy import Engine
 from monitor import clock
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.obligations import ObligationStatus
 from monitor.exports.snapshot import (
     MetricsSnapshot,
     MetricsSnapshots,
@@ -39,6 +41,7 @@ from monitor.exports.snapshot import (
 )
 from monitor.rules.calendar_gaps import known_until_instant
 from monitor.storage import live
+from monitor.storage.obligations import load_periods
 
 
 class SlamonCollector(Collector):
@@ -67,6 +70,7 @@ class SlamonCollector(Collector):
         yield from self._scores(snapshot, now)
         yield from self._collectors()
         yield from self._alerts(snapshot)
+        yield from self._obligations(now)
         yield self._calendar()
         taken = GaugeMetricFamily(
             "slamon_metrics_snapshot_timestamp_seconds",
@@ -176,6 +180,36 @@ class SlamonCollector(Collector):
         if now <= snapshot.taken_at:
             return []
         return live.turned_counts(self.engine, snapshot.taken_at, now)
+
+    def _obligations(self, now: datetime) -> Iterator[Metric]:
+        """The stored obligation periods (a small table, read at scrape time) by their status
+        as of the scrape: owed and not yet due, at risk, and missed."""
+        families = {
+            ObligationStatus.DUE: GaugeMetricFamily(
+                "slamon_obligations_due",
+                "Obligation periods (履约事项) owed and not done, before their at-risk moment.",
+                labels=["obligation", "pool"],
+            ),
+            ObligationStatus.AT_RISK: GaugeMetricFamily(
+                "slamon_obligations_at_risk",
+                "Obligation periods owed and not done whose due moment is near.",
+                labels=["obligation", "pool"],
+            ),
+            ObligationStatus.MISSED: GaugeMetricFamily(
+                "slamon_obligations_missed",
+                "Obligation periods past their due moment and not done.",
+                labels=["obligation", "pool"],
+            ),
+        }
+        counts: dict[tuple[str, str, str], int] = {}
+        for row in load_periods(self.engine, now):
+            key = (row["status"], row["obligation_id"], row["pool"])
+            counts[key] = counts.get(key, 0) + 1
+        for (status, obligation, pool), count in sorted(counts.items()):
+            family = families.get(ObligationStatus(status))
+            if family is not None:
+                family.add_metric([obligation, pool], count)
+        yield from families.values()
 
     def _calendar(self) -> Metric:
         known = GaugeMetricFamily(
