@@ -1,6 +1,7 @@
 """Signing in: local users (scrypt-hashed passwords, `slamon users add`) and, when
 [auth] is configured in .streamlit/secrets.toml, OIDC single sign-on through st.login; a wall
-display by its key in the address (?wall=1&key=…)."""
+display by its key in the address (?wall=1&key=…), or a wall account's screen by the pass its
+sign-in put in the address (?wall=1&user=…&pass=…)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ from sqlalchemy import Engine
 
 from dashboard.i18n import t
 from monitor.domain.viewer import Role, Viewer
-from monitor.storage.users import authenticate, find_user, users_exist
+from monitor.storage.users import (
+    authenticate,
+    find_user,
+    users_exist,
+    wall_screen_pass,
+    wall_screen_viewer,
+)
 from monitor.views.settings import DashboardSettings
 
 VIEWER_KEY = "viewer"
@@ -49,11 +56,32 @@ def wall_viewer(key: str | None) -> Viewer | None:
     return WALL_VIEWER if hmac.compare_digest(given.encode(), key.encode()) else None
 
 
+def screen_viewer(engine: Engine) -> Viewer | None:
+    """The wall account of ?wall=1&user=NAME&pass=…, the pass its form sign-in put in the
+    address, so a reload of that screen comes back signed in."""
+    name, given = st.query_params.get("user", ""), st.query_params.get("pass", "")
+    if st.query_params.get("wall") != "1" or not name or not given:
+        return None
+    return wall_screen_viewer(engine, name, given)
+
+
+def keep_wall_signed_in(engine: Engine, viewer: Viewer) -> None:
+    """After a wall account's form sign-in on ?wall=1: its pass into the address."""
+    if st.query_params.get("wall") != "1":
+        return
+    given = wall_screen_pass(engine, viewer.name)
+    if given is not None:
+        st.query_params["user"] = viewer.name
+        st.query_params["pass"] = given
+
+
 def current_viewer(engine: Engine) -> Viewer | None:
     viewer = st.session_state.get(VIEWER_KEY)
     if isinstance(viewer, Viewer):
         return viewer
-    viewer = wall_viewer(DashboardSettings().wall_key) or _sso_viewer(engine)
+    viewer = (
+        wall_viewer(DashboardSettings().wall_key) or screen_viewer(engine) or _sso_viewer(engine)
+    )
     if viewer is not None:
         st.session_state[VIEWER_KEY] = viewer
     return viewer
@@ -76,6 +104,7 @@ def login_page(engine: Engine) -> None:
         else:
             st.session_state[VIEWER_KEY] = viewer
             st.session_state.pop("login_password", None)
+            keep_wall_signed_in(engine, viewer)
             st.rerun()
     if not users_exist(engine):
         st.info(t("login.no_users"))
@@ -83,6 +112,9 @@ def login_page(engine: Engine) -> None:
 
 def logout() -> None:
     st.session_state.pop(VIEWER_KEY, None)
+    # A wall screen's pass would sign the address straight back in.
+    st.query_params.pop("user", None)
+    st.query_params.pop("pass", None)
     if oidc_configured() and st.user.is_logged_in:
         st.logout()
     st.rerun()

@@ -1,7 +1,8 @@
 """The wall display (?wall=1): the overview in large type with auto-refresh on from the start —
 open breaches, at-risk countdowns, this period's score and collectors' health. With
 SLAMON_DASHBOARD_WALL_KEY in the address (&key=…) it signs in read-only without a form
-(dashboard.auth), so a reload or a restarted screen comes back by itself."""
+(dashboard.auth), so a reload or a restarted screen comes back by itself; a `--role wall`
+account's form sign-in puts its pass in the address (&user=…&pass=…) to the same end."""
 
 from __future__ import annotations
 

@@ -56,3 +56,17 @@ def verify_password(password: str, stored: str | None) -> bool:
 
 # Checked against when the user name is unknown, so the answer takes as long as a real check.
 DUMMY_HASH = hash_password("not-a-real-password", salt=b"\0" * SALT_BYTES)
+
+
+def screen_pass(name: str, stored: str) -> str:
+    """The pass a signed-in wall screen keeps in its address (&user=NAME&pass=THIS): keyed by
+    the user's stored hash, so it needs no secret of its own and a new password revokes it."""
+    message = f"slamon-wall-screen\0{name}".encode()
+    return hmac.new(stored.encode("ascii"), message, hashlib.sha256).hexdigest()
+
+
+def pass_matches(name: str, stored: str | None, given: str) -> bool:
+    """Whether `given` is the screen pass of `name` under its stored hash, in constant time."""
+    if not stored or not given:
+        return False
+    return hmac.compare_digest(screen_pass(name, stored).encode(), given.encode("utf-8"))

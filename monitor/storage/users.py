@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from monitor.domain.passwords import DUMMY_HASH, verify_password
+from monitor.domain.passwords import DUMMY_HASH, pass_matches, screen_pass, verify_password
 from monitor.domain.viewer import Role, Viewer
 from monitor.storage import audit
 from monitor.storage.tables import DashboardUserRow
@@ -144,3 +144,27 @@ def authenticate(engine: Engine, name: str, password: str) -> Viewer | None:
 def users_exist(engine: Engine) -> bool:
     with engine.connect() as connection:
         return connection.execute(select(USER_TABLE.c.id).limit(1)).first() is not None
+
+
+def wall_screen_pass(engine: Engine, name: str) -> str | None:
+    """The pass that keeps a wall account's screen signed in across reloads; None for any other
+    role (a pass in an address is read by whoever sees the screen: only a read-only wall
+    account gets one) or an account without a password."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(USER_TABLE).where(USER_TABLE.c.name == name.strip())
+        ).one_or_none()
+    if row is None or row.role != Role.WALL.value or row.password_hash is None:
+        return None
+    return screen_pass(row.name, row.password_hash)
+
+
+def wall_screen_viewer(engine: Engine, name: str, given: str) -> Viewer | None:
+    """The wall account whose screen pass `given` is; None when it is not one."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(USER_TABLE).where(USER_TABLE.c.name == name.strip())
+        ).one_or_none()
+    if row is None or row.role != Role.WALL.value:
+        return None
+    return _stored(row).viewer if pass_matches(row.name, row.password_hash, given) else None

@@ -8,7 +8,15 @@ from sqlalchemy import Engine, text
 from monitor.domain.passwords import hash_password
 from monitor.domain.viewer import Role, Viewer
 from monitor.storage.audit import recent_entries
-from monitor.storage.users import UserError, add_user, authenticate, find_user, list_users
+from monitor.storage.users import (
+    UserError,
+    add_user,
+    authenticate,
+    find_user,
+    list_users,
+    wall_screen_pass,
+    wall_screen_viewer,
+)
 from tests.conftest import local
 
 NOW = local("2024-03-01 09:00")
@@ -56,3 +64,20 @@ def test_a_name_is_added_once_unless_replaced_and_both_are_audited(engine: Engin
         ("user.replace", "user/张工"),
         ("user.add", "user/张工"),
     ]
+
+
+def test_a_wall_screens_pass_is_its_accounts_alone_and_a_new_password_revokes_it(
+    engine: Engine,
+) -> None:
+    add_user(engine, "大屏", Role.WALL, password_hash=HASH, now=NOW)
+    add_user(engine, "监理", Role.SUPERVISOR, password_hash=HASH, now=NOW)
+    given = wall_screen_pass(engine, "大屏")
+    assert given is not None and wall_screen_pass(engine, "监理") is None
+    assert wall_screen_viewer(engine, "大屏", given) == Viewer("大屏", Role.WALL)
+    assert wall_screen_viewer(engine, "监理", given) is None
+    assert (
+        wall_screen_viewer(engine, "大屏", given[:-1] + ("1" if given[-1] == "0" else "0")) is None
+    )
+    new_hash = hash_password("another-password")
+    add_user(engine, "大屏", Role.WALL, password_hash=new_hash, now=NOW, replace=True)
+    assert wall_screen_viewer(engine, "大屏", given) is None
