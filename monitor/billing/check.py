@@ -9,7 +9,8 @@ Its disputed amount is what it bills beyond that, never less than zero.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -23,6 +24,7 @@ from monitor.measures.service_life import first_service_day, last_service_day
 
 FEN = Decimal("0.01")
 ZERO = Decimal(0)
+NONE_IN_FORCE = "none in force"  # the catalogue price's evidence when no price is in force
 
 
 class Code(StrEnum):
@@ -55,7 +57,8 @@ _ZH = {
     Code.OK: "无异议",
     Code.UNBILLED_INVENTORY: "在用未计费",
 }
-_ORDER = list(Code)
+_RANK = {code: rank for rank, code in enumerate(Code)}
+_FINDINGS = frozenset({Code.IDLE_BILLED, Code.OK})  # shown without a dispute
 
 
 def to_fen(value: Decimal) -> Decimal:
@@ -84,9 +87,12 @@ class Total:
     billed: Decimal = ZERO
     disputed: Decimal = ZERO
 
-    def plus(self, verdict: LineVerdict) -> Total:
-        return Total(
-            self.lines + 1, self.billed + verdict.line.amount, self.disputed + verdict.disputed
+    @classmethod
+    def of(cls, verdicts: Sequence[LineVerdict]) -> Total:
+        return cls(
+            len(verdicts),
+            sum((v.line.amount for v in verdicts), ZERO),
+            sum((v.disputed for v in verdicts), ZERO),
         )
 
 
@@ -109,9 +115,15 @@ class BillingCheck:
         return sum((v.disputed for v in self.verdicts), ZERO)
 
     def count(self, code: Code) -> int:
-        if code is Code.UNBILLED_INVENTORY:
-            return len(self.unbilled)
-        return sum(v.code is code for v in self.verdicts)
+        return self.counts()[code]
+
+    def counts(self) -> dict[Code, int]:
+        """The lines of each class (by their first code) and the unbilled resources, every
+        class listed, in one pass over the lines."""
+        found = Counter(v.codes[0] for v in self.verdicts)
+        counts = {code: found[code] for code in Code}
+        counts[Code.UNBILLED_INVENTORY] = len(self.unbilled)
+        return counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +131,8 @@ class _Month:
     first: date
     days: int
     zone: ZoneInfo
+    # Service days by resource: a resource is on a line for each item it is billed for.
+    served: dict[str, tuple[int, date | None]] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, period: str, zone: ZoneInfo) -> _Month:
@@ -171,6 +185,13 @@ def check_statement(
         days, _ = month.days_in_service(resource)
         if days:
             unbilled.append((resource, days))
+    return summed(period, verdicts, unbilled)
+
+
+def summed(
+    period: str, verdicts: list[LineVerdict], unbilled: list[tuple[Resource, int]]
+) -> BillingCheck:
+    """The check of these verdicts with their totals per pool, operator, user unit and item."""
     return BillingCheck(
         period,
         verdicts,
@@ -182,14 +203,21 @@ def check_statement(
     )
 
 
+def within_pools(check: BillingCheck, pools: Collection[str]) -> BillingCheck:
+    """The lines billed for `pools` and their unbilled inventory, totalled again: an
+    operator's own share of the check, each line judged as in the whole one."""
+    verdicts = [v for v in check.verdicts if v.line.pool in pools]
+    unbilled = [(r, days) for r, days in check.unbilled if r.pool in pools]
+    return summed(check.period, verdicts, unbilled)
+
+
 def _totals(
     verdicts: Sequence[LineVerdict], key: Callable[[LineVerdict], str | None]
 ) -> dict[str, Total]:
-    totals: dict[str, Total] = {}
+    groups: dict[str, list[LineVerdict]] = {}
     for verdict in verdicts:
-        name = key(verdict) or "—"
-        totals[name] = totals.get(name, Total()).plus(verdict)
-    return dict(sorted(totals.items()))
+        groups.setdefault(key(verdict) or "—", []).append(verdict)
+    return {name: Total.of(group) for name, group in sorted(groups.items())}
 
 
 def _verdict(
@@ -214,7 +242,10 @@ def _verdict(
     first_day = month.first
     allowed_share = time_share
     if resource is not None:
-        in_service, first_in_service = month.days_in_service(resource)
+        served = month.served.get(resource.resource_id)
+        if served is None:
+            served = month.served[resource.resource_id] = month.days_in_service(resource)
+        in_service, first_in_service = served
         first_day = first_in_service or first_day
         evidence["in_service_days"] = str(in_service)
         # Months billed ahead (a quarter on one statement) reach past what this month's
@@ -243,7 +274,7 @@ def _verdict(
         allowed_quantity = min(allowed_quantity, expected_quantity)
     if item is None:
         codes.append(Code.PRICE_MISMATCH)
-        evidence["catalogue_price"] = "none in force"
+        evidence["catalogue_price"] = NONE_IN_FORCE
         price = ZERO
     else:
         price = item.unit_price
@@ -268,12 +299,12 @@ def _verdict(
         evidence["reclaim_deadline"] = _when(finding.deadline, month.zone)
     allowed = to_fen(allowed_quantity * price * allowed_share)
     disputed = max(ZERO, line.amount - allowed) if _disputes(codes) else ZERO
-    ordered = tuple(sorted(set(codes), key=_ORDER.index)) or (Code.OK,)
+    ordered = tuple(sorted(set(codes), key=_RANK.__getitem__)) or (Code.OK,)
     return LineVerdict(line, ordered, allowed, disputed, evidence)
 
 
 def _disputes(codes: Sequence[Code]) -> bool:
-    return any(code not in (Code.IDLE_BILLED, Code.OK) for code in codes)
+    return not _FINDINGS.issuperset(codes)
 
 
 def _expected_quantity(

@@ -3,7 +3,6 @@ the catalogue and its own arithmetic."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -11,7 +10,7 @@ import click
 from monitor.billing.check import BillingCheck, Code
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
 from monitor.cli.render import table
-from monitor.report.billing import billing_blocks, billing_json, money, write_billing_xlsx
+from monitor.report.billing import billing_blocks, billing_json_text, money, write_billing_xlsx
 from monitor.runs.billing import billing_check
 
 
@@ -56,7 +55,7 @@ def check(
         raise UsageProblem("--period: a statement is one month's; write YYYY-MM")
     result = billing_check(runtime.engine, runtime.contract, bounds, runtime.parse_at(at_text))
     if output == "json":
-        click.echo(json.dumps(billing_json(result), ensure_ascii=False, indent=1))
+        click.echo(billing_json_text(result))
     elif output == "xlsx":
         target = path or Path(f"billing-check-{bounds.label}.xlsx")
         write_billing_xlsx(result, target)

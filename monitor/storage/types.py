@@ -69,7 +69,16 @@ class ExactDecimal(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
+        if isinstance(value, str) and _is_plain_text(value):
+            # SQLite's text as written above: already the plain decimal (the bulk reads of
+            # statements skip normalising every amount again).
+            return Decimal(value)
         return plain_decimal(Decimal(value))
+
+
+def _is_plain_text(text: str) -> bool:
+    """Decimal text without an exponent and without trailing fractional zeros."""
+    return "E" not in text and "e" not in text and (text[-1:] != "0" or "." not in text)
 
 
 def plain_decimal(value: Decimal) -> Decimal:
