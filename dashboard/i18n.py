@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from monitor.billing.check import Code
+from monitor.report.billing import EVIDENCE_ZH, NONE_IN_FORCE_ZH
+
 LANGUAGES = {"zh": "中文", "en": "English"}
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -50,6 +53,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "page.inspections": ("巡检", "Inspections"),
     "page.scorecard": ("评分", "Scorecard"),
     "page.compare": ("一云 vs 二云", "Pool 1 vs pool 2"),
+    "page.billing": ("计费核对", "Billing check"),
     # overview
     "overview.scores": ("评分指标（失分）", "Indicators (points lost)"),
     "overview.total": (
@@ -375,6 +379,74 @@ TEXTS: dict[str, tuple[str, str]] = {
     "audit.user.add": ("添加用户", "user added"),
     "audit.user.replace": ("更新用户", "user replaced"),
     "audit.rejudge": ("重新判定", "rejudged"),
+    # billing check
+    "billing.month_only": (
+        "结算清单按月核对：请在左侧考核期填写月份（YYYY-MM），例如 {example}",
+        "Statements are checked by month: enter a month (YYYY-MM) as the period, e.g. {example}",
+    ),
+    "billing.none": (
+        "{period} 没有结算清单。导入：slamon import statement 文件",
+        "No statement for {period}. Import one: slamon import statement FILE",
+    ),
+    "billing.summary": (
+        "计费合计 {billed} 元，争议合计 {disputed} 元；{lines} 行，无异议 {ok} 行",
+        "Billed {billed} yuan, in dispute {disputed} yuan; {lines} lines, {ok} without dispute",
+    ),
+    "billing.pools_only": ("仅含本单位资源池的结算行：{pools}", "Only your pools' lines: {pools}"),
+    "billing.by_pool_item": (
+        "争议金额（元），按资源池与服务项",
+        "Disputed (yuan) by pool and item",
+    ),
+    "billing.no_dispute": ("本期无争议金额", "Nothing in dispute this month"),
+    "billing.lines": ("核对明细", "Checked lines"),
+    "billing.no_lines": ("没有符合筛选条件的结算行", "No line matches the filters"),
+    "billing.unbilled": (
+        "在用未计费资源（仅列示，不计争议）",
+        "In service, not billed (shown, not disputed)",
+    ),
+    "billing.filter_code": ("核对结果", "Result"),
+    "billing.download_csv": ("下载明细 CSV", "Download lines (CSV)"),
+    "billing.download_xlsx": ("下载核对结果 XLSX", "Download the check (XLSX)"),
+    "col.line": ("行号", "Line"),
+    "col.resource_id": ("资源编号", "Resource"),
+    "col.item_code": ("服务项编码", "Item"),
+    "col.billed": ("计费金额（元）", "Billed (yuan)"),
+    "col.allowed": ("核定金额（元）", "Allowed (yuan)"),
+    "col.disputed": ("争议金额（元）", "Disputed (yuan)"),
+    "col.in_service_days": (EVIDENCE_ZH["in_service_days"], "Days in service"),
+    "col.resource_class": ("资源类别", "Class"),
+    "billing_code.duplicate_line": (Code.DUPLICATE_LINE.zh, "duplicate line"),
+    "billing_code.not_in_inventory": (Code.NOT_IN_INVENTORY.zh, "not in the inventory"),
+    "billing_code.outside_service_life": (
+        Code.OUTSIDE_SERVICE_LIFE.zh,
+        "billed outside its service life",
+    ),
+    "billing_code.quantity_mismatch": (Code.QUANTITY_MISMATCH.zh, "quantity differs"),
+    "billing_code.price_mismatch": (Code.PRICE_MISMATCH.zh, "price differs"),
+    "billing_code.arithmetic_error": (Code.ARITHMETIC_ERROR.zh, "amount miscalculated"),
+    "billing_code.idle_billed": (Code.IDLE_BILLED.zh, "billed while idle"),
+    "billing_code.ok": (Code.OK.zh, "no dispute"),
+    "billing_code.unbilled_inventory": (Code.UNBILLED_INVENTORY.zh, "in service, not billed"),
+    "billing_evidence.in_service_days": (
+        EVIDENCE_ZH["in_service_days"],
+        "days in service this month",
+    ),
+    "billing_evidence.billed_days": (EVIDENCE_ZH["billed_days"], "days billed"),
+    "billing_evidence.in_service_from": (EVIDENCE_ZH["in_service_from"], "in service from"),
+    "billing_evidence.reclaimed_at": (EVIDENCE_ZH["reclaimed_at"], "reclaimed at"),
+    "billing_evidence.catalogue_price": (EVIDENCE_ZH["catalogue_price"], "catalogue price"),
+    "billing_evidence.inventory_quantity": (
+        EVIDENCE_ZH["inventory_quantity"],
+        "inventory quantity",
+    ),
+    "billing_evidence.expected_amount": (
+        EVIDENCE_ZH["expected_amount"],
+        "quantity × price × time is",
+    ),
+    "billing_evidence.duplicate_of_line": (EVIDENCE_ZH["duplicate_of_line"], "repeats line"),
+    "billing_evidence.idle_since": (EVIDENCE_ZH["idle_since"], "idle since"),
+    "billing_evidence.reclaim_deadline": (EVIDENCE_ZH["reclaim_deadline"], "reclaim deadline"),
+    "billing_evidence.none_in_force": (NONE_IN_FORCE_ZH, "none in force"),
     # availability / inspections / scorecard / compare
     "availability.by": ("维度", "By"),
     "availability.coverage_floor": ("监测覆盖率下限 {floor}", "coverage floor {floor}"),

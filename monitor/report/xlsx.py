@@ -41,6 +41,13 @@ def write_cell(cell: XlsxCell, value: Cell) -> None:
         cell.quotePrefix = value.startswith(_FORMULA_START)
 
 
+def csv_text(value: Cell) -> str:
+    """A cell for a CSV file that a spreadsheet opens: text it would run as a formula gets a
+    leading apostrophe, as Excel's own quote prefix shows it (OWASP's advice for CSV)."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
 def _write_row(sheet: Worksheet, row: int, values: Sequence[Cell]) -> list[XlsxCell]:
     cells = [sheet.cell(row=row, column=column) for column in range(1, len(values) + 1)]
     for cell, value in zip(cells, values, strict=True):

@@ -8,8 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from collectors.records.catalogue import import_catalogue
 from collectors.records.inspections import import_inspections
 from collectors.records.resources import import_resources
+from collectors.records.statements import import_statement
 from collectors.records.usage import import_usage
 from collectors.tickets.file_import import import_tickets
 from monitor.contract.contract_set import ContractSet
@@ -73,6 +75,10 @@ def fill(engine: Engine, contract: Contract, calendar: BusinessCalendar) -> None
     import_resources(engine, DATA / "resources_zh.csv", contract, source="cmdb", now=now)
     import_inspections(engine, DATA / "inspections_zh.csv", contract, source="sheet", now=now)
     import_usage(engine, DATA / "usage_2022.csv", contract, source="report", now=now)
+    import_catalogue(engine, DATA / "billing/catalogue_2022.csv", contract, source="目录", now=now)
+    import_statement(
+        engine, DATA / "billing/statement_2022_12.csv", contract, source="甲乙", now=now
+    )
     with engine.begin() as connection:
         add_rollups(connection, _rollups("ZS-VM-0001", "一云", down_quarters=8))
         set_watermark(connection, "prometheus-vm", AT - timedelta(minutes=5), now)

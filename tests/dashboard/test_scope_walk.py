@@ -1,6 +1,7 @@
 """Every page as each role, for the year and for the month: nothing of another pool (for an
-operator) or another unit (for a user unit) appears — no ticket id, system, resource or
-inspection of theirs. What belongs to whom is read from the seeded database itself."""
+operator) or another unit (for a user unit) appears — no ticket id, system, resource,
+inspection or statement line of theirs. What belongs to whom is read from the seeded database
+itself."""
 
 from __future__ import annotations
 
@@ -12,16 +13,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
-from monitor.domain.viewer import Role
+from monitor.domain.viewer import PAGES, Role
 from monitor.storage.db import make_engine
 from monitor.storage.users import add_user
 from tests.dashboard.seed import AT, PASSWORD, PASSWORD_HASH, USERS
-from tests.dashboard.test_languages import (
-    PAGES,
-    PERIODS,
-    language_outside_sessions,
-    widget_texts,
-)
+from tests.dashboard.test_languages import PERIODS, language_outside_sessions, widget_texts
 from tests.dashboard.test_pages import APP, open_page, texts
 
 # An operator of the other pool besides the seed's 二云运营.
@@ -47,10 +43,13 @@ def _owned(url: str) -> list[Owned]:
         inspections = connection.exec_driver_sql(
             "SELECT record_key, pool FROM inspection"
         ).all()  # fmt: skip
+        statement = connection.exec_driver_sql(
+            "SELECT resource_id, system, pool, user_unit FROM statement_line"
+        ).all()
     engine.dispose()
     owned = [Owned(t.ticket_id, t.pool, frozenset({t.user_unit} - {None})) for t in tickets]
     systems: dict[str, tuple[set[str | None], set[str]]] = {}
-    for t in tickets:
+    for t in [*tickets, *statement]:
         if t.system:
             pools, units = systems.setdefault(t.system, (set(), set()))
             pools.add(t.pool)
@@ -62,6 +61,7 @@ def _owned(url: str) -> list[Owned]:
     ]
     owned += [Owned(r.resource_id, r.pool, frozenset()) for r in resources]
     owned += [Owned(i.record_key, i.pool, frozenset()) for i in inspections]
+    owned += [Owned(s.resource_id, s.pool, frozenset()) for s in statement if s.resource_id]
     return owned
 
 
