@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 from pydantic import Field
 
+from monitor.contract.delivery import unknown_delivery_classes
 from monitor.contract.model import (
     Contract,
     ContractError,
@@ -274,7 +275,25 @@ def _load_directory(directory: Path) -> ContractSet:
         if scheme_path.exists()
         else EvaluationScheme()
     )
+    _refuse_unknown_classes(scheme, contracts[0], scheme_path)
     return ContractSet(contracts, scheme, directory)
+
+
+def _refuse_unknown_classes(scheme: EvaluationScheme, primary: JudgingContract, path: Path) -> None:
+    """The scheme's delivery sections count resources of the classes the contracts know."""
+    scoring = scheme.scoring
+    known = set(primary.contract.availability.classes)
+    unknown = unknown_delivery_classes(scoring.delivered_quantities, scoring.service_days, known)
+    if unknown:
+        raise ContractError(
+            path,
+            "考核方案引用了合同中没有的资源类型; the scheme names a resource class the contracts "
+            "do not have",
+            [
+                KeyProblem(key, f"'{name}' 不在合同的 availability.classes 中 (not a class)")
+                for key, name in unknown
+            ],
+        )
 
 
 def _refuse_scheme_keys(judging: JudgingContract) -> None:

@@ -96,3 +96,16 @@ class ServiceDaysRule(StrictModel):
     classes: tuple[str, ...] = ()  # resource classes whose outages lose a day; empty: all
     pools: tuple[str, ...] = ()  # empty: every pool
     points_if_short: float = 0
+
+
+def unknown_delivery_classes(
+    quantities: DeliveredQuantitiesRule | None, days: ServiceDaysRule | None, known: set[str]
+) -> list[tuple[str, str]]:
+    """(key, class) of each class the delivery sections name that is not one of `known` (the
+    availability.classes): counted against nothing, it would read as never delivered."""
+    named: list[tuple[str, str]] = []
+    if quantities is not None:
+        named += [("scoring.delivered_quantities.planned", name) for name in quantities.planned]
+    if days is not None:
+        named += [("scoring.service_days.classes", name) for name in days.classes]
+    return [(key, name) for key, name in named if name not in known]

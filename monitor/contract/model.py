@@ -16,7 +16,12 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from monitor.contract.clocks import ClockRules, OperatorClass, check_pause_reasons
-from monitor.contract.delivery import DeliveredQuantitiesRule, ServiceDaysRule, UnitPriceRule
+from monitor.contract.delivery import (
+    DeliveredQuantitiesRule,
+    ServiceDaysRule,
+    UnitPriceRule,
+    unknown_delivery_classes,
+)
 from monitor.contract.indicator_names import INDICATOR_NAMES_EN, with_english_names
 from monitor.contract.metrics import (
     AllMetRule,
@@ -437,6 +442,13 @@ class Contract(StrictModel):
             },
             seen,
         )
+        unknown = unknown_delivery_classes(
+            self.scoring.delivered_quantities,
+            self.scoring.service_days,
+            set(self.availability.classes),
+        )
+        if unknown:
+            raise ValueError(f"{unknown[0][0]}: unknown resource class '{unknown[0][1]}'")
         _check_aliases("severities", self.severities)
         check_inspection_target(
             self.inspections, {target.id: target.limit.duration for target in self.targets}
