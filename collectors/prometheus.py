@@ -9,6 +9,10 @@ anywhere resumes from the watermark without gaps or double counting. A failing s
 recorded gap with its reason (collector_run.error), never an exception and never downtime.
 With `rollups: store` the store sums each quarter hour itself (collectors/store_rollups.py) and
 the chunks end on whole quarter hours; the watermark, gaps and failures are the same.
+
+A run holds the collector's lease (monitor/storage/collector_leases.py) and renews it in every
+chunk's transaction, so several `slamon serve` on one database share the collectors: a run
+that finds the lease held does nothing, and one whose lease was taken over stops unwritten.
 """
 
 from __future__ import annotations
@@ -28,11 +32,16 @@ from collectors.settings import PrometheusSource
 from collectors.store_rollups import StoreAnswerError, StoreRollups
 from monitor.domain.resources import BUCKET, bucket_floor
 from monitor.http import HttpFailure, Retry, json_of, send
+from monitor.storage.collector_leases import claim_share, release_share, renew_share
 from monitor.storage.collector_state import get_watermark, record_collector_run, set_watermark
 from monitor.storage.resources import ensure_resources, load_resources
 from monitor.storage.rollups import add_rollups
 
 _MILLISECOND = timedelta(milliseconds=1)
+
+
+class _LeaseLost(Exception):
+    """The run's lease was taken over: the chunk's transaction is rolled back."""
 
 
 class SourceError(HttpFailure):
@@ -63,6 +72,7 @@ class CollectResult:
     range_to: datetime  # the watermark reached
     samples: int
     error: str | None = None
+    held_elsewhere: bool = False  # another run held the lease: this one did nothing
 
 
 class PrometheusCollector:
@@ -83,7 +93,25 @@ class PrometheusCollector:
         self.store_rollups = StoreRollups(source, self._get)
 
     def run(self, now: datetime) -> CollectResult:
-        """Fetch from the watermark up to `now` minus the lag, chunk by chunk."""
+        """Fetch from the watermark up to `now` minus the lag, chunk by chunk, holding the
+        collector's lease; nothing when another run holds it."""
+        source = self.source
+        started = time.monotonic()
+
+        def lease_until() -> datetime:  # the run's `now` moved on by the time it has taken
+            return now + timedelta(seconds=time.monotonic() - started) + source.lease
+
+        token = claim_share(self.engine, source.name, now, lease_until())
+        if token is None:
+            return CollectResult(source.name, now, now, 0, held_elsewhere=True)
+        try:
+            return self._collect(now, token, lease_until)
+        finally:
+            release_share(self.engine, source.name, token)
+
+    def _collect(
+        self, now: datetime, token: str, lease_until: Callable[[], datetime]
+    ) -> CollectResult:
         source = self.source
         start = get_watermark(self.engine, source.name) or source.start_at()
         until = now - source.lag
@@ -101,21 +129,10 @@ class PrometheusCollector:
             except SourceError as failure:
                 error = str(failure)
                 break
-            with self.engine.begin() as connection:
-                resources = [
-                    {
-                        "resource_id": rid,
-                        "resource_class": source.resource_class,
-                        "pool": pool or None,
-                        "source": f"prometheus:{source.name}",
-                    }
-                    for rid, pool in chunk.resources.items()
-                    if rid
-                ]
-                if source.resource_class and resources:
-                    ensure_resources(connection, resources, now)
-                add_rollups(connection, chunk.rollups)
-                set_watermark(connection, source.name, chunk_end, now)
+            try:
+                self._store(chunk, chunk_end, now, token, lease_until())
+            except _LeaseLost:
+                break  # taken over: its new holder goes on from the stored watermark
             fetched += chunk.samples
             watermark = chunk_end
         with self.engine.begin() as connection:
@@ -144,6 +161,34 @@ class PrometheusCollector:
         samples = list(self.fetch(start, end))
         seen = {s.resource_id: s.pool for s in samples}
         return Chunk(self._rollups(samples, pools), seen, len(samples))
+
+    def _store(
+        self,
+        chunk: Chunk,
+        chunk_end: datetime,
+        now: datetime,
+        token: str,
+        lease_until: datetime,
+    ) -> None:
+        """One chunk's rollups and watermark, written only while the run's lease holds."""
+        source = self.source
+        with self.engine.begin() as connection:
+            if not renew_share(connection, source.name, token, lease_until):
+                raise _LeaseLost
+            resources = [
+                {
+                    "resource_id": rid,
+                    "resource_class": source.resource_class,
+                    "pool": pool or None,
+                    "source": f"prometheus:{source.name}",
+                }
+                for rid, pool in chunk.resources.items()
+                if rid
+            ]
+            if source.resource_class and resources:
+                ensure_resources(connection, resources, now)
+            add_rollups(connection, chunk.rollups)
+            set_watermark(connection, source.name, chunk_end, now)
 
     def _rollups(self, samples: list[Sample], pools: dict[str, str]) -> list[dict[str, Any]]:
         step = self.source.step.total_seconds()

@@ -21,7 +21,7 @@ def _prometheus(source: PrometheusSource, engine: Engine) -> CollectorJob:
     def run(now: datetime) -> CollectorOutcome:
         return CollectorOutcome(PrometheusCollector(source, engine).run(now).error)
 
-    return CollectorJob(source.name, source.interval, source.backoff, run)
+    return CollectorJob(source.name, source.interval, source.backoff, run, leased=True)
 
 
 def _tickets(source: TicketApiSource, engine: Engine, contract: Contract) -> CollectorJob:

@@ -57,8 +57,13 @@ class PrometheusSource(StrictModel):
     # a fraction of the bytes for large fleets (a plain selector only; whole quarter hours only).
     rollups: Literal["raw", "store"] = "raw"
     resources_per_query: int = Field(default=200, ge=1, le=100_000)  # store rollups, per query
+    # How long a run holds the collector without renewing it (every chunk renews): longer than
+    # a chunk takes; a `slamon serve` that died leaves its collectors to another after this.
+    lease: timedelta = Field(default=timedelta(minutes=10), gt=timedelta(0))
 
-    @field_validator("step", "chunk", "lag", "timeout", "backoff", "interval", mode="before")
+    @field_validator(
+        "step", "chunk", "lag", "timeout", "backoff", "interval", "lease", mode="before"
+    )
     @classmethod
     def _duration(cls, value: Any) -> Any:
         return parse_duration(value) if isinstance(value, str) else value

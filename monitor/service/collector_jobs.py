@@ -20,6 +20,10 @@ class CollectorJob:
     interval: timedelta
     backoff: timedelta  # first retry after a failed run; doubled each time, at most `interval`
     run: Callable[[datetime], CollectorOutcome]
+    # The run claims a lease of its own (a metric collector's, storage/collector_leases.py)
+    # instead of the scheduler's lock, which a stalled process would hold for as long as its
+    # connection lives.
+    leased: bool = False
 
     def retry_after(self, failures: int) -> timedelta:
         factor = 1 << min(max(failures - 1, 0), 30)

@@ -278,7 +278,9 @@ class ServiceScheduler:
     def collect(self, name: str) -> None:
         """Run one collector unless another process is running it; back off after failures."""
         job = self.collectors[name]
-        with self.locks.attempt(f"collector:{name}") as held:
+        named = f"collector:{name}"
+        lock = contextlib.nullcontext(True) if job.leased else self.locks.attempt(named)
+        with lock as held:
             if not held:
                 return  # another `slamon serve` is collecting it right now
             now = self.now()

@@ -130,8 +130,11 @@ class CollectorStateRow(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=100, unique=True)
-    watermark: datetime = required_time()
+    watermark: datetime | None = optional_time()  # None: claimed, nothing stored yet
     updated_at: datetime = required_time()
+    # The run collecting it (storage/collector_leases.py); expired, another process may.
+    claimed_until: datetime | None = optional_time()
+    lease_token: str | None = Field(default=None, max_length=32)
 
 
 class CollectorRunRow(SQLModel, table=True):
