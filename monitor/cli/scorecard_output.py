@@ -32,6 +32,7 @@ def scorecard_json(card: PeriodScorecard, contract: Contract) -> dict[str, Any]:
             {
                 "id": line.id,
                 "name_zh": line.name_zh,
+                "name_en": line.name_en,
                 "section": line.section,
                 "origin": line.origin.value,
                 "points": line.points,
@@ -39,6 +40,8 @@ def scorecard_json(card: PeriodScorecard, contract: Contract) -> dict[str, Any]:
                 "rule_zh": line.rule_zh,
                 "measured": line.measured,
                 "evidence": list(line.evidence),
+                "rule_en": line.rule("en"),
+                "evidence_en": list(line.evidence_in("en")),
                 "entered_by": line.entered_by,
                 "note": line.note,
                 **line.details,

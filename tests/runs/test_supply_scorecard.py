@@ -109,6 +109,12 @@ def test_the_price_decline_shows_on_the_scorecard_with_its_evidence(
         "一云 GPU：仅 2022 有目录价格，未计入",
     ]
     assert price["pools"]["一云"]["decline_percent"] == "1.7500"
+    assert price["name_en"] == "Cloud service unit-price decline"
+    assert price["evidence_en"][0] == (
+        "一云 VM 云主机 4核8G: 2021 unit price 420.00 yuan, 2022 unit price 411.60 yuan per "
+        "台·月, weight 10 台·月"
+    )
+    assert price["evidence_en"][2] == "一云 GPU: catalogue price in 2022 only, left out"
     assert "二云" not in price["pools"]
 
 
@@ -128,6 +134,7 @@ def test_no_catalogue_scores_zero_shown_as_no_evidence(
     price = _indicators(engine, _scheme(contract), "2022")["unit_price"]
     assert (price["points"], price["origin"], price["no_data"]) == (0, "computed", True)
     assert price["evidence"] == ["无证据：没有服务目录（slamon import catalogue）"]
+    assert price["evidence_en"] == ["no evidence: no service catalogue (slamon import catalogue)"]
 
 
 def test_delivered_quantities_and_service_days_from_the_inventory_and_outages(

@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 
 from monitor.billing.price_decline import price_declines
 from monitor.contract.delivery import PriceBand, UnitPriceRule
+from monitor.contract.model import Contract
 from monitor.domain.billing import CatalogueItem, StatementLine
 from monitor.domain.periods import parse_period
 from monitor.domain.scores import IndicatorScore
 from monitor.scorecard.price_indicator import unit_price
+from monitor.scorecard.table import ManualEntry, Origin, build_scorecard
 
 ZONE = ZoneInfo("Asia/Shanghai")
 YEAR = parse_period("2022", ZONE)
@@ -226,3 +228,16 @@ def test_prices_cut_by_d_percent_decline_by_exactly_d_whatever_the_weights(
     assert found.percent == Fraction(decline)
     expected = 2 if decline >= 2 else 1 if decline >= 1 else 0
     assert score(lines, catalogue).points == expected
+
+
+def test_the_computed_decline_replaces_the_evaluators_hand_entry_of_the_same_id(
+    contract: Contract,
+) -> None:
+    scoring = contract.scoring.model_copy(update={"unit_price": UnitPriceRule(pool="一云")})
+    configured = contract.model_copy(update={"scoring": scoring})
+    entered = ManualEntry("unit_price", "第一资源池云服务单价下降", "效益", 2, 2, "评价组")
+    computed = score(year_of("VM"), two_years("VM", "100.00", "99.00"))
+    card = build_scorecard([computed], [entered], configured)
+    assert card.ignored_manual == [entered]
+    [line] = [line for line in card.lines if line.id == "unit_price"]
+    assert (line.points, line.section, line.origin) == (1, "效益", Origin.COMPUTED)
