@@ -203,9 +203,12 @@ def summed(
     )
 
 
-def within_pools(check: BillingCheck, pools: Collection[str]) -> BillingCheck:
+def within_pools(check: BillingCheck, pools: Collection[str] | None) -> BillingCheck:
     """The lines billed for `pools` and their unbilled inventory, totalled again: an
-    operator's own share of the check, each line judged as in the whole one."""
+    operator's own share of the check, each line judged as in the whole one (pools None:
+    the whole check)."""
+    if pools is None:
+        return check
     verdicts = [v for v in check.verdicts if v.line.pool in pools]
     unbilled = [(r, days) for r, days in check.unbilled if r.pool in pools]
     return summed(check.period, verdicts, unbilled)

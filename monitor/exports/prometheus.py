@@ -12,9 +12,9 @@ of the working-day calendar comes from the contract and the calendar package; re
 deadline it cannot tell are slamon_target_results{status="calendar_unknown"}.
 Without a snapshot source every scrape reads everything itself.
 
-Names follow Prometheus conventions (slamon_ prefix, seconds, _total counters); labels are
-bounded (target, pool, operator, status, channel, collector, obligation) — never a ticket
-id, a resource or a system.
+Names follow Prometheus conventions (slamon_ prefix, seconds, yuan, _total counters); labels
+are bounded (target, pool, operator, status, channel, collector, obligation, the billing
+check's period and code) — never a ticket id, a resource or a system.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from monitor import clock
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.obligations import ObligationStatus
+from monitor.exports.billing_figures import LatestBillingFigures
 from monitor.exports.snapshot import (
     MetricsSnapshot,
     MetricsSnapshots,
@@ -58,6 +59,7 @@ class SlamonCollector(Collector):
         self.now = now
         self.snapshots = snapshots
         self.calendar = calendar or BusinessCalendar.from_config(contract.calendar)
+        self.billing = LatestBillingFigures(engine, contract)
 
     def collect(self) -> Iterator[Metric]:
         now = self.now()
@@ -71,6 +73,7 @@ class SlamonCollector(Collector):
         yield from self._collectors()
         yield from self._alerts(snapshot)
         yield from self._obligations(now)
+        yield from self._billing()
         yield self._calendar()
         taken = GaugeMetricFamily(
             "slamon_metrics_snapshot_timestamp_seconds",
@@ -210,6 +213,33 @@ class SlamonCollector(Collector):
             if family is not None:
                 family.add_metric([obligation, pool], count)
         yield from families.values()
+
+    def _billing(self) -> Iterator[Metric]:
+        """The latest month's statement: billed and disputed 元 by pool, disputed by class."""
+        billed = GaugeMetricFamily(
+            "slamon_billing_billed_yuan",
+            "The latest month's statement (结算清单): billed, in yuan, by pool.",
+            labels=["period", "pool"],
+        )
+        disputed = GaugeMetricFamily(
+            "slamon_billing_disputed_yuan",
+            "The latest month's statement: what the billing check disputes, in yuan, by pool.",
+            labels=["period", "pool"],
+        )
+        by_code = GaugeMetricFamily(
+            "slamon_billing_disputed_by_code_yuan",
+            "The latest month's disputed yuan by pool and each line's class (its first code).",
+            labels=["period", "pool", "code"],
+        )
+        figures = self.billing.latest()
+        if figures is not None:
+            for pool, amount in figures.billed:
+                billed.add_metric([figures.period, pool], float(amount))
+            for pool, amount in figures.disputed:
+                disputed.add_metric([figures.period, pool], float(amount))
+            for pool, code, amount in figures.disputed_by_code:
+                by_code.add_metric([figures.period, pool, code], float(amount))
+        yield from (billed, disputed, by_code)
 
     def _calendar(self) -> Metric:
         known = GaugeMetricFamily(

@@ -4,12 +4,14 @@ Chinese tables of the terminal and the XLSX workbook. Money is written as exact 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from monitor.billing.check import NONE_IN_FORCE, BillingCheck, Code, LineVerdict, Total
-from monitor.report.content import Block, Cell
+from monitor.report.blocks import Block, Cell
 from monitor.report.xlsx import render_xlsx
 
 EVIDENCE_ZH = {
@@ -182,6 +184,38 @@ def billing_blocks(check: BillingCheck) -> list[Block]:
             unbilled,
         ),
     ]
+
+
+def report_billing_blocks(checks: Sequence[BillingCheck], period: str) -> list[Block]:
+    """The 监理报告's 计费核对 section: for a month, its totals, its class counts, the lines
+    with a finding or a dispute (an ok line is only counted) and the unbilled inventory; for
+    a year, each month's totals."""
+    if len(checks) == 1 and checks[0].period == period:
+        check = checks[0]
+        lines, totals, counts, unbilled = billing_blocks(check)
+        pairs = zip(lines.rows, check.verdicts, strict=True)
+        flagged = [row for row, verdict in pairs if verdict.code is not Code.OK]
+        return [
+            replace(totals, sheet="计费核对"),
+            replace(counts, sheet="计费核对分类"),
+            replace(
+                lines,
+                sheet="计费争议明细",
+                title=f"{period} 有异议或发现的结算行",
+                rows=flagged,
+                empty_text="本期结算行均无异议",
+            ),
+            replace(unbilled, sheet="在用未计费", empty_text="没有在用未计费的资源"),
+        ]
+    rows: list[list[Cell]] = []
+    for check in checks:
+        rows.append([check.period, "全部", len(check.verdicts), money(check.billed_total),
+                     money(check.disputed_total)])  # fmt: skip
+        for pool, total in check.by_pool.items():
+            rows.append([check.period, pool, total.lines, money(total.billed),
+                         money(total.disputed)])  # fmt: skip
+    headers = ["结算期", "资源池", "行数", "计费金额（元）", "争议金额（元）"]
+    return [Block("计费核对", f"{period} 各月计费核对", headers, rows, "本期无结算清单")]
 
 
 def write_billing_xlsx(check: BillingCheck, path: Path) -> None:

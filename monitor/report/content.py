@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,24 +12,14 @@ from monitor.domain.obligations import STATUS_NAMES_ZH, ObligationClock
 from monitor.domain.tickets import TargetResult, Ticket
 from monitor.measures.inspections import EVIDENCE_LABELS_ZH, FindingCheck
 from monitor.measures.satisfaction import RATING_LABELS_ZH, SatisfactionSummary
+from monitor.report.billing import report_billing_blocks
+from monitor.report.blocks import Block as Block  # Block and Cell re-exported for the renderers
+from monitor.report.blocks import Cell as Cell
 from monitor.report.data import ReportData
 from monitor.runs.scorecard import PeriodScorecard
 from monitor.scorecard.inspection_review import InspectionReview
 from monitor.scorecard.table import Scorecard
 from monitor.storage.waivers import Waiver
-
-Cell = str | float | int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """One table of the report; `sheet` is its short name (an XLSX sheet holds ≤ 31 chars)."""
-
-    sheet: str
-    title: str
-    headers: list[str]
-    rows: list[list[Cell]]
-    empty_text: str = "无"
 
 
 def when(moment: datetime | None, zone: ZoneInfo) -> str:
@@ -376,6 +365,7 @@ def report_blocks(data: ReportData) -> list[Block]:
         pools_block(data),
         satisfaction_block(card.satisfaction),
         obligations_block(owed, data.contract, card.at),
+        *report_billing_blocks(data.billing, card.period.label),
         details_block(card.scorecard),
     ]
 

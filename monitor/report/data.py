@@ -7,17 +7,21 @@ from datetime import date
 
 from sqlalchemy import Engine
 
+from monitor.billing.check import BillingCheck, within_pools
 from monitor.contract.contract_set import ContractSet, JudgingContract
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.obligations import ObligationClock
+from monitor.domain.periods import parse_period
 from monitor.domain.tickets import Status, TargetResult, Ticket
 from monitor.rules.calendar_gaps import unknown_reason
 from monitor.rules.judging import judge_tickets
 from monitor.rules.obligations import owed_during
+from monitor.runs.billing import billing_check
 from monitor.runs.obligations import clocks_as_of
 from monitor.runs.pins import with_stored_pins
 from monitor.runs.scorecard import PeriodScorecard
+from monitor.storage.billing import statement_periods
 from monitor.storage.tickets import load_tickets
 from monitor.storage.waivers import Waiver, active_waivers
 
@@ -38,6 +42,9 @@ class ReportData:
     uncovered: list[Ticket] = field(default_factory=list)
     # The obligation periods owed during the period (履约事项), the card's pools' when scoped.
     obligations: list[ObligationClock] = field(default_factory=list)
+    # The billing check of each month of the period with a statement (the month itself for a
+    # monthly report), the card's pools' lines when scoped.
+    billing: list[BillingCheck] = field(default_factory=list)
 
 
 def report_data(engine: Engine, contracts: ContractSet, card: PeriodScorecard) -> ReportData:
@@ -73,7 +80,18 @@ def report_data(engine: Engine, contracts: ContractSet, card: PeriodScorecard) -
         contracts.contracts,
         judgement.uncovered,
         _obligations(engine, contract, calendar, card),
+        _billing(engine, contract, card),
     )
+
+
+def _billing(engine: Engine, contract: Contract, card: PeriodScorecard) -> list[BillingCheck]:
+    label = card.period.label
+    months = [label] if len(label) == 7 else statement_periods(engine, label)
+    checks = (
+        billing_check(engine, contract, parse_period(month, contract.zone), card.at)
+        for month in months
+    )
+    return [within_pools(check, card.pools) for check in checks]
 
 
 def _obligations(

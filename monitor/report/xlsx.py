@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from monitor.domain.text import escaped
-from monitor.report.content import Block, Cell
+from monitor.report.blocks import Block, Cell
 
 # Text starting with one of these is a formula (or a DDE call) once a spreadsheet reads it as
 # input: OWASP's CSV-injection list, the line breaks, and the full-width forms that a CJK input

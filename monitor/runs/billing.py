@@ -19,13 +19,26 @@ from monitor.storage.resources import load_resources
 def billing_check(engine: Engine, contract: Contract, period: Period, at: datetime) -> BillingCheck:
     """Check `period`'s statement lines as of `at` (the idle rule's findings are those known
     then)."""
+    idle = idle_in(idle_report(engine, contract, period, at), period)
+    return _checked(engine, contract, period.label, idle)
+
+
+def disputes_check(engine: Engine, contract: Contract, month: str) -> BillingCheck:
+    """The month's check without the idle rule: every dispute and every total, no idle_billed
+    finding (which disputes nothing), from the stored rows alone whatever the time."""
+    return _checked(engine, contract, month, {})
+
+
+def _checked(
+    engine: Engine, contract: Contract, month: str, idle: dict[str, IdleFinding]
+) -> BillingCheck:
     return check_statement(
-        period.label,
+        month,
         contract.zone,
-        load_statement(engine, period.label),
+        load_statement(engine, month),
         load_resources(engine),
         load_catalogue(engine),
-        idle=idle_in(idle_report(engine, contract, period, at), period),
+        idle=idle,
     )
 
 

@@ -6,15 +6,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, not_, select
+from sqlalchemy import Connection, Engine, and_, delete, func, not_, select
 
 from monitor.domain.billing import CatalogueItem, StatementLine
 from monitor.storage.records import upsert_records
-from monitor.storage.tables import CatalogueItemRow, StatementLineRow
+from monitor.storage.tables import CatalogueItemRow, ResourceRow, StatementLineRow
 from monitor.storage.tickets import UpsertCounts
 
 CATALOGUE = CatalogueItemRow.__table__  # type: ignore[attr-defined]
 STATEMENT = StatementLineRow.__table__  # type: ignore[attr-defined]
+RESOURCE = ResourceRow.__table__  # type: ignore[attr-defined]
 CATALOGUE_KEY = ("item_code", "pool", "operator", "valid_from")
 CATALOGUE_FIELDS = ("source", "valid_until", "name", "unit", "unit_price", "measure")
 STATEMENT_KEY = ("source", "period", "line")
@@ -79,6 +80,37 @@ def load_statement(engine: Engine, period: str) -> list[StatementLine]:
 
 
 __all__ = ["load_catalogue", "load_statement", "upsert_catalogue", "upsert_statement"]
+
+
+def statement_periods(engine: Engine, year: str) -> list[str]:
+    """The months (YYYY-MM) of `year` that a stored statement bills, in order."""
+    query = (
+        select(STATEMENT.c.period)
+        .where(STATEMENT.c.period.like(f"{year}-%"))
+        .distinct()
+        .order_by(STATEMENT.c.period)
+    )
+    with engine.connect() as connection:
+        return list(connection.execute(query).scalars())
+
+
+def billing_stamp(engine: Engine) -> tuple[object, ...] | None:
+    """The latest month a statement bills and what changes when any statement line, catalogue
+    price or inventory row is written or removed (counts and last writes); None: no statement."""
+    parts = [
+        select(func.max(STATEMENT.c.period)).scalar_subquery(),
+        *(
+            subquery
+            for table in (STATEMENT, CATALOGUE, RESOURCE)
+            for subquery in (
+                select(func.count()).select_from(table).scalar_subquery(),
+                select(func.max(table.c.updated_at)).scalar_subquery(),
+            )
+        ),
+    ]
+    with engine.connect() as connection:
+        stamp = tuple(connection.execute(select(*parts)).one())
+    return None if stamp[0] is None else stamp
 
 
 def catalogue_codes(engine: Engine) -> set[str]:

@@ -23,9 +23,4 @@ def billing_for(
     if len(period.label) != 7:
         return None
     # The pools an operator's scorecard covers are the pools whose statements it sees.
-    return scoped_check(billing_check(engine, contract, period, at), scorecard_pools(viewer))
-
-
-def scoped_check(check: BillingCheck, pools: frozenset[str] | None) -> BillingCheck:
-    """The whole check (pools None), or the lines and unbilled inventory of `pools`."""
-    return check if pools is None else within_pools(check, pools)
+    return within_pools(billing_check(engine, contract, period, at), scorecard_pools(viewer))
