@@ -25,7 +25,7 @@ from monitor.api.schemas import (
 )
 from monitor.api.timefmt import local_iso
 from monitor.storage.ingest import ParsedBatch, keys_of, store_batch
-from monitor.storage.live import ticket_pks_for
+from monitor.storage.live import ticket_pks_in
 from monitor.storage.queries import TicketFilter, list_tickets
 from monitor.storage.retry import BATCH_ATTEMPTS, BATCH_FIRST_DELAY, retried
 from monitor.storage.scoped_writes import keep_within_scope
@@ -79,18 +79,19 @@ def upsert_tickets(
     assert source is not None  # a writer has a source
     read = context.parse_records(batch.tickets, context.contract, source)
 
-    def store() -> tuple[ParsedBatch, UpsertCounts]:
+    def store() -> tuple[ParsedBatch, UpsertCounts, list[int]]:
         with context.engine.begin() as connection:
             kept = keep_within_scope(connection, read, batch.tickets, source, token)
             origin = f"api (token {token.name})"
-            return kept, store_batch(connection, kept, source, origin, clock.now(), token.id)
+            counts = store_batch(connection, kept, source, origin, clock.now(), token.id)
+            return kept, counts, ticket_pks_in(connection, keys_of(kept.rows))
 
     # A batch that collides with another writer is rolled back and stored again; one that
     # keeps colliding is a 503 with Retry-After (monitor.api.errors).
-    parsed, counts = retried(
+    parsed, counts, pks = retried(
         store, what="storing an API batch", attempts=BATCH_ATTEMPTS, first_delay=BATCH_FIRST_DELAY
     )
-    evaluation = _evaluate(context, parsed, wait)
+    evaluation = _evaluate(context, pks, wait)
     return BatchOutcome(
         received=len(batch.tickets),
         inserted=counts.inserted,
@@ -103,12 +104,11 @@ def upsert_tickets(
 
 
 def _evaluate(
-    context: ApiContext, parsed: ParsedBatch, wait: str
+    context: ApiContext, pks: list[int], wait: str
 ) -> Literal["done", "queued", "failed"]:
     """Evaluate the batch's stored tickets, waited for or not; stored is stored either way,
     and a failed evaluation is caught up by the next timer or whole evaluation."""
     try:
-        pks = ticket_pks_for(context.engine, keys_of(parsed.rows))
         if wait == "stored":
             context.queue_ingest(pks)
             return "queued"

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, and_, case, distinct, func, literal, or_, select
+from sqlalchemy import Connection, Engine, and_, case, distinct, func, literal, or_, select
 
 from monitor.storage.alerts import ALERT, DELIVERY
 from monitor.storage.as_of import RUNNING, status_as_of, status_in
@@ -58,14 +58,20 @@ def all_ticket_pks(engine: Engine) -> list[int]:
 
 
 def ticket_pks_for(engine: Engine, keys: Sequence[tuple[str, str]]) -> list[int]:
+    with engine.connect() as connection:
+        return ticket_pks_in(connection, keys)
+
+
+def ticket_pks_in(connection: Connection, keys: Sequence[tuple[str, str]]) -> list[int]:
+    """The ids of the stored tickets with these (source, ticket id) keys, read on
+    `connection` (inside a writer's transaction: its own rows, without another round trip)."""
     by_source: dict[str, list[str]] = {}
     for source, ticket_id in keys:
         by_source.setdefault(source, []).append(ticket_id)
     found: list[int] = []
-    with engine.connect() as connection:
-        for source, ids in by_source.items():
-            query = select(T.c.id).where(T.c.source == source, T.c.ticket_id.in_(ids))
-            found.extend(row[0] for row in connection.execute(query))
+    for source, ids in by_source.items():
+        query = select(T.c.id).where(T.c.source == source, T.c.ticket_id.in_(ids))
+        found.extend(row[0] for row in connection.execute(query))
     return found
 
 
