@@ -34,6 +34,7 @@ PAGES = [
     ("inspections", "screens/inspections.py", ":material/fact_check:"),
     ("scorecard", "screens/scorecard.py", ":material/scoreboard:"),
     ("compare", "screens/compare.py", ":material/compare:"),
+    ("obligations", "screens/obligations.py", ":material/event_available:"),
     ("billing", "screens/billing.py", ":material/receipt_long:"),
 ]
 

@@ -53,6 +53,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "page.inspections": ("巡检", "Inspections"),
     "page.scorecard": ("评分", "Scorecard"),
     "page.compare": ("一云 vs 二云", "Pool 1 vs pool 2"),
+    "page.obligations": ("履约事项", "Obligations"),
     "page.billing": ("计费核对", "Billing check"),
     # overview
     "overview.scores": ("评分指标（失分）", "Indicators (points lost)"),
@@ -379,6 +380,31 @@ TEXTS: dict[str, tuple[str, str]] = {
     "audit.user.add": ("添加用户", "user added"),
     "audit.user.replace": ("更新用户", "user replaced"),
     "audit.rejudge": ("重新判定", "rejudged"),
+    # obligations (履约事项)
+    "obligations.none_in_contract": (
+        "合同没有约定履约事项（contract 的 obligations 一节）",
+        "The contract lists no obligations (its obligations section)",
+    ),
+    "obligations.none": ("本期没有应履行的履约事项", "No obligation is owed in this period"),
+    "obligations.pools_only": (
+        "仅含本单位资源池的履约事项：{pools}",
+        "Only your pools' obligations: {pools}",
+    ),
+    "obligations.filter_status": ("按状态筛选", "Filter by status"),
+    "obligations.periods": ("各期履约情况", "Obligation periods"),
+    "obligations.no_match": ("没有符合筛选条件的履约事项", "No obligation matches the filter"),
+    "obligations.last_day": ("{day} 24:00", "{day} 24:00"),
+    "obligation_status.due": ("待完成", "Due"),
+    "obligation_status.at_risk": ("临近期限", "At risk"),
+    "obligation_status.met": ("按期完成", "Met"),
+    "obligation_status.missed": ("逾期未完成", "Missed"),
+    "obligation_status.late": ("逾期完成", "Done late"),
+    "col.obligation": ("履约事项", "Obligation"),
+    "col.period": ("期间", "Period"),
+    "col.subject": ("对象", "Subject"),
+    "col.due_by": ("应完成时间", "Due by"),
+    "col.required": ("要求", "Required"),
+    "col.done": ("已完成", "Done"),
     # billing check
     "billing.month_only": (
         "结算清单按月核对：请在左侧考核期填写月份（YYYY-MM），例如 {example}",

@@ -34,7 +34,7 @@ ROLE_LABELS_ZH = {
 # availability, not the contract's scorecard or the operators' inspection sheets.
 PAGES = (
     "overview", "incidents", "incident", "violations", "availability", "inspections",
-    "scorecard", "compare", "billing",
+    "scorecard", "compare", "obligations", "billing",
 )  # fmt: skip
 _USER_UNIT_PAGES = frozenset({"overview", "incidents", "incident", "violations", "availability"})
 
