@@ -49,9 +49,13 @@ class UnitPriceRule(StrictModel):
             raise ValueError("a band cannot give more than max_points")
         return self
 
+    def ordered_bands(self) -> list[PriceBand]:
+        """Highest edge first; of two at one edge, the exclusive (stricter) one first."""
+        return sorted(self.bands, key=lambda band: (band.min, not band.inclusive), reverse=True)
+
     def points_for(self, percent: Fraction) -> float:
         """The points of the highest band the decline reaches; 0 below every band."""
-        for band in sorted(self.bands, key=lambda band: (band.min, band.inclusive), reverse=True):
+        for band in self.ordered_bands():
             if band.holds(percent):
                 return band.points
         return 0.0

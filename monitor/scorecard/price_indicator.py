@@ -158,8 +158,7 @@ def _edge(band_min: Decimal, inclusive: bool) -> str:
 
 
 def _bands(rule: UnitPriceRule) -> list[tuple[str, float]]:
-    ordered = sorted(rule.bands, key=lambda band: (band.min, band.inclusive), reverse=True)
-    return [(_edge(band.min, band.inclusive), band.points) for band in ordered]
+    return [(_edge(band.min, band.inclusive), band.points) for band in rule.ordered_bands()]
 
 
 def _rule_zh(rule: UnitPriceRule) -> str:

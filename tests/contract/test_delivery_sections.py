@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from monitor.contract.contract_set import load_contract_set
+from monitor.contract.delivery import PriceBand, UnitPriceRule
 from monitor.contract.model import DEFAULT_CONTRACT_PATH, ContractError, load_contract
 from tests.contract.contracts_dir import two_pools
 
@@ -95,3 +96,14 @@ def test_the_example_scheme_loads_beside_the_zhongshan_contracts(tmp_path: Path)
     assert scoring.delivered_quantities is not None
     assert scoring.delivered_quantities.planned == {"physical": 112, "vm": 98}
     assert scoring.service_days is not None and scoring.service_days.required_days == 360
+
+
+def test_of_two_bands_at_one_edge_the_exclusive_one_takes_what_is_above_it() -> None:
+    rule = UnitPriceRule(
+        max_points=3,
+        bands=(
+            PriceBand(min=Decimal(2), points=2),
+            PriceBand(min=Decimal(2), points=3, inclusive=False),
+        ),
+    )
+    assert [rule.points_for(Fraction(p)) for p in ("201/100", "2", "199/100")] == [3, 2, 0]
