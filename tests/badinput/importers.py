@@ -8,6 +8,7 @@ lists what the database holds under that name.
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -18,6 +19,7 @@ from sqlalchemy import Engine, delete, text
 from sqlmodel import SQLModel
 
 from collectors.records.catalogue import import_catalogue
+from collectors.records.evidence import import_evidence
 from collectors.records.inspections import import_inspections
 from collectors.records.outages import import_outages
 from collectors.records.resources import import_resources
@@ -30,6 +32,7 @@ from collectors.tickets.profile_import import import_with_profile
 from monitor.contract.model import Contract
 from tests.badinput.mutations import read_csv, read_xlsx
 from tests.conftest import local
+from tests.rules.obligation_contract import contract_with_obligations
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 NOW = local("2024-06-05 12:00")
@@ -52,6 +55,16 @@ def _profiled(name: str) -> Run:
         return import_with_profile(engine, path, profile, contract, source="fuzz", now=NOW)
 
     return run
+
+
+@cache
+def _obligation_terms() -> Contract:
+    """The default contract with the obligations evidence names (the default has none)."""
+    return contract_with_obligations(Path(tempfile.mkdtemp(prefix="slamon-fuzz-")))
+
+
+def _evidence(engine: Engine, path: Path, contract: Contract) -> Any:
+    return import_evidence(engine, path, _obligation_terms(), source="fuzz", now=NOW)
 
 
 @dataclass(frozen=True)
@@ -240,6 +253,15 @@ IMPORTERS = [
         "服务项编码",
         "SELECT item_code FROM catalogue_item",
         _rows(0, 1, 2, 3, 4),
+    ),
+    Importer(
+        "evidence",
+        "obligations/evidence_records.csv",
+        _evidence,
+        ("evidence",),
+        "记录编号",
+        "SELECT record_key FROM obligation_evidence",
+        frozenset(range(7)),
     ),
     Importer(
         "statement",
