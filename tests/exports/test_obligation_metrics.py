@@ -19,20 +19,18 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "obligations"
 
 
 def test_obligations_due_at_risk_and_missed_are_gauges_by_obligation_and_pool(
-    sqlite_engine: Engine, tmp_path: Path, calendar: BusinessCalendar
+    engine: Engine, tmp_path: Path, calendar: BusinessCalendar
 ) -> None:
     contract = contract_with_obligations(tmp_path, header="valid_from: 2023-09-01")
     now = datetime(2023, 10, 1, tzinfo=UTC)
     assert (
-        import_evidence(
-            sqlite_engine, DATA / "evidence_zh.csv", contract, source="s", now=now
-        ).exit_code
+        import_evidence(engine, DATA / "evidence_zh.csv", contract, source="s", now=now).exit_code
         == 0
     )
-    evaluate_obligations(sqlite_engine, contract, calendar, local("2023-10-09 09:00"))
+    evaluate_obligations(engine, contract, calendar, local("2023-10-09 09:00"))
     registry = CollectorRegistry(auto_describe=False)
     scraped = local("2023-10-10 09:00")
-    registry.register(SlamonCollector(sqlite_engine, contract, now=lambda: scraped))
+    registry.register(SlamonCollector(engine, contract, now=lambda: scraped))
     text = generate_latest(registry).decode()
     samples = {
         line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])

@@ -20,18 +20,16 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "obligations"
 
 
 def test_the_october_report_lists_the_obligations_owed_in_october(
-    sqlite_engine: Engine, tmp_path: Path
+    engine: Engine, tmp_path: Path
 ) -> None:
     contract = contract_with_obligations(tmp_path)
     now = datetime(2023, 11, 1, tzinfo=UTC)
-    report = import_evidence(sqlite_engine, DATA / "evidence_zh.csv", contract, source="s", now=now)
+    report = import_evidence(engine, DATA / "evidence_zh.csv", contract, source="s", now=now)
     assert report.exit_code == 0
     contracts = ContractSet.single(contract)
     at = local("2023-10-20 09:00")
-    card = period_scorecard(sqlite_engine, contracts, parse_period("2023-10", contract.zone), at)
-    blocks = {
-        block.sheet: block for block in report_blocks(report_data(sqlite_engine, contracts, card))
-    }
+    card = period_scorecard(engine, contracts, parse_period("2023-10", contract.zone), at)
+    blocks = {block.sheet: block for block in report_blocks(report_data(engine, contracts, card))}
     section = blocks["履约事项"]
     assert section.title == "合同履约事项"
     rows = {(row[0], row[1], row[2]): row for row in section.rows}
