@@ -4,6 +4,10 @@ spreadsheet layout of a statement reads as slamon's columns.
 A profile names the sheet's headers for slamon's fields — a header under a merged cell is
 named `upper/lower` (计费/数量) — how many rows the header takes, which rows are totals to
 skip (合计, 小计), and whether the title above the header names the month.
+
+A total row is not a line, but its amount is the operator's own sum: it is held against the
+lines' amounts as written (a 小计 against the lines since the previous 小计, a 合计 against
+every line above it), and a total that differs is a finding on its line.
 """
 
 from __future__ import annotations
@@ -11,13 +15,17 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field
 
+from collectors.files.decimals import parse_amount
 from collectors.files.limits import file_limits
 from collectors.files.tabular import Table, UnreadableFile
+from collectors.files.values import BadValue
 from monitor.contract.strict import StrictModel
 from monitor.contract.yaml_file import YamlFileError, load_yaml_model
 
@@ -36,6 +44,9 @@ class StatementProfile(StrictModel):
     header_rows: int = Field(default=1, ge=1, le=4)
     period_from_title: bool = False  # "2024年3月…" above the header is every line's period
     skip_rows: list[str] = Field(default_factory=list)  # a row whose text starts so is a total
+    # Those of skip_rows that total the lines since the previous row of the same kind (小计,
+    # 本页合计); the others total every line above them (合计, 总计).
+    subtotal_rows: list[str] = Field(default_factory=list)
     columns: dict[str, str]  # the sheet's header → slamon's statement field
     ignore: list[str] = Field(default_factory=list)  # headers read past without a word
 
@@ -49,8 +60,51 @@ class StatementProfile(StrictModel):
         return header in self.ignore or header.rsplit("/", 1)[-1] in self.ignore
 
     def is_total(self, cells: list[Any]) -> bool:
-        texts = (re.sub(r"\s+", "", str(cell)) for cell in cells if isinstance(cell, str))
-        return any(text.startswith(tuple(self.skip_rows)) for text in texts if text)
+        return self.total_kind(cells) is not None
+
+    def total_kind(self, cells: list[Any]) -> str | None:
+        """The skip_rows word a total row starts with (合计, 小计 …); None: not a total."""
+        for cell in cells:
+            text = re.sub(r"\s+", "", cell) if isinstance(cell, str) else ""
+            for word in self.skip_rows:
+                if text.startswith(word):
+                    return word
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class TotalMismatch:
+    """A total row whose amount is not the sum of the lines it totals."""
+
+    line: int
+    kind: str  # 合计, 小计 …
+    stated: Decimal
+    summed: Decimal
+    first_line: int
+    last_line: int
+
+    @property
+    def reason(self) -> str:
+        return (
+            f"{self.kind}金额 {self.stated} 元与第 {self.first_line}–{self.last_line} 行金额之和 "
+            f"{self.summed} 元不符; the {self.kind} row's amount is not the sum of its lines"
+        )
+
+
+class _Lines:
+    """The amounts of the lines a total row covers (None: an amount that does not parse)."""
+
+    def __init__(self) -> None:
+        self.amounts: list[tuple[int, Decimal | None]] = []
+
+    def mismatch(self, line: int, kind: str, stated: Decimal) -> TotalMismatch | None:
+        amounts = [amount for _, amount in self.amounts]
+        if not amounts or any(amount is None for amount in amounts):
+            return None  # nothing to sum, or a line's own problem is reported on its line
+        summed = sum((a for a in amounts if a is not None), Decimal(0))
+        if summed == stated:
+            return None
+        return TotalMismatch(line, kind, stated, summed, self.amounts[0][0], self.amounts[-1][0])
 
 
 def statement_profile_path(name_or_path: str) -> Path:
@@ -67,14 +121,18 @@ def load_statement_profile(name_or_path: str) -> StatementProfile:
     return load_yaml_model(path, StatementProfile, "the statement profile", StatementProfileError)
 
 
-def profile_reader(
-    profile: StatementProfile,
-) -> Callable[[Path, Callable[[list[str]], bool]], Table]:
+class ProfileReader:
     """A table reader that reads a sheet as `profile` describes it: the headers it yields are
-    slamon's field names (ignored ones dropped), total rows are left out, and the title's
-    month is every row's period."""
+    slamon's field names (ignored ones dropped), total rows are left out (their amounts held
+    against the lines: `mismatches`, complete once the rows are read), and the title's month
+    is every row's period."""
 
-    def read(path: Path, _looks_like_header: Callable[[list[str]], bool]) -> Table:
+    def __init__(self, profile: StatementProfile) -> None:
+        self.profile = profile
+        self.mismatches: list[TotalMismatch] = []
+
+    def __call__(self, path: Path, _looks_like_header: Callable[[list[str]], bool]) -> Table:
+        profile = self.profile
         grid = _grid(path)
         start = _header_start(grid, profile, path)
         headers = _combined_headers(grid[start : start + profile.header_rows])
@@ -85,12 +143,25 @@ def profile_reader(
         first_line = start + profile.header_rows + 1
 
         def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+            above = _Lines()  # every line so far, for a 合计
+            since = {word: _Lines() for word in profile.subtotal_rows}  # for a 小计
             for line, cells in enumerate(grid[first_line - 1 :], start=first_line):
                 if not any(cell is not None and str(cell).strip() for cell in cells):
                     continue
-                if profile.is_total(cells):
-                    continue
                 record = {n: c for n, c in zip(names, cells, strict=False) if n is not None}
+                kind = profile.total_kind(cells)
+                if kind is not None:
+                    stated = _amount(record.get("amount"))
+                    lines = since.get(kind, above)
+                    found = None if stated is None else lines.mismatch(line, kind, stated)
+                    if found is not None:
+                        self.mismatches.append(found)
+                    if kind in since:
+                        since[kind] = _Lines()
+                    continue
+                amount = (line, _amount(record.get("amount"), blank=Decimal(0)))
+                for lines in (above, *since.values()):
+                    lines.amounts.append(amount)
                 if period is not None and record.get("period") in (None, ""):
                     record["period"] = period
                 yield line, record
@@ -100,7 +171,14 @@ def profile_reader(
             named.append("period")
         return Table(named, first_line - 1, rows())
 
-    return read
+
+def _amount(cell: Any, blank: Decimal | None = None) -> Decimal | None:
+    """A cell's amount in 元; `blank` for an empty cell, None for one that is not an amount."""
+    try:
+        amount = parse_amount(cell)
+    except BadValue:
+        return None
+    return blank if amount is None else amount
 
 
 def _renamed(header: str, profile: StatementProfile) -> str | None:

@@ -9,15 +9,15 @@ from typing import Any
 from sqlalchemy import Engine
 
 from collectors.files.decimals import parse_amount, parse_month, parse_price, parse_quantity
-from collectors.files.import_report import ImportFileError, ImportReport
+from collectors.files.import_report import ImportFileError, ImportReport, RowProblem
 from collectors.files.tabular import read_table
 from collectors.files.values import BadValue, bounded, parse_id, parse_text
 from collectors.records.base import Column, RecordFormat, import_records
 from collectors.records.statement_profile import (
+    ProfileReader,
     StatementProfile,
     StatementProfileError,
     load_statement_profile,
-    profile_reader,
 )
 from monitor.contract.model import Contract
 from monitor.storage.billing import catalogue_codes, upsert_statement
@@ -38,10 +38,12 @@ COLUMNS = (
 )
 
 
-def statement_format(
-    known_items: set[str], profile: StatementProfile | None = None
-) -> RecordFormat:
-    """The statement's columns; `known_items` the catalogue's item codes (empty: not checked)."""
+AMOUNT = next(column for column in COLUMNS if column.field == "amount")
+
+
+def statement_format(known_items: set[str], reader: ProfileReader | None = None) -> RecordFormat:
+    """The statement's columns; `known_items` the catalogue's item codes (empty: not checked),
+    `reader` a profile's reader of the sheet (None: a plain table)."""
     return RecordFormat(
         table="statement_line",
         noun="resource",
@@ -50,7 +52,7 @@ def statement_format(
         finish=_LineCheck(known_items),
         upsert=upsert_statement,
         line_field="line",
-        read=read_table if profile is None else profile_reader(profile),
+        read=read_table if reader is None else reader,
     )
 
 
@@ -91,9 +93,18 @@ def import_statement(
     now: datetime,
     profile: StatementProfile | None = None,
 ) -> ImportReport:
-    """Import one statement; ImportFileError when nothing in it can be used."""
-    fmt = statement_format(catalogue_codes(engine), profile)
-    return import_records(engine, path, fmt, source=source, now=now)
+    """Import one statement; ImportFileError when nothing in it can be used. With a profile,
+    a total row (合计, 小计) whose amount is not its lines' sum is a problem on its line."""
+    reader = None if profile is None else ProfileReader(profile)
+    report = import_records(
+        engine, path, statement_format(catalogue_codes(engine), reader), source=source, now=now
+    )
+    for total in reader.mismatches if reader is not None else ():
+        # A total is not stored; its problem is told like a bad row's and counts as one.
+        report.problems.append(RowProblem(total.line, None, AMOUNT.label, total.reason, "resource"))
+        report.rejected_rows += 1
+    report.problems.sort(key=lambda problem: problem.line)
+    return report
 
 
 def import_statement_with_profile(

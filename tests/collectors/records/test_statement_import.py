@@ -87,9 +87,10 @@ def test_bad_statement_rows_are_reported_and_kept_while_good_ones_are_stored(
     assert sorted(kept) == [(line, "statement_line") for line in (3, 4, 5, 6, 7)]
 
 
-def _jiesuan_sheet(path: Path) -> None:
+def _jiesuan_sheet(path: Path, subtotal: float = 560.4, total: float = 832.37) -> None:
     """The statement as operators hand it over: a title, a two-row header with merged cells,
-    a 小计 after the unit's lines and a 合计 at the end."""
+    a 小计 after the unit's lines and a 合计 at the end (by default the sums of the lines'
+    amounts as written, line 8's too)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -116,10 +117,10 @@ def _jiesuan_sheet(path: Path) -> None:
         sheet.merge_cells(cells)
     sheet.append([1, "市教育局", "学籍系统", "VM-001", "VM-4C8G", "云主机", 1, 31, 420, 420])
     sheet.append([2, "市教育局", "学籍系统", "VM-001", "CPU", "计算", 4, 31, 35.1, 140.4])
-    sheet.append([None, "小计", None, None, None, None, None, None, None, 560.4])
+    sheet.append([None, "小计", None, None, None, None, None, None, None, subtotal])
     sheet.append([3, "市卫健委", "健康档案", "VM-003", "VM-4C8G", "云主机", 1, 20, 420, 270.97])
     sheet.append([4, "市卫健委", "健康档案", "VM-003", "VM-4C8G", "云主机", -1, 20, 420, 1])
-    sheet.append(["合 计", None, None, None, None, None, None, None, None, 831.37])
+    sheet.append(["合 计", None, None, None, None, None, None, None, None, total])
     book.save(path)
 
 
@@ -146,6 +147,27 @@ def test_the_jiesuan_profile_reads_merged_headers_and_skips_total_rows(
         20,
         "市卫健委",
     )
+
+
+def test_a_total_row_that_is_not_its_lines_sum_is_a_problem_on_its_line(
+    catalogued: Engine, contract: Contract, tmp_path: Path
+) -> None:
+    path = tmp_path / "结算清单.xlsx"
+    # 小计 (line 6) of lines 4–5: 420 + 140.4 = 560.40; 合计 (line 9) of lines 4–8: 832.37.
+    _jiesuan_sheet(path, subtotal=560.5, total=831.37)
+    report = import_statement_with_profile(
+        catalogued, path, contract, source="甲运营", now=NOW, profile="jiesuan"
+    )
+    assert [(p.line, p.column) for p in report.problems] == [
+        (6, "amount (金额)"),
+        (8, "quantity (数量)"),
+        (9, "amount (金额)"),
+    ]
+    subtotal, _, total = (p.reason for p in report.problems)
+    assert subtotal.startswith("小计金额 560.5 元与第 4–5 行金额之和 560.4 元不符")
+    assert total.startswith("合计金额 831.37 元与第 4–8 行金额之和 832.37 元不符")
+    assert (report.inserted, report.rejected_rows, report.exit_code) == (3, 3, 3)
+    assert len(load_statement(catalogued, "2024-03")) == 3  # the lines are kept
 
 
 def test_an_unknown_statement_profile_is_refused_with_the_shipped_ones(
