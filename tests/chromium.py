@@ -5,11 +5,13 @@ No network beyond loopback reaches it, so a page that renders here needs nothing
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
@@ -56,3 +58,26 @@ def wait_for_text(driver: WebDriver, text: str, seconds: float = 30) -> None:
     except TimeoutException:
         body = driver.find_element(By.TAG_NAME, "body").text
         raise AssertionError(f"'{text}' never appeared; the page says:\n{body[:2000]}") from None
+
+
+# The folder that keeps the screenshots (docs/screenshots, committed): set to write them there,
+# e.g. SLAMON_SCREENSHOTS=docs/screenshots; unset, a run leaves the working tree as it was.
+SCREENSHOTS_ENV = "SLAMON_SCREENSHOTS"
+# A committed screenshot stays small: 256 colours hold a page of text and charts.
+MAX_SCREENSHOT_BYTES = 300_000
+
+
+def screenshot(driver: WebDriver, scratch: Path, name: str) -> Path:
+    """The browser's view as a 256-colour PNG `name` in `scratch`, copied to the folder
+    SLAMON_SCREENSHOTS names when it is set; the PNG written."""
+    shot = scratch / name
+    assert driver.save_screenshot(str(shot))
+    with Image.open(shot) as taken:
+        small = taken.convert("RGB").quantize(colors=256)
+    small.save(shot, optimize=True)
+    assert shot.stat().st_size < MAX_SCREENSHOT_BYTES, (name, shot.stat().st_size)
+    folder = os.environ.get(SCREENSHOTS_ENV)
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / name).write_bytes(shot.read_bytes())
+    return shot

@@ -4,8 +4,6 @@ violation that is not on the first page, requests its waiver, and sees the form 
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from pathlib import Path
 
@@ -18,9 +16,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
-from tests.chromium import NEEDS_CHROMIUM, chromium, wait_for_text
+from tests.chromium import NEEDS_CHROMIUM, chromium, screenshot, wait_for_text
 from tests.dashboard.seed import PASSWORD
-from tests.dashboard.test_browser import SCREENSHOTS, browser, dashboard_url  # noqa: F401
+from tests.dashboard.test_browser import browser, dashboard_url  # noqa: F401
 from tests.dashboard.test_waiver_pages import PAGE_SIZE, crowded_database
 
 pytestmark = NEEDS_CHROMIUM
@@ -87,14 +85,6 @@ def choose(driver: WebDriver, label: str, option: str) -> None:
         )
     )
     item.click()
-
-
-def screenshot(driver: WebDriver, folder: Path, name: str) -> None:
-    shot = folder / name
-    assert driver.save_screenshot(str(shot))
-    if os.environ.get("SLAMON_UPDATE_SCREENSHOTS"):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(shot, SCREENSHOTS / name)
 
 
 def test_an_operator_requests_and_a_second_account_approves_in_the_browser(
