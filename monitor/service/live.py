@@ -22,6 +22,7 @@ from monitor.alerting.hook import alert_hook
 from monitor.contract.contract_set import ContractSet
 from monitor.rules.calendar_gaps import calendar_ending_warning, calendar_warning, years_needed
 from monitor.runs.evaluate import Evaluation, run_evaluation
+from monitor.runs.obligations import evaluate_obligations
 from monitor.service.locks import Locks
 from monitor.storage.live import all_ticket_pks, due_ticket_pks
 from monitor.storage.results import record_run
@@ -100,6 +101,11 @@ class LiveEvaluator:
             )
         self.last_full = started
         self._warn_about_calendar(dict(sorted(unknown_years.items())), started)
+
+    def evaluate_obligations(self) -> int:
+        """Every obligation period (履约事项) as of now, stored for /metrics and the API: they
+        are few, so each whole evaluation recomputes them all. The number stored."""
+        return len(evaluate_obligations(self.engine, self.contract, self.calendar, self.now()))
 
     def _warn_about_calendar(self, unknown_years: dict[int, int], at: datetime) -> None:
         """Log that results need a year the calendar lacks, or that it ends soon; once a day."""

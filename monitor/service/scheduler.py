@@ -171,6 +171,8 @@ class ServiceScheduler:
     def evaluate_all(self) -> None:
         def whole() -> None:
             self.live.evaluate_all(stopping=self.stopping.is_set)
+            if not self.stopping.is_set():
+                self.live.evaluate_obligations()
 
         if self._succeeded("whole evaluation", whole):
             self.retries.pop("evaluate", None)
