@@ -7,7 +7,6 @@ starts at 2024-12-31 16:00 UTC, inside the UTC month December 2024.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,7 +20,7 @@ from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.resources import BUCKET
-from monitor.service.app import Service, build_service
+from monitor.service.app import build_service
 from monitor.service.locks import Locks
 from monitor.service.partition_upkeep import PartitionUpkeep
 from monitor.settings import ServiceSettings
@@ -146,17 +145,9 @@ def test_on_sqlite_the_tables_stay_plain_and_nothing_is_dropped(sqlite_engine: E
     assert buckets(sqlite_engine) == before
 
 
-@pytest.fixture
-def started() -> Iterator[list[Service]]:
-    services: list[Service] = []
-    yield services
-    for service in services:
-        service.scheduler.shutdown()
-
-
 @pytest.mark.postgres
 def test_slamon_serve_runs_the_upkeep_as_a_job_that_drops_the_months_past_retention(
-    postgres_engine: Engine, contract: Contract, calendar: BusinessCalendar, started: list[Service]
+    postgres_engine: Engine, contract: Contract, calendar: BusinessCalendar
 ) -> None:
     store_rollups(postgres_engine)
     settings = ServiceSettings(
@@ -164,7 +155,6 @@ def test_slamon_serve_runs_the_upkeep_as_a_job_that_drops_the_months_past_retent
     )
     contracts = ContractSet.single(contract, calendar)
     service = build_service(postgres_engine, contracts, settings, AlertingConfig(), parse_records)
-    started.append(service)
     service.scheduler.now = lambda: NOW
     service.scheduler.keep_partitions()  # what the "partitions" job runs
     dropped = [e.subject for e in recent_entries(postgres_engine) if e.action == "partition.drop"]
@@ -172,8 +162,11 @@ def test_slamon_serve_runs_the_upkeep_as_a_job_that_drops_the_months_past_retent
     assert buckets(postgres_engine)[0] == datetime(2024, 12, 2, tzinfo=UTC)
     service.scheduler.now = clock.now
     service.scheduler.start()
-    job = service.scheduler.scheduler.get_job("partitions")
-    assert job is not None and job.trigger.interval == timedelta(hours=6)
+    try:
+        job = service.scheduler.scheduler.get_job("partitions")
+        assert job is not None and job.trigger.interval == timedelta(hours=6)
+    finally:
+        service.scheduler.shutdown()
 
 
 def test_retention_reads_forever_and_months_from_the_environment(
