@@ -11,6 +11,9 @@ from monitor import clock
 from monitor.cli.collector_cmds import chosen_sources, settings_option, show_runs, span
 from monitor.cli.context import Runtime
 
+# A collector whose lease another process holds (a running `slamon serve`) is left to it.
+HELD = "另一进程正在采集，本次跳过 another process is collecting it: skipped"
+
 
 @click.command()
 @click.argument("name", required=False)
@@ -32,5 +35,6 @@ def collect(name: str | None, settings_path: Path) -> None:
         result = PrometheusCollector(source, runtime.engine).run(now)
         failed = failed or result.error is not None
         when = span(result.range_from, result.range_to, runtime.contract.zone)
-        rows.append([result.name, *when, str(result.samples), result.error or "—"])
+        note = result.error or (HELD if result.held_elsewhere else "—")
+        rows.append([result.name, *when, str(result.samples), note])
     show_runs(["采集器", "起", "止（水位）", "样本数", "错误"], rows, (3,), failed)
