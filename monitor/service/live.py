@@ -104,8 +104,14 @@ class LiveEvaluator:
 
     def evaluate_obligations(self) -> int:
         """Every obligation period (履约事项) as of now, stored for /metrics and the API: they
-        are few, so each whole evaluation recomputes them all. The number stored."""
-        return len(evaluate_obligations(self.engine, self.contract, self.calendar, self.now()))
+        are few, so each whole evaluation recomputes them all. The number stored.
+
+        Under the evaluation lock: two processes replacing the stored periods at once would
+        insert the same rows twice.
+        """
+        with self.locks.hold(EVALUATION_LOCK):
+            at = self.now()
+            return len(evaluate_obligations(self.engine, self.contract, self.calendar, at))
 
     def _warn_about_calendar(self, unknown_years: dict[int, int], at: datetime) -> None:
         """Log that results need a year the calendar lacks, or that it ends soon; once a day."""
