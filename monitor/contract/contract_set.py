@@ -31,6 +31,7 @@ from monitor.contract.model import (
     Scoring,
     Target,
 )
+from monitor.contract.obligations import Obligation
 from monitor.contract.scorecard import ScorecardConfig
 from monitor.contract.strict import StrictModel
 from monitor.contract.yaml_file import KeyProblem, load_yaml_model, load_yaml_text
@@ -136,6 +137,7 @@ class ContractSet:
         targets: dict[str, Target] = {}
         kinds: dict[str, Any] = {}
         severities: dict[str, Any] = {}
+        obligations: dict[str, Obligation] = {}
         for judging in self.contracts:
             for target in judging.contract.targets:
                 targets.setdefault(target.id, target)
@@ -143,11 +145,16 @@ class ContractSet:
                 kinds.setdefault(key, entry)
             for key, entry in judging.contract.severities.items():
                 severities.setdefault(key, entry)
+            for duty in judging.contract.obligations:
+                # Owed from its own contract's first day, which the deployment does not keep.
+                since = duty.since or judging.contract.valid_from
+                obligations.setdefault(duty.id, duty.model_copy(update={"since": since}))
         return primary.model_copy(
             update={
                 "targets": tuple(targets.values()),
                 "kinds": kinds,
                 "severities": severities,
+                "obligations": tuple(obligations.values()),
                 "scope": Scope(),
                 "valid_from": None,
                 "valid_until": None,
