@@ -31,17 +31,17 @@ def _billing_samples(registry: CollectorRegistry) -> tuple[dict[str, float], str
 
 
 def test_the_latest_months_billed_and_disputed_yuan_by_pool_and_class(
-    sqlite_engine: Engine, contract: Contract
+    engine: Engine, contract: Contract
 ) -> None:
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(SlamonCollector(sqlite_engine, contract, now=lambda: NOW))
+    registry.register(SlamonCollector(engine, contract, now=lambda: NOW))
     assert _billing_samples(registry)[0] == {}  # no statement yet: no figures
     for importer, name in (
         (import_catalogue, "catalogue_zh.csv"),
         (import_resources, "resources_2024_03.csv"),
         (import_statement, "statement_2024_03.csv"),
     ):
-        assert importer(sqlite_engine, DATA / name, contract, source="甲", now=NOW).exit_code == 0
+        assert importer(engine, DATA / name, contract, source="甲", now=NOW).exit_code == 0
     samples, scraped = _billing_samples(registry)
     month = 'period="2024-03",pool="一云"'
     assert samples == {
@@ -55,7 +55,7 @@ def test_the_latest_months_billed_and_disputed_yuan_by_pool_and_class(
         f'slamon_billing_disputed_by_code_yuan{{code="not_in_inventory",{month}}}': 420.0,
     }
     assert "VM-" not in scraped and "学籍系统" not in scraped  # no resource or system label
-    with sqlite_engine.begin() as connection:  # VM-999's line taken out of the statement
+    with engine.begin() as connection:  # VM-999's line taken out of the statement
         connection.execute(text("DELETE FROM statement_line WHERE resource_id = 'VM-999'"))
     samples, _ = _billing_samples(registry)
     assert samples[f"slamon_billing_disputed_yuan{{{month}}}"] == 4934.51

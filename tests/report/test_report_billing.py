@@ -56,9 +56,9 @@ def _blocks(
 
 
 def test_the_monthly_report_has_the_billing_check_with_its_disputed_lines(
-    sqlite_engine: Engine, contract: Contract
+    engine: Engine, contract: Contract
 ) -> None:
-    blocks = {block.sheet: block for block in _blocks(sqlite_engine, contract, "2024-03")}
+    blocks = {block.sheet: block for block in _blocks(engine, contract, "2024-03")}
     assert blocks["计费核对"].title == "2024-03 计费核对汇总（争议合计 5354.51 元）"
     assert blocks["计费核对"].rows[0] == ["合计", "全部", 12, "13570.40", "5354.51"]
     lines = blocks["计费争议明细"]
@@ -68,16 +68,16 @@ def test_the_monthly_report_has_the_billing_check_with_its_disputed_lines(
 
 
 def test_an_operators_report_holds_its_own_pools_lines_only(
-    sqlite_engine: Engine, contract: Contract
+    engine: Engine, contract: Contract
 ) -> None:
     # The sample statement is all 一云's.
-    blocks = {b.sheet: b for b in _blocks(sqlite_engine, contract, "2024-03", frozenset({"二云"}))}
+    blocks = {b.sheet: b for b in _blocks(engine, contract, "2024-03", frozenset({"二云"}))}
     assert blocks["计费核对"].rows == [["合计", "全部", 0, "0.00", "0.00"]]
     assert blocks["计费争议明细"].rows == [] and blocks["在用未计费"].rows == []
 
 
-def test_a_years_report_totals_each_month(sqlite_engine: Engine, contract: Contract) -> None:
-    blocks = {block.sheet: block for block in _blocks(sqlite_engine, contract, "2024")}
+def test_a_years_report_totals_each_month(engine: Engine, contract: Contract) -> None:
+    blocks = {block.sheet: block for block in _blocks(engine, contract, "2024")}
     assert blocks["计费核对"].rows == [
         ["2024-03", "全部", 12, "13570.40", "5354.51"],
         ["2024-03", "一云", 12, "13570.40", "5354.51"],
@@ -85,9 +85,9 @@ def test_a_years_report_totals_each_month(sqlite_engine: Engine, contract: Contr
 
 
 def test_markdown_xlsx_and_pdf_carry_the_section(
-    sqlite_engine: Engine, contract: Contract, tmp_path: Path
+    engine: Engine, contract: Contract, tmp_path: Path
 ) -> None:
-    blocks = _blocks(sqlite_engine, contract, "2024-03")
+    blocks = _blocks(engine, contract, "2024-03")
     markdown = render_markdown(blocks)
     assert "2024-03 有异议或发现的结算行" in markdown and "VM-999" in markdown
     render_xlsx(blocks, tmp_path / "report.xlsx")
