@@ -1,10 +1,16 @@
-"""`slamon db upgrade|current`: schema migrations."""
+"""`slamon db upgrade|current|partitions`: schema migrations and the monthly partitions."""
 
 from __future__ import annotations
 
-import click
+from pathlib import Path
 
-from monitor.settings import Settings
+import click
+from pydantic import ValidationError
+
+from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
+from monitor.service.locks import Locks
+from monitor.service.partition_upkeep import PartitionUpkeep
+from monitor.settings import ServiceSettings, Settings
 from monitor.storage.db import current_revision, head_revision, make_engine, upgrade
 
 
@@ -28,3 +34,31 @@ def db_current() -> None:
     """Show the schema revision of the database and the one this slamon needs."""
     engine = make_engine(Settings().database_url)
     click.echo(f"database: {current_revision(engine) or '(empty)'}; this slamon: {head_revision()}")
+
+
+@db.command("partitions")
+@contract_option
+@at_option
+def db_partitions(contract_path: Path | None, at_text: str | None) -> None:
+    """分区维护 PostgreSQL: make the months ahead, move rows out of the DEFAULT partition and
+    drop the months past retention, as `slamon serve` does every few hours (for a deployment
+    that runs no `slamon serve`, e.g. from cron)."""
+    runtime = Runtime(contract_path)
+    engine = runtime.engine
+    try:
+        if engine.dialect.name != "postgresql":
+            click.echo("SQLite 不分区，无需维护 SQLite keeps plain tables: nothing to do")
+            return
+        try:
+            settings = ServiceSettings()
+        except ValidationError as error:
+            raise UsageProblem(f"bad setting: {error.errors()[0]['msg']}") from None
+        upkeep = PartitionUpkeep.from_settings(
+            engine, runtime.contract.zone, settings, Locks(engine)
+        )
+        done = upkeep.run(runtime.parse_at(at_text))
+    finally:
+        engine.dispose()
+    click.echo(f"新建分区 made {len(done.made)}: {', '.join(done.made) or '—'}")
+    dropped = ", ".join(partition.name for partition in done.dropped) or "—"
+    click.echo(f"删除分区（已记入审计日志） dropped, audited {len(done.dropped)}: {dropped}")
