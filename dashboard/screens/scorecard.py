@@ -60,7 +60,7 @@ if lost is not None:
     st.altair_chart(lost, width="stretch")
 for line_ in scorecard.lines:
     waived = line_.details.get("waived") if line_.details else None
-    if isinstance(waived, list | tuple):
+    if isinstance(waived, list | tuple) and waived:
         names = t("list.sep").join(map(str, waived))
         st.caption(f"{line_.name(language())} — {t('col.waived')}: {names}")
 

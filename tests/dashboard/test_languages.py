@@ -183,3 +183,13 @@ def test_a_bad_period_is_told_in_the_pages_language(
     app.sidebar.text_input(key="period_choice").set_value("2022-13").run()
     assert not app.exception, app.exception
     assert [e.value for e in app.error] == [expected]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_scorecard_names_waived_violations_only_when_there_are_some(
+    walked: dict[tuple[str, str, str], str], lang: str
+) -> None:
+    label = i18n.TEXTS["col.waived"][0 if lang == "zh" else 1]
+    for period in PERIODS:
+        text = walked[lang, period, "scorecard"]
+        assert not re.search(rf"{re.escape(label)}: *$", text, re.MULTILINE), text
