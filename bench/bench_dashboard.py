@@ -8,6 +8,8 @@ tickets, a join with the targets makes their results: a million rows in seconds,
 loop), then times, as of a fixed instant in the last generated month:
 
 - each query of the 总览 page (monitor.views.* and the period scorecard), best of N;
+- the 工单 page's search (monitor.views.search): a ticket id, a system and the violated
+  tickets, each as any field, a first page of 50 with its total, best of N;
 - the page's first render through Streamlit's AppTest in this process (a signed-in
   supervisor, a fresh session, nothing cached) and a second render.
 
@@ -49,6 +51,7 @@ from monitor.views.overview import (  # noqa: E402
     open_incidents,
     violations_by_period,
 )
+from monitor.views.search import TicketQuery, search_tickets  # noqa: E402
 
 ZONE = ZoneInfo("Asia/Shanghai")
 AT = datetime(2025, 6, 15, 12, 0, tzinfo=ZONE)
@@ -205,6 +208,26 @@ def time_queries(engine: Engine, repeat: int) -> dict[str, float]:
     return timings
 
 
+def time_searches(engine: Engine, repeat: int, tickets: int) -> dict[str, float]:
+    """The 工单 page's searches, each a first page of 50 with its total, as a supervisor."""
+    middle = f"B-{tickets // 2:07d}"
+    queries = {
+        f"search a ticket id ({middle})": TicketQuery(text=middle),
+        "search a system (系统123)": TicketQuery(text="系统123"),
+        "search violated tickets": TicketQuery(state="violated"),
+        "search a system, operator": TicketQuery(text="系统123"),
+    }
+    return {
+        name: best_of(
+            lambda q=query, n=name: search_tickets(
+                engine, OPERATOR if n.endswith("operator") else SUPERVISOR, q, AT
+            ),
+            repeat,
+        )
+        for name, query in queries.items()
+    }
+
+
 def _last_months(count: int) -> list[tuple[int, int]]:
     year, month = AT.year, AT.month
     months = []
@@ -270,6 +293,7 @@ def main() -> None:
         filled = fill(engine, options.tickets)
         print(f"  {filled['seconds']} s; results {filled['results']}", flush=True)
         queries = time_queries(engine, options.repeat)
+        queries |= time_searches(engine, options.repeat, options.tickets)
         for name, seconds in queries.items():
             print(f"  {name:45s} {seconds:8.3f} s")
         engine.dispose()
