@@ -15,7 +15,7 @@ the other UTC days, which the report never reads, are not written (50,000 resour
 are 144 M rows; an index range scan does not read them).
 Timed: `availability_report` for 2022-06 (every resource, class and pool, with coverage, budget
 and the burn-rate windows); the floor is one SQL statement over the same rows (the month's and
-each window's), summed per resource, class and pool with GROUPING SETS and fetched.
+each window's), summed per part and resource and fetched.
 
 **idle** (--hosts, default 50,000 × --days, default 90, ending 31 December 2024): the daily
 rollups of every host's cpu and memory; --idle-share of them (default 2 %: idle, turning idle or
@@ -198,7 +198,7 @@ def availability_data(url: str, resources: int, seed: int) -> int:
         window_from = period.end - longest
         ends = [  # the partial UTC days of the month and of its longest burn window
             (period.start, first_day + DAY),
-            (window_from, window_from.replace(hour=0) + DAY),
+            (window_from, window_from.astimezone(UTC).replace(hour=0) + DAY),
             (last_midnight, period.end),
         ]
         for begin, end in ends:
@@ -232,7 +232,8 @@ def _pieces(start: datetime, end: datetime) -> list[tuple[str, str, datetime, da
 
 def availability_floor(url: str) -> int:
     """One statement over the rows the report reads (the month and its burn-rate windows),
-    summed per part and resource, class and pool; how many groups."""
+    summed per part and resource; how many groups. (Summing per class and pool too, with
+    GROUPING SETS and a join to the resources, made the statement slower than the report.)"""
     period = parse_period(MONTH, ZONE)
     parts = {"month": (period.start, period.end)}
     for window in load_contract().availability.burn_rate_windows:
@@ -247,11 +248,8 @@ def availability_floor(url: str) -> int:
                 f"WHERE metric = 'availability' AND {column} >= :a{n} AND {column} < :b{n}"
             )
     statement = text(
-        "SELECT s.part, r.resource_class, r.pool, s.resource_id, sum(s.samples), sum(s.total) "
-        f"FROM ({' UNION ALL '.join(selects)}) s "
-        "JOIN resource r ON r.resource_id = s.resource_id "
-        "GROUP BY GROUPING SETS ((s.part, s.resource_id, r.resource_class, r.pool), "
-        "(s.part, r.resource_class), (s.part, r.pool))"
+        "SELECT s.part, s.resource_id, sum(s.samples), sum(s.total) "
+        f"FROM ({' UNION ALL '.join(selects)}) s GROUP BY s.part, s.resource_id"
     )
     engine = make_engine(url)
     try:
