@@ -12,7 +12,7 @@ victoria-metrics started on a loopback port (--workdir keeps its data for --reus
 
 Then, for each path, a child process collects the whole range into a new PostgreSQL database
 with `PrometheusCollector` (raw chunks --raw-chunk, store chunks --store-chunk,
---resources-per-query per query), so its peak RSS (ru_maxrss, os.wait4) is that path's alone.
+--resources-per-query per query), so its peak RSS (VmHWM) is that path's alone.
 Measured per path: wall time, CPU seconds of the collector and of victoria-metrics, bytes on
 the wire (what urllib3 read, compressed if the store
 compressed) and the answers' decoded bytes, requests, quarter-hour and daily rows written,
@@ -178,7 +178,20 @@ def collect(args: argparse.Namespace) -> dict[str, Any]:
         "requests": session.requests,
         "quarter_hour_rows": quarters,
         "daily_rows": days,
+        "peak_rss_mib": peak_rss_mib(),
     }
+
+
+def peak_rss_mib() -> float:
+    """This process's resident high-water mark since its exec (VmHWM).
+
+    ru_maxrss of a child would not do: Linux carries the parent's resident size at the fork
+    over the exec, and the parent holds the generated samples.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 _CHECKSUM = """
@@ -237,7 +250,6 @@ def run_child(
     if status != 0:
         raise RuntimeError(f"the {path} child failed ({status})")
     out: dict[str, Any] = json.loads(report.read_text())
-    out["peak_rss_mib"] = usage.ru_maxrss / 1024
     out["collector_cpu_seconds"] = usage.ru_utime + usage.ru_stime
     out["store_cpu_seconds"] = cpu_seconds(store_pid) - store_cpu
     return out
@@ -257,8 +269,8 @@ def main() -> None:
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--workdir", help="keeps VictoriaMetrics' data (default: a temp dir)")
     parser.add_argument("--reuse", action="store_true", help="skip loading if VM holds them")
-    parser.add_argument("--raw-chunk", default="1h")
-    parser.add_argument("--store-chunk", default="6h")
+    parser.add_argument("--raw-chunk", default="6h")  # the collectors' default
+    parser.add_argument("--store-chunk", default="1d")  # answers are small: one listing a day
     parser.add_argument("--resources-per-query", type=int, default=200)
     parser.add_argument("--paths", default="raw,store")
     parser.add_argument("--json")
