@@ -1,7 +1,7 @@
 """Rollups summed by the store equal the raw path's, row for row, on a real VictoriaMetrics and
 a real Prometheus holding the same samples: samples exactly on quarter hours and a millisecond
-either side, a scrape gap, whole quarter hours down, a pool series, a start in mid quarter hour
-and a run that stops in one."""
+either side, a scrape gap, whole quarter hours down, a pool series, a start in mid quarter hour,
+a run that stops in one, and a store stopped and started again mid-collection."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from monitor.storage.collector_state import get_watermark
 from monitor.storage.db import ensure_schema, make_engine
 from monitor.storage.resources import load_resources
 from monitor.storage.rollups import DAILY, ROLLUP
-from tests.collectors.test_prometheus_integration import PrometheusServer
+from tests.collectors.test_prometheus_integration import LosingSession, PrometheusServer
 from tests.collectors.test_victoriametrics_integration import VictoriaMetrics
 from tests.conftest import local
 
@@ -197,3 +197,25 @@ def test_the_store_gives_the_rollups_the_raw_path_gives(
     assert rows["vm-down", local("2022-07-01 01:00")] == (15, 0.0, 0.0, 900.0)
     assert rows["", local("2022-07-01 01:00")] == (3, 3.0, 1.0, 180.0)  # the pool's series
     assert {rid for rid, _ in rows} == {"", "vm-steady", "vm-edges", "vm-gappy", "vm-down"}
+
+
+def test_store_rollups_resume_from_the_watermark_after_the_store_was_stopped_and_started(
+    victoria: VictoriaMetrics, tmp_path: Path
+) -> None:
+    raw, summed = (make_engine(f"sqlite:///{tmp_path / name}.db") for name in ("raw", "store"))
+    for engine in (raw, summed):
+        ensure_schema(engine)
+    plain = source(victoria.url, "victoriametrics", "raw")
+    assert PrometheusCollector(plain, raw, sleep=lambda _: None).run(NOW).error is None
+    settings = source(victoria.url, "victoriametrics", "store")
+    # The first chunk (00:07–00:45) takes 7 answers: the resources, then two ranges (the partial
+    # quarter hour and the whole ones) for each of the three resource sets.
+    losing = LosingSession(victoria, 7)
+    broken = PrometheusCollector(settings, summed, session=losing, sleep=lambda _: None).run(NOW)
+    assert broken.error is not None and "ConnectionError" in broken.error
+    assert get_watermark(summed, "vm_up") == START + 3 * QUARTER
+    victoria.start()
+    resumed = PrometheusCollector(settings, summed, sleep=lambda _: None).run(NOW)
+    assert (resumed.error, resumed.range_from) == (None, START + 3 * QUARTER)
+    assert stored(summed) == stored(raw)
+    assert broken.samples + resumed.samples == sum(row[3] for row in stored(raw)[0])
