@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -67,13 +68,24 @@ class ExactDecimal(TypeDecorator[Decimal]):
         return format(plain_decimal(value), "f") if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        if value is None:
-            return None
-        if isinstance(value, str) and _is_plain_text(value):
-            # SQLite's text as written above: already the plain decimal (the bulk reads of
-            # statements skip normalising every amount again).
-            return Decimal(value)
-        return plain_decimal(Decimal(value))
+        return _read_decimal(value)
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], Any] | None:
+        # SQLite's text needs no processor of the String type beneath: reading it straight
+        # saves a call per value, 500,000 of them in a statement's 100,000 lines.
+        if dialect.name == "sqlite":
+            return _read_decimal
+        return super().result_processor(dialect, coltype)
+
+
+def _read_decimal(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and _is_plain_text(value):
+        # SQLite's text as written above: already the plain decimal (the bulk reads of
+        # statements skip normalising every amount again).
+        return Decimal(value)
+    return plain_decimal(Decimal(value))
 
 
 def _is_plain_text(text: str) -> bool:
