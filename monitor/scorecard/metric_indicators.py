@@ -79,7 +79,7 @@ def resource_availability(
         f"≥ {rule.target:g}%, {rule.deduction_per_point:g} off for each percentage point below"
     )
     if missing or not measured:
-        details.update(no_data=True, reason=_reason(missing, absent))
+        details.update(no_data=True, reason=_reason(missing, absent, contract))
         fails = contract.availability.missing_evidence_fails
         points = rule.floor if fails else rule.max_points
         return IndicatorScore(
@@ -114,13 +114,15 @@ def resource_availability(
     )
 
 
-def _reason(missing: Sequence[str], absent: Sequence[str]) -> str:
+def _reason(missing: Sequence[str], absent: Sequence[str], contract: Contract) -> str:
+    """Why a class has no figure, in the report's Chinese: by the classes' contract names."""
+    names = contract.availability.classes
     parts = []
     if missing:
-        parts.append(f"no or too little availability evidence for {', '.join(missing)}")
+        parts.append(f"{'、'.join(names[c].name_zh for c in missing)}没有或缺少可用率佐证数据")
     if absent:
-        parts.append(f"no resources of class {', '.join(absent)}")
-    return "; ".join(parts)
+        parts.append(f"没有{'、'.join(names[c].name_zh for c in absent)}类资源")
+    return "；".join(parts)
 
 
 def all_met(
@@ -162,7 +164,7 @@ def all_met(
     )
     lowest = min((_percent(f) or 0.0 for f in measured.values()), default=None)
     if missing or absent:
-        details.update(no_data=True, reason=_reason(missing, absent))
+        details.update(no_data=True, reason=_reason(missing, absent, contract))
     met = not failed and not late
     if missing or absent:
         met = met and not contract.availability.missing_evidence_fails
@@ -194,11 +196,8 @@ def utilisation_band(
         }
     }
     if value is None:
-        where = f"pool {rule.pool}" if rule.pool else "every pool"
-        details.update(
-            no_data=True,
-            reason=f"no CPU, memory and storage utilisation evidence for {where}",
-        )
+        where = rule.pool or "各资源池"
+        details.update(no_data=True, reason=f"{where}没有CPU、内存、存储使用率佐证数据")
     bands = "；".join(f"≥{b.min:g}%得{b.points:g}分" for b in rule.bands)
     scope = (
         f"{rule.pool}"

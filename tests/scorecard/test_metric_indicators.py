@@ -53,7 +53,8 @@ def test_resource_availability_without_evidence_says_so_and_fails(contract: Cont
     score = resource_availability(compute(99.99, None), contract)
     assert score.points == 0
     assert score.details["no_data"] is True
-    assert "physical" in str(score.details["reason"])
+    # Told in the report's Chinese, by the class's contract name.
+    assert score.details["reason"] == "物理机没有或缺少可用率佐证数据"
 
 
 def test_normal_operation_needs_network_and_power_both_met(contract: Contract) -> None:
@@ -74,7 +75,7 @@ def test_normal_operation_without_power_data_scores_0_and_says_why(contract: Con
     score = all_met("normal_operation", rule, only_network, [], contract)
     assert score.points == 0
     assert score.details["no_data"] is True
-    assert "power" in str(score.details["reason"])
+    assert score.details["reason"] == "没有电力类资源"
 
 
 def test_backup_service_is_lost_by_one_late_restore_request(contract: Contract) -> None:
