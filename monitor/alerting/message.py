@@ -14,10 +14,12 @@ from zoneinfo import ZoneInfo
 
 from monitor.contract.model import Contract
 from monitor.domain.durations import format_duration_zh
+from monitor.domain.obligations import ObligationClock
 from monitor.domain.text import one_line
 from monitor.domain.tickets import TargetResult, Ticket
 
 STAGE_LABELS_ZH = {"at_risk": "临近超时", "breached": "超时违约", "resolved": "超时后已完成"}
+OBLIGATION_STAGE_LABELS_ZH = {"at_risk": "即将到期", "missed": "已逾期"}
 _UNRECORDED = "未登记"
 # A ticket's texts come from whoever filed it. In chat Markdown each character that could
 # format (headings, emphasis, code, quotes, tables), link ([…](…), <…>), mention (WeCom <@id>,
@@ -86,6 +88,26 @@ def alert_facts(
     }
 
 
+def obligation_alert_facts(
+    clock: ObligationClock, name_zh: str, stage: str, at: datetime
+) -> dict[str, Any]:
+    """The JSON-ready facts of one stage of an obligation period as of `at`; `obligation_id`
+    is what tells them from a ticket's."""
+    return {
+        "stage": stage,
+        "obligation_id": clock.obligation_id,
+        "obligation_zh": name_zh,
+        "target_id": clock.obligation_id,
+        "period": clock.label,
+        "subject": clock.subject or None,
+        "pool": clock.pool or None,
+        "due_at": _iso(clock.due_at),
+        "required": clock.required,
+        "done": clock.done_by(at),
+        "occurred_at": _iso(at),
+    }
+
+
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
@@ -150,11 +172,44 @@ def _content(
     return title, lines
 
 
+def _obligation_content(
+    facts: dict[str, Any], zone: ZoneInfo, shown: Callable[[str], str]
+) -> tuple[str, list[tuple[str, str]]]:
+    """An obligation period's title and lines, every text of the facts passed through `shown`."""
+
+    def text(key: str) -> str:
+        value = facts.get(key)
+        return shown(str(value)) if value else ""
+
+    stage = facts["stage"]
+    stage_zh = OBLIGATION_STAGE_LABELS_ZH.get(stage, stage)
+    title = f"【{stage_zh}】履约事项 {text('obligation_zh')} · {text('period')}"
+    done = f"已完成 {int(facts.get('done') or 0)}/{int(facts.get('required') or 0)}"
+    if stage == "at_risk":
+        due = datetime.fromisoformat(facts["due_at"])
+        left = max(0, int((due - datetime.fromisoformat(facts["occurred_at"])).total_seconds()))
+        status = f"即将到期，距期限还剩 {format_duration_zh(left)}，{done}"
+    else:
+        status = f"已逾期，期限已过仍未完成，{done}"
+    lines = [
+        ("履约事项", f"{text('obligation_zh')}（{text('obligation_id')}）"),
+        ("周期", text("period")),
+        ("期限", f"{_local(facts.get('due_at'), zone)}（{zone.key}）"),
+        ("状态", status),
+        ("资源池", text("pool") or "全部"),
+    ]
+    if facts.get("subject"):
+        lines.append(("对象", text("subject")))
+    return title, lines
+
+
 def render(facts: dict[str, Any], zone: ZoneInfo, link: str | None = None) -> Message:
-    """The Chinese message: ticket, target, deadline in the contract's zone, lateness, owner."""
-    title, _ = _content(facts, zone, str)
-    text_title, lines = _content(facts, zone, _plain)
-    markdown_title, markdown_lines = _content(facts, zone, _inline)
+    """The Chinese message: ticket, target, deadline in the contract's zone, lateness, owner;
+    or an obligation period's name, period, due moment in the contract's zone and status."""
+    content = _obligation_content if "obligation_id" in facts else _content
+    title, _ = content(facts, zone, str)
+    text_title, lines = content(facts, zone, _plain)
+    markdown_title, markdown_lines = content(facts, zone, _inline)
     if link:
         lines.append(("详情", link))
         markdown_lines.append(("详情", link))

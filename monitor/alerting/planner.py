@@ -3,6 +3,8 @@
 at_risk: an open clock turned at risk. breached: a clock went past its deadline while open,
 or a late stop arrived recently. resolved: the late stop of an announced open breach arrived.
 Each stage of a (ticket, target) is announced at most once; the outbox's unique key holds that.
+An obligation period (履约事项) announces at_risk once its at-risk moment has come and missed
+once its due moment has passed without the evidence, each at most once by the same key.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 
+from monitor.domain.obligations import ObligationClock, ObligationStatus
 from monitor.domain.tickets import Status, TargetResult
 
-AT_RISK, BREACHED, RESOLVED = "at_risk", "breached", "resolved"
+AT_RISK, BREACHED, RESOLVED, MISSED = "at_risk", "breached", "resolved", "missed"
 Key = tuple[int, str]  # (ticket database key, target id)
 
 
@@ -54,3 +57,15 @@ def _stage(
     if result.stop is None:
         return BREACHED  # an open breach is always news, however old
     return BREACHED if result.stop >= at - max_age else None
+
+
+def obligation_stage(clock: ObligationClock, at: datetime) -> str | None:
+    """The stage an obligation period is at as of `at`: at_risk, missed, or None (owed and
+    not yet near, or done). A period first seen missed is announced missed only; like an
+    open breach, a miss is news however old."""
+    status = clock.status(at)
+    if status is ObligationStatus.AT_RISK:
+        return AT_RISK
+    if status is ObligationStatus.MISSED:
+        return MISSED
+    return None

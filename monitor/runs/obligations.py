@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from monitor.contract.model import Contract
 from monitor.contract.obligations import Evidence
@@ -16,6 +17,9 @@ from monitor.rules.obligations import ObligationFacts, obligation_clocks
 from monitor.storage.obligations import load_evidence, protection_levels, replace_periods
 from monitor.storage.resources import load_resources
 from monitor.storage.surveys import load_survey_replies
+
+# Called in the transaction that stores the periods, with the clocks stored (the alerts).
+PeriodsHook = Callable[[Connection, Sequence[ObligationClock]], None]
 
 
 def obligation_facts(
@@ -53,12 +57,18 @@ def clocks_as_of(
 
 
 def evaluate_obligations(
-    engine: Engine, contract: Contract, calendar: BusinessCalendar, at: datetime
+    engine: Engine,
+    contract: Contract,
+    calendar: BusinessCalendar,
+    at: datetime,
+    on_stored: PeriodsHook | None = None,
 ) -> list[ObligationClock]:
     """Compute every obligation's periods as of `at` and store them in place of the old ones."""
     clocks = clocks_as_of(engine, contract, calendar, at)
     with engine.begin() as connection:
         replace_periods(connection, clocks, at)
+        if on_stored is not None:
+            on_stored(connection, clocks)
     return clocks
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from monitor import clock
 from monitor.alerting.config import AlertingConfig
 from monitor.alerting.hook import alert_hook
+from monitor.alerting.obligation_hook import obligation_alert_hook
 from monitor.contract.contract_set import ContractSet
 from monitor.rules.calendar_gaps import calendar_ending_warning, calendar_warning, years_needed
 from monitor.runs.evaluate import Evaluation, run_evaluation
@@ -103,15 +104,18 @@ class LiveEvaluator:
         self._warn_about_calendar(dict(sorted(unknown_years.items())), started)
 
     def evaluate_obligations(self) -> int:
-        """Every obligation period (履约事项) as of now, stored for /metrics and the API: they
-        are few, so each whole evaluation recomputes them all. The number stored.
+        """Every obligation period (履约事项) as of now, stored for /metrics and the API, its
+        at-risk and missed alerts planned in the same transaction: they are few, so each whole
+        evaluation recomputes them all. The number stored.
 
         Under the evaluation lock: two processes replacing the stored periods at once would
         insert the same rows twice.
         """
         with self.locks.hold(EVALUATION_LOCK):
             at = self.now()
-            return len(evaluate_obligations(self.engine, self.contract, self.calendar, at))
+            hook = obligation_alert_hook(self.contract, self.alerting, at)
+            clocks = evaluate_obligations(self.engine, self.contract, self.calendar, at, hook)
+            return len(clocks)
 
     def _warn_about_calendar(self, unknown_years: dict[int, int], at: datetime) -> None:
         """Log that results need a year the calendar lacks, or that it ends soon; once a day."""

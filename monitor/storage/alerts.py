@@ -1,7 +1,8 @@
 """Alerts and their delivery outbox: set-based writes, an atomic claim, acknowledgements.
 
-An alert is unique per (ticket, target, stage) and a delivery per (alert, channel): inserting
-one twice does nothing, so two evaluations — two processes — cannot announce a stage twice.
+An alert is unique per (ticket, target, stage) or per (obligation period, stage), a delivery
+per (alert, channel): inserting one twice does nothing, so two evaluations — two processes —
+cannot announce a stage twice.
 A sender claims due deliveries with a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has
 one writer at a time and the conditional UPDATE is the claim); an acknowledged delivery is
 never claimed again. Each claim writes its own token on the rows it took: renewing a lease,
@@ -38,15 +39,18 @@ class NewAlert:
     channels: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class NewObligationAlert:
+    period_key: str  # the period's natural key (monitor.alerting.obligations.period_key)
+    obligation_id: str
+    stage: str
+    occurred_at: datetime
+    facts: dict[str, Any]
+    channels: tuple[str, ...]
+
+
 def add_alerts(connection: Connection, alerts: Sequence[NewAlert], now: datetime) -> int:
     """Store alerts not stored yet, with one outbox row per channel; how many were new."""
-    if not alerts:
-        return 0
-    statement = (
-        dialect_insert(connection)(ALERT)
-        .on_conflict_do_nothing(index_elements=["ticket_pk", "target_id", "stage"])
-        .returning(ALERT.c.id, ALERT.c.ticket_pk, ALERT.c.target_id, ALERT.c.stage)
-    )
     rows = [
         {
             "ticket_pk": alert.ticket_pk,
@@ -57,13 +61,53 @@ def add_alerts(connection: Connection, alerts: Sequence[NewAlert], now: datetime
         }
         for alert in alerts
     ]
-    by_key = {(a.ticket_pk, a.target_id, a.stage): a for a in alerts}
+    channels = [alert.channels for alert in alerts]
+    return _add(connection, ("ticket_pk", "target_id", "stage"), rows, channels, now)
+
+
+def add_obligation_alerts(
+    connection: Connection, alerts: Sequence[NewObligationAlert], now: datetime
+) -> int:
+    """Store obligation alerts not stored yet, with one outbox row per channel; how many were
+    new. Unique per (period, stage), like a ticket's per (ticket, target, stage)."""
+    rows = [
+        {
+            "obligation_period_key": alert.period_key,
+            "target_id": alert.obligation_id,
+            "stage": alert.stage,
+            "occurred_at": alert.occurred_at,
+            "payload": json.dumps(alert.facts, ensure_ascii=False),
+        }
+        for alert in alerts
+    ]
+    channels = [alert.channels for alert in alerts]
+    return _add(connection, ("obligation_period_key", "stage"), rows, channels, now)
+
+
+def _add(
+    connection: Connection,
+    key: tuple[str, ...],
+    rows: list[dict[str, Any]],
+    channels: list[tuple[str, ...]],
+    now: datetime,
+) -> int:
+    """Insert the alert rows that are new by `key` (a unique key of the table) and an outbox
+    row per channel of each one inserted."""
+    if not rows:
+        return 0
+    statement = (
+        dialect_insert(connection)(ALERT)
+        .on_conflict_do_nothing(index_elements=list(key))
+        .returning(ALERT.c.id, *(ALERT.c[name] for name in key))
+    )
+    by_key = {
+        tuple(row[name] for name in key): wanted for row, wanted in zip(rows, channels, strict=True)
+    }
     deliveries: list[dict[str, Any]] = []
     added = 0
     for offset in range(0, len(rows), _BATCH):
         for row in connection.execute(statement, rows[offset : offset + _BATCH]):
             added += 1
-            alert = by_key[(row.ticket_pk, row.target_id, row.stage)]
             deliveries.extend(
                 {
                     "alert_id": row.id,
@@ -73,7 +117,7 @@ def add_alerts(connection: Connection, alerts: Sequence[NewAlert], now: datetime
                     "failures": 0,
                     "next_attempt_at": now,
                 }
-                for channel in alert.channels
+                for channel in by_key[tuple(row)[1:]]
             )
     for offset in range(0, len(deliveries), _BATCH):
         connection.execute(DELIVERY.insert(), deliveries[offset : offset + _BATCH])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from monitor.storage.tables.columns import optional_time, required_time
@@ -27,16 +27,25 @@ class ApiTokenRow(SQLModel, table=True):
 
 
 class AlertRow(SQLModel, table=True):
-    """One stage (at_risk, breached, resolved) of one target on one ticket: announced once."""
+    """One stage (at_risk, breached, resolved) of one target on one ticket, or one stage
+    (at_risk, missed) of one obligation period: announced once."""
 
     __tablename__ = "alert"
     __table_args__ = (
         UniqueConstraint("ticket_pk", "target_id", "stage", name="uq_alert_ticket_target_stage"),
+        UniqueConstraint("obligation_period_key", "stage", name="uq_alert_obligation_period_stage"),
+        CheckConstraint(
+            "(ticket_pk IS NULL) <> (obligation_period_key IS NULL)",
+            name="ck_alert_ticket_or_obligation_period",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    ticket_pk: int = Field(foreign_key="ticket.id", ondelete="CASCADE")
-    target_id: str = Field(max_length=100)
+    ticket_pk: int | None = Field(default=None, foreign_key="ticket.id", ondelete="CASCADE")
+    # An obligation period's natural key (obligation|subject|pool|period start): the stored
+    # periods are replaced by every evaluation, so their row ids do not last.
+    obligation_period_key: str | None = Field(default=None, max_length=400)
+    target_id: str = Field(max_length=100)  # a ticket's target, or the obligation's id
     stage: str = Field(max_length=20)
     occurred_at: datetime = required_time()
     # The facts of the message as they were at that moment (JSON), rendered per channel.
