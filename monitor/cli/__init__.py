@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import traceback
 
 import click
 
-from monitor.cli import (
-    availability_cmd,
-    billing_cmd,
-    calendar_cmd,
-    collect_cmd,
-    contract_cmd,
-    dashboard_cmd,
-    db_cmd,
-    demo_cmd,
-    evaluate_cmd,
-    import_cmd,
-    obligations_cmd,
-    rejudge_cmd,
-    report_cmd,
-    score_cmd,
-    serve_cmd,
-    ticket_sync_cmd,
-    token_cmd,
-    users_cmd,
-)
 from monitor.cli.context import UsageProblem
 from monitor.contract.model import ContractError
 from monitor.domain.calendar import CalendarError
@@ -39,7 +20,48 @@ EXIT_ERROR = 2
 USER_ERRORS = (ContractError, CalendarError, DatabaseError, UsageProblem)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# An explicit list: one line per command, in the order `slamon --help` lists them; each
+# module is imported when its command runs, so that a command does not pay for the others'
+# imports (the web service's, the dashboard's, the report's).
+COMMANDS: dict[str, str] = {
+    "import": "monitor.cli.import_cmd:import_group",
+    "evaluate": "monitor.cli.evaluate_cmd:evaluate",
+    "score": "monitor.cli.score_cmd:score",
+    "availability": "monitor.cli.availability_cmd:availability",
+    "collect": "monitor.cli.collect_cmd:collect",
+    "sync-tickets": "monitor.cli.ticket_sync_cmd:sync_tickets",
+    "report": "monitor.cli.report_cmd:report",
+    "db": "monitor.cli.db_cmd:db",
+    "contract": "monitor.cli.contract_cmd:contract",
+    "demo": "monitor.cli.demo_cmd:demo",
+    "serve": "monitor.cli.serve_cmd:serve",
+    "token": "monitor.cli.token_cmd:token",
+    "dashboard": "monitor.cli.dashboard_cmd:dashboard",
+    "users": "monitor.cli.users_cmd:users",
+    "calendar": "monitor.cli.calendar_cmd:calendar_group",
+    "rejudge": "monitor.cli.rejudge_cmd:rejudge",
+    "billing": "monitor.cli.billing_cmd:billing",
+    "obligations": "monitor.cli.obligations_cmd:obligations",
+}
+
+
+class Commands(click.Group):
+    """The commands of COMMANDS, each imported when it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        path = COMMANDS.get(cmd_name)
+        if path is None:
+            return None
+        module, name = path.split(":")
+        command = getattr(importlib.import_module(module), name)
+        assert isinstance(command, click.Command) and command.name == cmd_name, path
+        return command
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="slamon")
 def cli() -> None:
     """slamon — 政务云合同履约（SLA）监测。 SLA and incident-compliance monitor.
@@ -47,31 +69,6 @@ def cli() -> None:
     The database is SLAMON_DATABASE_URL (default: SQLite at data/slamon.db); the contract is
     SLAMON_CONTRACT or --contract (default: config/contracts/default.yaml).
     """
-
-
-# An explicit list: one line per command module.
-for command in (
-    import_cmd.import_group,
-    evaluate_cmd.evaluate,
-    score_cmd.score,
-    availability_cmd.availability,
-    collect_cmd.collect,
-    ticket_sync_cmd.sync_tickets,
-    report_cmd.report,
-    db_cmd.db,
-    contract_cmd.contract,
-    demo_cmd.demo,
-    serve_cmd.serve,
-    token_cmd.token,
-    dashboard_cmd.dashboard,
-    users_cmd.users,
-    calendar_cmd.calendar_group,
-    rejudge_cmd.rejudge,
-    billing_cmd.billing,
-    obligations_cmd.obligations,
-):
-    cli.add_command(command)
-# Import subcommands beyond tickets, each module adding its own.
 
 
 def main() -> None:
