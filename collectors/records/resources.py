@@ -1,4 +1,5 @@
-"""`slamon import resources`: the resource inventory (id, class, pool, unit, reclaimed-at …)."""
+"""`slamon import resources`: the resource inventory (id, class, pool, unit, reclaimed-at,
+vCPU / memory / storage spec …)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from collectors.files.decimals import parse_quantity
 from collectors.files.import_report import ImportReport
 from collectors.files.values import BadValue, VocabularyLookup, parse_id, parse_text
 from collectors.records.base import (
@@ -75,6 +77,9 @@ def resource_format(contract: Contract) -> RecordFormat:
         Column("status", ("status", "状态"), parse_text),
         Column("in_service_from", ("in_service_from", "上线时间", "开通时间"), moment),
         Column("reclaimed_at", ("reclaimed_at", "回收时间"), moment),
+        Column("vcpu", ("vcpu", "vCPU数", "vCPU", "CPU核数"), parse_quantity),
+        Column("memory_gb", ("memory_gb", "内存GB", "内存(GB)", "内存（GB）"), parse_quantity),
+        Column("storage_gb", ("storage_gb", "存储GB", "存储(GB)", "存储（GB）"), parse_quantity),
     )
     return RecordFormat(
         table="resource",

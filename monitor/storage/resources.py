@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -40,6 +41,10 @@ RESOURCE_FIELDS = (
 )
 
 
+# The inventory's spec of a resource, by the catalogue measure a billed quantity is judged by.
+SPEC_FIELDS = ("vcpu", "memory_gb", "storage_gb")
+
+
 OUTAGE_FIELDS = ("end", "planned", "approved_by", "cause")
 
 
@@ -47,7 +52,7 @@ def upsert_resources(
     connection: Connection, rows: Sequence[Mapping[str, Any]], carried: Iterable[str], now: datetime
 ) -> UpsertCounts:
     # The 等保 level is read apart (monitor.storage.obligations), not by load_resources.
-    stored = (*RESOURCE_FIELDS, "protection_level")
+    stored = (*RESOURCE_FIELDS, "protection_level", *SPEC_FIELDS)
     fields = [name for name in stored if name in set(carried) | {"source"}]
     return upsert_rows(connection, RESOURCE, ("resource_id",), rows, fields, now)
 
@@ -84,11 +89,34 @@ def upsert_outages(
     )
 
 
+_RESOURCE_COLUMNS = ("resource_id", *RESOURCE_FIELDS[:-1])
+
+
 def load_resources(bind: Engine | Connection) -> list[Resource]:
-    columns = [RESOURCE.c[name] for name in ("resource_id", *RESOURCE_FIELDS[:-1])]
+    columns = [RESOURCE.c[name] for name in _RESOURCE_COLUMNS]
     with connected(bind) as connection:
         rows = connection.execute(select(*columns).order_by(RESOURCE.c.resource_id)).all()
     return [Resource(*row) for row in rows]
+
+
+Specs = dict[str, dict[str, Decimal]]
+
+
+def load_resources_with_specs(bind: Engine | Connection) -> tuple[list[Resource], Specs]:
+    """The inventory and, read by the same query, each resource's recorded vcpu / memory_gb /
+    storage_gb by resource_id; a blank spec is left out (not known, so not judged)."""
+    columns = [RESOURCE.c[name] for name in (*_RESOURCE_COLUMNS, *SPEC_FIELDS)]
+    with connected(bind) as connection:
+        rows = connection.execute(select(*columns).order_by(RESOURCE.c.resource_id)).all()
+    width = len(_RESOURCE_COLUMNS)
+    resources, specs = [], {}
+    for row in rows:
+        resources.append(Resource(*row[:width]))
+        recorded = zip(SPEC_FIELDS, row[width:], strict=True)
+        spec = {name: value for name, value in recorded if value is not None}
+        if spec:
+            specs[row[0]] = spec
+    return resources, specs
 
 
 def load_outages(bind: Engine | Connection, start: datetime, end: datetime) -> list[Outage]:

@@ -5,17 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from monitor.storage.tables.columns import required_time
-from monitor.storage.types import ExactDecimal
-
-
-def _exact(nullable: bool) -> Decimal:
-    return Field(  # type: ignore[no-any-return]
-        default=None, sa_column=Column(ExactDecimal(), nullable=nullable)
-    )
+from monitor.storage.tables.columns import exact_decimal, required_time
 
 
 class CatalogueItemRow(SQLModel, table=True):
@@ -38,7 +31,7 @@ class CatalogueItemRow(SQLModel, table=True):
     valid_until: date | None = None
     name: str = Field(max_length=200)
     unit: str = Field(max_length=50)
-    unit_price: Decimal = _exact(False)
+    unit_price: Decimal = exact_decimal(False)
     measure: str = Field(default="count", max_length=30)  # vcpu/memory_gb/storage_gb/count/use
     created_at: datetime = required_time()
     updated_at: datetime = required_time()
@@ -64,10 +57,10 @@ class StatementLineRow(SQLModel, table=True):
     system: str | None = Field(default=None, max_length=200)
     resource_id: str | None = Field(default=None, max_length=200)
     item_code: str = Field(max_length=100)
-    quantity: Decimal = _exact(False)
-    billed_days: Decimal | None = _exact(True)
-    billed_months: Decimal | None = _exact(True)
-    unit_price: Decimal = _exact(False)
-    amount: Decimal = _exact(False)
+    quantity: Decimal = exact_decimal(False)
+    billed_days: Decimal | None = exact_decimal(True)
+    billed_months: Decimal | None = exact_decimal(True)
+    unit_price: Decimal = exact_decimal(False)
+    amount: Decimal = exact_decimal(False)
     created_at: datetime = required_time()
     updated_at: datetime = required_time()

@@ -4,11 +4,12 @@ table)."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import Column
 from sqlmodel import Field
 
-from monitor.storage.types import UTCDateTime
+from monitor.storage.types import ExactDecimal, UTCDateTime
 
 
 def optional_time() -> datetime | None:
@@ -19,3 +20,10 @@ def optional_time() -> datetime | None:
 def required_time() -> datetime:
     """A non-null aware timestamp."""
     return Field(sa_column=Column(UTCDateTime(), nullable=False))  # type: ignore[no-any-return]
+
+
+def exact_decimal(nullable: bool) -> Decimal:
+    """An exact decimal (money, quantities, specs); None for a nullable one left blank."""
+    return Field(  # type: ignore[no-any-return]
+        default=None, sa_column=Column(ExactDecimal(), nullable=nullable)
+    )

@@ -4,11 +4,12 @@ collectors' watermarks and runs."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from monitor.storage.tables.columns import optional_time, required_time
+from monitor.storage.tables.columns import exact_decimal, optional_time, required_time
 
 
 class ResourceRow(SQLModel, table=True):
@@ -26,6 +27,10 @@ class ResourceRow(SQLModel, table=True):
     status: str | None = Field(default=None, max_length=50)
     in_service_from: datetime | None = optional_time()
     reclaimed_at: datetime | None = optional_time()
+    # The spec the inventory records (None: not known, so no billed quantity is judged by it).
+    vcpu: Decimal | None = exact_decimal(True)
+    memory_gb: Decimal | None = exact_decimal(True)
+    storage_gb: Decimal | None = exact_decimal(True)
     source: str = Field(max_length=100)
     created_at: datetime = required_time()
     updated_at: datetime = required_time()
