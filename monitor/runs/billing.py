@@ -1,5 +1,5 @@
-"""The billing check of a month: the stored statement, inventory and catalogue through
-monitor.billing, with the idle rule's findings."""
+"""The billing check of a month: the stored statement, inventory (with its specs) and
+catalogue through monitor.billing, with the idle rule's findings."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from monitor.domain.periods import Period
 from monitor.measures.idle import IdleFinding
 from monitor.runs.period_measures import idle_report
 from monitor.storage.billing import load_catalogue, load_statement
-from monitor.storage.resources import load_resources
+from monitor.storage.resources import load_resources_with_specs
 
 
 def billing_check(engine: Engine, contract: Contract, period: Period, at: datetime) -> BillingCheck:
@@ -32,13 +32,15 @@ def disputes_check(engine: Engine, contract: Contract, month: str) -> BillingChe
 def _checked(
     engine: Engine, contract: Contract, month: str, idle: dict[str, IdleFinding]
 ) -> BillingCheck:
+    resources, specs = load_resources_with_specs(engine)
     return check_statement(
         month,
         contract.zone,
         load_statement(engine, month),
-        load_resources(engine),
+        resources,
         load_catalogue(engine),
         idle=idle,
+        specs=specs,
     )
 
 

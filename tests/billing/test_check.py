@@ -240,41 +240,58 @@ def test_totals_per_unit_and_item_and_the_disputed_total() -> None:
         st.tuples(
             st.integers(min_value=0, max_value=31),  # in service from this day (0: before March)
             st.integers(min_value=1, max_value=32),  # reclaimed on this day (32: not reclaimed)
-            st.sampled_from(["none", "quantity", "fen", "days"]),  # the error planted
+            st.one_of(st.none(), st.integers(min_value=1, max_value=16)),  # vCPU数 (None: blank)
+            st.sampled_from(["none", "quantity", "fen", "days", "vcpu"]),  # the error planted
         ),
         min_size=1,
         max_size=12,
     )
 )
 def test_a_statement_made_from_the_inventory_is_ok_and_disputes_never_exceed_billing(
-    plan: list[tuple[int, int, str]],
+    plan: list[tuple[int, int, int | None, str]],
 ) -> None:
     resources, lines, planted = [], [], []
-    for index, (start, reclaim, error) in enumerate(plan):
+    specs: dict[str, dict[str, Decimal]] = {}
+    for index, (start, reclaim, vcpu, error) in enumerate(plan):
         first = max(start, 1)
         if reclaim <= first:
             continue
         since = local("2023-12-01 00:00") if start == 0 else local(f"2024-03-{start:02d} 00:00")
         until = None if reclaim == 32 else local(f"2024-03-{reclaim:02d} 00:00")
-        resources.append(
-            vm(f"VM-{index}", since.isoformat()[:16], until and until.isoformat()[:16])
-        )
+        resource_id = f"VM-{index}"
+        resources.append(vm(resource_id, since.isoformat()[:16], until and until.isoformat()[:16]))
         days = reclaim - first
+        vm_error = "none" if error == "vcpu" else error
         amount = to_fen(D(420) * days / 31)
-        quantity, billed_days = ("2", days) if error == "quantity" else ("1", days)
-        if error == "days":
+        quantity, billed_days = ("2", days) if vm_error == "quantity" else ("1", days)
+        if vm_error == "days":
             billed_days += 1
             amount = to_fen(D(420) * billed_days / 31)
-        if error == "quantity":
+        if vm_error == "quantity":
             amount *= 2
-        if error == "fen":
+        if vm_error == "fen":
             amount += D("0.01")
         lines.append(
-            line(index + 2, f"VM-{index}", str(amount), quantity=quantity, days=str(billed_days))
+            line(2 * index + 2, resource_id, str(amount), quantity=quantity, days=str(billed_days))
         )
-        planted.append(error)
-    result = check(lines, resources)
+        planted.append(vm_error)
+        # Its vCPUs, billed as the inventory records them or twice that; a blank spec is not
+        # judged, whatever is billed.
+        if vcpu is not None:
+            specs[resource_id] = {"vcpu": D(vcpu)}
+        cpus = (vcpu or 4) * (2 if error == "vcpu" else 1)
+        cpu_amount = to_fen(D("35.10") * cpus * days / 31)
+        lines.append(
+            line(2 * index + 3, resource_id, str(cpu_amount), item="CPU", quantity=str(cpus),
+                 days=str(days), unit_price="35.10")
+        )  # fmt: skip
+        excess = cpu_amount - to_fen(D("35.10") * (vcpu or 0) * days / 31)
+        planted.append(f"vcpu {excess}" if error == "vcpu" and vcpu is not None else "none")
+    result = check(lines, resources, specs=specs)
     assert 0 <= result.disputed_total <= result.billed_total
     for verdict, error in zip(result.verdicts, planted, strict=True):
         assert (verdict.code is Code.OK) == (error == "none"), (verdict, error)
         assert (verdict.disputed > 0) == (error != "none")
+        if error.startswith("vcpu"):
+            assert verdict.code is Code.QUANTITY_MISMATCH
+            assert verdict.disputed == D(error.split()[1])
