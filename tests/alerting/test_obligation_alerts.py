@@ -8,12 +8,16 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+import requests
 from sqlalchemy import Engine, func, select
 
-from monitor.alerting.config import AlertingConfig
+from monitor.alerting.channels import Outgoing, alertmanager
+from monitor.alerting.config import AlertingConfig, ChannelConfig
+from monitor.alerting.message import obligation_alert_facts, render
 from monitor.alerting.outbox import Dispatcher
 from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import DEFAULT_CONTRACT_PATH, Contract, load_contract
+from monitor.domain.obligations import ObligationClock
 from monitor.service.live import LiveEvaluator
 from monitor.service.locks import Locks
 from monitor.storage.alerts import ALERT, DELIVERY
@@ -122,3 +126,43 @@ def test_a_met_obligation_alerts_nothing(
     assert receiver.bodies() == []
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(ALERT)).scalar_one() == 0
+
+
+def test_alertmanager_is_sent_an_obligation_alert_with_its_own_labels_and_window(
+    receiver: Receiver,
+) -> None:
+    clock = ObligationClock(
+        obligation_id="monthly_report",
+        subject="",
+        pool="一云",
+        label="2023-10",
+        start=date(2023, 10, 1),
+        end=date(2023, 11, 1),
+        due_at=local("2023-11-08 00:00"),
+        at_risk_at=local("2023-11-06 00:00"),
+        required=1,
+        completions=(),
+    )
+    channel = ChannelConfig(name="am", type="alertmanager", url=receiver.url, firing_for="1h")
+    for stage, at in (("at_risk", "2023-11-06 09:00"), ("missed", "2023-11-09 09:00")):
+        facts = obligation_alert_facts(clock, "月度运行报告", stage, local(at))
+        message = render(facts, SHANGHAI)
+        out = Outgoing(channel, stage, facts, message, SHANGHAI, local(at), requests.Session())
+        alertmanager.send(out)
+    at_risk, missed = (body[0] for body in receiver.bodies())
+    labels = {
+        "service": "slamon",
+        "obligation": "monthly_report",
+        "period": "2023-10",
+        "pool": "一云",
+    }
+    assert at_risk["labels"] == {"alertname": "SlamonObligationAtRisk", **labels}
+    assert missed["labels"] == {"alertname": "SlamonObligationMissed", **labels}
+    assert (at_risk["startsAt"], at_risk["endsAt"]) == (
+        "2023-11-06T09:00:00+08:00",
+        "2023-11-08T00:00:00+08:00",
+    )
+    assert (missed["startsAt"], missed["endsAt"]) == (
+        "2023-11-08T00:00:00+08:00",
+        "2023-11-09T10:00:00+08:00",
+    )
