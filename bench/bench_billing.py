@@ -7,11 +7,13 @@
     python bench/bench_billing.py --profile /tmp/billing.prof      # cProfile of billing_check
 
 Generates a deterministic month (March 2024, Asia/Shanghai): an inventory of N virtual
-machines in two pools (some put in service or reclaimed during the month), a catalogue with
+machines in two pools (some put in service or reclaimed during the month; most with a vCPU数,
+some blank, a few recording fewer vCPUs than are billed), a catalogue with
 pool prices, a price change and a `use` item, and a statement of M lines (a VM line and a
 vCPU line per resource, a few `use` lines) with every kind of discrepancy planted: resources
 the inventory lacks, days outside the service life, wrong prices, wrong amounts, duplicates,
-counted items billed twice. Files are imported with the real importers (untimed), then:
+counted items billed twice, vCPUs beyond the inventory's spec. Files are imported with the real
+importers (untimed), then:
 
 - `cli_json`: `slamon billing check --period 2024-03 --format json` as a user runs it
   (a fresh process: start-up, reads, the check and the JSON written to a file);
@@ -59,14 +61,14 @@ from monitor.runs.billing import billing_check, idle_in  # noqa: E402
 from monitor.runs.period_measures import idle_report  # noqa: E402
 from monitor.storage.billing import load_catalogue, load_statement  # noqa: E402
 from monitor.storage.db import ensure_schema, make_engine  # noqa: E402
-from monitor.storage.resources import load_resources  # noqa: E402
+from monitor.storage.resources import load_resources_with_specs  # noqa: E402
 
 PERIOD = "2024-03"
 AT = datetime(2024, 4, 5, tzinfo=UTC)
 CONTRACT = ROOT / "config" / "contracts" / "default.yaml"
 PLAIN_JOIN = """
 SELECT s.line, s.resource_id, s.item_code, s.quantity, s.billed_days, s.unit_price, s.amount,
-       r.in_service_from, r.reclaimed_at, c.unit_price AS catalogue_price, c.measure
+       r.in_service_from, r.reclaimed_at, r.vcpu, c.unit_price AS catalogue_price, c.measure
 FROM statement_line s
 LEFT JOIN resource r ON r.resource_id = s.resource_id
 LEFT JOIN catalogue_item c ON c.item_code = s.item_code AND c.pool IN ('', s.pool)
@@ -89,7 +91,9 @@ def write_month(folder: Path, resources: int, lines: int) -> None:
     rng = random.Random(15)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "catalogue.csv").write_text(CATALOGUE, encoding="utf-8")
-    inventory = ["resource_id,class,pool,user_unit,system,status,in_service_from,reclaimed_at"]
+    inventory = ["resource_id,class,pool,user_unit,system,status,in_service_from,reclaimed_at,vcpu"]
+    # Its own seed: the statement's planted discrepancies stay those of the same seed.
+    spec_rng = random.Random(17)
     spans = {}
     for index in range(resources):
         pool = "一云" if index % 3 else "二云"
@@ -101,7 +105,9 @@ def write_month(folder: Path, resources: int, lines: int) -> None:
             until = f"2024-03-{rng.randint(2, 28):02d} 18:00"
         spans[index] = (pool, since, until)
         unit, system = f"单位{index % 40:02d}", f"系统{index % 400:03d}"
-        inventory.append(f"VM-{index:06d},vm,{pool},{unit},{system},在用,{since},{until}")
+        spec_roll = spec_rng.random()
+        vcpu = "" if spec_roll < 0.1 else "2" if spec_roll < 0.11 else "4"
+        inventory.append(f"VM-{index:06d},vm,{pool},{unit},{system},在用,{since},{until},{vcpu}")
     (folder / "resources.csv").write_text("\n".join(inventory) + "\n", encoding="utf-8")
     rows = ["结算期,资源池,运营单位,使用单位,业务系统,资源编号,服务项编码,数量,计费天数,单价,金额"]
     for number in range(lines):
@@ -195,12 +201,13 @@ def main() -> None:
     results["billing_check"], check = timed(
         lambda: billing_check(engine, contract, period, AT), args.repeat
     )
-    statement, resources, catalogue = (
-        load_statement(engine, PERIOD), load_resources(engine), load_catalogue(engine),
-    )  # fmt: skip
+    statement, catalogue = load_statement(engine, PERIOD), load_catalogue(engine)
+    resources, specs = load_resources_with_specs(engine)
     idle = idle_in(idle_report(engine, contract, period, AT), period)
     results["check_statement"], alone = timed(
-        lambda: check_statement(PERIOD, contract.zone, statement, resources, catalogue, idle=idle),
+        lambda: check_statement(
+            PERIOD, contract.zone, statement, resources, catalogue, idle=idle, specs=specs
+        ),
         args.repeat,
     )
     output = workdir / "check.json"
