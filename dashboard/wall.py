@@ -21,6 +21,12 @@ from monitor.views.overview import open_clocks
 _LARGE = """<style>
 [data-testid="stMetricValue"] { font-size: 4.5rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.6rem; }
+/* Whole names and values, wrapped within the card: a wall is read, not hovered. */
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+  white-space: normal !important; overflow-wrap: anywhere; word-break: break-all;
+  text-overflow: clip !important; min-width: 0; max-width: 100%; height: auto;
+  line-height: 1.15; }
 .stMarkdown p, .stCaption p, [data-testid="stDataFrame"] { font-size: 1.4rem; }
 h1 { font-size: 3.2rem; } h2, h3 { font-size: 2.2rem; }
 </style>"""

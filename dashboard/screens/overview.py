@@ -53,7 +53,15 @@ def score_section(at: object) -> None:
     for start in range(0, len(cards), 4):
         for column, score in zip(st.columns(4), cards[start : start + 4], strict=False):
             if score.points is None:
-                column.metric(score.name, t("overview.no_data"), border=True)
+                column.metric(
+                    score.name,
+                    "—",
+                    delta=t("overview.no_data"),
+                    delta_color="off",
+                    delta_arrow="off",
+                    border=True,
+                    help=score.rule or None,
+                )
                 continue
             column.metric(
                 score.name,
