@@ -38,7 +38,9 @@ class PrometheusSource(StrictModel):
     url: str
     store: Literal["prometheus", "victoriametrics"] = "prometheus"
     tenant: str | None = Field(default=None, pattern=r"^\d+(:\d+)?$")
-    metric: Literal["availability", "cpu", "memory", "storage"]
+    # availability (1 up / 0 down), utilisation in percent (cpu, memory, storage), or
+    # capacity (vcpu, memory_gb, storage_gb: what the billing check holds quantities against)
+    metric: Literal["availability", "cpu", "memory", "storage", "vcpu", "memory_gb", "storage_gb"]
     query: str = Field(min_length=1)
     resource_label: str = "instance"
     pool_label: str | None = None

@@ -465,6 +465,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         EVIDENCE_ZH["inventory_quantity"],
         "inventory quantity",
     ),
+    "billing_evidence.measured_quantity": (
+        EVIDENCE_ZH["measured_quantity"],
+        "measured quantity (the month's peak)",
+    ),
     "billing_evidence.expected_amount": (
         EVIDENCE_ZH["expected_amount"],
         "quantity × price × time is",

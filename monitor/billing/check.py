@@ -162,10 +162,12 @@ def check_statement(
     *,
     idle: Mapping[str, IdleFinding] | None = None,
     specs: Mapping[str, Mapping[str, Decimal]] | None = None,
+    measured: Mapping[str, Mapping[str, Decimal]] | None = None,
 ) -> BillingCheck:
     """Classify every line of `period`'s statement. `idle` holds the idle rule's violations by
     resource (idle past the grace period), `specs` the inventory's vcpu / memory_gb /
-    storage_gb per resource where it records them."""
+    storage_gb per resource where it records them, `measured` the same as the month's
+    capacity metrics peaked, where a capacity metric is collected."""
     month = _Month.of(period, zone)
     inventory = {r.resource_id: r for r in resources}
     prices: dict[str, list[CatalogueItem]] = {}
@@ -174,7 +176,9 @@ def check_statement(
     seen: dict[tuple[object, ...], int] = {}
     verdicts = []
     for line in lines:
-        verdict = _verdict(line, month, inventory, prices, seen, idle or {}, specs or {})
+        verdict = _verdict(
+            line, month, inventory, prices, seen, idle or {}, specs or {}, measured or {}
+        )
         verdicts.append(verdict)
     billed = {line.resource_id for line in lines if line.resource_id}
     classes = {inventory[r].resource_class for r in billed if r in inventory}
@@ -231,6 +235,7 @@ def _verdict(
     seen: dict[tuple[object, ...], int],
     idle: Mapping[str, IdleFinding],
     specs: Mapping[str, Mapping[str, Decimal]],
+    measured: Mapping[str, Mapping[str, Decimal]],
 ) -> LineVerdict:
     codes: list[Code] = []
     evidence: dict[str, str] = {}
@@ -270,11 +275,14 @@ def _verdict(
     if line.resource_id and resource is None:
         codes.insert(0, Code.NOT_IN_INVENTORY)
         allowed_quantity = ZERO
-    expected_quantity = _expected_quantity(item, line, resource, specs)
-    if expected_quantity is not None and line.quantity != expected_quantity:
-        codes.append(Code.QUANTITY_MISMATCH)
-        evidence["inventory_quantity"] = _plain(expected_quantity)
-        allowed_quantity = min(allowed_quantity, expected_quantity)
+    for name, expected_quantity in (
+        ("inventory_quantity", _expected_quantity(item, line, resource, specs)),
+        ("measured_quantity", _expected_quantity(item, line, resource, measured, counted=False)),
+    ):
+        if expected_quantity is not None and line.quantity != expected_quantity:
+            codes.append(Code.QUANTITY_MISMATCH)
+            evidence[name] = _plain(expected_quantity)
+            allowed_quantity = min(allowed_quantity, expected_quantity)
     if item is None:
         codes.append(Code.PRICE_MISMATCH)
         evidence["catalogue_price"] = NONE_IN_FORCE
@@ -315,13 +323,14 @@ def _expected_quantity(
     line: StatementLine,
     resource: Resource | None,
     specs: Mapping[str, Mapping[str, Decimal]],
+    counted: bool = True,
 ) -> Decimal | None:
-    """What the inventory says the line's quantity is, where it says anything: one of a
-    counted item per resource, else the resource's recorded vCPU / GB."""
+    """What `specs` says the line's quantity is, where it says anything: one of a counted
+    item per resource (`counted`: the inventory's rule), else the resource's vCPU / GB."""
     if item is None or resource is None:
         return None
     if item.measure == Measure.COUNT.value:
-        return Decimal(1)
+        return Decimal(1) if counted else None
     return specs.get(resource.resource_id, {}).get(item.measure)
 
 

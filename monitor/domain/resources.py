@@ -19,7 +19,10 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 AVAILABILITY = "availability"  # 1 up, 0 down (Prometheus up / probe_success)
 UTILISATION_METRICS = ("cpu", "memory", "storage")  # percent, 0–100
-METRICS = (AVAILABILITY, *UTILISATION_METRICS)
+# What a resource has, as measured: vCPUs, memory and storage in GB (the billing check holds a
+# statement's quantities against the month's peak).
+CAPACITY_METRICS = ("vcpu", "memory_gb", "storage_gb")
+METRICS = (AVAILABILITY, *UTILISATION_METRICS, *CAPACITY_METRICS)
 
 Interval = tuple[datetime, datetime]  # half-open [start, end)
 

@@ -3,8 +3,9 @@ in 元 by pool and by pool and class — never by resource or line.
 
 The check reads every line, the inventory and the catalogue (seconds at 100,000 lines), longer
 than a scrape may take: the figures are worked out again only when a statement line, a
-catalogue price or an inventory row was written or removed since (monitor.storage.billing
-`billing_stamp`). The idle rule is left out: idle_billed disputes nothing.
+catalogue price or an inventory row was written or removed since, or a newer quarter hour of a
+capacity metric was collected (monitor.storage.billing `billing_stamp`). The idle rule is left
+out: idle_billed disputes nothing.
 """
 
 from __future__ import annotations

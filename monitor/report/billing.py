@@ -21,6 +21,7 @@ EVIDENCE_ZH = {
     "reclaimed_at": "回收时间",
     "catalogue_price": "目录单价",
     "inventory_quantity": "台账数量",
+    "measured_quantity": "监测数量",
     "expected_amount": "按数量×单价×时长应为",
     "duplicate_of_line": "重复于行号",
     "idle_since": "判定闲置时间",

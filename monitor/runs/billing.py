@@ -3,17 +3,23 @@ catalogue through monitor.billing, with the idle rule's findings."""
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import Engine
 
 from monitor.billing.check import BillingCheck, check_statement
 from monitor.contract.model import Contract
-from monitor.domain.periods import Period
+from monitor.domain.periods import Period, parse_period
+from monitor.domain.resources import CAPACITY_METRICS
 from monitor.measures.idle import IdleFinding
 from monitor.runs.period_measures import idle_report
 from monitor.storage.billing import load_catalogue, load_statement
 from monitor.storage.resources import load_resources_with_specs
+from monitor.storage.rollups import rollup_peaks
+
+MILLIONTH = Decimal("0.000001")
 
 
 def billing_check(engine: Engine, contract: Contract, period: Period, at: datetime) -> BillingCheck:
@@ -41,7 +47,20 @@ def _checked(
         load_catalogue(engine),
         idle=idle,
         specs=specs,
+        measured=measured_capacity(engine, parse_period(month, contract.zone)),
     )
+
+
+def measured_capacity(engine: Engine, month: Period) -> dict[str, dict[str, Decimal]]:
+    """Per resource, each collected capacity metric's peak over the month (vcpu, memory_gb,
+    storage_gb as the catalogue's measures name them), exact to the millionth."""
+    measured: dict[str, dict[str, Decimal]] = {}
+    for metric in CAPACITY_METRICS:
+        for resource_id, peak in rollup_peaks(engine, metric, month.start, month.end).items():
+            if math.isfinite(peak):
+                value = Decimal(repr(peak)).quantize(MILLIONTH).normalize()
+                measured.setdefault(resource_id, {})[metric] = value
+    return measured
 
 
 def idle_in(findings: list[IdleFinding], period: Period) -> dict[str, IdleFinding]:

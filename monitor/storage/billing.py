@@ -9,13 +9,20 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, delete, func, not_, select
 
 from monitor.domain.billing import CatalogueItem, StatementLine
+from monitor.domain.resources import CAPACITY_METRICS
 from monitor.storage.records import upsert_records
-from monitor.storage.tables import CatalogueItemRow, ResourceRow, StatementLineRow
+from monitor.storage.tables import (
+    CatalogueItemRow,
+    MetricRollupRow,
+    ResourceRow,
+    StatementLineRow,
+)
 from monitor.storage.tickets import UpsertCounts
 
 CATALOGUE = CatalogueItemRow.__table__  # type: ignore[attr-defined]
 STATEMENT = StatementLineRow.__table__  # type: ignore[attr-defined]
 RESOURCE = ResourceRow.__table__  # type: ignore[attr-defined]
+ROLLUP = MetricRollupRow.__table__  # type: ignore[attr-defined]
 CATALOGUE_KEY = ("item_code", "pool", "operator", "valid_from")
 CATALOGUE_FIELDS = ("source", "valid_until", "name", "unit", "unit_price", "measure")
 STATEMENT_KEY = ("source", "period", "line")
@@ -96,7 +103,9 @@ def statement_periods(engine: Engine, year: str) -> list[str]:
 
 def billing_stamp(engine: Engine) -> tuple[object, ...] | None:
     """The latest month a statement bills and what changes when any statement line, catalogue
-    price or inventory row is written or removed (counts and last writes); None: no statement."""
+    price or inventory row is written or removed (counts and last writes), or a capacity
+    metric's newer quarter hour is collected (each one's latest, read by its index); None: no
+    statement."""
     parts = [
         select(func.max(STATEMENT.c.period)).scalar_subquery(),
         *(
@@ -106,6 +115,11 @@ def billing_stamp(engine: Engine) -> tuple[object, ...] | None:
                 select(func.count()).select_from(table).scalar_subquery(),
                 select(func.max(table.c.updated_at)).scalar_subquery(),
             )
+        ),
+        *(
+            select(func.max(ROLLUP.c.bucket_start)).where(ROLLUP.c.metric == metric)
+            .scalar_subquery()
+            for metric in CAPACITY_METRICS
         ),
     ]
     with engine.connect() as connection:

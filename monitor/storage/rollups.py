@@ -133,6 +133,39 @@ def _sums(table: Any = ROLLUP) -> tuple[Any, Any, Any]:
     )
 
 
+def _day_parts(start: datetime, end: datetime) -> list[tuple[Any, Any, datetime, datetime]]:
+    """[start, end) as (table, its time column, since, until): whole UTC days from the daily
+    rollups, the partial days at either end from the quarter hours (the same buckets)."""
+    first_day, last_day = _utc_day_ceil(start), utc_day_floor(end)
+    if first_day >= last_day:
+        return [(ROLLUP, ROLLUP.c.bucket_start, start, end)]
+    parts = [
+        (ROLLUP, ROLLUP.c.bucket_start, start, first_day),
+        (DAILY, DAILY.c.day_start, first_day, last_day),
+        (ROLLUP, ROLLUP.c.bucket_start, last_day, end),
+    ]
+    return [part for part in parts if part[2] < part[3]]
+
+
+def rollup_peaks(
+    bind: Engine | Connection, metric: str, start: datetime, end: datetime
+) -> dict[str, float]:
+    """Per resource: the highest sample of one metric in quarter hours starting in
+    [start, end)."""
+    out: dict[str, float] = {}
+    with connected(bind) as connection:
+        for table, moment, since, until in _day_parts(start, end):
+            query = (
+                select(table.c.resource_id, func.max(table.c.peak))
+                .where(table.c.metric == metric, moment >= since, moment < until)
+                .where(table.c.resource_id != "")
+                .group_by(table.c.resource_id)
+            )
+            for rid, peak in connection.execute(query):
+                out[rid] = max(float(peak), out.get(rid, -math.inf))
+    return out
+
+
 def rollup_sums(
     bind: Engine | Connection, metric: str, start: datetime, end: datetime
 ) -> dict[str, Counts]:
@@ -141,20 +174,9 @@ def rollup_sums(
     Whole UTC days inside the range come from the daily rollups, the partial days at either
     end from the quarter hours: the same buckets, so the same sums.
     """
-    first_day, last_day = _utc_day_ceil(start), utc_day_floor(end)
-    if first_day >= last_day:
-        parts = [(ROLLUP, ROLLUP.c.bucket_start, start, end)]
-    else:
-        parts = [
-            (ROLLUP, ROLLUP.c.bucket_start, start, first_day),
-            (DAILY, DAILY.c.day_start, first_day, last_day),
-            (ROLLUP, ROLLUP.c.bucket_start, last_day, end),
-        ]
     out: dict[str, Counts] = {}
     with connected(bind) as connection:
-        for table, moment, since, until in parts:
-            if since >= until:
-                continue
+        for table, moment, since, until in _day_parts(start, end):
             query = (
                 select(table.c.resource_id, *_sums(table))
                 .where(table.c.metric == metric, moment >= since, moment < until)
