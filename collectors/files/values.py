@@ -211,6 +211,8 @@ class VocabularyLookup:
             return None
         key = self._by_spelling.get(text.casefold())
         if key is None:
+            if not self._keys:  # e.g. evidence for a contract that names no obligation
+                raise BadValue(f"unknown {self._what} '{text}': the contract names none")
             raise BadValue(
                 f"unknown {self._what} '{text}'; expected one of {', '.join(self._keys)}"
             )

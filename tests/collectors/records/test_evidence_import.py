@@ -121,3 +121,13 @@ def test_an_evidence_file_with_an_unknown_header_is_refused_with_the_accepted_on
         import_evidence(engine, path, terms, source="s", now=NOW)
     message = str(error.value)
     assert "unknown column(s): 天气" in message and "document_ref / 佐证材料" in message
+
+
+def test_evidence_for_a_contract_without_obligations_says_it_names_none(
+    engine: Engine, contract: Contract, tmp_path: Path
+) -> None:
+    path = tmp_path / "evidence.csv"
+    path.write_text("obligation,done_on,document_ref\ndrill,2023-05-10,D-1\n", encoding="utf-8")
+    report = import_evidence(engine, path, contract, source="file", now=NOW)
+    assert report.exit_code == 3
+    assert "unknown obligation 'drill': the contract names none" in report.problems[0].reason
