@@ -15,7 +15,7 @@ from monitor.domain.viewer import Viewer
 from monitor.storage.access import ticket_scope
 from monitor.storage.as_of import status_as_of, status_in
 from monitor.storage.tables import TargetResultRow, TicketRow, WaiverRow
-from monitor.views.paging import LIKE_ESCAPE, Page, bounded, contains_pattern
+from monitor.views.paging import Page, bounded, contains_text
 
 TICKET = TicketRow.__table__  # type: ignore[attr-defined]
 RESULT = TargetResultRow.__table__  # type: ignore[attr-defined]
@@ -24,6 +24,7 @@ VIOLATIONS = [status.value for status in Status if status.is_violation]
 # The text fields a search can name; "any" searches them all.
 SEARCH_FIELDS = ("ticket_id", "system", "user_unit", "title", "operator", "pool", "source")
 STATES = ("any", "open", "closed", "violated", "waived")
+FEW_MATCHES = 5_000  # a text search matching at most this many is read whole in one pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +74,7 @@ def _text_filter(query: TicketQuery) -> ColumnElement[bool] | None:
         # No stored text holds a NUL; SQLite would cut the pattern there (matching everything)
         # and PostgreSQL would refuse it.
         return false()
-    pattern = contains_pattern(text)
-    return or_(*(TICKET.c[name].ilike(pattern, escape=LIKE_ESCAPE) for name in names))
+    return or_(*(contains_text(TICKET.c[name], text) for name in names))
 
 
 def _has_result(*conditions: Any) -> ColumnElement[bool]:
@@ -133,10 +133,17 @@ def search_tickets(
         .offset(offset)
     )
     with engine.connect() as connection:
-        total = connection.execute(
-            select(func.count()).select_from(TICKET).where(where)
-        ).scalar_one()
-        rows = [row._asdict() for row in connection.execute(rows_query)]
+        few = _few_matches(connection, where, query) if query.text.strip() else None
+        if few is None:
+            total = connection.execute(
+                select(func.count()).select_from(TICKET).where(where)
+            ).scalar_one()
+            rows = [row._asdict() for row in connection.execute(rows_query)]
+        else:
+            total = len(few)
+            newest_first = sorted(few, reverse=True)  # as the SQL orders: reported, then id
+            page = [pk for _, pk in newest_first[offset : offset + limit]]
+            rows = _rows_in_order(connection, columns, page)
         pks = [row["pk"] for row in rows]
         statuses = _status_counts(connection, pks, now)
         waived = _waived_counts(connection, pks)
@@ -152,6 +159,30 @@ def search_tickets(
             )
         )
     return Page(lines, total, max(1, query.page), limit)
+
+
+def _few_matches(
+    connection: Any, where: ColumnElement[bool], query: TicketQuery
+) -> list[tuple[datetime, int]] | None:
+    """Every match's (reported_at, id) when a text search matches at most FEW_MATCHES
+    tickets, from one pass over the table; None when it matches more. A rare text (a ticket
+    id) then costs one scan, not a count's scan and the newest-first walk of every ticket that
+    looks for its page; a common one stops early and pages by the index as before."""
+    found = connection.execute(
+        select(TICKET.c.id, TICKET.c.reported_at).where(where).limit(FEW_MATCHES + 1)
+    ).all()
+    if len(found) > FEW_MATCHES:
+        return None
+    return [(reported, pk) for pk, reported in found]
+
+
+def _rows_in_order(connection: Any, columns: list[Any], pks: list[int]) -> list[dict[str, Any]]:
+    """The tickets of `pks`, in that order."""
+    if not pks:
+        return []
+    query = select(TICKET.c.id.label("pk"), *columns).where(TICKET.c.id.in_(pks))
+    by_pk = {row.pk: row._asdict() for row in connection.execute(query)}
+    return [by_pk[pk] for pk in pks]
 
 
 def _status_counts(connection: Any, pks: list[int], now: datetime) -> dict[int, dict[str, int]]:

@@ -16,7 +16,7 @@ from monitor.storage.as_of import overdue_as_of, status_as_of, status_in
 from monitor.storage.tables import TargetResultRow, TicketRow, WaiverRow
 from monitor.storage.waiver_requests import REQUEST, WaiverRequest, latest_requests
 from monitor.storage.waivers import active_waiver_join
-from monitor.views.paging import LIKE_ESCAPE, Page, bounded, contains_pattern
+from monitor.views.paging import Page, bounded, contains_text
 
 TICKET = TicketRow.__table__  # type: ignore[attr-defined]
 RESULT = TargetResultRow.__table__  # type: ignore[attr-defined]
@@ -105,11 +105,7 @@ def _where(viewer: Viewer, query: ViolationQuery, now: datetime) -> list[object]
 def _text_filter(text: str) -> object:
     if "\x00" in text:  # no stored text holds a NUL; SQLite would cut the pattern there
         return false()
-    pattern = contains_pattern(text)
-    return or_(
-        TICKET.c.ticket_id.ilike(pattern, escape=LIKE_ESCAPE),
-        TICKET.c.title.ilike(pattern, escape=LIKE_ESCAPE),
-    )
+    return or_(contains_text(TICKET.c.ticket_id, text), contains_text(TICKET.c.title, text))
 
 
 def _joined() -> object:

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.viewer import Role, Viewer
+from monitor.views import search
 from monitor.views.search import TicketQuery, filter_choices, search_tickets
 from tests.conftest import local
 from tests.dashboard.seed import fill
@@ -106,3 +107,25 @@ def test_a_user_unit_only_finds_its_own_systems(filled: Engine) -> None:
     unit = Viewer("人社局", Role.USER_UNIT, units=("市人社局",))
     assert ids(filled, unit) == ["GZ-2022-0170", "JK-2022-0412", "GZ-2022-0031"]
     assert ids(filled, Viewer("无单位", Role.USER_UNIT)) == []
+
+
+@pytest.mark.parametrize("text", ["GZ", "故障", "一云", "g", "nothing-like-it"])
+def test_a_text_with_few_matches_pages_exactly_as_one_with_many(
+    filled: Engine, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    """Read whole in one pass (few matches) or counted and paged by the index (many): the
+    same totals, the same lines in the same newest-first order, page by page."""
+
+    def pages() -> list[tuple[int, list[int]]]:
+        found = []
+        for number in range(1, 5):
+            page = search_tickets(
+                filled, SUPERVISOR, TicketQuery(text=text, page=number, page_size=3)
+            )
+            found.append((page.total, [line.pk for line in page.rows]))
+        return found
+
+    monkeypatch.setattr(search, "FEW_MATCHES", 10_000)
+    read_whole = pages()
+    monkeypatch.setattr(search, "FEW_MATCHES", 0)
+    assert pages() == read_whole
