@@ -114,7 +114,10 @@ def _stored_pools(connection: Connection, source: str, ticket_ids: list[str]) ->
             select(T.c.ticket_id, T.c.pool)
             .where(T.c.source == source, T.c.ticket_id.in_(chunk))
             .order_by(T.c.ticket_id)  # rows locked in key order, as the upsert writes them
-            .with_for_update()
+            # FOR NO KEY UPDATE, as the upsert's own lock (it changes no key): an evaluation
+            # storing these tickets' results holds KEY SHARE on them, which this must not
+            # wait for, or the two would deadlock over tickets each holds.
+            .with_for_update(key_share=True)
         )
         found.update({row.ticket_id: row.pool for row in connection.execute(query)})
     return found
