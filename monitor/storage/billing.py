@@ -117,7 +117,8 @@ def billing_stamp(engine: Engine) -> tuple[object, ...] | None:
             )
         ),
         *(
-            select(func.max(ROLLUP.c.bucket_start)).where(ROLLUP.c.metric == metric)
+            select(func.max(ROLLUP.c.bucket_start))
+            .where(ROLLUP.c.metric == metric)
             .scalar_subquery()
             for metric in CAPACITY_METRICS
         ),
