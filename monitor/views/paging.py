@@ -1,13 +1,9 @@
-"""Pages of a long list, and LIKE patterns that match user text literally."""
+"""Pages of a long list."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
-
-from sqlalchemy import Boolean, ColumnElement, literal
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.visitors import InternalTraversal
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 200
@@ -29,51 +25,3 @@ def bounded(page: int, page_size: int) -> tuple[int, int]:
     """(limit, offset) for a 1-based page; sizes are clamped to 1..MAX_PAGE_SIZE."""
     size = min(max(1, page_size), MAX_PAGE_SIZE)
     return size, (max(1, page) - 1) * size
-
-
-LIKE_ESCAPE = "\\"
-
-
-def contains_pattern(text: str) -> str:
-    """'%text%' with the user's own %, _ and backslash matched as themselves."""
-    escaped = (
-        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
-        .replace("%", LIKE_ESCAPE + "%")
-        .replace("_", LIKE_ESCAPE + "_")
-    )
-    return f"%{escaped}%"
-
-
-class _Contains(ColumnElement[bool]):
-    """`column` holds `pattern` (a contains_pattern), ASCII letters of either case alike."""
-
-    type = Boolean()
-    inherit_cache = True
-    _traverse_internals = [  # noqa: RUF012  (SQLAlchemy's own class-level list)
-        ("column", InternalTraversal.dp_clauseelement),
-        ("pattern", InternalTraversal.dp_clauseelement),
-    ]
-
-    def __init__(self, column: ColumnElement[Any], pattern: str) -> None:
-        self.column = column
-        self.pattern = literal(pattern)
-
-
-def contains_text(column: ColumnElement[Any], text: str) -> ColumnElement[bool]:
-    """`column` contains `text` as written (its %, _ and backslash too), ignoring the case of
-    ASCII letters."""
-    return _Contains(column, contains_pattern(text))
-
-
-@compiles(_Contains)
-def _ilike(element: _Contains, compiler: Any, **kw: Any) -> str:
-    return str(compiler.process(element.column.ilike(element.pattern, escape=LIKE_ESCAPE), **kw))
-
-
-@compiles(_Contains, "sqlite")
-def _sqlite_like(element: _Contains, compiler: Any, **kw: Any) -> str:
-    # SQLite's LIKE already ignores the case of ASCII letters (and only theirs, as its lower()
-    # does): ILIKE's lower() of both sides would cost a call per row and column. In brackets,
-    # since SQLite compares a boolean element to 1 after it.
-    like = compiler.process(element.column.like(element.pattern, escape=LIKE_ESCAPE), **kw)
-    return f"({like})"

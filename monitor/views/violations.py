@@ -14,9 +14,10 @@ from monitor.domain.viewer import Viewer
 from monitor.storage.access import ticket_scope
 from monitor.storage.as_of import overdue_as_of, status_as_of, status_in
 from monitor.storage.tables import TargetResultRow, TicketRow, WaiverRow
+from monitor.storage.text_match import contains_text
 from monitor.storage.waiver_requests import REQUEST, WaiverRequest, latest_requests
 from monitor.storage.waivers import active_waiver_join
-from monitor.views.paging import Page, bounded, contains_text
+from monitor.views.paging import Page, bounded
 
 TICKET = TicketRow.__table__  # type: ignore[attr-defined]
 RESULT = TargetResultRow.__table__  # type: ignore[attr-defined]
