@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from monitor.contract.model import Contract
 from monitor.contract.obligations import Obligation, ObligationsRule
@@ -84,27 +85,30 @@ def _who(clock: ObligationClock) -> str:
     return "·".join(part for part in (clock.pool, clock.subject) if part and part != clock.label)
 
 
-def _line_zh(clock: ObligationClock, obligation: Obligation, inputs: IndicatorInputs) -> str:
-    at = inputs.at
+def _done(clock: ObligationClock, at: datetime, separator: str) -> tuple[int, str]:
+    """How many completions count by `at`, and their documents joined by `separator`."""
     done = [c for c in clock.completions if c.at <= at]
-    documents = "；".join(
+    documents = separator.join(
         f"{c.what} {c.at.date().isoformat()}" + (f" {c.by}" if c.by else "") for c in done
     )
+    return len(done), documents
+
+
+def _line_zh(clock: ObligationClock, obligation: Obligation, inputs: IndicatorInputs) -> str:
+    at = inputs.at
+    done, documents = _done(clock, at, "；")
     who = f"（{_who(clock)}）" if _who(clock) else ""
     return (
         f"{obligation.name_zh}{who} {clock.label}：{STATUS_NAMES_ZH[clock.status(at)]}，"
-        f"完成{len(done)}/{clock.required}" + (f"，佐证：{documents}" if documents else "")
+        f"完成{done}/{clock.required}" + (f"，佐证：{documents}" if documents else "")
     )
 
 
 def _line_en(clock: ObligationClock, obligation: Obligation, inputs: IndicatorInputs) -> str:
     at = inputs.at
-    done = [c for c in clock.completions if c.at <= at]
-    documents = "; ".join(
-        f"{c.what} {c.at.date().isoformat()}" + (f" {c.by}" if c.by else "") for c in done
-    )
+    done, documents = _done(clock, at, "; ")
     who = f" ({_who(clock)})" if _who(clock) else ""
     return (
         f"{obligation.name_en}{who} {clock.label}: {STATUS_NAMES_EN[clock.status(at)]}, "
-        f"{len(done)}/{clock.required} done" + (f", evidence: {documents}" if documents else "")
+        f"{done}/{clock.required} done" + (f", evidence: {documents}" if documents else "")
     )
