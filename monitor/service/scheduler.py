@@ -101,8 +101,15 @@ class ServiceScheduler:
         return bool(self.scheduler.running)
 
     def start(self) -> None:
-        now = self.now()
         every = self.settings
+        upkeep = self.partitions is not None and self.live.engine.dialect.name == "postgresql"
+        if upkeep:
+            # Before any writer starts: a month's partition attached while a statement is
+            # routing rows to the DEFAULT partition fails that statement (PostgreSQL checks
+            # the row against the DEFAULT's new bounds), so the current month and those
+            # ahead exist before the first evaluation writes its changes.
+            self.keep_partitions()
+        now = self.now()
         self.scheduler.add_job(
             self._job("evaluate", self.evaluate_all), "interval", id="evaluate",
             next_run_time=now, seconds=every.evaluation_interval.total_seconds(),
@@ -115,10 +122,10 @@ class ServiceScheduler:
             self._job("outbox", self.send_alerts), "interval", id="outbox", next_run_time=now,
             seconds=every.outbox_interval.total_seconds(),
         )  # fmt: skip
-        if self.partitions is not None and self.live.engine.dialect.name == "postgresql":
+        if upkeep:
             self.scheduler.add_job(
                 self._job("partitions", self.keep_partitions), "interval", id="partitions",
-                next_run_time=now, seconds=every.partition_upkeep_interval.total_seconds(),
+                seconds=every.partition_upkeep_interval.total_seconds(),
             )  # fmt: skip
         for job in self.collectors.values():
             name = f"collector:{job.name}"

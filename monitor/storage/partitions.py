@@ -7,6 +7,10 @@ that has no partition yet. Writes never create partitions: a CREATE or ATTACH in
 path would lock the parent under concurrent writers and readers, and a row of any time (a
 backfill of last year, a clock far off) must be stored rather than refused. The DEFAULT
 partition takes such rows; `prepare_months` moves them into their month's own partition.
+A statement that is routing rows to the DEFAULT partition while a month is attached fails
+(PostgreSQL checks each row against the DEFAULT's new bounds), so `slamon serve` makes the
+current month and those ahead before any of its writers starts, and later months are
+attached while their rows are still months away.
 On SQLite the tables are plain and every function here does nothing.
 """
 

@@ -169,6 +169,35 @@ def test_slamon_serve_runs_the_upkeep_as_a_job_that_drops_the_months_past_retent
         service.scheduler.shutdown()
 
 
+@pytest.mark.postgres
+def test_slamon_serve_makes_the_months_partitions_before_any_job_writes(
+    postgres_engine: Engine, contract: Contract, calendar: BusinessCalendar
+) -> None:
+    # A partition attached while a statement routes rows to the DEFAULT one fails that
+    # statement: the months must exist before the first evaluation stores its changes.
+    settings = ServiceSettings(evaluation_interval=timedelta(hours=24))
+    contracts = ContractSet.single(contract, calendar)
+    service = build_service(postgres_engine, contracts, settings, AlertingConfig(), parse_records)
+    service.scheduler.now = lambda: NOW
+    seen: dict[str, list[datetime]] = {}
+    start_jobs = service.scheduler.scheduler.start
+
+    def start_after_looking() -> None:
+        with postgres_engine.connect() as connection:
+            for table in ("result_change", "metric_rollup"):
+                seen[table] = [p.start for p in month_partitions(connection, table)]
+        start_jobs()
+
+    service.scheduler.scheduler.start = start_after_looking  # type: ignore[method-assign]
+    service.scheduler.start()
+    try:
+        wanted = [datetime(2026, month, 1, tzinfo=UTC) for month in (6, 7, 8, 9)]
+        for table, months in seen.items():
+            assert set(wanted) <= set(months), table
+    finally:
+        service.scheduler.shutdown()
+
+
 def test_retention_reads_forever_and_months_from_the_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
