@@ -10,8 +10,10 @@ import traceback
 import click
 
 from monitor.cli.context import UsageProblem
+from monitor.cli.language import ERROR_LEAD, echo, error_line, pick_language
 from monitor.contract.model import ContractError
 from monitor.domain.calendar import CalendarError
+from monitor.domain.message import Message
 from monitor.storage.db import DatabaseError
 from monitor.storage.failures import storage_failure
 
@@ -63,11 +65,23 @@ class Commands(click.Group):
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="slamon")
+@click.option(
+    "--lang",
+    envvar="SLAMON_LANG",
+    default=None,
+    metavar="zh|en",
+    callback=pick_language,
+    expose_value=False,
+    is_eager=True,
+    help="The language of every message: zh (中文, the default) or en (English); "
+    "default SLAMON_LANG.",
+)
 def cli() -> None:
     """slamon — 政务云合同履约（SLA）监测。 SLA and incident-compliance monitor.
 
     The database is SLAMON_DATABASE_URL (default: SQLite at data/slamon.db); the contract is
-    SLAMON_CONTRACT or --contract (default: config/contracts/default.yaml).
+    SLAMON_CONTRACT or --contract (default: config/contracts/default.yaml). Messages are in
+    Chinese, or in English with --lang en (SLAMON_LANG=en).
     """
 
 
@@ -80,20 +94,23 @@ def main() -> None:
         error.show()
         sys.exit(error.exit_code)
     except click.Abort:
-        click.echo("已中止 aborted", err=True)
+        echo("已中止", "aborted", err=True)
         sys.exit(130)
     except USER_ERRORS as error:
-        click.echo(f"错误 error: {error}", err=True)
+        echo(error_line(error), err=True)
         sys.exit(EXIT_ERROR)
     except Exception as error:
         failure = storage_failure(error)
         if failure is not None:  # a full disk or a lost database, not a bug: one line, exit 2
-            click.echo(f"错误 error: {failure.message('run the command again')}", err=True)
+            again = Message("重新运行该命令", "run the command again")
+            echo(ERROR_LEAD + failure.said(again), err=True)
             sys.exit(EXIT_ERROR)
         if os.environ.get("SLAMON_DEBUG"):
             traceback.print_exc()
-        click.echo(
-            f"内部错误 internal error: {type(error).__name__}: {error}\n"
+        echo(
+            f"内部错误：{type(error).__name__}: {error}\n"
+            "（设置 SLAMON_DEBUG=1 可查看调用栈，请报告此问题）",
+            f"internal error: {type(error).__name__}: {error}\n"
             "(set SLAMON_DEBUG=1 to see the traceback, and please report it)",
             err=True,
         )

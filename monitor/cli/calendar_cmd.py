@@ -19,6 +19,7 @@ from collectors.calendar.known_days import days_outside_year, package_difference
 from collectors.calendar.notice import HolidayNotice, read_holiday_notice
 from collectors.calendar.notice_text import NoticeError
 from monitor.cli.context import Runtime, UsageProblem, contract_option
+from monitor.cli.language import echo, error_line
 from monitor.cli.render import table
 from monitor.contract.model import Contract, ContractError, load_contract
 from monitor.domain.calendar import BusinessCalendar, CalendarError
@@ -59,7 +60,7 @@ def import_notice(notice: Path, year: int | None, yes: bool, contract_path: Path
         contract = load_contract(path)
         parsed = read_holiday_notice(notice, year)
     except (NoticeError, ContractError, UsageProblem) as error:
-        _fail(str(error))
+        _fail(error)
     print_festivals(parsed)
     if parsed.problems:
         for problem in parsed.problems:
@@ -80,7 +81,7 @@ def import_notice(notice: Path, year: int | None, yes: bool, contract_path: Path
     try:
         write_calendar_year(path, declared)
     except CalendarWriteError as error:
-        _fail(str(error))
+        _fail(error)
     click.echo(
         f"已写入 written: {path} calendar.years.{parsed.year} — "
         f"{len(declared.holidays)} 个放假日 holidays, "
@@ -141,7 +142,7 @@ def print_days_outside_year(notice: HolidayNotice, contract: Contract) -> None:
     try:
         calendar = BusinessCalendar.from_config(contract.calendar)
     except CalendarError as error:
-        _fail(str(error))
+        _fail(error)
     outside = days_outside_year(notice, calendar)
     if not outside:
         return
@@ -195,6 +196,6 @@ def _working(working: bool) -> str:
     return "工作日 working day" if working else "休息日 day off"
 
 
-def _fail(message: str) -> NoReturn:
-    click.echo(f"错误 error: {message}", err=True)
+def _fail(message: BaseException | str) -> NoReturn:
+    echo(error_line(message), err=True)
     sys.exit(EXIT_UNUSABLE)

@@ -16,6 +16,7 @@ from monitor import clock
 from monitor.contract.contract_set import ContractSet, load_contract_set
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.message import Message
 from monitor.domain.periods import Period, parse_period
 from monitor.settings import Settings
 from monitor.storage.db import ensure_schema, make_engine
@@ -24,7 +25,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class UsageProblem(Exception):
-    """A setting or option the user has to correct."""
+    """A setting or option the user has to correct, worded in one text or in both languages."""
+
+    def __init__(self, problem: str | Message) -> None:
+        said = problem if isinstance(problem, Message) else Message(problem, problem)
+        super().__init__(said.en)
+        self.message = said
 
 
 class Runtime:
@@ -37,7 +43,9 @@ class Runtime:
             problems = "; ".join(
                 f"SLAMON_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
             )
-            raise UsageProblem(f"bad setting: {problems}") from None
+            raise UsageProblem(
+                Message(f"设置有误：{problems}", f"bad setting: {problems}")
+            ) from None
         self._contract_path = contract_path or self.settings.contract
 
     @cached_property
@@ -65,7 +73,13 @@ class Runtime:
         try:
             return parse_period(text, self.contract.zone)
         except ValueError as error:
-            raise UsageProblem(f"--period: {error}") from None
+            raise UsageProblem(
+                Message(
+                    f"--period '{text}' 不是有效的期间：请写 YYYY 或 YYYY-MM（月份 01–12），"
+                    "如 2022 或 2022-08",
+                    f"--period: {error}",
+                )
+            ) from None
 
     def parse_at(self, text: str | None) -> datetime:
         """--at: an ISO 8601 instant (no offset: the contract's zone), default the clock's now."""
@@ -75,7 +89,10 @@ class Runtime:
             moment = datetime.fromisoformat(text.strip())
         except ValueError:
             raise UsageProblem(
-                f"--at '{text}' is not an ISO 8601 time, e.g. 2022-12-31T23:59:59+08:00"
+                Message(
+                    f"--at '{text}' 不是 ISO 8601 时间，应如 2022-12-31T23:59:59+08:00",
+                    f"--at '{text}' is not an ISO 8601 time, e.g. 2022-12-31T23:59:59+08:00",
+                )
             ) from None
         return moment if moment.tzinfo else moment.replace(tzinfo=self.contract.zone)
 

@@ -9,6 +9,7 @@ import click
 from monitor import clock
 from monitor.cli.context import Runtime, UsageProblem
 from monitor.cli.render import local_time, table
+from monitor.domain.message import Message
 from monitor.domain.passwords import WeakPassword, hash_password
 from monitor.domain.viewer import Role
 from monitor.storage.users import UserError, add_user, list_users
@@ -23,7 +24,12 @@ def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         line = sys.stdin.readline()
         if not line:
-            raise UsageProblem("--password-stdin: nothing was given on standard input")
+            raise UsageProblem(
+                Message(
+                    "--password-stdin：标准输入中没有内容",
+                    "--password-stdin: nothing was given on standard input",
+                )
+            )
         return line.rstrip("\r\n")
     return str(
         click.prompt("密码 password", hide_input=True, confirmation_prompt="再次输入 repeat")
@@ -60,13 +66,18 @@ def users_add(
     """Add a dashboard user; the password is asked for (or read with --password-stdin)."""
     runtime = Runtime()
     if sso and password_stdin:
-        raise UsageProblem("--sso users have no password: leave out --password-stdin")
+        raise UsageProblem(
+            Message(
+                "--sso 用户没有密码：请去掉 --password-stdin",
+                "--sso users have no password: leave out --password-stdin",
+            )
+        )
     password_hash = None
     if not sso:
         try:
             password_hash = hash_password(_read_password(password_stdin))
         except WeakPassword as error:
-            raise UsageProblem(str(error)) from None
+            raise UsageProblem(error.message) from None
     try:
         add_user(
             runtime.engine,

@@ -8,6 +8,8 @@ import hashlib
 import hmac
 import secrets
 
+from monitor.domain.message import Message
+
 SCHEME = "scrypt"
 # RFC 7914's interactive-login parameters: ~16 MiB and a few tens of ms per check.
 N, R, P = 2**14, 8, 1
@@ -17,7 +19,14 @@ MIN_LENGTH = 8
 
 
 class WeakPassword(ValueError):
-    """A password too short to accept."""
+    """A password too short to accept; `message` says so in both languages."""
+
+    def __init__(self) -> None:
+        self.message = Message(
+            f"密码至少需要 {MIN_LENGTH} 个字符",
+            f"a password needs at least {MIN_LENGTH} characters",
+        )
+        super().__init__(self.message.en)
 
 
 def _derive(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
@@ -33,7 +42,7 @@ def _b64(data: bytes) -> str:
 def hash_password(password: str, *, salt: bytes | None = None) -> str:
     """'scrypt$N$r$p$salt$hash' for a new password; WeakPassword when it is too short."""
     if len(password) < MIN_LENGTH:
-        raise WeakPassword(f"a password needs at least {MIN_LENGTH} characters")
+        raise WeakPassword()
     salt = salt if salt is not None else secrets.token_bytes(SALT_BYTES)
     key = _derive(password, salt, N, R, P)
     return f"{SCHEME}${N}${R}${P}${_b64(salt)}${_b64(key)}"

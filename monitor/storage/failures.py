@@ -11,6 +11,8 @@ from typing import Literal
 
 from sqlalchemy.exc import DBAPIError
 
+from monitor.domain.message import Message
+
 # SQLite's own words for SQLITE_FULL; PostgreSQL says "could not extend file … No space left".
 _FULL_TEXTS = ("database or disk is full", "no space left on device")
 _FULL_ERRNOS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
@@ -38,20 +40,37 @@ class StorageFailure:
 
     def message(self, again: str) -> str:
         """中文 first, then English, ending with `again` (run the command / send the request)."""
+        return f"{_LEADS[self.kind]} {self._english(again)}"
+
+    def said(self, again: Message) -> Message:
+        """The failure in each language, ending with `again` in that language."""
+        zh = {
+            "full": f"存储空间不足（{self.reason}），失败的写入已回滚：请释放空间后{again.zh}",
+            "disconnected": f"数据库连接中断（{self.reason}），本次写入已全部回滚，请{again.zh}",
+            "conflict": f"数据库写入冲突（{self.reason}），已回滚，请{again.zh}",
+        }[self.kind]
+        return Message(zh, self._english(again.en))
+
+    def _english(self, again: str) -> str:
         if self.kind == "full":
             return (
-                f"存储空间不足 no space left for the database ({self.reason}); "
+                f"no space left for the database ({self.reason}); "
                 f"the failed write was rolled back: free some space and {again}"
             )
         if self.kind == "disconnected":
             return (
-                f"数据库连接中断，已回滚，可重试 the database connection was lost "
-                f"({self.reason}); everything of this write was rolled back: {again}"
+                f"the database connection was lost ({self.reason}); "
+                f"everything of this write was rolled back: {again}"
             )
-        return (
-            f"数据库写入冲突，已回滚，可重试 the write collided with another one "
-            f"({self.reason}) and was rolled back: {again}"
-        )
+        return f"the write collided with another one ({self.reason}) and was rolled back: {again}"
+
+
+# The Chinese lead of `message`, before its English, where one text serves both languages.
+_LEADS: dict[Kind, str] = {
+    "full": "存储空间不足",
+    "disconnected": "数据库连接中断，已回滚，可重试",
+    "conflict": "数据库写入冲突，已回滚，可重试",
+}
 
 
 def storage_failure(error: BaseException) -> StorageFailure | None:

@@ -43,7 +43,7 @@ def assert_clean_outcome(done: subprocess.CompletedProcess[str]) -> None:
     assert "Traceback" not in output, output[-3000:]
     assert done.returncode in (0, 2, 3), output[-3000:]
     if done.returncode == 2:
-        assert "错误 error:" in done.stderr
+        assert done.stderr.startswith("错误：")
         return  # the message is the whole answer (with the accepted headers)
     for line in done.stderr.splitlines():
         if line.startswith("  ") and not line.startswith(NOT_A_PROBLEM):

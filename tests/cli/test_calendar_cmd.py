@@ -111,7 +111,7 @@ def test_a_file_without_festivals_is_exit_2(contract_copy: Path, tmp_path: Path)
     notice.write_text("国务院办公厅关于2026年部分节假日安排的通知\n\n各省：\n", encoding="utf-8")
     result = run("calendar", "import", str(notice), "--contract", str(contract_copy), "--yes")
     assert result.exit_code == 2
-    assert "错误 error: 通知中没有可识别的节日安排" in result.stderr
+    assert "错误：通知中没有可识别的节日安排" in result.stderr
 
 
 def test_a_missing_notice_and_a_wrong_year_are_exit_2(contract_copy: Path) -> None:

@@ -81,9 +81,10 @@ def test_a_connection_ended_mid_import_is_one_line_and_nothing_is_stored(
         stdout, stderr = importer.communicate(timeout=60)
         holder.rollback()
     assert importer.returncode == 2, stderr
-    assert "Traceback" not in stdout + stderr and "internal error" not in stderr
+    assert "Traceback" not in stdout + stderr and "内部错误" not in stderr
     lines = stderr.strip().splitlines()
     assert len(lines) == 1, stderr
-    assert lines[0].startswith("错误 error: 数据库连接中断，已回滚，可重试")
+    assert lines[0].startswith("错误：数据库连接中断（")
+    assert lines[0].endswith("本次写入已全部回滚，请重新运行该命令")
     with postgres_engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(TICKET_TABLE)).scalar() == 0

@@ -44,7 +44,7 @@ def test_bad_input_is_one_clear_message_and_exit_2(tmp_path: Path) -> None:
                    stdin="short\n")  # fmt: skip
     assert (short.returncode, short.stderr.strip()) == (
         2,
-        "错误 error: a password needs at least 8 characters",
+        "错误：密码至少需要 8 个字符",
     )
     no_pool = slamon(tmp_path, "users", "add", "op", "--role", "operator", "--sso")
     assert no_pool.returncode == 2 and "an operator needs --pool" in no_pool.stderr

@@ -97,8 +97,8 @@ def assert_one_clear_line(done: subprocess.CompletedProcess[str]) -> None:
     assert "Traceback" not in done.stderr + done.stdout
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
-    assert lines[0].startswith("错误 error: 存储空间不足 no space left for the database ")
-    assert "free some space and run the command again" in lines[0]
+    assert lines[0].startswith("错误：存储空间不足（")
+    assert lines[0].endswith("失败的写入已回滚：请释放空间后重新运行该命令")
 
 
 @pytest.fixture

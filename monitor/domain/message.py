@@ -1,0 +1,33 @@
+"""A message for people in both of slamon's languages: each surface shows the one it speaks.
+
+An import's reasons, the command line's errors and warnings carry both texts from where they
+are worded; the command line prints the one SLAMON_LANG (or `slamon --lang`) chooses, and what
+is stored for machines (a rejected row's reason, the API's answer) keeps the English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LANGUAGES = ("zh", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """The same words in Chinese and in English."""
+
+    zh: str
+    en: str
+
+    def in_language(self, lang: str) -> str:
+        """The text in `lang` ("zh" or "en")."""
+        return self.zh if lang == "zh" else self.en
+
+    def __add__(self, other: Message) -> Message:
+        """Both texts joined: a lead and its detail worded apart."""
+        return Message(self.zh + other.zh, self.en + other.en)
+
+
+def both(message: Message) -> str:
+    """中文 then English on one line, for a text stored once for readers of either language."""
+    return f"{message.zh} {message.en}"
