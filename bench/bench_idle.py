@@ -20,7 +20,7 @@ period to its end, 14-day windows), times:
 - `idle_hosts`: the check on those days (hosts × days arrays, every checkpoint at once);
 - `loop_idle_hosts`: the same check as the plain day-by-day loop it replaced (the reference
   in tests/measures/test_idle_windows.py): its findings must be the same (`same_findings`);
-- `busy_utc_days`: the daily-rollup read behind the prefilter (whole UTC days at the peak limit);
+- `busy_days`: the daily-rollup read behind the prefilter (whole rollup days at the peak limit);
 - `idle_report`: the whole thing, reads included (with storage partitions' months), quarter
   hours read only for the hosts the daily rollups do not rule out;
 - `idle_report_full_read`: the same report reading every host's quarter hours (the reference
@@ -62,15 +62,18 @@ from monitor.measures.idle_prefilter import hosts_that_may_be_idle  # noqa: E402
 from monitor.runs.period_measures import idle_report  # noqa: E402
 from monitor.storage.db import ensure_schema, make_engine  # noqa: E402
 from monitor.storage.resources import ensure_resources, load_resources  # noqa: E402
-from monitor.storage.rollups import busy_utc_days, daily_stats  # noqa: E402
+from monitor.storage.rollups import busy_days, daily_stats  # noqa: E402
 from tests.measures.test_idle_windows import reference_idle_hosts  # noqa: E402
 from tests.storage.test_idle_prefilter import reference_idle_report  # noqa: E402
 
 END = datetime(2025, 1, 1, tzinfo=UTC)  # data ends here (shifted to the zone's midnight)
-BUCKETS = 96  # quarter hours a UTC day
-_DAY_OF_BUCKET = {  # as in migration 0007
-    "sqlite": "substr(bucket_start, 1, 10) || ' 00:00:00.000000'",
-    "postgresql": "date_trunc('day', bucket_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'",
+BUCKETS = 96  # quarter hours a day
+# The rollup day (of UTC+08:00) of a quarter hour, as migration 0018 sums it.
+ROLLUP_DAY_SQL = {
+    "sqlite": "strftime('%Y-%m-%d %H:%M:%S', bucket_start, '+8 hours', 'start of day', "
+    "'-8 hours') || '.000000'",
+    "postgresql": "(date_trunc('day', (bucket_start AT TIME ZONE 'UTC') + interval '8 hours') "
+    "- interval '8 hours') AT TIME ZONE 'UTC'",
 }
 
 
@@ -169,7 +172,7 @@ def write_rollups(url: str, hosts: int, days: int, seed: int, first: datetime) -
             if day % 30 == 29:
                 raw.commit()
         raw.commit()
-        day = _DAY_OF_BUCKET[engine.dialect.name]
+        day = ROLLUP_DAY_SQL[engine.dialect.name]
         cursor.execute(
             "INSERT INTO metric_rollup_daily "
             "(metric, pool, resource_id, day_start, samples, total, peak, covered_seconds) "
@@ -301,7 +304,7 @@ def timed(function: Callable[[], Any], repeat: int) -> tuple[dict[str, Any], Any
     return {"median_s": statistics.median(times), "best_s": min(times), "runs": times}, result
 
 
-MEASURED = ("daily_stats", "busy_utc_days", "idle_report", "idle_report_full_read")
+MEASURED = ("daily_stats", "busy_days", "idle_report", "idle_report_full_read")
 
 
 def main() -> None:
@@ -366,8 +369,8 @@ def main() -> None:
                 ),
                 args.repeat,
             )
-            out[f"{name}_busy_utc_days"], busy = timed(
-                lambda engine=engine, since=since, until=until: busy_utc_days(
+            out[f"{name}_busy_days"], busy = timed(
+                lambda engine=engine, since=since, until=until: busy_days(
                     engine, HOST_METRICS, config.host_peak_below, since, until
                 ),
                 args.repeat,

@@ -8,11 +8,11 @@ Each part gets a database of its own on the server of --pg-url (created, and dro
 unless --keep or --reuse), filled straight with COPY: the collector is not what is measured.
 
 **availability** (--resources, default 50,000; 20 pools, vm and physical): June 2022 in
-Asia/Shanghai, as the report reads it: the daily rollups of every UTC day and the quarter hours
-of the partial UTC days it reads (the month's ends, as June starts at 16:00 UTC, and the start
-of its longest burn-rate window, 3 days), with downtime and scrape gaps. The quarter hours of
-the other UTC days, which the report never reads, are not written (50,000 resources × a month
-are 144 M rows; an index range scan does not read them).
+Asia/Shanghai, as the report reads it (monitor.storage.rollups.day_parts): the daily rollups
+of its whole rollup days and the quarter hours of the rest (the burn-rate windows shorter than
+a day), with downtime and scrape gaps. The quarter hours of the other days, which the report
+never reads, are not written (50,000 resources × a month are 144 M rows; an index range scan
+does not read them).
 Timed: `availability_report` for 2022-06 (every resource, class and pool, with coverage, budget
 and the burn-rate windows); the floor is one SQL statement over the same rows (the month's and
 each window's), summed per part and resource and fetched.
@@ -50,13 +50,15 @@ from sqlalchemy import create_engine, make_url, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_idle import END, day_rows  # noqa: E402
+from bench.bench_idle import END, ROLLUP_DAY_SQL, day_rows  # noqa: E402
 from monitor.contract.model import load_contract  # noqa: E402
 from monitor.domain.periods import parse_period  # noqa: E402
+from monitor.domain.resources import rollup_day_floor  # noqa: E402
 from monitor.measures.idle import HOST_METRICS  # noqa: E402
 from monitor.runs import period_measures  # noqa: E402
 from monitor.runs.period_measures import availability_report, idle_report  # noqa: E402
 from monitor.storage.db import ensure_schema, make_engine  # noqa: E402
+from monitor.storage.rollups import DAILY, ROLLUP, day_parts  # noqa: E402
 
 ZONE = ZoneInfo("Asia/Shanghai")
 MONTH = "2022-06"
@@ -158,17 +160,32 @@ def lines(metric: str, names: list[str], pools: list[str], stamp: str, values: A
 # --- availability -------------------------------------------------------------------------------
 
 
-def availability_data(url: str, resources: int, seed: int) -> int:
-    """Resources, the month's daily rollups and the partial days' quarter hours; rows written."""
+def read_parts() -> dict[str, list[tuple[Any, Any, datetime, datetime]]]:
+    """What the report reads, per part (the month, each burn-rate window): its pieces of the
+    daily and quarter-hour tables, as monitor.storage.rollups cuts them."""
     period = parse_period(MONTH, ZONE)
-    contract = load_contract()
+    parts = {"month": day_parts(period.start, period.end)}
+    for window in load_contract().availability.burn_rate_windows:
+        parts[f"last {window}"] = day_parts(period.end - window, period.end)
+    return parts
+
+
+def availability_data(url: str, resources: int, seed: int) -> int:
+    """Resources, the daily rollups and the quarter hours the report reads; rows written."""
     rng = np.random.default_rng(seed)
     names = [f"r-{n:05d}" for n in range(resources)]
     pools = [POOLS[n % len(POOLS)] for n in range(resources)]
     classes = ["physical" if n % 10 == 0 else "vm" for n in range(resources)]
     write_resources(url, names, classes, pools)
-    first_day = period.start.astimezone(UTC).replace(hour=0)
-    days = (period.end.astimezone(UTC) - first_day) // DAY + 1
+    pieces = [piece for part in read_parts().values() for piece in part]
+    days = sorted(
+        {since + DAY * n for table, _, since, until in pieces if table is DAILY
+         for n in range((until - since) // DAY)}
+    )  # fmt: skip
+    quarters = sorted(
+        {since + QUARTER * n for table, _, since, until in pieces if table is ROLLUP
+         for n in range((until - since) // QUARTER)}
+    )  # fmt: skip
     written = 0
 
     def quarter(count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -180,34 +197,22 @@ def availability_data(url: str, resources: int, seed: int) -> int:
 
     def daily() -> Any:
         nonlocal written
-        for day in range(days):
-            stamp = (first_day + day * DAY).isoformat()
+        for day in days:
             samples = np.full(resources, 1440)
             gaps = rng.random(resources) < 0.01
             samples[gaps] -= rng.integers(30, 600, int(gaps.sum()))
             down = np.where(rng.random(resources) < 0.03, rng.integers(1, 120, resources), 0)
             up = np.maximum(samples - down, 0)
             written += int((samples > 0).sum())
-            yield lines("availability", names, pools, stamp, (samples, up.astype(float),
+            yield lines("availability", names, pools, day.isoformat(), (samples, up.astype(float),
                         (up > 0).astype(float)))  # fmt: skip
 
     def partial() -> Any:
         nonlocal written
-        last_midnight = period.end.astimezone(UTC).replace(hour=0)
-        longest = max(contract.availability.burn_rate_windows)
-        window_from = period.end - longest
-        ends = [  # the partial UTC days of the month and of its longest burn window
-            (period.start, first_day + DAY),
-            (window_from, window_from.astimezone(UTC).replace(hour=0) + DAY),
-            (last_midnight, period.end),
-        ]
-        for begin, end in ends:
-            moment = begin
-            while moment < end:
-                values = quarter(resources)
-                written += int((values[0] > 0).sum())
-                yield lines("availability", names, pools, moment.isoformat(), values)
-                moment += QUARTER
+        for moment in quarters:
+            values = quarter(resources)
+            written += int((values[0] > 0).sum())
+            yield lines("availability", names, pools, moment.isoformat(), values)
 
     copy_rows(url, "metric_rollup_daily", _DAILY_COLUMNS, daily())
     copy_rows(url, "metric_rollup", _ROLLUP_COLUMNS, partial())
@@ -215,37 +220,19 @@ def availability_data(url: str, resources: int, seed: int) -> int:
     return written
 
 
-def _pieces(start: datetime, end: datetime) -> list[tuple[str, str, datetime, datetime]]:
-    """[start, end) as the report reads it: whole UTC days from the daily rollups, the
-    partial days at either end from the quarter hours."""
-    first = start.astimezone(UTC).replace(hour=0, minute=0)
-    first = first if first == start else first + DAY
-    last = end.astimezone(UTC).replace(hour=0, minute=0)
-    if first >= last:
-        return [("metric_rollup", "bucket_start", start, end)]
-    return [
-        ("metric_rollup", "bucket_start", start, first),
-        ("metric_rollup_daily", "day_start", first, last),
-        ("metric_rollup", "bucket_start", last, end),
-    ]
-
-
 def availability_floor(url: str) -> int:
     """One statement over the rows the report reads (the month and its burn-rate windows),
     summed per part and resource; how many groups. (Summing per class and pool too, with
     GROUPING SETS and a join to the resources, made the statement slower than the report.)"""
-    period = parse_period(MONTH, ZONE)
-    parts = {"month": (period.start, period.end)}
-    for window in load_contract().availability.burn_rate_windows:
-        parts[f"last {window}"] = (period.end - window, period.end)
     selects, values = [], {}
-    for part, (start, end) in parts.items():
-        for table, column, a, b in _pieces(start, end):
+    for part, pieces in read_parts().items():
+        for table, column, a, b in pieces:
             n = len(values) // 3
             values |= {f"p{n}": part, f"a{n}": a, f"b{n}": b}
             selects.append(
-                f"SELECT :p{n} AS part, resource_id, samples, total FROM {table} "
-                f"WHERE metric = 'availability' AND {column} >= :a{n} AND {column} < :b{n}"
+                f"SELECT :p{n} AS part, resource_id, samples, total FROM {table.name} "
+                f"WHERE metric = 'availability' AND {column.name} >= :a{n} "
+                f"AND {column.name} < :b{n}"
             )
     statement = text(
         "SELECT s.part, s.resource_id, sum(s.samples), sum(s.total) "
@@ -286,7 +273,7 @@ def idle_data(url: str, hosts: int, days: int, share: float, seed: int) -> dict[
     write_resources(url, names, ["vm"] * hosts, pools)
     quiet = np.flatnonzero(rng.random(hosts) < share)
     busy = np.setdiff1d(np.arange(hosts), quiet)
-    first = END - days * DAY
+    first = rollup_day_floor(END) - days * DAY  # rollup days, as the collector writes them
     profiles = {
         "kind": rng.choice([1, 2, 3], size=len(quiet), p=[0.5, 0.33, 0.17]),
         "busy": rng.uniform(15, 60, size=len(quiet)),
@@ -338,8 +325,8 @@ def idle_data(url: str, hosts: int, days: int, share: float, seed: int) -> dict[
     copy_rows(url, "metric_rollup", _ROLLUP_COLUMNS, quiet_quarters())
     engine = make_engine(url)
     try:
-        with engine.begin() as connection:  # migration 0007's backfill of those quarter hours
-            day = "date_trunc('day', bucket_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
+        with engine.begin() as connection:  # the daily rollups of those quarter hours
+            day = ROLLUP_DAY_SQL["postgresql"]
             connection.exec_driver_sql(
                 f"INSERT INTO metric_rollup_daily ({_DAILY_COLUMNS}) "
                 f"SELECT metric, pool, resource_id, {day}, sum(samples), sum(total), max(peak), "

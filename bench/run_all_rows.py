@@ -218,7 +218,7 @@ def idle(document: dict[str, Any], peak: float, pg: bool) -> list[Row]:
              note="the check before it was vectorised"),
     ]  # fmt: skip
     for database in ("sqlite", "postgresql"):
-        for what in ("daily_stats", "busy_utc_days", "idle_report", "idle_report_full_read"):
+        for what in ("daily_stats", "busy_days", "idle_report", "idle_report_full_read"):
             key = f"{database}_{what}"
             if key not in document:
                 if database == "postgresql" and not pg and what == "idle_report":

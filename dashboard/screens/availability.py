@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +13,7 @@ from dashboard.charts import availability_chart, daily_availability_chart
 from dashboard.fmt import duration, percent
 from dashboard.i18n import language, status_label, t
 from monitor.domain.durations import format_duration
+from monitor.domain.resources import rollup_day
 from monitor.views.availability_days import availability_days
 from monitor.views.measures import availability_for
 
@@ -83,10 +84,10 @@ days = availability_days(ctx.engine, ctx.viewer, ctx.period)
 if not days:
     st.info(t("chart.no_data"))
 else:
-    # Every UTC day of the period on the axis: one without samples is a gap in its line.
-    found = {(d.pool, d.day.date()): d for d in days}
-    first = ctx.period.start.astimezone(UTC).date()
-    count = (ctx.period.end.astimezone(UTC).date() - first).days
+    # Every rollup day of the period on the axis: one without samples is a gap in its line.
+    found = {(d.pool, d.day): d for d in days}
+    first = rollup_day(ctx.period.start)
+    count = (rollup_day(ctx.period.end - timedelta(microseconds=1)) - first).days + 1
     daily = pd.DataFrame(
         {
             "day": pd.Timestamp(first + timedelta(days=offset)),

@@ -3,15 +3,20 @@
 Samples are kept as quarter-hour rollups (count, sum, peak and the seconds they cover) in UTC:
 every real UTC offset, every month boundary and the usual maintenance windows fall on quarter
 hours, and a rollup answers a period's mean exactly, as Prometheus's avg_over_time would.
-Storage also keeps them summed per UTC day (monitor/storage/rollups.py), so a month is read as
-days plus the quarter hours of its partial first and last UTC days.
+Storage also keeps them summed per rollup day (monitor/storage/rollups.py), so a month is read
+as whole days plus the quarter hours of any partial day at either end.
+
+A rollup day is a day of UTC+08:00, China Standard Time: Asia/Shanghai, the zone of the
+contracts this product serves, has kept that offset without summer time since 1991, so their
+days, months and years are whole rollup days and read no quarter hour at all. A contract in
+another zone gets the same figures, reading the quarter hours of its partial days.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 BUCKET = timedelta(minutes=15)
 _BUCKET_SECONDS = int(BUCKET.total_seconds())
@@ -25,6 +30,10 @@ CAPACITY_METRICS = ("vcpu", "memory_gb", "storage_gb")
 METRICS = (AVAILABILITY, *UTILISATION_METRICS, *CAPACITY_METRICS)
 
 Interval = tuple[datetime, datetime]  # half-open [start, end)
+
+DAY = timedelta(days=1)
+ROLLUP_DAY_OFFSET = timedelta(hours=8)
+_ROLLUP_ZONE = timezone(ROLLUP_DAY_OFFSET)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +103,26 @@ def bucket_floor(moment: datetime) -> datetime:
 def bucket_ceil(moment: datetime) -> datetime:
     floor = bucket_floor(moment)
     return floor if floor == moment else floor + BUCKET
+
+
+def rollup_day(moment: datetime) -> date:
+    """The rollup day (a date of UTC+08:00) holding `moment`."""
+    return moment.astimezone(_ROLLUP_ZONE).date()
+
+
+def rollup_day_start(day: date) -> datetime:
+    """The first instant of a rollup day, in UTC (16:00 UTC of the day before)."""
+    return datetime.combine(day, time(), _ROLLUP_ZONE).astimezone(UTC)
+
+
+def rollup_day_floor(moment: datetime) -> datetime:
+    """The start of the rollup day holding `moment`, in UTC."""
+    return rollup_day_start(rollup_day(moment))
+
+
+def rollup_day_ceil(moment: datetime) -> datetime:
+    floor = rollup_day_floor(moment)
+    return floor if floor == moment else floor + DAY
 
 
 def seconds(intervals: Iterable[Interval]) -> float:

@@ -37,7 +37,7 @@ from monitor.measures.idle_prefilter import hosts_that_may_be_idle
 from monitor.measures.utilisation import PoolUtilisation, pool_utilisation, service_intervals
 from monitor.storage.resources import load_outages, load_resources
 from monitor.storage.rollups import (
-    busy_utc_days,
+    busy_days,
     daily_stats,
     pool_sums_in_ranges,
     rollup_buckets,
@@ -122,7 +122,7 @@ def idle_report(
 ) -> list[IdleFinding]:
     """Idle hosts and storage whose detection could make a reclaim deadline fall in the period.
 
-    Quarter hours are read only for hosts that no whole UTC day of the daily rollups peaking
+    Quarter hours are read only for hosts that no whole rollup day of the daily rollups peaking
     at the limit rules out at every checkpoint (monitor.measures.idle_prefilter): in a busy cloud
     most hosts, and the same findings as reading every host. Hosts are judged a chunk at a
     time, so the days held in memory are a chunk's whatever the size of the fleet.
@@ -144,7 +144,7 @@ def idle_report(
     for offset in range(0, len(fleet), HOSTS_PER_CHUNK):
         chunk = fleet[offset : offset + HOSTS_PER_CHUNK]
         ids = [r.resource_id for r in chunk]
-        busy = busy_utc_days(
+        busy = busy_days(
             engine, HOST_METRICS, config.host_peak_below, since, until, resource_ids=ids
         )
         hosts_read = hosts_that_may_be_idle(

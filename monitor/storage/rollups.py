@@ -2,16 +2,17 @@
 figures the measures read.
 
 Every write is one statement per batch; every read is one grouped query (or one per chunk of
-time ranges), never one per resource. Quarter-hour rollups are also kept summed per UTC day
-(written in the same transaction), so sums over long ranges read days and only the quarter
-hours of the partial days at either end.
+time ranges), never one per resource. Quarter-hour rollups are also kept summed per rollup
+day, a day of UTC+08:00 (monitor.domain.resources; written in the same transaction), so sums
+over long ranges read days and only the quarter hours of any partial day at either end: none
+for a period of Asia/Shanghai.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from itertools import pairwise
 from typing import Any
 
@@ -29,7 +30,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from monitor.domain.resources import Counts, DayStats, Interval
+from monitor.domain.resources import (
+    Counts,
+    DayStats,
+    Interval,
+    rollup_day,
+    rollup_day_ceil,
+    rollup_day_floor,
+)
 from monitor.storage.connections import connected, dialect_insert
 from monitor.storage.tables import (
     MetricDailyRollupRow,
@@ -41,11 +49,10 @@ DAILY = MetricDailyRollupRow.__table__  # type: ignore[attr-defined]
 
 _BATCH = 5000
 _RANGES_PER_QUERY = 100  # OR-ed time ranges per statement; SQLite limits expression depth
-DAY = timedelta(days=1)
 
 
 def add_rollups(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
-    """Add samples to their quarter hours and UTC days: counts and sums add up, peaks keep the
+    """Add samples to their quarter hours and rollup days: counts and sums add up, peaks keep the
     larger. Returns the number of quarter hours written.
 
     Adding is not idempotent, so callers write rollups and their watermark in one transaction.
@@ -55,26 +62,16 @@ def add_rollups(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> in
         return 0
     payload = list(merged.values())
     _add(connection, ROLLUP, "bucket_start", payload)
-    days: dict[datetime, datetime] = {}  # quarter hour -> its UTC day; rows share few buckets
+    days: dict[datetime, datetime] = {}  # quarter hour -> its rollup day; rows share few buckets
 
     def day_of(bucket: datetime) -> datetime:
         day = days.get(bucket)
         if day is None:
-            day = days[bucket] = utc_day_floor(bucket)
+            day = days[bucket] = rollup_day_floor(bucket)
         return day
 
     _add(connection, DAILY, "day_start", list(_merged(payload, "day_start", day_of).values()))
     return len(payload)
-
-
-def utc_day_floor(moment: datetime) -> datetime:
-    """00:00 UTC of the UTC day holding `moment`."""
-    return datetime.combine(moment.astimezone(UTC).date(), time(), UTC)
-
-
-def _utc_day_ceil(moment: datetime) -> datetime:
-    floor = utc_day_floor(moment)
-    return floor if floor == moment else floor + DAY
 
 
 def _merged(
@@ -133,10 +130,10 @@ def _sums(table: Any = ROLLUP) -> tuple[Any, Any, Any]:
     )
 
 
-def _day_parts(start: datetime, end: datetime) -> list[tuple[Any, Any, datetime, datetime]]:
-    """[start, end) as (table, its time column, since, until): whole UTC days from the daily
+def day_parts(start: datetime, end: datetime) -> list[tuple[Any, Any, datetime, datetime]]:
+    """[start, end) as (table, its time column, since, until): whole rollup days from the daily
     rollups, the partial days at either end from the quarter hours (the same buckets)."""
-    first_day, last_day = _utc_day_ceil(start), utc_day_floor(end)
+    first_day, last_day = rollup_day_ceil(start), rollup_day_floor(end)
     if first_day >= last_day:
         return [(ROLLUP, ROLLUP.c.bucket_start, start, end)]
     parts = [
@@ -154,7 +151,7 @@ def rollup_peaks(
     [start, end)."""
     out: dict[str, float] = {}
     with connected(bind) as connection:
-        for table, moment, since, until in _day_parts(start, end):
+        for table, moment, since, until in day_parts(start, end):
             query = (
                 select(table.c.resource_id, func.max(table.c.peak))
                 .where(table.c.metric == metric, moment >= since, moment < until)
@@ -171,12 +168,12 @@ def rollup_sums(
 ) -> dict[str, Counts]:
     """Per resource: the samples of one metric in quarter hours starting in [start, end).
 
-    Whole UTC days inside the range come from the daily rollups, the partial days at either
+    Whole rollup days inside the range come from the daily rollups, the partial days at either
     end from the quarter hours: the same buckets, so the same sums.
     """
     out: dict[str, Counts] = {}
     with connected(bind) as connection:
-        for table, moment, since, until in _day_parts(start, end):
+        for table, moment, since, until in day_parts(start, end):
             query = (
                 select(table.c.resource_id, *_sums(table))
                 .where(table.c.metric == metric, moment >= since, moment < until)
@@ -376,7 +373,7 @@ def _rollup_pools(connection: Connection, metrics: Sequence[str], table: Any = R
     return sorted(pools)
 
 
-def busy_utc_days(
+def busy_days(
     bind: Engine | Connection,
     metrics: Sequence[str],
     peak_at_least: float,
@@ -384,13 +381,13 @@ def busy_utc_days(
     end: datetime,
     resource_ids: Collection[str] | None = None,
 ) -> dict[str, set[date]]:
-    """Per resource (of `resource_ids` when given): the whole UTC days inside [start, end) on
+    """Per resource (of `resource_ids` when given): the whole rollup days inside [start, end) on
     which one of the metrics peaked at `peak_at_least` or above, from the daily rollups
     (resource series, any pool).
 
     A day missing from the daily rollups is simply not listed: it proves nothing.
     """
-    first, last = _utc_day_ceil(start), utc_day_floor(end)
+    first, last = rollup_day_ceil(start), rollup_day_floor(end)
     if first >= last:
         return {}
     query = (
@@ -404,5 +401,5 @@ def busy_utc_days(
     with connected(bind) as connection:
         for chunk in _by_series(connection, query, DAILY, metrics, resource_ids):
             for rid, day_start in connection.execute(chunk):
-                out.setdefault(rid, set()).add(day_start.astimezone(UTC).date())
+                out.setdefault(rid, set()).add(rollup_day(day_start))
     return out

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import Engine, select
 
 from monitor.domain.periods import Period
+from monitor.domain.resources import rollup_day
 from monitor.domain.viewer import Viewer
 from monitor.storage.resources import load_resources
 from monitor.storage.tables import MetricDailyRollupRow
@@ -22,7 +23,7 @@ DAY_SECONDS = 86400.0
 @dataclass(frozen=True, slots=True)
 class PoolDay:
     pool: str
-    day: datetime  # the UTC day's start, as the rollups keep it
+    day: date  # the rollup day (a date of UTC+08:00, monitor.domain.resources)
     availability: float  # 0..1, over the samples of that day
     coverage: float  # 0..1 of the day's seconds, per resource on average
 
@@ -35,7 +36,8 @@ def availability_days(engine: Engine, viewer: Viewer, period: Period) -> list[Po
     ).add_columns(DAILY.c.covered_seconds)
     query = query.where(
         DAILY.c.metric == "availability",
-        # The UTC days that overlap the period (its first one starts before it east of UTC).
+        # The rollup days that overlap the period (in a zone east of UTC+08:00 its first one
+        # starts before it).
         DAILY.c.day_start > period.start - timedelta(days=1),
         DAILY.c.day_start < period.end,
         DAILY.c.resource_id != "",
@@ -45,14 +47,14 @@ def availability_days(engine: Engine, viewer: Viewer, period: Period) -> list[Po
         if viewer.sees_everything
         else {r.resource_id: r.user_unit for r in load_resources(engine)}
     )
-    sums: dict[tuple[str, datetime], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    sums: dict[tuple[str, date], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     with engine.connect() as connection:
         for pool, resource_id, day, samples, total, covered in connection.execute(query):
             if not viewer.sees_everything and not viewer.sees_record(
                 pool or None, units.get(resource_id)
             ):
                 continue
-            figures = sums[(pool or "—", day)]
+            figures = sums[(pool or "—", rollup_day(day))]
             figures[0] += samples
             figures[1] += total
             figures[2] += covered

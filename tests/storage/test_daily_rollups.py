@@ -6,19 +6,27 @@ values are multiples of 1/4, so every sum is exact and the comparisons are equal
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
 from alembic import command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, delete, inspect, select
+from sqlalchemy import Engine, delete, func, inspect, select
 
 from monitor.contract.model import Contract
 from monitor.domain.periods import parse_period
-from monitor.domain.resources import BUCKET, Counts, Interval, Outage, Resource, clipped
+from monitor.domain.resources import (
+    BUCKET,
+    Counts,
+    Interval,
+    Outage,
+    Resource,
+    clipped,
+    rollup_day_floor,
+)
 from monitor.measures.availability import (
     AvailabilityInputs,
     approved_windows,
@@ -36,7 +44,7 @@ from monitor.storage.resources import (
     load_resources,
     upsert_outages,
 )
-from monitor.storage.rollups import DAILY, ROLLUP, add_rollups, rollup_sums, utc_day_floor
+from monitor.storage.rollups import DAILY, ROLLUP, add_rollups, rollup_sums
 from tests.conftest import SHANGHAI, local
 
 NOW = datetime(2024, 7, 10, tzinfo=UTC)
@@ -131,10 +139,17 @@ def daily_table(engine: Engine) -> dict[tuple[str, str, str, datetime], tuple[An
         return {tuple(row[:4]): tuple(row[4:]) for row in connection.execute(query)}  # type: ignore[misc]
 
 
-def days_of(batches: Sequence[Sequence[Row]]) -> dict[tuple[str, str, str, datetime], tuple]:
+def utc_day_floor(moment: datetime) -> datetime:
+    """The UTC day holding `moment`: the daily rollups' day before migration 0018."""
+    return datetime.combine(moment.astimezone(UTC).date(), time(), UTC)
+
+
+def days_of(
+    batches: Sequence[Sequence[Row]], day_of: Callable[[datetime], datetime] = rollup_day_floor
+) -> dict[tuple[str, str, str, datetime], tuple]:
     out: dict[tuple[str, str, str, datetime], list[Any]] = {}
     for row in (row for batch in batches for row in batch):
-        key = (row["metric"], row["pool"], row["resource_id"], utc_day_floor(row["bucket_start"]))
+        key = (row["metric"], row["pool"], row["resource_id"], day_of(row["bucket_start"]))
         seen = out.setdefault(key, [0, 0.0, row["peak"], 0.0])
         seen[0] += row["samples"]
         seen[1] += row["total"]
@@ -162,7 +177,7 @@ def test_sums_over_any_range_equal_the_quarter_hours(
     assert daily_table(engine) == days_of(batches)
     for metric in ("availability", "cpu"):
         assert rollup_sums(engine, metric, start, end) == expected_sums(batches, metric, start, end)
-    # The period of a Shanghai month: partial UTC days at both ends.
+    # The period of a Shanghai month: whole rollup days only.
     assert rollup_sums(engine, "availability", JUNE.start, JUNE.end) == expected_sums(
         batches, "availability", JUNE.start, JUNE.end
     )
@@ -249,9 +264,7 @@ def test_availability_report_equals_the_quarter_hour_computation(
     assert report.resources == reference_figures(batches, outages, resources, contract, at)
 
 
-def test_a_month_in_shanghai_reads_its_partial_utc_days_from_quarter_hours(
-    engine: Engine,
-) -> None:
+def test_a_month_in_shanghai_is_its_rollup_days(engine: Engine) -> None:
     """June in Shanghai starts at 16:00 UTC: the quarter hours before that are not June's."""
     rows = [
         {
@@ -299,16 +312,112 @@ def test_the_migration_backfills_daily_rollups_and_downgrades(engine: Engine) ->
         connection.execute(ROLLUP.insert(), rows)
     upgrade(engine, "0007")
     assert current_revision(engine) == "0007"
+    assert daily_table(engine) == days_of([rows], utc_day_floor)
+    upgrade(engine)  # 0018 sums the days again per day of UTC+08:00
     assert daily_table(engine) == days_of([rows])
     assert rollup_sums(engine, "availability", JUNE.start, JUNE.end) == expected_sums(
         [rows], "availability", JUNE.start, JUNE.end
     )
+
+
+@pytest.mark.parametrize("moment", ["2024-06-01 00:00", "2024-06-01 07:59", "2024-06-01 23:59"])
+def test_the_rollup_day_of_a_shanghai_moment_is_its_local_day(moment: str) -> None:
+    day = rollup_day_floor(local(moment))
+    assert day.tzinfo is UTC
+    assert day <= local(moment) < day + timedelta(days=1)
+    assert day == local("2024-06-01 00:00")
+
+
+def series_totals(engine: Engine) -> dict[tuple[str, str], tuple[Any, ...]]:
+    """Per series of the daily rollups: the row count aside, every sum and the peak."""
+    query = select(DAILY.c.metric, DAILY.c.resource_id).add_columns(
+        func.sum(DAILY.c.samples),
+        func.sum(DAILY.c.total),
+        func.max(DAILY.c.peak),
+        func.sum(DAILY.c.covered_seconds),
+    )
+    query = query.group_by(DAILY.c.metric, DAILY.c.resource_id)
+    with engine.connect() as connection:
+        return {tuple(row[:2]): tuple(row[2:]) for row in connection.execute(query)}  # type: ignore[misc]
+
+
+def test_0018_sums_days_again_where_quarter_hours_are_kept_and_keeps_older_ones(
+    engine: Engine,
+) -> None:
+    """Quarter hours from 2024-06-01 00:00 UTC (May's dropped past retention); the daily rows
+    of May stay UTC days, those from June on become days of UTC+08:00; nothing is lost either
+    way, and downgrading gives UTC days back."""
+    kept = [
+        {
+            "metric": metric,
+            "pool": "一云",
+            "resource_id": rid,
+            "bucket_start": datetime(2024, 6, 1, tzinfo=UTC) + BUCKET * i,
+            "samples": 15 - i % 3,
+            "total": float(i % 16),
+            "peak": float(i % 7),
+            "covered_seconds": 900.0 - i % 5,
+        }
+        for metric in ("availability", "cpu")
+        for rid in ("vm-1", "vm-2")
+        for i in range(0, 300)
+    ]
+    may = [  # what the quarter hours of May, since dropped, left in the daily rollups
+        {
+            "metric": metric,
+            "pool": "一云",
+            "resource_id": rid,
+            "day_start": datetime(2024, 5, day, tzinfo=UTC),
+            "samples": 1400 + day,
+            "total": 1000.0 + day,
+            "peak": 3.0,
+            "covered_seconds": 86_000.0,
+        }
+        for metric in ("availability", "cpu")
+        for rid in ("vm-1", "vm-2")
+        for day in range(20, 32)
+    ]
+    command.downgrade(alembic_config(engine), "0017")
+    with engine.begin() as connection:
+        connection.execute(ROLLUP.insert(), kept)
+        connection.execute(DAILY.insert(), may)
+        connection.execute(DAILY.insert(), list(days_rows(kept, utc_day_floor)))
+    before = series_totals(engine)
+    upgrade(engine, "0018")
+    assert series_totals(engine) == before
+    june = datetime(2024, 6, 1, tzinfo=UTC)
+    table = daily_table(engine)
+    assert {k: v for k, v in table.items() if k[3] >= june} == {
+        k: v for k, v in days_of([kept]).items() if k[3] >= june
+    }
+    old = {k: v for k, v in table.items() if k[3] < june}
+    assert len(old) == len(may) + 4  # May's rows, and 4 series' 16:00 UTC row of 1 June
+    assert all(k[3].hour == 16 for k in old if k[3] >= datetime(2024, 5, 31, 16, tzinfo=UTC))
+    command.downgrade(alembic_config(engine), "0017")
+    assert series_totals(engine) == before
+    assert daily_table(engine) == {
+        **{
+            (r["metric"], r["pool"], r["resource_id"], r["day_start"]): tuple(
+                r[c] for c in ("samples", "total", "peak", "covered_seconds")
+            )
+            for r in may
+        },
+        **days_of([kept], utc_day_floor),
+    }
     upgrade(engine)
 
 
-@pytest.mark.parametrize("moment", ["2024-06-01 00:00", "2024-06-01 07:59", "2024-06-01 08:00"])
-def test_the_utc_day_of_a_shanghai_moment(moment: str) -> None:
-    day = utc_day_floor(local(moment))
-    assert day.tzinfo is UTC
-    assert day <= local(moment) < day + timedelta(days=1)
-    assert (day.hour, day.minute) == (0, 0)
+def days_rows(rows: Sequence[Row], day_of: Callable[[datetime], datetime]) -> Iterator[Row]:
+    """Daily rollup rows as the collector writes them beside `rows`, per the day `day_of`."""
+    for (metric, pool, rid, day), values in days_of([rows], day_of).items():
+        samples, total, peak, covered = values
+        yield {
+            "metric": metric,
+            "pool": pool,
+            "resource_id": rid,
+            "day_start": day,
+            "samples": samples,
+            "total": total,
+            "peak": peak,
+            "covered_seconds": covered,
+        }

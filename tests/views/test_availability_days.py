@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine
 
@@ -18,8 +18,9 @@ DECEMBER = parse_period("2022-12", SHANGHAI)
 
 
 def quarters(day: str, count: int, down: int) -> list[dict[str, object]]:
-    """`count` quarter-hour rollups of ZS-VM-0001 from `day` 00:00 UTC, the first `down` down."""
-    start = datetime.fromisoformat(day).replace(tzinfo=UTC)
+    """`count` quarter-hour rollups of ZS-VM-0001 from `day` 00:00 in Shanghai (a rollup day's
+    start), the first `down` down."""
+    start = datetime.fromisoformat(day).replace(tzinfo=SHANGHAI)
     return [
         {
             "metric": "availability",
@@ -40,10 +41,9 @@ def test_a_day_without_samples_is_a_gap(engine: Engine) -> None:
         add_rollups(connection, quarters("2022-12-02", 96, down=24))  # 6 h down of 24
         add_rollups(connection, quarters("2022-12-04", 48, down=0))  # half the day covered
     days = availability_days(engine, SUPERVISOR, DECEMBER)
-    utc = datetime(2022, 12, 2, tzinfo=UTC)
     assert days == [
-        PoolDay("一云", utc, 0.75, 1.0),
-        PoolDay("一云", utc + timedelta(days=2), 1.0, 0.5),
+        PoolDay("一云", date(2022, 12, 2), 0.75, 1.0),
+        PoolDay("一云", date(2022, 12, 4), 1.0, 0.5),
     ]  # 12-03 has no samples: no row, not a day at 0 %
     assert availability_days(engine, POOL_2, DECEMBER) == []
     assert availability_days(engine, SUPERVISOR, parse_period("2022-11", SHANGHAI)) == []
