@@ -24,21 +24,23 @@ def parse_decimal(value: Any, *, places: int | None = None) -> Decimal | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise BadValue("expected a number, got true/false")
+        raise BadValue("应为数字，却是 true/false", "expected a number, got true/false")
     text = repr(value) if isinstance(value, float) else _DECORATION.sub("", str(value))
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise BadValue(f"'{value}' is not a number") from None
+        raise BadValue(f"'{value}' 不是数字", f"'{value}' is not a number") from None
     if not number.is_finite():
-        raise BadValue(f"'{value}' is not a finite number")
+        raise BadValue(f"'{value}' 不是有限的数", f"'{value}' is not a finite number")
     if number < 0:
-        raise BadValue(f"'{value}' is negative; 数值不能为负")
+        raise BadValue(f"'{value}' 为负数，数值不能为负", f"'{value}' is negative")
     exponent = number.normalize().as_tuple().exponent
     if places is not None and isinstance(exponent, int) and -exponent > places:
-        raise BadValue(f"'{value}' has more than {places} decimals; 小数位数超过 {places} 位")
+        raise BadValue(
+            f"'{value}' 的小数位数超过 {places} 位", f"'{value}' has more than {places} decimals"
+        )
     if number.adjusted() >= 14:
-        raise BadValue(f"'{value}' is implausibly large")
+        raise BadValue(f"'{value}' 大得不合情理", f"'{value}' is implausibly large")
     return number
 
 
@@ -63,17 +65,25 @@ def parse_date(value: Any) -> date | None:
         return None
     if isinstance(value, datetime):
         if value.time() != datetime.min.time():
-            raise BadValue(f"'{value}' has a time of day; a date is expected")
+            raise BadValue(
+                f"'{value}' 含有时刻，这里应为日期",
+                f"'{value}' has a time of day; a date is expected",
+            )
         return value.date()
     if isinstance(value, date):
         return value
     match = _DATE.match(str(value).strip())
     if not match:
-        raise BadValue(f"'{value}' is not a date; write YYYY-MM-DD")
+        raise BadValue(
+            f"'{value}' 不是日期，请写成 YYYY-MM-DD", f"'{value}' is not a date; write YYYY-MM-DD"
+        )
     try:
         return date(*(int(part) for part in match.groups()))
     except ValueError as error:
-        raise BadValue(f"'{value}' is not a valid date ({error})") from None
+        raise BadValue(
+            f"'{value}' 不是有效的日期（年、月或日超出范围）",
+            f"'{value}' is not a valid date ({error})",
+        ) from None
 
 
 def parse_month(value: Any) -> str | None:
@@ -84,5 +94,7 @@ def parse_month(value: Any) -> str | None:
         return f"{value.year:04d}-{value.month:02d}"
     match = _MONTH.match(str(value).strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise BadValue(f"'{value}' is not a month; write YYYY-MM (结算期)")
+        raise BadValue(
+            f"'{value}' 不是结算期，请写成 YYYY-MM", f"'{value}' is not a month; write YYYY-MM"
+        )
     return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"

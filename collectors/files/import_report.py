@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from collectors.files.long_text import shortened
+from monitor.domain.message import Message, MessageError
 from monitor.domain.text import escaped
 
 # 0: every row stored; 3: some rows rejected (the good ones stored); 2: nothing stored.
@@ -24,27 +25,96 @@ EXIT_OK, EXIT_UNREADABLE, EXIT_REJECTED_ROWS = 0, 2, 3
 LINE_CHARS, REASON_CHARS = 500, 2_000
 
 
-class ImportFileError(Exception):
+class ImportFileError(MessageError):
     """The whole file is unusable (unreadable, or headers we do not know); nothing was stored."""
+
+
+def headers_refused(
+    path: Path, unknown: Sequence[str], missing: Sequence[str], accepted: str
+) -> ImportFileError:
+    """The file's headers include some we do not know or lack required ones."""
+    zh, en = [], []
+    if unknown:
+        zh.append(f"未知列：{', '.join(unknown)}")
+        en.append(f"unknown column(s): {', '.join(unknown)}")
+    if missing:
+        zh.append(f"缺少必填列：{', '.join(missing)}")
+        en.append(f"missing required column(s): {', '.join(missing)}")
+    return file_refused(Message(f"{path}：{'；'.join(zh)}", f"{path}: {'; '.join(en)}"), accepted)
+
+
+def file_refused(problem: Message, accepted: str) -> ImportFileError:
+    """A file nothing was imported from; `accepted` lists the headers we know: whatever
+    stopped the file, the user's next step is a file with those."""
+    return ImportFileError(
+        Message(
+            f"{problem.zh}。未导入任何数据。\n可用的表头（英文 / 中文）：\n{accepted}",
+            f"{problem.en}. Nothing was imported.\nAccepted headers (English / 中文):\n{accepted}",
+        )
+    )
+
+
+def column_twice(path: Path, label: str) -> ImportFileError:
+    """Two of the file's headers name the same column."""
+    return ImportFileError(
+        Message(
+            f"{path}：有两列都是 {label}，请只保留一列",
+            f"{path}: two columns are both {label}; keep one",
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class RowProblem:
-    """One problem of one row: its line, the row's key, the column, what is wrong."""
+    """One problem of one row: its line, the row's key, the column, what is wrong (in 中文 and
+    English; `reason` is the English, what a rejected row stores and the API answers)."""
 
     line: int
     key: str | None  # the ticket id, or the record's key, when the row has one
     column: str | None
-    reason: str
+    message: Message
     noun: str = "ticket"  # what the key is called in messages: ticket, record, unit …
 
-    def describe(self) -> str:
+    @property
+    def reason(self) -> str:
+        return self.message.en
+
+    def describe(self, lang: str = "en") -> str:
+        """The problem on one line in `lang` ("zh" or "en"), with its line, key and column."""
+        key = escaped(self.key) if self.key else None  # a bad id stays on its line
+        if lang == "zh":
+            where = f"第 {self.line} 行"
+            if key:
+                where += f"，{NOUNS_ZH.get(self.noun, self.noun)} {key}"
+            if self.column:
+                where += f"，列 {self.column}"
+            return shortened(f"{where}：{self.message.zh}", LINE_CHARS)
         where = f"line {self.line}"
-        if self.key:
-            where += f", {self.noun} {escaped(self.key)}"  # a bad id stays on its line
+        if key:
+            where += f", {self.noun} {key}"
         if self.column:
             where += f", column {self.column}"
-        return shortened(f"{where}: {self.reason}", LINE_CHARS)
+        return shortened(f"{where}: {self.message.en}", LINE_CHARS)
+
+
+# What a row's key is called in Chinese messages, by its English noun.
+NOUNS_ZH = {
+    "ticket": "工单",
+    "record": "记录",
+    "unit": "单位",
+    "resource": "资源",
+    "pool/resource": "资源池/资源",
+    "item": "服务项",
+}
+# The reason of a required field left empty.
+REQUIRED = Message("必填项为空", "required but empty")
+
+
+def too_long(length: int, longest: int) -> Message:
+    """Why text of `length` characters does not fit a column of `longest`."""
+    return Message(
+        f"{length} 个字符，最多只能存 {longest} 个", f"{length} characters; at most {longest} fit"
+    )
 
 
 @dataclass

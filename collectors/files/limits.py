@@ -14,6 +14,7 @@ from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from collectors.files.import_report import ImportFileError
+from monitor.domain.message import Message
 
 
 class FileLimits(BaseSettings):
@@ -77,9 +78,11 @@ class FileTooLarge(ImportFileError):
         )
 
 
-def long_cell_reason(header: str, length: int, limit: int) -> str:
+def long_cell_reason(header: str, length: int, limit: int) -> Message:
     """Why a row with a cell past the limit is rejected."""
-    return (
-        f"{header}: 单元格过长 {length:,} 字符 ({length:,} characters, more than {limit:,}; "
-        "raise SLAMON_IMPORT_MAX_CELL_CHARS to accept it)"
+    return Message(
+        f"{header}：单元格过长，{length:,} 个字符，超过 {limit:,}"
+        "（调高 SLAMON_IMPORT_MAX_CELL_CHARS 可接受）",
+        f"{header}: {length:,} characters, more than {limit:,}; "
+        "raise SLAMON_IMPORT_MAX_CELL_CHARS to accept it",
     )

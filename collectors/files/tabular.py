@@ -15,6 +15,7 @@ from typing import Any, TextIO, TypeVar
 from collectors.files.archive import ArchiveProblem, Unzipped, unzip_table
 from collectors.files.limits import FileLimits, FileTooLarge, file_limits, long_cell_reason
 from collectors.files.long_text import LongText
+from monitor.domain.message import Message, MessageError, joined
 
 # Chinese spreadsheets are often saved as GB18030/GBK rather than UTF-8.
 _TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -23,22 +24,26 @@ _HEADER_SEARCH_ROWS = 10
 _CHUNK_BYTES = 1 << 20
 
 
-class UnreadableFile(Exception):
+class UnreadableFile(MessageError):
     """The file cannot be read as a table at all; nothing from it is stored."""
 
 
 NUL = "\x00"
-NUL_PROBLEM = "contains a NUL character (shown as \ufffd), which cannot be stored"
-SURROGATE_PROBLEM = (
+NUL_PROBLEM = Message(
+    "含有 NUL 字符（显示为 \ufffd），无法保存",
+    "contains a NUL character (shown as \ufffd), which cannot be stored",
+)
+SURROGATE_PROBLEM = Message(
+    "含有孤立代理项（如 \\udc00，显示为 \ufffd），它不是字符，无法保存",
     "contains a lone surrogate such as \\udc00 (shown as \ufffd), which is no character "
-    "and cannot be stored"
+    "and cannot be stored",
 )
 # PostgreSQL cannot store a NUL in text, and one in a file is a sign of damage, not of data;
 # a lone surrogate (a JSON "\udc00" decodes to one) cannot be written as UTF-8 at all.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def storable(cells: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+def storable(cells: dict[str, Any]) -> tuple[dict[str, Any], Message | None]:
     """The cells (keys and values, nested ones too) with every NUL and lone surrogate shown
     as U+FFFD, and why the row cannot be stored as it is; the cells themselves when it can."""
     found: set[str] = set()
@@ -46,7 +51,22 @@ def storable(cells: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     if not found:
         return cells, None
     problems = [NUL_PROBLEM] * (NUL in found) + [SURROGATE_PROBLEM] * (len(found - {NUL}) > 0)
-    return clean, "; ".join(problems)
+    return clean, joined(problems)
+
+
+def _csv_syntax(error: Exception) -> Message:
+    """Why a row the CSV reader could not split is rejected (the reader's words kept)."""
+    return Message(
+        f"CSV 语法错误（{error}），请检查本行的引号",
+        f"CSV syntax: {error}; check the quotes in this row",
+    )
+
+
+def _cell_count(cells: int, width: int) -> Message:
+    return Message(
+        f"本行有 {cells} 个单元格，而表头有 {width} 列",
+        f"{cells} cells but the header has {width} columns",
+    )
 
 
 def _clean(value: Any, found: set[str]) -> Any:
@@ -95,10 +115,14 @@ def read_table(
     reader = _zipped if suffix == ".zip" else _READERS.get(suffix)
     if reader is None:
         raise UnreadableFile(
-            f"{path}: unsupported file type '{suffix}'; use .csv, .xlsx, .json or a .zip of one"
+            Message(
+                f"{path}：不支持的文件类型 '{suffix}'，请用 .csv、.xlsx、.json 或其中之一的 .zip",
+                f"{path}: unsupported file type '{suffix}'; "
+                "use .csv, .xlsx, .json or a .zip of one",
+            )
         )
     if not path.is_file():
-        raise UnreadableFile(f"{path}: no such file")
+        raise UnreadableFile(Message(f"{path}：文件不存在", f"{path}: no such file"))
     limits = limits or file_limits()
     table = reader(path, looks_like_header, limits)
     lists = table.cell_lists
@@ -165,13 +189,13 @@ def _cut_long_cells(record: dict[str, Any], limit: int) -> dict[str, Any]:
     ]
     if not long:
         return record
-    reasons = [record["__error__"]] if record.get("__error__") else []
+    reasons: list[Message] = [record["__error__"]] if record.get("__error__") else []
     for header in long:
         value = record[header]
         length = value.length if isinstance(value, LongText) else len(value)
         record[header] = value if isinstance(value, LongText) else LongText(value, length)
         reasons.append(long_cell_reason(header, length, limit))
-    record["__error__"] = "; ".join(reasons)
+    record["__error__"] = joined(reasons)
     return record
 
 
@@ -182,7 +206,11 @@ def _decode(path: Path) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UnreadableFile(f"{path}: not text in UTF-8 or GB18030")
+    raise UnreadableFile(
+        Message(
+            f"{path}：不是 UTF-8 或 GB18030 编码的文本", f"{path}: not text in UTF-8 or GB18030"
+        )
+    )
 
 
 def _text_encoding(path: Path) -> tuple[str, bool]:
@@ -201,7 +229,11 @@ def _text_encoding(path: Path) -> tuple[str, bool]:
         except UnicodeDecodeError:
             continue
         return encoding, has_nul
-    raise UnreadableFile(f"{path}: not text in UTF-8 or GB18030")
+    raise UnreadableFile(
+        Message(
+            f"{path}：不是 UTF-8 或 GB18030 编码的文本", f"{path}: not text in UTF-8 or GB18030"
+        )
+    )
 
 
 def _read_csv(
@@ -227,7 +259,9 @@ def _read_csv(
         try:
             headers = [cell.strip().replace(NUL, "\ufffd") for cell in next(reader_of(file))]
         except StopIteration:
-            raise UnreadableFile(f"{path}: the file is empty") from None
+            raise UnreadableFile(
+                Message(f"{path}：文件为空", f"{path}: the file is empty")
+            ) from None
         except csv.Error as error:
             raise UnreadableFile(f"{path}: line 1: {error}") from None
 
@@ -262,7 +296,7 @@ def _csv_records(
         except csv.Error as error:
             # Say where the broken row started; the reader goes on from the next line, and a
             # quote left open has already taken the rest of the file.
-            yield line, {"__error__": f"CSV syntax: {error}; check the quotes in this row"}
+            yield line, {"__error__": _csv_syntax(error)}
             line = reader.line_num + 1
             continue
         text = "".join(cells)
@@ -270,7 +304,7 @@ def _csv_records(
             record = dict(zip(headers, cells, strict=False))
             # A trailing delimiter (an empty extra cell) is common and harmless.
             if len(cells) > width and any(cell.strip() for cell in cells[width:]):
-                record["__error__"] = f"{len(cells)} cells but the header has {width} columns"
+                record["__error__"] = _cell_count(len(cells), width)
             if len(text) > limit:
                 record = _cut_long_cells(record, limit)
             yield line, storable_row(record) if has_nul else record
@@ -291,7 +325,7 @@ def _csv_lists(
         except StopIteration:
             return
         except csv.Error as error:
-            yield line, {"__error__": f"CSV syntax: {error}; check the quotes in this row"}
+            yield line, {"__error__": _csv_syntax(error)}
             line = reader.line_num + 1
             continue
         text = "".join(cells)
@@ -302,7 +336,7 @@ def _csv_lists(
             elif long or any(cell.strip() for cell in cells[width:]):
                 record: dict[str, Any] = dict(zip(headers, cells, strict=False))
                 if any(cell.strip() for cell in cells[width:]):
-                    record["__error__"] = f"{len(cells)} cells but the header has {width} columns"
+                    record["__error__"] = _cell_count(len(cells), width)
                 yield line, _cut_long_cells(record, limit) if long else record
             else:
                 yield line, cells[:width]
@@ -385,7 +419,15 @@ def _read_json(
             if isinstance(item, dict):
                 yield line, _cut_long_cells(storable_row(item), limits.max_cell_chars)
             else:
-                yield line, {"__error__": f"expected an object, got {type(item).__name__}"}
+                yield (
+                    line,
+                    {
+                        "__error__": Message(
+                            f"应为对象，却是 {type(item).__name__}",
+                            f"expected an object, got {type(item).__name__}",
+                        )
+                    },
+                )
 
     return Table(headers, 1, rows())
 

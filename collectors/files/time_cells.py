@@ -21,6 +21,7 @@ import numpy as np
 from collectors.files.values import BadValue, time_parser
 from monitor.domain.bounds import EARLIEST_YEAR, LATEST_YEAR
 from monitor.domain.instants import MICROSECOND, MISSING, days_from_civil, real_dates, to_us
+from monitor.domain.message import Message
 
 Ints = np.ndarray[Any, np.dtype[np.int64]]
 
@@ -48,7 +49,7 @@ class TimeColumns:
         self._day_state = np.full(_LAST_DAY - _FIRST_DAY + 1, _UNSEEN, dtype=np.int8)
         self._day_east = np.zeros(_LAST_DAY - _FIRST_DAY + 1, dtype=np.int64)
 
-    def parse(self, cells: Sequence[Any]) -> tuple[Ints, dict[int, str]]:
+    def parse(self, cells: Sequence[Any]) -> tuple[Ints, dict[int, Message]]:
         """µs since the epoch per cell (MISSING where empty), and index → reason of bad cells."""
         moments = np.full(len(cells), MISSING, dtype=np.int64)
         if set(map(type, cells)) <= {str}:  # every CSV column: no need to pick the texts out
@@ -65,12 +66,12 @@ class TimeColumns:
             fast, values, empty = self._fast(texts)
             moments[chosen[fast]] = values[fast]
             slow.extend(chosen[~(fast | empty)].tolist())
-        problems: dict[int, str] = {}
+        problems: dict[int, Message] = {}
         for i in sorted(slow):
             try:
                 moment = self._parse_cell(cells[i])
             except BadValue as error:
-                problems[i] = str(error)
+                problems[i] = error.message
                 continue
             if moment is not None:
                 moments[i] = to_us(moment)

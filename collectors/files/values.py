@@ -5,16 +5,26 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import Any, overload
 from zoneinfo import ZoneInfo
 
 from monitor.contract.model import Vocabulary
 from monitor.domain.bounds import EARLIEST_YEAR, LATEST_YEAR, size_problem, year_problem
+from monitor.domain.message import Message
 from monitor.domain.text import control_problem
 
 
 class BadValue(ValueError):
-    """A cell that cannot be read; the message is the reason shown to the user."""
+    """A cell that cannot be read; `message` is the reason shown to the user, in 中文 and
+    English (the English is the exception's text, what a rejected row stores)."""
+
+    @overload
+    def __init__(self, zh: Message) -> None: ...
+    @overload
+    def __init__(self, zh: str, en: str) -> None: ...
+    def __init__(self, zh: str | Message, en: str | None = None) -> None:
+        self.message = zh if isinstance(zh, Message) else Message(zh, en or zh)
+        super().__init__(self.message.en)
 
 
 # 2024/9/28 9:05, 2024-09-28 09:05:00, 2024年9月28日 9:05, each with an optional offset.
@@ -39,7 +49,7 @@ def parse_text(value: Any) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dict | list):
-        raise BadValue("expected text, got a nested JSON value")
+        raise BadValue("应为文本，却是嵌套的 JSON 值", "expected text, got a nested JSON value")
     return str(value).strip()
 
 
@@ -67,9 +77,15 @@ def parse_time(value: Any, zone: ZoneInfo) -> datetime | None:
     if isinstance(value, date):
         return _checked(datetime.combine(value, time(0), tzinfo=zone))
     if isinstance(value, time):
-        raise BadValue(f"the cell holds only a time of day ({value.isoformat()}); add the date")
+        raise BadValue(
+            f"单元格只有时刻（{value.isoformat()}），请补上日期",
+            f"the cell holds only a time of day ({value.isoformat()}); add the date",
+        )
     if not isinstance(value, str):
-        raise BadValue(f"expected a date and time, got {type(value).__name__} {value!r}")
+        raise BadValue(
+            f"应为日期和时间，却是 {type(value).__name__} {value!r}",
+            f"expected a date and time, got {type(value).__name__} {value!r}",
+        )
     return _parse_time_text(value.strip(), zone)
 
 
@@ -97,7 +113,10 @@ def time_parser(zone: ZoneInfo) -> Callable[[Any], datetime | None]:
 
 def _parse_time_text(text: str, zone: ZoneInfo) -> datetime:
     if ":" not in text and "：" not in text:
-        raise BadValue(f"'{text}' has no time of day; write it as YYYY-MM-DD HH:MM")
+        raise BadValue(
+            f"'{text}' 没有时刻，请写成 YYYY-MM-DD HH:MM",
+            f"'{text}' has no time of day; write it as YYYY-MM-DD HH:MM",
+        )
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
@@ -111,8 +130,10 @@ def _parse_loose(text: str) -> datetime:
     match = _LOOSE_TIME.match(text)
     if not match:
         raise BadValue(
+            f"'{text}' 不是时间，请用 ISO 8601（2024-09-28T09:05:00+08:00）、"
+            "YYYY-MM-DD HH:MM[:SS] 或 YYYY/M/D H:MM",
             f"'{text}' is not a time; use ISO 8601 (2024-09-28T09:05:00+08:00), "
-            "YYYY-MM-DD HH:MM[:SS] or YYYY/M/D H:MM"
+            "YYYY-MM-DD HH:MM[:SS] or YYYY/M/D H:MM",
         )
     year, month, day, hour, minute, second, fraction, offset = match.groups()
     try:
@@ -126,7 +147,10 @@ def _parse_loose(text: str) -> datetime:
             int((fraction or "0").ljust(6, "0")),
         )
     except ValueError as error:
-        raise BadValue(f"'{text}' is not a valid time ({error})") from None
+        raise BadValue(
+            f"'{text}' 不是有效的时间（日期或时刻超出范围）",
+            f"'{text}' is not a valid time ({error})",
+        ) from None
     if offset is None:
         return parsed
     if offset.upper() == "Z":
@@ -135,7 +159,10 @@ def _parse_loose(text: str) -> datetime:
     hours, minutes = int(offset[1:3]), int(offset[-2:])
     # timezone() raises a plain ValueError for a day or more; that is the cell's fault, not ours.
     if hours > 23 or minutes > 59:
-        raise BadValue(f"'{text}' is not a valid time (UTC offset {offset} is out of range)")
+        raise BadValue(
+            f"'{text}' 不是有效的时间（UTC 偏移 {offset} 超出范围）",
+            f"'{text}' is not a valid time (UTC offset {offset} is out of range)",
+        )
     return parsed.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
 
 
@@ -151,15 +178,18 @@ def parse_size_gb(value: Any) -> float | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise BadValue("expected a number of GB, got true/false")
+        raise BadValue("应为 GB 数，却是 true/false", "expected a number of GB, got true/false")
     try:
         number = (
             float(str(value).strip().replace(",", "")) if isinstance(value, str) else float(value)
         )
     except (TypeError, ValueError):
-        raise BadValue(f"'{value}' is not a number of GB") from None
+        raise BadValue(f"'{value}' 不是 GB 数", f"'{value}' is not a number of GB") from None
     if not number >= 0 or number == float("inf"):
-        raise BadValue(f"'{value}' must be a finite number of GB, zero or more")
+        raise BadValue(
+            f"'{value}' 须为 0 或正的有限 GB 数",
+            f"'{value}' must be a finite number of GB, zero or more",
+        )
     problem = size_problem(number)
     if problem is not None:
         raise BadValue(problem)
@@ -167,6 +197,13 @@ def parse_size_gb(value: Any) -> float | None:
 
 
 _REMEMBERED_CELLS = 10_000
+# The vocabularies' names in Chinese, for their errors.
+_VOCABULARY_ZH = {
+    "kind": "类型",
+    "severity": "级别",
+    "resource class": "资源类别",
+    "obligation": "履约事项",
+}
 _UNSEEN = object()
 
 
@@ -176,6 +213,7 @@ class VocabularyLookup:
 
     def __init__(self, what: str, spellings: Mapping[str, Iterable[str]]) -> None:
         self._what = what
+        self._what_zh = _VOCABULARY_ZH.get(what, what)
         self._keys = list(spellings)
         self._by_spelling: dict[str, str] = {}
         self._by_cell: dict[str, Any] = {}  # a bad spelling is not remembered: it raises
@@ -212,9 +250,14 @@ class VocabularyLookup:
         key = self._by_spelling.get(text.casefold())
         if key is None:
             if not self._keys:  # e.g. evidence for a contract that names no obligation
-                raise BadValue(f"unknown {self._what} '{text}': the contract names none")
+                raise BadValue(
+                    f"未知的{self._what_zh} '{text}'：合同中没有定义任何{self._what_zh}",
+                    f"unknown {self._what} '{text}': the contract names none",
+                )
+            keys = ", ".join(self._keys)
             raise BadValue(
-                f"unknown {self._what} '{text}'; expected one of {', '.join(self._keys)}"
+                f"未知的{self._what_zh} '{text}'，应为以下之一：{keys}",
+                f"unknown {self._what} '{text}'; expected one of {keys}",
             )
         return key
 
@@ -226,7 +269,7 @@ def bounded(parse: Callable[[Any], str | None], limit: int) -> Callable[[Any], s
     def parse_bounded(value: Any) -> str | None:
         text = parse(value)
         if text is not None and len(text) > limit:
-            raise BadValue(f"longer than {limit} characters; 超过 {limit} 个字符")
+            raise BadValue(f"超过 {limit} 个字符", f"longer than {limit} characters")
         return text
 
     return parse_bounded

@@ -17,9 +17,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Engine
 
 from collectors.files.import_report import (
-    ImportFileError,
+    REQUIRED,
     ImportReport,
     RowProblem,
+    column_twice,
+    file_refused,
+    headers_refused,
     raw_json,
     rejected_reasons,
 )
@@ -89,10 +92,16 @@ def parse_day_or_time(value: Any, zone: ZoneInfo) -> datetime | None:
         try:
             day = date(*(int(part) for part in match.groups()))
         except ValueError as error:
-            raise BadValue(f"'{value.strip()}' is not a valid date ({error})") from None
+            raise BadValue(
+                f"'{value.strip()}' 不是有效的日期（年、月或日超出范围）",
+                f"'{value.strip()}' is not a valid date ({error})",
+            ) from None
         return parse_time(datetime.combine(day, time(0)), zone)
     if isinstance(value, str) and value.strip() and not any(c in value for c in ":："):
-        raise BadValue(f"'{value.strip()}' is not a date or time; write YYYY-MM-DD [HH:MM]")
+        raise BadValue(
+            f"'{value.strip()}' 不是日期或时间，请写成 YYYY-MM-DD [HH:MM]",
+            f"'{value.strip()}' is not a date or time; write YYYY-MM-DD [HH:MM]",
+        )
     return parse_time(value, zone)
 
 
@@ -106,7 +115,7 @@ def import_records(
         columns, extras = _columns(table, path, fmt)
         rows, rejected = _parse_rows(table, columns, extras, fmt, source, report)
     except UnreadableFile as error:
-        raise _nothing_imported(str(error), fmt) from None
+        raise file_refused(error.message, fmt.accepted_headers_text()) from None
     carried = [column.field for column in columns.values()]
     if extras:
         carried.append("answers")
@@ -140,25 +149,13 @@ def _columns(table: Table, path: Path, fmt: RecordFormat) -> tuple[dict[str, Col
         if column is None:
             (extras if fmt.extra_header(header) else unknown).append(header)
         elif column in columns.values():
-            raise ImportFileError(f"{path}: two columns are both {column.label}; keep one")
+            raise column_twice(path, column.label)
         else:
             columns[header] = column
     missing = [c.label for c in fmt.columns if c.required and c not in columns.values()]
-    problems = []
-    if unknown:
-        problems.append(f"unknown column(s): {', '.join(unknown)}")
-    if missing:
-        problems.append(f"missing required column(s): {', '.join(missing)}")
-    if problems:
-        raise _nothing_imported(f"{path}: {'; '.join(problems)}", fmt)
+    if unknown or missing:
+        raise headers_refused(path, unknown, missing, fmt.accepted_headers_text())
     return columns, extras
-
-
-def _nothing_imported(problem: str, fmt: RecordFormat) -> ImportFileError:
-    return ImportFileError(
-        f"{problem}. Nothing was imported.\n"
-        f"Accepted headers (English / 中文):\n{fmt.accepted_headers_text()}"
-    )
 
 
 def _parse_rows(
@@ -185,16 +182,16 @@ def _parse_rows(
             try:
                 values[column.field] = column.parse(cells.get(header))
             except BadValue as error:
-                problems.append(RowProblem(line, key, column.label, str(error), fmt.noun))
+                problems.append(RowProblem(line, key, column.label, error.message, fmt.noun))
                 continue
             if column.required and values[column.field] is None:
-                problems.append(RowProblem(line, key, column.label, "required but empty", fmt.noun))
+                problems.append(RowProblem(line, key, column.label, REQUIRED, fmt.noun))
         values["__extras__"] = {h: cells.get(h) for h in extras if not is_blank(cells.get(h))}
         if not problems:
             try:
                 rows.append(fmt.finish(values))
             except BadValue as error:
-                problems.append(RowProblem(line, key, None, str(error), fmt.noun))
+                problems.append(RowProblem(line, key, None, error.message, fmt.noun))
         if problems:
             report.problems.extend(problems)
             rejected.append(_rejected(line, key, problems, cells, fmt.table))

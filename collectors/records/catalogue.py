@@ -39,7 +39,10 @@ def parse_measure(value: Any) -> str | None:
     measure = _MEASURES.get(text.casefold())
     if measure is None:
         choices = ", ".join(m.value for m in Measure)
-        raise BadValue(f"unknown measure '{text}'; expected one of {choices}")
+        raise BadValue(
+            f"未知的计量方式 '{text}'，应为以下之一：{choices}",
+            f"unknown measure '{text}'; expected one of {choices}",
+        )
     return measure.value
 
 
@@ -90,7 +93,10 @@ class _OverlapCheck:
         values["measure"] = values.get("measure") or Measure.COUNT.value
         start, until = values["valid_from"], values.get("valid_until")
         if until is not None and until <= start:
-            raise BadValue("valid_until (失效日期) is not after valid_from (生效日期)")
+            raise BadValue(
+                "失效日期 valid_until 不晚于生效日期 valid_from",
+                "valid_until (失效日期) is not after valid_from (生效日期)",
+            )
         key = (values["item_code"], values["pool"], values["operator"])
         for other_start, other_until, stored in self._seen.get(key, []):
             if stored and other_start == start:
@@ -98,11 +104,12 @@ class _OverlapCheck:
             if (until is None or other_start < until) and (
                 other_until is None or start < other_until
             ):
-                where = "a stored row" if stored else "the row"
+                where, where_zh = ("a stored row", "已存") if stored else ("the row", "文件中")
                 raise BadValue(
+                    f"有效期与{where_zh}同一服务项、资源池和运营方自 {other_start.isoformat()} "
+                    "起的价格重叠",
                     f"validity overlaps {where} in force from {other_start.isoformat()} for the "
-                    f"same item, pool and operator; 与同一服务项 {other_start.isoformat()} 起的价格"
-                    "有效期重叠"
+                    "same item, pool and operator",
                 )
         self._seen.setdefault(key, []).append((start, until, False))
         return values

@@ -71,20 +71,30 @@ def _finish(values: dict[str, Any], obligations: dict[str, Obligation]) -> dict[
     obligation = obligations[values["obligation_id"]]
     system, notice = values.pop("system", None), values.pop("notice", None)
     if system is not None and notice is not None:
-        raise BadValue("give system (业务系统) or notice (通报编号), not both")
+        raise BadValue(
+            "业务系统 system 与通报编号 notice 只能填一个",
+            "give system (业务系统) or notice (通报编号), not both",
+        )
     values["subject"] = system or notice
     if obligation.frequency is Frequency.EVENT:
         _check_notice(values)
     elif values.get("done_on") is None:
-        raise BadValue("done_on (完成日期) is required")
+        raise BadValue("完成日期 done_on 为必填项", "done_on (完成日期) is required")
     elif values.get("document_ref") is None:
-        raise BadValue("document_ref (佐证材料) is required: the document that shows it was done")
+        raise BadValue(
+            "佐证材料 document_ref 为必填项：证明已完成的文件",
+            "document_ref (佐证材料) is required: the document that shows it was done",
+        )
     if obligation.coverage is Coverage.SYSTEM and values.get("subject") is None:
-        raise BadValue(f"{obligation.name_zh} is owed per system: name it in system (业务系统)")
+        raise BadValue(
+            f"{obligation.name_zh}按业务系统履行：请在业务系统 system 中填写系统",
+            f"{obligation.name_en} is owed per system: name it in system (业务系统)",
+        )
     if obligation.coverage is Coverage.POOL and values.get("pool") not in obligation.pools:
         pools = "、".join(obligation.pools)
         raise BadValue(
-            f"{obligation.name_zh} is owed per pool: pool (资源池) must be one of {pools}"
+            f"{obligation.name_zh}按资源池履行：资源池 pool 须为 {pools} 之一",
+            f"{obligation.name_en} is owed per pool: pool (资源池) must be one of {pools}",
         )
     _check_period(values.get("period"), obligation)
     values["record_key"] = (values.pop("record_id", None) or _natural_key(values, obligation))[:400]
@@ -94,13 +104,31 @@ def _finish(values: dict[str, Any], obligations: dict[str, Obligation]) -> dict[
 def _check_notice(values: dict[str, Any]) -> None:
     noticed, done = values.get("noticed_on"), values.get("done_on")
     if values.get("subject") is None:
-        raise BadValue("a notice needs its number in notice (通报编号)")
+        raise BadValue(
+            "通报须在通报编号 notice 中填写编号", "a notice needs its number in notice (通报编号)"
+        )
     if noticed is None:
-        raise BadValue("a notice needs noticed_on (通报日期)")
+        raise BadValue("通报须填写通报日期 noticed_on", "a notice needs noticed_on (通报日期)")
     if done is not None and done < noticed:
-        raise BadValue("done_on (完成日期) is before noticed_on (通报日期)")
+        raise BadValue(
+            "完成日期 done_on 早于通报日期 noticed_on",
+            "done_on (完成日期) is before noticed_on (通报日期)",
+        )
     if values.get("period") is not None:
-        raise BadValue("a notice is its own period: leave period (所属期) blank")
+        raise BadValue(
+            "通报自成一期：所属期 period 请留空",
+            "a notice is its own period: leave period (所属期) blank",
+        )
+
+
+# A period's frequency in Chinese, for its error.
+_FREQUENCY_ZH = {
+    Frequency.YEARLY: "年度",
+    Frequency.QUARTERLY: "季度",
+    Frequency.MONTHLY: "月度",
+    Frequency.WEEKLY: "周",
+    Frequency.EVENT: "事件",
+}
 
 
 def _check_period(period: str | None, obligation: Obligation) -> None:
@@ -108,8 +136,10 @@ def _check_period(period: str | None, obligation: Obligation) -> None:
         return
     pattern, form = _PERIOD_FORMS[obligation.frequency]
     if not pattern.match(period):
+        every = obligation.frequency
         raise BadValue(
-            f"period (所属期) '{period}' is not a {obligation.frequency.value} period; write {form}"
+            f"所属期 period '{period}' 不是{_FREQUENCY_ZH[every]}期间，请写成 {form}",
+            f"period (所属期) '{period}' is not a {every.value} period; write {form}",
         )
 
 

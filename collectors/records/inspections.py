@@ -38,7 +38,10 @@ def parse_result(value: Any) -> str | None:
         return None
     result = _RESULTS.get(text.casefold())
     if result is None:
-        raise BadValue(f"unknown result '{text}'; expected normal/正常 or abnormal/异常")
+        raise BadValue(
+            f"未知的巡检结果 '{text}'，应为 正常/normal 或 异常/abnormal",
+            f"unknown result '{text}'; expected normal/正常 or abnormal/异常",
+        )
     return result.value
 
 
@@ -72,7 +75,10 @@ def _finish(values: dict[str, Any], zone: Any) -> dict[str, Any]:
     values.pop("__extras__", None)
     inspected, resolved = values["inspected_at"], values.get("resolved_at")
     if resolved is not None and resolved < inspected:
-        raise BadValue("resolved_at (解决时间) is before inspected_at (巡检时间)")
+        raise BadValue(
+            "解决时间 resolved_at 早于巡检时间 inspected_at",
+            "resolved_at (解决时间) is before inspected_at (巡检时间)",
+        )
     record_id = values.pop("record_id", None)
     if record_id is None:
         # No record number: the same inspection of the same item at the same time is one row.

@@ -38,7 +38,10 @@ def parse_flag(value: Any) -> bool | None:
         return True
     if folded in _NO:
         return False
-    raise BadValue(f"'{text}' is not yes/no; write 是/否, yes/no or 计划内/计划外")
+    raise BadValue(
+        f"'{text}' 不是“是/否”，请写 是/否、计划内/计划外 或 yes/no",
+        f"'{text}' is not yes/no; write 是/否, yes/no or 计划内/计划外",
+    )
 
 
 def outage_format(contract: Contract) -> RecordFormat:
@@ -68,9 +71,14 @@ def _finish(values: dict[str, Any]) -> dict[str, Any]:
     values["planned"] = bool(values.get("planned"))
     end = values.get("end")
     if end is not None and end <= values["start"]:
-        raise BadValue("end (结束时间) must be after start (开始时间)")
+        raise BadValue(
+            "结束时间 end 须晚于开始时间 start", "end (结束时间) must be after start (开始时间)"
+        )
     if values["planned"] and values.get("approved_by") and end is None:
-        raise BadValue("an approved maintenance window needs its end (结束时间)")
+        raise BadValue(
+            "已批准的维护窗口须填写结束时间 end",
+            "an approved maintenance window needs its end (结束时间)",
+        )
     return values
 
 

@@ -56,7 +56,10 @@ def parse_protection_level(value: Any) -> int | None:
         return None
     match = _LEVEL.match(text.replace(" ", "").removesuffix(".0"))
     if match is None:
-        raise BadValue(f"'{text}' is not a 等保 level; write 1–5 or 一级…五级")
+        raise BadValue(
+            f"'{text}' 不是等保级别，请写 1–5 或 一级…五级",
+            f"'{text}' is not a 等保 level; write 1–5 or 一级…五级",
+        )
     digit = match.group(1)
     return _LEVEL_NUMERALS.get(digit) or int(digit)
 
@@ -95,7 +98,10 @@ def _finish(values: dict[str, Any]) -> dict[str, Any]:
     values.pop("__extras__", None)
     since, reclaimed = values.get("in_service_from"), values.get("reclaimed_at")
     if since is not None and reclaimed is not None and reclaimed < since:
-        raise BadValue("reclaimed_at (回收时间) is before in_service_from (上线时间)")
+        raise BadValue(
+            "回收时间 reclaimed_at 早于上线时间 in_service_from",
+            "reclaimed_at (回收时间) is before in_service_from (上线时间)",
+        )
     return values
 
 

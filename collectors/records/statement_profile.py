@@ -28,6 +28,7 @@ from collectors.files.tabular import Table, UnreadableFile
 from collectors.files.values import BadValue
 from monitor.contract.strict import StrictModel
 from monitor.contract.yaml_file import YamlFileError, load_yaml_model
+from monitor.domain.message import Message
 
 STATEMENT_MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "config/mappings/statements"
 _HEADER_SEARCH_ROWS = 30
@@ -84,10 +85,12 @@ class TotalMismatch:
     last_line: int
 
     @property
-    def reason(self) -> str:
-        return (
-            f"{self.kind}金额 {self.stated} 元与第 {self.first_line}–{self.last_line} 行金额之和 "
-            f"{self.summed} 元不符; the {self.kind} row's amount is not the sum of its lines"
+    def reason(self) -> Message:
+        lines = f"{self.first_line}–{self.last_line}"
+        return Message(
+            f"{self.kind}金额 {self.stated} 元与第 {lines} 行金额之和 {self.summed} 元不符",
+            f"the {self.kind} row's amount {self.stated} is not the sum of lines {lines}, "
+            f"{self.summed}",
         )
 
 

@@ -67,19 +67,23 @@ class _LineCheck:
     def __call__(self, values: dict[str, Any]) -> dict[str, Any]:
         values.pop("__extras__", None)
         if self._known and values["item_code"] not in self._known:
+            code = values["item_code"]
             raise BadValue(
-                f"item code '{values['item_code']}' is not in the service catalogue; "
-                "服务项编码不在服务目录中"
+                f"服务项编码 '{code}' 不在服务目录中",
+                f"item code '{code}' is not in the service catalogue",
             )
         days = values.get("billed_days")
         if days is not None and days > 31:
-            raise BadValue(f"billed_days (计费天数) {days} is more than a month has")
+            raise BadValue(
+                f"计费天数 {days} 超过一个月的天数", f"billed_days {days} is more than a month has"
+            )
         if self._period is None:
             self._period = values["period"]
         elif values["period"] != self._period:
             raise BadValue(
-                f"period {values['period']} is not the statement's {self._period}; "
-                "一份结算清单只含一个结算期"
+                f"结算期 {values['period']} 不是本清单的 {self._period}："
+                "一份结算清单只含一个结算期",
+                f"period {values['period']} is not the statement's {self._period}",
             )
         return values
 

@@ -20,6 +20,7 @@ from collectors.records.base import (
     parse_day_or_time,
 )
 from monitor.contract.model import Contract
+from monitor.domain.message import Message
 from monitor.measures.satisfaction import RATING_LABELS_ZH, rating_for
 from monitor.storage.surveys import upsert_survey_replies
 
@@ -34,7 +35,10 @@ def parse_rating(value: Any) -> str | None:
         return None
     rating = rating_for(text)
     if rating is None:
-        raise BadValue(f"unknown rating '{text}'; expected one of {_RATINGS_HELP}")
+        raise BadValue(
+            f"未知的评价 '{text}'，应为以下之一：{_RATINGS_HELP}",
+            f"unknown rating '{text}'; expected one of {_RATINGS_HELP}",
+        )
     return rating
 
 
@@ -69,7 +73,9 @@ def _finish(values: dict[str, Any]) -> dict[str, Any]:
         try:
             rating = parse_rating(cell)
         except BadValue as error:
-            raise BadValue(f"column {header}: {error}") from None
+            raise BadValue(
+                Message(f"列 {header}：", f"column {header}: ") + error.message
+            ) from None
         if rating is not None:
             answers[match.group(1).strip()] = rating
     values["answers"] = json.dumps(answers, ensure_ascii=False, sort_keys=True) if answers else None

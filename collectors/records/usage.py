@@ -34,7 +34,10 @@ def parse_month(value: Any) -> str | None:
         return None
     match = _MONTH.match(text)
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise BadValue(f"'{text}' is not a month; write YYYY-MM, e.g. 2022-12")
+        raise BadValue(
+            f"'{text}' 不是月份，请写成 YYYY-MM，如 2022-12",
+            f"'{text}' is not a month; write YYYY-MM, e.g. 2022-12",
+        )
     return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
 
 
@@ -43,14 +46,14 @@ def parse_percent(value: Any) -> float | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise BadValue("expected a percentage, got true/false")
+        raise BadValue("应为百分比，却是 true/false", "expected a percentage, got true/false")
     text = str(value).strip().rstrip("%％").strip() if isinstance(value, str) else value
     try:
         number = float(text)
     except (TypeError, ValueError):
-        raise BadValue(f"'{value}' is not a percentage") from None
+        raise BadValue(f"'{value}' 不是百分比", f"'{value}' is not a percentage") from None
     if not 0 <= number <= 100:
-        raise BadValue(f"'{value}' is outside 0–100 %")
+        raise BadValue(f"'{value}' 超出 0–100 %", f"'{value}' is outside 0–100 %")
     return number
 
 
@@ -76,9 +79,15 @@ def usage_format() -> RecordFormat:
 def _finish(values: dict[str, Any]) -> dict[str, Any]:
     values.pop("__extras__", None)
     if not values.get("pool") and not values.get("resource_id"):
-        raise BadValue("give the pool (资源池) or the resource (资源编号) the figures are for")
+        raise BadValue(
+            "请填写这些数字所属的资源池 pool 或资源编号 resource",
+            "give the pool (资源池) or the resource (资源编号) the figures are for",
+        )
     if all(values.get(metric) is None for metric in UTILISATION_METRICS):
-        raise BadValue("no figure: fill in cpu, memory or storage (CPU/内存/存储使用率)")
+        raise BadValue(
+            "没有数字：请填写 CPU、内存或存储使用率（cpu、memory、storage）",
+            "no figure: fill in cpu, memory or storage (CPU/内存/存储使用率)",
+        )
     return values
 
 

@@ -18,11 +18,13 @@ from typing import Any
 
 import numpy as np
 
+from collectors.files.import_report import REQUIRED, too_long
 from collectors.files.time_cells import Ints, TimeColumns
 from collectors.files.values import BadValue, VocabularyLookup, parse_size_gb, parse_text
 from collectors.tickets.columns import REQUIRED_FIELDS, TIME_FIELDS, label
 from monitor.contract.model import Contract
 from monitor.domain.instants import MISSING
+from monitor.domain.message import Message
 from monitor.domain.text import CONTROL, control_problem
 from monitor.storage.tickets import TEXT_LIMITS, ticket_row_fields
 
@@ -34,7 +36,7 @@ class CellProblem:
     """A problem of one cell (or of a required field left empty), before it has its line."""
 
     column: str
-    reason: str
+    reason: Message
 
 
 @dataclass
@@ -85,14 +87,14 @@ class ColumnParser:
 
     def _parse(self, cells_by_column: Sequence[Sequence[Any]], count: int) -> ParsedRun:
         values: dict[str, list[Any]] = {}
-        bad_cells: dict[str, dict[int, str]] = {}
+        bad_cells: dict[str, dict[int, Message]] = {}
         found: list[list[CellProblem] | None] = [None] * count
         for name, cells in zip(self._columns.values(), cells_by_column, strict=True):
             column, bad = self._column(name, cells)
             longest = TEXT_LIMITS.get(name)
             if longest is not None:
                 for i in _too_long(column, longest):  # kept as read, like the per-cell path
-                    bad.setdefault(i, f"{len(column[i])} characters; at most {longest} fit")
+                    bad.setdefault(i, too_long(len(column[i]), longest))
             where = label(name)
             for i in sorted(bad):
                 _add(found, i, CellProblem(where, bad[i]))
@@ -102,7 +104,7 @@ class ColumnParser:
             empty = self._empty_times.get(name) if name in TIME_FIELDS else None
             for i in _empty(values.get(name), count) if empty is None else empty:
                 if i not in bad:
-                    _add(found, i, CellProblem(where, "required but empty"))
+                    _add(found, i, CellProblem(where, REQUIRED))
         ids = values.get("ticket_id", [None] * count)  # the text even when too long
         named = [values.get(name, [None] * count) for name in self.fields[1:]]
         rows = list(zip(repeat(self._source, count), *named, strict=True))
@@ -113,7 +115,7 @@ class ColumnParser:
         """A row with no cells, to stand in for one that is broken as a whole."""
         return dict.fromkeys(self._columns)
 
-    def _column(self, name: str, cells: Sequence[Any]) -> tuple[list[Any], dict[int, str]]:
+    def _column(self, name: str, cells: Sequence[Any]) -> tuple[list[Any], dict[int, Message]]:
         """The column's values (None where empty or bad; timestamps as bound) and index →
         reason for its bad cells."""
         if name in TIME_FIELDS:
@@ -170,7 +172,7 @@ def _too_long(column: list[Any], longest: int) -> list[int]:
     return [i for i, value in enumerate(column) if value is not None and len(value) > longest]
 
 
-def _texts(cells: Sequence[Any]) -> tuple[list[Any], dict[int, str]]:
+def _texts(cells: Sequence[Any]) -> tuple[list[Any], dict[int, Message]]:
     """parse_text over a column: one pass when every cell is text (or missing)."""
     kinds = set(map(type, cells))
     if kinds <= {str}:
@@ -180,7 +182,7 @@ def _texts(cells: Sequence[Any]) -> tuple[list[Any], dict[int, str]]:
     return _each_cell(cells, parse_text)
 
 
-def _ids(cells: Sequence[Any]) -> tuple[list[Any], dict[int, str]]:
+def _ids(cells: Sequence[Any]) -> tuple[list[Any], dict[int, Message]]:
     """parse_id over a column: the texts, each id with a control character marked bad (and
     kept as read, like a too long one, so that its problems name it)."""
     column, bad = _texts(cells)
@@ -193,7 +195,7 @@ def _ids(cells: Sequence[Any]) -> tuple[list[Any], dict[int, str]]:
     return column, bad
 
 
-def _by_distinct_cell(cells: Sequence[Any], parse: Parser) -> tuple[list[Any], dict[int, str]]:
+def _by_distinct_cell(cells: Sequence[Any], parse: Parser) -> tuple[list[Any], dict[int, Message]]:
     """`parse` once per distinct cell when every cell is text (or missing), else per cell."""
     if not set(map(type, cells)) <= {str, type(None)}:
         return _each_cell(cells, parse)
@@ -206,22 +208,22 @@ def _by_distinct_cell(cells: Sequence[Any], parse: Parser) -> tuple[list[Any], d
             outcomes[cell] = error
             failed = True
     values = [outcomes[cell] for cell in cells]
-    bad: dict[int, str] = {}
+    bad: dict[int, Message] = {}
     if failed:
         for i, value in enumerate(values):
             if isinstance(value, BadValue):
-                bad[i] = str(value)
+                bad[i] = value.message
                 values[i] = None
     return values, bad
 
 
-def _each_cell(cells: Sequence[Any], parse: Parser) -> tuple[list[Any], dict[int, str]]:
+def _each_cell(cells: Sequence[Any], parse: Parser) -> tuple[list[Any], dict[int, Message]]:
     values: list[Any] = []
-    bad: dict[int, str] = {}
+    bad: dict[int, Message] = {}
     for i, cell in enumerate(cells):
         try:
             values.append(parse(cell))
         except BadValue as error:
             values.append(None)
-            bad[i] = str(error)
+            bad[i] = error.message
     return values, bad

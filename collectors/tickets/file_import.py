@@ -15,11 +15,15 @@ from typing import Any
 from sqlalchemy import Engine
 
 from collectors.files.import_report import (
-    ImportFileError,
+    REQUIRED,
     ImportReport,
     RowProblem,
+    column_twice,
+    file_refused,
+    headers_refused,
     raw_json,
     rejected_reasons,
+    too_long,
 )
 from collectors.files.tabular import Table, UnreadableFile, read_table, storable
 from collectors.files.values import (
@@ -39,6 +43,7 @@ from collectors.tickets.columns import (
     label,
 )
 from monitor.contract.model import Contract
+from monitor.domain.message import Message
 from monitor.storage.columnar.bulk_insert import bulk_page_cache
 from monitor.storage.import_runs import finish_import_run, keep_rejected_rows, start_import_run
 from monitor.storage.ingest import ItemProblem, ParsedBatch
@@ -80,28 +85,19 @@ def _columns(table: Table, path: Path) -> dict[str, str]:
         if name is None:
             unknown.append(header)
         elif name in columns.values():
-            raise ImportFileError(f"{path}: two columns are both {label(name)}; keep one")
+            raise column_twice(path, label(name))
         else:
             columns[header] = name
     missing = [label(name) for name in REQUIRED_FIELDS if name not in columns.values()]
     if unknown or missing:
-        problems = []
-        if unknown:
-            problems.append(f"unknown column(s): {', '.join(unknown)}")
-        if missing:
-            problems.append(f"missing required column(s): {', '.join(missing)}")
-        raise _nothing_imported(f"{path}: {'; '.join(problems)}")
+        raise headers_refused(path, unknown, missing, accepted_headers_text())
     return columns
 
 
-def _nothing_imported(problem: str) -> ImportFileError:
-    # Whatever stopped the file, the user's next step is a file with headers we know.
-    return ImportFileError(
-        f"{problem}. Nothing was imported.\n"
-        f"Accepted headers (English / 中文):\n{accepted_headers_text()}"
-    )
-
-
+# Why an item of an API batch is rejected before its cells are read.
+UNKNOWN_FIELD = Message("未知字段", "unknown field")
+NOT_AN_OBJECT = Message("应为 JSON 对象", "expected a JSON object")
+FIELD_TWICE = Message("同一字段出现了两次", "a field is given twice")
 BATCH_ROWS = 20_000  # rows parsed and upserted at a time: memory stays flat whatever the file
 
 
@@ -190,7 +186,7 @@ def parse_rows(
             if broken:
                 # The row itself is broken (quotes, cell count): its cells cannot be trusted.
                 ticket_id = _id_in(cells, id_header)
-                problems = [RowProblem(line, ticket_id, None, str(broken))]
+                problems = [RowProblem(line, ticket_id, None, broken)]
             else:
                 ticket_id = parsed.ids[i]
                 found = parsed.problems[i]
@@ -300,15 +296,14 @@ def _parse_cells(
         try:
             value = parse(get(header))
         except BadValue as error:
-            problems.append(RowProblem(line, ticket_id, label(name), str(error)))
+            problems.append(RowProblem(line, ticket_id, label(name), error.message))
             continue
         if longest is not None and value is not None and len(value) > longest:
-            reason = f"{len(value)} characters; at most {longest} fit"
-            problems.append(RowProblem(line, ticket_id, label(name), reason))
+            problems.append(RowProblem(line, ticket_id, label(name), too_long(len(value), longest)))
         values[name] = value
     for name in REQUIRED_FIELDS:
         if values.get(name) is None and not any(p.column == label(name) for p in problems):
-            problems.append(RowProblem(line, ticket_id, label(name), "required but empty"))
+            problems.append(RowProblem(line, ticket_id, label(name), REQUIRED))
     return problems
 
 
@@ -327,22 +322,24 @@ def parse_records(records: Sequence[Any], contract: Contract, source: str) -> Pa
         known = {header: name for header, name in columns.items() if name is not None}
         ticket_id = _safe_text(cells, known)
         problems = [
-            RowProblem(index, ticket_id, header, "unknown field")
+            RowProblem(index, ticket_id, header, UNKNOWN_FIELD)
             for header, name in columns.items()
             if name is None
         ]
         if unstorable:
             problems.append(RowProblem(index, ticket_id, None, unstorable))
         if not isinstance(item, dict):
-            problems.append(RowProblem(index, None, None, "expected a JSON object"))
+            problems.append(RowProblem(index, None, None, NOT_AN_OBJECT))
         elif len(set(known.values())) < len(known):
-            problems.append(RowProblem(index, ticket_id, None, "a field is given twice"))
+            problems.append(RowProblem(index, ticket_id, None, FIELD_TWICE))
         values: dict[str, Any] = {"source": source}
         if not problems:
             plan = _plan(known, parsers)
             problems.extend(_parse_cells(index, ticket_id, cells, plan, values))
         if problems:
-            batch.problems.extend(ItemProblem(p.line, p.key, p.column, p.reason) for p in problems)
+            batch.problems.extend(
+                ItemProblem(p.line, p.key, p.column, p.reason, p.message.zh) for p in problems
+            )
             kept = cells or storable({"item": item})[0]
             batch.rejected.append(_rejected(index, ticket_id, problems, kept))
             continue
@@ -414,7 +411,7 @@ def _import_file(
             repeated = repeated_ticket_ids(*_open(path))
             return _import(engine, path, contract, source, now, batch_rows, repeated)
     except UnreadableFile as error:
-        raise _nothing_imported(str(error)) from None
+        raise file_refused(error.message, accepted_headers_text()) from None
 
 
 def _open(path: Path) -> tuple[Table, dict[str, str]]:

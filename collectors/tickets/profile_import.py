@@ -43,9 +43,13 @@ class ProfileImportReport(ImportReport):
     counts: IngestCounts = field(default_factory=IngestCounts)
     unknown_columns: list[str] = field(default_factory=list)
 
-    def reasons(self) -> list[tuple[str, int]]:
-        """Rejection reasons with how many rows had each (values left out, so they group)."""
-        tally = Counter(f"{p.column or 'row'}: {_shape(p.reason)}" for p in self.problems)
+    def reasons(self, lang: str = "en") -> list[tuple[str, int]]:
+        """Rejection reasons in `lang` ("zh" or "en") with how many rows had each (values left
+        out, so they group)."""
+        row, colon = ("行", "：") if lang == "zh" else ("row", ": ")
+        tally = Counter(
+            f"{p.column or row}{colon}{_shape(p.message.in_language(lang))}" for p in self.problems
+        )
         return tally.most_common()
 
 

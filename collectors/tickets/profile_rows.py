@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from collectors.files.import_report import RowProblem
+from collectors.files.import_report import REQUIRED, RowProblem, too_long
 from collectors.files.values import (
     BadValue,
     VocabularyLookup,
@@ -20,6 +20,7 @@ from collectors.files.values import (
 from collectors.tickets.columns import REQUIRED_FIELDS, TIME_FIELDS
 from collectors.tickets.profile import Profile
 from monitor.contract.model import Contract
+from monitor.domain.message import Message
 from monitor.storage.tickets import TEXT_LIMITS
 
 Parser = Callable[[Any], Any]
@@ -79,8 +80,10 @@ class TimeParser:
         except BadValue:
             if not self._formats:
                 raise
+            formats = ", ".join(self._formats)
             raise BadValue(
-                f"'{text}' matches none of the profile's date formats ({', '.join(self._formats)})"
+                f"'{text}' 不符合映射配置的任何日期格式（{formats}）",
+                f"'{text}' matches none of the profile's date formats ({formats})",
             ) from None
 
 
@@ -149,7 +152,7 @@ class RowMapper:
         ticket_id = self._ticket_id(cells)
         structural = cells.get("__error__")
         if structural:
-            return [RowProblem(line, ticket_id, None, str(structural))]
+            return [RowProblem(line, ticket_id, None, structural)]
         values: dict[str, Any] = dict(self._constants)
         problems: list[RowProblem] = []
         for name, columns, parse in self._plan:
@@ -157,11 +160,11 @@ class RowMapper:
             try:
                 value = parse(cell)
             except BadValue as error:
-                problems.append(RowProblem(line, ticket_id, _label(columns, name), str(error)))
+                problems.append(RowProblem(line, ticket_id, _label(columns, name), error.message))
                 continue
             longest = TEXT_LIMITS.get(name)
             if longest is not None and value is not None and len(value) > longest:
-                reason = f"{len(value)} characters; at most {longest} fit"
+                reason = too_long(len(value), longest)
                 problems.append(RowProblem(line, ticket_id, _label(columns, name), reason))
             if value is not None or name not in values:
                 values[name] = value
@@ -172,7 +175,7 @@ class RowMapper:
             stands_in = name == "reported_at" and event is not None  # the first event's time
             reported = any(p.column and name in p.column for p in problems)
             if values.get(name) is None and not stands_in and not reported:
-                problems.append(RowProblem(line, ticket_id, name, "required but empty"))
+                problems.append(RowProblem(line, ticket_id, name, REQUIRED))
         if problems:
             return problems
         return MappedRow(line, values, event)
@@ -193,12 +196,15 @@ class RowMapper:
         column, value = self._cell(cells, profile.status_column)
         status = parse_text(value)
         if status is None:
-            problems.append(RowProblem(line, ticket_id, column, "required but empty"))
+            problems.append(RowProblem(line, ticket_id, column, REQUIRED))
             return None
         meaning = profile.status(status)
         if meaning is None:
             known = ", ".join(profile.statuses)
-            reason = f"unknown status '{status}'; the profile knows {known}"
+            reason = Message(
+                f"未知的状态 '{status}'，映射配置认识的状态：{known}",
+                f"unknown status '{status}'; the profile knows {known}",
+            )
             problems.append(RowProblem(line, ticket_id, column, reason))
             return None
         if meaning.phase is None:
@@ -207,16 +213,16 @@ class RowMapper:
         try:
             at = self._time(value)
         except BadValue as error:
-            problems.append(RowProblem(line, ticket_id, column, str(error)))
+            problems.append(RowProblem(line, ticket_id, column, error.message))
             return None
         if at is None:
-            problems.append(RowProblem(line, ticket_id, column, "required but empty"))
+            problems.append(RowProblem(line, ticket_id, column, REQUIRED))
             return None
         column, value = self._cell(cells, profile.sequence_column)
         try:
             sequence = _whole_number(value)
         except BadValue as error:
-            problems.append(RowProblem(line, ticket_id, column, str(error)))
+            problems.append(RowProblem(line, ticket_id, column, error.message))
             return None
         hold = parse_text(self._cell(cells, profile.hold_reason_column)[1])
         return EventCells(at, sequence, status, hold)
@@ -238,7 +244,7 @@ def _whole_number(value: Any) -> int | None:
     try:
         return int(float(text))
     except ValueError:
-        raise BadValue(f"'{text}' is not a whole number") from None
+        raise BadValue(f"'{text}' 不是整数", f"'{text}' is not a whole number") from None
 
 
 def _mapped_then(mapped: dict[str, str], base: Parser, value: Any) -> Any:

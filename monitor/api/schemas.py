@@ -48,6 +48,9 @@ class Rejected(BaseModel):
     ticket_id: str | None = Field(description="工单编号 the item's ticket id, if it has one")
     column: str | None = Field(description="出错字段 the field at fault, if one is")
     reason: str = Field(description="原因 what is wrong with the item")
+    reason_zh: str | None = Field(
+        default=None, description="原因（中文） the reason in Chinese, when it is worded apart"
+    )
 
 
 class BatchOutcome(BaseModel):

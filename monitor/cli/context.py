@@ -16,7 +16,7 @@ from monitor import clock
 from monitor.contract.contract_set import ContractSet, load_contract_set
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
-from monitor.domain.message import Message
+from monitor.domain.message import Message, MessageError
 from monitor.domain.periods import Period, parse_period
 from monitor.settings import Settings
 from monitor.storage.db import ensure_schema, make_engine
@@ -24,13 +24,8 @@ from monitor.storage.db import ensure_schema, make_engine
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class UsageProblem(Exception):
-    """A setting or option the user has to correct, worded in one text or in both languages."""
-
-    def __init__(self, problem: str | Message) -> None:
-        said = problem if isinstance(problem, Message) else Message(problem, problem)
-        super().__init__(said.en)
-        self.message = said
+class UsageProblem(MessageError):
+    """A setting or option the user has to correct."""
 
 
 class Runtime:

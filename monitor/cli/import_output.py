@@ -15,6 +15,8 @@ from collectors.files.import_report import (
     ImportReport,
     RowProblem,
 )
+from monitor.cli.language import chosen, echo, error_line, say
+from monitor.domain.message import Message
 from monitor.domain.text import control_problem
 
 Report = TypeVar("Report", bound=ImportReport)
@@ -22,13 +24,15 @@ Report = TypeVar("Report", bound=ImportReport)
 LISTED_PROBLEMS = 50
 # What to run after an import that stored rows: tickets' clocks are judged by an evaluation
 # (which a running `slamon serve` makes by itself), records are read by the scorecard as stored.
-NEXT_AFTER_TICKETS = (
+NEXT_AFTER_TICKETS = Message(
     "下一步：slamon evaluate（按合同计算时限与违约），再 slamon score --period YYYY-MM（评分）；"
-    "slamon serve 运行时会自动评估。Next: slamon evaluate, then slamon score --period YYYY-MM; "
-    "a running slamon serve evaluates by itself."
+    "slamon serve 运行时会自动评估。",
+    "Next: slamon evaluate (deadlines and breaches by the contract), then slamon score "
+    "--period YYYY-MM (the scorecard); a running slamon serve evaluates by itself.",
 )
-NEXT_AFTER_RECORDS = (
-    "下一步：slamon score --period YYYY-MM（评分）。Next: slamon score --period YYYY-MM."
+NEXT_AFTER_RECORDS = Message(
+    "下一步：slamon score --period YYYY-MM（评分）。",
+    "Next: slamon score --period YYYY-MM (the scorecard).",
 )
 
 
@@ -38,47 +42,53 @@ def checked_source(
     """--source is an id like a ticket's: one with a control character is a usage error."""
     problem = control_problem(value) if value is not None else None
     if problem is not None:
-        raise click.BadParameter(problem)
+        raise click.BadParameter(say(problem))
     return value
 
 
 def run_import(
     importing: Callable[[], Report],
     summary: Callable[[Report], None],
-    next_step: str = NEXT_AFTER_TICKETS,
+    next_step: Message = NEXT_AFTER_TICKETS,
 ) -> NoReturn:
     """Import, print the report's summary and, when rows were stored, what to run next; exit
     with the report's code."""
     try:
         report = importing()
     except ImportFileError as error:
-        click.echo(f"错误 error: {error}", err=True)
+        echo(error_line(error), err=True)
         sys.exit(EXIT_UNREADABLE)
     summary(report)
     if report.rows_read > report.rejected_rows:
-        click.echo(next_step)
+        echo(next_step)
     sys.exit(report.exit_code)
 
 
 def print_report(report: ImportReport) -> None:
     """The summary of a ticket or record import: its counts, then its first problems."""
-    click.echo(
-        f"{report.path}: 读取 {report.rows_read} 行 rows read; 新增 {report.inserted} inserted, "
-        f"更新 {report.updated} updated, 未变 {report.unchanged} unchanged, "
-        f"拒绝 {report.rejected_rows} rejected"
+    echo(
+        f"{report.path}：读取 {report.rows_read} 行；新增 {report.inserted}，"
+        f"更新 {report.updated}，未变 {report.unchanged}，拒绝 {report.rejected_rows}",
+        f"{report.path}: {report.rows_read} rows read; {report.inserted} inserted, "
+        f"{report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.rejected_rows} rejected",
     )
     if report.duplicate_rows:
-        click.echo(
-            f"  文件内重复工单 {report.duplicate_rows} 行：以最后一行为准 "
-            "(duplicate ticket rows in the file; the last one wins)"
+        echo(
+            f"  文件内重复工单 {report.duplicate_rows} 行：以最后一行为准",
+            f"  {report.duplicate_rows} duplicate ticket rows in the file: the last one wins",
         )
-    print_problems(report.problems, LISTED_PROBLEMS, "more problem(s)")
+    print_problems(report.problems, LISTED_PROBLEMS)
 
 
-def print_problems(problems: Sequence[RowProblem], listed: int, more: str) -> None:
-    """The first `listed` problems, one a line, then how many `more` were left out."""
+def print_problems(problems: Sequence[RowProblem], listed: int) -> None:
+    """The first `listed` problems, one a line, then how many more were left out."""
     for problem in problems[:listed]:
-        click.echo(f"  {problem.describe()}", err=True)
+        click.echo(f"  {problem.describe(chosen())}", err=True)
     hidden = len(problems) - listed
     if hidden > 0:
-        click.echo(f"  … and {hidden} {more}; every rejected row is kept in rejected_row", err=True)
+        echo(
+            f"  … 另有 {hidden} 个问题未列出；每个被拒绝的行都保存在 rejected_row 表中",
+            f"  … and {hidden} more problem(s); every rejected row is kept in rejected_row",
+            err=True,
+        )

@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from monitor.domain.instants import MISSING, Ints, to_us
+from monitor.domain.message import Message, both
 from monitor.domain.tickets import EVENT_FIELDS, Ticket
 
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100  # of an imported time, in the contract's zone
@@ -39,34 +40,39 @@ _FIRST_US, _END_US = to_us(FIRST_INSTANT), to_us(END_INSTANT)
 ARITHMETIC_REASON = "时限超出可计算范围 the deadline lies past the last date that can be written"
 
 
-def year_problem(year: int) -> str | None:
+def year_problem(year: int) -> Message | None:
     """Why an imported time's (local) year is refused; None: within the bounds."""
     if EARLIEST_YEAR <= year <= LATEST_YEAR:
         return None
-    return (
-        f"年份 {year} 超出 {EARLIEST_YEAR}–{LATEST_YEAR} 年 "
-        f"year {year} is outside {EARLIEST_YEAR}–{LATEST_YEAR}"
+    return Message(
+        f"年份 {year} 超出 {EARLIEST_YEAR}–{LATEST_YEAR} 年",
+        f"year {year} is outside {EARLIEST_YEAR}–{LATEST_YEAR}",
     )
 
 
-def size_problem(size_gb: float) -> str | None:
+def size_problem(size_gb: float) -> Message | None:
     """Why a restore size is refused; None: a finite number of GB from 0 to MAX_RESTORE_GB."""
     if 0 <= size_gb <= MAX_RESTORE_GB:
         return None
     if size_gb > MAX_RESTORE_GB:
-        return (
+        return Message(
             f"恢复数据量 {size_gb:g} GB 超过上限 {MAX_RESTORE_GB:,.0f} GB（10 PB），是否把字节数"
-            f"填成了 GB？ {size_gb:g} GB is more than the 10 PB bound (bytes typed as GB?)"
+            "填成了 GB？",
+            f"{size_gb:g} GB is more than the 10 PB bound (bytes typed as GB?)",
         )
-    return f"恢复数据量须为 0 或正数 {size_gb:g} must be a finite number of GB, zero or more"
+    return Message(
+        f"恢复数据量须为 0 或正数 {size_gb:g}",
+        f"{size_gb:g} must be a finite number of GB, zero or more",
+    )
 
 
 def fields_problem(fields: Mapping[str, Any]) -> str | None:
     """The first value of a ticket's fields (field name → value) outside the bounds, with the
-    reason; None: every recorded one is within them."""
+    reason (中文 and English: it is stored once for readers of either); None: every recorded
+    one is within them."""
     size = fields.get("restore_size_gb")
-    if size is not None and (problem := size_problem(float(size))) is not None:
-        return problem
+    if size is not None and (too_large := size_problem(float(size))) is not None:
+        return both(too_large)
     for name in EVENT_FIELDS:
         moment = fields.get(name)
         if moment is not None and (problem := time_problem(name, moment)) is not None:

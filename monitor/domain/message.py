@@ -7,6 +7,7 @@ is stored for machines (a rejected row's reason, the API's answer) keeps the Eng
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 LANGUAGES = ("zh", "en")
@@ -31,3 +32,19 @@ class Message:
 def both(message: Message) -> str:
     """中文 then English on one line, for a text stored once for readers of either language."""
     return f"{message.zh} {message.en}"
+
+
+def joined(messages: Iterable[Message]) -> Message:
+    """Several messages as one: "；" between the Chinese texts, "; " between the English."""
+    listed = list(messages)
+    return Message("；".join(m.zh for m in listed), "; ".join(m.en for m in listed))
+
+
+class MessageError(Exception):
+    """An error for people, worded in one text or in both languages: `message` holds both
+    (the same text twice when it has one), the exception's text is the English."""
+
+    def __init__(self, problem: str | Message) -> None:
+        said = problem if isinstance(problem, Message) else Message(problem, problem)
+        super().__init__(said.en)
+        self.message = said

@@ -23,7 +23,8 @@ class ItemProblem:
     index: int  # 1-based position in the batch
     ticket_id: str | None
     column: str | None
-    reason: str
+    reason: str  # English, as the rejected row keeps it
+    reason_zh: str | None = None  # the same in Chinese, when it is worded apart
 
 
 @dataclass

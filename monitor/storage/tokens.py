@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from monitor.domain.message import both
 from monitor.domain.text import control_problem
 from monitor.domain.viewer import Role, Viewer
 from monitor.storage.tables import ApiTokenRow
@@ -96,7 +97,7 @@ def _check_scope(source: str | None, pools: Sequence[str] | None) -> None:
             )
         problem = control_problem(value)
         if problem is not None:
-            raise TokenError(f"{what}: {problem}")
+            raise TokenError(f"{what}: {both(problem)}")
     if pools is not None and not pools:
         raise TokenError("至少指定一个资源池 name at least one pool, or every pool")
 

@@ -34,5 +34,6 @@ def test_an_api_item_with_a_restore_size_past_10_pb_is_rejected_and_the_others_s
     (rejected,) = outcome["rejected"]
     assert (rejected["index"], rejected["ticket_id"]) == (2, "HF-2")
     assert "restore_size_gb" in rejected["column"]
-    assert "超过上限 10,000,000 GB（10 PB）" in rejected["reason"]
+    assert "超过上限 10,000,000 GB（10 PB）" in rejected["reason_zh"]
+    assert "is more than the 10 PB bound" in rejected["reason"]
     assert stored_ids(engine) == ["HF-1"]

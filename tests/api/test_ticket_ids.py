@@ -31,7 +31,8 @@ def test_an_item_whose_ticket_id_has_a_line_break_is_rejected_and_the_rest_store
         (1, "ticket_id (工单编号)"),
         (3, "ticket_id (工单编号)"),
     ]
-    assert outcome["rejected"][0]["reason"].startswith("第 5 个字符是控制字符 U+000D")
+    assert outcome["rejected"][0]["reason_zh"].startswith("第 5 个字符是控制字符 U+000D")
+    assert outcome["rejected"][0]["reason"].startswith("control character U+000D at position 5")
     with engine.connect() as connection:
         kept = connection.execute(select(REJECTED.c.line).order_by(REJECTED.c.line)).scalars()
         assert list(kept) == [1, 3]

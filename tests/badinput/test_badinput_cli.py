@@ -17,10 +17,10 @@ from tests.badinput.fuzzing import FUZZ
 from tests.badinput.importers import BY_NAME, Importer
 from tests.badinput.mutations import DEEP, Mutant, csv_mutant, json_mutant, xlsx_mutant
 
-# A problem line as the import commands print it, e.g. "  line 5, ticket T-3, column …: …".
-PROBLEM = re.compile(r"^  line \d+[,:]")
+# A problem line as the import commands print it, e.g. "  第 5 行，工单 T-3，列 …：…".
+PROBLEM = re.compile(r"^  第 \d+ 行[，：]")
 # Lines of the summary that are not problems: counts, skipped rows, unknown columns, reasons.
-NOT_A_PROBLEM = ("  文件内重复工单", "  跳过", "  未知列", "  拒绝原因", "  状态记录", "  … and ")
+NOT_A_PROBLEM = ("  文件内重复工单", "  跳过", "  未知列", "  拒绝原因", "  状态记录", "  … 另有 ")
 
 
 def slamon_import(

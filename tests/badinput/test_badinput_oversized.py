@@ -81,7 +81,7 @@ def _peak_of_import(tmp_path: Path, path: Path, rows: int) -> int:
     process.returncode = os.waitstatus_to_exitcode(status)
     out = log.read_text(encoding="utf-8")
     assert process.returncode == 0, out
-    assert f"新增 {rows} inserted" in out
+    assert f"新增 {rows}，" in out
     return int(usage.ru_maxrss) * 1024
 
 

@@ -43,7 +43,7 @@ DEFAULT_VERSION = hashlib.sha256(DEFAULT_CONTRACT_PATH.read_text("utf-8").encode
 def imported(tmp_path: Path) -> Path:
     done = slamon(tmp_path, "import", "tickets", str(SAMPLE_TICKETS))
     assert done.returncode == 0, done.stderr
-    assert "新增 13 inserted" in done.stdout
+    assert "新增 13，" in done.stdout
     return tmp_path
 
 

@@ -36,7 +36,7 @@ def test_demo_no_serve_scores_the_sample_year_78_and_zhong(tmp_path: Path) -> No
     env = {"SLAMON_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
     done = slamon(tmp_path, "demo", "--no-serve", env=env)
     assert done.returncode == 0, done.stderr
-    assert "工单 448 tickets" in done.stdout and "拒绝 0 rows rejected" in done.stdout
+    assert "工单 448 张：" in done.stdout and "拒绝 0 行" in done.stdout
     assert "考核期 period 2022；总分 78.00 / 100，等级 中" in done.stdout
     computed = dict(re.findall(r"^\S+\s+(\S+)\s+系统计算\s+(\S+)", done.stdout, flags=re.MULTILINE))
     assert computed == COMPUTED_POINTS

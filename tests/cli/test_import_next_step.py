@@ -9,7 +9,7 @@ from tests.cli.test_cli import slamon
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 EVALUATE_NEXT = "下一步：slamon evaluate（按合同计算时限与违约），再 slamon score --period YYYY-MM"
-SCORE_NEXT = "下一步：slamon score --period YYYY-MM（评分）。Next: slamon score --period YYYY-MM."
+SCORE_NEXT = "下一步：slamon score --period YYYY-MM（评分）。"
 
 
 def test_a_ticket_import_says_to_evaluate_then_score(tmp_path: Path) -> None:
@@ -17,7 +17,7 @@ def test_a_ticket_import_says_to_evaluate_then_score(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     last = done.stdout.splitlines()[-1]
     assert last.startswith(EVALUATE_NEXT)
-    assert "Next: slamon evaluate, then slamon score --period YYYY-MM" in last
+    assert last.endswith("slamon serve 运行时会自动评估。")
 
 
 def test_a_profile_import_says_the_same(tmp_path: Path) -> None:

@@ -63,7 +63,7 @@ def test_availability_without_samples_is_missing_evidence_in_chinese(tmp_path: P
 def test_bad_rows_exit_3_and_unknown_headers_exit_2(tmp_path: Path) -> None:
     done = slamon(tmp_path, "import", "usage", str(DATA / "usage_bad_rows.csv"))
     assert done.returncode == 3
-    assert "line 4" in done.stderr and "outside 0–100" in done.stderr
+    assert "第 4 行" in done.stderr and "超出 0–100" in done.stderr
     done = slamon(tmp_path, "import", "resources", str(DATA / "resources_unknown_headers.csv"))
     assert done.returncode == 2
     assert "机房" in done.stderr and "资源编号" in done.stderr

@@ -43,8 +43,8 @@ def test_a_lone_surrogate_in_a_json_file_rejects_its_row_and_stores_the_rest(
         timeout=120,
     )
     assert done.returncode == 3, done.stderr
-    assert "line 3, ticket GZ-2" in done.stdout + done.stderr
-    assert "surrogate" in done.stdout + done.stderr
+    assert "第 3 行，工单 GZ-2" in done.stdout + done.stderr
+    assert "孤立代理项" in done.stdout + done.stderr
     with engine.connect() as connection:
         assert connection.execute(select(TICKET_TABLE.c.ticket_id)).scalars().all() == ["GZ-1"]
         assert connection.execute(select(REJECTED.c.line)).scalars().all() == [3]

@@ -23,14 +23,14 @@ def test_the_real_servicenow_log_prints_its_summary(tmp_path: Path) -> None:
         "--profile", "servicenow",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "读取 312 行 rows read; 工单 37 tickets: 新增 37 inserted" in done.stdout
-    assert "状态记录 status events: 新 307 new, 已有 0 already stored" in done.stdout
-    assert "跳过 5 行 rows skipped" in done.stdout
+    assert "读取 312 行；工单 37 张：新增 37，" in done.stdout
+    assert "状态记录：新 307 条，已有 0 条；" in done.stdout
+    assert "跳过 5 行" in done.stdout
     again = slamon(
         tmp_path, "import", "tickets", str(DATA / "servicenow_incident_events.csv"),
         "--profile", "servicenow",
     )  # fmt: skip
-    assert "新增 0 inserted, 更新 0 updated, 未变 37 unchanged" in again.stdout
+    assert "新增 0，更新 0，未变 37；" in again.stdout
 
 
 def test_unknown_columns_are_named_once_and_the_import_goes_on(tmp_path: Path) -> None:
@@ -39,7 +39,7 @@ def test_unknown_columns_are_named_once_and_the_import_goes_on(tmp_path: Path) -
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("Custom field (Story Points)") == 1
-    assert "工单 3 tickets: 新增 3 inserted" in done.stdout
+    assert "工单 3 张：新增 3，" in done.stdout
 
 
 def test_rejected_rows_are_counted_by_reason_with_exit_3(tmp_path: Path) -> None:
@@ -51,8 +51,8 @@ def test_rejected_rows_are_counted_by_reason_with_exit_3(tmp_path: Path) -> None
     )
     done = slamon(tmp_path, "import", "tickets", str(bad), "--profile", "zammad")
     assert done.returncode == 3
-    assert "拒绝原因 rejected ×1: State: unknown status '…'; the profile knows" in done.stderr
-    assert "line 2, ticket 20240601, column State: unknown status 'on fire'" in done.stderr
+    assert "拒绝原因 ×1：State：未知的状态 '…'，映射配置认识的状态" in done.stderr
+    assert "第 2 行，工单 20240601，列 State：未知的状态 'on fire'" in done.stderr
 
 
 def test_a_bad_profile_is_one_message_naming_the_file_and_key(tmp_path: Path) -> None:

@@ -57,7 +57,7 @@ def test_a_token_without_a_say_on_its_source_or_pools_is_refused(tmp_path: Path)
         (("--source", "d", "--read-only", "--all-pools"), "or --read-only"),
         (("--source", "d"), "give --pool NAME (repeatable) or --all-pools"),
         (("--source", "d", "--pool", "一云", "--all-pools"), "or --all-pools"),
-        (("--source", "d\n", "--all-pools"), "control character U+000A"),
+        (("--source", "d\n", "--all-pools"), "第 2 个字符是控制字符 U+000A"),
         (("--source", "d", "--pool", " "), "must have 1 to 100 characters"),
     ]:
         done = slamon(tmp_path, "token", "create", "x", *args)

@@ -128,4 +128,4 @@ def test_slamon_import_tickets_takes_a_zip(tmp_path: Path) -> None:
     )
     done = slamon(tmp_path, "import", "tickets", str(archive))
     assert done.returncode == 0, done.stderr
-    assert f"{archive}: 读取 4 行 rows read; 新增 4 inserted" in done.stdout
+    assert f"{archive}：读取 4 行；新增 4，" in done.stdout

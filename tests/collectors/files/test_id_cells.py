@@ -54,7 +54,8 @@ def stored_ids(engine: Engine, column: Any = TICKET.c.ticket_id) -> list[str]:
 
 def assert_bad_ids_rejected(report: ImportReport, lines: list[int], column: str) -> None:
     assert [(p.line, p.column) for p in report.problems] == [(line, column) for line in lines]
-    assert all("控制字符" in p.reason and "control character" in p.reason for p in report.problems)
+    assert all("控制字符" in p.message.zh for p in report.problems)
+    assert all(p.reason.startswith("control character") for p in report.problems)
     assert report.rejected_rows == 4 and report.exit_code == 3
 
 
@@ -68,8 +69,8 @@ def test_an_id_with_a_control_character_is_refused_with_where_it_is(
 ) -> None:
     with pytest.raises(BadValue) as refused:
         parse_id(value)
-    assert f"第 {place} 个字符是控制字符 {code}" in str(refused.value)
-    assert f"control character {code} at position {place}" in str(refused.value)
+    assert refused.value.message.zh.startswith(f"第 {place} 个字符是控制字符 {code}")
+    assert str(refused.value).startswith(f"control character {code} at position {place}")
 
 
 def test_an_id_as_spreadsheets_write_it_is_read_as_before() -> None:
@@ -92,9 +93,15 @@ def test_a_csv_with_control_characters_in_ticket_ids_keeps_the_good_row(
     assert_bad_ids_rejected(report, [2, 3, 5, 6], ID_COLUMN)
     assert (
         report.problems[0]
-        .describe()
+        .describe("zh")
+        .startswith("第 2 行，工单 T-1\\tX，列 ticket_id (工单编号)：第 4 个字符是控制字符 U+0009")
+    )
+    assert (
+        report.problems[0]
+        .describe("en")
         .startswith(
-            "line 2, ticket T-1\\tX, column ticket_id (工单编号): 第 4 个字符是控制字符 U+0009"
+            "line 2, ticket T-1\\tX, column ticket_id (工单编号): "
+            "control character U+0009 at position 4"
         )
     )
     assert stored_ids(sqlite_engine) == ["T-OK"]
@@ -167,7 +174,7 @@ def test_a_record_import_refuses_control_characters_in_resource_ids(
     report = import_resources(sqlite_engine, path, contract, source="file", now=NOW)
     assert [p.line for p in report.problems] == [2, 3, 5, 6]
     assert all(p.column and "资源编号" in p.column for p in report.problems)
-    assert all("控制字符" in p.reason for p in report.problems)
+    assert all("控制字符" in p.message.zh for p in report.problems)
     assert stored_ids(sqlite_engine, RESOURCE.c.resource_id) == ["VM-OK"]
 
 

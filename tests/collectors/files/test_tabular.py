@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from collectors.files.tabular import Table, UnreadableFile, read_table
+from monitor.domain.message import Message
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 TICKET_WORDS = {
@@ -115,7 +116,8 @@ def test_a_row_with_more_cells_than_the_header_is_marked(tmp_path: Path) -> None
     path = write(tmp_path, "t.csv", "ticket_id,kind\nA,fault,extra\nB,fault\n")
     rows = list(read(path).rows)
     assert rows[0][0] == 2
-    assert rows[0][1]["__error__"] == "3 cells but the header has 2 columns"
+    assert rows[0][1]["__error__"].en == "3 cells but the header has 2 columns"
+    assert rows[0][1]["__error__"].zh == "本行有 3 个单元格，而表头有 2 列"
     assert rows[1] == (3, {"ticket_id": "B", "kind": "fault"})
 
 
@@ -130,7 +132,15 @@ def test_a_quote_never_closed_is_reported_where_it_opens_not_read_into_one_cell(
     path = write(tmp_path, "t.csv", 'ticket_id,title\nA,ok\nB,"broken\nC,lost\nD,lost\n')
     assert list(read(path).rows) == [
         (2, {"ticket_id": "A", "title": "ok"}),
-        (3, {"__error__": "CSV syntax: unexpected end of data; check the quotes in this row"}),
+        (
+            3,
+            {
+                "__error__": Message(
+                    "CSV 语法错误（unexpected end of data），请检查本行的引号",
+                    "CSV syntax: unexpected end of data; check the quotes in this row",
+                )
+            },
+        ),
     ]
 
 
@@ -138,7 +148,7 @@ def test_text_after_a_closing_quote_is_reported_and_reading_goes_on(tmp_path: Pa
     path = write(tmp_path, "t.csv", 'ticket_id,title\nA,"双随机"平台\nB,fine\n')
     rows = list(read(path).rows)
     assert rows[0][0] == 2
-    assert rows[0][1]["__error__"].startswith("CSV syntax: ',' expected after '\"'")
+    assert rows[0][1]["__error__"].en.startswith("CSV syntax: ',' expected after '\"'")
     assert rows[1] == (3, {"ticket_id": "B", "title": "fine"})
 
 
@@ -257,8 +267,11 @@ def test_json_objects_on_one_line_share_its_number(tmp_path: Path) -> None:
 def test_a_json_element_that_is_not_an_object_is_marked(tmp_path: Path) -> None:
     path = write(tmp_path, "t.json", '[\n  {"ticket_id": "A"},\n  "B",\n  [1, 2]\n]')
     rows = list(read(path).rows)
-    assert rows[1] == (3, {"__error__": "expected an object, got str"})
-    assert rows[2] == (4, {"__error__": "expected an object, got list"})
+    assert rows[1] == (
+        3,
+        {"__error__": Message("应为对象，却是 str", "expected an object, got str")},
+    )
+    assert rows[2][1]["__error__"].en == "expected an object, got list"
 
 
 def test_json_that_is_not_a_list_is_unreadable(tmp_path: Path) -> None:

@@ -163,7 +163,7 @@ def test_a_total_row_that_is_not_its_lines_sum_is_a_problem_on_its_line(
         (8, "quantity (数量)"),
         (9, "amount (金额)"),
     ]
-    subtotal, _, total = (p.reason for p in report.problems)
+    subtotal, _, total = (p.message.zh for p in report.problems)
     assert subtotal.startswith("小计金额 560.5 元与第 4–5 行金额之和 560.4 元不符")
     assert total.startswith("合计金额 831.37 元与第 4–8 行金额之和 832.37 元不符")
     assert (report.inserted, report.rejected_rows, report.exit_code) == (3, 3, 3)

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 
 from collectors.tickets.file_import import import_tickets
 from monitor.contract.model import Contract
+from monitor.domain.message import Message
 from monitor.storage.tables import TicketRow
 
 TICKET = TicketRow.__table__  # type: ignore[attr-defined]
@@ -28,12 +29,13 @@ ROWS = [
     "HF-5,数据恢复,2024-06-03 10:00,2101-01-01 00:00,",  # past 2100
     "HF-6,数据恢复,1899-12-30 00:00,,",  # Excel's day zero
 ]
-# (line, ticket, column, start of the reason), as written from the bounds.
+# (line, ticket, column, start of the reason in Chinese, and in English), as written from the
+# bounds.
 EXPECTED = [
-    (3, "HF-2", "恢复数据量GB", "恢复数据量 5e+09 GB 超过上限 10,000,000 GB（10 PB）"),
-    (5, "HF-4", "报障时间", "年份 24 超出 1990–2100 年 year 24 is outside 1990–2100"),
-    (6, "HF-5", "响应时间", "年份 2101 超出 1990–2100 年 year 2101 is outside 1990–2100"),
-    (7, "HF-6", "报障时间", "年份 1899 超出 1990–2100 年 year 1899 is outside 1990–2100"),
+    (3, "HF-2", "恢复数据量GB", "恢复数据量 5e+09 GB 超过上限 10,000,000 GB（10 PB）", "5e+09 GB"),
+    (5, "HF-4", "报障时间", "年份 24 超出 1990–2100 年", "year 24 is outside 1990–2100"),
+    (6, "HF-5", "响应时间", "年份 2101 超出 1990–2100 年", "year 2101 is outside 1990–2100"),
+    (7, "HF-6", "报障时间", "年份 1899 超出 1990–2100 年", "year 1899 is outside 1990–2100"),
 ]
 
 
@@ -42,16 +44,17 @@ def stored_ids(engine: Engine) -> list[str]:
         return list(connection.scalars(select(TICKET.c.ticket_id).order_by(TICKET.c.ticket_id)))
 
 
-def problems(report: Any) -> list[tuple[int, str | None, str | None, str]]:
-    return [(p.line, p.key, p.column, p.reason) for p in report.problems]
+def problems(report: Any) -> list[tuple[int, str | None, str | None, Message]]:
+    return [(p.line, p.key, p.column, p.message) for p in report.problems]
 
 
-def check(found: list[tuple[int, str | None, str | None, str]]) -> None:
+def check(found: list[tuple[int, str | None, str | None, Message]]) -> None:
     assert [(line, key) for line, key, _, _ in found] == [(e[0], e[1]) for e in EXPECTED]
-    for (_, _, column, reason), (_, _, label, start) in zip(found, EXPECTED, strict=True):
+    for (_, _, column, reason), (_, _, label, zh, en) in zip(found, EXPECTED, strict=True):
         assert column is not None and label in column
-        assert reason.startswith(start), reason
-    assert "bytes typed as GB" in found[0][3]
+        assert reason.zh.startswith(zh), reason
+        assert reason.en.startswith(en), reason
+    assert "bytes typed as GB" in found[0][3].en
 
 
 def test_a_csv_row_outside_the_bounds_is_rejected_with_its_line_column_and_reason(

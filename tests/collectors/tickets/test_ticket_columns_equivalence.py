@@ -331,7 +331,7 @@ def test_a_time_column_reads_each_cell_as_the_per_cell_parser_does(
         try:
             expected = parse(cell)
         except BadValue as error:
-            assert problems.get(i) == str(error), cell
+            assert problems.get(i) == error.message, cell
             assert moments[i] == MISSING
             continue
         assert i not in problems, cell

@@ -677,7 +677,7 @@ def slamon_import(path: Path, database_url: str, *extra: str) -> subprocess.Comp
         check=False,
     )
     assert "Traceback" not in done.stdout + done.stderr
-    assert "internal error" not in done.stdout + done.stderr
+    assert "内部错误" not in done.stdout + done.stderr
     return done
 
 
@@ -692,7 +692,7 @@ def cli_tickets(database_url: str) -> dict[str, dict[str, Any]]:
 def test_cli_imports_a_clean_file_and_exits_0(database_url: str) -> None:
     done = slamon_import(DATA / "tickets_zh.csv", database_url)
     assert done.returncode == 0, done.stderr
-    assert "读取 4 行 rows read; 新增 4 inserted" in done.stdout
+    assert "读取 4 行；新增 4，" in done.stdout
     tickets = cli_tickets(database_url)
     assert list(tickets) == ["GZ-2022-0102", "GZ-2022-0120", "GZ-2022-0131", "GZ-2022-0140"]
     assert tickets["GZ-2022-0102"]["reported_at"] == utc("2022-08-10 03:41")
@@ -703,7 +703,7 @@ def test_cli_importing_the_same_file_twice_leaves_every_ticket_unchanged(databas
     before = cli_tickets(database_url)
     done = slamon_import(DATA / "tickets_title_row.xlsx", database_url)
     assert done.returncode == 3  # the sheet's one bad row is rejected again
-    assert "新增 0 inserted, 更新 0 updated, 未变 3 unchanged" in done.stdout
+    assert "新增 0，更新 0，未变 3，" in done.stdout
     assert cli_tickets(database_url) == before
 
 
@@ -712,14 +712,13 @@ def test_cli_reports_bad_rows_with_line_ticket_column_and_reason_and_exits_3(
 ) -> None:
     done = slamon_import(DATA / "tickets_bad_rows.csv", database_url, "--source", "ops")
     assert done.returncode == 3
-    assert "拒绝 4 rejected" in done.stdout
-    assert (
-        "line 5, ticket T-3, column arrived_at (到场时间): '2022-08-12 25:10' is not a valid time"
-        in (done.stderr)
+    assert "拒绝 4" in done.stdout
+    assert "第 5 行，工单 T-3，列 arrived_at (到场时间)：'2022-08-12 25:10' 不是有效的时间" in (
+        done.stderr
     )
-    assert "line 6, ticket T-4, column kind (类型): unknown kind 'outage'" in done.stderr
-    assert "line 7, column ticket_id (工单编号): required but empty" in done.stderr
-    assert "line 8, ticket T-6, column reported_at (报障时间): required but empty" in done.stderr
+    assert "第 6 行，工单 T-4，列 kind (类型)：未知的类型 'outage'" in done.stderr
+    assert "第 7 行，列 ticket_id (工单编号)：必填项为空" in done.stderr
+    assert "第 8 行，工单 T-6，列 reported_at (报障时间)：必填项为空" in done.stderr
     engine = make_engine(database_url)
     try:
         assert list(stored_tickets(engine, "ops")) == ["T-1", "T-2", "T-7"]
@@ -736,8 +735,8 @@ def test_cli_reports_bad_rows_with_line_ticket_column_and_reason_and_exits_3(
 def test_cli_json_rows_report_the_line_their_object_starts_on(database_url: str) -> None:
     done = slamon_import(DATA / "tickets.json", database_url)
     assert done.returncode == 3
-    assert "line 12, ticket J-3, column reported_at (报障时间)" in done.stderr
-    assert "line 17, ticket 20220004, column restore_size_gb (恢复数据量GB): 'lots'" in done.stderr
+    assert "第 12 行，工单 J-3，列 reported_at (报障时间)" in done.stderr
+    assert "第 17 行，工单 20220004，列 restore_size_gb (恢复数据量GB)：'lots'" in done.stderr
 
 
 def test_cli_unknown_headers_exit_2_store_nothing_and_list_the_accepted_headers(
@@ -745,8 +744,8 @@ def test_cli_unknown_headers_exit_2_store_nothing_and_list_the_accepted_headers(
 ) -> None:
     done = slamon_import(DATA / "tickets_unknown_headers.csv", database_url)
     assert done.returncode == 2
-    assert "unknown column(s): 处理人" in done.stderr
-    assert "Accepted headers" in done.stderr
+    assert "未知列：处理人" in done.stderr
+    assert "可用的表头" in done.stderr
     assert "reported_at / 报障时间" in done.stderr
     engine = make_engine(database_url)
     try:
