@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from dashboard.i18n import language, t
 from monitor.contract.model import Contract
-from monitor.domain.durations import format_duration_zh
+from monitor.domain.durations import format_duration_in
 
 
 def when(moment: datetime | None, zone: ZoneInfo) -> str:
@@ -23,13 +23,7 @@ def local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
 def duration(seconds: float | None) -> str:
     if seconds is None:
         return "—"
-    whole = int(seconds)
-    if language() == "zh":
-        return format_duration_zh(whole)
-    days, rest = divmod(whole, 86400)
-    hours, rest = divmod(rest, 3600)
-    text = (f"{days}d " if days else "") + (f"{hours}h " if hours else "")
-    return (text + f"{rest // 60}m").strip()
+    return format_duration_in(int(seconds), language())
 
 
 def countdown(deadline: datetime | None, at: datetime) -> str:

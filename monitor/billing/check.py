@@ -45,6 +45,14 @@ class Code(StrEnum):
     def zh(self) -> str:
         return _ZH[self]
 
+    @property
+    def en(self) -> str:
+        return _EN[self]
+
+    def label(self, lang: str) -> str:
+        """The class's name for people in `lang` ("zh" or "en")."""
+        return _ZH[self] if lang == "zh" else _EN[self]
+
 
 _ZH = {
     Code.DUPLICATE_LINE: "重复计费",
@@ -56,6 +64,17 @@ _ZH = {
     Code.IDLE_BILLED: "闲置仍计费",
     Code.OK: "无异议",
     Code.UNBILLED_INVENTORY: "在用未计费",
+}
+_EN = {
+    Code.DUPLICATE_LINE: "duplicate line",
+    Code.NOT_IN_INVENTORY: "not in the inventory",
+    Code.OUTSIDE_SERVICE_LIFE: "billed outside its service life",
+    Code.QUANTITY_MISMATCH: "quantity differs",
+    Code.PRICE_MISMATCH: "price differs",
+    Code.ARITHMETIC_ERROR: "amount miscalculated",
+    Code.IDLE_BILLED: "billed while idle",
+    Code.OK: "no dispute",
+    Code.UNBILLED_INVENTORY: "in service, not billed",
 }
 _RANK = {code: rank for rank, code in enumerate(Code)}
 _FINDINGS = frozenset({Code.IDLE_BILLED, Code.OK})  # shown without a dispute

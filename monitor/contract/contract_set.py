@@ -96,6 +96,14 @@ class JudgingContract:
         until = f"至 {end.isoformat()} 前（不含当日）" if end else "长期有效"
         return f"{since}{until}"
 
+    def describe_validity_en(self) -> str:
+        start, end = self.contract.valid_from, self.contract.valid_until
+        if start is None and end is None:
+            return "no time limit"
+        since = f"from {start.isoformat()}" if start else "from the start"
+        until = f"until {end.isoformat()} (exclusive)" if end else "with no end"
+        return f"{since} {until}"
+
 
 def _midnight(day: date | None, contract: Contract) -> datetime | None:
     return None if day is None else datetime.combine(day, time(0), tzinfo=contract.zone)

@@ -350,6 +350,11 @@ class Scope(StrictModel):
         operators = "、".join(self.operators) if self.operators is not None else "全部"
         return f"资源池 {pools}；运维方 {operators}"
 
+    def describe_en(self) -> str:
+        pools = ", ".join(self.pools) if self.pools is not None else "all"
+        operators = ", ".join(self.operators) if self.operators is not None else "all"
+        return f"pools {pools}; operators {operators}"
+
 
 class GradeBand(StrictModel):
     min: float

@@ -41,3 +41,16 @@ def format_duration_zh(seconds: int) -> str:
     minutes = rest // 60
     text = (f"{days}天" if days else "") + (f"{hours}小时" if hours else "")
     return text + (f"{minutes}分" if minutes or not text else "")
+
+
+def format_duration_en(seconds: int) -> str:
+    """The same in English: "2d 3h 5m", "45m", "0m"."""
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    text = (f"{days}d " if days else "") + (f"{hours}h " if hours else "")
+    return (text + f"{rest // 60}m").strip()
+
+
+def format_duration_in(seconds: int, lang: str) -> str:
+    """A lateness or remaining time for people in `lang` ("zh" or "en")."""
+    return format_duration_zh(seconds) if lang == "zh" else format_duration_en(seconds)

@@ -29,6 +29,10 @@ class FindingState(StrEnum):
     def label_zh(self) -> str:
         return FINDING_LABELS_ZH[self]
 
+    def label(self, lang: str) -> str:
+        """The state's name for people in `lang` ("zh" or "en")."""
+        return FINDING_LABELS_ZH[self] if lang == "zh" else FINDING_LABELS_EN[self]
+
     @property
     def is_unclosed(self) -> bool:
         return self in (FindingState.OPEN, FindingState.OVERDUE)
@@ -40,10 +44,21 @@ FINDING_LABELS_ZH = {
     FindingState.OPEN: "未闭环（未超时）",
     FindingState.OVERDUE: "未闭环（已超时）",
 }
+FINDING_LABELS_EN = {
+    FindingState.CLOSED: "closed",
+    FindingState.CLOSED_LATE: "closed late",
+    FindingState.OPEN: "open (in time)",
+    FindingState.OVERDUE: "open (overdue)",
+}
 EVIDENCE_LABELS_ZH = {
     "resolution_record": "处理记录",
     "evidence_ref": "佐证材料",
     "measure": "处理措施",
+}
+EVIDENCE_LABELS_EN = {
+    "resolution_record": "resolution record",
+    "evidence_ref": "evidence",
+    "measure": "measure taken",
 }
 
 

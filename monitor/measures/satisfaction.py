@@ -20,6 +20,12 @@ RATING_LABELS_ZH = {
     "neutral": "一般",
     "unsatisfied": "不满意",
 }
+RATING_LABELS_EN = {
+    "very_satisfied": "very satisfied",
+    "fairly_satisfied": "fairly satisfied",
+    "neutral": "neutral",
+    "unsatisfied": "unsatisfied",
+}
 # Spellings seen on questionnaires; the common four-level scale's 满意 is 比较满意.
 RATING_ALIASES: dict[str, str] = {
     **{key: key for key in RATINGS},

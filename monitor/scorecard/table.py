@@ -28,6 +28,23 @@ class Origin(StrEnum):
     def label_zh(self) -> str:
         return {"computed": "系统计算", "manual": "手工录入", "no_data": "无数据"}[self.value]
 
+    def label(self, lang: str) -> str:
+        """Where the points come from, for people in `lang` ("zh" or "en")."""
+        if lang == "zh":
+            return self.label_zh
+        return {"computed": "computed", "manual": "entered by hand", "no_data": "no data"}[
+            self.value
+        ]
+
+
+# The default grade bands' names in English; a contract's own grade names stay as written.
+GRADE_NAMES_EN = {"优": "Excellent", "良": "Good", "中": "Fair", "差": "Poor"}
+
+
+def grade_name(grade: str, lang: str) -> str:
+    """A grade for people in `lang` ("zh" or "en")."""
+    return GRADE_NAMES_EN.get(grade, grade) if lang == "en" else grade
+
 
 @dataclass(frozen=True, slots=True)
 class ManualEntry:
