@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.downloads import csv_bytes, workbook_bytes
-from dashboard.i18n import t
+from dashboard.i18n import language, t
 from monitor.billing.check import NONE_IN_FORCE, BillingCheck, Code, LineVerdict, summed
 from monitor.report.billing import billing_blocks, money
 from monitor.views.billing import billing_for
@@ -155,7 +155,7 @@ left.download_button(
 )
 right.download_button(
     t("billing.download_xlsx"),
-    lambda: workbook_bytes(billing_blocks(shown)),
+    lambda: workbook_bytes(billing_blocks(shown, language())),
     file_name=f"计费核对_{check.period}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="billing_xlsx",

@@ -1,5 +1,6 @@
 """The billing check for people and programs: JSON (its codes are the interface), and the
-Chinese tables of the terminal and the XLSX workbook. Money is written as exact text."""
+tables of the terminal and the XLSX workbook in Chinese or English. Money is written as exact
+text."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from monitor.billing.check import NONE_IN_FORCE, BillingCheck, Code, LineVerdict, Total
-from monitor.report.blocks import Block, Cell
+from monitor.domain.message import Message
+from monitor.report.blocks import Block, Cell, listing, texts
 from monitor.report.xlsx import render_xlsx
 
 EVIDENCE_ZH = {
@@ -27,17 +29,41 @@ EVIDENCE_ZH = {
     "idle_since": "判定闲置时间",
     "reclaim_deadline": "应回收期限",
 }
+EVIDENCE_EN = {
+    "in_service_days": "days in service this month",
+    "billed_days": "days billed",
+    "in_service_from": "in service from",
+    "reclaimed_at": "reclaimed at",
+    "catalogue_price": "catalogue price",
+    "inventory_quantity": "inventory quantity",
+    "measured_quantity": "measured quantity (the month's peak)",
+    "expected_amount": "quantity × price × time is",
+    "duplicate_of_line": "repeats line",
+    "idle_since": "idle since",
+    "reclaim_deadline": "reclaim deadline",
+}
 NONE_IN_FORCE_ZH = "无有效目录单价"
+NONE_IN_FORCE_EN = "none in force"
+_M = Message
+_BILLED, _DISPUTED = _M("计费金额（元）", "Billed (yuan)"), _M("争议金额（元）", "Disputed (yuan)")
+_POOL, _USER_UNIT, _SYSTEM = (
+    _M("资源池", "Pool"),
+    _M("使用单位", "User unit"),
+    _M("业务系统", "System"),
+)
+_LINES, _ALL = _M("行数", "Lines"), _M("全部", "all")
 _LINE_HEADERS = [
-    "行号", "来源", "资源池", "使用单位", "业务系统", "资源编号", "服务项编码", "核对结果",
-    "计费金额（元）", "核定金额（元）", "争议金额（元）", "依据",
+    _M("行号", "Line"), _M("来源", "Source"), _POOL, _USER_UNIT, _SYSTEM,
+    _M("资源编号", "Resource"), _M("服务项编码", "Item"), _M("核对结果", "Result"), _BILLED,
+    _M("核定金额（元）", "Allowed (yuan)"), _DISPUTED, _M("依据", "Evidence"),
 ]  # fmt: skip
 _GROUPS = (
-    ("by_pool", "资源池"),
-    ("by_operator", "运营单位"),
-    ("by_user_unit", "使用单位"),
-    ("by_item", "服务项"),
+    ("by_pool", _POOL),
+    ("by_operator", _M("运营单位", "Operator")),
+    ("by_user_unit", _USER_UNIT),
+    ("by_item", _M("服务项", "Item")),
 )
+_NO_STATEMENT = _M("本期无结算清单", "No statement this period")
 
 
 def money(value: Decimal) -> str:
@@ -118,15 +144,24 @@ def _total_json(total: Total) -> dict[str, Any]:
 
 
 def evidence_zh(verdict: LineVerdict) -> str:
+    return evidence_text(verdict, "zh")
+
+
+def evidence_text(verdict: LineVerdict, lang: str) -> str:
+    """What a line's verdict rests on, for people in `lang` ("zh" or "en")."""
+    names, none = (
+        (EVIDENCE_ZH, NONE_IN_FORCE_ZH) if lang == "zh" else (EVIDENCE_EN, NONE_IN_FORCE_EN)
+    )
     parts = [
-        f"{EVIDENCE_ZH.get(key, key)} {NONE_IN_FORCE_ZH if value == NONE_IN_FORCE else value}"
+        f"{names.get(key, key)} {none if value == NONE_IN_FORCE else value}"
         for key, value in verdict.evidence.items()
     ]
-    return "；".join(parts)
+    return ("；" if lang == "zh" else "; ").join(parts)
 
 
-def billing_blocks(check: BillingCheck) -> list[Block]:
-    """The check as the report's tables: the lines, the totals, the inventory not billed."""
+def billing_blocks(check: BillingCheck, lang: str = "zh") -> list[Block]:
+    """The check as the report's tables in `lang` ("zh" or "en"): the lines, the totals, the
+    inventory not billed."""
     lines: list[list[Cell]] = [
         [
             v.line.line,
@@ -136,18 +171,18 @@ def billing_blocks(check: BillingCheck) -> list[Block]:
             v.line.system,
             v.line.resource_id or "—",
             v.line.item_code,
-            "、".join(code.zh for code in v.codes),
+            listing((code.label(lang) for code in v.codes), lang),
             money(v.line.amount),
             money(v.allowed),
             money(v.disputed),
-            evidence_zh(v),
+            evidence_text(v, lang),
         ]
         for v in check.verdicts
     ]
     totals: list[list[Cell]] = [
         [
-            "合计",
-            "全部",
+            _M("合计", "Total").in_language(lang),
+            _ALL.in_language(lang),
             len(check.verdicts),
             money(check.billed_total),
             money(check.disputed_total),
@@ -155,68 +190,117 @@ def billing_blocks(check: BillingCheck) -> list[Block]:
     ]
     for name, label in _GROUPS:
         for key, total in getattr(check, name).items():
-            totals.append([label, key, total.lines, money(total.billed), money(total.disputed)])
+            totals.append(
+                [label.in_language(lang), key, total.lines, money(total.billed),
+                 money(total.disputed)]
+            )  # fmt: skip
     unbilled: list[list[Cell]] = [
         [r.resource_id, r.resource_class, r.pool, r.user_unit, r.system, days]
         for r, days in check.unbilled
     ]
     counts: list[list[Cell]] = [
-        [code.zh, code.value, count] for code, count in check.counts().items()
+        [code.label(lang), code.value, count] for code, count in check.counts().items()
     ]
+    period, disputed = check.period, money(check.disputed_total)
+    none = _M("无", "none").in_language(lang)
     return [
         Block(
-            "核对明细",
-            f"{check.period} 结算清单核对明细",
-            _LINE_HEADERS,
+            _M("核对明细", "Checked lines").in_language(lang),
+            _M(f"{period} 结算清单核对明细", f"{period} statement lines checked").in_language(lang),
+            texts(_LINE_HEADERS, lang),
             lines,
-            "本期无结算清单",
+            _NO_STATEMENT.in_language(lang),
         ),
         Block(
-            "汇总",
-            f"{check.period} 计费核对汇总（争议合计 {money(check.disputed_total)} 元）",
-            ["维度", "名称", "行数", "计费金额（元）", "争议金额（元）"],
+            _M("汇总", "Totals").in_language(lang),
+            _M(
+                f"{period} 计费核对汇总（争议合计 {disputed} 元）",
+                f"{period} billing check totals ({disputed} yuan in dispute)",
+            ).in_language(lang),
+            texts([_M("维度", "By"), _M("名称", "Name"), _LINES, _BILLED, _DISPUTED], lang),
             totals,
+            none,
         ),
-        Block("分类", f"{check.period} 各核对结果行数", ["核对结果", "代码", "行数"], counts),
         Block(
-            "在用未计费",
-            f"{check.period} 在用未计费资源（仅列示，不计争议）",
-            ["资源编号", "资源类别", "资源池", "使用单位", "业务系统", "本月在服务天数"],
+            _M("分类", "Results").in_language(lang),
+            _M(f"{period} 各核对结果行数", f"{period} lines by result").in_language(lang),
+            texts([_M("核对结果", "Result"), _M("代码", "Code"), _LINES], lang),
+            counts,
+            none,
+        ),
+        Block(
+            _M("在用未计费", "Unbilled").in_language(lang),
+            _M(
+                f"{period} 在用未计费资源（仅列示，不计争议）",
+                f"{period} resources in service, not billed (shown, not disputed)",
+            ).in_language(lang),
+            texts(
+                [
+                    _M("资源编号", "Resource"),
+                    _M("资源类别", "Class"),
+                    _POOL,
+                    _USER_UNIT,
+                    _SYSTEM,
+                    _M(EVIDENCE_ZH["in_service_days"], "Days in service"),
+                ],
+                lang,
+            ),
             unbilled,
+            none,
         ),
     ]
 
 
-def report_billing_blocks(checks: Sequence[BillingCheck], period: str) -> list[Block]:
-    """The 监理报告's 计费核对 section: for a month, its totals, its class counts, the lines
-    with a finding or a dispute (an ok line is only counted) and the unbilled inventory; for
-    a year, each month's totals."""
+_SECTION = _M("计费核对", "Billing check")
+
+
+def report_billing_blocks(
+    checks: Sequence[BillingCheck], period: str, lang: str = "zh"
+) -> list[Block]:
+    """The 监理报告's 计费核对 section in `lang`: for a month, its totals, its class counts,
+    the lines with a finding or a dispute (an ok line is only counted) and the unbilled
+    inventory; for a year, each month's totals."""
     if len(checks) == 1 and checks[0].period == period:
         check = checks[0]
-        lines, totals, counts, unbilled = billing_blocks(check)
+        lines, totals, counts, unbilled = billing_blocks(check, lang)
         pairs = zip(lines.rows, check.verdicts, strict=True)
         flagged = [row for row, verdict in pairs if verdict.code is not Code.OK]
         return [
-            replace(totals, sheet="计费核对"),
-            replace(counts, sheet="计费核对分类"),
+            replace(totals, sheet=_SECTION.in_language(lang)),
+            replace(counts, sheet=_M("计费核对分类", "Billing results").in_language(lang)),
             replace(
                 lines,
-                sheet="计费争议明细",
-                title=f"{period} 有异议或发现的结算行",
+                sheet=_M("计费争议明细", "Billing disputes").in_language(lang),
+                title=_M(
+                    f"{period} 有异议或发现的结算行",
+                    f"{period} statement lines with a dispute or a finding",
+                ).in_language(lang),
                 rows=flagged,
-                empty_text="本期结算行均无异议",
+                empty_text=_M(
+                    "本期结算行均无异议", "No statement line is disputed this period"
+                ).in_language(lang),
             ),
-            replace(unbilled, sheet="在用未计费", empty_text="没有在用未计费的资源"),
+            replace(
+                unbilled,
+                sheet=_M("在用未计费", "Unbilled").in_language(lang),
+                empty_text=_M(
+                    "没有在用未计费的资源", "No resource in service without billing"
+                ).in_language(lang),
+            ),
         ]
     rows: list[list[Cell]] = []
+    everything = _ALL.in_language(lang)
     for check in checks:
-        rows.append([check.period, "全部", len(check.verdicts), money(check.billed_total),
+        rows.append([check.period, everything, len(check.verdicts), money(check.billed_total),
                      money(check.disputed_total)])  # fmt: skip
         for pool, total in check.by_pool.items():
             rows.append([check.period, pool, total.lines, money(total.billed),
                          money(total.disputed)])  # fmt: skip
-    headers = ["结算期", "资源池", "行数", "计费金额（元）", "争议金额（元）"]
-    return [Block("计费核对", f"{period} 各月计费核对", headers, rows, "本期无结算清单")]
+    headers = texts([_M("结算期", "Month"), _POOL, _LINES, _BILLED, _DISPUTED], lang)
+    title = _M(f"{period} 各月计费核对", f"{period} billing check by month").in_language(lang)
+    return [
+        Block(_SECTION.in_language(lang), title, headers, rows, _NO_STATEMENT.in_language(lang))
+    ]
 
 
 def write_billing_xlsx(check: BillingCheck, path: Path) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from monitor.domain.message import Message
 
 Cell = str | float | int | None
 
@@ -16,3 +19,13 @@ class Block:
     headers: list[str]
     rows: list[list[Cell]]
     empty_text: str = "无"
+
+
+def texts(messages: Iterable[Message], lang: str) -> list[str]:
+    """A block's headers (or any list of words) in `lang` ("zh" or "en")."""
+    return [message.in_language(lang) for message in messages]
+
+
+def listing(items: Iterable[str], lang: str) -> str:
+    """Items one after another as the language lists them: 甲、乙 / a, b."""
+    return ("、" if lang == "zh" else ", ").join(items)

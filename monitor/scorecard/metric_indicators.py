@@ -79,7 +79,7 @@ def resource_availability(
         f"≥ {rule.target:g}%, {rule.deduction_per_point:g} off for each percentage point below"
     )
     if missing or not measured:
-        details.update(no_data=True, reason=_reason(missing, absent, contract))
+        details.update(no_data=True, **_reason(missing, absent, contract))
         fails = contract.availability.missing_evidence_fails
         points = rule.floor if fails else rule.max_points
         return IndicatorScore(
@@ -114,15 +114,18 @@ def resource_availability(
     )
 
 
-def _reason(missing: Sequence[str], absent: Sequence[str], contract: Contract) -> str:
-    """Why a class has no figure, in the report's Chinese: by the classes' contract names."""
+def _reason(missing: Sequence[str], absent: Sequence[str], contract: Contract) -> dict[str, str]:
+    """Why a class has no figure, as `reason` (Chinese, by the classes' contract names) and
+    `reason_en` (by the classes' ids: the contract names them in Chinese only)."""
     names = contract.availability.classes
-    parts = []
+    zh, en = [], []
     if missing:
-        parts.append(f"{'、'.join(names[c].name_zh for c in missing)}没有或缺少可用率佐证数据")
+        zh.append(f"{'、'.join(names[c].name_zh for c in missing)}没有或缺少可用率佐证数据")
+        en.append(f"no or too little availability evidence for {', '.join(missing)}")
     if absent:
-        parts.append(f"没有{'、'.join(names[c].name_zh for c in absent)}类资源")
-    return "；".join(parts)
+        zh.append(f"没有{'、'.join(names[c].name_zh for c in absent)}类资源")
+        en.append(f"no {', '.join(absent)} resources")
+    return {"reason": "；".join(zh), "reason_en": "; ".join(en)}
 
 
 def all_met(
@@ -164,7 +167,7 @@ def all_met(
     )
     lowest = min((_percent(f) or 0.0 for f in measured.values()), default=None)
     if missing or absent:
-        details.update(no_data=True, reason=_reason(missing, absent, contract))
+        details.update(no_data=True, **_reason(missing, absent, contract))
     met = not failed and not late
     if missing or absent:
         met = met and not contract.availability.missing_evidence_fails
@@ -197,7 +200,12 @@ def utilisation_band(
     }
     if value is None:
         where = rule.pool or "各资源池"
-        details.update(no_data=True, reason=f"{where}没有CPU、内存、存储使用率佐证数据")
+        where_en = f"pool {rule.pool}" if rule.pool else "any pool"
+        details.update(
+            no_data=True,
+            reason=f"{where}没有CPU、内存、存储使用率佐证数据",
+            reason_en=f"no CPU, memory or storage utilisation evidence for {where_en}",
+        )
     bands = "；".join(f"≥{b.min:g}%得{b.points:g}分" for b in rule.bands)
     scope = (
         f"{rule.pool}"
@@ -241,7 +249,10 @@ def idle_reclaim(
     }
     if inventory_size == 0:
         details.update(
-            no_data=True, reason="没有资源清单，无法检查闲置资源（slamon import resources）"
+            no_data=True,
+            reason="没有资源清单，无法检查闲置资源（slamon import resources）",
+            reason_en="no resources inventory: idle resources cannot be checked "
+            "(slamon import resources)",
         )
     return IndicatorScore(
         "idle_reclaim",
