@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from monitor.billing.check import Code
+from monitor.domain.tickets import STATUS_LABELS_EN
 from monitor.report.billing import EVIDENCE_ZH, NONE_IN_FORCE_ZH
 
 LANGUAGES = {"zh": "中文", "en": "English"}
@@ -554,15 +555,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "failing": ("失败", "failing"),
 }
 
+# The statuses' English names (monitor.domain.tickets), and a removed target's.
 STATUS_EN = {
-    "met": "met",
-    "breached": "breached",
-    "at_risk": "at risk",
-    "pending": "running",
-    "not_started": "not started",
-    "missing_evidence": "missing evidence",
-    "calendar_unknown": "calendar unknown",
-    "evaluation_error": "evaluation error",
+    **{status.value: name for status, name in STATUS_LABELS_EN.items()},
     "removed": "removed",
 }
 

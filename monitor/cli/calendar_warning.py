@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import click
-
 from monitor.cli.context import Runtime
+from monitor.cli.language import WARNING_LEAD, echo
 from monitor.domain.tickets import TargetResult
 from monitor.rules.calendar_gaps import calendar_warning, years_needed
 
@@ -16,4 +15,4 @@ def warn_unknown_calendar(results: Iterable[TargetResult], runtime: Runtime) -> 
     """The one warning on stderr when results are calendar_unknown; nothing otherwise."""
     warning = calendar_warning(years_needed(results, runtime.calendar, runtime.contract.zone))
     if warning is not None:
-        click.echo(warning, err=True)
+        echo(WARNING_LEAD + warning, err=True)

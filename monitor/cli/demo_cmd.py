@@ -21,6 +21,8 @@ from monitor.cli.demo_year import (
     fresh_database,
     load_sample_year,
 )
+from monitor.cli.language import chosen, echo
+from monitor.domain.message import Message
 
 ROOT = Path(__file__).resolve().parents[2]
 # The older 13-ticket sample, kept for the tests that count its tickets.
@@ -70,7 +72,9 @@ def demo(context: click.Context, no_serve: bool, port: int, dashboard_port: int)
     os.environ["SLAMON_DATABASE_URL"] = url
     os.environ["SLAMON_CONTRACT"] = str(SAMPLE_CONTRACT)
     runtime = Runtime()
-    click.echo(f"数据库 database: {url}\n样例年 sample year: {SAMPLE_YEAR}\n")
+    echo(
+        f"数据库：{url}\n样例年：{SAMPLE_YEAR}\n", f"database: {url}\nsample year: {SAMPLE_YEAR}\n"
+    )
     load_sample_year(runtime.engine, runtime.contract, clock.now())
     click.echo("")
     context.invoke(evaluate_cmd.evaluate, output="table")
@@ -90,26 +94,44 @@ def demo(context: click.Context, no_serve: bool, port: int, dashboard_port: int)
         "SLAMON_DASHBOARD_PERIOD": SAMPLE_PERIOD,
         # Loopback only: the API's reads need no token here.
         "SLAMON_READ_ACCESS": "open",
+        # The service and the dashboard speak the demo's language.
+        "SLAMON_LANG": chosen(),
+        "SLAMON_DASHBOARD_LANGUAGE": chosen(),
     }
 
+    service = f"http://{HOST}:{port}/docs · /readyz · /metrics"
+
     def ready() -> None:
-        click.echo(
+        lines = Message(
             "\n".join(
                 [
                     "",
-                    "演示运行中 the demo is running — Ctrl-C 停止 stops it",
-                    f"  监管大屏 dashboard  {dashboard_url}",
-                    f"  登录 sign in        {DEMO_USER} / {password}（监理单位 supervisor）",
-                    f"  服务 service        http://{HOST}:{port}/docs · /readyz · /metrics",
-                    f"  考核期 period       {SAMPLE_PERIOD}（样例年 the sample year；"
-                    "侧栏可改为当月 the sidebar switches to this month）",
-                    f"  实时工单 live       {'、'.join(live)}：几分钟前报告，"
-                    "见总览「计时中的时限」，告警打印在下面 (reported minutes ago; alerts print "
-                    "below)",
+                    "演示运行中 — 按 Ctrl-C 停止",
+                    f"  监管大屏  {dashboard_url}",
+                    f"  登录      {DEMO_USER} / {password}（监理单位）",
+                    f"  服务      {service}",
+                    f"  考核期    {SAMPLE_PERIOD}（样例年；侧栏可改为当月）",
+                    f"  实时工单  {'、'.join(live)}：几分钟前报告，"
+                    "见总览「计时中的时限」，告警打印在下面",
                     "",
                 ]
-            )
+            ),
+            "\n".join(
+                [
+                    "",
+                    "the demo is running — Ctrl-C stops it",
+                    f"  dashboard  {dashboard_url}",
+                    f"  sign in    {DEMO_USER} / {password} (supervisor)",
+                    f"  service    {service}",
+                    f"  period     {SAMPLE_PERIOD} (the sample year; the sidebar switches to "
+                    "this month)",
+                    f"  live       {', '.join(live)}: reported minutes ago, see the overview's "
+                    "running clocks; alerts print below",
+                    "",
+                ]
+            ),
         )
+        echo(lines)
 
-    click.echo("\n启动服务与监管大屏 starting slamon serve and the dashboard …")
+    echo("\n启动服务与监管大屏 …", "\nstarting slamon serve and the dashboard …")
     serve_together(env, port, dashboard_port, ready)

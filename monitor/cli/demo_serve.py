@@ -15,10 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import FrameType
 
-import click
-
 from monitor.cli.context import UsageProblem
 from monitor.cli.dashboard_cmd import streamlit_command
+from monitor.cli.language import echo
 
 HOST = "127.0.0.1"
 READY_WITHIN = 120.0  # seconds: the start-up evaluation and Streamlit's first start
@@ -144,5 +143,5 @@ def _stop(children: list[Child]) -> list[str]:
             continue
         if code not in _CLEAN_EXITS[child.name]:
             unclean.append(f"{child.name} stopped with exit code {code}")
-    click.echo("演示已停止 demo stopped", err=True)
+    echo("演示已停止", "demo stopped", err=True)
     return unclean

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,10 +18,12 @@ from monitor.cli.contract_output import (
     ref_json,
     warn_uncovered,
 )
+from monitor.cli.language import WARNING_LEAD, chosen, echo, say
 from monitor.cli.render import iso_or_none, local_time, table
 from monitor.contract.contract_set import ContractSet
-from monitor.domain.bounds import evaluation_error_reason
-from monitor.domain.durations import format_duration_zh
+from monitor.domain.bounds import evaluation_error_message
+from monitor.domain.durations import format_duration, format_duration_zh
+from monitor.domain.message import Message, joined
 from monitor.domain.tickets import EVENT_FIELDS, Status, TargetResult
 from monitor.runs.evaluate import Evaluation, run_evaluation
 
@@ -81,14 +84,20 @@ def warn_evaluation_errors(evaluation: Evaluation) -> None:
     if not keys:
         return
     named = [t for t in evaluation.tickets if (t.source, t.ticket_id) in keys][:_NAMED_ERRORS]
-    reasons = "; ".join(
-        f"{t.ticket_id}: {evaluation_error_reason({n: getattr(t, n) for n in _FIELDS})}"
+    reasons = joined(
+        Message(f"{t.ticket_id}：", f"{t.ticket_id}: ")
+        + evaluation_error_message({n: getattr(t, n) for n in _FIELDS})
         for t in named
     )
-    more = f"（另有 {len(keys) - len(named)} 张 and more）" if len(keys) > len(named) else ""
-    click.echo(
-        f"警告 warning: {len(keys)} 张工单评估错误，未判定、不计分 {len(keys)} ticket(s) could "
-        f"not be evaluated (evaluation_error, no verdict): {reasons}{more}",
+    hidden = len(keys) - len(named)
+    echo(
+        WARNING_LEAD
+        + Message(
+            f"{len(keys)} 张工单评估错误，未判定、不计分：{reasons.zh}"
+            + (f"（另有 {hidden} 张）" if hidden else ""),
+            f"{len(keys)} ticket(s) could not be evaluated (evaluation_error, no verdict): "
+            f"{reasons.en}" + (f" and {hidden} more" if hidden else ""),
+        ),
         err=True,
     )
 
@@ -129,20 +138,24 @@ def _as_json(evaluation: Evaluation, contracts: ContractSet) -> dict[str, object
 
 def _as_table(evaluation: Evaluation, contracts: ContractSet, show_all: bool) -> str:
     contract = contracts.deployment
-    zone = contract.zone
-    names = {target.id: target.name_zh for target in contract.targets}
+    zone, lang = contract.zone, chosen()
+    names = {t.id: t.name_zh if lang == "zh" else t.name_en for t in contract.targets}
     counts = Counter((result.target_id, result.status) for result in evaluation.results)
     summary_rows = [
         [names[target.id], *(str(counts[(target.id, status)]) for status in Status)]
         for target in contract.targets
     ]
+    when = f"{local_time(evaluation.evaluated_at, zone)} ({contract.timezone})"
+    tickets, results = len(evaluation.tickets), len(evaluation.results)
     parts = [
-        f"评估时间 evaluated at {local_time(evaluation.evaluated_at, zone)} ({contract.timezone})；"
-        f"工单 {len(evaluation.tickets)} 张，考核结果 {len(evaluation.results)} 条",
+        say(
+            f"评估时间 {when}；工单 {tickets} 张，考核结果 {results} 条",
+            f"evaluated at {when}; {tickets} tickets, {results} results",
+        ),
         *(contracts_lines(contracts, evaluation.results) if len(contracts) > 1 else []),
         "",
         table(
-            ["考核项", *(status.label_zh for status in Status)],
+            [say("考核项", "target"), *(status.label(lang) for status in Status)],
             summary_rows,
             right=range(1, len(Status) + 1),
         ),
@@ -150,26 +163,38 @@ def _as_table(evaluation: Evaluation, contracts: ContractSet, show_all: bool) ->
     shown = [r for r in evaluation.results if show_all or r.status in _ATTENTION]
     shown.sort(key=lambda r: (list(Status).index(r.status), -(r.overdue_seconds or 0)))
     if shown:
+        headers = _RESULT_HEADERS_ZH if lang == "zh" else _RESULT_HEADERS_EN
+        parts += ["", table(headers, [_row(result, names, zone, lang) for result in shown])]
+    elif evaluation.results:
         parts += [
             "",
-            table(
-                ["工单编号", "考核项", "状态", "起算", "截止", "完成", "超时"],
-                [_row(result, names, zone) for result in shown],
+            say(
+                "没有需要关注的结果（--all 列出全部结果）",
+                "nothing needs attention (--all lists every result)",
             ),
         ]
-    elif evaluation.results:
-        parts += ["", "没有需要关注的结果 nothing needs attention (--all lists every result)"]
     return "\n".join(parts)
 
 
-def _row(result: TargetResult, names: dict[str, str], zone: ZoneInfo) -> list[str]:
+_RESULT_HEADERS_ZH = ["工单编号", "考核项", "状态", "起算", "截止", "完成", "超时"]
+_RESULT_HEADERS_EN = ["ticket", "target", "status", "start", "deadline", "stop", "overdue"]
+
+
+def _row(result: TargetResult, names: dict[str, str], zone: ZoneInfo, lang: str) -> list[str]:
     overdue = result.overdue_seconds
+    late = "—"
+    if overdue:
+        late = (
+            format_duration_zh(overdue)
+            if lang == "zh"
+            else format_duration(timedelta(seconds=overdue))
+        )
     return [
         result.ticket_id,
         names[result.target_id],
-        result.status.label_zh,
+        result.status.label(lang),
         local_time(result.start, zone),
         local_time(result.deadline, zone),
         local_time(result.stop, zone),
-        format_duration_zh(overdue) if overdue else "—",
+        late,
     ]

@@ -14,6 +14,7 @@ SPELLINGS = {
 }
 _chosen = "zh"
 ERROR_LEAD = Message("错误：", "error: ")
+WARNING_LEAD = Message("警告：", "warning: ")
 
 
 def language_of(text: str | None) -> str:

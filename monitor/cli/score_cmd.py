@@ -11,6 +11,7 @@ from monitor.cli.calendar_warning import warn_unknown_calendar
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
 from monitor.cli.scorecard_output import scorecard_json, scorecard_text
 from monitor.contract.model import Contract
+from monitor.domain.message import Message
 from monitor.domain.periods import Period
 from monitor.runs.scorecard import period_scorecard
 from monitor.scorecard.manual import ManualScores, ManualScoresError, load_manual_scores
@@ -66,5 +67,10 @@ def load_manual_option(
     except ManualScoresError as error:
         raise UsageProblem(f"--manual: {error}") from None
     if not manual.scores(period.label):
-        raise UsageProblem(f"--manual: {path} scores {manual.period}, not {period.label}")
+        raise UsageProblem(
+            Message(
+                f"--manual：{path} 评的是 {manual.period}，不是 {period.label}",
+                f"--manual: {path} scores {manual.period}, not {period.label}",
+            )
+        )
     return manual

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from monitor.cli.language import chosen, say
 from monitor.cli.render import iso_or_none, table
 from monitor.contract.model import Contract
 from monitor.domain.durations import format_duration_zh
@@ -110,38 +111,56 @@ def _block_text(block: Block) -> str:
 
 def scorecard_text(card: PeriodScorecard, contract: Contract) -> str:
     scorecard = card.scorecard
-    zone = contract.zone
+    zone, lang, sections = contract.zone, chosen(), contract.scorecard
     review = card.inspections
-    head = (
-        f"考核期 period {card.period.label}；总分 {scorecard.total:.2f} / {scorecard.max_total:g}，"
-        f"等级 {scorecard.grade}"
+    label, total, top = card.period.label, f"{scorecard.total:.2f}", f"{scorecard.max_total:g}"
+    head = say(
+        f"考核期 {label}；总分 {total} / {top}，等级 {scorecard.grade}",
+        f"period {label}: {total} / {top}, grade {scorecard.grade}",
     )
     if not scorecard.complete:
-        head += f"（不完整：{scorecard.missing_points:g} 分的指标无数据）"
-    parts = [head, "", _block_text(scorecard_block(scorecard))]
-    parts += ["", _block_text(sections_block(scorecard))]
-    parts += ["", _block_text(unclosed_block(review, zone))]
+        missing = f"{scorecard.missing_points:g}"
+        head += say(
+            f"（不完整：{missing} 分的指标无数据）",
+            f" (incomplete: indicators worth {missing} points have no data)",
+        )
+    parts = [head, "", _block_text(scorecard_block(scorecard, lang, sections))]
+    parts += ["", _block_text(sections_block(scorecard, lang, sections))]
+    parts += ["", _block_text(unclosed_block(review, zone, lang))]
     if review.missed:
-        parts += ["", f"缺失巡检日 {len(review.missed)} 个：{_missed_text(review)}"]
+        days, missed = len(review.missed), _missed_text(review, lang)
+        parts += [
+            "",
+            say(f"缺失巡检日 {days} 个：{missed}", f"{days} missed inspection days: {missed}"),
+        ]
     if review.unknown_refs:
         refs = "、".join(f"{r.record_key}→{r.ticket_id}" for r in review.unknown_refs)
-        parts += ["", f"关联工单不存在：{refs}"]
+        parts += ["", say(f"关联工单不存在：{refs}", f"linked tickets that do not exist: {refs}")]
     if card.satisfaction.replies:
-        parts += ["", _block_text(satisfaction_block(card.satisfaction))]
+        parts += ["", _block_text(satisfaction_block(card.satisfaction, lang))]
     if scorecard.ignored_manual:
         ignored = "、".join(entry.id for entry in scorecard.ignored_manual)
-        parts += ["", f"手工录入被忽略（系统已计算）：{ignored}"]
+        parts += [
+            "",
+            say(
+                f"手工录入被忽略（系统已计算）：{ignored}",
+                f"hand-entered scores ignored (computed by slamon): {ignored}",
+            ),
+        ]
     return "\n".join(parts)
 
 
-def _missed_text(review: InspectionReview) -> str:
+def _missed_text(review: InspectionReview, lang: str) -> str:
     pools = sorted({m.pool or "" for m in review.missed})
+    to, comma, colon, semicolon = (
+        ("至", "、", "：", "；") if lang == "zh" else (" to ", ", ", ": ", "; ")
+    )
     parts = []
     for pool in pools:
         runs = day_ranges(m.day for m in review.missed if (m.pool or "") == pool)
-        text = "、".join(
-            first.isoformat() if first == last else f"{first.isoformat()}至{last.isoformat()}"
+        text = comma.join(
+            first.isoformat() if first == last else f"{first.isoformat()}{to}{last.isoformat()}"
             for first, last in runs
         )
-        parts.append(f"{pool}：{text}" if pool else text)
-    return "；".join(parts)
+        parts.append(f"{pool}{colon}{text}" if pool else text)
+    return semicolon.join(parts)

@@ -18,7 +18,9 @@ from collectors.tickets.file_import import parse_records
 from collectors.tickets.profile import ProfileError
 from monitor.alerting.config import AlertingConfig, AlertingConfigError, load_alerting
 from monitor.cli.context import Runtime, UsageProblem, contract_option
+from monitor.cli.language import WARNING_LEAD, chosen, echo, say
 from monitor.domain.durations import format_duration
+from monitor.domain.message import Message
 from monitor.service.collector_jobs import CollectorJob
 from monitor.service.running import EXIT_TIME, wind_down_time
 from monitor.settings import ServiceSettings
@@ -31,7 +33,8 @@ def _settings() -> ServiceSettings:
         problems = "; ".join(
             f"SLAMON_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
         )
-        raise UsageProblem(f"bad setting: {problems}") from None
+        said = Message(f"设置有误：{problems}", f"bad setting: {problems}")
+        raise UsageProblem(said) from None
 
 
 def _alerting(path: Path, stop_timeout: timedelta) -> AlertingConfig:
@@ -58,13 +61,14 @@ def _warn_without_channels(alerting: AlertingConfig, path: Path) -> None:
     where whoever starts the service looks."""
     if alerting.channels:
         return
-    message = (
+    message = Message(
         f"未配置告警渠道：告警只存入数据库，不会发送（在 {path} 中配置 channels，"
-        "参见 config/alerting.example.yaml） — no alert channel is configured: alerts are "
-        f"stored, none is sent (add channels to {path})"
+        "参见 config/alerting.example.yaml）",
+        f"no alert channel is configured: alerts are stored, none is sent (add channels to "
+        f"{path}, see config/alerting.example.yaml)",
     )
-    logging.getLogger(__name__).warning(message)
-    click.echo(f"警告 warning: {message}", err=True)
+    logging.getLogger(__name__).warning(say(message))
+    echo(WARNING_LEAD + message, err=True)
 
 
 def _collectors(path: Path, runtime: Runtime) -> list[CollectorJob]:
@@ -104,12 +108,17 @@ def serve(host: str, port: int, contract_path: Path | None) -> None:
         alerting,
         parse_records,
         _collectors(settings.collectors, runtime),
+        lang=chosen(),
     )
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run is noise
-    click.echo(f"slamon serve: http://{host}:{port} (OpenAPI: /docs, metrics: /metrics)", err=True)
+    echo(
+        f"slamon serve：http://{host}:{port}（OpenAPI 文档：/docs，指标：/metrics）",
+        f"slamon serve: http://{host}:{port} (OpenAPI: /docs, metrics: /metrics)",
+        err=True,
+    )
     _warn_without_channels(alerting, settings.alerting)
     debug = settings.log_level == "DEBUG"
     wind_down = wind_down_time(settings.stop_timeout).total_seconds()
@@ -129,7 +138,7 @@ def serve(host: str, port: int, contract_path: Path | None) -> None:
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop_signal, server.ask_early)
     server.run()
-    click.echo("slamon serve: stopped", err=True)
+    echo("slamon serve：已停止", "slamon serve: stopped", err=True)
 
 
 def _exit_at_once(_signal: int, _frame: FrameType | None) -> None:

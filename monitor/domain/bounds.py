@@ -37,7 +37,9 @@ _FIRST_US, _END_US = to_us(FIRST_INSTANT), to_us(END_INSTANT)
 
 # Why a target within the bounds still has no verdict: its deadline is past what a date holds
 # (a contract limit of millennia).
-ARITHMETIC_REASON = "时限超出可计算范围 the deadline lies past the last date that can be written"
+ARITHMETIC_REASON = Message(
+    "时限超出可计算范围", "the deadline lies past the last date that can be written"
+)
 
 
 def year_problem(year: int) -> Message | None:
@@ -66,13 +68,12 @@ def size_problem(size_gb: float) -> Message | None:
     )
 
 
-def fields_problem(fields: Mapping[str, Any]) -> str | None:
+def fields_problem(fields: Mapping[str, Any]) -> Message | None:
     """The first value of a ticket's fields (field name → value) outside the bounds, with the
-    reason (中文 and English: it is stored once for readers of either); None: every recorded
-    one is within them."""
+    reason; None: every recorded one is within them."""
     size = fields.get("restore_size_gb")
-    if size is not None and (too_large := size_problem(float(size))) is not None:
-        return both(too_large)
+    if size is not None and (problem := size_problem(float(size))) is not None:
+        return problem
     for name in EVENT_FIELDS:
         moment = fields.get(name)
         if moment is not None and (problem := time_problem(name, moment)) is not None:
@@ -80,24 +81,30 @@ def fields_problem(fields: Mapping[str, Any]) -> str | None:
     return None
 
 
-def evaluation_error_reason(fields: Mapping[str, Any]) -> str:
+def evaluation_error_message(fields: Mapping[str, Any]) -> Message:
     """Why a ticket's targets are evaluation_error, from its stored fields: the value outside
     the bounds, else a deadline past what a date holds (nothing more is stored)."""
     return fields_problem(fields) or ARITHMETIC_REASON
 
 
+def evaluation_error_reason(fields: Mapping[str, Any]) -> str:
+    """evaluation_error_message, 中文 then English on one line."""
+    return both(evaluation_error_message(fields))
+
+
 def ticket_problem(ticket: Ticket) -> str | None:
-    """fields_problem for a Ticket, its histories' times included."""
+    """fields_problem for a Ticket, its histories' times included, 中文 then English."""
     problem = fields_problem({name: getattr(ticket, name) for name in _FIELDS})
     if problem is not None:
-        return problem
+        return both(problem)
     moments = [
         *(p.start for p in ticket.pauses),
         *(p.end for p in ticket.pauses if p.end is not None),
         *(change.at for change in ticket.severity_changes),
         *ticket.reopens,
     ]
-    return next((p for m in moments if (p := time_problem("status history", m))), None)
+    found = next((p for m in moments if (p := time_problem("status history", m))), None)
+    return None if found is None else both(found)
 
 
 def within_bounds(ticket: Ticket) -> bool:
@@ -114,13 +121,13 @@ def within_bounds(ticket: Ticket) -> bool:
     return True
 
 
-def time_problem(name: str, moment: datetime) -> str | None:
+def time_problem(name: str, moment: datetime) -> Message | None:
     """Why a stored time is outside the rules' bounds; None: within them."""
     if FIRST_INSTANT <= moment < END_INSTANT:
         return None
-    return (
-        f"时间超出 {EARLIEST_YEAR}–{LATEST_YEAR} 年 {name} {moment.isoformat()} "
-        f"is outside the years {EARLIEST_YEAR}–{LATEST_YEAR}"
+    return Message(
+        f"时间超出 {EARLIEST_YEAR}–{LATEST_YEAR} 年：{name} {moment.isoformat()}",
+        f"{name} {moment.isoformat()} is outside the years {EARLIEST_YEAR}–{LATEST_YEAR}",
     )
 
 

@@ -100,6 +100,10 @@ class Status(StrEnum):
     def label_zh(self) -> str:
         return STATUS_LABELS_ZH[self]
 
+    def label(self, lang: str) -> str:
+        """The status's name for people in `lang` ("zh" or "en")."""
+        return STATUS_LABELS_ZH[self] if lang == "zh" else STATUS_LABELS_EN[self]
+
     @property
     def is_violation(self) -> bool:
         """Counts against the operator: the report treats missing evidence as failing (an
@@ -116,6 +120,16 @@ STATUS_LABELS_ZH: dict[Status, str] = {
     Status.MISSING_EVIDENCE: "缺少证据",
     Status.CALENDAR_UNKNOWN: "日历未知",
     Status.EVALUATION_ERROR: "评估错误",
+}
+STATUS_LABELS_EN: dict[Status, str] = {
+    Status.MET: "met",
+    Status.BREACHED: "breached",
+    Status.AT_RISK: "at risk",
+    Status.PENDING: "running",
+    Status.NOT_STARTED: "not started",
+    Status.MISSING_EVIDENCE: "missing evidence",
+    Status.CALENDAR_UNKNOWN: "calendar unknown",
+    Status.EVALUATION_ERROR: "evaluation error",
 }
 
 

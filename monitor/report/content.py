@@ -7,18 +7,19 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from monitor.contract.model import Contract
-from monitor.domain.durations import format_duration_zh
+from monitor.contract.scorecard import ScorecardConfig
+from monitor.domain.durations import format_duration_in, format_duration_zh
 from monitor.domain.obligations import STATUS_NAMES_ZH, ObligationClock
 from monitor.domain.tickets import TargetResult, Ticket
-from monitor.measures.inspections import EVIDENCE_LABELS_ZH, FindingCheck
-from monitor.measures.satisfaction import RATING_LABELS_ZH, SatisfactionSummary
+from monitor.measures.inspections import EVIDENCE_LABELS_EN, EVIDENCE_LABELS_ZH, FindingCheck
+from monitor.measures.satisfaction import RATING_LABELS_EN, RATING_LABELS_ZH, SatisfactionSummary
 from monitor.report.billing import report_billing_blocks
 from monitor.report.blocks import Block as Block  # Block and Cell re-exported for the renderers
 from monitor.report.blocks import Cell as Cell
 from monitor.report.data import ReportData
 from monitor.runs.scorecard import PeriodScorecard
 from monitor.scorecard.inspection_review import InspectionReview
-from monitor.scorecard.table import Scorecard
+from monitor.scorecard.table import Scorecard, grade_name
 from monitor.storage.waivers import Waiver
 
 
@@ -26,11 +27,17 @@ def when(moment: datetime | None, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
-def _points(value: float | None) -> Cell:
-    return "无数据" if value is None else round(value, 2)
+def _points(value: float | None, lang: str = "zh") -> Cell:
+    return ("无数据" if lang == "zh" else "no data") if value is None else round(value, 2)
 
 
-def scorecard_block(scorecard: Scorecard) -> Block:
+def scorecard_block(
+    scorecard: Scorecard, lang: str = "zh", sections: ScorecardConfig | None = None
+) -> Block:
+    """The indicator table; in English (`lang` "en") with the sections' English names that
+    `sections` gives."""
+    if lang == "en":
+        return _scorecard_block_en(scorecard, sections or ScorecardConfig())
     rows: list[list[Cell]] = [
         [
             line.section,
@@ -49,17 +56,62 @@ def scorecard_block(scorecard: Scorecard) -> Block:
     return Block("评分表", "绩效评价指标评分表", headers, rows)
 
 
-def sections_block(scorecard: Scorecard) -> Block:
+def _scorecard_block_en(scorecard: Scorecard, sections: ScorecardConfig) -> Block:
     rows: list[list[Cell]] = [
-        [s.name, s.points, "—" if s.deducts else s.max_points] for s in scorecard.sections
+        [
+            sections.section_name(line.section, "en"),
+            line.name("en"),
+            line.origin.label("en"),
+            _points(line.points, "en"),
+            line.max_points,
+            "—" if line.measured is None else round(line.measured, 2),
+            ", ".join(line.evidence_in("en")) or "—",
+            line.rule("en") or "—",
+            line.entered_by or "—",
+        ]
+        for line in scorecard.lines
     ]
+    headers = [
+        "section", "indicator", "origin", "points", "max", "measured", "evidence", "rule / note",
+        "entered by",
+    ]  # fmt: skip
+    return Block("Scorecard", "Performance evaluation scorecard", headers, rows, "none")
+
+
+def sections_block(
+    scorecard: Scorecard, lang: str = "zh", sections: ScorecardConfig | None = None
+) -> Block:
+    if lang == "en":
+        names = sections or ScorecardConfig()
+        rows: list[list[Cell]] = [
+            [names.section_name(s.name, "en"), s.points, "—" if s.deducts else s.max_points]
+            for s in scorecard.sections
+        ]
+        rows.append(["total", scorecard.total, scorecard.max_total])
+        grade = grade_name(scorecard.grade, "en")
+        rows.append(["grade", grade, "complete" if scorecard.complete else "incomplete"])
+        headers = ["section", "points", "max"]
+        return Block("Sections", "Section totals and grade", headers, rows, "none")
+    rows = [[s.name, s.points, "—" if s.deducts else s.max_points] for s in scorecard.sections]
     rows.append(["合计", scorecard.total, scorecard.max_total])
     rows.append(["等级", scorecard.grade, "完整" if scorecard.complete else "不完整"])
     return Block("分项合计", "一级指标得分与等级", ["一级指标", "得分", "满分"], rows)
 
 
-def unclosed_block(review: InspectionReview, zone: ZoneInfo) -> Block:
-    rows = [_finding_row(check, zone) for check in review.unclosed]
+def unclosed_block(review: InspectionReview, zone: ZoneInfo, lang: str = "zh") -> Block:
+    rows = [_finding_row(check, zone, lang) for check in review.unclosed]
+    if lang == "en":
+        headers = [
+            "record", "inspected at", "pool", "item", "finding", "state", "open for", "due",
+            "missing", "ticket",
+        ]  # fmt: skip
+        return Block(
+            "Unclosed findings",
+            "Abnormal findings not closed (recorded but not handled, or handled unrecorded)",
+            headers,
+            rows,
+            "none",
+        )
     headers = [
         "记录", "巡检时间", "资源池", "巡检项", "发现问题", "状态", "已开放", "处理时限", "缺少",
         "关联工单",
@@ -67,20 +119,26 @@ def unclosed_block(review: InspectionReview, zone: ZoneInfo) -> Block:
     return Block("未闭环巡检发现", "未闭环的巡检异常（只记录不处理或处理后不登记）", headers, rows)
 
 
-def _finding_row(check: FindingCheck, zone: ZoneInfo) -> list[Cell]:
+def _finding_row(check: FindingCheck, zone: ZoneInfo, lang: str = "zh") -> list[Cell]:
     record = check.record
-    missing = ["解决时间"] if record.resolved_at is None else []
-    missing += [EVIDENCE_LABELS_ZH.get(name, name) for name in check.missing]
+    if lang == "en":
+        missing = ["resolved_at"] if record.resolved_at is None else []
+        missing += [EVIDENCE_LABELS_EN.get(name, name) for name in check.missing]
+        age, state = format_duration_in(check.age_seconds, "en"), check.state.label("en")
+    else:
+        missing = ["解决时间"] if record.resolved_at is None else []
+        missing += [EVIDENCE_LABELS_ZH.get(name, name) for name in check.missing]
+        age, state = format_duration_zh(check.age_seconds), check.state.label_zh
     return [
         record.record_key,
         when(record.inspected_at, zone),
         record.pool or "—",
         record.item,
         record.finding or "—",
-        check.state.label_zh,
-        format_duration_zh(check.age_seconds),
+        state,
+        age,
         when(check.deadline, zone),
-        "、".join(missing) or "—",
+        ("、" if lang == "zh" else ", ").join(missing) or "—",
         record.ticket_id or "—",
     ]
 
@@ -121,7 +179,9 @@ def inspection_blocks(review: InspectionReview, zone: ZoneInfo) -> list[Block]:
     ]
 
 
-def satisfaction_block(summary: SatisfactionSummary) -> Block:
+def satisfaction_block(summary: SatisfactionSummary, lang: str = "zh") -> Block:
+    if lang == "en":
+        return _satisfaction_block_en(summary)
     total = summary.replies or 1
     rows: list[list[Cell]] = [
         [label, summary.counts[key], round(100 * summary.counts[key] / total, 2)]
@@ -136,6 +196,24 @@ def satisfaction_block(summary: SatisfactionSummary) -> Block:
     rows += [[f"资源池：{pool}", rate, ""] for pool, rate in summary.by_pool.items()]
     rows.append(["一般/不满意的单位", "、".join(summary.low_units) or "—", ""])
     return Block("满意度", "满意度调查", ["项目", "数值", "占比（%）"], rows)
+
+
+def _satisfaction_block_en(summary: SatisfactionSummary) -> Block:
+    total = summary.replies or 1
+    rows: list[list[Cell]] = [
+        [label, summary.counts[key], round(100 * summary.counts[key] / total, 2)]
+        for key, label in RATING_LABELS_EN.items()
+    ]
+    rows.append(["satisfaction rate (%)", "—" if summary.rate is None else summary.rate, ""])
+    coverage = "unknown" if summary.coverage is None else summary.coverage
+    rows.append(["replying / served units", summary.replying_units, summary.units_served or "?"])
+    flag = " (below the floor)" if summary.coverage_flagged else ""
+    rows.append([f"coverage (%){flag}", coverage, ""])
+    rows += [[f"question: {q}", rate, ""] for q, rate in summary.by_question.items()]
+    rows += [[f"pool: {pool}", rate, ""] for pool, rate in summary.by_pool.items()]
+    rows.append(["units rating neutral or unsatisfied", ", ".join(summary.low_units) or "—", ""])
+    headers = ["item", "value", "share (%)"]
+    return Block("Satisfaction", "Satisfaction survey", headers, rows, "none")
 
 
 def violations_block(data: ReportData) -> Block:

@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.message import Message
 from monitor.domain.tickets import Status, TargetResult, calendar_unknown_reason
 
 # How far ahead the end of the known calendar is worth a warning (the alert rule and the
@@ -48,22 +49,22 @@ def years_of_starts(
     return {year: counts[year] for year in sorted(y for y in counts if y is not None)}
 
 
-def calendar_warning(years: Mapping[int, int]) -> str | None:
-    """One line, Chinese then English, naming the years and how many results need each;
-    None when no result needs a year the calendar lacks."""
+def calendar_warning(years: Mapping[int, int]) -> Message | None:
+    """One line in each language naming the years and how many results need each; None when
+    no result needs a year the calendar lacks."""
     if not years:
         return None
     total = sum(years.values())
     zh = "、".join(f"{year} 年 {count} 条" for year, count in years.items())
     en = ", ".join(f"{year} ({count})" for year, count in years.items())
     named = "、".join(str(year) for year in years)
-    return (
-        f"警告 warning: {total} 条考核结果需要尚未知的工作日历（{zh}），状态为日历未知、不计违约；"
+    return Message(
+        f"{total} 条考核结果需要尚未知的工作日历（{zh}），状态为日历未知、不计违约；"
         f"请将 {named} 年的节假日安排加入合同 calendar.years（slamon calendar import 通知）"
-        "或升级 chinesecalendar。"
+        "或升级 chinesecalendar。",
         f"{total} result(s) need working days of a year the calendar does not know ({en}): "
         "they are calendar_unknown, not counted as violations; add the year to the contract's "
-        "calendar.years (slamon calendar import NOTICE) or upgrade chinesecalendar."
+        "calendar.years (slamon calendar import NOTICE) or upgrade chinesecalendar.",
     )
 
 
@@ -76,17 +77,17 @@ def known_until_instant(calendar: BusinessCalendar, zone: ZoneInfo) -> datetime 
 
 def calendar_ending_warning(
     calendar: BusinessCalendar, now: datetime, zone: ZoneInfo
-) -> str | None:
-    """One line, Chinese then English, when the calendar's known days end within
-    WARN_DAYS_BEFORE of `now` (or have ended); None otherwise."""
+) -> Message | None:
+    """One line in each language when the calendar's known days end within WARN_DAYS_BEFORE
+    of `now` (or have ended); None otherwise."""
     end = known_until_instant(calendar, zone)
     if end is None or end - now > timedelta(days=WARN_DAYS_BEFORE):
         return None
     last = (end - timedelta(days=1)).date().isoformat()
-    return (
-        f"警告 warning: 工作日历只到 {last}，之后的工作日时限将无法计算（日历未知）；请将下一年的"
-        "节假日安排加入合同 calendar.years（slamon calendar import 通知）或升级 chinesecalendar。"
+    return Message(
+        f"工作日历只到 {last}，之后的工作日时限将无法计算（日历未知）；请将下一年的"
+        "节假日安排加入合同 calendar.years（slamon calendar import 通知）或升级 chinesecalendar。",
         f"The working-day calendar ends on {last}: working-day deadlines after it will be "
         "calendar_unknown; add the next year to the contract's calendar.years (slamon calendar "
-        "import NOTICE) or upgrade chinesecalendar."
+        "import NOTICE) or upgrade chinesecalendar.",
     )

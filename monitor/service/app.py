@@ -48,11 +48,13 @@ def build_service(
     alerting: AlertingConfig,
     parse_records: RecordParser,
     collectors: Sequence[CollectorJob] = (),
+    lang: str = "zh",
 ) -> Service:
-    """Everything `slamon serve` runs, not started: the app's lifespan starts and stops it."""
+    """Everything `slamon serve` runs, not started: the app's lifespan starts and stops it.
+    Its log's warnings are in `lang` ("zh" or "en")."""
     locks = Locks(engine)
     contract, calendar = contracts.deployment, contracts.primary.calendar
-    live = LiveEvaluator(engine, contracts, alerting, locks)
+    live = LiveEvaluator(engine, contracts, alerting, locks, lang=lang)
     stopping = threading.Event()  # set by a stop: the outbox ends after the send under way
     dispatcher = Dispatcher(
         engine, alerting, contract.zone, settings.dashboard_url, stopping=stopping.is_set

@@ -48,8 +48,10 @@ class LiveEvaluator:
         alerting: AlertingConfig,
         locks: Locks,
         now: Callable[[], datetime] = clock.now,
+        lang: str = "zh",
     ) -> None:
         self.engine = engine
+        self.lang = lang  # of the warnings it logs: the language `slamon serve` was started in
         self.contracts = contracts
         self.contract = contracts.deployment
         self.calendar = contracts.primary.calendar
@@ -131,7 +133,7 @@ class LiveEvaluator:
             return
         self._calendar_warned_at = at
         for warning in found:
-            log.warning("%s", warning)
+            log.warning("%s", warning.in_language(self.lang))
 
     def evaluate_tickets(self, ticket_pks: Collection[int]) -> Evaluation | None:
         if not ticket_pks:

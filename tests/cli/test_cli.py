@@ -156,7 +156,7 @@ def test_score_refuses_a_manual_file_of_another_period(tmp_path: Path) -> None:
     manual.write_text("entered_by: 评价组\nperiod: 2022\n", encoding="utf-8")
     done = slamon(tmp_path, "score", "--period", "2023", "--manual", str(manual))
     assert done.returncode == 2
-    assert f"--manual: {manual} scores 2022, not 2023" in done.stderr
+    assert f"--manual：{manual} 评的是 2022，不是 2023" in done.stderr
 
 
 def test_contract_check_lists_the_targets() -> None:

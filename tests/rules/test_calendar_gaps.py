@@ -37,10 +37,10 @@ def test_each_unknown_result_needs_the_year_of_the_first_day_the_calendar_lacks(
 def test_the_warning_names_the_years_and_counts_in_chinese_and_english() -> None:
     assert calendar_warning({}) is None
     warning = calendar_warning({2027: 2, 2028: 1})
-    assert warning is not None and "\n" not in warning
-    assert "3 条考核结果需要尚未知的工作日历（2027 年 2 条、2028 年 1 条）" in warning
-    assert "3 result(s) need working days of a year the calendar does not know" in warning
-    assert "(2027 (2), 2028 (1))" in warning
+    assert warning is not None and "\n" not in warning.zh + warning.en
+    assert warning.zh.startswith("3 条考核结果需要尚未知的工作日历（2027 年 2 条、2028 年 1 条）")
+    assert warning.en.startswith("3 result(s) need working days of a year the calendar does not")
+    assert "(2027 (2), 2028 (1))" in warning.en
 
 
 def test_the_end_of_the_calendar_is_warned_about_60_days_ahead(
@@ -50,7 +50,7 @@ def test_the_end_of_the_calendar_is_warned_about_60_days_ahead(
     assert end == local("2027-01-01 00:00")
     assert calendar_ending_warning(calendar, end - timedelta(days=61), SHANGHAI) is None
     warning = calendar_ending_warning(calendar, end - timedelta(days=60), SHANGHAI)
-    assert warning is not None and "工作日历只到 2026-12-31" in warning
-    assert "ends on 2026-12-31" in warning
+    assert warning is not None and warning.zh.startswith("工作日历只到 2026-12-31")
+    assert "ends on 2026-12-31" in warning.en
     assert known_until_instant(BusinessCalendar(use_package=False), SHANGHAI) is None
     assert BusinessCalendar().known_until() == date(2027, 1, 1)

@@ -103,4 +103,4 @@ def test_slamon_evaluate_lists_the_evaluation_error_and_says_why(tmp_path: Path)
     assert len(lines) == 2 and all("评估错误" in line for line in lines)
     assert any(line.startswith("GZ-1") and "超时违约" in line for line in done.stdout.splitlines())
     assert "1 张工单评估错误" in done.stderr
-    assert "HF-1: 恢复数据量 5e+09 GB 超过上限" in done.stderr
+    assert "HF-1：恢复数据量 5e+09 GB 超过上限" in done.stderr

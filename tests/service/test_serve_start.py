@@ -1,8 +1,9 @@
 """What `slamon serve` says when it starts: a service with no alert channel warns that its
-alerts are stored and none is sent, in the log and on stderr, in Chinese and English."""
+alerts are stored and none is sent, in the log and on stderr, in the language it runs in."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -28,9 +29,23 @@ def test_serve_without_a_channel_warns_that_no_alert_is_sent(
     assert len(lines) == 2, serve.log()[-2000:]
     logged, echoed = sorted(lines, key=lambda line: line.startswith("警告"))
     assert " WARNING monitor.cli.serve_cmd: " in logged
-    assert echoed.startswith("警告 warning: ")
-    assert "no alert channel is configured: alerts are stored, none is sent" in echoed
+    assert echoed.startswith("警告：未配置告警渠道")
     assert str(tmp_path / "alerting.yaml") in echoed
+
+
+def test_serve_in_english_warns_in_english_only(tmp_path: Path, processes: list[Serve]) -> None:
+    env = service_env(tmp_path, f"sqlite:///{tmp_path / 'slamon.db'}", SLAMON_LANG="en")
+    serve = Serve(tmp_path, env)
+    processes.append(serve)
+    serve.start(until="/healthz")
+    assert serve.terminate() == 0
+    said = "no alert channel is configured: alerts are stored, none is sent"
+    lines = [line for line in serve.log().splitlines() if said in line]
+    assert len(lines) == 2, serve.log()[-2000:]
+    assert any(line.startswith("warning: ") for line in lines)
+    start = [line for line in serve.log().splitlines() if line.startswith("slamon serve")]
+    assert start and all(re.search("[\u4e00-\u9fff]", line) is None for line in start + lines)
+    assert WARNING not in serve.log()
 
 
 def test_a_configured_channel_starts_without_the_warning(
