@@ -6,7 +6,13 @@ import streamlit as st
 
 from monitor.billing.check import Code
 from monitor.domain.tickets import STATUS_LABELS_EN
-from monitor.report.billing import EVIDENCE_ZH, NONE_IN_FORCE_ZH
+from monitor.measures.inspections import (
+    EVIDENCE_LABELS_EN,
+    EVIDENCE_LABELS_ZH,
+    FINDING_LABELS_EN,
+    FINDING_LABELS_ZH,
+)
+from monitor.report.billing import EVIDENCE_EN, EVIDENCE_ZH, NONE_IN_FORCE_EN, NONE_IN_FORCE_ZH
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 
@@ -442,42 +448,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col.disputed": ("争议金额（元）", "Disputed (yuan)"),
     "col.in_service_days": (EVIDENCE_ZH["in_service_days"], "Days in service"),
     "col.resource_class": ("资源类别", "Class"),
-    "billing_code.duplicate_line": (Code.DUPLICATE_LINE.zh, "duplicate line"),
-    "billing_code.not_in_inventory": (Code.NOT_IN_INVENTORY.zh, "not in the inventory"),
-    "billing_code.outside_service_life": (
-        Code.OUTSIDE_SERVICE_LIFE.zh,
-        "billed outside its service life",
-    ),
-    "billing_code.quantity_mismatch": (Code.QUANTITY_MISMATCH.zh, "quantity differs"),
-    "billing_code.price_mismatch": (Code.PRICE_MISMATCH.zh, "price differs"),
-    "billing_code.arithmetic_error": (Code.ARITHMETIC_ERROR.zh, "amount miscalculated"),
-    "billing_code.idle_billed": (Code.IDLE_BILLED.zh, "billed while idle"),
-    "billing_code.ok": (Code.OK.zh, "no dispute"),
-    "billing_code.unbilled_inventory": (Code.UNBILLED_INVENTORY.zh, "in service, not billed"),
-    "billing_evidence.in_service_days": (
-        EVIDENCE_ZH["in_service_days"],
-        "days in service this month",
-    ),
-    "billing_evidence.billed_days": (EVIDENCE_ZH["billed_days"], "days billed"),
-    "billing_evidence.in_service_from": (EVIDENCE_ZH["in_service_from"], "in service from"),
-    "billing_evidence.reclaimed_at": (EVIDENCE_ZH["reclaimed_at"], "reclaimed at"),
-    "billing_evidence.catalogue_price": (EVIDENCE_ZH["catalogue_price"], "catalogue price"),
-    "billing_evidence.inventory_quantity": (
-        EVIDENCE_ZH["inventory_quantity"],
-        "inventory quantity",
-    ),
-    "billing_evidence.measured_quantity": (
-        EVIDENCE_ZH["measured_quantity"],
-        "measured quantity (the month's peak)",
-    ),
-    "billing_evidence.expected_amount": (
-        EVIDENCE_ZH["expected_amount"],
-        "quantity × price × time is",
-    ),
-    "billing_evidence.duplicate_of_line": (EVIDENCE_ZH["duplicate_of_line"], "repeats line"),
-    "billing_evidence.idle_since": (EVIDENCE_ZH["idle_since"], "idle since"),
-    "billing_evidence.reclaim_deadline": (EVIDENCE_ZH["reclaim_deadline"], "reclaim deadline"),
-    "billing_evidence.none_in_force": (NONE_IN_FORCE_ZH, "none in force"),
+    # The billing check's, the findings' and their evidence's names live beside their rules.
+    **{f"billing_code.{code.value}": (code.zh, code.en) for code in Code},
+    **{f"billing_evidence.{key}": (name, EVIDENCE_EN[key]) for key, name in EVIDENCE_ZH.items()},
+    "billing_evidence.none_in_force": (NONE_IN_FORCE_ZH, NONE_IN_FORCE_EN),
     # availability / inspections / scorecard / compare
     "availability.by": ("维度", "By"),
     "availability.coverage_floor": ("监测覆盖率下限 {floor}", "coverage floor {floor}"),
@@ -490,14 +464,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "detail.of": ("{what}：{detail}", "{what}: {detail}"),
     "detail.held": ("{status}（{reason}）", "{status} ({reason})"),
     "actor.cli": ("命令行", "command line"),
-    "finding_state.closed": ("已闭环", "closed"),
-    "finding_state.closed_late": ("逾期闭环", "closed late"),
-    "finding_state.open": ("未闭环（未超时）", "open (in time)"),
-    "finding_state.overdue": ("未闭环（已超时）", "open (overdue)"),
+    **{
+        f"finding_state.{state.value}": (name, FINDING_LABELS_EN[state])
+        for state, name in FINDING_LABELS_ZH.items()
+    },
     "evidence.resolved_at": ("解决时间", "resolution time"),
-    "evidence.resolution_record": ("处理记录", "resolution record"),
-    "evidence.evidence_ref": ("佐证材料", "evidence"),
-    "evidence.measure": ("处理措施", "measure taken"),
+    **{
+        f"evidence.{key}": (name, EVIDENCE_LABELS_EN[key])
+        for key, name in EVIDENCE_LABELS_ZH.items()
+    },
     "role.supervisor": ("监理单位", "supervisor"),
     "role.owner": ("建设单位", "owner"),
     "role.operator": ("运营单位", "operator"),

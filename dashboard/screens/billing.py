@@ -153,9 +153,11 @@ left.download_button(
     mime="text/csv",
     key="billing_csv",
 )
+# The workbook is made on the click, after the run: the language is read while it runs.
+page_language = language()
 right.download_button(
     t("billing.download_xlsx"),
-    lambda: workbook_bytes(billing_blocks(shown, language())),
+    lambda: workbook_bytes(billing_blocks(shown, page_language)),
     file_name=f"计费核对_{check.period}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="billing_xlsx",
