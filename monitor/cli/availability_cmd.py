@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from monitor.cli.context import Runtime, at_option, contract_option
+from monitor.cli.language import echo
 from monitor.cli.render import iso_or_none, table
 from monitor.contract.model import Contract
 from monitor.domain.durations import format_duration
@@ -75,7 +76,10 @@ def availability(
         f"覆盖率下限 {contract.availability.coverage_floor:.0%}"
     )
     if not figures:
-        click.echo("没有资源 no resources: import an inventory or run `slamon collect` first")
+        echo(
+            "没有资源：请先导入资源清单或运行 `slamon collect`",
+            "no resources: import an inventory or run `slamon collect` first",
+        )
         return
     click.echo(_as_table(figures, by, windows, contract))
 

@@ -9,6 +9,7 @@ import click
 
 from monitor.billing.check import BillingCheck, Code
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
+from monitor.cli.language import echo
 from monitor.cli.render import table
 from monitor.report.billing import billing_blocks, billing_json_text, money, write_billing_xlsx
 from monitor.runs.billing import billing_check
@@ -59,7 +60,11 @@ def check(
     elif output == "xlsx":
         target = path or Path(f"billing-check-{bounds.label}.xlsx")
         write_billing_xlsx(result, target)
-        click.echo(f"已写入 written: {target}（争议合计 {money(result.disputed_total)} 元）")
+        disputed = money(result.disputed_total)
+        echo(
+            f"已写入：{target}（争议合计 {disputed} 元）",
+            f"written: {target} (disputed in total: {disputed} yuan)",
+        )
     else:
         click.echo(_as_text(result))
 

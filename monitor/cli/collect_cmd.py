@@ -10,6 +10,7 @@ from collectors.prometheus import PrometheusCollector
 from monitor import clock
 from monitor.cli.collector_cmds import chosen_sources, settings_option, show_runs, span
 from monitor.cli.context import Runtime
+from monitor.cli.language import echo
 
 # A collector whose lease another process holds (a running `slamon serve`) is left to it.
 HELD = "另一进程正在采集，本次跳过 another process is collecting it: skipped"
@@ -26,7 +27,7 @@ def collect(name: str | None, settings_path: Path) -> None:
     """
     sources = chosen_sources(settings_path, name, lambda s: s.prometheus, "collector")
     if not sources:
-        click.echo(f"{settings_path}: 没有配置采集器 no collectors configured")
+        echo(f"{settings_path}：没有配置采集器", f"{settings_path}: no collectors configured")
         return
     runtime = Runtime()
     now = clock.now()

@@ -8,6 +8,8 @@ import click
 from pydantic import ValidationError
 
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
+from monitor.cli.language import echo
+from monitor.domain.message import Message
 from monitor.service.locks import Locks
 from monitor.service.partition_upkeep import PartitionUpkeep
 from monitor.settings import ServiceSettings, Settings
@@ -26,14 +28,19 @@ def db_upgrade(revision: str) -> None:
     engine = make_engine(Settings().database_url)
     before = current_revision(engine)
     upgrade(engine, revision)
-    click.echo(f"schema {before or '(empty)'} → {current_revision(engine)}")
+    after = current_revision(engine)
+    echo(f"数据库结构 {before or '（空）'} → {after}", f"schema {before or '(empty)'} → {after}")
 
 
 @db.command("current")
 def db_current() -> None:
     """Show the schema revision of the database and the one this slamon needs."""
     engine = make_engine(Settings().database_url)
-    click.echo(f"database: {current_revision(engine) or '(empty)'}; this slamon: {head_revision()}")
+    current, head = current_revision(engine), head_revision()
+    echo(
+        f"数据库：{current or '（空）'}；本 slamon：{head}",
+        f"database: {current or '(empty)'}; this slamon: {head}",
+    )
 
 
 @db.command("partitions")
@@ -47,18 +54,24 @@ def db_partitions(contract_path: Path | None, at_text: str | None) -> None:
     engine = runtime.engine
     try:
         if engine.dialect.name != "postgresql":
-            click.echo("SQLite 不分区，无需维护 SQLite keeps plain tables: nothing to do")
+            echo("SQLite 不分区，无需维护", "SQLite keeps plain tables: nothing to do")
             return
         try:
             settings = ServiceSettings()
         except ValidationError as error:
-            raise UsageProblem(f"bad setting: {error.errors()[0]['msg']}") from None
+            problem = error.errors()[0]["msg"]
+            said = Message(f"设置有误：{problem}", f"bad setting: {problem}")
+            raise UsageProblem(said) from None
         upkeep = PartitionUpkeep.from_settings(
             engine, runtime.contract.zone, settings, Locks(engine)
         )
         done = upkeep.run(runtime.parse_at(at_text))
     finally:
         engine.dispose()
-    click.echo(f"新建分区 made {len(done.made)}: {', '.join(done.made) or '—'}")
+    made = ", ".join(done.made) or "—"
+    echo(f"新建分区 {len(done.made)} 个：{made}", f"made {len(done.made)}: {made}")
     dropped = ", ".join(partition.name for partition in done.dropped) or "—"
-    click.echo(f"删除分区（已记入审计日志） dropped, audited {len(done.dropped)}: {dropped}")
+    echo(
+        f"删除分区（已记入审计日志）{len(done.dropped)} 个：{dropped}",
+        f"dropped, audited {len(done.dropped)}: {dropped}",
+    )

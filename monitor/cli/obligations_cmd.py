@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from monitor.cli.context import Runtime, at_option, contract_option
+from monitor.cli.language import echo
 from monitor.cli.render import table
 from monitor.report.content import obligations_block, text_cells
 from monitor.runs.obligations import clock_summary, evaluate_obligations
@@ -40,7 +41,10 @@ def obligations(output: str, at_text: str | None, contract_path: Path | None) ->
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
     if not contract.obligations:
-        click.echo("合同没有履约事项 the contract has no obligations: add an obligations section")
+        echo(
+            "合同没有履约事项：请加入 obligations 一节",
+            "the contract has no obligations: add an obligations section",
+        )
         return
     block = obligations_block(clocks, contract, at)
     click.echo(block.title)

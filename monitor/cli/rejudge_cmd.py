@@ -18,6 +18,7 @@ import click
 
 from monitor import clock
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
+from monitor.cli.language import echo
 from monitor.cli.render import local_time, table
 from monitor.contract.model import Contract
 from monitor.domain.durations import format_duration_zh
@@ -78,7 +79,7 @@ def rejudge(
     click.echo(plan_text(plan, runtime.contract, show_all))
     if dry_run or not plan.tickets:
         if dry_run:
-            click.echo("\n试运行，未保存 dry run: nothing stored")
+            echo("\n试运行，未保存", "\ndry run: nothing stored")
         return
     who = actor or getpass.getuser()
     made = apply_rejudge(runtime.engine, plan, actor=who, reason=reason or "", now=clock.now())
@@ -174,7 +175,7 @@ def history() -> None:
     zone = runtime.contract.zone
     found = rejudgings(runtime.engine)
     if not found:
-        click.echo("尚无重新评估 no rejudging yet")
+        echo("尚无重新评估", "no rejudging yet")
         return
     rows = [
         [

@@ -11,6 +11,7 @@ from collectors.tickets.profile import ProfileError
 from monitor import clock
 from monitor.cli.collector_cmds import chosen_sources, settings_option, show_runs, span
 from monitor.cli.context import Runtime, UsageProblem
+from monitor.cli.language import echo
 
 
 @click.command("sync-tickets")
@@ -25,7 +26,10 @@ def sync_tickets(name: str | None, settings_path: Path) -> None:
     """
     sources = chosen_sources(settings_path, name, lambda s: s.tickets, "ticket collector")
     if not sources:
-        click.echo(f"{settings_path}: 没有配置工单采集器 no ticket collectors configured")
+        echo(
+            f"{settings_path}：没有配置工单采集器",
+            f"{settings_path}: no ticket collectors configured",
+        )
         return
     runtime = Runtime()
     now = clock.now()

@@ -7,6 +7,7 @@ import click
 from monitor import clock
 from monitor.cli.context import Runtime, UsageProblem
 from monitor.cli.import_output import checked_source
+from monitor.cli.language import echo
 from monitor.cli.render import local_time, table
 from monitor.storage.tokens import (
     TokenError,
@@ -57,7 +58,11 @@ def create(
     except TokenError as error:
         raise UsageProblem(str(error)) from None
     click.echo(secret)
-    click.echo(f"令牌已创建 token '{name}' created; it is not shown again.", err=True)
+    echo(
+        f"令牌 '{name}' 已创建；它不会再次显示。",
+        f"token '{name}' created; it is not shown again.",
+        err=True,
+    )
 
 
 @token.command()
@@ -69,7 +74,7 @@ def revoke(name: str) -> None:
         revoke_token(runtime.engine, name, clock.now())
     except TokenError as error:
         raise UsageProblem(str(error)) from None
-    click.echo(f"令牌已吊销 token '{name}' revoked")
+    echo(f"令牌 '{name}' 已吊销", f"token '{name}' revoked")
 
 
 @token.command(name="list")

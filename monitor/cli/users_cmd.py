@@ -8,6 +8,7 @@ import click
 
 from monitor import clock
 from monitor.cli.context import Runtime, UsageProblem
+from monitor.cli.language import echo
 from monitor.cli.render import local_time, table
 from monitor.domain.message import Message
 from monitor.domain.passwords import WeakPassword, hash_password
@@ -91,8 +92,10 @@ def users_add(
         )
     except UserError as error:
         raise UsageProblem(str(error)) from None
-    scope = "、".join(pools or units) or "全部 all"
-    click.echo(f"已添加用户 user saved: {name}（{Role(role).label_zh}，{scope}）")
+    echo(
+        f"已添加用户：{name}（{Role(role).label_zh}，{'、'.join(pools or units) or '全部'}）",
+        f"user saved: {name} ({role}, {', '.join(pools or units) or 'all'})",
+    )
 
 
 @users.command("list")
@@ -101,7 +104,10 @@ def users_list() -> None:
     runtime = Runtime()
     found = list_users(runtime.engine)
     if not found:
-        click.echo("尚无用户 no users yet: slamon users add NAME --role supervisor")
+        echo(
+            "尚无用户：slamon users add NAME --role supervisor",
+            "no users yet: slamon users add NAME --role supervisor",
+        )
         return
     zone = runtime.contract.zone
     rows = [

@@ -28,7 +28,7 @@ def test_users_are_added_from_stdin_and_listed_without_their_passwords(tmp_path:
     added = slamon(tmp_path, "users", "add", "监理张工", "--role", "supervisor",
                    "--password-stdin", stdin="a long password\n")  # fmt: skip
     assert added.returncode == 0, added.stderr
-    assert "监理张工（监理单位，全部 all）" in added.stdout
+    assert "已添加用户：监理张工（监理单位，全部）" in added.stdout
     operator = slamon(tmp_path, "users", "add", "op2", "--role", "operator", "--pool", "二云",
                       "--password-stdin", stdin="another password\n")  # fmt: skip
     assert operator.returncode == 0, operator.stderr
