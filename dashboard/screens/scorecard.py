@@ -12,10 +12,11 @@ import streamlit as st
 from dashboard import state
 from dashboard.charts import lost_points_chart
 from dashboard.i18n import language, t
-from monitor.report.content import Block, report_blocks
+from monitor.report.content import Block, report_blocks, report_file_stem
 from monitor.report.data import report_data
 from monitor.report.markdown import render_markdown
 from monitor.runs.scorecard import period_scorecard
+from monitor.scorecard.table import grade_name
 from monitor.views.scores import score_cards, scorecard_pools
 
 ctx = state.require_page("scorecard")
@@ -33,7 +34,8 @@ card = period_scorecard(ctx.engine, ctx.contracts, ctx.period, ctx.at, ctx.manua
 if card.pools is not None:
     st.info(t("scorecard.pools_only", pools="、".join(sorted(card.pools)) or "—"))
 scorecard = card.scorecard
-line = t("overview.total", total=scorecard.total, max=scorecard.max_total, grade=scorecard.grade)
+grade = grade_name(scorecard.grade, language())
+line = t("overview.total", total=scorecard.total, max=scorecard.max_total, grade=grade)
 if not scorecard.complete:
     line += t("overview.incomplete", missing=scorecard.missing_points)
 st.subheader(f"{ctx.period.label} · {line}")
@@ -65,8 +67,14 @@ for line_ in scorecard.lines:
         st.caption(f"{line_.name(language())} — {t('col.waived')}: {names}")
 
 
+# Read while the page runs: a download's content is made after the run, on its click, where
+# the session's language cannot be read.
+report_language = language()
+
+
 def blocks() -> list[Block]:
-    return report_blocks(report_data(ctx.engine, ctx.contracts, card))
+    """The 监理报告 in the page's language."""
+    return report_blocks(report_data(ctx.engine, ctx.contracts, card), report_language)
 
 
 def markdown_report() -> bytes:
@@ -83,18 +91,19 @@ def xlsx_report() -> bytes:
 
 
 st.subheader(t("scorecard.report"))
+stem = f"{report_file_stem(report_language)}_{ctx.period.label}"
 left, right = st.columns(2)
 left.download_button(
     t("scorecard.download_md"),
     markdown_report,
-    file_name=f"监理报告_{ctx.period.label}.md",
+    file_name=f"{stem}.md",
     mime="text/markdown",
     key="report_md",
 )
 right.download_button(
     t("scorecard.download_xlsx"),
     xlsx_report,
-    file_name=f"监理报告_{ctx.period.label}.xlsx",
+    file_name=f"{stem}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="report_xlsx",
 )

@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
+from monitor.cli.language import chosen, echo
 from monitor.cli.score_cmd import load_manual_option
-from monitor.report.content import report_blocks
+from monitor.report.content import report_blocks, report_file_stem
 from monitor.report.data import report_data
 from monitor.runs.scorecard import period_scorecard
 
@@ -24,7 +25,8 @@ from monitor.runs.scorecard import period_scorecard
     "path",
     type=click.Path(path_type=Path),
     default=None,
-    help="File to write (default: 监理报告_PERIOD.FORMAT in the current folder; md: - for stdout).",
+    help="File to write (default: 监理报告_PERIOD.FORMAT, in English supervision_report_PERIOD."
+    "FORMAT, in the current folder; md: - for stdout).",
 )
 @click.option(
     "--manual",
@@ -44,15 +46,16 @@ def report(
     contract_path: Path | None,
 ) -> None:
     """监理报告 Summary, scorecard, violations with evidence, unclosed inspection findings,
-    pool 1 vs pool 2, satisfaction — as XLSX, PDF or Markdown."""
+    pool 1 vs pool 2, satisfaction — as XLSX, PDF or Markdown, in the language of --lang."""
     runtime = Runtime(contract_path)
     contract = runtime.contract
     bounds = runtime.parse_period(period)
     at = runtime.parse_at(at_text)
     manual = load_manual_option(manual_path, contract, bounds)
     card = period_scorecard(runtime.engine, runtime.contracts, bounds, at, manual)
-    blocks = report_blocks(report_data(runtime.engine, runtime.contracts, card))
-    target = path or Path(f"监理报告_{bounds.label}.{output}")
+    lang = chosen()
+    blocks = report_blocks(report_data(runtime.engine, runtime.contracts, card), lang)
+    target = path or Path(f"{report_file_stem(lang)}_{bounds.label}.{output}")
     # The renderers are imported when used: fpdf and openpyxl slow every other command's start.
     if output == "md":
         from monitor.report.markdown import render_markdown
@@ -73,4 +76,4 @@ def report(
             render_pdf(blocks, target)
         except ReportFontMissing as error:
             raise UsageProblem(str(error)) from None
-    click.echo(f"已生成 written: {target}")
+    echo(f"已生成：{target}", f"written: {target}")

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from monitor.domain.message import Message
+
 # The timestamps a ticket can carry, in the order they usually happen. Targets name their
 # start and stop events from this list.
 EVENT_FIELDS: tuple[str, ...] = (
@@ -190,9 +192,15 @@ def missing_evidence_reason(
 STOP_BEFORE_START = "结束时间早于开始时间 (stop before start)"
 
 
-def calendar_unknown_reason(year: int | None) -> str:
+def calendar_unknown_message(year: int | None) -> Message:
     """Why a calendar_unknown result has no deadline: the year whose working days it needs
     (monitor.domain.calendar.BusinessCalendar.first_unknown_day_after); None: not known."""
     if year is None:
-        return "需要尚未知的工作日历 (working-day calendar unknown)"
-    return f"需要 {year} 年的工作日历 (calendar for {year} unknown)"
+        return Message("需要尚未知的工作日历", "working-day calendar unknown")
+    return Message(f"需要 {year} 年的工作日历", f"calendar for {year} unknown")
+
+
+def calendar_unknown_reason(year: int | None) -> str:
+    """calendar_unknown_message as it is stored: 中文 (English)."""
+    message = calendar_unknown_message(year)
+    return f"{message.zh} ({message.en})"

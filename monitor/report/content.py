@@ -2,25 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from monitor.contract.model import Contract
 from monitor.contract.scorecard import ScorecardConfig
-from monitor.domain.durations import format_duration_in, format_duration_zh
-from monitor.domain.obligations import STATUS_NAMES_ZH, ObligationClock
-from monitor.domain.tickets import TargetResult, Ticket
+from monitor.domain.durations import format_duration_in
+from monitor.domain.message import Message
+from monitor.domain.obligations import STATUS_NAMES_EN, STATUS_NAMES_ZH, ObligationClock
+from monitor.domain.tickets import (
+    TargetResult,
+    Ticket,
+    calendar_unknown_message,
+    calendar_unknown_reason,
+)
 from monitor.measures.inspections import EVIDENCE_LABELS_EN, EVIDENCE_LABELS_ZH, FindingCheck
 from monitor.measures.satisfaction import RATING_LABELS_EN, RATING_LABELS_ZH, SatisfactionSummary
 from monitor.report.billing import report_billing_blocks
 from monitor.report.blocks import Block as Block  # Block and Cell re-exported for the renderers
 from monitor.report.blocks import Cell as Cell
+from monitor.report.blocks import listing, texts
 from monitor.report.data import ReportData
 from monitor.runs.scorecard import PeriodScorecard
 from monitor.scorecard.inspection_review import InspectionReview
 from monitor.scorecard.table import Scorecard, grade_name
 from monitor.storage.waivers import Waiver
+
+_M = Message
+_TICKET, _POOL, _TITLE = _M("工单编号", "Ticket"), _M("资源池", "Pool"), _M("标题", "Title")
+_TARGET, _START, _STOP = _M("考核项", "Target"), _M("起算", "Start"), _M("完成", "Stop")
+_RECORD, _INSPECTED = _M("记录", "Record"), _M("巡检时间", "Inspected")
+_ITEM, _FINDING = _M("巡检项", "Item"), _M("发现问题", "Finding")
+_NONE = _M("无", "none")
+_NO_DATA = _M("无数据", "no data")
+_POOL_OF = _M("资源池：", "Pool: ")
 
 
 def when(moment: datetime | None, zone: ZoneInfo) -> str:
@@ -28,129 +44,119 @@ def when(moment: datetime | None, zone: ZoneInfo) -> str:
 
 
 def _points(value: float | None, lang: str = "zh") -> Cell:
-    return ("无数据" if lang == "zh" else "no data") if value is None else round(value, 2)
+    return _NO_DATA.in_language(lang) if value is None else round(value, 2)
+
+
+_SCORECARD_HEADERS = [
+    _M("一级指标", "Section"), _M("指标", "Indicator"), _M("来源", "Origin"),
+    _M("得分", "Points"), _M("满分", "Max"), _M("实测值", "Measured"), _M("依据", "Evidence"),
+    _M("规则/说明", "Rule / note"), _M("录入人", "Entered by"),
+]  # fmt: skip
 
 
 def scorecard_block(
     scorecard: Scorecard, lang: str = "zh", sections: ScorecardConfig | None = None
 ) -> Block:
-    """The indicator table; in English (`lang` "en") with the sections' English names that
-    `sections` gives."""
-    if lang == "en":
-        return _scorecard_block_en(scorecard, sections or ScorecardConfig())
+    """The indicator table in `lang`; the sections by the English names `sections` gives."""
+    names = sections or ScorecardConfig()
     rows: list[list[Cell]] = [
         [
-            line.section,
-            line.name_zh,
-            line.origin.label_zh,
-            _points(line.points),
+            names.section_name(line.section, lang),
+            line.name(lang),
+            line.origin.label(lang),
+            _points(line.points, lang),
             line.max_points,
             "—" if line.measured is None else round(line.measured, 2),
-            "、".join(line.evidence) or "—",
-            line.note or line.rule_zh or "—",
+            listing(line.evidence_in(lang), lang) or "—",
+            # A manual entry's remark comes first in Chinese, as the evaluators wrote it.
+            (line.note or line.rule_zh if lang == "zh" else line.rule(lang)) or "—",
             line.entered_by or "—",
         ]
         for line in scorecard.lines
     ]
-    headers = ["一级指标", "指标", "来源", "得分", "满分", "实测值", "依据", "规则/说明", "录入人"]
-    return Block("评分表", "绩效评价指标评分表", headers, rows)
-
-
-def _scorecard_block_en(scorecard: Scorecard, sections: ScorecardConfig) -> Block:
-    rows: list[list[Cell]] = [
-        [
-            sections.section_name(line.section, "en"),
-            line.name("en"),
-            line.origin.label("en"),
-            _points(line.points, "en"),
-            line.max_points,
-            "—" if line.measured is None else round(line.measured, 2),
-            ", ".join(line.evidence_in("en")) or "—",
-            line.rule("en") or "—",
-            line.entered_by or "—",
-        ]
-        for line in scorecard.lines
-    ]
-    headers = [
-        "section", "indicator", "origin", "points", "max", "measured", "evidence", "rule / note",
-        "entered by",
-    ]  # fmt: skip
-    return Block("Scorecard", "Performance evaluation scorecard", headers, rows, "none")
+    return Block(
+        _M("评分表", "Scorecard").in_language(lang),
+        _M("绩效评价指标评分表", "Performance evaluation scorecard").in_language(lang),
+        texts(_SCORECARD_HEADERS, lang),
+        rows,
+        _NONE.in_language(lang),
+    )
 
 
 def sections_block(
     scorecard: Scorecard, lang: str = "zh", sections: ScorecardConfig | None = None
 ) -> Block:
-    if lang == "en":
-        names = sections or ScorecardConfig()
-        rows: list[list[Cell]] = [
-            [names.section_name(s.name, "en"), s.points, "—" if s.deducts else s.max_points]
-            for s in scorecard.sections
-        ]
-        rows.append(["total", scorecard.total, scorecard.max_total])
-        grade = grade_name(scorecard.grade, "en")
-        rows.append(["grade", grade, "complete" if scorecard.complete else "incomplete"])
-        headers = ["section", "points", "max"]
-        return Block("Sections", "Section totals and grade", headers, rows, "none")
-    rows = [[s.name, s.points, "—" if s.deducts else s.max_points] for s in scorecard.sections]
-    rows.append(["合计", scorecard.total, scorecard.max_total])
-    rows.append(["等级", scorecard.grade, "完整" if scorecard.complete else "不完整"])
-    return Block("分项合计", "一级指标得分与等级", ["一级指标", "得分", "满分"], rows)
+    names = sections or ScorecardConfig()
+    rows: list[list[Cell]] = [
+        [names.section_name(s.name, lang), s.points, "—" if s.deducts else s.max_points]
+        for s in scorecard.sections
+    ]
+    complete = _M("完整", "complete") if scorecard.complete else _M("不完整", "incomplete")
+    rows.append([_M("合计", "Total").in_language(lang), scorecard.total, scorecard.max_total])
+    rows.append([_M("等级", "Grade").in_language(lang), grade_name(scorecard.grade, lang),
+                 complete.in_language(lang)])  # fmt: skip
+    return Block(
+        _M("分项合计", "Sections").in_language(lang),
+        _M("一级指标得分与等级", "Section totals and grade").in_language(lang),
+        texts([_M("一级指标", "Section"), _M("得分", "Points"), _M("满分", "Max")], lang),
+        rows,
+        _NONE.in_language(lang),
+    )
+
+
+_UNCLOSED_HEADERS = [
+    _RECORD, _INSPECTED, _POOL, _ITEM, _FINDING, _M("状态", "State"), _M("已开放", "Open for"),
+    _M("处理时限", "Due"), _M("缺少", "Missing"), _M("关联工单", "Ticket"),
+]  # fmt: skip
 
 
 def unclosed_block(review: InspectionReview, zone: ZoneInfo, lang: str = "zh") -> Block:
-    rows = [_finding_row(check, zone, lang) for check in review.unclosed]
-    if lang == "en":
-        headers = [
-            "record", "inspected at", "pool", "item", "finding", "state", "open for", "due",
-            "missing", "ticket",
-        ]  # fmt: skip
-        return Block(
-            "Unclosed findings",
-            "Abnormal findings not closed (recorded but not handled, or handled unrecorded)",
-            headers,
-            rows,
-            "none",
-        )
-    headers = [
-        "记录", "巡检时间", "资源池", "巡检项", "发现问题", "状态", "已开放", "处理时限", "缺少",
-        "关联工单",
-    ]  # fmt: skip
-    return Block("未闭环巡检发现", "未闭环的巡检异常（只记录不处理或处理后不登记）", headers, rows)
+    title = _M(
+        "未闭环的巡检异常（只记录不处理或处理后不登记）",
+        "Abnormal findings not closed (recorded but not handled, or handled unrecorded)",
+    )
+    return Block(
+        _M("未闭环巡检发现", "Unclosed findings").in_language(lang),
+        title.in_language(lang),
+        texts(_UNCLOSED_HEADERS, lang),
+        [_finding_row(check, zone, lang) for check in review.unclosed],
+        _NONE.in_language(lang),
+    )
+
+
+_RESOLVED_AT = _M("解决时间", "resolution time")
 
 
 def _finding_row(check: FindingCheck, zone: ZoneInfo, lang: str = "zh") -> list[Cell]:
     record = check.record
-    if lang == "en":
-        missing = ["resolved_at"] if record.resolved_at is None else []
-        missing += [EVIDENCE_LABELS_EN.get(name, name) for name in check.missing]
-        age, state = format_duration_in(check.age_seconds, "en"), check.state.label("en")
-    else:
-        missing = ["解决时间"] if record.resolved_at is None else []
-        missing += [EVIDENCE_LABELS_ZH.get(name, name) for name in check.missing]
-        age, state = format_duration_zh(check.age_seconds), check.state.label_zh
+    labels = EVIDENCE_LABELS_ZH if lang == "zh" else EVIDENCE_LABELS_EN
+    missing = [_RESOLVED_AT.in_language(lang)] if record.resolved_at is None else []
+    missing += [labels.get(name, name) for name in check.missing]
     return [
         record.record_key,
         when(record.inspected_at, zone),
         record.pool or "—",
         record.item,
         record.finding or "—",
-        state,
-        age,
+        check.state.label(lang),
+        format_duration_in(check.age_seconds, lang),
         when(check.deadline, zone),
-        ("、" if lang == "zh" else ", ").join(missing) or "—",
+        listing(missing, lang) or "—",
         record.ticket_id or "—",
     ]
 
 
-def inspection_blocks(review: InspectionReview, zone: ZoneInfo) -> list[Block]:
+def inspection_blocks(review: InspectionReview, zone: ZoneInfo, lang: str = "zh") -> list[Block]:
     late = [check for check in review.checks if check.state.value == "closed_late"]
+    every_pool, none = _M("（全部）", "(all)").in_language(lang), _NONE.in_language(lang)
+    late_headers = [_RECORD, _INSPECTED, _POOL, _ITEM, _FINDING, _M("用时", "Took"),
+                    _M("处理时限", "Due")]  # fmt: skip
     return [
-        unclosed_block(review, zone),
+        unclosed_block(review, zone, lang),
         Block(
-            "逾期闭环",
-            "逾期闭环的巡检异常",
-            ["记录", "巡检时间", "资源池", "巡检项", "发现问题", "用时", "处理时限"],
+            _M("逾期闭环", "Closed late").in_language(lang),
+            _M("逾期闭环的巡检异常", "Abnormal findings closed late").in_language(lang),
+            texts(late_headers, lang),
             [
                 [
                     c.record.record_key,
@@ -158,132 +164,167 @@ def inspection_blocks(review: InspectionReview, zone: ZoneInfo) -> list[Block]:
                     c.record.pool or "—",
                     c.record.item,
                     c.record.finding or "—",
-                    format_duration_zh(c.age_seconds),
+                    format_duration_in(c.age_seconds, lang),
                     when(c.deadline, zone),
                 ]
                 for c in late
             ],
+            none,
         ),
         Block(
-            "缺失巡检日",
-            "按计划应巡检而没有巡检记录的日期",
-            ["日期", "资源池"],
-            [[m.day.isoformat(), m.pool or "（全部）"] for m in review.missed],
+            _M("缺失巡检日", "Missed days").in_language(lang),
+            _M(
+                "按计划应巡检而没有巡检记录的日期", "Days an inspection was due and none recorded"
+            ).in_language(lang),
+            texts([_M("日期", "Day"), _POOL], lang),
+            [[m.day.isoformat(), m.pool or every_pool] for m in review.missed],
+            none,
         ),
         Block(
-            "关联工单不存在",
-            "巡检记录关联的工单在系统中不存在",
-            ["记录", "巡检时间", "关联工单"],
+            _M("关联工单不存在", "Unknown tickets").in_language(lang),
+            _M(
+                "巡检记录关联的工单在系统中不存在",
+                "Inspection records naming a ticket that does not exist",
+            ).in_language(lang),
+            texts([_RECORD, _INSPECTED, _M("关联工单", "Ticket")], lang),
             [[r.record_key, when(r.inspected_at, zone), r.ticket_id] for r in review.unknown_refs],
+            none,
         ),
     ]
 
 
 def satisfaction_block(summary: SatisfactionSummary, lang: str = "zh") -> Block:
-    if lang == "en":
-        return _satisfaction_block_en(summary)
     total = summary.replies or 1
+    ratings = RATING_LABELS_ZH if lang == "zh" else RATING_LABELS_EN
+    unknown = _M("未知", "unknown").in_language(lang)
     rows: list[list[Cell]] = [
         [label, summary.counts[key], round(100 * summary.counts[key] / total, 2)]
-        for key, label in RATING_LABELS_ZH.items()
+        for key, label in ratings.items()
     ]
-    rows.append(["满意率（%）", "—" if summary.rate is None else summary.rate, ""])
-    coverage = "未知" if summary.coverage is None else summary.coverage
-    rows.append(["回复单位 / 服务单位", summary.replying_units, summary.units_served or "未知"])
-    flag = "（低于下限）" if summary.coverage_flagged else ""
-    rows.append([f"覆盖率（%）{flag}", coverage, ""])
-    rows += [[f"分题：{q}", rate, ""] for q, rate in summary.by_question.items()]
-    rows += [[f"资源池：{pool}", rate, ""] for pool, rate in summary.by_pool.items()]
-    rows.append(["一般/不满意的单位", "、".join(summary.low_units) or "—", ""])
-    return Block("满意度", "满意度调查", ["项目", "数值", "占比（%）"], rows)
+    overall = "—" if summary.rate is None else summary.rate
+    rows.append([_M("满意率（%）", "Satisfaction rate (%)").in_language(lang), overall, ""])
+    units = _M("回复单位 / 服务单位", "Replying / served units").in_language(lang)
+    rows.append([units, summary.replying_units, summary.units_served or unknown])
+    flag = _M("（低于下限）", " (below the floor)") if summary.coverage_flagged else _M("", "")
+    coverage = _M(f"覆盖率（%）{flag.zh}", f"Coverage (%){flag.en}").in_language(lang)
+    rows.append([coverage, unknown if summary.coverage is None else summary.coverage, ""])
+    question, pool_of = _M("分题：", "Question: ").in_language(lang), _POOL_OF.in_language(lang)
+    rows += [[f"{question}{q}", rate, ""] for q, rate in summary.by_question.items()]
+    rows += [[f"{pool_of}{pool}", rate, ""] for pool, rate in summary.by_pool.items()]
+    low = _M("一般/不满意的单位", "Units rating neutral or unsatisfied").in_language(lang)
+    rows.append([low, listing(summary.low_units, lang) or "—", ""])
+    return Block(
+        _M("满意度", "Satisfaction").in_language(lang),
+        _M("满意度调查", "Satisfaction survey").in_language(lang),
+        texts([_M("项目", "Item"), _M("数值", "Value"), _M("占比（%）", "Share (%)")], lang),
+        rows,
+        _NONE.in_language(lang),
+    )
 
 
-def _satisfaction_block_en(summary: SatisfactionSummary) -> Block:
-    total = summary.replies or 1
-    rows: list[list[Cell]] = [
-        [label, summary.counts[key], round(100 * summary.counts[key] / total, 2)]
-        for key, label in RATING_LABELS_EN.items()
-    ]
-    rows.append(["satisfaction rate (%)", "—" if summary.rate is None else summary.rate, ""])
-    coverage = "unknown" if summary.coverage is None else summary.coverage
-    rows.append(["replying / served units", summary.replying_units, summary.units_served or "?"])
-    flag = " (below the floor)" if summary.coverage_flagged else ""
-    rows.append([f"coverage (%){flag}", coverage, ""])
-    rows += [[f"question: {q}", rate, ""] for q, rate in summary.by_question.items()]
-    rows += [[f"pool: {pool}", rate, ""] for pool, rate in summary.by_pool.items()]
-    rows.append(["units rating neutral or unsatisfied", ", ".join(summary.low_units) or "—", ""])
-    headers = ["item", "value", "share (%)"]
-    return Block("Satisfaction", "Satisfaction survey", headers, rows, "none")
+def _target_names(contract: Contract, lang: str) -> dict[str, str]:
+    return {t.id: t.name_zh if lang == "zh" else t.name_en for t in contract.targets}
 
 
-def violations_block(data: ReportData) -> Block:
+def violations_block(data: ReportData, lang: str = "zh") -> Block:
     zone = data.contract.zone
-    names = {target.id: target.name_zh for target in data.contract.targets}
+    names = _target_names(data.contract, lang)
     rows: list[list[Cell]] = [
         [
             ticket.ticket_id,
             ticket.pool or "—",
             ticket.title or "—",
             names.get(result.target_id, result.target_id),
-            result.status.label_zh,
+            result.status.label(lang),
             when(result.start, zone),
             when(result.deadline, zone),
             when(result.stop, zone),
-            format_duration_zh(result.overdue_seconds) if result.overdue_seconds else "—",
-            _judged_by(result),
-            _waived(data.waivers.get((ticket.source, ticket.ticket_id, result.target_id))),
+            format_duration_in(result.overdue_seconds, lang) if result.overdue_seconds else "—",
+            _judged_by(result, lang),
+            _waived(data.waivers.get((ticket.source, ticket.ticket_id, result.target_id)), lang),
         ]
         for ticket, result in data.violations
     ]
-    headers = ["工单编号", "资源池", "标题", "考核项", "状态", "起算", "截止", "完成", "超时"]
-    headers += ["依据合同", "已豁免"]
-    return Block("违约明细", "违约明细（超时及缺少证据）", headers, rows)
+    headers = [_TICKET, _POOL, _TITLE, _TARGET, _M("状态", "Status"), _START,
+               _M("截止", "Deadline"), _STOP, _M("超时", "Overdue"),
+               _M("依据合同", "Judged by"), _M("已豁免", "Waived")]  # fmt: skip
+    title = _M("违约明细（超时及缺少证据）", "Violations (late or without evidence)")
+    return Block(
+        _M("违约明细", "Violations").in_language(lang),
+        title.in_language(lang),
+        texts(headers, lang),
+        rows,
+        _NONE.in_language(lang),
+    )
 
 
-def _judged_by(result: TargetResult) -> Cell:
+def _judged_by(result: TargetResult, lang: str) -> Cell:
     ref = result.contract
-    return "—" if ref is None else f"{ref.name}（版本 {ref.short_version}）"
+    if ref is None:
+        return "—"
+    version = ref.short_version
+    return _M(f"{ref.name}（版本 {version}）", f"{ref.name} (version {version})").in_language(lang)
 
 
-def contracts_block(data: ReportData) -> Block:
+def contracts_block(data: ReportData, lang: str = "zh") -> Block:
     """Which contract judged which tickets: name, version, file, scope and validity."""
     rows: list[list[Cell]] = [
         [
             judging.contract.name,
             judging.ref.short_version,
             judging.path.name,
-            judging.scope.describe_zh(),
-            judging.describe_validity_zh(),
+            judging.scope.describe_zh() if lang == "zh" else judging.scope.describe_en(),
+            judging.describe_validity_zh() if lang == "zh" else judging.describe_validity_en(),
         ]
         for judging in data.contracts
     ]
-    headers = ["合同", "版本", "文件", "适用范围", "有效期"]
+    headers = [_M("合同", "Contract"), _M("版本", "Version"), _M("文件", "File"),
+               _M("适用范围", "Scope"), _M("有效期", "In force")]  # fmt: skip
+    title = _M(
+        "适用合同（每张工单按其资源池、运维方和报告时间适用的合同评估）",
+        "Contracts applied (each ticket is judged by the contract for its pool, operator and "
+        "report time)",
+    )
     return Block(
-        "适用合同", "适用合同（每张工单按其资源池、运维方和报告时间适用的合同评估）", headers, rows
+        _M("适用合同", "Contracts").in_language(lang),
+        title.in_language(lang),
+        texts(headers, lang),
+        rows,
+        _NONE.in_language(lang),
     )
 
 
-def uncovered_block(data: ReportData) -> Block:
+def uncovered_block(data: ReportData, lang: str = "zh") -> Block:
     """Tickets no contract covers: listed, not judged, not scored."""
     zone = data.contract.zone
+    blank = _M("未填", "not recorded").in_language(lang)
     rows: list[list[Cell]] = [
         [
             ticket.ticket_id,
-            ticket.pool or "未填",
-            ticket.operator or "未填",
+            ticket.pool or blank,
+            ticket.operator or blank,
             when(ticket.reported_at, zone),
             ticket.title or "—",
         ]
         for ticket in data.uncovered
     ]
-    headers = ["工单编号", "资源池", "运维方", "报告时间", "标题"]
-    return Block("无适用合同", "无适用合同的工单（未评估、不计分）", headers, rows)
+    headers = [_TICKET, _POOL, _M("运维方", "Operator"), _M("报告时间", "Reported"), _TITLE]
+    title = _M(
+        "无适用合同的工单（未评估、不计分）", "Tickets no contract covers (not judged, not scored)"
+    )
+    return Block(
+        _M("无适用合同", "Uncovered").in_language(lang),
+        title.in_language(lang),
+        texts(headers, lang),
+        rows,
+        _NONE.in_language(lang),
+    )
 
 
-def calendar_unknown_block(data: ReportData) -> Block:
+def calendar_unknown_block(data: ReportData, lang: str = "zh") -> Block:
     """Results without a verdict: their deadline needs a year the calendar does not know."""
     zone = data.contract.zone
-    names = {target.id: target.name_zh for target in data.contract.targets}
+    names = _target_names(data.contract, lang)
     rows: list[list[Cell]] = [
         [
             ticket.ticket_id,
@@ -291,27 +332,39 @@ def calendar_unknown_block(data: ReportData) -> Block:
             names.get(result.target_id, result.target_id),
             when(result.start, zone),
             when(result.stop, zone),
-            reason,
+            calendar_unknown_reason(year) if lang == "zh" else calendar_unknown_message(year).en,
         ]
-        for ticket, result, reason in data.calendar_unknown
+        for ticket, result, year in data.calendar_unknown
     ]
-    headers = ["工单编号", "资源池", "考核项", "起算", "完成", "原因"]
-    return Block("日历未知", "日历未知（工作日历不含所需年份，未判定、不计分）", headers, rows)
+    headers = [_TICKET, _POOL, _TARGET, _START, _STOP, _M("原因", "Reason")]
+    title = _M(
+        "日历未知（工作日历不含所需年份，未判定、不计分）",
+        "Calendar unknown (the working-day calendar lacks the year: not judged, not scored)",
+    )
+    return Block(
+        _M("日历未知", "Calendar unknown").in_language(lang),
+        title.in_language(lang),
+        texts(headers, lang),
+        rows,
+        _NONE.in_language(lang),
+    )
 
 
 def _is_waived(data: ReportData, ticket: Ticket, result: TargetResult) -> bool:
     return (ticket.source, ticket.ticket_id, result.target_id) in data.waivers
 
 
-def _waived(waiver: Waiver | None) -> Cell:
+def _waived(waiver: Waiver | None, lang: str) -> Cell:
     """Who waived it and why (and the attachment): the violation does not count in the score."""
     if waiver is None:
-        return "否"
-    attachment = f"（{waiver.attachment_ref}）" if waiver.attachment_ref else ""
-    return f"是：{waiver.waived_by}，{waiver.reason}{attachment}"
+        return _M("否", "no").in_language(lang)
+    by, reason, ref = waiver.waived_by, waiver.reason, waiver.attachment_ref
+    if lang == "zh":
+        return f"是：{by}，{reason}" + (f"（{ref}）" if ref else "")
+    return f"yes: {by}, {reason}" + (f" ({ref})" if ref else "")
 
 
-def pools_block(data: ReportData) -> Block:
+def pools_block(data: ReportData, lang: str = "zh") -> Block:
     """Pool 1 and pool 2 (and any other) side by side."""
     card = data.card
     pools = sorted(
@@ -333,79 +386,131 @@ def pools_block(data: ReportData) -> Block:
         ]
 
     columns = [per_pool(pool) for pool in pools]
-    labels = ["工单数", "违约工单数", "巡检异常", "未闭环异常", "满意率（%）"]
+    labels = [_M("工单数", "Tickets"), _M("违约工单数", "Violated tickets"),
+              _M("巡检异常", "Abnormal findings"), _M("未闭环异常", "Unclosed findings"),
+              _M("满意率（%）", "Satisfaction (%)")]  # fmt: skip
     rows: list[list[Cell]] = [
-        [label, *(column[index] for column in columns)] for index, label in enumerate(labels)
+        [label, *(column[index] for column in columns)]
+        for index, label in enumerate(texts(labels, lang))
     ]
-    return Block("资源池对比", "资源池对比", ["项目", *pools], rows)
+    name = _M("资源池对比", "Pools compared").in_language(lang)
+    headers = [_M("项目", "Item").in_language(lang), *pools]
+    return Block(name, name, headers, rows, _NONE.in_language(lang))
 
 
-def details_block(scorecard: Scorecard) -> Block:
+def details_block(scorecard: Scorecard, lang: str = "zh") -> Block:
     """The computed indicators' own figures (availability by pool, utilisation …) as they are."""
     rows: list[list[Cell]] = []
     for line in scorecard.lines:
-        for key, value in line.details.items():
-            rows.append([line.name_zh, key, _flat(value)])
-    return Block("指标明细", "指标明细（含分资源池可用率等）", ["指标", "项目", "数值"], rows)
+        for key, value in _details_in(line.details, lang).items():
+            rows.append([line.name(lang), key, _flat(value, lang)])
+    title = _M(
+        "指标明细（含分资源池可用率等）", "Indicator details (availability by pool and more)"
+    )
+    return Block(
+        _M("指标明细", "Details").in_language(lang),
+        title.in_language(lang),
+        texts([_M("指标", "Indicator"), _M("项目", "Item"), _M("数值", "Value")], lang),
+        rows,
+        _NONE.in_language(lang),
+    )
 
 
-def _flat(value: object) -> Cell:
+def _details_in(details: Mapping[str, object], lang: str) -> dict[str, object]:
+    """An indicator's figures for a report in `lang`: a text worded for one language only
+    (`coverage_zh`) is left out of the other's, and in English a `reason_en` stands for the
+    Chinese `reason`."""
+    if lang == "zh":
+        return {key: value for key, value in details.items() if not key.endswith("_en")}
+    shown = {key: value for key, value in details.items() if not key.endswith("_zh")}
+    for key in [key for key in shown if key.endswith("_en")]:
+        shown[key.removesuffix("_en")] = shown.pop(key)
+    return shown
+
+
+def _flat(value: object, lang: str) -> Cell:
     if value is None or isinstance(value, str | int | float):
         return value
     if isinstance(value, dict):
-        return "；".join(f"{k}: {_flat(v)}" for k, v in value.items()) or "—"
+        pairs = (f"{k}: {_flat(v, lang)}" for k, v in value.items())
+        return ("；" if lang == "zh" else "; ").join(pairs) or "—"
     if isinstance(value, list | tuple):
-        return "、".join(str(_flat(item)) for item in value) or "—"
+        return listing((str(_flat(item, lang)) for item in value), lang) or "—"
     return str(value)
 
 
-def summary_block(data: ReportData) -> Block:
+def summary_block(data: ReportData, lang: str = "zh") -> Block:
     card: PeriodScorecard = data.card
     zone = data.contract.zone
     scorecard = card.scorecard
-    rows: list[list[Cell]] = [
-        ["合同", "、".join(j.contract.name for j in data.contracts) or data.contract.name],
-        ["考核期", card.period.label],
-        ["评估时间", f"{when(card.at, zone)}（{data.contract.timezone}）"],
-        ["总分", scorecard.total],
-        ["等级", scorecard.grade],
-        [
-            "完整性",
-            "完整"
-            if scorecard.complete
-            else f"不完整：{scorecard.missing_points:g} 分的指标没有数据，总分不含这些指标",
-        ],
-        ["工单数", len(data.tickets)],
-        ["违约（超时/缺少证据）", len(data.violations)],
-        ["其中已豁免（不计分）", sum(_is_waived(data, t, r) for t, r in data.violations)],
-        ["日历未知（未判定，不计分）", len(data.calendar_unknown)],
-        ["无适用合同（未评估，不计分）", len(data.uncovered)],
-        ["巡检记录", card.inspections.records],
-        ["巡检异常", card.inspections.abnormal],
-        ["未闭环巡检异常", len(card.inspections.unclosed)],
-        ["缺失巡检日", len(card.inspections.missed)],
-        ["满意度回复", card.satisfaction.replies],
-    ]
+    label, missing = card.period.label, f"{scorecard.missing_points:g}"
+    contracts = listing((j.contract.name for j in data.contracts), lang) or data.contract.name
+    at, timezone = when(card.at, zone), data.contract.timezone
+    complete = (
+        _M("完整", "complete")
+        if scorecard.complete
+        else _M(
+            f"不完整：{missing} 分的指标没有数据，总分不含这些指标",
+            f"incomplete: indicators worth {missing} points have no data; the total leaves "
+            "them out",
+        )
+    )
+    waived = sum(_is_waived(data, t, r) for t, r in data.violations)
+    as_of = _M(f"{at}（{timezone}）", f"{at} ({timezone})").in_language(lang)
+    violated = len(data.violations)
+    pairs: list[tuple[Message, Cell]] = [
+        (_M("合同", "Contract"), contracts),
+        (_M("考核期", "Period"), label),
+        (_M("评估时间", "As of"), as_of),
+        (_M("总分", "Total"), scorecard.total),
+        (_M("等级", "Grade"), grade_name(scorecard.grade, lang)),
+        (_M("完整性", "Completeness"), complete.in_language(lang)),
+        (_M("工单数", "Tickets"), len(data.tickets)),
+        (_M("违约（超时/缺少证据）", "Violations (late or without evidence)"), violated),
+        (_M("其中已豁免（不计分）", "of which waived (not scored)"), waived),
+        (_M("日历未知（未判定，不计分）", "Calendar unknown (not judged, not scored)"),
+         len(data.calendar_unknown)),
+        (_M("无适用合同（未评估，不计分）", "No contract applies (not judged, not scored)"),
+         len(data.uncovered)),
+        (_M("巡检记录", "Inspection records"), card.inspections.records),
+        (_M("巡检异常", "Abnormal findings"), card.inspections.abnormal),
+        (_M("未闭环巡检异常", "Unclosed findings"), len(card.inspections.unclosed)),
+        (_M("缺失巡检日", "Missed inspection days"), len(card.inspections.missed)),
+        (_M("满意度回复", "Survey replies"), card.satisfaction.replies),
+    ]  # fmt: skip
     if card.manual is not None:
-        rows.append(["手工录入文件", str(card.manual.path)])
-    return Block("摘要", f"监理报告 {card.period.label}", ["项目", "内容"], rows)
+        pairs.append((_M("手工录入文件", "Hand-entered scores file"), str(card.manual.path)))
+    rows: list[list[Cell]] = [[name.in_language(lang), value] for name, value in pairs]
+    return Block(
+        _M("摘要", "Summary").in_language(lang),
+        _M(f"监理报告 {label}", f"Supervision report {label}").in_language(lang),
+        texts([_M("项目", "Item"), _M("内容", "Value")], lang),
+        rows,
+        _NONE.in_language(lang),
+    )
 
 
 _OBLIGATION_HEADERS = [
-    "履约事项", "期间", "资源池", "对象", "应完成时间", "要求", "已完成", "状态", "佐证",
+    _M("履约事项", "Obligation"), _M("期间", "Period"), _POOL, _M("对象", "Subject"),
+    _M("应完成时间", "Due by"), _M("要求", "Required"), _M("已完成", "Done"),
+    _M("状态", "Status"), _M("佐证", "Evidence"),
 ]  # fmt: skip
 
 
-def obligations_block(clocks: Sequence[ObligationClock], contract: Contract, at: datetime) -> Block:
+def obligations_block(
+    clocks: Sequence[ObligationClock], contract: Contract, at: datetime, lang: str = "zh"
+) -> Block:
     """One row per obligation period, due moment first; its evidence as of `at`."""
-    names = {item.id: item.name_zh for item in contract.obligations}
+    names = {
+        item.id: item.name_zh if lang == "zh" else item.name_en for item in contract.obligations
+    }
+    statuses = STATUS_NAMES_ZH if lang == "zh" else STATUS_NAMES_EN
     zone = contract.zone
     rows: list[list[Cell]] = []
     for clock in sorted(clocks, key=lambda c: (c.due_at, c.obligation_id, c.pool, c.subject)):
         done = [c for c in clock.completions if c.at <= at]
-        evidence = "；".join(
-            f"{c.what}（{c.at.astimezone(zone).date().isoformat()}{' ' + c.by if c.by else ''}）"
-            for c in done
+        evidence = ("；" if lang == "zh" else "; ").join(
+            _completion(c.what, c.at.astimezone(zone).date().isoformat(), c.by, lang) for c in done
         )
         # The last day allowed, as people say it: the due moment is 24:00 of that day.
         last_day = (clock.due_at.astimezone(zone) - timedelta(microseconds=1)).date()
@@ -418,33 +523,50 @@ def obligations_block(clocks: Sequence[ObligationClock], contract: Contract, at:
                 f"{last_day.isoformat()} 24:00",
                 clock.required,
                 len(done),
-                STATUS_NAMES_ZH[clock.status(at)],
+                statuses[clock.status(at)],
                 evidence or "—",
             ]
         )
     return Block(
-        "履约事项", "合同履约事项", list(_OBLIGATION_HEADERS), rows, "本期没有应履行的履约事项"
+        _M("履约事项", "Obligations").in_language(lang),
+        _M("合同履约事项", "Contract obligations").in_language(lang),
+        texts(_OBLIGATION_HEADERS, lang),
+        rows,
+        _M("本期没有应履行的履约事项", "No obligation is owed in this period").in_language(lang),
     )
 
 
-def report_blocks(data: ReportData) -> list[Block]:
+def _completion(what: str, day: str, by: str | None, lang: str) -> str:
+    """One piece of an obligation's evidence: what, on which day, by whom."""
+    who = f" {by}" if by else ""
+    return f"{what}（{day}{who}）" if lang == "zh" else f"{what} ({day}{who})"
+
+
+def report_file_stem(lang: str) -> str:
+    """The start of a report file's name in `lang`; the period follows it."""
+    return _M("监理报告", "supervision_report").in_language(lang)
+
+
+def report_blocks(data: ReportData, lang: str = "zh") -> list[Block]:
+    """The whole 监理报告 in `lang` ("zh" or "en"); the data's own words stay as they are."""
     zone = data.contract.zone
     card = data.card
     owed = data.obligations
+    sections = data.contract.scorecard
     return [
-        summary_block(data),
-        scorecard_block(card.scorecard),
-        sections_block(card.scorecard),
-        contracts_block(data),
-        violations_block(data),
-        calendar_unknown_block(data),
-        uncovered_block(data),
-        *inspection_blocks(card.inspections, zone),
-        pools_block(data),
-        satisfaction_block(card.satisfaction),
-        obligations_block(owed, data.contract, card.at),
-        *report_billing_blocks(data.billing, card.period.label),
-        details_block(card.scorecard),
+        summary_block(data, lang),
+        scorecard_block(card.scorecard, lang, sections),
+        sections_block(card.scorecard, lang, sections),
+        contracts_block(data, lang),
+        violations_block(data, lang),
+        calendar_unknown_block(data, lang),
+        uncovered_block(data, lang),
+        *inspection_blocks(card.inspections, zone, lang),
+        pools_block(data, lang),
+        satisfaction_block(card.satisfaction, lang),
+        obligations_block(owed, data.contract, card.at, lang),
+        *report_billing_blocks(data.billing, card.period.label, lang),
+        details_block(card.scorecard, lang),
     ]
 
 

@@ -14,7 +14,7 @@ from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.obligations import ObligationClock
 from monitor.domain.periods import parse_period
 from monitor.domain.tickets import Status, TargetResult, Ticket
-from monitor.rules.calendar_gaps import unknown_reason
+from monitor.rules.calendar_gaps import year_needed
 from monitor.rules.judging import judge_tickets
 from monitor.rules.obligations import owed_during
 from monitor.runs.billing import billing_check
@@ -35,8 +35,8 @@ class ReportData:
     # Waivers in force by (source, ticket_id, target_id): those violations do not count.
     waivers: dict[tuple[str, str, str], Waiver] = field(default_factory=dict)
     # Results without a verdict (their deadline needs a year the calendar does not know), with
-    # the reason naming the year.
-    calendar_unknown: list[tuple[Ticket, TargetResult, str]] = field(default_factory=list)
+    # the year they need (None: not known).
+    calendar_unknown: list[tuple[Ticket, TargetResult, int | None]] = field(default_factory=list)
     # The contracts that judged the period's tickets, and the tickets none covers.
     contracts: tuple[JudgingContract, ...] = ()
     uncovered: list[Ticket] = field(default_factory=list)
@@ -66,7 +66,7 @@ def report_data(engine: Engine, contracts: ContractSet, card: PeriodScorecard) -
     violations = [(ticket, result) for ticket, result in results if result.status.is_violation]
     violations.sort(key=lambda pair: (pair[0].reported_at, pair[1].target_id))
     unknown = [
-        (ticket, result, unknown_reason(result.start, calendar, contract.zone))
+        (ticket, result, year_needed(result.start, calendar, contract.zone))
         for ticket, result in results
         if result.status is Status.CALENDAR_UNKNOWN
     ]
