@@ -75,5 +75,5 @@ def report(
         try:
             render_pdf(blocks, target)
         except ReportFontMissing as error:
-            raise UsageProblem(str(error)) from None
+            raise UsageProblem(error.message) from None
     echo(f"已生成：{target}", f"written: {target}")

@@ -1,4 +1,5 @@
-"""The report as PDF, in a CJK font that really renders (fonts-wqy-zenhei or fonts-noto-cjk)."""
+"""The report as PDF, in a CJK font that really renders (fonts-wqy-zenhei or fonts-noto-cjk):
+an English report needs one too, for the data's Chinese (pools, titles, units)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from monitor.domain.message import Message, MessageError
 from monitor.report.content import Block, text_cells
 
 # Searched in order; SLAMON_PDF_FONT (a .ttf/.ttc/.otf path) comes first.
@@ -24,7 +26,7 @@ FONT_CANDIDATES = (
 )
 
 
-class ReportFontMissing(Exception):
+class ReportFontMissing(MessageError):
     """No font with Chinese glyphs: a PDF without one would show empty boxes."""
 
 
@@ -34,8 +36,12 @@ def find_cjk_font() -> Path:
         if candidate and Path(candidate).is_file():
             return Path(candidate)
     raise ReportFontMissing(
-        "no Chinese (CJK) font found for the PDF: install one (Debian/Ubuntu: "
-        "apt-get install fonts-wqy-zenhei) or set SLAMON_PDF_FONT to a .ttf/.ttc file"
+        Message(
+            "没有找到可显示中文的字体，无法生成 PDF：请安装一种（Debian/Ubuntu：apt-get install "
+            "fonts-wqy-zenhei），或将 SLAMON_PDF_FONT 设为 .ttf/.ttc 字体文件",
+            "no Chinese (CJK) font found for the PDF: install one (Debian/Ubuntu: "
+            "apt-get install fonts-wqy-zenhei) or set SLAMON_PDF_FONT to a .ttf/.ttc file",
+        )
     )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract
 from monitor.domain.periods import parse_period
+from monitor.report import pdf
 from monitor.report.content import Block, report_blocks, text_cells
 from monitor.report.data import report_data
 from monitor.report.markdown import render_markdown
@@ -188,3 +189,15 @@ def test_the_english_pdf_renders_its_english_text(
     flat = "".join(done.stdout.split())  # a narrow column breaks its words across lines
     assert "Supervisionreport2022-08" in flat and "Violations(lateorwithoutevidence)" in flat
     assert "Storagearraydown" in flat and "breached" in flat
+
+
+def test_without_a_chinese_font_the_pdf_is_refused_in_both_languages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pdf, "FONT_CANDIDATES", ())
+    monkeypatch.delenv("SLAMON_PDF_FONT", raising=False)
+    with pytest.raises(ReportFontMissing) as refused:
+        find_cjk_font()
+    said = refused.value.message
+    assert said.zh.startswith("没有找到可显示中文的字体") and "fonts-wqy-zenhei" in said.zh
+    assert said.en.startswith("no Chinese (CJK) font found") and not CJK.search(said.en)
