@@ -9,6 +9,7 @@ from monitor.cli.context import Runtime, UsageProblem
 from monitor.cli.import_output import checked_source
 from monitor.cli.language import echo
 from monitor.cli.render import local_time, table
+from monitor.domain.message import Message
 from monitor.storage.tokens import (
     TokenError,
     create_token,
@@ -42,13 +43,17 @@ def create(
     """
     if (source is None) == (not read_only):
         raise UsageProblem(
-            "写入令牌须指定 --source，只读令牌须指定 --read-only，二者选一 "
-            "give --source NAME for a token that writes, or --read-only"
+            Message(
+                "写入令牌须指定 --source，只读令牌须指定 --read-only，二者选一",
+                "give --source NAME for a token that writes, or --read-only",
+            )
         )
     if bool(pools) == all_pools:
         raise UsageProblem(
-            "须指定 --pool（可重复）或 --all-pools，二者选一 "
-            "give --pool NAME (repeatable) or --all-pools"
+            Message(
+                "须指定 --pool（可重复）或 --all-pools，二者选一",
+                "give --pool NAME (repeatable) or --all-pools",
+            )
         )
     runtime = Runtime()
     try:
@@ -56,7 +61,7 @@ def create(
             runtime.engine, name, clock.now(), source=source, pools=None if all_pools else pools
         )
     except TokenError as error:
-        raise UsageProblem(str(error)) from None
+        raise UsageProblem(error.message) from None
     click.echo(secret)
     echo(
         f"令牌 '{name}' 已创建；它不会再次显示。",
@@ -73,7 +78,7 @@ def revoke(name: str) -> None:
     try:
         revoke_token(runtime.engine, name, clock.now())
     except TokenError as error:
-        raise UsageProblem(str(error)) from None
+        raise UsageProblem(error.message) from None
     echo(f"令牌 '{name}' 已吊销", f"token '{name}' revoked")
 
 

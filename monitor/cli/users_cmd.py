@@ -91,7 +91,7 @@ def users_add(
             replace=replace,
         )
     except UserError as error:
-        raise UsageProblem(str(error)) from None
+        raise UsageProblem(error.message) from None
     echo(
         f"已添加用户：{name}（{Role(role).label_zh}，{'、'.join(pools or units) or '全部'}）",
         f"user saved: {name} ({role}, {', '.join(pools or units) or 'all'})",

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from monitor.domain.message import both
+from monitor.domain.message import Message, MessageError
 from monitor.domain.text import control_problem
 from monitor.domain.viewer import Role, Viewer
 from monitor.storage.tables import ApiTokenRow
@@ -27,7 +27,7 @@ TOKEN = ApiTokenRow.__table__  # type: ignore[attr-defined]
 PREFIX = "slamon_"
 
 
-class TokenError(Exception):
+class TokenError(MessageError):
     """A token name that is taken or unknown, or a source or pool it cannot have."""
 
 
@@ -82,24 +82,32 @@ def create_token(
             connection.execute(insert(TOKEN), values)
     except IntegrityError:
         raise TokenError(
-            f"a token named '{name}' exists already; revoke it or pick another name"
+            Message(
+                f"已有名为 '{name}' 的令牌：请吊销它或另取一个名字",
+                f"a token named '{name}' exists already; revoke it or pick another name",
+            )
         ) from None
     return token
 
 
 def _check_scope(source: str | None, pools: Sequence[str] | None) -> None:
-    for what, value in [("来源 source", source), *(("资源池 pool", pool) for pool in pools or ())]:
+    source_named = Message("来源", "source")
+    named = [(source_named, source), *((Message("资源池", "pool"), pool) for pool in pools or ())]
+    for what, value in named:
         if value is None:
             continue
         if not value.strip() or len(value) > 100:
             raise TokenError(
-                f"{what} '{value}': 须为 1 到 100 个字符 must have 1 to 100 characters"
+                Message(
+                    f"{what.zh} '{value}'：须为 1 到 100 个字符",
+                    f"{what.en} '{value}': must have 1 to 100 characters",
+                )
             )
         problem = control_problem(value)
         if problem is not None:
-            raise TokenError(f"{what}: {both(problem)}")
+            raise TokenError(Message(f"{what.zh}：", f"{what.en}: ") + problem)
     if pools is not None and not pools:
-        raise TokenError("至少指定一个资源池 name at least one pool, or every pool")
+        raise TokenError(Message("至少指定一个资源池", "name at least one pool, or every pool"))
 
 
 def revoke_token(engine: Engine, name: str, now: datetime) -> None:
@@ -110,7 +118,9 @@ def revoke_token(engine: Engine, name: str, now: datetime) -> None:
             .values(revoked_at=now)
         )
     if done.rowcount == 0:
-        raise TokenError(f"no active token named '{name}'")
+        raise TokenError(
+            Message(f"没有名为 '{name}' 的有效令牌", f"no active token named '{name}'")
+        )
 
 
 def list_tokens(engine: Engine) -> list[Any]:

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from monitor.domain.message import Message, MessageError
 from monitor.domain.passwords import DUMMY_HASH, pass_matches, screen_pass, verify_password
 from monitor.domain.viewer import Role, Viewer
 from monitor.storage import audit
@@ -18,7 +19,7 @@ from monitor.storage.tables import DashboardUserRow
 USER_TABLE = DashboardUserRow.__table__  # type: ignore[attr-defined]
 
 
-class UserError(Exception):
+class UserError(MessageError):
     """A user that cannot be added or changed as asked; the message says why."""
 
 
@@ -39,13 +40,40 @@ class StoredUser:
 def check_scope(role: Role, pools: tuple[str, ...], units: tuple[str, ...]) -> None:
     """An operator needs its pool(s), a user unit its unit(s); the others need neither."""
     if role is Role.OPERATOR and not pools:
-        raise UserError("an operator needs --pool (the resource pool(s) it runs, e.g. 一云)")
+        raise UserError(
+            Message(
+                "运维方须指定 --pool（它运维的资源池，如 一云）",
+                "an operator needs --pool (the resource pool(s) it runs, e.g. 一云)",
+            )
+        )
     if role is Role.USER_UNIT and not units:
-        raise UserError("a user unit needs --unit (its 使用单位, e.g. 市人社局)")
+        raise UserError(
+            Message(
+                "使用单位须指定 --unit（它的使用单位名称，如 市人社局）",
+                "a user unit needs --unit (its unit's name, e.g. 市人社局)",
+            )
+        )
     if role not in (Role.OPERATOR,) and pools:
-        raise UserError(f"--pool only applies to operators, not to {role.value}")
+        raise UserError(
+            Message(
+                f"--pool 只适用于运维方，不适用于{role.label_zh}",
+                f"--pool only applies to operators, not to {role.value}",
+            )
+        )
     if role is not Role.USER_UNIT and units:
-        raise UserError(f"--unit only applies to user units, not to {role.value}")
+        raise UserError(
+            Message(
+                f"--unit 只适用于使用单位，不适用于{role.label_zh}",
+                f"--unit only applies to user units, not to {role.value}",
+            )
+        )
+
+
+def _exists(name: str) -> Message:
+    return Message(
+        f"用户 '{name}' 已存在（用 --replace 修改）",
+        f"user '{name}' exists already (use --replace to change it)",
+    )
 
 
 def add_user(
@@ -63,7 +91,9 @@ def add_user(
     """Add a user (or, with `replace`, change an existing one), recorded in the audit log."""
     name = name.strip()
     if not name or len(name) > 200:
-        raise UserError("a user name must have 1 to 200 characters")
+        raise UserError(
+            Message("用户名须为 1 到 200 个字符", "a user name must have 1 to 200 characters")
+        )
     check_scope(role, pools, units)
     values = {
         "role": role.value,
@@ -77,7 +107,7 @@ def add_user(
             select(USER_TABLE.c.id).where(USER_TABLE.c.name == name)
         ).scalar_one_or_none()
         if exists is not None and not replace:
-            raise UserError(f"user '{name}' exists already (use --replace to change it)")
+            raise UserError(_exists(name))
         try:
             if exists is None:
                 connection.execute(
@@ -86,7 +116,7 @@ def add_user(
             else:
                 connection.execute(update(USER_TABLE).where(USER_TABLE.c.id == exists), values)
         except IntegrityError:
-            raise UserError(f"user '{name}' exists already (use --replace to change it)") from None
+            raise UserError(_exists(name)) from None
         audit.record(
             connection,
             at=now,

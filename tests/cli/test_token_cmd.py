@@ -53,12 +53,12 @@ def test_a_token_is_created_with_its_source_and_pools_and_listed_with_them(
 
 def test_a_token_without_a_say_on_its_source_or_pools_is_refused(tmp_path: Path) -> None:
     for args, expected in [
-        (("--pool", "一云"), "give --source NAME for a token that writes, or --read-only"),
-        (("--source", "d", "--read-only", "--all-pools"), "or --read-only"),
-        (("--source", "d"), "give --pool NAME (repeatable) or --all-pools"),
-        (("--source", "d", "--pool", "一云", "--all-pools"), "or --all-pools"),
+        (("--pool", "一云"), "写入令牌须指定 --source，只读令牌须指定 --read-only，二者选一"),
+        (("--source", "d", "--read-only", "--all-pools"), "--read-only，二者选一"),
+        (("--source", "d"), "须指定 --pool（可重复）或 --all-pools，二者选一"),
+        (("--source", "d", "--pool", "一云", "--all-pools"), "或 --all-pools"),
         (("--source", "d\n", "--all-pools"), "第 2 个字符是控制字符 U+000A"),
-        (("--source", "d", "--pool", " "), "must have 1 to 100 characters"),
+        (("--source", "d", "--pool", " "), "资源池 ' '：须为 1 到 100 个字符"),
     ]:
         done = slamon(tmp_path, "token", "create", "x", *args)
         assert done.returncode == 2, (args, done.stderr)
