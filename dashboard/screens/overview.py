@@ -20,6 +20,7 @@ from dashboard.trend import is_year, trend_periods
 from dashboard.wall import clocks_section, wall_mode
 from monitor.rules.calendar_gaps import WARN_DAYS_BEFORE, known_until_instant, years_of_starts
 from monitor.runs.scorecard import period_scorecard
+from monitor.scorecard.table import grade_name
 from monitor.views.measures import availability_for
 from monitor.views.overview import (
     calendar_unknown_starts,
@@ -44,9 +45,8 @@ def score_section(at: object) -> None:
     cards = score_cards(card, ctx.contract.scorecard, language())
     st.subheader(t("overview.scores"))
     scorecard = card.scorecard
-    line = t(
-        "overview.total", total=scorecard.total, max=scorecard.max_total, grade=scorecard.grade
-    )
+    grade = grade_name(scorecard.grade, language())
+    line = t("overview.total", total=scorecard.total, max=scorecard.max_total, grade=grade)
     if not scorecard.complete:
         line += t("overview.incomplete", missing=scorecard.missing_points)
     st.caption(f"{ctx.period.label} · {line}")

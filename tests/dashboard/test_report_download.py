@@ -41,7 +41,7 @@ def downloads(shared_db: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, dict
     return seen
 
 
-def markdown_download(lang: str, downloads: dict[str, dict[str, Any]]) -> Any:
+def markdown_download(lang: str, downloads: dict[str, dict[str, Any]]) -> tuple[AppTest, Any]:
     """The supervisor's 评分 page for 2022-08 in `lang`, and its Markdown download."""
     app = AppTest.from_file(APP, default_timeout=60).run()
     app.text_input(key="login_name").input("监理")
@@ -50,13 +50,15 @@ def markdown_download(lang: str, downloads: dict[str, dict[str, Any]]) -> Any:
     app.sidebar.radio(key="lang_choice").set_value(lang).run()
     app.session_state["period"] = "2022-08"
     open_page(app, "scorecard")
-    return downloads["report_md"]
+    return app, downloads["report_md"]
 
 
 def test_the_english_page_downloads_the_english_report(
     downloads: dict[str, dict[str, Any]],
 ) -> None:
-    download = markdown_download("en", downloads)
+    app, download = markdown_download("en", downloads)
+    # The page's grade in English too: the sample month scores 5 of 29 (差), 7 points no data.
+    assert app.subheader[0].value == "2022-08 · Total 5 / 29, grade Poor (7 points without data)"
     assert download["name"] == "supervision_report_2022-08.md"
     text = download["make"]().decode("utf-8")
     assert text.startswith("# Supervision report 2022-08\n")
@@ -73,7 +75,7 @@ def test_the_english_page_downloads_the_english_report(
 def test_the_chinese_page_downloads_the_chinese_report(
     downloads: dict[str, dict[str, Any]],
 ) -> None:
-    download = markdown_download("zh", downloads)
+    _app, download = markdown_download("zh", downloads)
     assert download["name"] == "监理报告_2022-08.md"
     text = download["make"]().decode("utf-8")
     assert text.startswith("# 监理报告 2022-08\n") and "## 违约明细（超时及缺少证据）" in text
