@@ -7,7 +7,7 @@ import click
 from monitor import clock
 from monitor.cli.context import Runtime, UsageProblem
 from monitor.cli.import_output import checked_source
-from monitor.cli.language import echo
+from monitor.cli.language import chosen, echo, say
 from monitor.cli.render import local_time, table
 from monitor.domain.message import Message
 from monitor.storage.tokens import (
@@ -90,15 +90,19 @@ def list_command() -> None:
     rows = [
         [
             row.name,
-            row.source or "（只读 read only）",
+            row.source or say("（只读）", "(read only)"),
             _pools(stored_pools(row.pools)),
             local_time(row.created_at, zone),
             local_time(row.revoked_at, zone),
         ]
         for row in list_tokens(runtime.engine)
     ]
-    click.echo(table(["名称", "写入来源", "资源池", "创建时间", "吊销时间"], rows))
+    headers = ["名称", "写入来源", "资源池", "创建时间", "吊销时间"]
+    headers_en = ["name", "writes source", "pools", "created", "revoked"]
+    click.echo(table(headers if chosen() == "zh" else headers_en, rows))
 
 
 def _pools(pools: tuple[str, ...] | None) -> str:
-    return "（全部 all）" if pools is None else "、".join(pools)
+    if pools is None:
+        return say("（全部）", "(all)")
+    return say("、".join(pools), ", ".join(pools))

@@ -8,7 +8,7 @@ import click
 
 from monitor import clock
 from monitor.cli.context import Runtime, UsageProblem
-from monitor.cli.language import echo
+from monitor.cli.language import chosen, echo, say
 from monitor.cli.render import local_time, table
 from monitor.domain.message import Message
 from monitor.domain.passwords import WeakPassword, hash_password
@@ -113,11 +113,20 @@ def users_list() -> None:
     rows = [
         [
             user.name,
-            f"{user.role.label_zh} {user.role.value}",
-            "、".join(user.pools or user.units) or "全部",
-            "密码" if user.has_password else "单点登录",
+            say(f"{user.role.label_zh} {user.role.value}", user.role.value),
+            say(
+                "、".join(user.pools or user.units) or "全部",
+                ", ".join(user.pools or user.units) or "all",
+            ),
+            say("密码", "password") if user.has_password else say("单点登录", "single sign-on"),
             local_time(user.created_at, zone),
         ]
         for user in found
     ]
-    click.echo(table(["用户", "角色", "范围", "登录方式", "创建时间"], rows))
+    headers = ["用户", "角色", "范围", "登录方式", "创建时间"]
+    headers_en = ["user", "role", "scope", "sign-in", "created"]
+    click.echo(table(headers if chosen() == "zh" else headers_en, rows))
+
+
+def _scope(names: tuple[str, ...]) -> str:
+    return say("、".join(names) or "全部", ", ".join(names) or "all")

@@ -48,7 +48,7 @@ def test_a_token_is_created_with_its_source_and_pools_and_listed_with_them(
     assert read_only is not None and (read_only.source, read_only.pools) == (None, None)
     listed = slamon(tmp_path, "token", "list").stdout
     assert "pool1-desk" in listed and "一云、三云" in listed
-    assert "只读 read only" in listed and "全部 all" in listed
+    assert "（只读）" in listed and "（全部）" in listed
 
 
 def test_a_token_without_a_say_on_its_source_or_pools_is_refused(tmp_path: Path) -> None:
