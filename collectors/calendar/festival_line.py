@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from monitor.domain.message import Message, MessageError
+
 # 调休 is part of "放假调休"; 公休 of the older "放假公休".
 _OFF_WORDS = ("放假", "补休")
 _WORK_WORDS = ("上班",)
@@ -28,8 +30,11 @@ _COUNT = re.compile(r"(?:共|放假)(\d+)天")
 _DATED_KEYWORD = re.compile(r"\d日(?:\{[^{}]*\})?(?:上班|补休|放假)")
 
 
-class LineProblem(Exception):
+class LineProblem(MessageError):
     """Why a festival line cannot be read; the message is shown with the line."""
+
+
+_NO_DATES = Message("没有找到放假日期", "no dates of days off")
 
 
 def compact(text: str) -> str:
@@ -94,18 +99,23 @@ def festival_days(body: str, year: int, continued: bool = False) -> LineDays:
     marked = mark_weekdays(compact(body))
     items = [item for clause in _CLAUSE_END.split(marked) for item in _clause_items(clause)]
     if not items:
-        raise LineProblem("没有找到放假日期 no dates of days off")
+        raise LineProblem(_NO_DATES)
     holidays, workdays = _resolve(items, year)
     if not holidays and not continued:
-        raise LineProblem("没有找到放假日期 no dates of days off")
+        raise LineProblem(_NO_DATES)
     both = sorted(set(holidays) & set(workdays))
     if both:
-        raise LineProblem(f"既放假又上班 both off and working: {_iso(both)}")
+        raise LineProblem(
+            Message(f"既放假又上班：{_iso(both)}", f"both off and working: {_iso(both)}")
+        )
     for count in _COUNT.findall(_BRACKETED.sub("", compact(body))):
         if int(count) != len(set(holidays)):
+            given = len(set(holidays))
             raise LineProblem(
-                f"写明共 {count} 天，日期却是 {len(set(holidays))} 天 "
-                f"the line says {count} days but its dates give {len(set(holidays))}"
+                Message(
+                    f"写明共 {count} 天，日期却是 {given} 天",
+                    f"the line says {count} days but its dates give {given}",
+                )
             )
     return LineDays(tuple(sorted(set(holidays))), tuple(sorted(set(workdays))))
 
@@ -123,7 +133,11 @@ def _clause_items(clause: str) -> list[_Item]:
         if joined is not None:
             end = _DATE.match(clause, joined.end())
             if end is None:
-                raise LineProblem(f"日期范围缺少结束日 a range without its last day: {clause}")
+                raise LineProblem(
+                    Message(
+                        f"日期范围缺少结束日：{clause}", f"a range without its last day: {clause}"
+                    )
+                )
         position = (end or start).end()
         pieces.append((start, end))
         listed = _LIST_WORD.match(clause, position)
@@ -132,7 +146,9 @@ def _clause_items(clause: str) -> list[_Item]:
         position = listed.end()
     if not pieces:
         if _DATE.search(clause):
-            raise LineProblem(f"无法识别的写法 wording not understood: {clause}")
+            raise LineProblem(
+                Message(f"无法识别的写法：{clause}", f"wording not understood: {clause}")
+            )
         return []
     rest = clause[position:]
     if rest.startswith(_OFF_WORDS):
@@ -141,8 +157,10 @@ def _clause_items(clause: str) -> list[_Item]:
         off = False
     else:
         raise LineProblem(
-            f"日期后不是“放假”“补休”或“上班” the dates are not followed by 放假, 补休 or 上班: "
-            f"{clause}"
+            Message(
+                f"日期后不是“放假”“补休”或“上班”：{clause}",
+                f"the dates are not followed by 放假 (off), 补休 (off) or 上班 (working): {clause}",
+            )
         )
     return [_Item(_written(start), _written(end) if end else None, off) for start, end in pieces]
 
@@ -188,7 +206,10 @@ def _resolve(items: list[_Item], year: int) -> tuple[list[date], list[date]]:
     for day in (*holidays, *workdays):
         if day.year != year and (day.year, day.month) != (year - 1, 12):
             raise LineProblem(
-                f"{day.isoformat()} 不在 {year} 年的通知范围内 is outside the notice for {year}"
+                Message(
+                    f"{day.isoformat()} 不在 {year} 年的通知范围内",
+                    f"{day.isoformat()} is outside the notice for {year}",
+                )
             )
     return holidays, workdays
 
@@ -208,7 +229,7 @@ def _inherit(written: _Written, previous: _Written | None) -> _Written:
     if written.month:
         return written
     if previous is None:
-        raise LineProblem(f"“{written.text}”没有月份 has no month")
+        raise LineProblem(Message(f"“{written.text}”没有月份", f"'{written.text}' has no month"))
     return _Written(written.text, previous.year, previous.month, written.day, written.weekday)
 
 
@@ -228,7 +249,10 @@ def _range(start: _Written, end: _Written, year: int) -> tuple[date, date]:
     first = _checked(_day(start, first_year), start)
     last = _checked(_day(end, last_year), end)
     if last < first:
-        raise LineProblem(f"日期范围倒置 the range ends before it starts: {start.text}至{end.text}")
+        written = f"{start.text}至{end.text}"
+        raise LineProblem(
+            Message(f"日期范围倒置：{written}", f"the range ends before it starts: {written}")
+        )
     return first, last
 
 
@@ -249,7 +273,11 @@ def _day(written: _Written, year: int) -> date:
     try:
         return date(year, written.month, written.day)
     except ValueError:
-        raise LineProblem(f"“{written.text}”不是日期 is not a date in {year}") from None
+        raise LineProblem(
+            Message(
+                f"“{written.text}”不是 {year} 年的日期", f"'{written.text}' is not a date in {year}"
+            )
+        ) from None
 
 
 def _checked(day: date, written: _Written) -> date:
@@ -257,15 +285,20 @@ def _checked(day: date, written: _Written) -> date:
     named = set(written.weekday or "")
     if len(named) > 1:
         raise LineProblem(
-            f"{day.isoformat()}：括号里写了几个星期几 the brackets name several weekdays"
+            Message(
+                f"{day.isoformat()}：括号里写了几个星期几",
+                f"{day.isoformat()}: the brackets name several weekdays",
+            )
         )
     if named:
         stated = named.pop()
         if _WEEKDAY_NUMBERS[stated] != day.weekday():
             actual = "一二三四五六日"[day.weekday()]
             raise LineProblem(
-                f"{day.isoformat()} 是星期{actual}，通知写的是星期{stated} "
-                "the weekday in brackets is not the date's"
+                Message(
+                    f"{day.isoformat()} 是星期{actual}，通知写的是星期{stated}",
+                    f"{day.isoformat()}: the weekday in brackets is not the date's",
+                )
             )
     return day
 

@@ -18,6 +18,7 @@ from collectors.calendar.festival_line import (
     mark_weekdays,
 )
 from collectors.calendar.notice_text import NoticeError, NoticeLine, read_notice
+from monitor.domain.message import Message, both
 
 _ORDINAL = r"(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[、.])"
 _NUMBERED = re.compile(rf"^{_ORDINAL}")
@@ -51,10 +52,19 @@ class NoticeProblem:
 
     line: int
     text: str
-    reason: str
+    message: Message
 
-    def describe(self) -> str:
-        return f"第 {self.line} 行 line {self.line}: {self.reason}\n    {self.text}"
+    @property
+    def reason(self) -> str:
+        """中文 then English on one line."""
+        return both(self.message)
+
+    def described(self) -> Message:
+        """The problem in each language: the line, why it is not read, and the line's text."""
+        return Message(
+            f"  第 {self.line} 行：{self.message.zh}\n    {self.text}",
+            f"  line {self.line}: {self.message.en}\n    {self.text}",
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,12 +121,12 @@ def parse_notice(lines: Sequence[NoticeLine], year: int | None = None) -> Holida
                 festivals[-1] = current
             elif dated:
                 raise LineProblem(
-                    '像节日安排，但没有“节日：” a festival\'s dates without "festival:"'
+                    Message("像节日安排，但没有“节日：”", 'a festival\'s dates without "festival:"')
                 )
             else:
                 current = None
         except LineProblem as problem:
-            problems.append(NoticeProblem(line.number, line.text.strip(), str(problem)))
+            problems.append(NoticeProblem(line.number, line.text.strip(), problem.message))
             current = None
     problems.extend(_conflicts(festivals, lines))
     if not festivals and not problems:
@@ -193,8 +203,11 @@ def _conflicts(festivals: list[Festival], lines: Sequence[NoticeLine]) -> list[N
                     NoticeProblem(
                         festival.line,
                         texts.get(festival.line, festival.name),
-                        f"{day.isoformat()} 在“{other.name}”放假，在“{festival.name}”上班 "
-                        "is both a day off and a working day",
+                        Message(
+                            f"{day.isoformat()} 在“{other.name}”放假，在“{festival.name}”上班",
+                            f"{day.isoformat()} is both a day off ({other.name}) and a working "
+                            f"day ({festival.name})",
+                        ),
                     )
                 )
     return problems

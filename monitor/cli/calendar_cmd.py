@@ -19,10 +19,11 @@ from collectors.calendar.known_days import days_outside_year, package_difference
 from collectors.calendar.notice import HolidayNotice, read_holiday_notice
 from collectors.calendar.notice_text import NoticeError
 from monitor.cli.context import Runtime, UsageProblem, contract_option
-from monitor.cli.language import echo, error_line
+from monitor.cli.language import chosen, echo, error_line, say
 from monitor.cli.render import table
 from monitor.contract.model import Contract, ContractError, load_contract
 from monitor.domain.calendar import BusinessCalendar, CalendarError
+from monitor.domain.message import Message
 
 EXIT_UNUSABLE = 2
 _WEEKDAYS = "一二三四五六日"
@@ -64,50 +65,65 @@ def import_notice(notice: Path, year: int | None, yes: bool, contract_path: Path
     print_festivals(parsed)
     if parsed.problems:
         for problem in parsed.problems:
-            click.echo(f"  {problem.describe()}", err=True)
+            echo(problem.described(), err=True)
+        count = len(parsed.problems)
         _fail(
-            f"通知中有 {len(parsed.problems)} 行无法识别，未写入合同；请核对这些行 "
-            f"{len(parsed.problems)} festival line(s) could not be read; nothing written"
+            Message(
+                f"通知中有 {count} 行无法识别，未写入合同；请核对这些行",
+                f"{count} festival line(s) could not be read; nothing written",
+            )
         )
     print_package_comparison(parsed)
     print_days_outside_year(parsed, contract)
-    action = "替换 replaces" if parsed.year in contract.calendar.years else "新增 adds"
-    click.echo(f"合同 contract {path}: {action} calendar.years.{parsed.year}")
-    question = f"写入合同？ Write calendar.years.{parsed.year} into {path}?"
+    replaces = parsed.year in contract.calendar.years
+    entry = f"calendar.years.{parsed.year}"
+    echo(
+        f"合同 {path}：{'替换' if replaces else '新增'} {entry}",
+        f"contract {path}: {'replaces' if replaces else 'adds'} {entry}",
+    )
+    question = say(f"将 {entry} 写入合同 {path}？", f"Write {entry} into {path}?")
     if not yes and not click.confirm(question, default=False):
-        click.echo("未写入 nothing written")
+        echo("未写入", "nothing written")
         return
     declared = declared_from_notice(parsed)
     try:
         write_calendar_year(path, declared)
     except CalendarWriteError as error:
         _fail(error)
-    click.echo(
-        f"已写入 written: {path} calendar.years.{parsed.year} — "
-        f"{len(declared.holidays)} 个放假日 holidays, "
-        f"{len(declared.workdays)} 个调休上班日 workdays"
+    holidays, workdays = len(declared.holidays), len(declared.workdays)
+    echo(
+        f"已写入：{path} {entry} — {holidays} 个放假日，{workdays} 个调休上班日",
+        f"written: {path} {entry} — {holidays} holidays, {workdays} workdays",
     )
 
 
 def print_festivals(notice: HolidayNotice) -> None:
     """Each festival's days off and make-up working days, then the totals."""
-    click.echo(
-        f"{notice.title or '节假日安排通知 holiday notice'}（{notice.year} 年 year {notice.year}）"
+    lang, year = chosen(), notice.year
+    echo(
+        f"{notice.title or '节假日安排通知'}（{year} 年）",
+        f"{notice.title or 'holiday notice'} (year {year})",
     )
+    comma = "、" if lang == "zh" else ", "
     rows = [
         [
             festival.name,
-            _runs(festival.holidays, notice.year),
+            _runs(festival.holidays, year, lang),
             str(len(festival.holidays)),
-            "、".join(_with_weekday(day, notice.year) for day in festival.workdays) or "—",
+            comma.join(_with_weekday(day, year, lang) for day in festival.workdays) or "—",
         ]
         for festival in notice.festivals
     ]
-    headers = ["节日 festival", "放假 days off", "天数 days", "调休上班 make-up working days"]
+    headers = (
+        ["节日", "放假", "天数", "调休上班"]
+        if lang == "zh"
+        else ["festival", "days off", "days", "make-up working days"]
+    )
     click.echo(table(headers, rows, right=[2]))
-    click.echo(
-        f"共 {len(notice.festivals)} 个节日 festivals: 放假 {len(notice.holidays)} 天 days off, "
-        f"调休上班 {len(notice.workdays)} 天 make-up working days"
+    festivals, off, on = len(notice.festivals), len(notice.holidays), len(notice.workdays)
+    echo(
+        f"共 {festivals} 个节日：放假 {off} 天，调休上班 {on} 天",
+        f"{festivals} festivals: {off} days off, {on} make-up working days",
     )
 
 
@@ -115,24 +131,29 @@ def print_package_comparison(notice: HolidayNotice) -> None:
     """Whether chinese-calendar already has the year, and where it differs from the notice."""
     differences = package_differences(notice)
     if differences is None:
-        click.echo(f"chinese-calendar 尚无 {notice.year} 年 does not know {notice.year} yet")
-        return
-    if not differences:
-        click.echo(
-            f"chinese-calendar 已有 {notice.year} 年，与通知一致 "
-            f"already has {notice.year} and agrees with the notice"
+        echo(
+            f"chinese-calendar 尚无 {notice.year} 年",
+            f"chinese-calendar does not know {notice.year} yet",
         )
         return
-    click.echo(
+    if not differences:
+        echo(
+            f"chinese-calendar 已有 {notice.year} 年，与通知一致",
+            f"chinese-calendar already has {notice.year} and agrees with the notice",
+        )
+        return
+    echo(
         f"chinese-calendar 的 {notice.year} 年与通知有 {len(differences)} 天不同"
-        f"（合同中的声明优先） differs from the notice on {len(differences)} day(s); "
-        "the contract's entry wins:"
+        "（合同中的声明优先）：",
+        f"chinese-calendar differs from the notice on {len(differences)} day(s); "
+        "the contract's entry wins:",
     )
     for difference in differences:
-        click.echo(
-            f"  {difference.day.isoformat()}: chinese-calendar "
-            f"{_working(difference.package_working)}, 通知 notice "
-            f"{_working(difference.notice_working)}"
+        day = difference.day.isoformat()
+        package, said = _working(difference.package_working), _working(difference.notice_working)
+        echo(
+            f"  {day}：chinese-calendar {package.zh}，通知 {said.zh}",
+            f"  {day}: chinese-calendar {package.en}, the notice {said.en}",
         )
 
 
@@ -146,45 +167,50 @@ def print_days_outside_year(notice: HolidayNotice, contract: Contract) -> None:
     outside = days_outside_year(notice, calendar)
     if not outside:
         return
-    click.echo(
-        f"通知中不属于 {notice.year} 年的日子不写入 calendar.years.{notice.year} "
-        f"days outside {notice.year} are not written there:"
+    echo(
+        f"通知中不属于 {notice.year} 年的日子不写入 calendar.years.{notice.year}：",
+        f"days outside {notice.year} are not written under calendar.years.{notice.year}:",
     )
     for entry in outside:
-        what = "放假 day off" if entry.off else "上班 working day"
+        what = Message("放假", "day off") if entry.off else Message("上班", "working day")
         if entry.agrees is None:
-            state = "合同日历不含该年 the contract's calendar does not know the year"
+            state = Message("合同日历不含该年", "the contract's calendar does not know the year")
         elif entry.agrees:
-            state = "合同日历已是如此 the contract's calendar already has it so"
+            state = Message("合同日历已是如此", "the contract's calendar already has it so")
         else:
             key = "holidays" if entry.off else "workdays"
-            state = (
-                f"合同日历不同：请加入 calendar.{key} the contract's calendar differs: add it there"
+            state = Message(
+                f"合同日历不同：请加入 calendar.{key}",
+                f"the contract's calendar differs: add it to calendar.{key}",
             )
-        click.echo(f"  {entry.day.isoformat()} {what}: {state}")
+        day = entry.day.isoformat()
+        echo(f"  {day} {what.zh}：{state.zh}", f"  {day} {what.en}: {state.en}")
 
 
-def _runs(days: tuple[date, ...], year: int) -> str:
-    """Consecutive days as "02-15 至 02-23", runs joined by 、."""
+def _runs(days: tuple[date, ...], year: int, lang: str) -> str:
+    """Consecutive days as "02-15 至 02-23" ("02-15 to 02-23"), runs joined by 、 (,)."""
     runs: list[list[date]] = []
     for day in days:
         if runs and day - runs[-1][-1] == timedelta(days=1):
             runs[-1].append(day)
         else:
             runs.append([day])
-    return "、".join(_run(run, year) for run in runs)
+    return ("、" if lang == "zh" else ", ").join(_run(run, year, lang) for run in runs)
 
 
-def _run(run: list[date], year: int) -> str:
+def _run(run: list[date], year: int, lang: str) -> str:
+    to = " 至 " if lang == "zh" else " to "
     if len(run) == 1:
         return _short(run[0], year)
     if run[0].year != run[-1].year:  # a 元旦 from December: both ends with their years
-        return f"{run[0].isoformat()} 至 {run[-1].isoformat()}"
-    return f"{_short(run[0], year)} 至 {_short(run[-1], year)}"
+        return f"{run[0].isoformat()}{to}{run[-1].isoformat()}"
+    return f"{_short(run[0], year)}{to}{_short(run[-1], year)}"
 
 
-def _with_weekday(day: date, year: int) -> str:
-    return f"{_short(day, year)}（周{_WEEKDAYS[day.weekday()]}）"
+def _with_weekday(day: date, year: int, lang: str) -> str:
+    if lang == "zh":
+        return f"{_short(day, year)}（周{_WEEKDAYS[day.weekday()]}）"
+    return f"{_short(day, year)} ({day.strftime('%a')})"
 
 
 def _short(day: date, year: int) -> str:
@@ -192,10 +218,10 @@ def _short(day: date, year: int) -> str:
     return day.strftime("%m-%d") if day.year == year else day.isoformat()
 
 
-def _working(working: bool) -> str:
-    return "工作日 working day" if working else "休息日 day off"
+def _working(working: bool) -> Message:
+    return Message("工作日", "working day") if working else Message("休息日", "day off")
 
 
-def _fail(message: BaseException | str) -> NoReturn:
+def _fail(message: BaseException | Message | str) -> NoReturn:
     echo(error_line(message), err=True)
     sys.exit(EXIT_UNUSABLE)

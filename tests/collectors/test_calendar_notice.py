@@ -198,8 +198,10 @@ def test_a_festival_line_that_cannot_be_read_is_reported_not_guessed(
     assert [f.name for f in parsed.festivals] == ["元旦"]
     (problem,) = parsed.problems
     assert (problem.line, problem.text) == (5, line)
-    assert reason in problem.reason
-    assert "第 5 行 line 5" in problem.describe()
+    assert reason in problem.message.zh
+    said = problem.described()
+    assert said.zh.startswith(f"  第 5 行：{problem.message.zh}\n")
+    assert said.en.startswith(f"  line 5: {problem.message.en}\n")
 
 
 @pytest.mark.parametrize(
