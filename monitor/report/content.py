@@ -11,12 +11,6 @@ from monitor.contract.scorecard import ScorecardConfig
 from monitor.domain.durations import format_duration_in
 from monitor.domain.message import Message
 from monitor.domain.obligations import STATUS_NAMES_EN, STATUS_NAMES_ZH, ObligationClock
-from monitor.domain.tickets import (
-    TargetResult,
-    Ticket,
-    calendar_unknown_message,
-    calendar_unknown_reason,
-)
 from monitor.measures.inspections import EVIDENCE_LABELS_EN, EVIDENCE_LABELS_ZH, FindingCheck
 from monitor.measures.satisfaction import RATING_LABELS_EN, RATING_LABELS_ZH, SatisfactionSummary
 from monitor.report.billing import report_billing_blocks
@@ -24,27 +18,33 @@ from monitor.report.blocks import Block as Block  # Block and Cell re-exported f
 from monitor.report.blocks import Cell as Cell
 from monitor.report.blocks import listing, texts
 from monitor.report.data import ReportData
+from monitor.report.judging_blocks import (
+    calendar_unknown_block,
+    contracts_block,
+    is_waived,
+    uncovered_block,
+    violations_block,
+)
+from monitor.report.words import (
+    FINDING,
+    INSPECTED,
+    ITEM,
+    NO_DATA,
+    NONE,
+    POOL,
+    POOL_OF,
+    RECORD,
+    when,
+)
 from monitor.runs.scorecard import PeriodScorecard
 from monitor.scorecard.inspection_review import InspectionReview
 from monitor.scorecard.table import Scorecard, grade_name
-from monitor.storage.waivers import Waiver
 
 _M = Message
-_TICKET, _POOL, _TITLE = _M("工单编号", "Ticket"), _M("资源池", "Pool"), _M("标题", "Title")
-_TARGET, _START, _STOP = _M("考核项", "Target"), _M("起算", "Start"), _M("完成", "Stop")
-_RECORD, _INSPECTED = _M("记录", "Record"), _M("巡检时间", "Inspected")
-_ITEM, _FINDING = _M("巡检项", "Item"), _M("发现问题", "Finding")
-_NONE = _M("无", "none")
-_NO_DATA = _M("无数据", "no data")
-_POOL_OF = _M("资源池：", "Pool: ")
-
-
-def when(moment: datetime | None, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
 def _points(value: float | None, lang: str = "zh") -> Cell:
-    return _NO_DATA.in_language(lang) if value is None else round(value, 2)
+    return NO_DATA.in_language(lang) if value is None else round(value, 2)
 
 
 _SCORECARD_HEADERS = [
@@ -79,7 +79,7 @@ def scorecard_block(
         _M("绩效评价指标评分表", "Performance evaluation scorecard").in_language(lang),
         texts(_SCORECARD_HEADERS, lang),
         rows,
-        _NONE.in_language(lang),
+        NONE.in_language(lang),
     )
 
 
@@ -100,12 +100,12 @@ def sections_block(
         _M("一级指标得分与等级", "Section totals and grade").in_language(lang),
         texts([_M("一级指标", "Section"), _M("得分", "Points"), _M("满分", "Max")], lang),
         rows,
-        _NONE.in_language(lang),
+        NONE.in_language(lang),
     )
 
 
 _UNCLOSED_HEADERS = [
-    _RECORD, _INSPECTED, _POOL, _ITEM, _FINDING, _M("状态", "State"), _M("已开放", "Open for"),
+    RECORD, INSPECTED, POOL, ITEM, FINDING, _M("状态", "State"), _M("已开放", "Open for"),
     _M("处理时限", "Due"), _M("缺少", "Missing"), _M("关联工单", "Ticket"),
 ]  # fmt: skip
 
@@ -120,7 +120,7 @@ def unclosed_block(review: InspectionReview, zone: ZoneInfo, lang: str = "zh") -
         title.in_language(lang),
         texts(_UNCLOSED_HEADERS, lang),
         [_finding_row(check, zone, lang) for check in review.unclosed],
-        _NONE.in_language(lang),
+        NONE.in_language(lang),
     )
 
 
@@ -148,8 +148,8 @@ def _finding_row(check: FindingCheck, zone: ZoneInfo, lang: str = "zh") -> list[
 
 def inspection_blocks(review: InspectionReview, zone: ZoneInfo, lang: str = "zh") -> list[Block]:
     late = [check for check in review.checks if check.state.value == "closed_late"]
-    every_pool, none = _M("（全部）", "(all)").in_language(lang), _NONE.in_language(lang)
-    late_headers = [_RECORD, _INSPECTED, _POOL, _ITEM, _FINDING, _M("用时", "Took"),
+    every_pool, none = _M("（全部）", "(all)").in_language(lang), NONE.in_language(lang)
+    late_headers = [RECORD, INSPECTED, POOL, ITEM, FINDING, _M("用时", "Took"),
                     _M("处理时限", "Due")]  # fmt: skip
     return [
         unclosed_block(review, zone, lang),
@@ -176,7 +176,7 @@ def inspection_blocks(review: InspectionReview, zone: ZoneInfo, lang: str = "zh"
             _M(
                 "按计划应巡检而没有巡检记录的日期", "Days an inspection was due and none recorded"
             ).in_language(lang),
-            texts([_M("日期", "Day"), _POOL], lang),
+            texts([_M("日期", "Day"), POOL], lang),
             [[m.day.isoformat(), m.pool or every_pool] for m in review.missed],
             none,
         ),
@@ -186,7 +186,7 @@ def inspection_blocks(review: InspectionReview, zone: ZoneInfo, lang: str = "zh"
                 "巡检记录关联的工单在系统中不存在",
                 "Inspection records naming a ticket that does not exist",
             ).in_language(lang),
-            texts([_RECORD, _INSPECTED, _M("关联工单", "Ticket")], lang),
+            texts([RECORD, INSPECTED, _M("关联工单", "Ticket")], lang),
             [[r.record_key, when(r.inspected_at, zone), r.ticket_id] for r in review.unknown_refs],
             none,
         ),
@@ -208,7 +208,7 @@ def satisfaction_block(summary: SatisfactionSummary, lang: str = "zh") -> Block:
     flag = _M("（低于下限）", " (below the floor)") if summary.coverage_flagged else _M("", "")
     coverage = _M(f"覆盖率（%）{flag.zh}", f"Coverage (%){flag.en}").in_language(lang)
     rows.append([coverage, unknown if summary.coverage is None else summary.coverage, ""])
-    question, pool_of = _M("分题：", "Question: ").in_language(lang), _POOL_OF.in_language(lang)
+    question, pool_of = _M("分题：", "Question: ").in_language(lang), POOL_OF.in_language(lang)
     rows += [[f"{question}{q}", rate, ""] for q, rate in summary.by_question.items()]
     rows += [[f"{pool_of}{pool}", rate, ""] for pool, rate in summary.by_pool.items()]
     low = _M("一般/不满意的单位", "Units rating neutral or unsatisfied").in_language(lang)
@@ -218,150 +218,8 @@ def satisfaction_block(summary: SatisfactionSummary, lang: str = "zh") -> Block:
         _M("满意度调查", "Satisfaction survey").in_language(lang),
         texts([_M("项目", "Item"), _M("数值", "Value"), _M("占比（%）", "Share (%)")], lang),
         rows,
-        _NONE.in_language(lang),
+        NONE.in_language(lang),
     )
-
-
-def _target_names(contract: Contract, lang: str) -> dict[str, str]:
-    return {t.id: t.name_zh if lang == "zh" else t.name_en for t in contract.targets}
-
-
-def violations_block(data: ReportData, lang: str = "zh") -> Block:
-    zone = data.contract.zone
-    names = _target_names(data.contract, lang)
-    rows: list[list[Cell]] = [
-        [
-            ticket.ticket_id,
-            ticket.pool or "—",
-            ticket.title or "—",
-            names.get(result.target_id, result.target_id),
-            result.status.label(lang),
-            when(result.start, zone),
-            when(result.deadline, zone),
-            when(result.stop, zone),
-            format_duration_in(result.overdue_seconds, lang) if result.overdue_seconds else "—",
-            _judged_by(result, lang),
-            _waived(data.waivers.get((ticket.source, ticket.ticket_id, result.target_id)), lang),
-        ]
-        for ticket, result in data.violations
-    ]
-    headers = [_TICKET, _POOL, _TITLE, _TARGET, _M("状态", "Status"), _START,
-               _M("截止", "Deadline"), _STOP, _M("超时", "Overdue"),
-               _M("依据合同", "Judged by"), _M("已豁免", "Waived")]  # fmt: skip
-    title = _M("违约明细（超时及缺少证据）", "Violations (late or without evidence)")
-    return Block(
-        _M("违约明细", "Violations").in_language(lang),
-        title.in_language(lang),
-        texts(headers, lang),
-        rows,
-        _NONE.in_language(lang),
-    )
-
-
-def _judged_by(result: TargetResult, lang: str) -> Cell:
-    ref = result.contract
-    if ref is None:
-        return "—"
-    version = ref.short_version
-    return _M(f"{ref.name}（版本 {version}）", f"{ref.name} (version {version})").in_language(lang)
-
-
-def contracts_block(data: ReportData, lang: str = "zh") -> Block:
-    """Which contract judged which tickets: name, version, file, scope and validity."""
-    rows: list[list[Cell]] = [
-        [
-            judging.contract.name,
-            judging.ref.short_version,
-            judging.path.name,
-            judging.scope.describe_zh() if lang == "zh" else judging.scope.describe_en(),
-            judging.describe_validity_zh() if lang == "zh" else judging.describe_validity_en(),
-        ]
-        for judging in data.contracts
-    ]
-    headers = [_M("合同", "Contract"), _M("版本", "Version"), _M("文件", "File"),
-               _M("适用范围", "Scope"), _M("有效期", "In force")]  # fmt: skip
-    title = _M(
-        "适用合同（每张工单按其资源池、运维方和报告时间适用的合同评估）",
-        "Contracts applied (each ticket is judged by the contract for its pool, operator and "
-        "report time)",
-    )
-    return Block(
-        _M("适用合同", "Contracts").in_language(lang),
-        title.in_language(lang),
-        texts(headers, lang),
-        rows,
-        _NONE.in_language(lang),
-    )
-
-
-def uncovered_block(data: ReportData, lang: str = "zh") -> Block:
-    """Tickets no contract covers: listed, not judged, not scored."""
-    zone = data.contract.zone
-    blank = _M("未填", "not recorded").in_language(lang)
-    rows: list[list[Cell]] = [
-        [
-            ticket.ticket_id,
-            ticket.pool or blank,
-            ticket.operator or blank,
-            when(ticket.reported_at, zone),
-            ticket.title or "—",
-        ]
-        for ticket in data.uncovered
-    ]
-    headers = [_TICKET, _POOL, _M("运维方", "Operator"), _M("报告时间", "Reported"), _TITLE]
-    title = _M(
-        "无适用合同的工单（未评估、不计分）", "Tickets no contract covers (not judged, not scored)"
-    )
-    return Block(
-        _M("无适用合同", "Uncovered").in_language(lang),
-        title.in_language(lang),
-        texts(headers, lang),
-        rows,
-        _NONE.in_language(lang),
-    )
-
-
-def calendar_unknown_block(data: ReportData, lang: str = "zh") -> Block:
-    """Results without a verdict: their deadline needs a year the calendar does not know."""
-    zone = data.contract.zone
-    names = _target_names(data.contract, lang)
-    rows: list[list[Cell]] = [
-        [
-            ticket.ticket_id,
-            ticket.pool or "—",
-            names.get(result.target_id, result.target_id),
-            when(result.start, zone),
-            when(result.stop, zone),
-            calendar_unknown_reason(year) if lang == "zh" else calendar_unknown_message(year).en,
-        ]
-        for ticket, result, year in data.calendar_unknown
-    ]
-    headers = [_TICKET, _POOL, _TARGET, _START, _STOP, _M("原因", "Reason")]
-    title = _M(
-        "日历未知（工作日历不含所需年份，未判定、不计分）",
-        "Calendar unknown (the working-day calendar lacks the year: not judged, not scored)",
-    )
-    return Block(
-        _M("日历未知", "Calendar unknown").in_language(lang),
-        title.in_language(lang),
-        texts(headers, lang),
-        rows,
-        _NONE.in_language(lang),
-    )
-
-
-def _is_waived(data: ReportData, ticket: Ticket, result: TargetResult) -> bool:
-    return (ticket.source, ticket.ticket_id, result.target_id) in data.waivers
-
-
-def _waived(waiver: Waiver | None, lang: str) -> Cell:
-    """Who waived it and why (and the attachment): the violation does not count in the score."""
-    if waiver is None:
-        return _M("否", "no").in_language(lang)
-    by, reason, ref = waiver.waived_by, waiver.reason, waiver.attachment_ref
-    if lang == "zh":
-        return f"是：{by}，{reason}" + (f"（{ref}）" if ref else "")
-    return f"yes: {by}, {reason}" + (f" ({ref})" if ref else "")
 
 
 def pools_block(data: ReportData, lang: str = "zh") -> Block:
@@ -395,7 +253,7 @@ def pools_block(data: ReportData, lang: str = "zh") -> Block:
     ]
     name = _M("资源池对比", "Pools compared").in_language(lang)
     headers = [_M("项目", "Item").in_language(lang), *pools]
-    return Block(name, name, headers, rows, _NONE.in_language(lang))
+    return Block(name, name, headers, rows, NONE.in_language(lang))
 
 
 def details_block(scorecard: Scorecard, lang: str = "zh") -> Block:
@@ -412,7 +270,7 @@ def details_block(scorecard: Scorecard, lang: str = "zh") -> Block:
         title.in_language(lang),
         texts([_M("指标", "Indicator"), _M("项目", "Item"), _M("数值", "Value")], lang),
         rows,
-        _NONE.in_language(lang),
+        NONE.in_language(lang),
     )
 
 
@@ -455,7 +313,7 @@ def summary_block(data: ReportData, lang: str = "zh") -> Block:
             "them out",
         )
     )
-    waived = sum(_is_waived(data, t, r) for t, r in data.violations)
+    waived = sum(is_waived(data, t, r) for t, r in data.violations)
     as_of = _M(f"{at}（{timezone}）", f"{at} ({timezone})").in_language(lang)
     violated = len(data.violations)
     pairs: list[tuple[Message, Cell]] = [
@@ -486,12 +344,12 @@ def summary_block(data: ReportData, lang: str = "zh") -> Block:
         _M(f"监理报告 {label}", f"Supervision report {label}").in_language(lang),
         texts([_M("项目", "Item"), _M("内容", "Value")], lang),
         rows,
-        _NONE.in_language(lang),
+        NONE.in_language(lang),
     )
 
 
 _OBLIGATION_HEADERS = [
-    _M("履约事项", "Obligation"), _M("期间", "Period"), _POOL, _M("对象", "Subject"),
+    _M("履约事项", "Obligation"), _M("期间", "Period"), POOL, _M("对象", "Subject"),
     _M("应完成时间", "Due by"), _M("要求", "Required"), _M("已完成", "Done"),
     _M("状态", "Status"), _M("佐证", "Evidence"),
 ]  # fmt: skip
