@@ -11,6 +11,7 @@ from monitor.billing.check import BillingCheck, Code
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
 from monitor.cli.language import echo
 from monitor.cli.render import table
+from monitor.domain.message import Message
 from monitor.report.billing import billing_blocks, billing_json_text, money, write_billing_xlsx
 from monitor.runs.billing import billing_check
 
@@ -53,7 +54,12 @@ def check(
     runtime = Runtime(contract_path)
     bounds = runtime.parse_period(period)
     if len(bounds.label) != 7:
-        raise UsageProblem("--period: a statement is one month's; write YYYY-MM")
+        raise UsageProblem(
+            Message(
+                "--period：结算清单按月，请写 YYYY-MM",
+                "--period: a statement is one month's; write YYYY-MM",
+            )
+        )
     result = billing_check(runtime.engine, runtime.contract, bounds, runtime.parse_at(at_text))
     if output == "json":
         click.echo(billing_json_text(result))

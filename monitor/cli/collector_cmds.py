@@ -20,6 +20,7 @@ from collectors.settings import (
 )
 from monitor.cli.context import UsageProblem
 from monitor.cli.render import table
+from monitor.domain.message import Message
 
 EXIT_SOURCE_FAILED = 3  # what could be read is stored; the rest is a recorded gap
 
@@ -44,6 +45,10 @@ def settings_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[.
     )
 
 
+# The kinds of collector in Chinese, for the error naming an unknown one.
+_WHAT_ZH = {"collector": "采集器", "ticket collector": "工单采集器"}
+
+
 def chosen_sources(
     settings_path: Path,
     name: str | None,
@@ -58,8 +63,14 @@ def chosen_sources(
     configured = sources_of(settings)
     sources = [s for s in configured if name is None or s.name == name]
     if name is not None and not sources:
-        known = ", ".join(s.name for s in configured) or "none"
-        raise UsageProblem(f"no {what} named '{name}' in {settings_path} (known: {known})")
+        names = ", ".join(s.name for s in configured)
+        raise UsageProblem(
+            Message(
+                f"{settings_path} 中没有名为 '{name}' 的{_WHAT_ZH.get(what, what)}"
+                f"（已配置：{names or '无'}）",
+                f"no {what} named '{name}' in {settings_path} (known: {names or 'none'})",
+            )
+        )
     return sources
 
 

@@ -13,6 +13,8 @@ from types import FrameType
 import click
 
 from monitor.cli.context import Runtime, UsageProblem
+from monitor.cli.language import echo
+from monitor.domain.message import Message
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -47,13 +49,22 @@ def dashboard(port: int, address: str) -> None:
     runtime = Runtime()
     runtime.engine  # noqa: B018 - refuse an out-of-date schema here, not inside the browser
     if not APP.exists():
-        raise UsageProblem(f"the dashboard is not installed next to slamon: {APP} is missing")
-    click.echo(
-        f"仪表盘 dashboard: http://{address}:{port}  (数据库 {runtime.settings.database_url})"
+        raise UsageProblem(
+            Message(
+                f"监管大屏未与 slamon 一同安装：缺少 {APP}",
+                f"the dashboard is not installed next to slamon: {APP} is missing",
+            )
+        )
+    database = runtime.settings.database_url
+    echo(
+        f"监管大屏：http://{address}:{port}（数据库 {database}）",
+        f"dashboard: http://{address}:{port} (database {database})",
     )
     code = run_until_stopped(streamlit_command(port, address))
     if code not in (0, -signal.SIGINT, -signal.SIGTERM, 128 + signal.SIGINT):
-        raise UsageProblem(f"streamlit stopped with exit code {code}")
+        raise UsageProblem(
+            Message(f"streamlit 已停止，退出码 {code}", f"streamlit stopped with exit code {code}")
+        )
 
 
 def run_until_stopped(command: list[str], grace: float = STOP_GRACE_SECONDS) -> int:

@@ -18,6 +18,7 @@ from types import FrameType
 from monitor.cli.context import UsageProblem
 from monitor.cli.dashboard_cmd import streamlit_command
 from monitor.cli.language import echo
+from monitor.domain.message import Message
 
 HOST = "127.0.0.1"
 READY_WITHIN = 120.0  # seconds: the start-up evaluation and Streamlit's first start
@@ -44,7 +45,10 @@ def check_free(port: int, option: str) -> None:
             probe.bind((HOST, port))
         except OSError:
             raise UsageProblem(
-                f"port {port} on {HOST} is in use: choose another with {option}"
+                Message(
+                    f"{HOST} 的端口 {port} 已被占用：请用 {option} 另选一个",
+                    f"port {port} on {HOST} is in use: choose another with {option}",
+                )
             ) from None
 
 
@@ -77,8 +81,12 @@ def serve_together(
         while not stop.wait(_POLL):
             for child in children:
                 if child.process.poll() is not None:
+                    code = child.process.returncode
                     raise UsageProblem(
-                        f"{child.name} stopped by itself (exit {child.process.returncode})"
+                        Message(
+                            f"{child.name} 自行停止（退出码 {code}）",
+                            f"{child.name} stopped by itself (exit {code})",
+                        )
                     )
     finally:
         unclean = _stop(children)
@@ -107,14 +115,23 @@ def _wait_ready(children: list[Child], stop: threading.Event) -> None:
     while waiting and not stop.is_set():
         for child in list(waiting):
             if child.process.poll() is not None:
+                code = child.process.returncode
                 raise UsageProblem(
-                    f"{child.name} stopped while starting (exit {child.process.returncode})"
+                    Message(
+                        f"{child.name} 启动时停止（退出码 {code}）",
+                        f"{child.name} stopped while starting (exit {code})",
+                    )
                 )
             if _answers(child.health_url):
                 waiting.remove(child)
         if time.monotonic() > deadline:
             names = ", ".join(child.name for child in waiting)
-            raise UsageProblem(f"{names} did not become ready within {READY_WITHIN:g} s")
+            raise UsageProblem(
+                Message(
+                    f"{names} 未在 {READY_WITHIN:g} 秒内就绪",
+                    f"{names} did not become ready within {READY_WITHIN:g} s",
+                )
+            )
         stop.wait(_POLL)
 
 

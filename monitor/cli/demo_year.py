@@ -21,6 +21,7 @@ from monitor.cli.context import UsageProblem
 from monitor.cli.import_output import print_report
 from monitor.cli.profile_import_cmd import print_summary
 from monitor.contract.model import Contract
+from monitor.domain.message import Message
 
 SAMPLE_YEAR = Path(__file__).resolve().parents[2] / "samples" / "2022"
 SAMPLE_CONTRACT = SAMPLE_YEAR / "contract.yaml"
@@ -48,9 +49,14 @@ def check_installed(*others: Path) -> None:
     needed += [SAMPLE_YEAR / name for name in SAMPLE_RECORDS.values()]
     missing = [str(path) for path in [*needed, *others] if not path.is_file()]
     if missing:
+        files = ", ".join(missing)
         raise UsageProblem(
-            f"the demo's files are not installed next to slamon ({', '.join(missing)}): run it "
-            "from a checkout installed with python -m pip install -e ."
+            Message(
+                f"演示所需的文件未与 slamon 一同安装（{files}）：请在用 "
+                "python -m pip install -e . 安装的源码目录中运行",
+                f"the demo's files are not installed next to slamon ({files}): run it "
+                "from a checkout installed with python -m pip install -e .",
+            )
         )
 
 
@@ -63,16 +69,24 @@ def fresh_database(url: str) -> str:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         raise UsageProblem(
-            f"slamon demo loads its sample year into a SQLite file of its own, not {parsed!r}: "
-            "unset SLAMON_DATABASE_URL or set it to sqlite:///data/demo.db"
+            Message(
+                f"slamon demo 把样例年载入它自己的 SQLite 文件，而不是 {parsed!r}："
+                "请取消 SLAMON_DATABASE_URL 或设为 sqlite:///data/demo.db",
+                f"slamon demo loads its sample year into a SQLite file of its own, not "
+                f"{parsed!r}: unset SLAMON_DATABASE_URL or set it to sqlite:///data/demo.db",
+            )
         )
     path = Path(str(parsed.database)).resolve()
     marker = path.with_name(path.name + _MARKER_SUFFIX)
     if path.exists():
         if not marker.exists():
             raise UsageProblem(
-                f"{path} holds data the demo did not make, and the demo starts from an empty "
-                "database: set SLAMON_DATABASE_URL=sqlite:///data/demo.db (or remove the file)"
+                Message(
+                    f"{path} 中有不是演示生成的数据，而演示从空数据库开始："
+                    "请设置 SLAMON_DATABASE_URL=sqlite:///data/demo.db（或删除该文件）",
+                    f"{path} holds data the demo did not make, and the demo starts from an empty "
+                    "database: set SLAMON_DATABASE_URL=sqlite:///data/demo.db (or remove the file)",
+                )
             )
         for suffix in ("", "-wal", "-shm", "-journal"):
             path.with_name(path.name + suffix).unlink(missing_ok=True)
@@ -108,10 +122,16 @@ def _imported(importing: Callable[[], Report]) -> Report:
     try:
         report = importing()
     except ImportFileError as error:
-        raise UsageProblem(f"the sample year is damaged: {error}") from None
+        raise UsageProblem(
+            Message("样例年已损坏：", "the sample year is damaged: ") + error.message
+        ) from None
     if report.exit_code != 0:
         raise UsageProblem(
-            f"the sample year is damaged: {report.path} had rows rejected "
-            "(regenerate it with python samples/make_sample_year.py)"
+            Message(
+                f"样例年已损坏：{report.path} 有被拒绝的行"
+                "（请用 python samples/make_sample_year.py 重新生成）",
+                f"the sample year is damaged: {report.path} had rows rejected "
+                "(regenerate it with python samples/make_sample_year.py)",
+            )
         )
     return report

@@ -22,6 +22,7 @@ from monitor.cli.language import echo
 from monitor.cli.render import local_time, table
 from monitor.contract.model import Contract
 from monitor.domain.durations import format_duration_zh
+from monitor.domain.message import Message
 from monitor.domain.tickets import Status, TargetResult
 from monitor.runs.rejudge import RejudgePlan, apply_rejudge, plan_rejudge
 from monitor.storage.rejudges import (
@@ -71,7 +72,12 @@ def rejudge(
     if context.invoked_subcommand is not None:
         return
     if not dry_run and not (reason or "").strip():
-        raise UsageProblem("--reason: 请说明重新评估的原因（与结果一并保存）; say why (it is kept)")
+        raise UsageProblem(
+            Message(
+                "--reason：请说明重新评估的原因（与结果一并保存）",
+                "--reason: say why you rejudge (it is kept with the results)",
+            )
+        )
     runtime = Runtime(contract_path)
     at = runtime.parse_at(at_text)
     reported_from = _day_start(from_text, runtime.contract.zone)
@@ -95,7 +101,12 @@ def _day_start(text: str | None, zone: ZoneInfo) -> datetime | None:
     try:
         day = datetime.strptime(text.strip(), "%Y-%m-%d").date()
     except ValueError:
-        raise UsageProblem(f"--from '{text}': 日期格式为 YYYY-MM-DD, e.g. 2022-01-01") from None
+        raise UsageProblem(
+            Message(
+                f"--from '{text}'：日期格式为 YYYY-MM-DD，如 2022-01-01",
+                f"--from '{text}': write a date as YYYY-MM-DD, e.g. 2022-01-01",
+            )
+        ) from None
     return datetime.combine(day, time(0), tzinfo=zone)
 
 

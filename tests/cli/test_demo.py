@@ -50,7 +50,7 @@ def test_demo_refuses_a_database_it_did_not_make(tmp_path: Path) -> None:
     env = {"SLAMON_DATABASE_URL": f"sqlite:///{theirs}"}
     done = slamon(tmp_path, "demo", "--no-serve", env=env)
     assert done.returncode == 2
-    assert "holds data the demo did not make" in done.stderr
+    assert "中有不是演示生成的数据" in done.stderr
     assert theirs.read_bytes() == b"someone's data"
 
 
