@@ -7,21 +7,27 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine
 
+from collectors.records.catalogue import import_catalogue
+from collectors.records.resources import import_resources
+from collectors.records.statements import import_statement
 from monitor.contract.contract_set import ContractSet
 from monitor.contract.model import Contract
 from monitor.domain.periods import parse_period
 from monitor.report import pdf
+from monitor.report.billing import billing_blocks
 from monitor.report.content import Block, report_blocks, text_cells
 from monitor.report.data import report_data
 from monitor.report.markdown import render_markdown
 from monitor.report.pdf import ReportFontMissing, find_cjk_font, render_pdf
 from monitor.report.xlsx import render_xlsx
+from monitor.runs.billing import billing_check
 from monitor.runs.scorecard import period_scorecard
 from monitor.storage.db import make_engine
 from tests.cli.test_cli import slamon
@@ -201,3 +207,27 @@ def test_without_a_chinese_font_the_pdf_is_refused_in_both_languages(
     said = refused.value.message
     assert said.zh.startswith("没有找到可显示中文的字体") and "fonts-wqy-zenhei" in said.zh
     assert said.en.startswith("no Chinese (CJK) font found") and not CJK.search(said.en)
+
+
+def test_the_billing_check_reads_in_english(sqlite_engine: Engine, contract: Contract) -> None:
+    data = Path(__file__).resolve().parents[1] / "data" / "billing"
+    at = datetime(2024, 4, 5, tzinfo=UTC)
+    for importer, name in (
+        (import_catalogue, "catalogue_zh.csv"),
+        (import_resources, "resources_2024_03.csv"),
+        (import_statement, "statement_2024_03.csv"),
+    ):
+        assert importer(sqlite_engine, data / name, contract, source="S", now=at).exit_code == 0
+    check = billing_check(sqlite_engine, contract, parse_period("2024-03", contract.zone), at)
+    tables = billing_blocks(check, "en")
+    for block in tables:
+        assert not CJK.search(
+            " ".join([block.sheet, block.title, block.empty_text, *block.headers])
+        )
+    lines = tables[0]
+    # VM-003 was reclaimed on 03-21: 20 days in service, billed for 31 (tests/runs/test_billing.py).
+    row = next(r for r in lines.rows if r[0] == 4)
+    assert (row[5], row[7], row[10]) == ("VM-003", "billed outside its service life", "149.03")
+    evidence = str(row[11])
+    assert evidence.startswith("days in service this month 20; days billed 31; ")
+    assert not any(CJK.search(str(r[7]) + str(r[11])) for r in lines.rows)
