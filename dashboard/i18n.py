@@ -12,7 +12,7 @@ from monitor.measures.inspections import (
     FINDING_LABELS_EN,
     FINDING_LABELS_ZH,
 )
-from monitor.report.billing import EVIDENCE_EN, EVIDENCE_ZH, NONE_IN_FORCE_EN, NONE_IN_FORCE_ZH
+from monitor.report.billing import EVIDENCE_ZH
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 
@@ -448,10 +448,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col.disputed": ("争议金额（元）", "Disputed (yuan)"),
     "col.in_service_days": (EVIDENCE_ZH["in_service_days"], "Days in service"),
     "col.resource_class": ("资源类别", "Class"),
-    # The billing check's, the findings' and their evidence's names live beside their rules.
+    # The billing check's, the findings' and their evidence's names live beside their rules
+    # (a line's evidence is worded by monitor.report.billing.evidence_text).
     **{f"billing_code.{code.value}": (code.zh, code.en) for code in Code},
-    **{f"billing_evidence.{key}": (name, EVIDENCE_EN[key]) for key, name in EVIDENCE_ZH.items()},
-    "billing_evidence.none_in_force": (NONE_IN_FORCE_ZH, NONE_IN_FORCE_EN),
     # availability / inspections / scorecard / compare
     "availability.by": ("维度", "By"),
     "availability.coverage_floor": ("监测覆盖率下限 {floor}", "coverage floor {floor}"),

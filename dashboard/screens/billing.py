@@ -11,8 +11,8 @@ import streamlit as st
 from dashboard import state
 from dashboard.downloads import csv_bytes, workbook_bytes
 from dashboard.i18n import language, t
-from monitor.billing.check import NONE_IN_FORCE, BillingCheck, Code, LineVerdict, summed
-from monitor.report.billing import billing_blocks, money
+from monitor.billing.check import BillingCheck, Code, LineVerdict, summed
+from monitor.report.billing import billing_blocks, evidence_text, money
 from monitor.views.billing import billing_for
 
 ctx = state.require_page("billing")
@@ -90,12 +90,7 @@ else:
 
 
 def _evidence(verdict: LineVerdict) -> str:
-    parts = []
-    for key, value in verdict.evidence.items():
-        if value == NONE_IN_FORCE:
-            value = t("billing_evidence.none_in_force")
-        parts.append(f"{t(f'billing_evidence.{key}')} {value}")
-    return t("list.sep").join(parts) or "—"
+    return evidence_text(verdict, language()) or "—"
 
 
 def _rows(verdicts: list[LineVerdict]) -> list[dict[str, object]]:

@@ -143,10 +143,6 @@ def _total_json(total: Total) -> dict[str, Any]:
     return {"lines": total.lines, "billed": money(total.billed), "disputed": money(total.disputed)}
 
 
-def evidence_zh(verdict: LineVerdict) -> str:
-    return evidence_text(verdict, "zh")
-
-
 def evidence_text(verdict: LineVerdict, lang: str) -> str:
     """What a line's verdict rests on, for people in `lang` ("zh" or "en")."""
     names, none = (
