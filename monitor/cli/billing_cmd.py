@@ -9,7 +9,7 @@ import click
 
 from monitor.billing.check import BillingCheck, Code
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
-from monitor.cli.language import echo
+from monitor.cli.language import chosen, echo, say
 from monitor.cli.render import table
 from monitor.domain.message import Message
 from monitor.report.billing import billing_blocks, billing_json_text, money, write_billing_xlsx
@@ -77,12 +77,12 @@ def check(
 
 def _as_text(result: BillingCheck) -> str:
     if not result.verdicts:
-        return (
-            f"{result.period} 没有结算清单 no statement lines: "
-            "run `slamon import statement PATH` first"
+        return say(
+            f"{result.period} 没有结算清单：请先运行 `slamon import statement PATH`",
+            f"{result.period} has no statement lines: run `slamon import statement PATH` first",
         )
     parts = []
-    lines, totals, _counts, unbilled = billing_blocks(result)
+    lines, totals, _counts, unbilled = billing_blocks(result, chosen())
     disputed = [
         row for row, v in zip(lines.rows, result.verdicts, strict=True) if v.code is not Code.OK
     ]
@@ -93,9 +93,13 @@ def _as_text(result: BillingCheck) -> str:
             parts.append(table(block.headers, cells))
         else:
             parts.append(block.empty_text)
+    billed, disputed_total = money(result.billed_total), money(result.disputed_total)
+    ok, total = result.count(Code.OK), len(result.verdicts)
     parts.append(
-        f"计费合计 {money(result.billed_total)} 元；"
-        f"争议合计 disputed {money(result.disputed_total)} 元；"
-        f"无异议 {result.count(Code.OK)} 行，共 {len(result.verdicts)} 行"
+        say(
+            f"计费合计 {billed} 元；争议合计 {disputed_total} 元；无异议 {ok} 行，共 {total} 行",
+            f"billed {billed} yuan in total; disputed {disputed_total} yuan; "
+            f"{ok} of {total} lines without a dispute",
+        )
     )
     return "\n\n".join(parts)

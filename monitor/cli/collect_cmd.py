@@ -10,10 +10,11 @@ from collectors.prometheus import PrometheusCollector
 from monitor import clock
 from monitor.cli.collector_cmds import chosen_sources, settings_option, show_runs, span
 from monitor.cli.context import Runtime
-from monitor.cli.language import echo
+from monitor.cli.language import echo, say
+from monitor.domain.message import Message
 
 # A collector whose lease another process holds (a running `slamon serve`) is left to it.
-HELD = "另一进程正在采集，本次跳过 another process is collecting it: skipped"
+HELD = Message("另一进程正在采集，本次跳过", "another process is collecting it: skipped")
 
 
 @click.command()
@@ -36,6 +37,6 @@ def collect(name: str | None, settings_path: Path) -> None:
         result = PrometheusCollector(source, runtime.engine).run(now)
         failed = failed or result.error is not None
         when = span(result.range_from, result.range_to, runtime.contract.zone)
-        note = result.error or (HELD if result.held_elsewhere else "—")
+        note = result.error or (say(HELD) if result.held_elsewhere else "—")
         rows.append([result.name, *when, str(result.samples), note])
     show_runs(["采集器", "起", "止（水位）", "样本数", "错误"], rows, (3,), failed)

@@ -18,7 +18,7 @@ import click
 
 from monitor import clock
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
-from monitor.cli.language import echo
+from monitor.cli.language import echo, say
 from monitor.cli.render import local_time, table
 from monitor.contract.model import Contract
 from monitor.domain.durations import format_duration_zh
@@ -89,9 +89,10 @@ def rejudge(
         return
     who = actor or getpass.getuser()
     made = apply_rejudge(runtime.engine, plan, actor=who, reason=reason or "", now=clock.now())
-    click.echo(
-        f"\n已保存为第 {made} 次重新评估（{who}），原结果已保留：slamon rejudge show {made}"
-        f"\nstored as rejudging {made}; the earlier results are kept"
+    echo(
+        f"\n已保存为第 {made} 次重新评估（{who}），原结果已保留：slamon rejudge show {made}",
+        f"\nstored as rejudging {made} ({who}); the earlier results are kept: "
+        f"slamon rejudge show {made}",
     )
 
 
@@ -118,8 +119,12 @@ def plan_text(plan: RejudgePlan, contract: Contract, show_all: bool) -> str:
         f"{len(plan.tickets)} 张按现行合同重新评估，{len(plan.changes)} 条结论改变",
     ]
     if not plan.tickets:
-        lines.append("没有需要重新评估的工单 nothing to rejudge: every closed ticket's verdict "
-                     "is by a contract in force")  # fmt: skip
+        lines.append(
+            say(
+                "没有需要重新评估的工单：每张已关闭工单的结论都由现行合同评定",
+                "nothing to rejudge: every closed ticket's verdict is by a contract in force",
+            )
+        )
         return "\n".join(lines)
     names = {target.id: target.name_zh for target in contract.targets}
     grouped = Counter(
@@ -212,7 +217,10 @@ def show(number: int) -> None:
     runtime = Runtime()
     if not any(r.id == number for r in rejudgings(runtime.engine)):
         raise UsageProblem(
-            f"没有第 {number} 次重新评估; no rejudging {number} (slamon rejudge history)"
+            Message(
+                f"没有第 {number} 次重新评估（见 slamon rejudge history）",
+                f"no rejudging {number} (slamon rejudge history)",
+            )
         )
     zone = runtime.contract.zone
     names = {target.id: target.name_zh for target in runtime.contract.targets}
