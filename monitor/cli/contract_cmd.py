@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 
+from monitor.cli.language import chosen, say
 from monitor.cli.render import table
 from monitor.contract.contract_set import JudgingContract, load_contract_set
-from monitor.contract.model import DEFAULT_CONTRACT_PATH, ClockKind, Target
+from monitor.contract.model import DEFAULT_CONTRACT_PATH, ClockKind, Contract, Target
 
 
 @click.group()
@@ -27,7 +28,9 @@ def check(path: Path) -> None:
     for judging in contracts:
         parts.append(_contract_text(judging))
     if path.is_dir():
-        parts.append(f"考核方案 evaluation scheme: {contracts.scheme.name}")
+        parts.append(
+            say(f"考核方案：{contracts.scheme.name}", f"evaluation scheme: {contracts.scheme.name}")
+        )
     click.echo("\n\n".join(parts))
 
 
@@ -35,11 +38,21 @@ def _contract_text(judging: JudgingContract) -> str:
     loaded = judging.contract
     years = judging.calendar.known_years
     until = judging.calendar.known_until()
-    through = "" if until is None else f"（至 {until - timedelta(days=1)} known through）"
+    last = None if until is None else until - timedelta(days=1)
+    version, span = judging.ref.short_version, f"{years[0]}–{years[-1]}"
+    if chosen() == "en":
+        header = (
+            f"{judging.path}: OK — {loaded.name} (version {version}); time zone "
+            f"{loaded.timezone}; working-day calendar {span}"
+            + ("" if last is None else f" (known through {last})")
+            + f"\nscope: {judging.scope.describe_en()}; {judging.describe_validity_en()}"
+        )
+        return header + "\n" + _targets_en(loaded)
     header = (
-        f"{judging.path}: OK — {loaded.name}（版本 {judging.ref.short_version}）; "
-        f"时区 {loaded.timezone}; 工作日历 {years[0]}–{years[-1]}{through}\n"
-        f"适用范围 {judging.scope.describe_zh()}；{judging.describe_validity_zh()}"
+        f"{judging.path}: OK — {loaded.name}（版本 {version}）；"
+        f"时区 {loaded.timezone}；工作日历 {span}"
+        + ("" if last is None else f"（至 {last}）")
+        + f"\n适用范围 {judging.scope.describe_zh()}；{judging.describe_validity_zh()}"
     )
     rows = [
         [
@@ -58,6 +71,32 @@ def _contract_text(judging: JudgingContract) -> str:
         for t in loaded.targets
     ]
     return header + "\n" + table(["id", "考核项", "适用", "起止事件", "时限", "计时"], rows)
+
+
+def _targets_en(loaded: Contract) -> str:
+    rows = [
+        [
+            t.id,
+            t.name_en,
+            f"{loaded.kinds[t.kind].name_en}/"
+            + (
+                ",".join(loaded.severities[s].name_en for s in t.severities)
+                if t.severities
+                else "all"
+            ),
+            f"{t.start} → {t.stop}",
+            t.limit.describe_en(),
+            _clock_en(t),
+        ]
+        for t in loaded.targets
+    ]
+    return table(["id", "target", "applies to", "start → stop", "limit", "clock"], rows)
+
+
+def _clock_en(target: Target) -> str:
+    if target.schedule is not None:
+        return f"by {target.schedule}"
+    return "working days" if target.clock is ClockKind.WORKING_DAYS else "7×24"
 
 
 def _clock_zh(target: Target) -> str:

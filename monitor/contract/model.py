@@ -147,6 +147,13 @@ class Limit(StrictModel):
         assert self.duration is not None
         return format_duration(self.duration)
 
+    def describe_en(self) -> str:
+        if self.working_days is not None:
+            return f"{self.working_days} working days"
+        if self.per_tb is not None:
+            return f"{format_duration(self.per_tb)} per TB"
+        return self.describe_zh()  # durations, per operator class or not, read the same
+
 
 class Target(StrictModel):
     """One contract target: which tickets, which two events, how long between them."""
