@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from monitor.cli.context import Runtime, at_option, contract_option
-from monitor.cli.language import echo
+from monitor.cli.language import chosen, echo
 from monitor.cli.render import iso_or_none, table
 from monitor.contract.model import Contract
 from monitor.domain.durations import format_duration
@@ -24,13 +24,24 @@ STATUS_ZH = {
     Status.AT_RISK: "预算将尽",
     Status.MISSING_EVIDENCE: "缺少证据",
 }
+STATUS_EN = {
+    Status.MET: "met",
+    Status.BREACHED: "below target",
+    Status.AT_RISK: "budget nearly spent",
+    Status.MISSING_EVIDENCE: "missing evidence",
+}
 FINDING_ZH = {"low_coverage": "覆盖率不足", "no_evidence": "无监测数据"}
+FINDING_EN = {"low_coverage": "low coverage", "no_evidence": "no monitoring data"}
 EVIDENCE_ZH = {
     "samples": "监测",
     "outage_records": "中断记录",
     "mixed": "混合",
     "none": "无",
 }
+EVIDENCE_EN = {"outage_records": "outage records", "none": "none"}
+_FIRST_ZH = {"resource": "资源", "class": "类别", "pool": "资源池"}
+_HEADERS_ZH = ["资源数", "可用率", "目标", "覆盖率", "依据", "剩余预算(分)"]
+_HEADERS_EN = ["resources", "availability", "target", "coverage", "evidence", "budget left (min)"]
 
 
 @click.command()
@@ -71,9 +82,10 @@ def availability(
         }
         click.echo(json.dumps(document, ensure_ascii=False, indent=1))
         return
-    click.echo(
-        f"考核期 period {bounds.label}；评估时间 {iso_or_none(at, contract.zone)}；"
-        f"覆盖率下限 {contract.availability.coverage_floor:.0%}"
+    when, floor = iso_or_none(at, contract.zone), f"{contract.availability.coverage_floor:.0%}"
+    echo(
+        f"考核期 {bounds.label}；评估时间 {when}；覆盖率下限 {floor}",
+        f"period {bounds.label}; evaluated at {when}; coverage floor {floor}",
     )
     if not figures:
         echo(
@@ -114,15 +126,26 @@ def _as_json(figure: AvailabilityFigure, windows: tuple[timedelta, ...]) -> dict
 def _as_table(
     figures: list[AvailabilityFigure], by: str, windows: tuple[timedelta, ...], contract: Contract
 ) -> str:
-    names = {key: entry.name_zh for key, entry in contract.availability.classes.items()}
-    first = {"resource": "资源", "class": "类别", "pool": "资源池"}[by]
-    headers = [first, "资源数", "可用率", "目标", "覆盖率", "依据", "剩余预算(分)"]
-    headers += [f"燃烧率{format_duration(w)}" for w in windows] + ["状态", "发现"]
+    zh = chosen() == "zh"
+    # A class is named by its Chinese name, or in English by its key (vm, physical …).
+    names = {
+        key: entry.name_zh if zh else key for key, entry in contract.availability.classes.items()
+    }
+    if zh:
+        headers = [_FIRST_ZH[by], *_HEADERS_ZH, *(f"燃烧率{format_duration(w)}" for w in windows)]
+        headers += ["状态", "发现"]
+    else:
+        headers = [by, *_HEADERS_EN, *(f"burn {format_duration(w)}" for w in windows)]
+        headers += ["status", "findings"]
+    statuses, findings, evidence = (
+        (STATUS_ZH, FINDING_ZH, EVIDENCE_ZH) if zh else (STATUS_EN, FINDING_EN, EVIDENCE_EN)
+    )
     rows = []
     for f in figures:
         key = names.get(f.key, f.key) if by == "class" else f.key
         if by == "resource":
-            key = f"{f.key}（{names.get(f.resource_class or '', f.resource_class)}）"
+            named = names.get(f.resource_class or "", f.resource_class)
+            key = f"{f.key}（{named}）" if zh else f"{f.key} ({named})"
         remaining = f.remaining_budget_seconds
         rows.append(
             [
@@ -131,11 +154,11 @@ def _as_table(
                 _percent(f.availability),
                 "—" if f.target is None else f"{f.target:g}%",
                 f"{f.coverage:.1%}",
-                EVIDENCE_ZH.get(f.evidence, f.evidence),
+                evidence.get(f.evidence, f.evidence),
                 "—" if remaining is None else f"{remaining / 60:.1f}",
                 *(_rate(f.burn_rate(w)) for w in windows),
-                STATUS_ZH.get(f.status, f.status.label_zh) if f.status else "—",
-                "、".join(FINDING_ZH.get(x, x) for x in f.findings) or "—",
+                statuses.get(f.status, f.status.label(chosen())) if f.status else "—",
+                ("、" if zh else ", ").join(findings.get(x, x) for x in f.findings) or "—",
             ]
         )
     right = range(1, 7 + len(windows))

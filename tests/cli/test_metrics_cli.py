@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.cli.test_cli import slamon
@@ -36,6 +37,11 @@ def test_availability_without_samples_is_missing_evidence_in_chinese(tmp_path: P
     done = slamon(tmp_path, "availability", "--period", "2022-08", "--at", "2022-09-01T00:00")
     assert done.returncode == 0, done.stderr
     assert "云主机" in done.stdout and "缺少证据" in done.stdout and "无监测数据" in done.stdout
+    english = slamon(
+        tmp_path, "--lang", "en", "availability", "--period", "2022-08", "--at", "2022-09-01T00:00"
+    )
+    assert "missing evidence" in english.stdout and "no monitoring data" in english.stdout
+    assert re.search("[\u4e00-\u9fff]", english.stdout) is None, english.stdout
     done = slamon(
         tmp_path,
         "availability",
