@@ -18,10 +18,10 @@ import click
 
 from monitor import clock
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
-from monitor.cli.language import echo, say
+from monitor.cli.language import chosen, echo, say
 from monitor.cli.render import local_time, table
 from monitor.contract.model import Contract
-from monitor.domain.durations import format_duration_zh
+from monitor.domain.durations import format_duration_in, format_duration_zh
 from monitor.domain.message import Message
 from monitor.domain.tickets import Status, TargetResult
 from monitor.runs.rejudge import RejudgePlan, apply_rejudge, plan_rejudge
@@ -112,11 +112,18 @@ def _day_start(text: str | None, zone: ZoneInfo) -> datetime | None:
 
 
 def plan_text(plan: RejudgePlan, contract: Contract, show_all: bool) -> str:
-    zone = contract.zone
-    scope = f"{local_time(plan.reported_from, zone)} 起报告的" if plan.reported_from else "全部"
+    zone, lang = contract.zone, chosen()
+    since = local_time(plan.reported_from, zone) if plan.reported_from else None
+    at, tickets, changed = local_time(plan.at, zone), len(plan.tickets), len(plan.changes)
     lines = [
-        f"评估时间 {local_time(plan.at, zone)}；{scope}已关闭工单中，由早先合同版本评定的 "
-        f"{len(plan.tickets)} 张按现行合同重新评估，{len(plan.changes)} 条结论改变",
+        say(
+            f"评估时间 {at}；{f'{since} 起报告的' if since else '全部'}已关闭工单中，"
+            f"由早先合同版本评定的 {tickets} 张按现行合同重新评估，{changed} 条结论改变",
+            f"evaluated at {at}: of the closed tickets"
+            + (f" reported since {since}" if since else "")
+            + f", {tickets} judged by an earlier contract version are judged again by the "
+            f"contract in force; {changed} verdicts change",
+        )
     ]
     if not plan.tickets:
         lines.append(
@@ -126,19 +133,24 @@ def plan_text(plan: RejudgePlan, contract: Contract, show_all: bool) -> str:
             )
         )
         return "\n".join(lines)
-    names = {target.id: target.name_zh for target in contract.targets}
+    names = _target_names(contract, lang)
     grouped = Counter(
         (
             names.get(change.target_id, change.target_id),
             change.ticket.pool or "—",
-            _label(change.before),
-            _label(change.after),
+            _label(change.before, lang),
+            _label(change.after, lang),
         )
         for change in plan.changes
     )
     if grouped:
         rows = [[*key, str(count)] for key, count in sorted(grouped.items())]
-        lines += ["", table(["考核项", "资源池", "原结论", "新结论", "结果数"], rows, right=[4])]
+        headers = (
+            ["考核项", "资源池", "原结论", "新结论", "结果数"]
+            if lang == "zh"
+            else ["target", "pool", "was", "now", "results"]
+        )
+        lines += ["", table(headers, rows, right=[4])]
     if plan.scores:
         rows = [
             [
@@ -149,34 +161,58 @@ def plan_text(plan: RejudgePlan, contract: Contract, show_all: bool) -> str:
             ]
             for score in plan.scores
         ]
-        lines += ["", table(["考核期", "原总分", "新总分", "变化"], rows, right=[3])]
+        headers = (
+            ["考核期", "原总分", "新总分", "变化"]
+            if lang == "zh"
+            else ["period", "total was", "total now", "change"]
+        )
+        lines += ["", table(headers, rows, right=[3])]
     listed = plan.changes if show_all else plan.changes[:_LISTED]
     if listed:
         rows = [
             [
                 change.ticket.ticket_id,
                 names.get(change.target_id, change.target_id),
-                _described(change.before, zone),
-                _described(change.after, zone),
+                _described(change.before, zone, lang),
+                _described(change.after, zone, lang),
                 _contract_of(change.after or change.before),
             ]
             for change in listed
         ]
-        lines += ["", table(["工单编号", "考核项", "原结论", "新结论", "新依据合同"], rows)]
-        if len(plan.changes) > len(listed):
-            lines.append(f"…… 另有 {len(plan.changes) - len(listed)} 条（--all 列出全部）")
+        headers = (
+            ["工单编号", "考核项", "原结论", "新结论", "新依据合同"]
+            if lang == "zh"
+            else ["ticket", "target", "was", "now", "judged by"]
+        )
+        lines += ["", table(headers, rows)]
+        hidden = len(plan.changes) - len(listed)
+        if hidden > 0:
+            lines.append(
+                say(
+                    f"…… 另有 {hidden} 条（--all 列出全部）",
+                    f"… and {hidden} more (--all lists every one)",
+                )
+            )
     return "\n".join(lines)
 
 
-def _label(result: TargetResult | None) -> str:
-    return "无" if result is None else result.status.label_zh
+def _target_names(contract: Contract, lang: str) -> dict[str, str]:
+    return {t.id: t.name_zh if lang == "zh" else t.name_en for t in contract.targets}
 
 
-def _described(result: TargetResult | None, zone: ZoneInfo) -> str:
+def _label(result: TargetResult | None, lang: str) -> str:
+    return say("无", "none") if result is None else result.status.label(lang)
+
+
+def _described(result: TargetResult | None, zone: ZoneInfo, lang: str) -> str:
     if result is None:
-        return "无（不再适用）"
-    late = f"，超时 {format_duration_zh(result.overdue_seconds)}" if result.overdue_seconds else ""
-    return f"{result.status.label_zh}（截止 {local_time(result.deadline, zone)}{late}）"
+        return say("无（不再适用）", "none (no longer applies)")
+    due, late = local_time(result.deadline, zone), result.overdue_seconds
+    if lang == "zh":
+        overdue = f"，超时 {format_duration_zh(late)}" if late else ""
+        return f"{result.status.label_zh}（截止 {due}{overdue}）"
+    overdue = f", {format_duration_in(late, 'en')} late" if late else ""
+    return f"{result.status.label('en')} (due {due}{overdue})"
 
 
 def _contract_of(result: TargetResult | None) -> str:
@@ -199,14 +235,18 @@ def history() -> None:
             local_time(r.ran_at, zone),
             r.actor,
             r.reason,
-            local_time(r.reported_from, zone) if r.reported_from else "全部",
+            local_time(r.reported_from, zone) if r.reported_from else say("全部", "all"),
             str(r.tickets),
             str(r.changed),
             r.contracts,
         ]
         for r in found
     ]
-    headers = ["编号", "时间", "操作人", "原因", "工单范围", "工单数", "改变结论", "现行合同"]
+    headers = (
+        ["编号", "时间", "操作人", "原因", "工单范围", "工单数", "改变结论", "现行合同"]
+        if chosen() == "zh"
+        else ["no.", "at", "by", "reason", "reported since", "tickets", "changed", "contracts"]
+    )
     click.echo(table(headers, rows, right=[0, 5, 6]))
 
 
@@ -223,7 +263,7 @@ def show(number: int) -> None:
             )
         )
     zone = runtime.contract.zone
-    names = {target.id: target.name_zh for target in runtime.contract.targets}
+    names = _target_names(runtime.contract, chosen())
     old = {(r.ticket_id, r.target_id): r for r in superseded_results(runtime.engine, number)}
     now = {(r.ticket_id, r.target_id): r for r in current_results_of(runtime.engine, number)}
     rows = [
@@ -236,12 +276,20 @@ def show(number: int) -> None:
         ]
         for key in sorted({*old, *now})
     ]
-    click.echo(table(["工单编号", "资源池", "考核项", "重新评估前", "现在"], rows))
+    headers = (
+        ["工单编号", "资源池", "考核项", "重新评估前", "现在"]
+        if chosen() == "zh"
+        else ["ticket", "pool", "target", "before", "now"]
+    )
+    click.echo(table(headers, rows))
 
 
 def _kept(result: KeptResult | None, zone: ZoneInfo) -> str:
     if result is None:
-        return "无"
+        return say("无", "none")
     version = (result.contract_version or "—")[:12]
-    deadline = local_time(result.deadline, zone)
-    return f"{Status(result.status).label_zh}（截止 {deadline}；版本 {version}）"
+    deadline, status = local_time(result.deadline, zone), Status(result.status)
+    return say(
+        f"{status.label_zh}（截止 {deadline}；版本 {version}）",
+        f"{status.label('en')} (due {deadline}; version {version})",
+    )
