@@ -10,7 +10,7 @@ from collectors.prometheus import PrometheusCollector
 from monitor import clock
 from monitor.cli.collector_cmds import chosen_sources, settings_option, show_runs, span
 from monitor.cli.context import Runtime
-from monitor.cli.language import echo, say
+from monitor.cli.language import chosen, echo, say
 from monitor.domain.message import Message
 
 # A collector whose lease another process holds (a running `slamon serve`) is left to it.
@@ -39,4 +39,9 @@ def collect(name: str | None, settings_path: Path) -> None:
         when = span(result.range_from, result.range_to, runtime.contract.zone)
         note = result.error or (say(HELD) if result.held_elsewhere else "—")
         rows.append([result.name, *when, str(result.samples), note])
-    show_runs(["采集器", "起", "止（水位）", "样本数", "错误"], rows, (3,), failed)
+    headers = (
+        ["采集器", "起", "止（水位）", "样本数", "错误"]
+        if chosen() == "zh"
+        else ["collector", "from", "to (watermark)", "samples", "error"]
+    )
+    show_runs(headers, rows, (3,), failed)

@@ -11,7 +11,7 @@ from collectors.tickets.profile import ProfileError
 from monitor import clock
 from monitor.cli.collector_cmds import chosen_sources, settings_option, show_runs, span
 from monitor.cli.context import Runtime, UsageProblem
-from monitor.cli.language import echo
+from monitor.cli.language import chosen, echo
 
 
 @click.command("sync-tickets")
@@ -52,5 +52,17 @@ def sync_tickets(name: str | None, settings_path: Path) -> None:
                 result.error or "—",
             ]
         )
-    headers = ["采集器", "起", "止（水位）", "记录", "新增/更新/未变", "拒绝", "错误"]
+    headers = (
+        ["采集器", "起", "止（水位）", "记录", "新增/更新/未变", "拒绝", "错误"]
+        if chosen() == "zh"
+        else [
+            "collector",
+            "from",
+            "to (watermark)",
+            "records",
+            "new/updated/same",
+            "rejected",
+            "error",
+        ]
+    )
     show_runs(headers, rows, (3, 5), failed)
