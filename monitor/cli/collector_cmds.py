@@ -20,7 +20,7 @@ from collectors.settings import (
 )
 from monitor.cli.context import UsageProblem
 from monitor.cli.render import table
-from monitor.domain.message import Message
+from monitor.domain.message import Message, message_of
 
 EXIT_SOURCE_FAILED = 3  # what could be read is stored; the rest is a recorded gap
 
@@ -59,7 +59,7 @@ def chosen_sources(
     try:
         settings = load_collector_settings(settings_path)
     except CollectorSettingsError as error:
-        raise UsageProblem(str(error)) from None
+        raise UsageProblem(message_of(error)) from None
     configured = sources_of(settings)
     sources = [s for s in configured if name is None or s.name == name]
     if name is not None and not sources:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from monitor.domain.message import Message
+from monitor.domain.message import Message, message_of
 
 # What SLAMON_LANG and --lang accept for each language, compared without case.
 SPELLINGS = {
@@ -66,7 +66,8 @@ def pick_language(_context: click.Context, _parameter: click.Parameter, value: s
 def error_line(error: BaseException | Message | str) -> Message:
     """The line that reports a user's error: its Message when it carries one (an exception's
     `message`), else its text as it is."""
-    said = error if isinstance(error, Message) else getattr(error, "message", None)
-    if isinstance(said, Message):
-        return ERROR_LEAD + said
-    return ERROR_LEAD + Message(str(error), str(error))
+    if isinstance(error, Message):
+        return ERROR_LEAD + error
+    if isinstance(error, str):
+        return ERROR_LEAD + Message(error, error)
+    return ERROR_LEAD + message_of(error)

@@ -10,6 +10,7 @@ from monitor import clock
 from monitor.cli.context import Runtime, UsageProblem
 from monitor.cli.import_output import print_problems, run_import
 from monitor.cli.language import chosen, echo
+from monitor.domain.message import message_of
 
 # Beyond this many, problems are counted by reason; every rejected row is kept in rejected_row.
 _LISTED_PROBLEMS = 20
@@ -21,7 +22,7 @@ def run_profile_import(
     try:
         profile = load_profile(profile_name)
     except ProfileError as error:
-        raise UsageProblem(str(error)) from None
+        raise UsageProblem(message_of(error)) from None
     runtime = Runtime(contract_path)
     run_import(
         lambda: import_with_profile(

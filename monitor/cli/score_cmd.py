@@ -11,7 +11,7 @@ from monitor.cli.calendar_warning import warn_unknown_calendar
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
 from monitor.cli.scorecard_output import scorecard_json, scorecard_text
 from monitor.contract.model import Contract
-from monitor.domain.message import Message
+from monitor.domain.message import Message, message_of
 from monitor.domain.periods import Period
 from monitor.runs.scorecard import period_scorecard
 from monitor.scorecard.manual import ManualScores, ManualScoresError, load_manual_scores
@@ -65,7 +65,7 @@ def load_manual_option(
     try:
         manual = load_manual_scores(path, contract)
     except ManualScoresError as error:
-        raise UsageProblem(f"--manual: {error}") from None
+        raise UsageProblem(Message("--manual：", "--manual: ") + message_of(error)) from None
     if not manual.scores(period.label):
         raise UsageProblem(
             Message(

@@ -20,7 +20,7 @@ from monitor.alerting.config import AlertingConfig, AlertingConfigError, load_al
 from monitor.cli.context import Runtime, UsageProblem, contract_option
 from monitor.cli.language import WARNING_LEAD, chosen, echo, say
 from monitor.domain.durations import format_duration
-from monitor.domain.message import Message
+from monitor.domain.message import Message, message_of
 from monitor.service.collector_jobs import CollectorJob
 from monitor.service.running import EXIT_TIME, wind_down_time
 from monitor.settings import ServiceSettings
@@ -43,7 +43,7 @@ def _alerting(path: Path, stop_timeout: timedelta) -> AlertingConfig:
         for channel in config.channels:
             channel.signing_secret()  # a missing secret variable is a start-up error
     except (AlertingConfigError, ValueError) as error:
-        raise UsageProblem(str(error)) from None
+        raise UsageProblem(message_of(error)) from None
     for channel in config.channels:
         # A stop waits for the send under way; one cut off might be sent again after a restart.
         if channel.timeout >= wind_down_time(stop_timeout):
@@ -77,7 +77,7 @@ def _collectors(path: Path, runtime: Runtime) -> list[CollectorJob]:
     try:
         return service_jobs(load_collector_settings(path), runtime.engine, runtime.contract)
     except (CollectorSettingsError, ProfileError, ValueError) as error:
-        raise UsageProblem(str(error)) from None
+        raise UsageProblem(message_of(error)) from None
 
 
 @click.command()

@@ -12,6 +12,7 @@ from monitor import clock
 from monitor.cli.collector_cmds import chosen_sources, settings_option, show_runs, span
 from monitor.cli.context import Runtime, UsageProblem
 from monitor.cli.language import chosen, echo
+from monitor.domain.message import message_of
 
 
 @click.command("sync-tickets")
@@ -38,7 +39,7 @@ def sync_tickets(name: str | None, settings_path: Path) -> None:
         try:
             collector = TICKET_COLLECTORS[source.type](source, runtime.engine, runtime.contract)
         except (ProfileError, ValueError) as error:
-            raise UsageProblem(str(error)) from None
+            raise UsageProblem(message_of(error)) from None
         result = collector.run(now)
         failed = failed or result.error is not None
         counts = result.counts

@@ -37,6 +37,7 @@ from monitor.contract.strict import StrictModel
 from monitor.contract.yaml_file import KeyProblem, load_yaml_model, load_yaml_text
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.durations import format_duration
+from monitor.domain.message import Message
 from monitor.domain.tickets import ContractRef
 
 SCHEME_FILE = "scheme.yaml"
@@ -261,7 +262,13 @@ def load_judging_contract(path: Path) -> JudgingContract:
     try:
         content = path.read_text(encoding="utf-8")
     except OSError as problem:
-        raise ContractError(path, f"cannot read the contract ({problem.strerror})") from None
+        raise ContractError(
+            path,
+            Message(
+                f"无法读取合同（{problem.strerror}）",
+                f"cannot read the contract ({problem.strerror})",
+            ),
+        ) from None
     return judging_from_text(content, path)
 
 
@@ -276,8 +283,10 @@ def _load_directory(directory: Path) -> ContractSet:
     if not files:
         raise ContractError(
             directory,
-            f"目录中没有合同文件（*.yaml，{SCHEME_FILE} 除外）; "
-            "the directory holds no contract (*.yaml besides scheme.yaml)",
+            Message(
+                f"目录中没有合同文件（*.yaml，{SCHEME_FILE} 除外）",
+                f"the directory holds no contract (*.yaml besides {SCHEME_FILE})",
+            ),
         )
     contracts = tuple(load_judging_contract(file) for file in files)
     for judging in contracts:
@@ -302,10 +311,16 @@ def _refuse_unknown_classes(scheme: EvaluationScheme, primary: JudgingContract, 
     if unknown:
         raise ContractError(
             path,
-            "考核方案引用了合同中没有的资源类型; the scheme names a resource class the contracts "
-            "do not have",
+            Message(
+                "考核方案引用了合同中没有的资源类型",
+                "the scheme names a resource class the contracts do not have",
+            ),
             [
-                KeyProblem(key, f"'{name}' 不在合同的 availability.classes 中 (not a class)")
+                KeyProblem(
+                    key,
+                    f"'{name}' is not one of the contract's availability.classes",
+                    f"'{name}' 不在合同的 availability.classes 中",
+                )
                 for key, name in unknown
             ],
         )
@@ -316,12 +331,15 @@ def _refuse_scheme_keys(judging: JudgingContract) -> None:
     if written:
         raise ContractError(
             judging.path,
-            "考核方案属于整个项目，不属于单个合同 (the evaluation scheme scores the whole project)",
+            Message(
+                "考核方案属于整个项目，不属于单个合同",
+                "the evaluation scheme scores the whole project, not one contract",
+            ),
             [
                 KeyProblem(
                     key,
-                    f"写在同一目录的 {SCHEME_FILE} 中; move it to {SCHEME_FILE} in the same "
-                    "directory",
+                    f"move it to {SCHEME_FILE} in the same directory",
+                    f"写在同一目录的 {SCHEME_FILE} 中",
                 )
                 for key in written
             ],
@@ -335,9 +353,12 @@ def _refuse_same_names(contracts: tuple[JudgingContract, ...]) -> None:
         if name in seen:
             raise ContractError(
                 judging.path,
-                f"合同名称 '{name}' 与 {seen[name].name} 重复; "
-                f"the name is also {seen[name].name}'s: results name their contract by it",
-                [KeyProblem("name", "每个合同的名称须唯一 (a name of its own)")],
+                Message(
+                    f"合同名称 '{name}' 与 {seen[name].name} 重复",
+                    f"the name '{name}' is also {seen[name].name}'s: results name their "
+                    "contract by it",
+                ),
+                [KeyProblem("name", "a name of its own", "每个合同的名称须唯一")],
             )
         seen[name] = judging.path
 
@@ -356,15 +377,19 @@ def _refuse_overlaps(contracts: tuple[JudgingContract, ...]) -> None:
             if start is not None and end is not None and start >= end:
                 continue
             period = f"{start.date() if start else '不限'} 至 {end.date() if end else '不限'}"
+            period_en = f"{start.date() if start else 'always'} to {end.date() if end else 'ever'}"
             raise ContractError(
                 second.path,
-                f"与 {first.path.name} 的适用范围重叠：{shared.describe_zh()}，{period}; "
-                f"overlaps {first.path.name}: a ticket there would have two contracts",
+                Message(
+                    f"与 {first.path.name} 的适用范围重叠：{shared.describe_zh()}，{period}",
+                    f"overlaps {first.path.name} ({shared.describe_en()}, {period_en}): "
+                    "a ticket there would have two contracts",
+                ),
                 [
                     KeyProblem(
                         "scope / valid_from / valid_until",
-                        f"{first.path.name} 与 {second.path.name} 不得同时适用于同一工单 "
-                        "(make the scopes disjoint or the validities consecutive)",
+                        "make the scopes disjoint or the validities consecutive",
+                        f"{first.path.name} 与 {second.path.name} 不得同时适用于同一工单",
                     )
                 ],
             )

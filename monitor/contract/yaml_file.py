@@ -16,28 +16,39 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from monitor.domain.message import Message
+
 Model = TypeVar("Model", bound=BaseModel)
 
 
 @dataclass(frozen=True, slots=True)
 class KeyProblem:
     """One bad key of a file: where it is (a key path such as targets[2].limit), what was
-    expected there."""
+    expected there (in English, and in Chinese when it is worded apart)."""
 
     where: str
     expected: str
+    expected_zh: str | None = None
 
 
 class YamlFileError(Exception):
     """A configuration file that cannot be used: the file, what is wrong with it and, key by
     key, what was expected."""
 
-    def __init__(self, path: Path, summary: str, problems: Sequence[KeyProblem] = ()) -> None:
+    def __init__(
+        self, path: Path, summary: str | Message, problems: Sequence[KeyProblem] = ()
+    ) -> None:
+        said = summary if isinstance(summary, Message) else Message(summary, summary)
         self.path = path
-        self.summary = summary
+        self.summary = said.en
         self.problems = tuple(problems)
-        lines = [f"{path}: {summary}", *(f"  {p.where}: {p.expected}" for p in self.problems)]
-        super().__init__("\n".join(lines))
+        zh = [
+            f"{path}：{said.zh}",
+            *(f"  {p.where}：{p.expected_zh or p.expected}" for p in self.problems),
+        ]
+        en = [f"{path}: {said.en}", *(f"  {p.where}: {p.expected}" for p in self.problems)]
+        self.message = Message("\n".join(zh), "\n".join(en))
+        super().__init__(self.message.en)
 
 
 def load_yaml_model(
@@ -51,7 +62,13 @@ def load_yaml_model(
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as problem:
-        raise error(path, f"cannot read {what} ({problem.strerror})") from None
+        raise error(
+            path,
+            Message(
+                f"无法读取{_what_zh(what)}（{problem.strerror}）",
+                f"cannot read {what} ({problem.strerror})",
+            ),
+        ) from None
     return load_yaml_text(text, path, model, what, error)
 
 
@@ -66,29 +83,52 @@ def load_yaml_text(
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as problem:
-        raise error(path, f"not valid YAML: {problem}") from None
+        said = Message(f"不是有效的 YAML：{problem}", f"not valid YAML: {problem}")
+        raise error(path, said) from None
     except ValueError as problem:
         # An impossible date such as 2022-13-01 fails in YAML's own date constructor.
-        raise error(path, f"不是有效的 YAML：{problem}; not valid YAML: {problem}") from None
+        said = Message(f"不是有效的 YAML：{problem}", f"not valid YAML: {problem}")
+        raise error(path, said) from None
     raw = {} if raw is None else raw
     if not isinstance(raw, dict):
-        expected = KeyProblem("(top level)", "expected a mapping of keys")
-        raise error(path, f"{what} is not valid (1 problem(s))", [expected])
+        expected = KeyProblem("(top level)", "expected a mapping of keys", "应为键值映射")
+        raise error(path, _not_valid(what, 1), [expected])
     try:
         return model.model_validate(raw)
     except ValidationError as problem:
         found = [_key_problem(raw, details) for details in problem.errors()]
-        raise error(path, f"{what} is not valid ({len(found)} problem(s))", found) from None
+        raise error(path, _not_valid(what, len(found)), found) from None
+
+
+# The files' names in Chinese, for their errors ("the contract" → 合同).
+_WHAT_ZH = {
+    "the contract": "合同",
+    "the evaluation scheme": "考核方案",
+    "the manual scores file": "手工评分文件",
+    "the alerting file": "告警配置文件",
+    "the statement profile": "结算清单映射",
+    "the collectors file": "采集器配置文件",
+    "the mapping profile": "映射配置",
+}
+
+
+def _what_zh(what: str) -> str:
+    return _WHAT_ZH.get(what, what)
+
+
+def _not_valid(what: str, count: int) -> Message:
+    return Message(
+        f"{_what_zh(what)}无效（{count} 个问题）", f"{what} is not valid ({count} problem(s))"
+    )
 
 
 def _key_problem(raw: dict[str, Any], details: ErrorDetails) -> KeyProblem:
+    where = _key_path(raw, details["loc"])
     if details["type"] == "extra_forbidden":
-        expected = "unknown key (check the spelling)"
-    elif details["type"] == "missing":
-        expected = "required key is missing"
-    else:
-        expected = details["msg"].removeprefix("Value error, ")
-    return KeyProblem(_key_path(raw, details["loc"]), expected)
+        return KeyProblem(where, "unknown key (check the spelling)", "未知的键（请检查拼写）")
+    if details["type"] == "missing":
+        return KeyProblem(where, "required key is missing", "缺少必填的键")
+    return KeyProblem(where, details["msg"].removeprefix("Value error, "))
 
 
 def _key_path(raw: Any, loc: tuple[int | str, ...]) -> str:

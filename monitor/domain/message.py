@@ -48,3 +48,9 @@ class MessageError(Exception):
         said = problem if isinstance(problem, Message) else Message(problem, problem)
         super().__init__(said.en)
         self.message = said
+
+
+def message_of(error: BaseException) -> Message:
+    """An error's words: its `message` when it carries both texts, else its one text."""
+    said = getattr(error, "message", None)
+    return said if isinstance(said, Message) else Message(str(error), str(error))

@@ -125,7 +125,7 @@ def test_a_bad_contract_is_one_clear_message_and_exit_2(tmp_path: Path) -> None:
     assert (
         str(contract) in done.stderr
         and "timezone" in done.stderr
-        and "kinds: required" in done.stderr
+        and "kinds：缺少必填的键" in done.stderr
     )
 
 

@@ -62,8 +62,8 @@ def test_a_bad_profile_is_one_message_naming_the_file_and_key(tmp_path: Path) ->
         tmp_path, "import", "tickets", str(DATA / "zammad_export.csv"), "--profile", str(profile)
     )
     assert done.returncode == 2
-    assert f"{profile}: the mapping profile is not valid" in done.stderr
-    assert "columns: column '编号': 'ticket_no' is not a slamon ticket field" in done.stderr
+    assert f"{profile}：映射配置无效" in done.stderr
+    assert "columns：column '编号': 'ticket_no' is not a slamon ticket field" in done.stderr
 
 
 @pytest.fixture

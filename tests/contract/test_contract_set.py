@@ -76,9 +76,10 @@ def test_two_contracts_for_the_same_tickets_are_refused_naming_both(tmp_path: Pa
     (folder / "b.yaml").write_text(contract_text("乙", "scope: {operators: [电信]}\n"), "utf-8")
     with pytest.raises(ContractError) as refused:
         load_contract_set(folder)
-    message = str(refused.value)
-    assert "a.yaml" in message and "b.yaml" in message
-    assert "一云、二云" in message and "电信" in message
+    message = refused.value.message
+    assert "a.yaml" in message.zh and "b.yaml" in message.zh
+    assert "一云、二云" in message.zh and "电信" in message.zh
+    assert "pools 一云, 二云" in message.en and "电信" in message.en
 
 
 def test_consecutive_validities_of_one_scope_are_two_versions_of_terms(tmp_path: Path) -> None:
@@ -97,8 +98,9 @@ def test_consecutive_validities_of_one_scope_are_two_versions_of_terms(tmp_path:
     (folder / "old.yaml").write_text(
         contract_text("旧合同", "scope: {pools: [一云]}\nvalid_until: 2020-01-02\n"), "utf-8"
     )
-    with pytest.raises(ContractError, match="2020-01-01 至 2020-01-02"):
+    with pytest.raises(ContractError, match="2020-01-01 to 2020-01-02") as refused:
         load_contract_set(folder)
+    assert "2020-01-01 至 2020-01-02" in refused.value.message.zh
 
 
 @pytest.mark.parametrize(
@@ -126,13 +128,14 @@ def test_a_directory_without_contracts_or_with_one_name_twice_is_refused(tmp_pat
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "scheme.yaml").write_text("name: 方案\n", "utf-8")
-    with pytest.raises(ContractError, match="没有合同文件"):
+    with pytest.raises(ContractError, match="holds no contract") as refused:
         load_contract_set(empty)
+    assert "没有合同文件" in refused.value.message.zh
     twice = tmp_path / "twice"
     twice.mkdir()
     (twice / "a.yaml").write_text(contract_text("同名", "scope: {pools: [一云]}\n"), "utf-8")
     (twice / "b.yaml").write_text(contract_text("同名", "scope: {pools: [二云]}\n"), "utf-8")
-    with pytest.raises(ContractError, match="重复"):
+    with pytest.raises(ContractError, match="is also"):
         load_contract_set(twice)
 
 

@@ -163,8 +163,10 @@ def test_unknown_days_missing_hours_and_unknown_keys_are_refused(tmp_path: Path)
     )
     assert error.problems == (
         KeyProblem("schedules.工作时间.days", "Input should be 'working_days' or 'every_day'"),
-        KeyProblem("schedules.工作时间.hours", "required key is missing"),
-        KeyProblem("schedules.工作时间.hous", "unknown key (check the spelling)"),
+        KeyProblem("schedules.工作时间.hours", "required key is missing", "缺少必填的键"),
+        KeyProblem(
+            "schedules.工作时间.hous", "unknown key (check the spelling)", "未知的键（请检查拼写）"
+        ),
     )
 
 

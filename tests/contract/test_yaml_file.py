@@ -66,8 +66,10 @@ def test_each_bad_key_is_named_by_its_path_with_what_was_expected(tmp_path: Path
     error = refused(path)
     assert error.summary == "the settings file is not valid (3 problem(s))"
     assert error.problems == (
-        KeyProblem("items[1](b).limit.duration", "required key is missing"),
-        KeyProblem("items[1](b).lmit", "unknown key (check the spelling)"),
+        KeyProblem("items[1](b).limit.duration", "required key is missing", "缺少必填的键"),
+        KeyProblem(
+            "items[1](b).lmit", "unknown key (check the spelling)", "未知的键（请检查拼写）"
+        ),
         KeyProblem("count", "Input should be greater than or equal to 1"),
     )
     assert str(error).splitlines()[1:] == [
@@ -79,7 +81,9 @@ def test_each_bad_key_is_named_by_its_path_with_what_was_expected(tmp_path: Path
 
 def test_a_top_level_that_is_not_a_mapping_is_a_problem_at_the_top_level(tmp_path: Path) -> None:
     error = refused(write(tmp_path, "- name\n- items\n"))
-    assert error.problems == (KeyProblem("(top level)", "expected a mapping of keys"),)
+    assert error.problems == (
+        KeyProblem("(top level)", "expected a mapping of keys", "应为键值映射"),
+    )
 
 
 def test_broken_yaml_and_an_unreadable_file_name_the_file(tmp_path: Path) -> None:
