@@ -79,7 +79,10 @@ def _text_filter(query: TicketQuery) -> ColumnElement[bool] | None:
 
 
 def _has_result(*conditions: Any) -> ColumnElement[bool]:
-    return exists().where(RESULT.c.ticket_pk == TICKET.c.id, *conditions)
+    # The tickets of the qualifying results rather than EXISTS per ticket: the results are
+    # found once through the status index, where EXISTS probes them for every ticket (a
+    # million probes for a million tickets, at twice the time).
+    return TICKET.c.id.in_(select(RESULT.c.ticket_pk).where(*conditions))
 
 
 def _state_filter(state: str, now: datetime) -> ColumnElement[bool] | None:
