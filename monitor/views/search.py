@@ -82,7 +82,8 @@ def _has_result(*conditions: Any) -> ColumnElement[bool]:
     # The tickets of the qualifying results rather than EXISTS per ticket: the results are
     # found once through the status index, where EXISTS probes them for every ticket (a
     # million probes for a million tickets, at twice the time).
-    return TICKET.c.id.in_(select(RESULT.c.ticket_pk).where(*conditions))
+    found: ColumnElement[bool] = TICKET.c.id.in_(select(RESULT.c.ticket_pk).where(*conditions))
+    return found
 
 
 def _state_filter(state: str, now: datetime) -> ColumnElement[bool] | None:
