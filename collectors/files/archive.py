@@ -16,13 +16,14 @@ from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 
 from collectors.files.limits import FileLimits, FileTooLarge
+from monitor.domain.message import Message, MessageError
 
 _CHUNK_BYTES = 1 << 20
 # The zip flag saying a member's name is UTF-8; without it Windows tools in Chinese write GBK.
 _UTF8_NAME = 0x800
 
 
-class ArchiveProblem(Exception):
+class ArchiveProblem(MessageError):
     """The archive cannot be used: not a zip, encrypted, or not exactly one table inside."""
 
 
@@ -53,13 +54,18 @@ def unzip_table(path: Path, suffixes: Collection[str], limits: FileLimits) -> Un
             if len(tables) != 1:
                 names = "、".join(_name(info) for info in members) or "—"
                 raise ArchiveProblem(
-                    f"{path}: 压缩包内应恰有一个 CSV、XLSX 或 JSON 文件，实有 {names} "
-                    f"(a zip must hold exactly one CSV, XLSX or JSON file; it holds {names})"
+                    Message(
+                        f"{path}：压缩包内应恰有一个 CSV、XLSX 或 JSON 文件，实有 {names}",
+                        f"{path}: a zip must hold exactly one CSV, XLSX or JSON file; "
+                        f"it holds {names.replace('、', ', ')}",
+                    )
                 )
             return _unpack(path, archive, tables[0])
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as error:
         # RuntimeError: an encrypted member; NotImplementedError: a compression zipfile lacks.
-        raise ArchiveProblem(f"{path}: 无法解压 not a readable zip archive ({error})") from None
+        raise ArchiveProblem(
+            Message(f"{path}：无法解压（{error}）", f"{path}: not a readable zip archive ({error})")
+        ) from None
 
 
 def _unpack(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Unzipped:

@@ -40,7 +40,9 @@ def file_limits() -> FileLimits:
             f"SLAMON_IMPORT_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
             for e in error.errors()
         )
-        raise ImportFileError(f"bad setting: {problems}") from None
+        raise ImportFileError(
+            Message(f"设置有误：{problems}", f"bad setting: {problems}")
+        ) from None
 
 
 class FileTooLarge(ImportFileError):
@@ -49,33 +51,43 @@ class FileTooLarge(ImportFileError):
     @classmethod
     def rows(cls, path: Path, limit: int) -> FileTooLarge:
         return cls(
-            f"{path}: 行数超过上限 more than {limit:,} rows (SLAMON_IMPORT_MAX_ROWS={limit}); "
-            "split the file or raise the setting. Nothing was imported."
+            Message(
+                f"{path}：行数超过上限 {limit:,} 行（SLAMON_IMPORT_MAX_ROWS={limit}）；"
+                "请拆分文件或调高该设置。未导入任何数据。",
+                f"{path}: more than {limit:,} rows (SLAMON_IMPORT_MAX_ROWS={limit}); "
+                "split the file or raise the setting. Nothing was imported.",
+            )
         )
 
     @classmethod
     def unpacked(cls, path: Path, size: int, limit: int) -> FileTooLarge:
-        return cls(
-            f"{path}: 解压后过大 the workbook unpacks to {size:,} bytes, more than {limit:,} "
-            f"(SLAMON_IMPORT_MAX_UNPACKED_BYTES); split it or raise the setting. "
-            "Nothing was imported."
-        )
+        return cls(_unpacks(path, "工作簿", "the workbook", size, limit))
 
     @classmethod
     def archive(cls, path: Path, size: int, limit: int) -> FileTooLarge:
-        return cls(
-            f"{path}: 解压后过大 the zip unpacks to {size:,} bytes, more than {limit:,} "
-            f"(SLAMON_IMPORT_MAX_UNPACKED_BYTES); split it or raise the setting. "
-            "Nothing was imported."
-        )
+        return cls(_unpacks(path, "压缩包", "the zip", size, limit))
 
     @classmethod
     def text_run(cls, path: Path, sheet: str, size: int, limit: int) -> FileTooLarge:
         return cls(
-            f"{path}: 单元格过长 sheet {sheet} holds {size:,} bytes of text in one place, more "
-            f"than a cell of {limit:,} characters can take (SLAMON_IMPORT_MAX_CELL_CHARS). "
-            "Nothing was imported."
+            Message(
+                f"{path}：单元格过长：工作表 {sheet} 有一处 {size:,} 字节的文本，超过一个单元格"
+                f"可容纳的 {limit:,} 个字符（SLAMON_IMPORT_MAX_CELL_CHARS）。未导入任何数据。",
+                f"{path}: sheet {sheet} holds {size:,} bytes of text in one place, more "
+                f"than a cell of {limit:,} characters can take (SLAMON_IMPORT_MAX_CELL_CHARS). "
+                "Nothing was imported.",
+            )
         )
+
+
+def _unpacks(path: Path, what_zh: str, what: str, size: int, limit: int) -> Message:
+    return Message(
+        f"{path}：{what_zh}解压后过大：{size:,} 字节，超过 {limit:,}"
+        "（SLAMON_IMPORT_MAX_UNPACKED_BYTES）；请拆分或调高该设置。未导入任何数据。",
+        f"{path}: {what} unpacks to {size:,} bytes, more than {limit:,} "
+        "(SLAMON_IMPORT_MAX_UNPACKED_BYTES); split it or raise the setting. "
+        "Nothing was imported.",
+    )
 
 
 def long_cell_reason(header: str, length: int, limit: int) -> Message:

@@ -145,7 +145,7 @@ def _zipped(
     try:
         member = unzip_table(path, _READERS, limits)
     except ArchiveProblem as error:
-        raise UnreadableFile(str(error)) from None
+        raise UnreadableFile(error.message) from None
     try:
         table = _READERS[member.path.suffix](member.path, looks_like_header, limits)
     except (UnreadableFile, FileTooLarge) as error:
@@ -167,8 +167,10 @@ def _holding(member: Unzipped, rows: Iterator[Row]) -> Iterator[Row]:
         raise _named_in(error, member) from None
 
 
-def _named_in(error: Exception, member: Unzipped) -> Exception:
-    return type(error)(str(error).replace(str(member.path), member.label))
+def _named_in(error: UnreadableFile | FileTooLarge, member: Unzipped) -> Exception:
+    said = error.message
+    named = Message(*(text.replace(str(member.path), member.label) for text in (said.zh, said.en)))
+    return type(error)(named)
 
 
 def _at_most(rows: Iterator[Row], path: Path, limit: int) -> Iterator[Row]:

@@ -87,8 +87,9 @@ def test_a_zip_without_exactly_one_table_file_is_refused_naming_what_it_holds(
     archive = zipped(tmp_path / "export.zip", members, utf8_names=False)  # GBK names, as on Windows
     with pytest.raises(ImportFileError) as refused:
         import_tickets(engine, archive, contract, source="zipped", now=NOW)
-    first = str(refused.value).splitlines()[0]  # then the accepted headers, as for any file
-    assert f"实有 {holds}" in first
+    # The first line, then the accepted headers, as for any file.
+    assert f"实有 {holds}" in refused.value.message.zh.splitlines()[0]
+    first = str(refused.value).splitlines()[0]
     assert "a zip must hold exactly one CSV, XLSX or JSON file" in first
 
 
@@ -102,8 +103,9 @@ def test_a_zip_unpacking_past_the_limit_is_refused_before_anything_is_unpacked(
     before = unpacked_folders()
     with pytest.raises(ImportFileError) as refused:
         import_tickets(engine, archive, contract, source="zipped", now=NOW)
-    message = str(refused.value)
-    assert "解压后过大" in message and "SLAMON_IMPORT_MAX_UNPACKED_BYTES" in message
+    message = refused.value.message
+    assert "解压后过大" in message.zh and "SLAMON_IMPORT_MAX_UNPACKED_BYTES" in message.zh
+    assert "the zip unpacks to" in message.en
     assert unpacked_folders() == before
 
 
@@ -111,15 +113,19 @@ def test_a_broken_file_inside_is_named_inside_the_zip(
     engine: Engine, contract: Contract, tmp_path: Path
 ) -> None:
     archive = zipped(tmp_path / "export.zip", {"工单.json": b'{"not": "a list"}'})
-    with pytest.raises(ImportFileError, match=f"{archive}:工单.json: expected a JSON list"):
+    with pytest.raises(
+        ImportFileError, match=f"{archive}:工单.json: expected a JSON list"
+    ) as refused:
         import_tickets(engine, archive, contract, source="zipped", now=NOW)
+    assert refused.value.message.zh.startswith(f"{archive}:工单.json")
 
 
 def test_not_a_zip_at_all_is_one_line(engine: Engine, contract: Contract, tmp_path: Path) -> None:
     archive = tmp_path / "export.zip"
     archive.write_bytes(b"this is no archive")
-    with pytest.raises(ImportFileError, match="无法解压 not a readable zip archive"):
+    with pytest.raises(ImportFileError, match="not a readable zip archive") as refused:
         import_tickets(engine, archive, contract, source="zipped", now=NOW)
+    assert "无法解压" in refused.value.message.zh
 
 
 def test_slamon_import_tickets_takes_a_zip(tmp_path: Path) -> None:
