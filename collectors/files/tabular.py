@@ -54,6 +54,14 @@ def storable(cells: dict[str, Any]) -> tuple[dict[str, Any], Message | None]:
     return clean, joined(problems)
 
 
+def not_a_workbook(path: Path, error: Exception) -> Message:
+    """Why an .xlsx cannot be read at all (the reader's words kept)."""
+    return Message(
+        f"{path}：不是可读取的 XLSX 工作簿（{error}）",
+        f"{path}: not a readable XLSX workbook ({error})",
+    )
+
+
 def _csv_syntax(error: Exception) -> Message:
     """Why a row the CSV reader could not split is rejected (the reader's words kept)."""
     return Message(
@@ -265,7 +273,9 @@ def _read_csv(
                 Message(f"{path}：文件为空", f"{path}: the file is empty")
             ) from None
         except csv.Error as error:
-            raise UnreadableFile(f"{path}: line 1: {error}") from None
+            raise UnreadableFile(
+                Message(f"{path}：第 1 行：{error}", f"{path}: line 1: {error}")
+            ) from None
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         # Opened only once iteration starts, and closed when it ends or is abandoned.
@@ -355,7 +365,7 @@ def _read_xlsx(
     except FileTooLarge:
         raise
     except Exception as error:  # openpyxl raises many types for a broken or foreign file
-        raise UnreadableFile(f"{path}: not a readable XLSX workbook ({error})") from None
+        raise UnreadableFile(not_a_workbook(path, error)) from None
     sheet = workbook.worksheets[0]
     # Read-only mode trusts the size the file records, and some exporters record it wrong
     # (rows past it would be dropped without a word): read every row the sheet really has.
@@ -401,11 +411,26 @@ def _read_json(
     try:
         items = json.loads(text)
     except json.JSONDecodeError as error:
-        raise UnreadableFile(f"{path}: line {error.lineno}: not valid JSON ({error.msg})") from None
+        raise UnreadableFile(
+            Message(
+                f"{path}：第 {error.lineno} 行：不是有效的 JSON（{error.msg}）",
+                f"{path}: line {error.lineno}: not valid JSON ({error.msg})",
+            )
+        ) from None
     except RecursionError:  # Python's decoder gives up on arrays/objects nested this deep
-        raise UnreadableFile(f"{path}: JSON nested too deeply to be a list of rows") from None
+        raise UnreadableFile(
+            Message(
+                f"{path}：JSON 嵌套过深，不是一个行的列表",
+                f"{path}: JSON nested too deeply to be a list of rows",
+            )
+        ) from None
     if not isinstance(items, list):
-        raise UnreadableFile(f"{path}: expected a JSON list of objects at the top level")
+        raise UnreadableFile(
+            Message(
+                f"{path}：顶层应为由对象组成的 JSON 列表",
+                f"{path}: expected a JSON list of objects at the top level",
+            )
+        )
     lines = _object_start_lines(text, len(items))
     headers: list[str] = []
     seen: set[str] = set()

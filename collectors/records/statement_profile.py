@@ -24,7 +24,7 @@ from pydantic import Field
 
 from collectors.files.decimals import parse_amount
 from collectors.files.limits import file_limits
-from collectors.files.tabular import Table, UnreadableFile
+from collectors.files.tabular import Table, UnreadableFile, not_a_workbook
 from collectors.files.values import BadValue
 from monitor.contract.strict import StrictModel
 from monitor.contract.yaml_file import YamlFileError, load_yaml_model
@@ -120,7 +120,13 @@ def load_statement_profile(name_or_path: str) -> StatementProfile:
     path = statement_profile_path(name_or_path)
     if not path.exists():
         shipped = ", ".join(sorted(p.stem for p in STATEMENT_MAPPINGS_DIR.glob("*.yaml")))
-        raise StatementProfileError(path, f"no such statement profile (shipped: {shipped})")
+        raise StatementProfileError(
+            path,
+            Message(
+                f"没有这个结算清单映射（随附：{shipped}）",
+                f"no such statement profile (shipped: {shipped})",
+            ),
+        )
     return load_yaml_model(path, StatementProfile, "the statement profile", StatementProfileError)
 
 
@@ -141,7 +147,12 @@ class ProfileReader:
         headers = _combined_headers(grid[start : start + profile.header_rows])
         period = _title_period(grid[:start]) if profile.period_from_title else None
         if profile.period_from_title and period is None:
-            raise UnreadableFile(f"{path}: no 'YYYY年M月' in the title rows above the header")
+            raise UnreadableFile(
+                Message(
+                    f"{path}：表头上方的标题行中没有“YYYY年M月”",
+                    f"{path}: no 'YYYY年M月' (year and month) in the title rows above the header",
+                )
+            )
         names = [_renamed(header, profile) for header in headers]
         first_line = start + profile.header_rows + 1
 
@@ -194,12 +205,17 @@ def _grid(path: Path) -> list[list[Any]]:
     """The first sheet's cells, a merged range's value in every cell it covers."""
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise UnreadableFile(f"{path}: no such file")
+        raise UnreadableFile(Message(f"{path}：文件不存在", f"{path}: no such file"))
     if suffix == ".csv":
         with path.open(encoding="utf-8-sig", newline="") as file:
             return [list(row) for row in csv.reader(file)]
     if suffix != ".xlsx":
-        raise UnreadableFile(f"{path}: a statement profile reads .xlsx or .csv, not '{suffix}'")
+        raise UnreadableFile(
+            Message(
+                f"{path}：结算清单映射只读取 .xlsx 或 .csv，不读 '{suffix}'",
+                f"{path}: a statement profile reads .xlsx or .csv, not '{suffix}'",
+            )
+        )
     from openpyxl import load_workbook
 
     from collectors.files import xlsx
@@ -212,7 +228,7 @@ def _grid(path: Path) -> list[list[Any]]:
     except UnreadableFile:
         raise
     except Exception as error:  # openpyxl raises many types for a broken or foreign file
-        raise UnreadableFile(f"{path}: not a readable XLSX workbook ({error})") from None
+        raise UnreadableFile(not_a_workbook(path, error)) from None
     sheet = workbook.worksheets[0]
     grid = [list(row) for row in sheet.iter_rows(values_only=True)]
     for merged in sheet.merged_cells.ranges:
@@ -230,7 +246,11 @@ def _header_start(grid: list[list[Any]], profile: StatementProfile, path: Path) 
         if sum(profile.field_of(text) is not None for text in texts) >= 2:
             return index
     raise UnreadableFile(
-        f"{path}: no header row of profile '{profile.name}' in the first {_HEADER_SEARCH_ROWS} rows"
+        Message(
+            f"{path}：前 {_HEADER_SEARCH_ROWS} 行中没有映射 '{profile.name}' 的表头行",
+            f"{path}: no header row of profile '{profile.name}' in the first "
+            f"{_HEADER_SEARCH_ROWS} rows",
+        )
     )
 
 

@@ -119,5 +119,5 @@ def import_statement_with_profile(
     try:
         loaded = load_statement_profile(profile)
     except StatementProfileError as error:
-        raise ImportFileError(str(error)) from None
+        raise ImportFileError(error.message) from None
     return import_statement(engine, path, contract, source=source, now=now, profile=loaded)

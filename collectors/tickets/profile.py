@@ -18,6 +18,7 @@ from collectors.tickets.columns import TICKET_HEADERS
 from monitor.contract.clocks import PAUSE_REASONS
 from monitor.contract.strict import StrictModel
 from monitor.contract.yaml_file import YamlFileError, load_yaml_model
+from monitor.domain.message import Message
 from monitor.rules.history import Phase
 
 MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "config/mappings"
@@ -167,5 +168,10 @@ def load_profile(name_or_path: str) -> Profile:
     path = profile_path(name_or_path)
     if not path.exists():
         known = ", ".join(available_profiles())
-        raise ProfileError(path, f"no such mapping profile (shipped: {known})")
+        raise ProfileError(
+            path,
+            Message(
+                f"没有这个映射配置（随附：{known}）", f"no such mapping profile (shipped: {known})"
+            ),
+        )
     return load_yaml_model(path, Profile, "the mapping profile", ProfileError)
