@@ -134,17 +134,23 @@ def scorecard_text(card: PeriodScorecard, contract: Contract) -> str:
             say(f"缺失巡检日 {days} 个：{missed}", f"{days} missed inspection days: {missed}"),
         ]
     if review.unknown_refs:
-        refs = "、".join(f"{r.record_key}→{r.ticket_id}" for r in review.unknown_refs)
-        parts += ["", say(f"关联工单不存在：{refs}", f"linked tickets that do not exist: {refs}")]
-    if card.satisfaction.replies:
-        parts += ["", _block_text(satisfaction_block(card.satisfaction, lang))]
-    if scorecard.ignored_manual:
-        ignored = "、".join(entry.id for entry in scorecard.ignored_manual)
+        refs = [f"{r.record_key}→{r.ticket_id}" for r in review.unknown_refs]
         parts += [
             "",
             say(
-                f"手工录入被忽略（系统已计算）：{ignored}",
-                f"hand-entered scores ignored (computed by slamon): {ignored}",
+                f"关联工单不存在：{'、'.join(refs)}",
+                f"linked tickets that do not exist: {', '.join(refs)}",
+            ),
+        ]
+    if card.satisfaction.replies:
+        parts += ["", _block_text(satisfaction_block(card.satisfaction, lang))]
+    if scorecard.ignored_manual:
+        ignored = [entry.id for entry in scorecard.ignored_manual]
+        parts += [
+            "",
+            say(
+                f"手工录入被忽略（系统已计算）：{'、'.join(ignored)}",
+                f"hand-entered scores ignored (computed by slamon): {', '.join(ignored)}",
             ),
         ]
     return "\n".join(parts)
