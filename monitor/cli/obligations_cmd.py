@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from monitor.cli.context import Runtime, at_option, contract_option
-from monitor.cli.language import echo
+from monitor.cli.language import chosen, echo
 from monitor.cli.render import table
 from monitor.report.content import obligations_block, text_cells
 from monitor.runs.obligations import clock_summary, evaluate_obligations
@@ -46,7 +46,7 @@ def obligations(output: str, at_text: str | None, contract_path: Path | None) ->
             "the contract has no obligations: add an obligations section",
         )
         return
-    block = obligations_block(clocks, contract, at)
+    block = obligations_block(clocks, contract, at, chosen())
     click.echo(block.title)
     if not block.rows:
         click.echo(block.empty_text)
