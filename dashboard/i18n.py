@@ -483,8 +483,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "availability.gaps": ("覆盖缺口（监测数据不足）", "Coverage gaps (too few samples)"),
     "availability.daily": ("每日可用率与覆盖率", "Availability and coverage per day"),
     "availability.daily_note": (
-        "按 UTC 日统计；折线断开处为当日无监测数据（不计为不可用）",
-        "Per UTC day; a break in a line is a day without samples (not counted as downtime)",
+        "按北京时间（UTC+8）自然日统计；折线断开处为当日无监测数据（不计为不可用）",
+        "Per day of UTC+08:00 (Beijing time); a break in a line is a day without samples (not "
+        "counted as downtime)",
     ),
     "availability.no_gaps": ("没有覆盖缺口", "No coverage gaps"),
     "inspections.unclosed": ("未闭环巡检发现", "Unclosed findings"),
