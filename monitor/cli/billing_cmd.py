@@ -65,7 +65,7 @@ def check(
         click.echo(billing_json_text(result))
     elif output == "xlsx":
         target = path or Path(f"billing-check-{bounds.label}.xlsx")
-        write_billing_xlsx(result, target)
+        write_billing_xlsx(result, target, chosen())
         disputed = money(result.disputed_total)
         echo(
             f"已写入：{target}（争议合计 {disputed} 元）",

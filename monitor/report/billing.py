@@ -299,5 +299,5 @@ def report_billing_blocks(
     ]
 
 
-def write_billing_xlsx(check: BillingCheck, path: Path) -> None:
-    render_xlsx(billing_blocks(check), path)
+def write_billing_xlsx(check: BillingCheck, path: Path, lang: str = "zh") -> None:
+    render_xlsx(billing_blocks(check, lang), path)

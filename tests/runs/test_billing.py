@@ -130,6 +130,12 @@ def test_the_command_checks_a_month(tmp_path: Path, output: str) -> None:
     elif output == "table":
         assert "超出服务期计费" in done.stdout and "争议合计 5354.51 元" in done.stdout
     else:
-        assert (tmp_path / "billing-check-2024-03.xlsx").is_file()
+        assert load_workbook(tmp_path / "billing-check-2024-03.xlsx").sheetnames[0] == "核对明细"
+        english = slamon("--lang", "en", "billing", "check", "--period", "2024-03",
+                         "--format", "xlsx", "--output", "en.xlsx")  # fmt: skip
+        assert english.returncode == 0, english.stderr
+        book = load_workbook(tmp_path / "en.xlsx")
+        titles = [*book.sheetnames, *(cell.value for cell in book.worksheets[0][3] if cell.value)]
+        assert not [t for t in titles if any("\u4e00" <= char <= "\u9fff" for char in t)]
     refused = slamon("billing", "check", "--period", "2024")
     assert refused.returncode == 2 and "YYYY-MM" in refused.stderr
