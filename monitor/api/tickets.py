@@ -24,7 +24,7 @@ from monitor.api.schemas import (
     TicketPage,
 )
 from monitor.api.timefmt import local_iso
-from monitor.storage.ingest import ParsedBatch, keys_of, store_batch
+from monitor.storage.ingest import ParsedBatch, keys_of, one_batch_at_a_time, store_batch
 from monitor.storage.live import ticket_pks_in
 from monitor.storage.queries import TicketFilter, list_tickets
 from monitor.storage.retry import BATCH_ATTEMPTS, BATCH_FIRST_DELAY, retried
@@ -81,6 +81,7 @@ def upsert_tickets(
 
     def store() -> tuple[ParsedBatch, UpsertCounts, list[int]]:
         with context.engine.begin() as connection:
+            one_batch_at_a_time(connection)
             kept = keep_within_scope(connection, read, batch.tickets, source, token)
             origin = f"api (token {token.name})"
             counts = store_batch(connection, kept, source, origin, clock.now(), token.id)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from monitor.storage.import_runs import finish_import_run, keep_rejected_rows, start_import_run
 from monitor.storage.tables import ImportRunRow, RejectedRow
@@ -35,6 +35,23 @@ class ParsedBatch:
     lines: list[int] = field(default_factory=list)  # each row's 1-based position in the batch
     problems: list[ItemProblem] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)  # rejected_row values
+
+
+# The key of the advisory lock that API batches take to be stored one at a time.
+_BATCH_LOCK = 0x51A_0BA7
+
+
+def one_batch_at_a_time(connection: Connection) -> None:
+    """Wait until no other API batch is being stored, then hold that until this transaction
+    ends (PostgreSQL; SQLite's write lock already does it).
+
+    A batch locks the stored tickets it names first (the scope check), then upserts; a ticket
+    another batch stored in between is locked only by the upsert, out of that order, and two
+    batches sharing tickets deadlock. One at a time, a batch's few milliseconds of writing
+    wait instead: the database's deadlock timeout (1 s) and a retry cost far more.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _BATCH_LOCK})
 
 
 def store_batch(
