@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from monitor.domain.message import Message
+from monitor.report.words import NONE
 
 Cell = str | float | int | None
 
@@ -19,6 +20,19 @@ class Block:
     headers: list[str]
     rows: list[list[Cell]]
     empty_text: str = "无"
+
+
+def worded(
+    sheet: Message, title: Message, headers: Iterable[Message], rows: list[list[Cell]], lang: str
+) -> Block:
+    """A block whose words are given in both languages, in `lang` ("zh" or "en")."""
+    return Block(
+        sheet.in_language(lang),
+        title.in_language(lang),
+        texts(headers, lang),
+        rows,
+        NONE.in_language(lang),
+    )
 
 
 def texts(messages: Iterable[Message], lang: str) -> list[str]:

@@ -16,7 +16,7 @@ from monitor.measures.satisfaction import RATING_LABELS_EN, RATING_LABELS_ZH, Sa
 from monitor.report.billing import report_billing_blocks
 from monitor.report.blocks import Block as Block  # Block and Cell re-exported for the renderers
 from monitor.report.blocks import Cell as Cell
-from monitor.report.blocks import listing, texts
+from monitor.report.blocks import listing, texts, worded
 from monitor.report.data import ReportData
 from monitor.report.judging_blocks import (
     calendar_unknown_block,
@@ -74,12 +74,12 @@ def scorecard_block(
         ]
         for line in scorecard.lines
     ]
-    return Block(
-        _M("评分表", "Scorecard").in_language(lang),
-        _M("绩效评价指标评分表", "Performance evaluation scorecard").in_language(lang),
-        texts(_SCORECARD_HEADERS, lang),
+    return worded(
+        _M("评分表", "Scorecard"),
+        _M("绩效评价指标评分表", "Performance evaluation scorecard"),
+        _SCORECARD_HEADERS,
         rows,
-        NONE.in_language(lang),
+        lang,
     )
 
 
@@ -95,12 +95,12 @@ def sections_block(
     rows.append([_M("合计", "Total").in_language(lang), scorecard.total, scorecard.max_total])
     rows.append([_M("等级", "Grade").in_language(lang), grade_name(scorecard.grade, lang),
                  complete.in_language(lang)])  # fmt: skip
-    return Block(
-        _M("分项合计", "Sections").in_language(lang),
-        _M("一级指标得分与等级", "Section totals and grade").in_language(lang),
-        texts([_M("一级指标", "Section"), _M("得分", "Points"), _M("满分", "Max")], lang),
+    return worded(
+        _M("分项合计", "Sections"),
+        _M("一级指标得分与等级", "Section totals and grade"),
+        [_M("一级指标", "Section"), _M("得分", "Points"), _M("满分", "Max")],
         rows,
-        NONE.in_language(lang),
+        lang,
     )
 
 
@@ -115,12 +115,12 @@ def unclosed_block(review: InspectionReview, zone: ZoneInfo, lang: str = "zh") -
         "未闭环的巡检异常（只记录不处理或处理后不登记）",
         "Abnormal findings not closed (recorded but not handled, or handled unrecorded)",
     )
-    return Block(
-        _M("未闭环巡检发现", "Unclosed findings").in_language(lang),
-        title.in_language(lang),
-        texts(_UNCLOSED_HEADERS, lang),
+    return worded(
+        _M("未闭环巡检发现", "Unclosed findings"),
+        title,
+        _UNCLOSED_HEADERS,
         [_finding_row(check, zone, lang) for check in review.unclosed],
-        NONE.in_language(lang),
+        lang,
     )
 
 
@@ -213,12 +213,12 @@ def satisfaction_block(summary: SatisfactionSummary, lang: str = "zh") -> Block:
     rows += [[f"{pool_of}{pool}", rate, ""] for pool, rate in summary.by_pool.items()]
     low = _M("一般/不满意的单位", "Units rating neutral or unsatisfied").in_language(lang)
     rows.append([low, listing(summary.low_units, lang) or "—", ""])
-    return Block(
-        _M("满意度", "Satisfaction").in_language(lang),
-        _M("满意度调查", "Satisfaction survey").in_language(lang),
-        texts([_M("项目", "Item"), _M("数值", "Value"), _M("占比（%）", "Share (%)")], lang),
+    return worded(
+        _M("满意度", "Satisfaction"),
+        _M("满意度调查", "Satisfaction survey"),
+        [_M("项目", "Item"), _M("数值", "Value"), _M("占比（%）", "Share (%)")],
         rows,
-        NONE.in_language(lang),
+        lang,
     )
 
 
@@ -265,12 +265,12 @@ def details_block(scorecard: Scorecard, lang: str = "zh") -> Block:
     title = _M(
         "指标明细（含分资源池可用率等）", "Indicator details (availability by pool and more)"
     )
-    return Block(
-        _M("指标明细", "Details").in_language(lang),
-        title.in_language(lang),
-        texts([_M("指标", "Indicator"), _M("项目", "Item"), _M("数值", "Value")], lang),
+    return worded(
+        _M("指标明细", "Details"),
+        title,
+        [_M("指标", "Indicator"), _M("项目", "Item"), _M("数值", "Value")],
         rows,
-        NONE.in_language(lang),
+        lang,
     )
 
 
@@ -339,12 +339,12 @@ def summary_block(data: ReportData, lang: str = "zh") -> Block:
     if card.manual is not None:
         pairs.append((_M("手工录入文件", "Hand-entered scores file"), str(card.manual.path)))
     rows: list[list[Cell]] = [[name.in_language(lang), value] for name, value in pairs]
-    return Block(
-        _M("摘要", "Summary").in_language(lang),
-        _M(f"监理报告 {label}", f"Supervision report {label}").in_language(lang),
-        texts([_M("项目", "Item"), _M("内容", "Value")], lang),
+    return worded(
+        _M("摘要", "Summary"),
+        _M(f"监理报告 {label}", f"Supervision report {label}"),
+        [_M("项目", "Item"), _M("内容", "Value")],
         rows,
-        NONE.in_language(lang),
+        lang,
     )
 
 

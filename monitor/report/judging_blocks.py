@@ -13,9 +13,9 @@ from monitor.domain.tickets import (
     calendar_unknown_message,
     calendar_unknown_reason,
 )
-from monitor.report.blocks import Block, Cell, texts
+from monitor.report.blocks import Block, Cell, worded
 from monitor.report.data import ReportData
-from monitor.report.words import NONE, POOL, START, STOP, TARGET, TICKET, TITLE, when
+from monitor.report.words import POOL, START, STOP, TARGET, TICKET, TITLE, when
 from monitor.storage.waivers import Waiver
 
 _M = Message
@@ -48,12 +48,12 @@ def violations_block(data: ReportData, lang: str = "zh") -> Block:
                _M("截止", "Deadline"), STOP, _M("超时", "Overdue"),
                _M("依据合同", "Judged by"), _M("已豁免", "Waived")]  # fmt: skip
     title = _M("违约明细（超时及缺少证据）", "Violations (late or without evidence)")
-    return Block(
-        _M("违约明细", "Violations").in_language(lang),
-        title.in_language(lang),
-        texts(headers, lang),
+    return worded(
+        _M("违约明细", "Violations"),
+        title,
+        headers,
         rows,
-        NONE.in_language(lang),
+        lang,
     )
 
 
@@ -84,12 +84,12 @@ def contracts_block(data: ReportData, lang: str = "zh") -> Block:
         "Contracts applied (each ticket is judged by the contract for its pool, operator and "
         "report time)",
     )
-    return Block(
-        _M("适用合同", "Contracts").in_language(lang),
-        title.in_language(lang),
-        texts(headers, lang),
+    return worded(
+        _M("适用合同", "Contracts"),
+        title,
+        headers,
         rows,
-        NONE.in_language(lang),
+        lang,
     )
 
 
@@ -111,12 +111,12 @@ def uncovered_block(data: ReportData, lang: str = "zh") -> Block:
     title = _M(
         "无适用合同的工单（未评估、不计分）", "Tickets no contract covers (not judged, not scored)"
     )
-    return Block(
-        _M("无适用合同", "Uncovered").in_language(lang),
-        title.in_language(lang),
-        texts(headers, lang),
+    return worded(
+        _M("无适用合同", "Uncovered"),
+        title,
+        headers,
         rows,
-        NONE.in_language(lang),
+        lang,
     )
 
 
@@ -140,12 +140,12 @@ def calendar_unknown_block(data: ReportData, lang: str = "zh") -> Block:
         "日历未知（工作日历不含所需年份，未判定、不计分）",
         "Calendar unknown (the working-day calendar lacks the year: not judged, not scored)",
     )
-    return Block(
-        _M("日历未知", "Calendar unknown").in_language(lang),
-        title.in_language(lang),
-        texts(headers, lang),
+    return worded(
+        _M("日历未知", "Calendar unknown"),
+        title,
+        headers,
         rows,
-        NONE.in_language(lang),
+        lang,
     )
 
 
