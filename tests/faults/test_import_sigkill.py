@@ -124,16 +124,21 @@ def test_an_import_killed_mid_write_leaves_nothing_and_the_retry_stores_every_ti
     importer = subprocess.Popen(
         command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
+    started = time.monotonic()
     try:
         written = wait_until(progress, timeout=60, step=0.02)
         still_running = importer.poll() is None
         importer.send_signal(signal.SIGKILL)
-        importer.communicate(timeout=30)
+        _out, err = importer.communicate(timeout=30)
     finally:
         if importer.poll() is None:
             importer.kill()
             importer.wait(timeout=10)
-    assert written and still_running, "the import ended before it could be killed mid-write"
+    assert written and still_running, (
+        f"the import ended before it could be killed mid-write: exit {importer.returncode} "
+        f"after {time.monotonic() - started:.1f} s, written={written}, "
+        f"stderr={err.decode(errors='replace')[-2000:]!r}"
+    )
     assert importer.returncode == -signal.SIGKILL
     assert wait_until(lambda: killed_session_gone(engine), timeout=30)
 
