@@ -11,7 +11,6 @@ from monitor.domain.tickets import (
     TargetResult,
     Ticket,
     calendar_unknown_message,
-    calendar_unknown_reason,
 )
 from monitor.report.blocks import Block, Cell, worded
 from monitor.report.data import ReportData
@@ -131,7 +130,7 @@ def calendar_unknown_block(data: ReportData, lang: str = "zh") -> Block:
             names.get(result.target_id, result.target_id),
             when(result.start, zone),
             when(result.stop, zone),
-            calendar_unknown_reason(year) if lang == "zh" else calendar_unknown_message(year).en,
+            calendar_unknown_message(year).in_language(lang),
         ]
         for ticket, result, year in data.calendar_unknown
     ]
