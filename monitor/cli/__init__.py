@@ -6,11 +6,20 @@ import importlib
 import os
 import sys
 import traceback
+from typing import Any
 
 import click
 
 from monitor.cli.context import UsageProblem
-from monitor.cli.language import ERROR_LEAD, echo, error_line, pick_language
+from monitor.cli.help_language import SpokenGroup, both, speak_through_click, version_option
+from monitor.cli.language import (
+    ERROR_LEAD,
+    choose,
+    echo,
+    error_line,
+    language_of,
+    pick_language,
+)
 from monitor.contract.model import ContractError
 from monitor.domain.calendar import CalendarError
 from monitor.domain.message import Message
@@ -47,8 +56,42 @@ COMMANDS: dict[str, str] = {
 }
 
 
-class Commands(click.Group):
+speak_through_click()
+
+
+def language_before_parsing(args: list[str]) -> str:
+    """The language of a run as --lang or SLAMON_LANG give it before click parses: click
+    shows --help as soon as it meets it, before --lang's callback when --lang comes later
+    on the line or only from the environment. An unknown spelling gives zh here and is
+    refused by --lang's callback."""
+    named = os.environ.get("SLAMON_LANG")
+    for at, arg in enumerate(args):
+        if arg in COMMANDS:
+            break
+        if arg == "--lang" and at + 1 < len(args):
+            named = args[at + 1]
+        elif arg.startswith("--lang="):
+            named = arg.partition("=")[2]
+    try:
+        return language_of(named)
+    except ValueError:
+        return "zh"
+
+
+class Commands(SpokenGroup):
     """The commands of COMMANDS, each imported when it is asked for."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        # Every run starts from its own language, never from the previous run's in this
+        # process (tests run both languages in one).
+        choose(language_before_parsing(args))
+        return super().make_context(info_name, args, parent, **extra)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -64,7 +107,7 @@ class Commands(click.Group):
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="slamon")
+@version_option()
 @click.option(
     "--lang",
     envvar="SLAMON_LANG",
@@ -73,11 +116,22 @@ class Commands(click.Group):
     callback=pick_language,
     expose_value=False,
     is_eager=True,
-    help="The language of every message: zh (中文, the default) or en (English); "
-    "default SLAMON_LANG.",
+    help=both(
+        "所有消息的语言：zh（中文，默认）或 en（英文）；默认取 SLAMON_LANG。",
+        "The language of every message: zh (Chinese, the default) or en (English); "
+        "default SLAMON_LANG.",
+    ),
 )
 def cli() -> None:
-    """slamon — 政务云合同履约（SLA）监测。 SLA and incident-compliance monitor.
+    """slamon — 政务云合同履约（SLA）与事件合规监测。
+
+    数据库为 SLAMON_DATABASE_URL（默认：SQLite 文件 data/slamon.db）；合同为 SLAMON_CONTRACT
+    或 --contract（默认：config/contracts/default.yaml）。消息默认为中文，--lang en
+    （SLAMON_LANG=en）时为英文。
+
+    English:
+
+    slamon — SLA and incident-compliance monitor for government clouds.
 
     The database is SLAMON_DATABASE_URL (default: SQLite at data/slamon.db); the contract is
     SLAMON_CONTRACT or --contract (default: config/contracts/default.yaml). Messages are in
