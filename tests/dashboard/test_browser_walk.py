@@ -1,7 +1,8 @@
-"""One role walked in a real browser: 二云运营 signs in to headless Chromium and opens every
-page from the sidebar; no page shows a 一云 ticket id or system, a traceback or an internal
-code. (The AppTest walk in test_scope_walk.py covers every role; tables are drawn on a canvas,
-so here only the text around them is read.)"""
+"""Pages walked in a real browser: 二云运营 signs in to headless Chromium and opens every page
+from the sidebar; no page shows a 一云 ticket id or system, a traceback or an internal code.
+The supervisor then walks every page in English: no Chinese is left but the data's names.
+(The AppTest walks in test_scope_walk.py and test_languages.py cover every role and both
+languages; tables are drawn on a canvas, so here only the text around them is read.)"""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from dashboard.i18n import TEXTS
+from monitor.contract.model import Contract
 from monitor.storage.db import make_engine
 from tests.chromium import NEEDS_CHROMIUM, wait_for_text
 from tests.dashboard.seed import PASSWORD
 from tests.dashboard.test_browser import _click_button, _input, browser, dashboard_url
-from tests.dashboard.test_languages import PAGES, codes_on
+from tests.dashboard.test_languages import PAGES, _chinese_left, _names, codes_on
 
 pytestmark = NEEDS_CHROMIUM
 __all__ = ["browser", "dashboard_url"]  # the fixtures, used by name
@@ -42,14 +44,42 @@ def test_a_pool_two_operator_walks_every_page_and_sees_nothing_of_pool_one(
     wait_for_text(browser, "本月与上月违约")
     foreign = _pool_one_names(shared_db)
     for page in PAGES:
-        title = TEXTS[f"page.{page}"][0]
-        links = browser.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebarNav"] a')
-        # A link's text starts with its icon's ligature name (dashboard, search …).
-        next(a for a in links if a.text.strip().endswith(title)).click()
-        wait_for_text(browser, title)
-        time.sleep(1.5)  # the page's later parts arrive after its title
-        body = browser.find_element(By.TAG_NAME, "body").text
-        assert "Traceback" not in body, (page, body[:2000])
+        body = _open(browser, page, "zh")
         shown = sorted(n for n in foreign if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", body))
         assert shown == [], (page, shown)
         assert codes_on(body, "zh") == [], (page, codes_on(body, "zh"))
+
+
+def test_the_supervisor_walks_every_page_in_english_and_meets_no_chinese_but_names(
+    dashboard_url: str, browser: WebDriver, shared_db: str, contract: Contract
+) -> None:
+    browser.get(dashboard_url)
+    _input(browser, "用户名").send_keys("监理")
+    _input(browser, "密码").send_keys(PASSWORD)
+    _click_button(browser, "登录")
+    wait_for_text(browser, "本月与上月违约")
+    english = next(
+        label
+        for label in browser.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebar"] label')
+        if label.text.strip() == "English"
+    )
+    english.click()
+    wait_for_text(browser, TEXTS["page.overview"][1])
+    names = _names(shared_db, contract)
+    for page in PAGES:
+        body = _open(browser, page, "en")
+        assert codes_on(body, "en") == [], (page, codes_on(body, "en"))
+        assert _chinese_left(body, names) == [], (page, _chinese_left(body, names))
+
+
+def _open(browser: WebDriver, page: str, lang: str) -> str:
+    """Open `page` from the sidebar and give its text once drawn; no page shows a traceback."""
+    title = TEXTS[f"page.{page}"][0 if lang == "zh" else 1]
+    links = browser.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebarNav"] a')
+    # A link's text starts with its icon's ligature name (dashboard, search …).
+    next(a for a in links if a.text.strip().endswith(title)).click()
+    wait_for_text(browser, title)
+    time.sleep(1.5)  # the page's later parts arrive after its title
+    body = str(browser.find_element(By.TAG_NAME, "body").text)
+    assert "Traceback" not in body, (page, body[:2000])
+    return body
