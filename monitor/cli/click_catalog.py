@@ -75,9 +75,6 @@ CLICK_ZH: dict[str, str] = {
     "{len_type} values are required, but {len_value} were given.": (
         "需要 {len_type} 个值，但给了 {len_value} 个。"
     ),
-    "file": "文件",
-    "directory": "目录",
-    "path": "路径",
     "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
     "{name} {filename!r} is a file.": "{name} {filename!r} 是文件。",
     "{name} {filename!r} is a directory.": "{name} {filename!r} 是目录。",
@@ -118,6 +115,11 @@ CLICK_ZH: dict[str, str] = {
         "无法识别 Bash 的版本，不支持命令补全。"
     ),
 }
+
+# click names its Path types with these when a type is made, at import, before a run chooses
+# its language; so they stay English here (a metavar PATH in both languages) and are
+# translated where a text names them ({name}, through TYPE_NAMES_ZH).
+KEPT_ENGLISH = frozenset({"file", "directory", "path"})
 
 # click's English names of its types, which it puts into the texts above ({number_type},
 # {name}, {param_type}) without asking gettext.

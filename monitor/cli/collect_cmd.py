@@ -10,6 +10,7 @@ from collectors.prometheus import PrometheusCollector
 from monitor import clock
 from monitor.cli.collector_cmds import chosen_sources, settings_option, show_runs, span
 from monitor.cli.context import Runtime
+from monitor.cli.help_language import SpokenCommand, both
 from monitor.cli.language import chosen, echo, say
 from monitor.domain.message import Message
 
@@ -17,11 +18,20 @@ from monitor.domain.message import Message
 HELD = Message("另一进程正在采集，本次跳过", "another process is collecting it: skipped")
 
 
-@click.command()
+@click.command(cls=SpokenCommand)
 @click.argument("name", required=False)
-@settings_option("Collectors YAML (or SLAMON_COLLECTORS).")
+@settings_option(
+    both("采集器配置 YAML（或 SLAMON_COLLECTORS）。", "Collectors YAML (or SLAMON_COLLECTORS).")
+)
 def collect(name: str | None, settings_path: Path) -> None:
-    """采集 Fetch samples from Prometheus since each collector's watermark.
+    """从 Prometheus 采集各采集器水位线之后的样本。
+
+    每个采集器从上次停下处继续；失败的服务器记为带原因的数据缺口（退出码 3），下次再采，
+    从不算作停机。
+
+    English:
+
+    Fetch samples from Prometheus since each collector's watermark.
 
     Every collector resumes where it stopped; a server that fails is recorded as a gap with
     its reason (exit code 3) and fetched again next time, never counted as downtime.

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from monitor import clock
+from monitor.cli.help_language import both
 from monitor.contract.contract_set import ContractSet, load_contract_set
 from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
@@ -98,9 +99,11 @@ def contract_option(function: F) -> F:
         "contract_path",
         type=click.Path(path_type=Path),
         default=None,
-        help=(
+        help=both(
+            "合同 YAML 文件，或合同所在的目录（每个运营单位和资源池一份）"
+            "（默认：SLAMON_CONTRACT 或 config/contracts/default.yaml）。",
             "Contract YAML, or a directory of them, one per operator and pool "
-            "(default: SLAMON_CONTRACT or config/contracts/default.yaml)."
+            "(default: SLAMON_CONTRACT or config/contracts/default.yaml).",
         ),
     )(function)
 
@@ -111,5 +114,8 @@ def at_option(function: F) -> F:
         "at_text",
         default=None,
         metavar="ISO",
-        help="Evaluate as of this instant (ISO 8601, no offset: the contract zone). Default: now.",
+        help=both(
+            "按此时刻评估（ISO 8601，不带时区偏移时为合同的时区）。默认：当前时刻。",
+            "Evaluate as of this instant (ISO 8601, no offset: the contract zone). Default: now.",
+        ),
     )(function)

@@ -108,12 +108,8 @@ def in_language(text: str, lang: str | None = None) -> str:
     return parts[0 if lang == "zh" else 1].strip("\n")
 
 
-def help_record_in_language(record: tuple[str, str]) -> tuple[str, str]:
-    """An option's line of a help page in the chosen language: its help text, and click's
-    texts fixed when the option was declared (--help's, --version's)."""
-    names, text = record
-    text = in_language(text)
-    return names, gettext(text)
+# --help's help, in both languages like ours.
+HELP_OPTION_HELP = both(CLICK_ZH["Show this message and exit."], "Show this message and exit.")
 
 
 class SpokenCommand(click.Command):
@@ -126,6 +122,13 @@ class SpokenCommand(click.Command):
             return ""
         return make_default_short_help(in_language(inspect.cleandoc(self.help)), limit)
 
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        # click words --help's help once, in the language of the first run that asks.
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_OPTION_HELP
+        return option
+
     def format_help_text(self, ctx: click.Context, formatter: HelpFormatter) -> None:
         if self.help:
             text = in_language(inspect.cleandoc(self.help)).partition("\f")[0]
@@ -135,7 +138,7 @@ class SpokenCommand(click.Command):
 
     def format_options(self, ctx: click.Context, formatter: HelpFormatter) -> None:
         records = [param.get_help_record(ctx) for param in self.get_params(ctx)]
-        shown = [help_record_in_language(record) for record in records if record is not None]
+        shown = [(names, in_language(text)) for names, text in filter(None, records)]
         if shown:
             with formatter.section(gettext("Options")):
                 formatter.write_dl(shown)
@@ -181,5 +184,5 @@ def version_option() -> Callable[[Decorated], Decorated]:
         expose_value=False,
         is_eager=True,
         callback=show_version,
-        help=both("显示版本并退出。", "Show the version and exit."),
+        help=both(CLICK_ZH["Show the version and exit."], "Show the version and exit."),
     )

@@ -11,15 +11,28 @@ from collectors.tickets.profile import ProfileError
 from monitor import clock
 from monitor.cli.collector_cmds import chosen_sources, settings_option, show_runs, span
 from monitor.cli.context import Runtime, UsageProblem
+from monitor.cli.help_language import SpokenCommand, both
 from monitor.cli.language import chosen, echo
 from monitor.domain.message import message_of
 
 
-@click.command("sync-tickets")
+@click.command("sync-tickets", cls=SpokenCommand)
 @click.argument("name", required=False)
-@settings_option("Collectors YAML (or SLAMON_COLLECTORS); ticket APIs are under `tickets:`.")
+@settings_option(
+    both(
+        "采集器配置 YAML（或 SLAMON_COLLECTORS）；工单接口在 `tickets:` 下。",
+        "Collectors YAML (or SLAMON_COLLECTORS); ticket APIs are under `tickets:`.",
+    )
+)
 def sync_tickets(name: str | None, settings_path: Path) -> None:
-    """同步工单 Read tickets updated since each API collector's watermark.
+    """读取各工单接口水位线之后更新的工单。
+
+    ServiceNow、Jira Service Management、Zammad 或通用的分页 JSON 接口，各按其映射配置读取。
+    失败的来源记为带原因的数据缺口（退出码 3），下次从其水位线起重新读取。
+
+    English:
+
+    Read tickets updated since each API collector's watermark.
 
     ServiceNow, Jira Service Management, Zammad or a generic paged JSON endpoint, each read
     through its mapping profile. A source that fails is recorded as a gap with its reason
