@@ -12,6 +12,7 @@ from enum import StrEnum
 from pydantic import field_validator
 
 from monitor.contract.strict import StrictModel
+from monitor.domain.message import InvalidValue, Message
 
 # Why a ticket waits; a status-history import names one of these for every waiting status.
 PAUSE_REASONS: dict[str, str] = {
@@ -53,8 +54,12 @@ class OperatorClass(StrEnum):
 def check_pause_reasons(value: tuple[str, ...] | None) -> tuple[str, ...] | None:
     for reason in value or ():
         if reason not in PAUSE_REASONS:
-            raise ValueError(
-                f"'{reason}' is not a pause reason; use one of {', '.join(PAUSE_REASONS)}"
+            known = ", ".join(PAUSE_REASONS)
+            raise InvalidValue(
+                Message(
+                    f"'{reason}' 不是可暂停计时的等待原因，可选：{known}",
+                    f"'{reason}' is not a pause reason; use one of {known}",
+                )
             )
     return value
 

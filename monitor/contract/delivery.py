@@ -14,6 +14,7 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 
 from monitor.contract.strict import StrictModel
+from monitor.domain.message import InvalidValue, Message
 
 
 class PriceBand(StrictModel):
@@ -46,7 +47,11 @@ class UnitPriceRule(StrictModel):
     @model_validator(mode="after")
     def _bands(self) -> Self:
         if any(band.points > self.max_points for band in self.bands):
-            raise ValueError("a band cannot give more than max_points")
+            raise InvalidValue(
+                Message(
+                    "某一档的得分超过了满分 max_points", "a band cannot give more than max_points"
+                )
+            )
         return self
 
     def ordered_bands(self) -> list[PriceBand]:
@@ -83,7 +88,12 @@ class DeliveredQuantitiesRule(StrictModel):
     def _positive(self) -> Self:
         for name, count in self.planned.items():
             if count < 1:
-                raise ValueError(f"planned.{name}: a planned count is at least 1")
+                raise InvalidValue(
+                    Message(
+                        f"planned.{name}：计划交付数量至少为 1",
+                        f"planned.{name}: a planned count is at least 1",
+                    )
+                )
         return self
 
 

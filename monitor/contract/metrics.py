@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 from monitor.contract.indicator_names import INDICATOR_NAMES_EN
 from monitor.contract.strict import StrictModel
 from monitor.domain.durations import parse_duration
+from monitor.domain.message import InvalidValue, Message
 
 
 def _duration(value: Any) -> Any:
@@ -43,7 +44,12 @@ class MaintenanceWindow(StrictModel):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end <= self.start:
-            raise ValueError("a maintenance window must end after it starts")
+            raise InvalidValue(
+                Message(
+                    "维护窗口的结束时间须晚于开始时间",
+                    "a maintenance window must end after it starts",
+                )
+            )
         return self
 
 
@@ -90,7 +96,12 @@ class ServiceHours(StrictModel):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end <= self.start:
-            raise ValueError("service hours must end after they start on the same day")
+            raise InvalidValue(
+                Message(
+                    "服务时段须在同一天内结束，且结束晚于开始",
+                    "service hours must end after they start on the same day",
+                )
+            )
         return self
 
 
@@ -158,9 +169,13 @@ class BandRule(StrictModel):
     @model_validator(mode="after")
     def _bands(self) -> Self:
         if not self.bands:
-            raise ValueError("list at least one band")
+            raise InvalidValue(Message("至少列出一个评分档", "list at least one band"))
         if any(band.points > self.max_points for band in self.bands):
-            raise ValueError("a band cannot give more than max_points")
+            raise InvalidValue(
+                Message(
+                    "某一档的得分超过了满分 max_points", "a band cannot give more than max_points"
+                )
+            )
         return self
 
     def points_for(self, percent: float | None) -> float:
@@ -238,11 +253,26 @@ def check_metric_references(
     ]
     for where, name in named:
         if name not in known:
-            raise ValueError(f"{where}: unknown resource class '{name}'")
+            raise InvalidValue(
+                Message(
+                    f"{where}：未定义的资源类别 '{name}'",
+                    f"{where}: unknown resource class '{name}'",
+                )
+            )
     for key, rule in rules.items():
         for name in rule.classes:
             if availability.classes[name].target is None:
-                raise ValueError(f"scoring.{key}: class '{name}' has no availability target")
+                raise InvalidValue(
+                    Message(
+                        f"scoring.{key}：资源类别 '{name}' 没有可用性目标",
+                        f"scoring.{key}: class '{name}' has no availability target",
+                    )
+                )
         for target_id in getattr(rule, "ticket_targets", ()):
             if target_id not in target_ids:
-                raise ValueError(f"scoring.{key}: unknown target '{target_id}'")
+                raise InvalidValue(
+                    Message(
+                        f"scoring.{key}：未定义的考核目标 '{target_id}'",
+                        f"scoring.{key}: unknown target '{target_id}'",
+                    )
+                )

@@ -13,7 +13,7 @@ from typing import Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic_core import InitErrorDetails
 
 from monitor.contract.clocks import ClockRules, OperatorClass, check_pause_reasons
 from monitor.contract.delivery import (
@@ -53,6 +53,7 @@ from monitor.contract.scorecard import (
 from monitor.contract.strict import StrictModel
 from monitor.contract.yaml_file import YamlFileError, load_yaml_model
 from monitor.domain.durations import format_duration, parse_duration
+from monitor.domain.message import InvalidValue, Message
 from monitor.domain.tickets import EVENT_FIELDS
 
 DEFAULT_CONTRACT_PATH = Path(__file__).resolve().parents[2] / "config/contracts/default.yaml"
@@ -116,22 +117,32 @@ class Limit(StrictModel):
         if isinstance(value, str):
             return parse_duration(value)
         if isinstance(value, int | float) and not isinstance(value, bool):
-            raise ValueError("write the unit too, e.g. 30m or 2h")
+            raise InvalidValue(
+                Message("时限须带单位，如 30m 或 2h", "write the unit too, e.g. 30m or 2h")
+            )
         return value
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Self:
         given = [self.duration, self.working_days, self.per_tb, self.by_operator_class]
         if sum(value is not None for value in given) != 1:
-            raise ValueError(
-                "set exactly one of: a duration (e.g. 30m), working_days: N, per_tb: DURATION, "
-                "by_operator_class: {cii: 1h, ...}"
+            raise InvalidValue(
+                Message(
+                    "时限须恰好写一种：时长（如 30m）、working_days: N、per_tb: 时长、"
+                    "by_operator_class: {cii: 1h, ...}",
+                    "set exactly one of: a duration (e.g. 30m), working_days: N, "
+                    "per_tb: DURATION, by_operator_class: {cii: 1h, ...}",
+                )
             )
         for value in (self.duration, self.per_tb, *(self.by_operator_class or {}).values()):
             if value is not None and value <= timedelta(0):
-                raise ValueError("a limit must be longer than zero")
+                raise InvalidValue(Message("时限须大于零", "a limit must be longer than zero"))
         if self.size_field != "restore_size_gb":
-            raise ValueError("size_field can only be restore_size_gb")
+            raise InvalidValue(
+                Message(
+                    "size_field 只能是 restore_size_gb", "size_field can only be restore_size_gb"
+                )
+            )
         return self
 
     def describe_zh(self) -> str:
@@ -183,8 +194,12 @@ class Target(StrictModel):
     @classmethod
     def _known_event(cls, value: str) -> str:
         if value not in EVENT_FIELDS:
-            raise ValueError(
-                f"'{value}' is not a ticket event; use one of {', '.join(EVENT_FIELDS)}"
+            known = ", ".join(EVENT_FIELDS)
+            raise InvalidValue(
+                Message(
+                    f"'{value}' 不是工单事件，可选：{known}",
+                    f"'{value}' is not a ticket event; use one of {known}",
+                )
             )
         return value
 
@@ -196,20 +211,32 @@ class Target(StrictModel):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.start == self.stop:
-            raise ValueError("start and stop must be different events")
+            raise InvalidValue(
+                Message("start 与 stop 须是不同的事件", "start and stop must be different events")
+            )
         if isinstance(self.clock, ScheduleClock) and self.limit.working_days is not None:
-            raise ValueError(
-                "按工作时间计时的时限须为时长（如 4h），不能是工作日数。"
-                "A schedule clock needs a duration limit (e.g. 4h), not working_days: "
-                "time on a schedule is measured in hours"
+            raise InvalidValue(
+                Message(
+                    "按工作时间计时的时限须为时长（如 4h），不能是工作日数",
+                    "A schedule clock needs a duration limit (e.g. 4h), not working_days: "
+                    "time on a schedule is measured in hours",
+                )
             )
         if (self.limit.working_days is not None) != (self.clock is ClockKind.WORKING_DAYS):
-            raise ValueError(
-                "a working_days limit needs clock: working_days, and that clock needs a "
-                "working_days limit"
+            raise InvalidValue(
+                Message(
+                    "以工作日计的时限须配 clock: working_days，该计时方式也只能配工作日时限",
+                    "a working_days limit needs clock: working_days, and that clock needs a "
+                    "working_days limit",
+                )
             )
         if self.at_risk_fraction is not None and self.warn_before is not None:
-            raise ValueError("set at_risk_fraction or warn_before, not both")
+            raise InvalidValue(
+                Message(
+                    "at_risk_fraction 与 warn_before 只能设置其一",
+                    "set at_risk_fraction or warn_before, not both",
+                )
+            )
         return self
 
     @property
@@ -251,8 +278,11 @@ class CalendarYear(StrictModel):
         days = (*self.holidays, *self.workdays)
         if self.partial:
             if not days:
-                raise ValueError(
-                    "a partial year lists at least one day: it is known through its last one"
+                raise InvalidValue(
+                    Message(
+                        "部分年份（partial: true）至少列出一天：已知范围截至所列的最后一天",
+                        "a partial year lists at least one day: it is known through its last one",
+                    )
                 )
             return self
         # The rules of the listed days' year (CalendarConfig checks they are the key's year);
@@ -260,11 +290,16 @@ class CalendarYear(StrictModel):
         minimum, rule = statutory_minimum(min(days).year if days else STATUTORY_HOLIDAYS[0][0])
         weekdays = len({day for day in self.holidays if day.weekday() < 5})
         if weekdays < minimum:
-            raise ValueError(
-                f"a whole year has at least {minimum} holidays on weekdays (法定节假日 {rule}, "
-                f"made up on a weekday when one falls on a weekend); {weekdays} listed — add "
-                "the rest of the State Council's notice, or write partial: true (known through "
-                "its last listed day)"
+            raise InvalidValue(
+                Message(
+                    f"全年至少有 {minimum} 个工作日放假（法定节假日 {rule}，逢周末在工作日补休），"
+                    f"这里只列了 {weekdays} 个；请补全国务院办公厅通知的其余日期，"
+                    "或写 partial: true（已知范围截至所列的最后一天）",
+                    f"a whole year has at least {minimum} holidays on weekdays (法定节假日 "
+                    f"{rule}, made up on a weekday when one falls on a weekend); {weekdays} "
+                    "listed — add the rest of the State Council's notice, or write "
+                    "partial: true (known through its last listed day)",
+                )
             )
         return self
 
@@ -287,7 +322,12 @@ class CalendarConfig(StrictModel):
         for year, days in self.years.items():
             for day in (*days.holidays, *days.workdays):
                 if day.year != year:
-                    raise ValueError(f"{day.isoformat()} is listed under year {year}")
+                    raise InvalidValue(
+                        Message(
+                            f"{day.isoformat()} 列在了 {year} 年下",
+                            f"{day.isoformat()} is listed under year {year}",
+                        )
+                    )
         return self
 
 
@@ -409,7 +449,12 @@ class Contract(StrictModel):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"'{value}' is not an IANA time zone such as Asia/Shanghai") from None
+            raise InvalidValue(
+                Message(
+                    f"'{value}' 不是 IANA 时区名，应如 Asia/Shanghai",
+                    f"'{value}' is not an IANA time zone such as Asia/Shanghai",
+                )
+            ) from None
         return value
 
     @model_validator(mode="after")
@@ -419,30 +464,59 @@ class Contract(StrictModel):
             and self.valid_until is not None
             and self.valid_until <= self.valid_from
         ):
-            raise ValueError(
-                f"valid_until {self.valid_until} 须晚于 valid_from {self.valid_from}"
-                "（valid_until 不含当日）; valid_until must be after valid_from (it is exclusive)"
+            raise InvalidValue(
+                Message(
+                    f"valid_until {self.valid_until} 须晚于 valid_from {self.valid_from}"
+                    "（valid_until 不含当日）",
+                    f"valid_until {self.valid_until} must be after valid_from "
+                    f"{self.valid_from} (it is exclusive)",
+                )
             )
         seen: set[str] = set()
         for target in self.targets:
             if target.id in seen:
-                raise ValueError(f"target id '{target.id}' is used twice")
+                raise InvalidValue(
+                    Message(
+                        f"考核目标编号 '{target.id}' 重复",
+                        f"target id '{target.id}' is used twice",
+                    )
+                )
             seen.add(target.id)
             if target.kind not in self.kinds:
-                raise ValueError(f"target '{target.id}': unknown kind '{target.kind}'")
+                raise InvalidValue(
+                    Message(
+                        f"考核目标 '{target.id}'：未定义的工单类型 '{target.kind}'",
+                        f"target '{target.id}': unknown kind '{target.kind}'",
+                    )
+                )
             for severity in target.severities or ():
                 if severity not in self.severities:
-                    raise ValueError(f"target '{target.id}': unknown severity '{severity}'")
+                    raise InvalidValue(
+                        Message(
+                            f"考核目标 '{target.id}'：未定义的级别 '{severity}'",
+                            f"target '{target.id}': unknown severity '{severity}'",
+                        )
+                    )
             by_class = target.limit.by_operator_class
             if by_class is not None and self.operator_class not in by_class:
-                raise ValueError(
-                    f"target '{target.id}': no limit for operator_class '{self.operator_class}'"
+                raise InvalidValue(
+                    Message(
+                        f"考核目标 '{target.id}'：没有适用于 operator_class "
+                        f"'{self.operator_class}' 的时限",
+                        f"target '{target.id}': no limit for operator_class "
+                        f"'{self.operator_class}'",
+                    )
                 )
         _check_schedule_names(self.targets, self.schedules)
         check_scored_obligations(self.scoring.obligations, self.obligations)
         for kind in self.scoring.fault_response_timeliness.kinds:
             if kind not in self.kinds:
-                raise ValueError(f"scoring.fault_response_timeliness: unknown kind '{kind}'")
+                raise InvalidValue(
+                    Message(
+                        f"scoring.fault_response_timeliness：未定义的工单类型 '{kind}'",
+                        f"scoring.fault_response_timeliness: unknown kind '{kind}'",
+                    )
+                )
         _check_aliases("kinds", self.kinds)
         check_metric_references(
             self.availability,
@@ -460,7 +534,12 @@ class Contract(StrictModel):
             set(self.availability.classes),
         )
         if unknown:
-            raise ValueError(f"{unknown[0][0]}: unknown resource class '{unknown[0][1]}'")
+            key, name = unknown[0]
+            raise InvalidValue(
+                Message(
+                    f"{key}：未定义的资源类别 '{name}'", f"{key}: unknown resource class '{name}'"
+                )
+            )
         _check_aliases("severities", self.severities)
         check_inspection_target(
             self.inspections, {target.id: target.limit.duration for target in self.targets}
@@ -489,14 +568,18 @@ def _check_schedule_names(targets: tuple[Target, ...], schedules: Schedules) -> 
     known = ", ".join(schedules) or "-"
     problems = [
         InitErrorDetails(
-            type=PydanticCustomError(
-                "value_error",
-                "未定义的工作时间 '{name}'，已定义：{known}。"
-                "'{name}' is not a schedule of this contract; schedules: {known}",
-                {"name": target.schedule, "known": known},
-            ),
+            type="value_error",
             loc=("targets", index, "clock", "schedule"),
             input=target.schedule,
+            ctx={
+                "error": InvalidValue(
+                    Message(
+                        f"未定义的工作时间 '{target.schedule}'，已定义：{known}",
+                        f"'{target.schedule}' is not a schedule of this contract; "
+                        f"schedules: {known}",
+                    )
+                )
+            },
         )
         for index, target in enumerate(targets)
         if target.schedule is not None and target.schedule not in schedules
@@ -511,8 +594,11 @@ def _check_aliases(section: str, vocabulary: dict[str, Vocabulary]) -> None:
         for spelling in (key, entry.name_zh, entry.name_en, *entry.aliases):
             folded = spelling.strip().casefold()
             if owner.setdefault(folded, key) != key:
-                raise ValueError(
-                    f"{section}: '{spelling}' is an alias of both {owner[folded]} and {key}"
+                raise InvalidValue(
+                    Message(
+                        f"{section}：'{spelling}' 同时是 {owner[folded]} 和 {key} 的别名",
+                        f"{section}: '{spelling}' is an alias of both {owner[folded]} and {key}",
+                    )
                 )
 
 

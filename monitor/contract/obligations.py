@@ -16,6 +16,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from monitor.contract.strict import StrictModel
 from monitor.domain.durations import parse_duration
+from monitor.domain.message import InvalidValue, Message
 
 
 class Frequency(StrEnum):
@@ -55,7 +56,12 @@ class DueRule(StrictModel):
     @model_validator(mode="after")
     def _one_rule(self) -> Self:
         if self.working_days is not None and self.days is not None:
-            raise ValueError("due: set working_days or days, not both")
+            raise InvalidValue(
+                Message(
+                    "due：working_days 与 days 只能设置其一",
+                    "due: set working_days or days, not both",
+                )
+            )
         return self
 
     def describe_zh(self) -> str:
@@ -102,23 +108,63 @@ class Obligation(StrictModel):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.frequency is Frequency.EVENT and self.due == DueRule():
-            raise ValueError(f"obligation '{self.id}': an event duty needs due: {{days: N}}")
+            raise InvalidValue(
+                Message(
+                    f"履约事项 '{self.id}'：按事件履行的事项须写 due: {{days: N}}",
+                    f"obligation '{self.id}': an event duty needs due: {{days: N}}",
+                )
+            )
         if self.frequency is Frequency.EVENT and self.count != 1:
-            raise ValueError(f"obligation '{self.id}': an event duty is done once per notice")
+            raise InvalidValue(
+                Message(
+                    f"履约事项 '{self.id}'：按事件履行的事项每次通知只做一次（count 须为 1）",
+                    f"obligation '{self.id}': an event duty is done once per notice",
+                )
+            )
         if (self.coverage is Coverage.POOL) != bool(self.pools):
-            raise ValueError(f"obligation '{self.id}': coverage: pool needs pools, and only it")
+            raise InvalidValue(
+                Message(
+                    f"履约事项 '{self.id}'：coverage: pool 须列出 pools，其他范围不能写 pools",
+                    f"obligation '{self.id}': coverage: pool needs pools, and only it",
+                )
+            )
         if (self.coverage is Coverage.SYSTEM) != (self.protection_level is not None):
-            raise ValueError(
-                f"obligation '{self.id}': coverage: system needs protection_level, and only it"
+            raise InvalidValue(
+                Message(
+                    f"履约事项 '{self.id}'：coverage: system 须写 protection_level，"
+                    "其他范围不能写 protection_level",
+                    f"obligation '{self.id}': coverage: system needs protection_level, and only it",
+                )
             )
         if (self.evidence is Evidence.SURVEY) != (self.survey_share is not None):
-            raise ValueError(f"obligation '{self.id}': evidence: survey needs survey_share")
+            raise InvalidValue(
+                Message(
+                    f"履约事项 '{self.id}'：evidence: survey 须写 survey_share，"
+                    "其他凭据不能写 survey_share",
+                    f"obligation '{self.id}': evidence: survey needs survey_share",
+                )
+            )
         if self.evidence is Evidence.SURVEY and self.coverage is Coverage.SYSTEM:
-            raise ValueError(f"obligation '{self.id}': a survey is owed per deployment or pool")
+            raise InvalidValue(
+                Message(
+                    f"履约事项 '{self.id}'：满意度调查按部署或资源池进行，不能按系统",
+                    f"obligation '{self.id}': a survey is owed per deployment or pool",
+                )
+            )
         if self.survey_share is not None and not 0 < self.share <= 1:
-            raise ValueError(f"obligation '{self.id}': survey_share must be in (0, 1]")
+            raise InvalidValue(
+                Message(
+                    f"履约事项 '{self.id}'：survey_share 须大于 0 且不大于 1",
+                    f"obligation '{self.id}': survey_share must be in (0, 1]",
+                )
+            )
         if self.warn_before < timedelta(0):
-            raise ValueError(f"obligation '{self.id}': warn_before must not be negative")
+            raise InvalidValue(
+                Message(
+                    f"履约事项 '{self.id}'：warn_before 不能为负",
+                    f"obligation '{self.id}': warn_before must not be negative",
+                )
+            )
         return self
 
     @property
@@ -155,7 +201,12 @@ def _unique_ids(obligations: tuple[Obligation, ...]) -> tuple[Obligation, ...]:
     seen: set[str] = set()
     for obligation in obligations:
         if obligation.id in seen:
-            raise ValueError(f"obligation id '{obligation.id}' is used twice")
+            raise InvalidValue(
+                Message(
+                    f"履约事项编号 '{obligation.id}' 重复",
+                    f"obligation id '{obligation.id}' is used twice",
+                )
+            )
         seen.add(obligation.id)
     return obligations
 
@@ -183,4 +234,9 @@ def check_scored_obligations(rule: ObligationsRule | None, obligations: Obligati
     known = {obligation.id for obligation in obligations}
     for name in rule.obligations:
         if name not in known:
-            raise ValueError(f"scoring.obligations: '{name}' is not an obligation of the contract")
+            raise InvalidValue(
+                Message(
+                    f"scoring.obligations：'{name}' 不是本合同的履约事项",
+                    f"scoring.obligations: '{name}' is not an obligation of the contract",
+                )
+            )

@@ -14,6 +14,7 @@ from pydantic import BeforeValidator, field_validator
 
 from monitor.contract.strict import StrictModel
 from monitor.domain.calendar import BusinessCalendar
+from monitor.domain.message import InvalidValue, Message
 from monitor.domain.schedule import BusinessSchedule, Hours, ScheduleDays, overlapping_pair
 
 _RANGE = re.compile(r"(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})")
@@ -26,33 +27,44 @@ def parse_hours(text: str) -> Hours:
     day); ValueError saying what was expected."""
     matched = _RANGE.fullmatch(text.strip())
     if matched is None:
-        raise ValueError(
-            f"'{text}' 不是时段，应为 HH:MM-HH:MM（如 {_EXAMPLE}）。"
-            f"'{text}' is not a range of hours: expected HH:MM-HH:MM, e.g. {_EXAMPLE}"
+        raise InvalidValue(
+            Message(
+                f"'{text}' 不是时段，应为 HH:MM-HH:MM（如 {_EXAMPLE}）",
+                f"'{text}' is not a range of hours: expected HH:MM-HH:MM, e.g. {_EXAMPLE}",
+            )
         )
     start_hour, start_minute, end_hour, end_minute = (int(part) for part in matched.groups())
     if start_hour > 23 or start_minute > 59 or end_minute > 59 or end_hour > 24:
-        raise ValueError(
-            f"'{text}' 的时刻不存在，应在 00:00 至 23:59 之间（结束可为 24:00）。"
-            f"'{text}' names a time that does not exist: expected 00:00 to 23:59 "
-            "(24:00 as an end)"
+        raise InvalidValue(
+            Message(
+                f"'{text}' 的时刻不存在，应在 00:00 至 23:59 之间（结束可为 24:00）",
+                f"'{text}' names a time that does not exist: expected 00:00 to 23:59 "
+                "(24:00 as an end)",
+            )
         )
     start = start_hour * 60 + start_minute
     end = end_hour * 60 + end_minute
     if end > _DAY_MINUTES:
-        raise ValueError(
-            f"'{text}' 的结束晚于 24:00。'{text}' ends after 24:00: the latest end is 24:00"
+        raise InvalidValue(
+            Message(
+                f"'{text}' 的结束晚于 24:00，最晚只能到 24:00",
+                f"'{text}' ends after 24:00: the latest end is 24:00",
+            )
         )
     if end == start:
-        raise ValueError(
-            f"'{text}' 时长为零，结束须晚于开始。"
-            f"'{text}' is empty: the end must come after the start"
+        raise InvalidValue(
+            Message(
+                f"'{text}' 时长为零，结束须晚于开始",
+                f"'{text}' is empty: the end must come after the start",
+            )
         )
     if end < start:
-        raise ValueError(
-            f"'{text}' 结束早于开始；跨夜的时段请拆成两段，如 22:00-24:00 和 00:00-06:00。"
-            f"'{text}' ends before it starts: split hours across midnight in two, "
-            "e.g. 22:00-24:00 and 00:00-06:00"
+        raise InvalidValue(
+            Message(
+                f"'{text}' 结束早于开始；跨夜的时段请拆成两段，如 22:00-24:00 和 00:00-06:00",
+                f"'{text}' ends before it starts: split hours across midnight in two, "
+                "e.g. 22:00-24:00 and 00:00-06:00",
+            )
         )
     return _clock(start), _clock(end % _DAY_MINUTES)
 
@@ -63,9 +75,11 @@ def _clock(minutes: int) -> time:
 
 def _one_range(value: Any) -> Any:
     if not isinstance(value, str):
-        raise ValueError(
-            f'应为加引号的文本 HH:MM-HH:MM（如 "{_EXAMPLE}"），而不是 {value!r}。'
-            f'Expected quoted text HH:MM-HH:MM, e.g. "{_EXAMPLE}", not {value!r}'
+        raise InvalidValue(
+            Message(
+                f'应为加引号的文本 HH:MM-HH:MM（如 "{_EXAMPLE}"），而不是 {value!r}',
+                f'Expected quoted text HH:MM-HH:MM, e.g. "{_EXAMPLE}", not {value!r}',
+            )
         )
     parse_hours(value)
     return value.strip()
@@ -84,18 +98,22 @@ class ScheduleConfig(StrictModel):
     @classmethod
     def _apart(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if not value:
-            raise ValueError(
-                f"至少需要一个时段，如 [{_EXAMPLE}, 13:30-17:30]。"
-                f"At least one range of hours is needed, e.g. [{_EXAMPLE}, 13:30-17:30]"
+            raise InvalidValue(
+                Message(
+                    f"至少需要一个时段，如 [{_EXAMPLE}, 13:30-17:30]",
+                    f"At least one range of hours is needed, e.g. [{_EXAMPLE}, 13:30-17:30]",
+                )
             )
         pair = overlapping_pair([parse_hours(text) for text in value])
         if pair is not None:
             earlier, later = pair
-            raise ValueError(
-                f"hours[{later}] {value[later]} 与 hours[{earlier}] {value[earlier]} 重叠"
-                "（首尾相接可以）。"
-                f"hours[{later}] {value[later]} overlaps hours[{earlier}] {value[earlier]} "
-                "(ranges may touch, not overlap)"
+            raise InvalidValue(
+                Message(
+                    f"hours[{later}] {value[later]} 与 hours[{earlier}] {value[earlier]} 重叠"
+                    "（首尾相接可以）",
+                    f"hours[{later}] {value[later]} overlaps hours[{earlier}] {value[earlier]} "
+                    "(ranges may touch, not overlap)",
+                )
             )
         return value
 

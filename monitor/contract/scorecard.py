@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 from monitor.contract.indicator_names import INDICATOR_NAMES_EN, SECTION_NAMES_EN
 from monitor.contract.strict import StrictModel
 from monitor.domain.durations import parse_duration
+from monitor.domain.message import InvalidValue, Message
 
 # The answers a satisfaction questionnaire offers, best first.
 RATINGS: tuple[str, ...] = ("very_satisfied", "fairly_satisfied", "neutral", "unsatisfied")
@@ -43,7 +44,9 @@ class InspectionRules(StrictModel):
     @model_validator(mode="after")
     def _positive(self) -> Self:
         if self.resolution_limit is not None and self.resolution_limit <= timedelta(0):
-            raise ValueError("resolution_limit must be longer than zero")
+            raise InvalidValue(
+                Message("resolution_limit 须大于零", "resolution_limit must be longer than zero")
+            )
         return self
 
 
@@ -68,9 +71,19 @@ class SatisfactionRule(StrictModel):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if set(self.weights) != set(RATINGS):
-            raise ValueError(f"weights needs exactly these ratings: {', '.join(RATINGS)}")
+            ratings = ", ".join(RATINGS)
+            raise InvalidValue(
+                Message(
+                    f"weights 须恰好列出这些评价等级：{ratings}",
+                    f"weights needs exactly these ratings: {ratings}",
+                )
+            )
         if self.zero_below >= self.full_marks_at:
-            raise ValueError("zero_below must be lower than full_marks_at")
+            raise InvalidValue(
+                Message(
+                    "zero_below 须低于 full_marks_at", "zero_below must be lower than full_marks_at"
+                )
+            )
         return self
 
 
@@ -121,10 +134,20 @@ class ScorecardConfig(StrictModel):
     def _known_sections(self) -> Self:
         for name in self.deduction_sections:
             if name not in self.sections:
-                raise ValueError(f"deduction_sections: '{name}' is not one of sections")
+                raise InvalidValue(
+                    Message(
+                        f"deduction_sections：'{name}' 不在 sections 中",
+                        f"deduction_sections: '{name}' is not one of sections",
+                    )
+                )
         for indicator, section in self.indicator_sections.items():
             if section not in self.sections:
-                raise ValueError(f"indicator_sections.{indicator}: unknown section '{section}'")
+                raise InvalidValue(
+                    Message(
+                        f"indicator_sections.{indicator}：未定义的部分 '{section}'",
+                        f"indicator_sections.{indicator}: unknown section '{section}'",
+                    )
+                )
         return self
 
 
@@ -133,7 +156,11 @@ def check_inspection_target(rules: InspectionRules, limits: dict[str, timedelta 
     if rules.resolution_limit is not None:
         return
     if limits.get(rules.resolution_target) is None:
-        raise ValueError(
-            f"inspections.resolution_target: '{rules.resolution_target}' is not a target with a "
-            "duration limit; name one or set inspections.resolution_limit (e.g. 24h)"
+        raise InvalidValue(
+            Message(
+                f"inspections.resolution_target：'{rules.resolution_target}' 不是以时长为时限的"
+                "考核目标；请指定这样的目标，或设置 inspections.resolution_limit（如 24h）",
+                f"inspections.resolution_target: '{rules.resolution_target}' is not a target "
+                "with a duration limit; name one or set inspections.resolution_limit (e.g. 24h)",
+            )
         )

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from monitor.contract.validation_words import worded
 from monitor.domain.message import Message
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -123,12 +124,8 @@ def _not_valid(what: str, count: int) -> Message:
 
 
 def _key_problem(raw: dict[str, Any], details: ErrorDetails) -> KeyProblem:
-    where = _key_path(raw, details["loc"])
-    if details["type"] == "extra_forbidden":
-        return KeyProblem(where, "unknown key (check the spelling)", "未知的键（请检查拼写）")
-    if details["type"] == "missing":
-        return KeyProblem(where, "required key is missing", "缺少必填的键")
-    return KeyProblem(where, details["msg"].removeprefix("Value error, "))
+    said = worded(details)
+    return KeyProblem(_key_path(raw, details["loc"]), said.en, said.zh)
 
 
 def _key_path(raw: Any, loc: tuple[int | str, ...]) -> str:

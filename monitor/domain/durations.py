@@ -3,17 +3,25 @@
 import re
 from datetime import timedelta
 
+from monitor.domain.message import InvalidValue, Message
+
 _PART = re.compile(r"(\d+(?:\.\d+)?)([dhms])")
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 
 
 def parse_duration(text: str) -> timedelta:
-    """Parse a duration such as "30m" or "1h30m"; raises ValueError with the accepted form."""
+    """Parse a duration such as "30m" or "1h30m"; InvalidValue (a ValueError) with the accepted
+    form otherwise."""
     compact = text.strip().lower().replace(" ", "")
     parts = _PART.findall(compact)
     if not compact or "".join(number + unit for number, unit in parts) != compact:
-        raise ValueError(
-            f"'{text}' is not a duration; write a number with a unit d/h/m/s, e.g. 30m, 2h, 1h30m"
+        raise InvalidValue(
+            Message(
+                f"'{text}' 不是时长，请写数字加单位 d（天）/h（小时）/m（分）/s（秒），"
+                "如 30m、2h、1h30m",
+                f"'{text}' is not a duration; write a number with a unit d/h/m/s, "
+                "e.g. 30m, 2h, 1h30m",
+            )
         )
     seconds = sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts)
     return timedelta(seconds=seconds)

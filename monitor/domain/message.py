@@ -54,3 +54,9 @@ def message_of(error: BaseException) -> Message:
     """An error's words: its `message` when it carries both texts, else its one text."""
     said = getattr(error, "message", None)
     return said if isinstance(said, Message) else Message(str(error), str(error))
+
+
+class InvalidValue(MessageError, ValueError):
+    """A value in a configuration file or an option that cannot be used, worded in both
+    languages: a validator raises it, and the loader shows the text of the chosen language
+    (pydantic keeps the raised error in its details)."""

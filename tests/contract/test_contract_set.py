@@ -108,7 +108,7 @@ def test_consecutive_validities_of_one_scope_are_two_versions_of_terms(tmp_path:
     [
         ("scope: {pool: [一云]}\n", "scope.pool", "unknown key"),
         ("scope: {pools: []}\n", "scope.pools", "at least 1"),
-        ("valid_from: 2022-01-01\nvalid_until: 2022-01-01\n", "(top level)", "须晚于"),
+        ("valid_from: 2022-01-01\nvalid_until: 2022-01-01\n", "(top level)", "must be after"),
         ("valid_from: 2022-13-01\n", "(file)", "month must be in 1..12"),
     ],
 )

@@ -100,34 +100,39 @@ schedules:
     assert error.problems == (
         KeyProblem(
             "schedules.工作时间.hours[1]",
-            "'13:30-1730' 不是时段，应为 HH:MM-HH:MM（如 08:30-12:00）。"
             "'13:30-1730' is not a range of hours: expected HH:MM-HH:MM, e.g. 08:30-12:00",
+            "'13:30-1730' 不是时段，应为 HH:MM-HH:MM（如 08:30-12:00）",
         ),
         KeyProblem(
             "schedules.工作时间.hours[2]",
-            "'25:00-26:00' 的时刻不存在，应在 00:00 至 23:59 之间（结束可为 24:00）。"
             "'25:00-26:00' names a time that does not exist: expected 00:00 to 23:59 "
             "(24:00 as an end)",
+            "'25:00-26:00' 的时刻不存在，应在 00:00 至 23:59 之间（结束可为 24:00）",
         ),
         KeyProblem(
             "schedules.夜班.hours[0]",
-            "'22:00-06:00' 结束早于开始；跨夜的时段请拆成两段，如 22:00-24:00 和 00:00-06:00。"
             "'22:00-06:00' ends before it starts: split hours across midnight in two, "
             "e.g. 22:00-24:00 and 00:00-06:00",
+            "'22:00-06:00' 结束早于开始；跨夜的时段请拆成两段，如 22:00-24:00 和 00:00-06:00",
         ),
         KeyProblem(
             "schedules.夜班.hours[1]",
-            "'09:00-09:00' 时长为零，结束须晚于开始。"
             "'09:00-09:00' is empty: the end must come after the start",
+            "'09:00-09:00' 时长为零，结束须晚于开始",
         ),
         # YAML reads an unquoted 8:30 as the number 510 (base 60).
         KeyProblem(
             "schedules.夜班.hours[2]",
-            '应为加引号的文本 HH:MM-HH:MM（如 "08:30-12:00"），而不是 510。'
             'Expected quoted text HH:MM-HH:MM, e.g. "08:30-12:00", not 510',
+            '应为加引号的文本 HH:MM-HH:MM（如 "08:30-12:00"），而不是 510',
         ),
     )
-    assert str(error).splitlines()[1].startswith("  schedules.工作时间.hours[1]: '13:30-1730' 不是")
+    assert (
+        str(error).splitlines()[1].startswith("  schedules.工作时间.hours[1]: '13:30-1730' is not")
+    )
+    assert error.message.zh.splitlines()[1].startswith(
+        "  schedules.工作时间.hours[1]：'13:30-1730' 不是"
+    )
 
 
 def test_overlapping_ranges_are_named_both(tmp_path: Path) -> None:
@@ -139,8 +144,8 @@ def test_overlapping_ranges_are_named_both(tmp_path: Path) -> None:
     assert error.problems == (
         KeyProblem(
             "schedules.工作时间.hours",
-            "hours[2] 11:00-14:00 与 hours[0] 08:30-12:00 重叠（首尾相接可以）。"
             "hours[2] 11:00-14:00 overlaps hours[0] 08:30-12:00 (ranges may touch, not overlap)",
+            "hours[2] 11:00-14:00 与 hours[0] 08:30-12:00 重叠（首尾相接可以）",
         ),
     )
 
@@ -150,8 +155,8 @@ def test_an_empty_list_of_hours_is_refused(tmp_path: Path) -> None:
     assert error.problems == (
         KeyProblem(
             "schedules.工作时间.hours",
-            "至少需要一个时段，如 [08:30-12:00, 13:30-17:30]。"
             "At least one range of hours is needed, e.g. [08:30-12:00, 13:30-17:30]",
+            "至少需要一个时段，如 [08:30-12:00, 13:30-17:30]",
         ),
     )
 
@@ -162,7 +167,11 @@ def test_unknown_days_missing_hours_and_unknown_keys_are_refused(tmp_path: Path)
         "schedules:\n  工作时间:\n    days: weekdays\n    hous: [08:30-12:00]\n",
     )
     assert error.problems == (
-        KeyProblem("schedules.工作时间.days", "Input should be 'working_days' or 'every_day'"),
+        KeyProblem(
+            "schedules.工作时间.days",
+            "Input should be 'working_days' or 'every_day'",
+            "应为以下取值之一：'working_days'、'every_day'，而不是 'weekdays'",
+        ),
         KeyProblem("schedules.工作时间.hours", "required key is missing", "缺少必填的键"),
         KeyProblem(
             "schedules.工作时间.hous", "unknown key (check the spelling)", "未知的键（请检查拼写）"

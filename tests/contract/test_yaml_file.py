@@ -70,7 +70,7 @@ def test_each_bad_key_is_named_by_its_path_with_what_was_expected(tmp_path: Path
         KeyProblem(
             "items[1](b).lmit", "unknown key (check the spelling)", "未知的键（请检查拼写）"
         ),
-        KeyProblem("count", "Input should be greater than or equal to 1"),
+        KeyProblem("count", "Input should be greater than or equal to 1", "应不小于 1，而不是 0"),
     )
     assert str(error).splitlines()[1:] == [
         "  items[1](b).limit.duration: required key is missing",

@@ -161,8 +161,8 @@ def test_an_unknown_schedule_is_refused_at_its_key_with_the_known_names(tmp_path
     assert raised.value.problems == (
         KeyProblem(
             f"targets[{DEFAULT_TARGETS}](request.x).clock.schedule",
-            "未定义的工作时间 '工做时间'，已定义：工作时间, 全天。"
             "'工做时间' is not a schedule of this contract; schedules: 工作时间, 全天",
+            "未定义的工作时间 '工做时间'，已定义：工作时间, 全天",
         ),
     )
 
