@@ -117,7 +117,7 @@ class Commands(SpokenGroup):
     expose_value=False,
     is_eager=True,
     help=both(
-        "所有消息的语言：zh（中文，默认）或 en（英文）；默认取 SLAMON_LANG。",
+        "所有消息的语言：`zh`（中文，默认）或 `en`（英文）；默认取 SLAMON_LANG。",
         "The language of every message: zh (Chinese, the default) or en (English); "
         "default SLAMON_LANG.",
     ),
@@ -126,7 +126,7 @@ def cli() -> None:
     """slamon — 政务云合同履约（SLA）与事件合规监测。
 
     数据库为 SLAMON_DATABASE_URL（默认：SQLite 文件 data/slamon.db）；合同为 SLAMON_CONTRACT
-    或 --contract（默认：config/contracts/default.yaml）。消息默认为中文，--lang en
+    或 --contract（默认：config/contracts/default.yaml）。消息默认为中文，`--lang en`
     （SLAMON_LANG=en）时为英文。
 
     English:

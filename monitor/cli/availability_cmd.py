@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from monitor.cli.context import Runtime, at_option, contract_option
+from monitor.cli.help_language import SpokenCommand, both
 from monitor.cli.language import chosen, echo
 from monitor.cli.render import iso_or_none, table
 from monitor.contract.model import Contract
@@ -44,13 +45,21 @@ _HEADERS_ZH = ["资源数", "可用率", "目标", "覆盖率", "依据", "剩�
 _HEADERS_EN = ["resources", "availability", "target", "coverage", "evidence", "budget left (min)"]
 
 
-@click.command()
-@click.option("--period", required=True, metavar="YYYY|YYYY-MM", help="The year or month.")
+@click.command(cls=SpokenCommand)
+@click.option(
+    "--period",
+    required=True,
+    metavar="YYYY|YYYY-MM",
+    help=both("年份或月份。", "The year or month."),
+)
 @click.option(
     "--by",
     type=click.Choice(["resource", "class", "pool"]),
     default="class",
     show_default=True,
+    help=both(
+        "按资源、资源类别或资源池汇总。", "One line per resource, per resource class or per pool."
+    ),
 )
 @at_option
 @contract_option
@@ -60,7 +69,14 @@ _HEADERS_EN = ["resources", "availability", "target", "coverage", "evidence", "b
 def availability(
     period: str, by: str, at_text: str | None, contract_path: Path | None, output: str
 ) -> None:
-    """可用率 Availability of a period with its coverage, error budget and burn rates.
+    """一个周期的可用率，及其数据覆盖率、错误预算和消耗速率。
+
+    缺失的样本既不算正常运行也不算停机：覆盖率表示计入的时间（不含已批准的维护）中有多少有
+    证据；低于合同的下限本身就是一项问题。
+
+    English:
+
+    Availability of a period with its coverage, error budget and burn rates.
 
     Missing samples are neither uptime nor downtime: coverage says how much of the counted
     time (approved maintenance excluded) has evidence; below the contract's floor that is a

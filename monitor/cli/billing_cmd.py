@@ -9,6 +9,7 @@ import click
 
 from monitor.billing.check import BillingCheck, Code
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
+from monitor.cli.help_language import SpokenGroup, both
 from monitor.cli.language import chosen, echo, say
 from monitor.cli.render import table
 from monitor.domain.message import Message
@@ -16,13 +17,23 @@ from monitor.report.billing import billing_blocks, billing_json_text, money, wri
 from monitor.runs.billing import billing_check
 
 
-@click.group("billing")
+@click.group("billing", cls=SpokenGroup)
 def billing() -> None:
-    """计费核对 Billing: check operators' statements (结算清单)."""
+    """计费核对：核对运营单位的结算清单。
+
+    English:
+
+    Billing: check operators' statements.
+    """
 
 
 @billing.command("check")
-@click.option("--period", required=True, metavar="YYYY-MM", help="The statement's month.")
+@click.option(
+    "--period",
+    required=True,
+    metavar="YYYY-MM",
+    help=both("结算清单的月份。", "The statement's month."),
+)
 @click.option(
     "--format",
     "output",
@@ -35,21 +46,34 @@ def billing() -> None:
     "path",
     type=click.Path(path_type=Path),
     default=None,
-    help="Where the XLSX goes (default: billing-check-YYYY-MM.xlsx).",
+    help=both(
+        "XLSX 写到哪里（默认：billing-check-YYYY-MM.xlsx）。",
+        "Where the XLSX goes (default: billing-check-YYYY-MM.xlsx).",
+    ),
 )
 @at_option
 @contract_option
 def check(
     period: str, output: str, path: Path | None, at_text: str | None, contract_path: Path | None
 ) -> None:
-    """核对结算清单 Classify every statement line of the month, with its evidence and the
-    amount in dispute (元, to the fen).
+    """核对当月结算清单的每一行：分类、证据和争议金额（元，精确到分）。
 
-    Codes: ok 无异议; not_in_inventory 资源不在台账; outside_service_life 超出服务期计费 (days
-    billed before in_service_from or from reclaimed_at on); quantity_mismatch 数量不符;
-    price_mismatch 单价不符 (≠ the catalogue's price in force); arithmetic_error 金额计算错误;
-    duplicate_line 重复计费; idle_billed 闲置仍计费 (a finding, not a dispute);
-    unbilled_inventory 在用未计费 (shown, not disputed).
+    代码：`ok` 无异议；`not_in_inventory` 资源不在台账；`outside_service_life` 超出服务期计费
+    （`in_service_from` 之前或 `reclaimed_at` 起计费的天数）；`quantity_mismatch` 数量不符；
+    `price_mismatch` 单价不符（≠ 服务目录中现行的单价）；`arithmetic_error` 金额计算错误；
+    `duplicate_line` 重复计费；`idle_billed` 闲置仍计费（是问题，不是争议）；`unbilled_inventory`
+    在用未计费（列出，不算争议）。
+
+    English:
+
+    Classify every statement line of the month, with its evidence and the amount in dispute
+    (yuan, to the fen).
+
+    Codes: ok (no dispute); not_in_inventory (the resource is not in the inventory);
+    outside_service_life (days billed before in_service_from or from reclaimed_at on);
+    quantity_mismatch; price_mismatch (≠ the catalogue's price in force); arithmetic_error;
+    duplicate_line; idle_billed (a finding, not a dispute); unbilled_inventory (shown, not
+    disputed).
     """
     runtime = Runtime(contract_path)
     bounds = runtime.parse_period(period)

@@ -19,6 +19,7 @@ from collectors.calendar.known_days import days_outside_year, package_difference
 from collectors.calendar.notice import HolidayNotice, read_holiday_notice
 from collectors.calendar.notice_text import NoticeError
 from monitor.cli.context import Runtime, UsageProblem, contract_option
+from monitor.cli.help_language import SpokenGroup, both, confirmed
 from monitor.cli.language import chosen, echo, error_line, say
 from monitor.cli.render import table
 from monitor.contract.model import Contract, ContractError, load_contract
@@ -29,9 +30,14 @@ EXIT_UNUSABLE = 2
 _WEEKDAYS = "一二三四五六日"
 
 
-@click.group("calendar")
+@click.group("calendar", cls=SpokenGroup)
 def calendar_group() -> None:
-    """工作日历 The working-day calendar."""
+    """工作日历。
+
+    English:
+
+    The working-day calendar.
+    """
 
 
 @calendar_group.command("import")
@@ -41,16 +47,34 @@ def calendar_group() -> None:
     type=int,
     default=None,
     metavar="YYYY",
-    help="The notice's year, when the text leaves out its title; must agree with the title.",
+    help=both(
+        "通知的年份，用于正文缺少标题时；须与标题一致。",
+        "The notice's year, when the text leaves out its title; must agree with the title.",
+    ),
 )
-@click.option("--yes", is_flag=True, help="Write without asking (for scripts).")
+@click.option(
+    "--yes",
+    is_flag=True,
+    help=both("不询问，直接写入（供脚本使用）。", "Write without asking (for scripts)."),
+)
 @contract_option
 def import_notice(notice: Path, year: int | None, yes: bool, contract_path: Path | None) -> None:
-    """导入节假日安排通知 Import a holiday notice into the contract.
+    """把节假日安排通知导入合同。
+
+    NOTICE 为国务院办公厅每年的通知（国务院办公厅关于20XX年部分节假日安排的通知），纯文本或
+    保存的网页均可。先显示其中的放假日（含假期范围内的周末）和调休上班日，确认后写入合同的
+    calendar.years.<year>；合同文件的其余部分保持原样。
+
+    退出码 0：已写入，或未确认；2：通知或合同无法使用，或某个节日的行无法读取——未写入任何
+    内容。
+
+    English:
+
+    Import a holiday notice into the contract.
 
     NOTICE is the State Council's yearly notice (国务院办公厅关于20XX年部分节假日安排的通知) as
-    plain text or a saved web page. Its days off (放假, weekends inside the ranges included)
-    and make-up working days (调休上班) are shown, and after confirmation written into the
+    plain text or a saved web page. Its days off (weekends inside the ranges included) and
+    make-up working days are shown, and after confirmation written into the
     contract's calendar.years.<year>; the rest of the contract file is left as it is.
 
     Exit code 0: written, or not confirmed; 2: the notice or the contract cannot be used, or
@@ -82,7 +106,7 @@ def import_notice(notice: Path, year: int | None, yes: bool, contract_path: Path
         f"contract {path}: {'replaces' if replaces else 'adds'} {entry}",
     )
     question = say(f"将 {entry} 写入合同 {path}？", f"Write {entry} into {path}?")
-    if not yes and not click.confirm(question, default=False):
+    if not yes and not confirmed(question):
         echo("未写入", "nothing written")
         return
     declared = declared_from_notice(parsed)

@@ -88,6 +88,7 @@ CLICK_ZH: dict[str, str] = {
     "Error: The two entered values do not match.": "错误：两次输入的值不一致。",
     "Error: invalid input": "错误：输入无效",
     "Press any key to continue...": "按任意键继续……",
+    "d": "天",  # a progress bar's days left
     "{editor}: Editing failed": "{editor}：编辑失败",
     "{editor}: Editing failed: {e}": "{editor}：编辑失败：{e}",
     "Unknown color {colour!r}": "未知的颜色 {colour!r}",
@@ -131,6 +132,10 @@ TYPE_NAMES_ZH: dict[str, str] = {
     "file": "文件",
     "directory": "目录",
     "path": "路径",
+    # "{name} {filename!r} does not exist." names the type with a capital.
+    "File": "文件",
+    "Directory": "目录",
+    "Path": "路径",
     "argument": "参数",
     "option": "选项",
     "parameter": "参数",

@@ -8,21 +8,32 @@ from pathlib import Path
 
 import click
 
+from monitor.cli.help_language import SpokenGroup
 from monitor.cli.language import chosen, say
 from monitor.cli.render import table
 from monitor.contract.contract_set import JudgingContract, load_contract_set
 from monitor.contract.model import DEFAULT_CONTRACT_PATH, ClockKind, Contract, Target
 
 
-@click.group()
+@click.group(cls=SpokenGroup)
 def contract() -> None:
-    """合同 Contract configuration."""
+    """合同配置。
+
+    English:
+
+    Contract configuration.
+    """
 
 
 @contract.command("check")
 @click.argument("path", type=click.Path(path_type=Path), default=DEFAULT_CONTRACT_PATH)
 def check(path: Path) -> None:
-    """Validate a contract file (or a directory of contracts) and list their targets."""
+    """校验合同文件（或合同目录）并列出其中的指标。
+
+    English:
+
+    Validate a contract file (or a directory of contracts) and list their targets.
+    """
     contracts = load_contract_set(path)
     parts = []
     for judging in contracts:

@@ -13,6 +13,7 @@ from types import FrameType
 import click
 
 from monitor.cli.context import Runtime, UsageProblem
+from monitor.cli.help_language import SpokenCommand, both
 from monitor.cli.language import echo
 from monitor.domain.message import Message
 
@@ -36,16 +37,30 @@ def streamlit_command(port: int, address: str) -> list[str]:
     ]  # fmt: skip
 
 
-@click.command()
-@click.option("--port", default=8501, show_default=True, type=click.IntRange(1, 65535))
+@click.command(cls=SpokenCommand)
+@click.option(
+    "--port",
+    default=8501,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help=both("监听的端口。", "The port to listen on."),
+)
 @click.option(
     "--address",
     default="127.0.0.1",
     show_default=True,
-    help="Listen address; 0.0.0.0 to serve other machines (put TLS in front of it).",
+    help=both(
+        "监听地址；0.0.0.0 时对其他机器提供服务（请在前面加 TLS）。",
+        "Listen address; 0.0.0.0 to serve other machines (put TLS in front of it).",
+    ),
 )
 def dashboard(port: int, address: str) -> None:
-    """监控大屏 Start the web dashboard (Streamlit) on SLAMON_DATABASE_URL."""
+    """启动监控大屏（Streamlit 网页），数据库为 SLAMON_DATABASE_URL。
+
+    English:
+
+    Start the web dashboard (Streamlit) on SLAMON_DATABASE_URL.
+    """
     runtime = Runtime()
     runtime.engine  # noqa: B018 - refuse an out-of-date schema here, not inside the browser
     if not APP.exists():

@@ -8,6 +8,7 @@ import click
 from pydantic import ValidationError
 
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
+from monitor.cli.help_language import SpokenGroup, both
 from monitor.cli.language import echo
 from monitor.domain.message import Message
 from monitor.service.locks import Locks
@@ -16,15 +17,33 @@ from monitor.settings import ServiceSettings, Settings
 from monitor.storage.db import current_revision, head_revision, make_engine, upgrade
 
 
-@click.group()
+@click.group(cls=SpokenGroup)
 def db() -> None:
-    """数据库 Database schema."""
+    """数据库结构。
+
+    English:
+
+    Database schema.
+    """
 
 
 @db.command("upgrade")
-@click.option("--revision", default="heads", show_default=True)
+@click.option(
+    "--revision",
+    default="heads",
+    show_default=True,
+    help=both(
+        "升级到的版本（Alembic 的版本号或 `heads`）。",
+        "The revision to upgrade to (an Alembic revision, or heads).",
+    ),
+)
 def db_upgrade(revision: str) -> None:
-    """Apply schema migrations; existing data is kept."""
+    """执行数据库结构迁移；已有数据保留。
+
+    English:
+
+    Apply schema migrations; existing data is kept.
+    """
     engine = make_engine(Settings().database_url)
     before = current_revision(engine)
     upgrade(engine, revision)
@@ -34,7 +53,12 @@ def db_upgrade(revision: str) -> None:
 
 @db.command("current")
 def db_current() -> None:
-    """Show the schema revision of the database and the one this slamon needs."""
+    """显示数据库的结构版本，以及本版 slamon 需要的版本。
+
+    English:
+
+    Show the schema revision of the database and the one this slamon needs.
+    """
     engine = make_engine(Settings().database_url)
     current, head = current_revision(engine), head_revision()
     echo(
@@ -47,9 +71,18 @@ def db_current() -> None:
 @contract_option
 @at_option
 def db_partitions(contract_path: Path | None, at_text: str | None) -> None:
-    """分区维护 PostgreSQL: make the months ahead, move rows out of the DEFAULT partition and
-    drop the months past retention, as `slamon serve` does every few hours (for a deployment
-    that runs no `slamon serve`, e.g. from cron)."""
+    """PostgreSQL 分区维护：建好未来几个月的分区，把行移出 DEFAULT 分区，删除超过保留期的月份。
+
+    `slamon serve` 每隔几小时做一次；供不运行 `slamon serve` 的部署使用（例如由 cron 调用）。
+
+    English:
+
+    PostgreSQL partitions: make the months ahead, move rows out of the DEFAULT partition and
+    drop the months past retention.
+
+    `slamon serve` does this every few hours; this command is for a deployment that runs no
+    `slamon serve` (e.g. from cron).
+    """
     runtime = Runtime(contract_path)
     engine = runtime.engine
     try:

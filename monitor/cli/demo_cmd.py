@@ -21,6 +21,7 @@ from monitor.cli.demo_year import (
     fresh_database,
     load_sample_year,
 )
+from monitor.cli.help_language import SpokenCommand, both
 from monitor.cli.language import chosen, echo
 from monitor.domain.message import Message
 
@@ -31,31 +32,45 @@ DEMO_ALERTING = ROOT / "config/alerting.demo.yaml"
 SAMPLE_PERIOD = "2022"
 
 
-@click.command()
+@click.command(cls=SpokenCommand)
 @click.option(
     "--no-serve",
     is_flag=True,
-    help="Load, evaluate and score the sample year, then stop (no service, no dashboard).",
+    help=both(
+        "载入示例年份、评估并评分后即停止（不启动服务和监控大屏）。",
+        "Load, evaluate and score the sample year, then stop (no service, no dashboard).",
+    ),
 )
 @click.option(
     "--port",
     default=8080,
     show_default=True,
     type=click.IntRange(1, 65535),
-    help=f"slamon serve's port on {HOST}.",
+    help=both(f"slamon serve 在 {HOST} 上的端口。", f"slamon serve's port on {HOST}."),
 )
 @click.option(
     "--dashboard-port",
     default=8501,
     show_default=True,
     type=click.IntRange(1, 65535),
-    help=f"The dashboard's port on {HOST}.",
+    help=both(f"监控大屏在 {HOST} 上的端口。", f"The dashboard's port on {HOST}."),
 )
 @click.pass_context
 def demo(context: click.Context, no_serve: bool, port: int, dashboard_port: int) -> None:
-    """演示 The sample year 2022 loaded into a new SQLite database, evaluated and scored
-    (78.00, 中); then slamon serve and the dashboard on loopback, with a few clocks running
-    now, until Ctrl-C.
+    """演示：把 2022 年示例数据载入新的 SQLite 数据库，评估并评分（78.00，中）。
+
+    随后在本机回环地址上运行 slamon serve 和监控大屏，几个计时器正在走，直到 Ctrl-C。
+
+    数据库为 SLAMON_DATABASE_URL（默认 data/slamon.db）；演示会重新建库，并拒绝不是它建的
+    文件。
+
+    English:
+
+    Demo: the sample year 2022 loaded into a new SQLite database, evaluated and scored
+    (78.00, grade 中).
+
+    Then slamon serve and the dashboard on loopback, with a few clocks running now, until
+    Ctrl-C.
 
     The database is SLAMON_DATABASE_URL (default data/slamon.db); the demo makes it anew, and
     refuses a file it did not make.

@@ -18,6 +18,7 @@ from monitor.cli.contract_output import (
     ref_json,
     warn_uncovered,
 )
+from monitor.cli.help_language import SpokenCommand, both
 from monitor.cli.language import WARNING_LEAD, chosen, echo, say
 from monitor.cli.render import iso_or_none, local_time, table
 from monitor.contract.contract_set import ContractSet
@@ -40,7 +41,7 @@ _ATTENTION = (
 _NAMED_ERRORS = 5
 
 
-@click.command()
+@click.command(cls=SpokenCommand)
 @at_option
 @contract_option
 @click.option(
@@ -50,13 +51,28 @@ _NAMED_ERRORS = 5
     "--all",
     "show_all",
     is_flag=True,
-    help="Table: list every result, not only those needing attention.",
+    help=both(
+        "表格：列出每个结果，不只是需要关注的。",
+        "Table: list every result, not only those needing attention.",
+    ),
 )
-@click.option("--no-store", is_flag=True, help="Evaluate without writing results to the database.")
+@click.option(
+    "--no-store",
+    is_flag=True,
+    help=both("只评估，不把结果写入数据库。", "Evaluate without writing results to the database."),
+)
 def evaluate(
     at_text: str | None, contract_path: Path | None, output: str, show_all: bool, no_store: bool
 ) -> None:
-    """评估履约 Evaluate every stored ticket against the contract's targets.
+    """按合同的指标评估每张已存工单。
+
+    结果会保存（每张工单每个指标一条，状态变化留作历史），除非给出 --no-store。截止时间需要
+    工作日历未收录年份的结果为 `calendar_unknown`，标准错误输出上有一条警告列出这些年份；
+    工单中有无法计算时钟的值时为 `evaluation_error`，标准错误输出上写明工单和原因。
+
+    English:
+
+    Evaluate every stored ticket against the contract's targets.
 
     Results are stored (one per ticket and target, status changes kept as history) unless
     --no-store is given. A result whose deadline needs a year the working-day calendar does not

@@ -186,3 +186,14 @@ def version_option() -> Callable[[Decorated], Decorated]:
         callback=show_version,
         help=both(CLICK_ZH["Show the version and exit."], "Show the version and exit."),
     )
+
+
+# A yes-or-no question's hint: click's "[y/N]" is not one of its gettext texts.
+CONFIRM_HINT = both("[y 是/N 否，默认否]", "[y/N]")
+
+
+def confirmed(question: str) -> bool:
+    """Whether the user answers yes to `question` (default no), asked in the chosen language."""
+    return click.confirm(
+        f"{question} {in_language(CONFIRM_HINT)}", default=False, show_default=False
+    )

@@ -32,7 +32,7 @@ def import_group() -> None:
     default=None,
     callback=checked_source,
     help=both(
-        "工单的来源（默认：file，或映射配置的名称）；工单按（来源, ticket_id）唯一。",
+        "工单的来源（默认：`file`，或映射配置的名称）；工单按（来源, ticket_id）唯一。",
         "Where the tickets come from (default: file, or the profile's name); tickets are "
         "unique per (source, ticket_id).",
     ),
@@ -42,8 +42,8 @@ def import_group() -> None:
     default=None,
     metavar="NAME|PATH",
     help=both(
-        "按映射配置（config/mappings/NAME.yaml）读取其他系统导出的文件：servicenow、jira_sm、"
-        "zammad、nanguan、slamon。",
+        "按映射配置（config/mappings/NAME.yaml）读取其他系统导出的文件：`servicenow`、"
+        "`jira_sm`、`zammad`、`nanguan`、`slamon`。",
         "Read another tool's export through a mapping profile (config/mappings/NAME.yaml): "
         "servicenow, jira_sm, zammad, nanguan, slamon.",
     ),
@@ -54,7 +54,7 @@ def tickets(
 ) -> None:
     """从 CSV、XLSX 或 JSON 文件导入工单。
 
-    退出码 0：全部行已保存；3：部分行被拒（正确的行已保存，错误的行记入 rejected_row 表）；
+    退出码 0：全部行已保存；3：部分行被拒（正确的行已保存，错误的行记入 `rejected_row` 表）；
     2：文件无法使用，未保存任何内容。
 
     English:

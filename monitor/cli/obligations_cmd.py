@@ -8,13 +8,14 @@ from pathlib import Path
 import click
 
 from monitor.cli.context import Runtime, at_option, contract_option
+from monitor.cli.help_language import SpokenCommand
 from monitor.cli.language import chosen, echo
 from monitor.cli.render import table
 from monitor.report.content import obligations_block, text_cells
 from monitor.runs.obligations import clock_summary, evaluate_obligations
 
 
-@click.command("obligations")
+@click.command("obligations", cls=SpokenCommand)
 @click.option(
     "--format",
     "output",
@@ -25,12 +26,20 @@ from monitor.runs.obligations import clock_summary, evaluate_obligations
 @at_option
 @contract_option
 def obligations(output: str, at_text: str | None, contract_path: Path | None) -> None:
-    """履约事项 Evaluate every obligation period of the contract as of --at and store it.
+    """按 --at 时刻评估合同每项履约事项的每个期次并保存。
 
-    Statuses: due 待完成, at_risk 临近期限, met 按期完成, missed 逾期未完成, late 逾期完成.
-    Evidence comes from `slamon import evidence PATH`; 等保测评 is owed for each system the
-    inventory lists at the obligation's protection_level; a survey duty counts the replies
-    of `slamon import surveys`.
+    状态：`due` 待完成、`at_risk` 临近期限、`met` 按期完成、`missed` 逾期未完成、
+    `late` 逾期完成。佐证来自 `slamon import evidence PATH`；等保测评按资源清单中达到该事项
+    `protection_level` 的每个系统计；满意度调查事项按 `slamon import surveys` 导入的答卷计。
+
+    English:
+
+    Evaluate every obligation period of the contract as of --at and store it.
+
+    Statuses: due, at_risk, met, missed, late. Evidence comes from `slamon import evidence
+    PATH`; an MLPS assessment is owed for each system the inventory lists at the
+    obligation's protection_level; a survey duty counts the replies of `slamon import
+    surveys`.
     """
     runtime = Runtime(contract_path)
     contract = runtime.contract

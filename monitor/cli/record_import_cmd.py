@@ -19,7 +19,7 @@ from monitor.cli.import_output import (
 )
 
 _EXITS = both(
-    "退出码 0：全部行已保存；3：部分行被拒（正确的行已保存，错误的行记入 rejected_row）；"
+    "退出码 0：全部行已保存；3：部分行被拒（正确的行已保存，错误的行记入 `rejected_row`）；"
     "2：文件无法使用，未保存任何内容。",
     "Exit code 0: all rows stored; 3: some rows rejected (the good ones are stored, the bad "
     "ones kept in rejected_row); 2: the file could not be used, nothing stored.",
@@ -57,18 +57,19 @@ RECORD_HELP = {
         "每个巡检项一行：巡检时间、巡检项、巡检结果（正常/异常）；异常的另有发现问题、"
         "处理措施、解决时间和佐证材料。",
         "Import inspection records from a CSV, XLSX or JSON file.\n\n"
-        "One row per inspected item, its columns headed in Chinese: 巡检时间 (time), 巡检项 "
-        "(item), 巡检结果 (result: 正常 normal / 异常 abnormal); for an abnormal one 发现问题, "
-        "处理措施, 解决时间 and 佐证材料 (finding, action, resolved at, evidence).",
+        "One row per inspected item, its columns headed in Chinese: `巡检时间` (time), "
+        "`巡检项` (item), `巡检结果` (result: `正常` normal or `异常` abnormal); for an abnormal "
+        "one `发现问题`, `处理措施`, `解决时间` and `佐证材料` (finding, action, resolved at, "
+        "evidence).",
     ),
     "surveys": both(
         "从 CSV、XLSX 或 JSON 文件导入满意度调查答卷。\n\n"
         "每个单位每次调查一行：使用单位、填报时间、总体评价（非常满意/比较满意/一般/不满意），"
         "可另有各题的列，列名为 `q:题目`。",
         "Import satisfaction survey replies from a CSV, XLSX or JSON file.\n\n"
-        "One row per unit and survey, its columns headed in Chinese: 使用单位 (unit), 填报时间 "
-        "(replied at), 总体评价 (overall: 非常满意/比较满意/一般/不满意), optional "
-        "per-question columns headed q:QUESTION.",
+        "One row per unit and survey, its columns headed in Chinese: `使用单位` (unit), "
+        "`填报时间` (replied at), `总体评价` (overall: `非常满意`, `比较满意`, `一般` or "
+        "`不满意`), optional per-question columns headed q:QUESTION.",
     ),
     "catalogue": both(
         "导入服务目录及其单价。\n\n"
@@ -86,7 +87,7 @@ RECORD_HELP = {
         "列：`period` 结算期（YYYY-MM）、`pool` 资源池、`operator` 运营单位、`user_unit` "
         "使用单位、`system` 业务系统、`resource_id` 资源编号（非资源类的项留空）、`item_code` "
         "服务项编码、`quantity` 数量、`billed_days` 计费天数或 `billed_months` 计费月数、"
-        "`unit_price` 单价、`amount` 金额（元，精确到分）。--profile jiesuan 读取中文表格的"
+        "`unit_price` 单价、`amount` 金额（元，精确到分）。--profile `jiesuan` 读取中文表格的"
         "版式：标题写明月份，两行合并单元格的表头，小计/合计行。",
         "Import an operator's monthly statement.\n\n"
         "Columns: period (YYYY-MM), pool, operator, user_unit, system, resource_id (blank for "
@@ -98,7 +99,7 @@ RECORD_HELP = {
         "导入履约事项已完成的佐证。\n\n"
         "列：`obligation` 履约事项（编号或名称）、`done_on` 完成日期、`document_ref` 佐证材料、"
         "`done_by` 完成人；按系统的事项（等保测评）另有 `system` 业务系统，按资源池的事项另有 "
-        "`pool` 资源池，`period` 所属期（YYYY、YYYY-Q1、YYYY-MM、YYYY-Www）指明期次；"
+        "`pool` 资源池，`period` 所属期（`YYYY`、`YYYY-Q1`、`YYYY-MM`、`YYYY-Www`）指明期次；"
         "漏洞通报：`notice` 通报编号和 `noticed_on` 通报日期，修复后填 `done_on`。",
         "Import evidence that contract obligations were done.\n\n"
         "Columns: obligation (id or name), done_on, document_ref, done_by; system for a "

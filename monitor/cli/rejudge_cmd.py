@@ -18,6 +18,7 @@ import click
 
 from monitor import clock
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
+from monitor.cli.help_language import SpokenGroup, both
 from monitor.cli.language import chosen, echo, say
 from monitor.cli.render import local_time, table
 from monitor.contract.model import Contract
@@ -36,7 +37,7 @@ from monitor.storage.rejudges import (
 _LISTED = 50
 
 
-@click.group(invoke_without_command=True)
+@click.group(cls=SpokenGroup, invoke_without_command=True)
 @at_option
 @contract_option
 @click.option(
@@ -44,12 +45,36 @@ _LISTED = 50
     "from_text",
     default=None,
     metavar="DATE",
-    help="Only tickets reported from this date (YYYY-MM-DD, the contract zone). Default: all.",
+    help=both(
+        "只处理此日期起报告的工单（YYYY-MM-DD，合同的时区）。默认：全部。",
+        "Only tickets reported from this date (YYYY-MM-DD, the contract zone). Default: all.",
+    ),
 )
-@click.option("--dry-run", is_flag=True, help="Show what would change; store nothing.")
-@click.option("--reason", default=None, help="Why (kept with the rejudging; needed to store).")
-@click.option("--by", "actor", default=None, help="Who rejudges (default: the login name).")
-@click.option("--all", "show_all", is_flag=True, help="List every changed result.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help=both("只显示会有的变化，不保存。", "Show what would change; store nothing."),
+)
+@click.option(
+    "--reason",
+    default=None,
+    help=both(
+        "原因（随本次重新评估保存；保存时必填）。",
+        "Why (kept with the rejudging; needed to store).",
+    ),
+)
+@click.option(
+    "--by",
+    "actor",
+    default=None,
+    help=both("由谁重新评估（默认：登录名）。", "Who rejudges (default: the login name)."),
+)
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help=both("列出每个变化的结果。", "List every changed result."),
+)
 @click.pass_context
 def rejudge(
     context: click.Context,
@@ -61,7 +86,15 @@ def rejudge(
     actor: str | None,
     show_all: bool,
 ) -> None:
-    """重新评估 Rejudge closed tickets under the contracts in force.
+    """按现行合同重新评估已关闭的工单。
+
+    已关闭的工单保留评估它的那一版合同的结论，直到运行本命令。显示哪些结论改变（按指标和
+    资源池）及其对各期得分的影响；不带 --dry-run 时把新结果存为新版本（旧结果保留：
+    `slamon rejudge history`、`slamon rejudge show N`）并记审计日志，过去的阶段不发告警。
+
+    English:
+
+    Rejudge closed tickets under the contracts in force.
 
     A closed ticket keeps the verdict of the contract version that judged it until this is
     run. Prints which verdicts change (by target and pool) and what that does to each
@@ -222,7 +255,12 @@ def _contract_of(result: TargetResult | None) -> str:
 
 @rejudge.command("history")
 def history() -> None:
-    """历次重新评估 Every rejudging: when, by whom, why."""
+    """历次重新评估：时间、操作人、原因。
+
+    English:
+
+    Every rejudging: when, by whom, why.
+    """
     runtime = Runtime()
     zone = runtime.contract.zone
     found = rejudgings(runtime.engine)
@@ -253,7 +291,12 @@ def history() -> None:
 @rejudge.command("show")
 @click.argument("number", type=int)
 def show(number: int) -> None:
-    """一次重新评估前后的结果 The results a rejudging replaced, beside those in force."""
+    """一次重新评估替换掉的结果，与现行结果并列。
+
+    English:
+
+    The results a rejudging replaced, beside those in force.
+    """
     runtime = Runtime()
     if not any(r.id == number for r in rejudgings(runtime.engine)):
         raise UsageProblem(

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
+from monitor.cli.help_language import SpokenCommand, both
 from monitor.cli.language import chosen, echo
 from monitor.cli.score_cmd import load_manual_option
 from monitor.report.content import report_blocks, report_file_stem
@@ -14,8 +15,13 @@ from monitor.report.data import report_data
 from monitor.runs.scorecard import period_scorecard
 
 
-@click.command()
-@click.option("--period", required=True, metavar="YYYY|YYYY-MM", help="The month or year.")
+@click.command(cls=SpokenCommand)
+@click.option(
+    "--period",
+    required=True,
+    metavar="YYYY|YYYY-MM",
+    help=both("月份或年份。", "The month or year."),
+)
 @click.option(
     "--format", "output", type=click.Choice(["xlsx", "pdf", "md"]), default="md", show_default=True
 )
@@ -25,15 +31,22 @@ from monitor.runs.scorecard import period_scorecard
     "path",
     type=click.Path(path_type=Path),
     default=None,
-    help="File to write (default: 监理报告_PERIOD.FORMAT, in English supervision_report_PERIOD."
-    "FORMAT, in the current folder; md: - for stdout).",
+    help=both(
+        "写入的文件（默认：当前目录下的 监理报告_PERIOD.FORMAT，英文时为 "
+        "supervision_report_PERIOD.FORMAT；`md` 格式可用 `-` 表示标准输出）。",
+        "File to write (default: supervision_report_PERIOD.FORMAT in the current folder, in "
+        "Chinese `监理报告_PERIOD.FORMAT`; md: - for stdout).",
+    ),
 )
 @click.option(
     "--manual",
     "manual_path",
     type=click.Path(path_type=Path),
     default=None,
-    help="YAML of hand-entered indicators and the SLA assessment score (as for score).",
+    help=both(
+        "手工填报指标和 SLA 考核得分的 YAML（同 `slamon score`）。",
+        "YAML of hand-entered indicators and the SLA assessment score (as for score).",
+    ),
 )
 @at_option
 @contract_option
@@ -45,8 +58,17 @@ def report(
     at_text: str | None,
     contract_path: Path | None,
 ) -> None:
-    """监理报告 Summary, scorecard, violations with evidence, unclosed inspection findings,
-    pool 1 vs pool 2, satisfaction — as XLSX, PDF or Markdown, in the language of --lang."""
+    """监理报告：概要、评分表、违约项及证据、未关闭的巡检问题、两个资源池对比、满意度。
+
+    输出为 XLSX、PDF 或 Markdown，语言随 --lang。
+
+    English:
+
+    Supervision report: summary, scorecard, violations with evidence, unclosed inspection
+    findings, pool 1 vs pool 2, satisfaction.
+
+    Written as XLSX, PDF or Markdown, in the language of --lang.
+    """
     runtime = Runtime(contract_path)
     contract = runtime.contract
     bounds = runtime.parse_period(period)

@@ -9,6 +9,7 @@ import click
 
 from monitor.cli.calendar_warning import warn_unknown_calendar
 from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
+from monitor.cli.help_language import SpokenCommand, both
 from monitor.cli.scorecard_output import scorecard_json, scorecard_text
 from monitor.contract.model import Contract
 from monitor.domain.message import Message, message_of
@@ -17,8 +18,13 @@ from monitor.runs.scorecard import period_scorecard
 from monitor.scorecard.manual import ManualScores, ManualScoresError, load_manual_scores
 
 
-@click.command()
-@click.option("--period", required=True, metavar="YYYY|YYYY-MM", help="The year or month to score.")
+@click.command(cls=SpokenCommand)
+@click.option(
+    "--period",
+    required=True,
+    metavar="YYYY|YYYY-MM",
+    help=both("评分的年份或月份。", "The year or month to score."),
+)
 @at_option
 @contract_option
 @click.option(
@@ -29,7 +35,11 @@ from monitor.scorecard.manual import ManualScores, ManualScoresError, load_manua
     "manual_path",
     type=click.Path(path_type=Path),
     default=None,
-    help="YAML of hand-entered indicators (立项, 预算 …) and the SLA assessment score.",
+    help=both(
+        "手工填报指标（立项、预算……）和 SLA 考核得分的 YAML。",
+        "YAML of hand-entered indicators (project approval, budget …) and the SLA "
+        "assessment score.",
+    ),
 )
 def score(
     period: str,
@@ -38,7 +48,13 @@ def score(
     output: str,
     manual_path: Path | None = None,
 ) -> None:
-    """绩效评分 The period's scorecard: every indicator, total and grade, unclosed findings.
+    """本期绩效评分：各项指标、总分与等级、未关闭的问题。
+
+    截止时间需要工作日历未收录年份的结果不算超时；标准错误输出上有一条警告列出这些年份。
+
+    English:
+
+    The period's scorecard: every indicator, total and grade, unclosed findings.
 
     A result whose deadline needs a year the working-day calendar does not know is not counted
     as late; one warning on stderr names the years.

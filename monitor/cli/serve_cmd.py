@@ -18,6 +18,7 @@ from collectors.tickets.file_import import parse_records
 from collectors.tickets.profile import ProfileError
 from monitor.alerting.config import AlertingConfig, AlertingConfigError, load_alerting
 from monitor.cli.context import Runtime, UsageProblem, contract_option
+from monitor.cli.help_language import SpokenCommand, both
 from monitor.cli.language import WARNING_LEAD, chosen, echo, say
 from monitor.domain.durations import format_duration
 from monitor.domain.message import Message, message_of
@@ -80,12 +81,30 @@ def _collectors(path: Path, runtime: Runtime) -> list[CollectorJob]:
         raise UsageProblem(message_of(error)) from None
 
 
-@click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.command(cls=SpokenCommand)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help=both("监听地址。", "Address to listen on."),
+)
+@click.option(
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help=both("监听的端口。", "The port to listen on."),
+)
 @contract_option
 def serve(host: str, port: int, contract_path: Path | None) -> None:
-    """运行服务 Run the live service: timers, alerts, collectors, HTTP API, /metrics.
+    """运行在线服务：计时器、告警、采集器、HTTP API、/metrics。
+
+    告警渠道来自 SLAMON_ALERTING（默认 config/alerting.yaml），采集器来自 SLAMON_COLLECTORS
+    （config/collectors.yaml）。收到 SIGTERM 或 Ctrl-C 时干净地停止。
+
+    English:
+
+    Run the live service: timers, alerts, collectors, HTTP API, /metrics.
 
     Alert channels come from SLAMON_ALERTING (default config/alerting.yaml), collectors from
     SLAMON_COLLECTORS (config/collectors.yaml). Stops cleanly on SIGTERM or Ctrl-C.

@@ -6,6 +6,7 @@ import click
 
 from monitor import clock
 from monitor.cli.context import Runtime, UsageProblem
+from monitor.cli.help_language import SpokenGroup, both
 from monitor.cli.import_output import checked_source
 from monitor.cli.language import chosen, echo, say
 from monitor.cli.render import local_time, table
@@ -19,9 +20,14 @@ from monitor.storage.tokens import (
 )
 
 
-@click.group()
+@click.group(cls=SpokenGroup)
 def token() -> None:
-    """API 令牌 Bearer tokens for the HTTP API (only a hash is stored)."""
+    """HTTP API 的访问令牌（只保存其哈希）。
+
+    English:
+
+    Bearer tokens for the HTTP API (only a hash is stored).
+    """
 
 
 @token.command()
@@ -29,15 +35,33 @@ def token() -> None:
 @click.option(
     "--source",
     callback=checked_source,
-    help="写入的来源 the one source its tickets are written as (required to write)",
+    help=both(
+        "写入工单时所用的唯一来源（写入时必填）。",
+        "The one source its tickets are written as (required to write).",
+    ),
 )
-@click.option("--read-only", is_flag=True, help="只读令牌 a token that only reads")
-@click.option("--pool", "pools", multiple=True, help="资源池 a pool it reads and writes (repeat)")
-@click.option("--all-pools", is_flag=True, help="全部资源池 every pool (a supervisor's desk)")
+@click.option("--read-only", is_flag=True, help=both("只读的令牌。", "A token that only reads."))
+@click.option(
+    "--pool",
+    "pools",
+    multiple=True,
+    help=both("可读写的资源池（可重复）。", "A pool it reads and writes (repeat)."),
+)
+@click.option(
+    "--all-pools",
+    is_flag=True,
+    help=both("全部资源池（监理的视角）。", "Every pool (a supervisor's desk)."),
+)
 def create(
     name: str, source: str | None, read_only: bool, pools: tuple[str, ...], all_pools: bool
 ) -> None:
-    """Create a token for NAME and print it — the only time it is shown.
+    """为 NAME 创建令牌并显示——仅此一次。
+
+    令牌只写入其来源和其资源池的工单，只读取其资源池。
+
+    English:
+
+    Create a token for NAME and print it — the only time it is shown.
 
     A token writes only tickets of its source and its pools, and reads only its pools.
     """
@@ -73,7 +97,12 @@ def create(
 @token.command()
 @click.argument("name")
 def revoke(name: str) -> None:
-    """Revoke NAME's token: requests carrying it are refused from now on."""
+    """吊销 NAME 的令牌：此后带该令牌的请求都被拒绝。
+
+    English:
+
+    Revoke NAME's token: requests carrying it are refused from now on.
+    """
     runtime = Runtime()
     try:
         revoke_token(runtime.engine, name, clock.now())
@@ -84,7 +113,12 @@ def revoke(name: str) -> None:
 
 @token.command(name="list")
 def list_command() -> None:
-    """List the tokens (names, scopes and dates, never the tokens)."""
+    """列出令牌（名称、范围和日期，从不显示令牌本身）。
+
+    English:
+
+    List the tokens (names, scopes and dates, never the tokens).
+    """
     runtime = Runtime()
     zone = runtime.contract.zone
     rows = [

@@ -8,6 +8,7 @@ import click
 
 from monitor import clock
 from monitor.cli.context import Runtime, UsageProblem
+from monitor.cli.help_language import SpokenGroup, both
 from monitor.cli.language import chosen, echo, say
 from monitor.cli.render import local_time, table
 from monitor.domain.message import Message
@@ -16,9 +17,14 @@ from monitor.domain.viewer import Role
 from monitor.storage.users import UserError, add_user, list_users
 
 
-@click.group()
+@click.group(cls=SpokenGroup)
 def users() -> None:
-    """用户 Dashboard users: roles, their pools or units, passwords."""
+    """监控大屏的用户：角色、所属资源池或单位、密码。
+
+    English:
+
+    Dashboard users: roles, their pools or units, passwords.
+    """
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -43,18 +49,44 @@ def _read_password(from_stdin: bool) -> str:
     "--role",
     type=click.Choice([role.value for role in Role]),
     required=True,
-    help="supervisor 监理 · owner 建设单位 · operator 运营单位 (with --pool) · user_unit 使用单位 "
-    "(with --unit).",
+    help=both(
+        "`supervisor` 监理 · `owner` 建设单位 · `operator` 运营单位（配 --pool）· `user_unit` "
+        "使用单位（配 --unit）。",
+        "supervisor · owner · operator (with --pool) · user_unit (with --unit).",
+    ),
 )
-@click.option("--pool", "pools", multiple=True, help="An operator's resource pool; repeatable.")
-@click.option("--unit", "units", multiple=True, help="A user unit's 使用单位 name; repeatable.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option(
+    "--pool",
+    "pools",
+    multiple=True,
+    help=both("运营单位的资源池；可重复。", "An operator's resource pool; repeatable."),
+)
+@click.option(
+    "--unit",
+    "units",
+    multiple=True,
+    help=both("使用单位的名称；可重复。", "A user unit's name; repeatable."),
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help=both("从标准输入读取密码。", "Read the password from standard input."),
+)
 @click.option(
     "--sso",
     is_flag=True,
-    help="No password: the user signs in through single sign-on (OIDC); NAME is its e-mail.",
+    help=both(
+        "无密码：用户通过单点登录（OIDC）登录；NAME 为其电子邮箱。",
+        "No password: the user signs in through single sign-on (OIDC); NAME is its e-mail.",
+    ),
 )
-@click.option("--replace", is_flag=True, help="Change an existing user's role, scope, password.")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help=both(
+        "修改已有用户的角色、范围和密码。", "Change an existing user's role, scope, password."
+    ),
+)
 def users_add(
     name: str,
     role: str,
@@ -64,7 +96,12 @@ def users_add(
     sso: bool,
     replace: bool,
 ) -> None:
-    """Add a dashboard user; the password is asked for (or read with --password-stdin)."""
+    """添加监控大屏用户；会询问密码（或用 --password-stdin 读取）。
+
+    English:
+
+    Add a dashboard user; the password is asked for (or read with --password-stdin).
+    """
     runtime = Runtime()
     if sso and password_stdin:
         raise UsageProblem(
@@ -100,7 +137,12 @@ def users_add(
 
 @users.command("list")
 def users_list() -> None:
-    """List the dashboard users with their role and scope (never their passwords)."""
+    """列出监控大屏用户及其角色和范围（从不显示密码）。
+
+    English:
+
+    List the dashboard users with their role and scope (never their passwords).
+    """
     runtime = Runtime()
     found = list_users(runtime.engine)
     if not found:
