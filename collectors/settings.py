@@ -18,6 +18,7 @@ from collectors.ticket_api.settings import TicketApiSource
 from monitor.contract.strict import StrictModel
 from monitor.contract.yaml_file import YamlFileError, load_yaml_model
 from monitor.domain.durations import parse_duration
+from monitor.domain.message import InvalidValue, Message
 
 DEFAULT_COLLECTORS_PATH = Path("config/collectors.yaml")
 
@@ -75,15 +76,22 @@ class PrometheusSource(StrictModel):
     def _http(cls, value: str) -> str:
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"'{value}' is not an http(s) URL such as http://127.0.0.1:9090")
+            raise InvalidValue(
+                Message(
+                    f"'{value}' 不是 http(s) 网址，应如 http://127.0.0.1:9090",
+                    f"'{value}' is not an http(s) URL such as http://127.0.0.1:9090",
+                )
+            )
         return value
 
     @model_validator(mode="after")
     def _tenant_of_a_cluster(self) -> Self:
         if self.tenant is not None and self.store != "victoriametrics":
-            raise ValueError(
-                "tenant 仅用于 VictoriaMetrics 集群（store: victoriametrics）; a tenant is a "
-                "VictoriaMetrics cluster's: write store: victoriametrics"
+            raise InvalidValue(
+                Message(
+                    "tenant 仅用于 VictoriaMetrics 集群（store: victoriametrics）",
+                    "a tenant is a VictoriaMetrics cluster's: write store: victoriametrics",
+                )
             )
         return self
 
@@ -92,15 +100,21 @@ class PrometheusSource(StrictModel):
         if self.rollups != "store":
             return self
         if not is_selector(self.query):
-            raise ValueError(
-                'rollups: store 只适用于指标选择器（如 up{job="vm"}）; rollups: store needs a '
-                f'plain series selector such as up{{job="vm"}}, not {self.query!r}'
+            raise InvalidValue(
+                Message(
+                    'rollups: store 只适用于指标选择器（如 up{job="vm"}），'
+                    f"而不是 {self.query!r}",
+                    'rollups: store needs a plain series selector such as up{job="vm"}, '
+                    f"not {self.query!r}",
+                )
             )
         quarter = timedelta(minutes=15)
         if self.chunk < quarter or self.chunk % quarter:
-            raise ValueError(
-                "rollups: store 的 chunk 须为 15 分钟的整数倍; with rollups: store, chunk is a "
-                "whole number of quarter hours"
+            raise InvalidValue(
+                Message(
+                    "rollups: store 的 chunk 须为 15 分钟的整数倍",
+                    "with rollups: store, chunk is a whole number of quarter hours",
+                )
             )
         return self
 
@@ -133,7 +147,9 @@ class CollectorSettings(StrictModel):
         names = [source.name for source in value]
         for name in names:
             if names.count(name) > 1:
-                raise ValueError(f"collector name '{name}' is used twice")
+                raise InvalidValue(
+                    Message(f"采集器名称 '{name}' 重复", f"collector name '{name}' is used twice")
+                )
         return value
 
 

@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from monitor.contract.model import DEFAULT_CONTRACT_PATH
 from monitor.domain.durations import parse_duration
+from monitor.domain.message import InvalidValue, Message
 
 DEFAULT_DATA_DIR = Path("data")
 # A scrape token shorter than this is a placeholder, not a secret.
@@ -31,8 +32,11 @@ class Settings(BaseSettings):
     @classmethod
     def _supported(cls, value: str) -> str:
         if not value.startswith(("sqlite://", "postgresql+psycopg://", "postgresql://")):
-            raise ValueError(
-                "SLAMON_DATABASE_URL must start with sqlite:/// or postgresql+psycopg://"
+            raise InvalidValue(
+                Message(
+                    "SLAMON_DATABASE_URL 须以 sqlite:/// 或 postgresql+psycopg:// 开头",
+                    "SLAMON_DATABASE_URL must start with sqlite:/// or postgresql+psycopg://",
+                )
             )
         if value.startswith("postgresql://"):
             # psycopg 3 is the driver we ship; spare users the SQLAlchemy dialect detail.
@@ -87,17 +91,32 @@ class ServiceSettings(BaseSettings):
     def _metrics_token_from_file(self) -> ServiceSettings:
         if self.metrics_token_file is not None:
             if self.metrics_token is not None:
-                raise ValueError("set SLAMON_METRICS_TOKEN or SLAMON_METRICS_TOKEN_FILE, not both")
+                raise InvalidValue(
+                    Message(
+                        "SLAMON_METRICS_TOKEN 与 SLAMON_METRICS_TOKEN_FILE 只能设置其一",
+                        "set SLAMON_METRICS_TOKEN or SLAMON_METRICS_TOKEN_FILE, not both",
+                    )
+                )
             try:
                 text = self.metrics_token_file.read_text("utf-8").strip()
             except OSError as error:
-                raise ValueError(f"SLAMON_METRICS_TOKEN_FILE: {error.strerror}") from None
+                raise InvalidValue(
+                    Message(
+                        f"SLAMON_METRICS_TOKEN_FILE：无法读取（{error.strerror}）",
+                        f"SLAMON_METRICS_TOKEN_FILE: {error.strerror}",
+                    )
+                ) from None
             self.metrics_token = SecretStr(text)
         token = self.metrics_token
         if token is not None and len(token.get_secret_value()) < _MIN_TOKEN_CHARS:
-            raise ValueError(
-                f"SLAMON_METRICS_TOKEN must have at least {_MIN_TOKEN_CHARS} characters "
-                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            example = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            raise InvalidValue(
+                Message(
+                    f"SLAMON_METRICS_TOKEN 至少需要 {_MIN_TOKEN_CHARS} 个字符"
+                    f"（可用 {example} 生成）",
+                    f"SLAMON_METRICS_TOKEN must have at least {_MIN_TOKEN_CHARS} characters "
+                    f"(e.g. {example})",
+                )
             )
         return self
 
@@ -135,5 +154,5 @@ class ServiceSettings(BaseSettings):
     @classmethod
     def _positive(cls, value: timedelta) -> timedelta:
         if value <= timedelta(0):
-            raise ValueError("must be longer than zero")
+            raise InvalidValue(Message("须大于零", "must be longer than zero"))
         return value

@@ -14,6 +14,7 @@ from pydantic import Field, field_validator
 
 from monitor.contract.strict import StrictModel
 from monitor.domain.durations import parse_duration
+from monitor.domain.message import InvalidValue, Message
 
 
 class GenericEndpoint(StrictModel):
@@ -62,7 +63,9 @@ class TicketApiSource(StrictModel):
     def _http(cls, value: str) -> str:
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"'{value}' is not an http(s) URL")
+            raise InvalidValue(
+                Message(f"'{value}' 不是 http(s) 网址", f"'{value}' is not an http(s) URL")
+            )
         return value.rstrip("/")
 
     def start_at(self) -> datetime:
@@ -72,5 +75,10 @@ class TicketApiSource(StrictModel):
         defaults = {"servicenow": "servicenow", "jira": "jira_sm", "zammad": "zammad"}
         name = self.profile or defaults.get(self.type)
         if name is None:
-            raise ValueError(f"collector '{self.name}': a generic endpoint needs `profile:`")
+            raise InvalidValue(
+                Message(
+                    f"采集器 '{self.name}'：通用接口须写 `profile:`（映射配置）",
+                    f"collector '{self.name}': a generic endpoint needs `profile:`",
+                )
+            )
         return name

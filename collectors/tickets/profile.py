@@ -18,7 +18,7 @@ from collectors.tickets.columns import TICKET_HEADERS
 from monitor.contract.clocks import PAUSE_REASONS
 from monitor.contract.strict import StrictModel
 from monitor.contract.yaml_file import YamlFileError, load_yaml_model
-from monitor.domain.message import Message
+from monitor.domain.message import InvalidValue, Message
 from monitor.rules.history import Phase
 
 MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "config/mappings"
@@ -38,10 +38,19 @@ class StatusMeaning(StrictModel):
     @model_validator(mode="after")
     def _waiting_has_a_reason(self) -> Self:
         if (self.phase is Phase.WAITING) != (self.pause is not None):
-            raise ValueError("a waiting status needs `pause: REASON`, and only it may have one")
+            raise InvalidValue(
+                Message(
+                    "等待状态须写 `pause: 原因`，其他状态不能写 pause",
+                    "a waiting status needs `pause: REASON`, and only it may have one",
+                )
+            )
         if self.pause is not None and self.pause not in PAUSE_REASONS:
-            raise ValueError(
-                f"'{self.pause}' is not a pause reason; use one of {', '.join(PAUSE_REASONS)}"
+            known = ", ".join(PAUSE_REASONS)
+            raise InvalidValue(
+                Message(
+                    f"'{self.pause}' 不是可暂停计时的等待原因，可选：{known}",
+                    f"'{self.pause}' is not a pause reason; use one of {known}",
+                )
             )
         return self
 
@@ -84,7 +93,12 @@ class Profile(StrictModel):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"'{value}' is not an IANA time zone such as Asia/Shanghai") from None
+            raise InvalidValue(
+                Message(
+                    f"'{value}' 不是 IANA 时区名，应如 Asia/Shanghai",
+                    f"'{value}' is not an IANA time zone such as Asia/Shanghai",
+                )
+            ) from None
         return value
 
     @field_validator(
@@ -98,14 +112,14 @@ class Profile(StrictModel):
     @classmethod
     def _fields(cls, value: dict[str, str]) -> dict[str, str]:
         for column, name in value.items():
-            _check_field(name, f"column '{column}'")
+            _check_field(name, Message(f"列 '{column}'", f"column '{column}'"))
         return value
 
     @field_validator("constants", "values")
     @classmethod
     def _keys_are_fields(cls, value: dict[str, Any]) -> dict[str, Any]:
         for name in value:
-            _check_field(name, "key")
+            _check_field(name, Message("键", "key"))
         return value
 
     @field_validator("hold_reasons")
@@ -113,20 +127,42 @@ class Profile(StrictModel):
     def _reasons(cls, value: dict[str, str]) -> dict[str, str]:
         for hold, reason in value.items():
             if reason not in PAUSE_REASONS:
-                raise ValueError(f"'{hold}': '{reason}' is not a pause reason")
+                raise InvalidValue(
+                    Message(
+                        f"'{hold}'：'{reason}' 不是可暂停计时的等待原因",
+                        f"'{hold}': '{reason}' is not a pause reason",
+                    )
+                )
         return value
 
     @model_validator(mode="after")
     def _history_is_complete(self) -> Self:
         if self.status_column and not (self.event_time_column and self.statuses):
-            raise ValueError("status_column needs event_time_column and statuses")
+            raise InvalidValue(
+                Message(
+                    "写了 status_column 就须同时写 event_time_column 和 statuses",
+                    "status_column needs event_time_column and statuses",
+                )
+            )
         fed = set(self.columns.values()) | set(self.constants)
         if "ticket_id" not in fed:
-            raise ValueError("no column is mapped to ticket_id")
+            raise InvalidValue(
+                Message("没有列映射到 ticket_id（工单号）", "no column is mapped to ticket_id")
+            )
         if "kind" not in fed:
-            raise ValueError("map a column to kind, or set constants: {kind: ...}")
+            raise InvalidValue(
+                Message(
+                    "请把一列映射到 kind（工单类型），或设置 constants: {kind: ...}",
+                    "map a column to kind, or set constants: {kind: ...}",
+                )
+            )
         if "reported_at" not in fed and not self.event_time_column:
-            raise ValueError("map a column to reported_at (or give a status history)")
+            raise InvalidValue(
+                Message(
+                    "请把一列映射到 reported_at（报告时间），或提供状态历史",
+                    "map a column to reported_at (or give a status history)",
+                )
+            )
         return self
 
     @property
@@ -147,10 +183,15 @@ class Profile(StrictModel):
         return self._folded.get(value.strip().casefold())
 
 
-def _check_field(name: str, where: str) -> None:
+def _check_field(name: str, where: Message) -> None:
     if name not in TICKET_HEADERS:
         known = ", ".join(TICKET_HEADERS)
-        raise ValueError(f"{where}: '{name}' is not a slamon ticket field; use one of {known}")
+        raise InvalidValue(
+            Message(
+                f"{where.zh}：'{name}' 不是 slamon 的工单字段，可选：{known}",
+                f"{where.en}: '{name}' is not a slamon ticket field; use one of {known}",
+            )
+        )
 
 
 def profile_path(name_or_path: str) -> Path:

@@ -17,6 +17,7 @@ from pydantic import Field, field_validator, model_validator
 from monitor.contract.strict import StrictModel
 from monitor.contract.yaml_file import YamlFileError, load_yaml_model
 from monitor.domain.durations import format_duration, parse_duration
+from monitor.domain.message import InvalidValue, Message
 
 DEFAULT_ALERTING_PATH = Path("config/alerting.yaml")
 STAGES = ("at_risk", "breached", "resolved")
@@ -64,16 +65,31 @@ class ChannelConfig(StrictModel):
         if self.type in _HTTP_TYPES:
             parts = urlsplit(self.url or "")
             if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise ValueError(f"channel '{self.name}': url must be an http(s) URL")
+                raise InvalidValue(
+                    Message(
+                        f"通知渠道 '{self.name}'：url 须为 http(s) 网址",
+                        f"channel '{self.name}': url must be an http(s) URL",
+                    )
+                )
         if self.type == "smtp" and not (self.host and self.sender and self.to):
-            raise ValueError(f"channel '{self.name}': smtp needs host, sender and to")
+            raise InvalidValue(
+                Message(
+                    f"通知渠道 '{self.name}'：smtp 须写 host、sender 和 to",
+                    f"channel '{self.name}': smtp needs host, sender and to",
+                )
+            )
         return self
 
     def signing_secret(self) -> str | None:
         if self.secret_env:
             value = os.environ.get(self.secret_env)
             if not value:
-                raise ValueError(f"channel '{self.name}': ${self.secret_env} is not set")
+                raise InvalidValue(
+                    Message(
+                        f"通知渠道 '{self.name}'：环境变量 ${self.secret_env} 未设置",
+                        f"channel '{self.name}': ${self.secret_env} is not set",
+                    )
+                )
             return value
         return self.secret
 
@@ -135,11 +151,18 @@ class AlertingConfig(StrictModel):
         names = [channel.name for channel in self.channels]
         for name in names:
             if names.count(name) > 1:
-                raise ValueError(f"channel name '{name}' is used twice")
+                raise InvalidValue(
+                    Message(f"通知渠道名称 '{name}' 重复", f"channel name '{name}' is used twice")
+                )
         for index, route in enumerate(self.routes):
             for name in route.channels:
                 if name not in names:
-                    raise ValueError(f"routes[{index}]: unknown channel '{name}'")
+                    raise InvalidValue(
+                        Message(
+                            f"routes[{index}]：未定义的通知渠道 '{name}'",
+                            f"routes[{index}]: unknown channel '{name}'",
+                        )
+                    )
         return self
 
     @model_validator(mode="after")
@@ -147,12 +170,19 @@ class AlertingConfig(StrictModel):
         lease = self.delivery.lease
         for channel in self.channels:
             if channel.timeout * LEASE_PER_TIMEOUT > lease:
-                raise ValueError(
-                    f"channel '{channel.name}': timeout {format_duration(channel.timeout)} is "
-                    f"not well within delivery.lease {format_duration(lease)}; the lease must "
-                    f"be at least {LEASE_PER_TIMEOUT} times every channel's timeout, so that a "
-                    "send ends while its sender still holds the delivery: lengthen "
-                    "delivery.lease or shorten the timeout"
+                timeout = format_duration(channel.timeout)
+                raise InvalidValue(
+                    Message(
+                        f"通知渠道 '{channel.name}'：超时 {timeout} 相对 delivery.lease "
+                        f"{format_duration(lease)} 过长；租约须至少为每个渠道超时的 "
+                        f"{LEASE_PER_TIMEOUT} 倍，发送方才能在持有投递期间完成发送："
+                        "请延长 delivery.lease 或缩短该渠道的 timeout",
+                        f"channel '{channel.name}': timeout {timeout} is not well within "
+                        f"delivery.lease {format_duration(lease)}; the lease must be at least "
+                        f"{LEASE_PER_TIMEOUT} times every channel's timeout, so that a send ends "
+                        "while its sender still holds the delivery: lengthen delivery.lease or "
+                        "shorten the timeout",
+                    )
                 )
         return self
 

@@ -25,6 +25,7 @@ from pydantic import Field, field_validator, model_validator
 from monitor.contract.model import Contract
 from monitor.contract.strict import StrictModel
 from monitor.contract.yaml_file import YamlFileError, load_yaml_model
+from monitor.domain.message import InvalidValue, Message
 from monitor.scorecard.table import ManualEntry
 
 
@@ -60,12 +61,26 @@ class _File(StrictModel):
         ids: set[str] = set()
         for entry in self.indicators:
             if entry.id in ids:
-                raise ValueError(f"indicator id '{entry.id}' is listed twice")
+                raise InvalidValue(
+                    Message(
+                        f"指标 '{entry.id}' 重复列出", f"indicator id '{entry.id}' is listed twice"
+                    )
+                )
             ids.add(entry.id)
             if not (entry.entered_by or self.entered_by):
-                raise ValueError(f"{entry.id}: say who entered it (entered_by)")
+                raise InvalidValue(
+                    Message(
+                        f"{entry.id}：请写明录入人（entered_by）",
+                        f"{entry.id}: say who entered it (entered_by)",
+                    )
+                )
         if self.sla_assessment_score is not None and not self.entered_by:
-            raise ValueError("sla_assessment_score: say who entered it (top-level entered_by)")
+            raise InvalidValue(
+                Message(
+                    "sla_assessment_score：请在文件顶层写明录入人（entered_by）",
+                    "sla_assessment_score: say who entered it (top-level entered_by)",
+                )
+            )
         return self
 
 

@@ -63,7 +63,7 @@ def test_a_bad_profile_is_one_message_naming_the_file_and_key(tmp_path: Path) ->
     )
     assert done.returncode == 2
     assert f"{profile}：映射配置无效" in done.stderr
-    assert "columns：column '编号': 'ticket_no' is not a slamon ticket field" in done.stderr
+    assert "columns：列 '编号'：'ticket_no' 不是 slamon 的工单字段" in done.stderr
 
 
 @pytest.fixture
