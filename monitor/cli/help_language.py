@@ -28,6 +28,7 @@ from click.formatting import HelpFormatter
 from click.utils import make_default_short_help
 
 from monitor.cli.click_catalog import CLICK_ZH, TYPE_NAMES_ZH
+from monitor.cli.help_format import ChineseHelpFormatter
 from monitor.cli.language import chosen
 
 # The modules of click that import `gettext as _` (and some `ngettext`).
@@ -112,8 +113,16 @@ def in_language(text: str, lang: str | None = None) -> str:
 HELP_OPTION_HELP = both(CLICK_ZH["Show this message and exit."], "Show this message and exit.")
 
 
+class SpokenContext(click.Context):
+    """A command's context, laying its help out for the chosen language."""
+
+    formatter_class = ChineseHelpFormatter
+
+
 class SpokenCommand(click.Command):
     """A command whose help page is in the chosen language."""
+
+    context_class = SpokenContext
 
     def get_short_help_str(self, limit: int = 45) -> str:
         if self.short_help:

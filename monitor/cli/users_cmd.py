@@ -51,8 +51,9 @@ def _read_password(from_stdin: bool) -> str:
     required=True,
     help=both(
         "`supervisor` 监理 · `owner` 建设单位 · `operator` 运营单位（配 --pool）· `user_unit` "
-        "使用单位（配 --unit）。",
-        "supervisor · owner · operator (with --pool) · user_unit (with --unit).",
+        "使用单位（配 --unit）· `wall` 大屏（全云概览，只读）。",
+        "supervisor · owner · operator (with --pool) · user_unit (with --unit) · wall (the "
+        "read-only overview of the whole cloud, for a wall display).",
     ),
 )
 @click.option(

@@ -1,0 +1,98 @@
+"""Help pages laid out for Chinese: lines filled by display width, broken between characters.
+
+click wraps with textwrap, which breaks only at spaces and counts a character as one column:
+a Chinese sentence, written without spaces, is one long word cut anywhere (inside `user_unit`
+too) and its lines run twice as wide as the page; and the line breaks of a docstring become
+spaces inside the sentence. `ChineseHelpFormatter` fills lines itself when the chosen language
+is zh and leaves English to click.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from click.formatting import HelpFormatter, measure_table
+
+from monitor.cli.language import chosen
+
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+# A line takes one of these: a Chinese character, a run of other text, or white space.
+_UNIT = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+|\s+")
+# Punctuation that stays with the character before it, or the one after it.
+_NO_LINE_START = frozenset("，。；：、）》」』！？…,.;:)]")
+_NO_LINE_END = frozenset("（《「『([")
+_CJK_PUNCTUATION = "\u3000-\u303f\uff00-\uffef"
+# A docstring's line break inside Chinese, or beside Chinese punctuation, is no space.
+_JOINED_LINE = re.compile(
+    rf"(?<=[{_CJK}])\n(?=[{_CJK}])|(?<=[{_CJK_PUNCTUATION}])\n|\n(?=[{_CJK_PUNCTUATION}])"
+)
+
+
+def display_width(text: str) -> int:
+    """The columns `text` takes in a terminal: two for a wide (Chinese) character."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _units(paragraph: str) -> list[str]:
+    units: list[str] = []
+    for unit in _UNIT.findall(paragraph):
+        if units and (unit[0] in _NO_LINE_START or units[-1][-1] in _NO_LINE_END):
+            units[-1] += unit
+        else:
+            units.append(unit)
+    return units
+
+
+def fill(paragraph: str, width: int, indent: str = "") -> list[str]:
+    """`paragraph`'s lines of at most `width` columns, each after `indent`."""
+    text = _JOINED_LINE.sub("", paragraph).replace("\n", " ")
+    lines, line = [], ""
+    for unit in _units(text):
+        if line and display_width(indent + line + unit.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = ""
+        if line or not unit.isspace():
+            line += unit
+    if line.strip():
+        lines.append(line.rstrip())
+    return [indent + line for line in lines] or [indent]
+
+
+def fill_paragraphs(text: str, width: int, indent: str = "") -> str:
+    """`text`'s paragraphs (apart at blank lines) each filled to `width` columns."""
+    paragraphs = [part.strip("\n") for part in re.split(r"\n\s*\n", text.strip("\n"))]
+    return "\n\n".join("\n".join(fill(part, width, indent)) for part in paragraphs if part)
+
+
+class ChineseHelpFormatter(HelpFormatter):
+    """click's formatter, filling Chinese by display width when the chosen language is zh."""
+
+    def write_text(self, text: str) -> None:
+        if chosen() != "zh":
+            super().write_text(text)
+            return
+        self.write(fill_paragraphs(text, self.width, " " * self.current_indent) + "\n")
+
+    def write_dl(
+        self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
+        if chosen() != "zh":
+            super().write_dl(rows, col_max, col_spacing)
+            return
+        first = min(max(measure_table(rows)[0], 0), col_max)
+        for name, text in rows:
+            self.write(f"{'':>{self.current_indent}}{name}")
+            if not text:
+                self.write("\n")
+                continue
+            lead = self.current_indent + first + col_spacing
+            if display_width(name) <= first:
+                self.write(" " * (first - display_width(name) + col_spacing))
+            else:
+                self.write("\n" + " " * lead)
+            lines = fill_paragraphs(text, max(self.width - lead, 20)).split("\n")
+            self.write(lines[0] + "\n")
+            for line in lines[1:]:
+                self.write(f"{' ' * lead}{line}\n" if line else "\n")
