@@ -61,7 +61,7 @@ def calendar_group() -> None:
 def import_notice(notice: Path, year: int | None, yes: bool, contract_path: Path | None) -> None:
     """把节假日安排通知导入合同。
 
-    NOTICE 为国务院办公厅每年的通知（国务院办公厅关于20XX年部分节假日安排的通知），纯文本或
+    NOTICE 为国务院办公厅每年的通知《国务院办公厅关于20XX年部分节假日安排的通知》，纯文本或
     保存的网页均可。先显示其中的放假日（含假期范围内的周末）和调休上班日，确认后写入合同的
     calendar.years.<year>；合同文件的其余部分保持原样。
 
@@ -72,7 +72,7 @@ def import_notice(notice: Path, year: int | None, yes: bool, contract_path: Path
 
     Import a holiday notice into the contract.
 
-    NOTICE is the State Council's yearly notice (国务院办公厅关于20XX年部分节假日安排的通知) as
+    NOTICE is the State Council's yearly notice 《国务院办公厅关于20XX年部分节假日安排的通知》 as
     plain text or a saved web page. Its days off (weekends inside the ranges included) and
     make-up working days are shown, and after confirmation written into the
     contract's calendar.years.<year>; the rest of the contract file is left as it is.

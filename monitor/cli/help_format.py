@@ -1,10 +1,11 @@
-"""Help pages laid out for Chinese: lines filled by display width, broken between characters.
+"""Help pages filled by display width: lines broken between Chinese characters and at spaces,
+never inside a name.
 
-click wraps with textwrap, which breaks only at spaces and counts a character as one column:
-a Chinese sentence, written without spaces, is one long word cut anywhere (inside `user_unit`
-too) and its lines run twice as wide as the page; and the line breaks of a docstring become
-spaces inside the sentence. `ChineseHelpFormatter` fills lines itself when the chosen language
-is zh and leaves English to click.
+click wraps with textwrap, which breaks only at spaces and hyphens and counts a character as
+one column: a Chinese sentence, written without spaces, is one long word cut anywhere (inside
+`user_unit` too) and its lines run twice as wide as the page; the line breaks of a docstring
+become spaces inside the sentence; and `--password-stdin` is cut at its hyphen. English pages
+name Chinese columns and documents too, so `DisplayWidthFormatter` fills both languages.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from collections.abc import Sequence
 
 from click.formatting import HelpFormatter, measure_table
 
-from monitor.cli.language import chosen
-
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
-# A line takes one of these: a Chinese character, a run of other text, or white space.
-_UNIT = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+|\s+")
+# A line takes one of these whole: a `name` or a 《title》, a Chinese character, a run of
+# other text, or white space.
+_UNIT = re.compile(rf"`[^`\n]*`|《[^》\n]*》|[{_CJK}]|[^\s{_CJK}]+|\s+")
 # Punctuation that stays with the character before it, or the one after it.
 _NO_LINE_START = frozenset("，。；：、）》」』！？…,.;:)]")
 _NO_LINE_END = frozenset("（《「『([")
@@ -66,21 +66,15 @@ def fill_paragraphs(text: str, width: int, indent: str = "") -> str:
     return "\n\n".join("\n".join(fill(part, width, indent)) for part in paragraphs if part)
 
 
-class ChineseHelpFormatter(HelpFormatter):
-    """click's formatter, filling Chinese by display width when the chosen language is zh."""
+class DisplayWidthFormatter(HelpFormatter):
+    """click's formatter, its text filled by display width."""
 
     def write_text(self, text: str) -> None:
-        if chosen() != "zh":
-            super().write_text(text)
-            return
         self.write(fill_paragraphs(text, self.width, " " * self.current_indent) + "\n")
 
     def write_dl(
         self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
     ) -> None:
-        if chosen() != "zh":
-            super().write_dl(rows, col_max, col_spacing)
-            return
         first = min(max(measure_table(rows)[0], 0), col_max)
         for name, text in rows:
             self.write(f"{'':>{self.current_indent}}{name}")

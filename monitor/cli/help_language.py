@@ -28,7 +28,7 @@ from click.formatting import HelpFormatter
 from click.utils import make_default_short_help
 
 from monitor.cli.click_catalog import CLICK_ZH, TYPE_NAMES_ZH
-from monitor.cli.help_format import ChineseHelpFormatter
+from monitor.cli.help_format import DisplayWidthFormatter
 from monitor.cli.language import chosen
 
 # The modules of click that import `gettext as _` (and some `ngettext`).
@@ -114,9 +114,9 @@ HELP_OPTION_HELP = both(CLICK_ZH["Show this message and exit."], "Show this mess
 
 
 class SpokenContext(click.Context):
-    """A command's context, laying its help out for the chosen language."""
+    """A command's context, filling its help page by display width."""
 
-    formatter_class = ChineseHelpFormatter
+    formatter_class = DisplayWidthFormatter
 
 
 class SpokenCommand(click.Command):

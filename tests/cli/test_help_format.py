@@ -31,6 +31,13 @@ def test_a_name_is_never_cut_and_no_line_opens_with_punctuation() -> None:
     assert all(line.count("`") % 2 == 0 for line in lines), lines
 
 
+def test_a_title_in_book_marks_and_a_backticked_name_stay_on_one_line() -> None:
+    lines = fill("NOTICE is the notice 《国务院办公厅关于20XX年部分节假日安排的通知》 as text.", 30)
+    assert "《国务院办公厅关于20XX年部分节假日安排的通知》" in lines, lines
+    lines = fill("证据来自 `slamon import evidence PATH`；等保测评按资源清单计。", 24)
+    assert "`slamon import evidence PATH`；" in "\n".join(lines), lines
+
+
 def test_a_docstrings_line_break_inside_chinese_is_no_space() -> None:
     assert fill_paragraphs("截止时间需要\n工作日历", 80) == "截止时间需要工作日历"
     assert fill_paragraphs("合同为 SLAMON_CONTRACT\n或 --contract", 80) == (

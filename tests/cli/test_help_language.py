@@ -34,7 +34,7 @@ PRODUCT_NAMES = frozenset(
 )
 # Chinese an English help page names on purpose: the title of the State Council's notice that
 # `slamon calendar import` reads, and the grade the sample year scores.
-CHINESE_NAMES = ("国务院办公厅关于20XX年部分节假日安排的通知", "grade 中")
+CHINESE_NAMES = ("《国务院办公厅关于20XX年部分节假日安排的通知》", "grade 中")
 ASCII_RUN = re.compile(r"[!-~]+")
 # The texts click asks gettext for that are not literals in its source.
 CLICK_DYNAMIC_TEXTS = frozenset({"required"})
