@@ -24,10 +24,12 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from collectors.calendar.notice import HolidayNotice
 from monitor.contract.model import ContractError, load_contract
+from monitor.domain.message import Message, MessageError
 
 
-class CalendarWriteError(Exception):
-    """The contract file cannot be edited safely; nothing was written."""
+class CalendarWriteError(MessageError):
+    """The contract file cannot be edited safely; nothing was written. `message` says why
+    in both languages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +62,18 @@ def write_calendar_year(path: Path, declared: DeclaredYear) -> None:
     try:
         raw = target.read_bytes()
     except OSError as problem:
-        raise CalendarWriteError(f"无法读取 cannot read {path} ({problem.strerror})") from None
+        raise CalendarWriteError(
+            Message(
+                f"无法读取 {path}（{problem.strerror}）", f"cannot read {path} ({problem.strerror})"
+            )
+        ) from None
     bom = raw.startswith(b"\xef\xbb\xbf")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise CalendarWriteError(f"{path}: 不是 UTF-8 文本 is not UTF-8 text") from None
+        raise CalendarWriteError(
+            Message(f"{path}：不是 UTF-8 文本", f"{path}: is not UTF-8 text")
+        ) from None
     edited = contract_with_year(text, declared)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
@@ -75,15 +83,23 @@ def write_calendar_year(path: Path, declared: DeclaredYear) -> None:
             load_contract(temporary)
         except ContractError as problem:
             raise CalendarWriteError(
-                f"写入后合同无效，未写入 the contract would not be valid, nothing written: "
-                f"{problem.summary}; "
-                + "; ".join(f"{p.where}: {p.expected}" for p in problem.problems)
+                Message(
+                    "写入后合同将无效，未写入：" + _problems_zh(problem),
+                    f"the contract would not be valid, nothing written: {problem.summary}; "
+                    + "; ".join(f"{p.where}: {p.expected}" for p in problem.problems),
+                )
             ) from None
         shutil.copymode(target, temporary)
         os.replace(temporary, target)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def _problems_zh(error: ContractError) -> str:
+    """The refused contract's problems in Chinese, on one line."""
+    lead = error.message.zh.splitlines()[0].split("：", 1)[-1]
+    return "；".join([lead, *(f"{p.where}：{p.expected_zh or p.expected}" for p in error.problems)])
 
 
 def contract_with_year(text: str, declared: DeclaredYear) -> str:
@@ -93,19 +109,24 @@ def contract_with_year(text: str, declared: DeclaredYear) -> str:
         old = yaml.safe_load(text)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as problem:
-        raise CalendarWriteError(f"不是有效的 YAML not valid YAML: {problem}") from None
+        raise CalendarWriteError(
+            Message(f"不是有效的 YAML：{problem}", f"not valid YAML: {problem}")
+        ) from None
     if root is None:
         old, edited = {}, _appended(text, _block(["calendar", "years"], declared, 0, 2))
     elif not isinstance(root, MappingNode):
-        raise CalendarWriteError("合同的顶层不是映射 the contract is not a mapping")
+        raise CalendarWriteError(Message("合同的顶层不是键值映射", "the contract is not a mapping"))
     else:
         editor = _Editor(text, declared, _indent_step(root))
         edited = editor.set(root, ["calendar", "years", declared.year])
     if yaml.safe_load(edited) != _expected(old, declared):
         raise CalendarWriteError(
-            "无法安全地改写此文件的 calendar 部分，未写入；请手工添加 calendar.years."
-            f"{declared.year} cannot edit this file's calendar section safely; nothing "
-            "written: add the year by hand"
+            Message(
+                "无法安全地改写此文件的 calendar 部分，未写入；请手工添加 "
+                f"calendar.years.{declared.year}",
+                "cannot edit this file's calendar section safely; nothing written: add "
+                f"calendar.years.{declared.year} by hand",
+            )
         )
     return edited
 
@@ -148,7 +169,7 @@ class _Editor:
             lines = _block(path, self.declared, key_node.start_mark.column, self.step)
             return self.text[:start] + self._lines(lines) + self.text[end:]
         if not isinstance(value, MappingNode):
-            raise CalendarWriteError(f"{key} 不是映射 is not a mapping")
+            raise CalendarWriteError(_not_a_mapping(key))
         if value.flow_style and not value.value:
             return self._empty_flow_to_block(key_node, value, rest)
         return self.set(value, rest)
@@ -168,7 +189,7 @@ class _Editor:
             start, end = key_node.start_mark.index, value.end_mark.index
             return self.text[:start] + _flow(path, self.declared) + self.text[end:]
         if not isinstance(value, MappingNode):
-            raise CalendarWriteError(f"{key} 不是映射 is not a mapping")
+            raise CalendarWriteError(_not_a_mapping(key))
         return self._set_in_flow(value, rest)
 
     def _empty_flow_to_block(
@@ -206,13 +227,20 @@ def _entry(mapping: MappingNode, key: str | int) -> tuple[Node, Node] | None:
     return None
 
 
+def _not_a_mapping(key: str | int) -> Message:
+    return Message(f"{key} 不是键值映射", f"{key} is not a mapping")
+
+
 def _own_value(entry: tuple[Node, Node]) -> tuple[Node, Node]:
     """The entry, if its value is written after its key: an alias (*name) points back to text
     that other keys share, and editing it would change them too."""
     key_node, value = entry
     if value.start_mark.index < key_node.end_mark.index:
         raise CalendarWriteError(
-            f"{key_node.value} 是别名（*…），无法安全改写 is an alias; edit it by hand"
+            Message(
+                f"{key_node.value} 是别名（*…），无法安全改写，请手工修改",
+                f"{key_node.value} is an alias; edit it by hand",
+            )
         )
     return key_node, value
 
@@ -283,7 +311,9 @@ def _line_start(text: str, key_node: Node) -> int:
     start = text.rfind("\n", 0, index) + 1
     if text[start:index].strip():
         raise CalendarWriteError(
-            "无法安全地改写此布局 cannot edit this layout safely; nothing written"
+            Message(
+                "无法安全地改写这种排版，未写入", "cannot edit this layout safely; nothing written"
+            )
         )
     return start
 

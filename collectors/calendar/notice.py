@@ -26,9 +26,9 @@ _FESTIVAL = re.compile(rf"^{_ORDINAL}?(?P<name>[^:]{{1,60}}?):(?P<body>.+)$")
 # Festival names a line may start with when it is pasted without its number.
 _FESTIVAL_NAMES = ("元旦", "春节", "清明", "劳动节", "五一", "端午", "中秋", "国庆")
 _NAMED = re.compile(rf"^(?:{'|'.join(_FESTIVAL_NAMES)})[^:]{{0,30}}:")
-_NO_FESTIVAL = (
-    "通知中没有可识别的节日安排（如“一、元旦：1月1日放假……”）"
-    "no festival lines found (such as 一、元旦：1月1日放假……)"
+_NO_FESTIVAL = Message(
+    "通知中没有可识别的节日安排（如“一、元旦：1月1日放假……”）",
+    "no festival lines found (such as 一、元旦：1月1日放假……)",
 )
 _DATED_NAME = re.compile(r"\d{1,2}[月日]")
 _TITLE_YEAR = re.compile(r"(\d{4})年(?:部分)?节假日(?:放假)?安排")
@@ -109,9 +109,9 @@ def parse_notice(lines: Sequence[NoticeLine], year: int | None = None) -> Holida
             if _starts_like_festival(text, dated):
                 found = _FESTIVAL.match(text)
                 if found is None:
-                    raise LineProblem('缺少“节日：” no "festival:" at its start')
+                    raise LineProblem(Message("开头缺少“节日：”", 'no "festival:" at its start'))
                 if _DATED_NAME.search(found.group("name")):
-                    raise LineProblem('“节日：”之前有日期 a date before "festival:"')
+                    raise LineProblem(Message("“节日：”之前有日期", 'a date before "festival:"'))
                 days = festival_days(found.group("body"), notice_year)
                 current = Festival(found.group("name"), line.number, days.holidays, days.workdays)
                 festivals.append(current)
@@ -143,19 +143,26 @@ def _notice_year(lines: Sequence[NoticeLine], given: int | None) -> int:
     found = titled[0] if titled else stated[0] if stated else None
     if found is not None and stated and stated[0] != found:
         raise NoticeError(
-            f"标题是 {found} 年，正文却是 {stated[0]} 年 the title says {found}, the text "
-            f"{stated[0]}"
+            Message(
+                f"标题是 {found} 年，正文却是 {stated[0]} 年",
+                f"the title says {found}, the text {stated[0]}",
+            )
         )
     if found is not None and given is not None and found != given:
         raise NoticeError(
-            f"通知是 {found} 年的，--year 却是 {given} the notice is for {found}, not {given}"
+            Message(
+                f"通知是 {found} 年的，--year 却是 {given}",
+                f"the notice is for {found}, not {given}",
+            )
         )
     if found is not None:
         return found
     if given is None:
         raise NoticeError(
-            "通知中找不到年份（标题“关于20XX年部分节假日安排的通知”）：请用 --year 指定 "
-            "the notice does not state its year: give it with --year"
+            Message(
+                "通知中找不到年份（标题“关于20XX年部分节假日安排的通知”）：请用 --year 指定",
+                "the notice does not state its year: give it with --year",
+            )
         )
     return given
 

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from monitor.domain.message import Message, MessageError
 
-class NoticeError(Exception):
-    """A notice file that cannot be used at all; the message says why."""
+
+class NoticeError(MessageError):
+    """A notice file that cannot be used at all; `message` says why in both languages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +39,11 @@ def read_notice(path: Path) -> list[NoticeLine]:
     try:
         data = path.read_bytes()
     except OSError as problem:
-        raise NoticeError(f"无法读取 cannot read {path} ({problem.strerror})") from None
+        raise NoticeError(
+            Message(
+                f"无法读取 {path}（{problem.strerror}）", f"cannot read {path} ({problem.strerror})"
+            )
+        ) from None
     return notice_lines(decode_notice(data))
 
 
@@ -52,7 +58,12 @@ def decode_notice(data: bytes) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:
-        raise NoticeError("无法识别文件编码 the file is neither UTF-8 nor GB18030 text") from None
+        raise NoticeError(
+            Message(
+                "无法识别文件编码：既不是 UTF-8 也不是 GB18030 文本",
+                "the file is neither UTF-8 nor GB18030 text",
+            )
+        ) from None
 
 
 def notice_lines(text: str) -> list[NoticeLine]:

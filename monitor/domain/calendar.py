@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
+from monitor.domain.message import Message, MessageError
+
 
 class DeclaredDays(Protocol):
     """A year's holidays and make-up working days as the contract declares them."""
@@ -45,14 +47,15 @@ class CalendarTerms(Protocol):
     def workdays(self) -> Sequence[date]: ...
 
 
-class CalendarError(Exception):
-    """A calendar that cannot answer: days listed both ways, or a day no source knows."""
+class CalendarError(MessageError):
+    """A calendar that cannot answer: days listed both ways, or a day no source knows;
+    `message` says why in both languages."""
 
 
 class UnknownYear(CalendarError):
     """A day of `year` that no source knows: the year is unknown, or known only in part."""
 
-    def __init__(self, year: int, message: str) -> None:
+    def __init__(self, year: int, message: Message) -> None:
         super().__init__(message)
         self.year = year
 
@@ -91,7 +94,13 @@ class BusinessCalendar:
         self._extra_workdays = frozenset(extra_workdays)
         overlap = self._extra_holidays & self._extra_workdays
         if overlap:
-            raise CalendarError(f"listed as both holiday and working day: {sorted(overlap)}")
+            days = ", ".join(day.isoformat() for day in sorted(overlap))
+            raise CalendarError(
+                Message(
+                    f"这些日期同时列为放假日和上班日：{days}",
+                    f"listed as both holiday and working day: {days}",
+                )
+            )
         # Working days of every known year (its known part) as ordinals, for bisecting.
         self._workday_ordinals: dict[int, list[int]] = {}
 
@@ -169,21 +178,28 @@ class BusinessCalendar:
 
     def _unknown(self, year: int) -> UnknownYear:
         years = self.known_years
-        span = f"{years[0]}–{years[-1]}" if years else "none"
+        span = f"{years[0]}–{years[-1]}" if years else None
         through = self._known_through(year)
         if through is not None:
             return UnknownYear(
                 year,
-                f"工作日历只包含 {year} 年至 {through.isoformat()}（partial）。"
-                f"Working days of {year} are known only through {through.isoformat()} "
-                f"(calendar.years.{year} is partial): add the rest of the year from the State "
-                "Council's holiday notice, or upgrade chinesecalendar.",
+                Message(
+                    f"工作日历中 {year} 年只知道到 {through.isoformat()}（calendar.years.{year} "
+                    "为 partial）：请按国务院办公厅的节假日安排通知补全该年，或升级 "
+                    "chinesecalendar",
+                    f"Working days of {year} are known only through {through.isoformat()} "
+                    f"(calendar.years.{year} is partial): add the rest of the year from the "
+                    "State Council's holiday notice, or upgrade chinesecalendar.",
+                ),
             )
         return UnknownYear(
             year,
-            f"工作日历不包含 {year} 年（已知年份 {span}）。"
-            f"Working days of {year} are unknown: add the year under calendar.years in the "
-            "contract from the State Council's holiday notice, or upgrade chinesecalendar.",
+            Message(
+                f"工作日历不包含 {year} 年（已知年份 {span or '无'}）：请按国务院办公厅的节假日安排"
+                "通知在合同的 calendar.years 下添加该年，或升级 chinesecalendar",
+                f"Working days of {year} are unknown: add the year under calendar.years in the "
+                "contract from the State Council's holiday notice, or upgrade chinesecalendar.",
+            ),
         )
 
     def _ordinals(self, year: int) -> list[int]:

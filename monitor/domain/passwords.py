@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import secrets
 
-from monitor.domain.message import Message
+from monitor.domain.message import InvalidValue, Message
 
 SCHEME = "scrypt"
 # RFC 7914's interactive-login parameters: ~16 MiB and a few tens of ms per check.
@@ -18,15 +18,16 @@ KEY_BYTES = 32
 MIN_LENGTH = 8
 
 
-class WeakPassword(ValueError):
+class WeakPassword(InvalidValue):
     """A password too short to accept; `message` says so in both languages."""
 
     def __init__(self) -> None:
-        self.message = Message(
-            f"密码至少需要 {MIN_LENGTH} 个字符",
-            f"a password needs at least {MIN_LENGTH} characters",
+        super().__init__(
+            Message(
+                f"密码至少需要 {MIN_LENGTH} 个字符",
+                f"a password needs at least {MIN_LENGTH} characters",
+            )
         )
-        super().__init__(self.message.en)
 
 
 def _derive(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
