@@ -11,7 +11,8 @@ Two kinds of text are not messages of ours and so do not pass through `say`:
 - our help texts: each is written in both languages beside its code. An option's or an
   epilog's help is `both("中文", "English")`; a command's docstring holds its Chinese, then a
   line holding only `English:`, then its English. `SpokenCommand` and `SpokenGroup` show the
-  chosen one when a help page or an error's usage line is formatted.
+  chosen one when a help page, an error's usage line or a shell completion is made, and fill
+  the page by display width (help_format).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import TypeVar
 
 import click
 from click.formatting import HelpFormatter
+from click.shell_completion import CompletionItem
 from click.utils import make_default_short_help
 
 from monitor.cli.click_catalog import CLICK_ZH, TYPE_NAMES_ZH
@@ -157,6 +159,12 @@ class SpokenCommand(click.Command):
             formatter.write_paragraph()
             with formatter.indentation():
                 formatter.write_text(in_language(inspect.cleandoc(self.epilog)))
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+        items = super().shell_complete(ctx, incomplete)
+        for item in items:
+            item.help = in_language(item.help) if item.help else item.help
+        return items
 
     def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
         pieces = super().collect_usage_pieces(ctx)

@@ -292,3 +292,18 @@ def test_every_click_module_that_uses_gettext_is_spoken_through() -> None:
     }
     # click._winconsole is imported on Windows only.
     assert using - {"click._winconsole"} == set(CLICK_MODULES)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("zh", "只评估，不把结果写入数据库。"), ("en", "Evaluate without")]
+)
+def test_a_shell_completion_shows_an_options_help_in_the_chosen_language(
+    lang: str, said: str, language: None
+) -> None:
+    choose(lang)
+    root = click.Context(cli, info_name="slamon")
+    command = cli.get_command(root, "evaluate")
+    assert command is not None
+    items = command.shell_complete(click.Context(command, parent=root), "--no")
+    assert [item.value for item in items] == ["--no-store"]
+    assert items[0].help is not None and items[0].help.startswith(said), items[0].help

@@ -49,5 +49,5 @@ def test_bad_input_is_one_clear_message_and_exit_2(tmp_path: Path) -> None:
     no_pool = slamon(tmp_path, "users", "add", "op", "--role", "operator", "--sso")
     assert no_pool.returncode == 2 and "运维方须指定 --pool" in no_pool.stderr
     role = slamon(tmp_path, "users", "add", "x", "--role", "admin", "--sso")
-    assert role.returncode == 2 and "'admin' is not one of" in role.stderr
+    assert role.returncode == 2 and "'admin' 不是 'supervisor', 'owner'" in role.stderr
     assert "尚无用户" in slamon(tmp_path, "users", "list").stdout
