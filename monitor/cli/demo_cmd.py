@@ -46,7 +46,7 @@ SAMPLE_PERIOD = "2022"
     default=8080,
     show_default=True,
     type=click.IntRange(1, 65535),
-    help=both(f"slamon serve 在 {HOST} 上的端口。", f"slamon serve's port on {HOST}."),
+    help=both(f"`slamon serve` 在 {HOST} 上的端口。", f"slamon serve's port on {HOST}."),
 )
 @click.option(
     "--dashboard-port",
@@ -59,7 +59,7 @@ SAMPLE_PERIOD = "2022"
 def demo(context: click.Context, no_serve: bool, port: int, dashboard_port: int) -> None:
     """演示：把 2022 年示例数据载入新的 SQLite 数据库，评估并评分（78.00，中）。
 
-    随后在本机回环地址上运行 slamon serve 和监控大屏，几个计时器正在走，直到 Ctrl-C。
+    随后在本机回环地址上运行 `slamon serve` 和监控大屏，几个计时器正在走，直到 Ctrl-C。
 
     数据库为 SLAMON_DATABASE_URL（默认 data/slamon.db）；演示会重新建库，并拒绝不是它建的
     文件。

@@ -32,7 +32,7 @@ def import_group() -> None:
     default=None,
     callback=checked_source,
     help=both(
-        "工单的来源（默认：`file`，或映射配置的名称）；工单按（来源, ticket_id）唯一。",
+        "工单的来源（默认：`file`，或映射配置的名称）；工单按（来源，`ticket_id`）唯一。",
         "Where the tickets come from (default: file, or the profile's name); tickets are "
         "unique per (source, ticket_id).",
     ),

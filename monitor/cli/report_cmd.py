@@ -32,8 +32,8 @@ from monitor.runs.scorecard import period_scorecard
     type=click.Path(path_type=Path),
     default=None,
     help=both(
-        "写入的文件（默认：当前目录下的 监理报告_PERIOD.FORMAT，英文时为 "
-        "supervision_report_PERIOD.FORMAT；`md` 格式可用 `-` 表示标准输出）。",
+        "写入的文件（默认：当前目录下的 `监理报告_PERIOD.FORMAT`，英文时为 "
+        "`supervision_report_PERIOD.FORMAT`；`md` 格式可用 `-` 表示标准输出）。",
         "File to write (default: supervision_report_PERIOD.FORMAT in the current folder, in "
         "Chinese `监理报告_PERIOD.FORMAT`; md: - for stdout).",
     ),
