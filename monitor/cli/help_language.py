@@ -128,10 +128,21 @@ class SpokenCommand(click.Command):
 
     def get_short_help_str(self, limit: int = 45) -> str:
         if self.short_help:
-            return in_language(inspect.cleandoc(self.short_help))
-        if not self.help:
-            return ""
-        return make_default_short_help(in_language(inspect.cleandoc(self.help)), limit)
+            text = in_language(inspect.cleandoc(self.short_help))
+        elif self.help:
+            text = make_default_short_help(in_language(inspect.cleandoc(self.help)), limit)
+        else:
+            text = ""
+        return self.marked_if_deprecated(text).strip()
+
+    def marked_if_deprecated(self, text: str) -> str:
+        """`text`, and click's deprecation label when the command is deprecated."""
+        if not self.deprecated:
+            return text
+        label = gettext("deprecated").upper()
+        if isinstance(self.deprecated, str):
+            label = f"{label}: {in_language(self.deprecated)}"
+        return f"{text} ({label})"
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         # click words --help's help once, in the language of the first run that asks.
@@ -143,6 +154,7 @@ class SpokenCommand(click.Command):
     def format_help_text(self, ctx: click.Context, formatter: HelpFormatter) -> None:
         if self.help:
             text = in_language(inspect.cleandoc(self.help)).partition("\f")[0]
+            text = self.marked_if_deprecated(text)
             formatter.write_paragraph()
             with formatter.indentation():
                 formatter.write_text(text)

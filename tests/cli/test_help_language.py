@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 
 from monitor.cli import COMMANDS, cli
 from monitor.cli.click_catalog import CLICK_ZH, KEPT_ENGLISH
-from monitor.cli.help_language import CLICK_MODULES
+from monitor.cli.help_language import CLICK_MODULES, SpokenCommand, both
 from monitor.cli.language import choose
 from monitor.contract.model import DEFAULT_CONTRACT_PATH
 from tests.cli.test_cli import slamon
@@ -307,3 +307,16 @@ def test_a_shell_completion_shows_an_options_help_in_the_chosen_language(
     items = command.shell_complete(click.Context(command, parent=root), "--no")
     assert [item.value for item in items] == ["--no-store"]
     assert items[0].help is not None and items[0].help.startswith(said), items[0].help
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"), [("zh", "(已弃用: 改用 B)"), ("en", "(DEPRECATED: use B)")]
+)
+def test_a_deprecated_command_says_so_in_the_chosen_language(
+    lang: str, label: str, language: None
+) -> None:
+    command = SpokenCommand("a", help="甲。\n\nEnglish:\n\nA.", deprecated=both("改用 B", "use B"))
+    choose(lang)
+    context = click.Context(command, info_name="a")
+    assert command.get_short_help_str() == f"{'甲。' if lang == 'zh' else 'A.'} {label}"
+    assert label in command.get_help(context)
