@@ -7,12 +7,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from monitor.contract.model import DEFAULT_CONTRACT_PATH
+from monitor.contract.validation_words import worded
 from monitor.domain.durations import parse_duration
-from monitor.domain.message import InvalidValue, Message
+from monitor.domain.message import InvalidValue, Message, os_reason
 
 DEFAULT_DATA_DIR = Path("data")
 # A scrape token shorter than this is a placeholder, not a secret.
@@ -102,7 +103,7 @@ class ServiceSettings(BaseSettings):
             except OSError as error:
                 raise InvalidValue(
                     Message(
-                        f"SLAMON_METRICS_TOKEN_FILE：无法读取（{error.strerror}）",
+                        f"SLAMON_METRICS_TOKEN_FILE：无法读取（{os_reason(error).zh}）",
                         f"SLAMON_METRICS_TOKEN_FILE: {error.strerror}",
                     )
                 ) from None
@@ -156,3 +157,18 @@ class ServiceSettings(BaseSettings):
         if value <= timedelta(0):
             raise InvalidValue(Message("须大于零", "must be longer than zero"))
         return value
+
+
+def settings_problems(error: ValidationError) -> Message:
+    """Settings refused at start-up, each by its variable (SLAMON_…), in both languages."""
+    found = [(_variable(details["loc"]), worded(details)) for details in error.errors()]
+    return Message(
+        "设置有误：" + "；".join(f"{name}：{said.zh}" if name else said.zh for name, said in found),
+        "bad setting: "
+        + "; ".join(f"{name}: {said.en}" if name else said.en for name, said in found),
+    )
+
+
+def _variable(loc: tuple[int | str, ...]) -> str:
+    # A check of several settings together has no one variable: its words name them.
+    return f"SLAMON_{'_'.join(map(str, loc)).upper()}" if loc else ""

@@ -24,7 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from collectors.calendar.notice import HolidayNotice
 from monitor.contract.model import ContractError, load_contract
-from monitor.domain.message import Message, MessageError
+from monitor.domain.message import Message, MessageError, os_reason
 
 
 class CalendarWriteError(MessageError):
@@ -64,7 +64,8 @@ def write_calendar_year(path: Path, declared: DeclaredYear) -> None:
     except OSError as problem:
         raise CalendarWriteError(
             Message(
-                f"无法读取 {path}（{problem.strerror}）", f"cannot read {path} ({problem.strerror})"
+                f"无法读取 {path}（{os_reason(problem).zh}）",
+                f"cannot read {path} ({problem.strerror})",
             )
         ) from None
     bom = raw.startswith(b"\xef\xbb\xbf")

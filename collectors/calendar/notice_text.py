@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from monitor.domain.message import Message, MessageError
+from monitor.domain.message import Message, MessageError, os_reason
 
 
 class NoticeError(MessageError):
@@ -41,7 +41,8 @@ def read_notice(path: Path) -> list[NoticeLine]:
     except OSError as problem:
         raise NoticeError(
             Message(
-                f"无法读取 {path}（{problem.strerror}）", f"cannot read {path} ({problem.strerror})"
+                f"无法读取 {path}（{os_reason(problem).zh}）",
+                f"cannot read {path} ({problem.strerror})",
             )
         ) from None
     return notice_lines(decode_notice(data))

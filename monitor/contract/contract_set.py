@@ -37,7 +37,7 @@ from monitor.contract.strict import StrictModel
 from monitor.contract.yaml_file import KeyProblem, load_yaml_model, load_yaml_text
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.durations import format_duration
-from monitor.domain.message import Message
+from monitor.domain.message import Message, os_reason
 from monitor.domain.tickets import ContractRef
 
 SCHEME_FILE = "scheme.yaml"
@@ -265,7 +265,7 @@ def load_judging_contract(path: Path) -> JudgingContract:
         raise ContractError(
             path,
             Message(
-                f"无法读取合同（{problem.strerror}）",
+                f"无法读取合同（{os_reason(problem).zh}）",
                 f"cannot read the contract ({problem.strerror})",
             ),
         ) from None

@@ -58,11 +58,11 @@ _ZH: dict[str, Words] = {
         f"至少需要 {ctx.get('min_length')} 项，现有 {ctx.get('actual_length')} 项"
     ),
     "too_long": lambda ctx: f"最多 {ctx.get('max_length')} 项，现有 {ctx.get('actual_length')} 项",
-    "greater_than": lambda ctx: f"应大于 {ctx.get('gt')}",
-    "greater_than_equal": lambda ctx: f"应不小于 {ctx.get('ge')}",
-    "less_than": lambda ctx: f"应小于 {ctx.get('lt')}",
-    "less_than_equal": lambda ctx: f"应不大于 {ctx.get('le')}",
-    "multiple_of": lambda ctx: f"应为 {ctx.get('multiple_of')} 的整数倍",
+    "greater_than": lambda ctx: f"应大于 {_number(ctx.get('gt'))}",
+    "greater_than_equal": lambda ctx: f"应不小于 {_number(ctx.get('ge'))}",
+    "less_than": lambda ctx: f"应小于 {_number(ctx.get('lt'))}",
+    "less_than_equal": lambda ctx: f"应不大于 {_number(ctx.get('le'))}",
+    "multiple_of": lambda ctx: f"应为 {_number(ctx.get('multiple_of'))} 的整数倍",
     "literal_error": lambda ctx: f"应为以下取值之一：{_choices(ctx)}",
     "enum": lambda ctx: f"应为以下取值之一：{_choices(ctx)}",
     "date_type": lambda ctx: f"应为{_DATE}",
@@ -122,6 +122,11 @@ def _english(details: ErrorDetails) -> str:
     if details["type"] == "missing":
         return "required key is missing"
     return details["msg"].removeprefix("Value error, ")
+
+
+def _number(value: Any) -> Any:
+    """A bound as pydantic's English shows it: 1.0 as 1."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _choices(ctx: dict[str, Any], key: str = "expected") -> str:

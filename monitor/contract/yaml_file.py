@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from monitor.contract.validation_words import worded
-from monitor.domain.message import Message
+from monitor.domain.message import Message, os_reason
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -66,7 +66,7 @@ def load_yaml_model(
         raise error(
             path,
             Message(
-                f"无法读取{_what_zh(what)}（{problem.strerror}）",
+                f"无法读取{_what_zh(what)}（{os_reason(problem).zh}）",
                 f"cannot read {what} ({problem.strerror})",
             ),
         ) from None

@@ -7,6 +7,7 @@ is stored for machines (a rejected row's reason, the API's answer) keeps the Eng
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -38,6 +39,23 @@ def joined(messages: Iterable[Message]) -> Message:
     """Several messages as one: "；" between the Chinese texts, "; " between the English."""
     listed = list(messages)
     return Message("；".join(m.zh for m in listed), "; ".join(m.en for m in listed))
+
+
+# Why a file could not be opened, in Chinese, for the errors people meet most; others keep the
+# system's own (English) words.
+_OS_REASONS_ZH = {
+    errno.ENOENT: "文件不存在",
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限",
+    errno.EISDIR: "这是一个目录，不是文件",
+    errno.ENOTDIR: "路径中有一段不是目录",
+}
+
+
+def os_reason(error: OSError) -> Message:
+    """Why a file could not be read, as the system says it (strerror) and in Chinese."""
+    said = error.strerror or str(error)
+    return Message(_OS_REASONS_ZH.get(error.errno or 0, said), said)
 
 
 class MessageError(Exception):
