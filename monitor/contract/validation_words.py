@@ -85,7 +85,7 @@ _ZH: dict[str, Words] = {
     "url_parsing": lambda ctx: "应为网址，如 https://example.gov.cn/",
     "url_syntax_violation": lambda ctx: "网址写法有误",
     "url_too_long": lambda ctx: f"网址最长 {ctx.get('max_length')} 个字符",
-    "url_scheme": lambda ctx: f"网址须以 {_choices(ctx)} 开头",
+    "url_scheme": lambda ctx: f"网址须以 {_choices(ctx, 'expected_schemes')} 开头",
     "uuid_type": lambda ctx: "应为 UUID",
     "uuid_parsing": lambda ctx: "应为 UUID",
     "ip_any_address": lambda ctx: "应为 IP 地址",
