@@ -86,4 +86,4 @@ def test_collect_without_settings_says_so_and_a_bad_name_is_a_usage_error(
     assert done.returncode == 2 and "没有名为 'vm_up' 的采集器" in done.stderr
     settings.write_text("prometheus:\n  - {name: x, url: ftp://x}\n", encoding="utf-8")
     done = slamon(tmp_path, "collect", "--settings", str(settings))
-    assert done.returncode == 2 and "http(s) URL" in done.stderr
+    assert done.returncode == 2 and "不是 http(s) 网址" in done.stderr
