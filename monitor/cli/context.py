@@ -19,29 +19,31 @@ from monitor.contract.model import Contract
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.message import Message, MessageError
 from monitor.domain.periods import Period, parse_period
-from monitor.settings import Settings
+from monitor.settings import Settings, settings_problems
 from monitor.storage.db import ensure_schema, make_engine
 
 F = TypeVar("F", bound=Callable[..., Any])
+S = TypeVar("S")
 
 
 class UsageProblem(MessageError):
     """A setting or option the user has to correct."""
 
 
+def settings_from_environment(model: Callable[[], S]) -> S:
+    """The SLAMON_ settings read into `model`; refused ones are a UsageProblem naming each
+    variable, in both languages."""
+    try:
+        return model()
+    except ValidationError as error:
+        raise UsageProblem(settings_problems(error)) from None
+
+
 class Runtime:
     """Built lazily, so `slamon --help` needs neither a database nor a contract."""
 
     def __init__(self, contract_path: Path | None = None) -> None:
-        try:
-            self.settings = Settings()
-        except ValidationError as error:
-            problems = "; ".join(
-                f"SLAMON_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
-            )
-            raise UsageProblem(
-                Message(f"设置有误：{problems}", f"bad setting: {problems}")
-            ) from None
+        self.settings = settings_from_environment(Settings)
         self._contract_path = contract_path or self.settings.contract
 
     @cached_property

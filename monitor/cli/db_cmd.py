@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from pydantic import ValidationError
 
-from monitor.cli.context import Runtime, UsageProblem, at_option, contract_option
+from monitor.cli.context import Runtime, at_option, contract_option, settings_from_environment
 from monitor.cli.help_language import SpokenGroup, both
 from monitor.cli.language import echo
-from monitor.domain.message import Message
 from monitor.service.locks import Locks
 from monitor.service.partition_upkeep import PartitionUpkeep
 from monitor.settings import ServiceSettings, Settings
@@ -89,12 +87,7 @@ def db_partitions(contract_path: Path | None, at_text: str | None) -> None:
         if engine.dialect.name != "postgresql":
             echo("SQLite 不分区，无需维护", "SQLite keeps plain tables: nothing to do")
             return
-        try:
-            settings = ServiceSettings()
-        except ValidationError as error:
-            problem = error.errors()[0]["msg"]
-            said = Message(f"设置有误：{problem}", f"bad setting: {problem}")
-            raise UsageProblem(said) from None
+        settings = settings_from_environment(ServiceSettings)
         upkeep = PartitionUpkeep.from_settings(
             engine, runtime.contract.zone, settings, Locks(engine)
         )

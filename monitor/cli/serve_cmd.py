@@ -10,14 +10,13 @@ from pathlib import Path
 from types import FrameType
 
 import click
-from pydantic import ValidationError
 
 from collectors.service_jobs import service_jobs
 from collectors.settings import CollectorSettingsError, load_collector_settings
 from collectors.tickets.file_import import parse_records
 from collectors.tickets.profile import ProfileError
 from monitor.alerting.config import AlertingConfig, AlertingConfigError, load_alerting
-from monitor.cli.context import Runtime, UsageProblem, contract_option
+from monitor.cli.context import Runtime, UsageProblem, contract_option, settings_from_environment
 from monitor.cli.help_language import SpokenCommand, both
 from monitor.cli.language import WARNING_LEAD, chosen, echo, say
 from monitor.domain.durations import format_duration
@@ -25,17 +24,6 @@ from monitor.domain.message import Message, message_of
 from monitor.service.collector_jobs import CollectorJob
 from monitor.service.running import EXIT_TIME, wind_down_time
 from monitor.settings import ServiceSettings
-
-
-def _settings() -> ServiceSettings:
-    try:
-        return ServiceSettings()
-    except ValidationError as error:
-        problems = "; ".join(
-            f"SLAMON_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
-        )
-        said = Message(f"设置有误：{problems}", f"bad setting: {problems}")
-        raise UsageProblem(said) from None
 
 
 def _alerting(path: Path, stop_timeout: timedelta) -> AlertingConfig:
@@ -48,11 +36,20 @@ def _alerting(path: Path, stop_timeout: timedelta) -> AlertingConfig:
     for channel in config.channels:
         # A stop waits for the send under way; one cut off might be sent again after a restart.
         if channel.timeout >= wind_down_time(stop_timeout):
+            stop, send, spare = (
+                format_duration(stop_timeout),
+                format_duration(channel.timeout),
+                format_duration(EXIT_TIME),
+            )
             raise UsageProblem(
-                f"SLAMON_STOP_TIMEOUT {format_duration(stop_timeout)} leaves too little time "
-                f"for channel '{channel.name}' (timeout {format_duration(channel.timeout)}) "
-                f"to finish a send when stopping: make it longer than the timeout "
-                f"by {format_duration(EXIT_TIME)} or more"
+                Message(
+                    f"SLAMON_STOP_TIMEOUT {stop} 太短：停止时告警渠道“{channel.name}”"
+                    f"（超时 {send}）来不及发完正在发送的告警；请比该超时至少长 {spare}",
+                    f"SLAMON_STOP_TIMEOUT {stop} leaves too little time "
+                    f"for channel '{channel.name}' (timeout {send}) "
+                    f"to finish a send when stopping: make it longer than the timeout "
+                    f"by {spare} or more",
+                )
             )
     return config
 
@@ -117,7 +114,7 @@ def serve(host: str, port: int, contract_path: Path | None) -> None:
     # Until serving begins nothing runs that a stop should wait for.
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop_signal, _exit_at_once)
-    settings = _settings()
+    settings = settings_from_environment(ServiceSettings)
     alerting = _alerting(settings.alerting, settings.stop_timeout)
     runtime = Runtime(contract_path)
     service = build_service(

@@ -45,11 +45,19 @@ class YamlFileError(Exception):
         self.problems = tuple(problems)
         zh = [
             f"{path}：{said.zh}",
-            *(f"  {p.where}：{p.expected_zh or p.expected}" for p in self.problems),
+            *(f"  {_where_zh(p.where)}：{p.expected_zh or p.expected}" for p in self.problems),
         ]
         en = [f"{path}: {said.en}", *(f"  {p.where}: {p.expected}" for p in self.problems)]
         self.message = Message("\n".join(zh), "\n".join(en))
         super().__init__(self.message.en)
+
+
+# A check of the whole file (or of keys together) has no one key path.
+WHOLE_FILE = "(top level)"
+
+
+def _where_zh(where: str) -> str:
+    return "（整个文件）" if where == WHOLE_FILE else where
 
 
 def load_yaml_model(
@@ -92,7 +100,7 @@ def load_yaml_text(
         raise error(path, said) from None
     raw = {} if raw is None else raw
     if not isinstance(raw, dict):
-        expected = KeyProblem("(top level)", "expected a mapping of keys", "应为键值映射")
+        expected = KeyProblem(WHOLE_FILE, "expected a mapping of keys", "应为键值映射")
         raise error(path, _not_valid(what, 1), [expected])
     try:
         return model.model_validate(raw)
@@ -147,4 +155,4 @@ def _key_path(raw: Any, loc: tuple[int | str, ...]) -> str:
         else:
             text += f".{part}" if text else str(part)
             node = node.get(part) if isinstance(node, dict) else None
-    return text or "(top level)"
+    return text or WHOLE_FILE

@@ -3,6 +3,7 @@ wholly in the chosen language: Chinese by default, English with `slamon --lang e
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -189,3 +190,48 @@ def test_a_contract_file_that_cannot_be_edited_safely_is_refused_in_each_languag
     assert said_in_chinese_alone(zh.stderr, str(contract_copy)), zh.stderr
     assert "years is an alias; edit it by hand" in en.stderr
     assert not _CHINESE.search(en.stderr.replace(str(contract_copy), "")), en.stderr
+
+
+def slamon_with(env: dict[str, str], lang: str, *args: str) -> subprocess.CompletedProcess[str]:
+    language = ["--lang", "en"] if lang == "en" else []
+    command = [sys.executable, "-m", "monitor", *language, *args]
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=120, check=False, env=env
+    )
+
+
+def test_a_refused_setting_is_named_by_its_variable_in_each_language(tmp_path: Path) -> None:
+    env = {**os.environ, "SLAMON_DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}"}
+    env["SLAMON_READ_ACCESS"] = "everyone"
+    zh, en = slamon_with(env, "zh", "serve"), slamon_with(env, "en", "serve")
+    assert zh.returncode == en.returncode == 2
+    assert zh.stderr.startswith("错误：设置有误：SLAMON_READ_ACCESS：")
+    assert said_in_chinese_alone(zh.stderr, "SLAMON_READ_ACCESS", "everyone"), zh.stderr
+    assert en.stderr.startswith("error: bad setting: SLAMON_READ_ACCESS: ")
+    assert not _CHINESE.search(en.stderr), en.stderr
+    env["SLAMON_DATABASE_URL"] = "mysql://127.0.0.1/slamon"
+    zh, en = slamon_with(env, "zh", "evaluate"), slamon_with(env, "en", "evaluate")
+    assert zh.returncode == en.returncode == 2
+    assert zh.stderr.startswith("错误：设置有误：SLAMON_DATABASE_URL：SLAMON_DATABASE_URL 须以")
+    assert en.stderr.startswith("error: bad setting: SLAMON_DATABASE_URL: ")
+
+
+def test_serve_refuses_a_stop_timeout_shorter_than_a_channels_send_in_each_language(
+    tmp_path: Path,
+) -> None:
+    alerting = tmp_path / "alerting.yaml"
+    alerting.write_text(
+        "channels:\n  - {name: duty, type: webhook, url: 'http://127.0.0.1:9/x', timeout: 10s}\n",
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "SLAMON_DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}",
+        "SLAMON_ALERTING": str(alerting),
+        "SLAMON_STOP_TIMEOUT": "5s",
+    }
+    zh, en = slamon_with(env, "zh", "serve"), slamon_with(env, "en", "serve")
+    assert zh.returncode == en.returncode == 2, (zh.stderr, en.stderr)
+    assert "SLAMON_STOP_TIMEOUT 5s 太短" in zh.stderr and "“duty”" in zh.stderr
+    assert said_in_chinese_alone(zh.stderr, "SLAMON_STOP_TIMEOUT", "duty"), zh.stderr
+    assert "leaves too little time for channel 'duty'" in en.stderr
