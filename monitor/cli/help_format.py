@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 from click.formatting import HelpFormatter, measure_table
 
@@ -73,10 +73,11 @@ class DisplayWidthFormatter(HelpFormatter):
         self.write(fill_paragraphs(text, self.width, " " * self.current_indent) + "\n")
 
     def write_dl(
-        self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+        self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
     ) -> None:
-        first = min(max(measure_table(rows)[0], 0), col_max)
-        for name, text in rows:
+        listed = list(rows)
+        first = min(max(measure_table(listed)[0], 0), col_max)
+        for name, text in listed:
             self.write(f"{'':>{self.current_indent}}{name}")
             if not text:
                 self.write("\n")
