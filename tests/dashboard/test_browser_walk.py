@@ -11,6 +11,8 @@ import time
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.i18n import TEXTS
 from monitor.contract.model import Contract
@@ -58,12 +60,7 @@ def test_the_supervisor_walks_every_page_in_english_and_meets_no_chinese_but_nam
     _input(browser, "密码").send_keys(PASSWORD)
     _click_button(browser, "登录")
     wait_for_text(browser, "本月与上月违约")
-    english = next(
-        label
-        for label in browser.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebar"] label')
-        if label.text.strip() == "English"
-    )
-    english.click()
+    _when_drawn(browser, '[data-testid="stSidebar"] label', "English").click()
     wait_for_text(browser, TEXTS["page.overview"][1])
     names = _names(shared_db, contract)
     for page in PAGES:
@@ -75,11 +72,22 @@ def test_the_supervisor_walks_every_page_in_english_and_meets_no_chinese_but_nam
 def _open(browser: WebDriver, page: str, lang: str) -> str:
     """Open `page` from the sidebar and give its text once drawn; no page shows a traceback."""
     title = TEXTS[f"page.{page}"][0 if lang == "zh" else 1]
-    links = browser.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebarNav"] a')
     # A link's text starts with its icon's ligature name (dashboard, search …).
-    next(a for a in links if a.text.strip().endswith(title)).click()
+    _when_drawn(browser, '[data-testid="stSidebarNav"] a', title).click()
     wait_for_text(browser, title)
     time.sleep(1.5)  # the page's later parts arrive after its title
     body = str(browser.find_element(By.TAG_NAME, "body").text)
     assert "Traceback" not in body, (page, body[:2000])
     return body
+
+
+def _when_drawn(browser: WebDriver, selector: str, ending: str) -> WebElement:
+    """The element of `selector` whose text ends with `ending`, once the sidebar has drawn it
+    (it is drawn again after a sign-in or a change of language)."""
+
+    def found(driver: WebDriver) -> WebElement | None:
+        elements = driver.find_elements(By.CSS_SELECTOR, selector)
+        return next((e for e in elements if e.text.strip().endswith(ending)), None)
+
+    element: WebElement = WebDriverWait(browser, 30).until(found)
+    return element
