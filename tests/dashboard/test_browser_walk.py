@@ -39,11 +39,7 @@ def _pool_one_names(url: str) -> set[str]:
 def test_a_pool_two_operator_walks_every_page_and_sees_nothing_of_pool_one(
     dashboard_url: str, browser: WebDriver, shared_db: str
 ) -> None:
-    browser.get(dashboard_url)
-    _input(browser, "用户名").send_keys("二云运营")
-    _input(browser, "密码").send_keys(PASSWORD)
-    _click_button(browser, "登录")
-    wait_for_text(browser, "本月与上月违约")
+    _sign_in(browser, dashboard_url, "二云运营")
     foreign = _pool_one_names(shared_db)
     for page in PAGES:
         body = _open(browser, page, "zh")
@@ -55,11 +51,7 @@ def test_a_pool_two_operator_walks_every_page_and_sees_nothing_of_pool_one(
 def test_the_supervisor_walks_every_page_in_english_and_meets_no_chinese_but_names(
     dashboard_url: str, browser: WebDriver, shared_db: str, contract: Contract
 ) -> None:
-    browser.get(dashboard_url)
-    _input(browser, "用户名").send_keys("监理")
-    _input(browser, "密码").send_keys(PASSWORD)
-    _click_button(browser, "登录")
-    wait_for_text(browser, "本月与上月违约")
+    _sign_in(browser, dashboard_url, "监理")
     _when_drawn(browser, '[data-testid="stSidebar"] label', "English").click()
     wait_for_text(browser, TEXTS["page.overview"][1])
     names = _names(shared_db, contract)
@@ -91,3 +83,11 @@ def _when_drawn(browser: WebDriver, selector: str, ending: str) -> WebElement:
 
     element: WebElement = WebDriverWait(browser, 30).until(found)
     return element
+
+
+def _sign_in(browser: WebDriver, dashboard_url: str, name: str) -> None:
+    browser.get(dashboard_url)
+    _input(browser, "用户名").send_keys(name)
+    _input(browser, "密码").send_keys(PASSWORD)
+    _click_button(browser, "登录")
+    wait_for_text(browser, "本月与上月违约")
