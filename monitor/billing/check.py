@@ -85,6 +85,20 @@ def to_fen(value: Decimal) -> Decimal:
     return value.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
+def prorated(quantity: Decimal, price: Decimal, share: tuple[Decimal, int]) -> Decimal:
+    """quantity × price × share (a numerator and a denominator: billed days ÷ the month's
+    days), half-up to the fen. Worked in whole numbers because a Decimal 1 ÷ 30 is already
+    rounded: 151.35 × (1 ÷ 30) would come out just below 5.045 and round to 5.04."""
+    parts = (quantity.as_integer_ratio(), price.as_integer_ratio(), share[0].as_integer_ratio())
+    numerator, denominator = 100, share[1]
+    for top, bottom in parts:
+        numerator, denominator = numerator * top, denominator * bottom
+    fen, rest = divmod(abs(numerator), denominator)
+    if 2 * rest >= denominator:
+        fen += 1
+    return Decimal(-fen if numerator < 0 else fen).scaleb(-2)
+
+
 @dataclass(frozen=True, slots=True)
 class LineVerdict:
     """One statement line, its classes (the first is its code), the evidence and the dispute."""
@@ -260,12 +274,14 @@ def _verdict(
     evidence: dict[str, str] = {}
     resource = inventory.get(line.resource_id) if line.resource_id else None
     # The line's own time: its days of the month, its months, or the whole month.
+    time_share: tuple[Decimal, int]
     if line.billed_days is not None:
-        time_share = line.billed_days / month.days
+        time_share = (line.billed_days, month.days)
         billed_days = line.billed_days
     else:
-        time_share = line.billed_months if line.billed_months is not None else Decimal(1)
-        billed_days = time_share * month.days
+        months = line.billed_months if line.billed_months is not None else Decimal(1)
+        time_share = (months, 1)
+        billed_days = months * month.days
     first_day = month.first
     allowed_share = time_share
     if resource is not None:
@@ -277,10 +293,10 @@ def _verdict(
         evidence["in_service_days"] = str(in_service)
         # Months billed ahead (a quarter on one statement) reach past what this month's
         # inventory can show; only a line within the month is held against its service days.
-        ahead = line.billed_days is None and time_share > 1
+        ahead = line.billed_days is None and billed_days > month.days
         if billed_days > in_service and not ahead:
             codes.append(Code.OUTSIDE_SERVICE_LIFE)
-            allowed_share = Decimal(in_service) / month.days
+            allowed_share = (Decimal(in_service), month.days)
             evidence["billed_days"] = _plain(billed_days)
             if resource.in_service_from is not None:
                 evidence["in_service_from"] = _when(resource.in_service_from, month.zone)
@@ -289,7 +305,7 @@ def _verdict(
     item = price_in_force(prices.get(line.item_code, []), line, first_day)
     use = item is not None and item.measure == Measure.USE.value
     if use:
-        time_share = allowed_share = Decimal(1)
+        time_share = allowed_share = (Decimal(1), 1)
     allowed_quantity = line.quantity
     if line.resource_id and resource is None:
         codes.insert(0, Code.NOT_IN_INVENTORY)
@@ -311,7 +327,7 @@ def _verdict(
         evidence["catalogue_price"] = _plain(price)
         if line.unit_price != price:
             codes.append(Code.PRICE_MISMATCH)
-    expected_amount = to_fen(line.quantity * line.unit_price * time_share)
+    expected_amount = prorated(line.quantity, line.unit_price, time_share)
     if expected_amount != line.amount:
         codes.append(Code.ARITHMETIC_ERROR)
         evidence["expected_amount"] = str(expected_amount)
@@ -327,7 +343,7 @@ def _verdict(
         codes.append(Code.IDLE_BILLED)
         evidence["idle_since"] = _when(finding.detected_at, month.zone)
         evidence["reclaim_deadline"] = _when(finding.deadline, month.zone)
-    allowed = to_fen(allowed_quantity * price * allowed_share)
+    allowed = prorated(allowed_quantity, price, allowed_share)
     disputed = max(ZERO, line.amount - allowed) if _disputes(codes) else ZERO
     ordered = tuple(sorted(set(codes), key=_RANK.__getitem__)) or (Code.OK,)
     return LineVerdict(line, ordered, allowed, disputed, evidence)

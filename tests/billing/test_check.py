@@ -4,8 +4,11 @@ disputed amount is what a line bills beyond what the inventory and the catalogue
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import calendar
+import math
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
@@ -107,6 +110,71 @@ def test_days_billed_from_reclaimed_at_on_are_disputed() -> None:
     first, second = result.verdicts
     assert (first.allowed, first.disputed) == (D("270.97"), D("149.03"))  # 20 days
     assert (second.allowed, second.disputed) == (D("284.52"), D("135.48"))  # 21 days
+
+
+def test_a_half_fen_of_a_prorated_amount_rounds_up_in_a_month_of_30_days() -> None:
+    # April: 151.35 × 1 ÷ 30 = 5.045 exactly, half-up 5.05; 151.35 − 5.05 = 146.30.
+    april = [price("VM", "151.35")]
+    resource = vm("VM-1", since="2024-04-30 10:00")
+
+    def april_line(days: str, amount: str) -> StatementLine:
+        return StatementLine(
+            "s", "2024-04", 2, "一云", None, None, None, "VM-1", "VM", D(1), D(days), None,
+            D("151.35"), D(amount),
+        )  # fmt: skip
+
+    (exact,) = check_statement(
+        "2024-04", ZONE, [april_line("1", "5.05")], [resource], april
+    ).verdicts
+    assert (exact.code, exact.allowed, exact.disputed) == (Code.OK, D("5.05"), 0)
+    (whole,) = check_statement(
+        "2024-04", ZONE, [april_line("30", "151.35")], [resource], april
+    ).verdicts
+    assert (whole.code, whole.allowed, whole.disputed) == (
+        Code.OUTSIDE_SERVICE_LIFE,
+        D("5.05"),
+        D("146.30"),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["2023-02", "2024-02", "2024-04", "2024-03"]),
+    st.integers(min_value=1, max_value=27),  # the last day in service, before the month's end
+    st.integers(min_value=1, max_value=10**8),  # the unit price in millionths of a yuan
+    st.integers(min_value=1, max_value=64),  # the quantity
+    st.booleans(),  # the price made so that the days in service come to an exact half fen
+)
+def test_every_prorated_amount_is_the_exact_product_rounded_half_up(
+    period: str, last_day: int, millionths: int, quantity: int, tie: bool
+) -> None:
+    days = calendar.monthrange(*map(int, period.split("-")))[1]
+    # quantity × price × last_day ÷ days = an odd number of half fen, where 6 decimals allow.
+    step = quantity * last_day // math.gcd(quantity * last_day, 5000 * days)
+    if tie and step % 2:
+        millionths = step * (2 * (millionths % 1000) + 1) * 5000 * days // (quantity * last_day)
+
+    def exact(billed: int) -> Decimal:
+        fen = Fraction(quantity * millionths * billed, days * 10**4)
+        return Decimal(math.floor(fen + Fraction(1, 2))) / 100
+
+    unit_price = D(millionths).scaleb(-6)
+    # Billed by vCPU, with no spec recorded: any quantity is the inventory's.
+    month_of = [price("VM", str(unit_price), "vcpu", valid_from=date(2023, 1, 1))]
+    until = date.fromisoformat(f"{period}-01") + timedelta(days=last_day)
+    resources = [vm(name, until=f"{until} 00:00") for name in ("VM-1", "VM-2")]
+
+    def billed(number: int, days_billed: int) -> StatementLine:
+        return StatementLine(
+            "s", period, number, "一云", None, None, None, f"VM-{number}", "VM", D(quantity),
+            D(days_billed), None, unit_price, exact(days_billed),
+        )  # fmt: skip
+
+    lines = [billed(1, last_day), billed(2, days)]
+    within, whole = check_statement(period, ZONE, lines, resources, month_of).verdicts
+    assert (within.code, within.allowed) == (Code.OK, exact(last_day))
+    assert whole.allowed == exact(last_day)
+    assert whole.disputed == exact(days) - exact(last_day)
 
 
 def test_a_price_other_than_the_catalogues_in_force_is_disputed() -> None:
