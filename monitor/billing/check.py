@@ -283,7 +283,6 @@ def _verdict(
         time_share = (months, 1)
         billed_days = months * month.days
     first_day = month.first
-    allowed_share = time_share
     if resource is not None:
         served = month.served.get(resource.resource_id)
         if served is None:
@@ -291,21 +290,29 @@ def _verdict(
         in_service, first_in_service = served
         first_day = first_in_service or first_day
         evidence["in_service_days"] = str(in_service)
-        # Months billed ahead (a quarter on one statement) reach past what this month's
-        # inventory can show; only a line within the month is held against its service days.
+    item = price_in_force(prices.get(line.item_code, []), line, first_day)
+    use = item is not None and item.measure == Measure.USE.value
+    if use:
+        time_share = (Decimal(1), 1)
+    allowed_share = time_share
+    if resource is not None:
+        # A use is not prorated: it is outside the service life only in a month the resource
+        # was in service on no day. Months billed ahead (a quarter on one statement) reach
+        # past what this month's inventory can show; only a line within the month is held
+        # against its service days.
         ahead = line.billed_days is None and billed_days > month.days
-        if billed_days > in_service and not ahead:
+        if use and in_service == 0:
+            codes.append(Code.OUTSIDE_SERVICE_LIFE)
+            allowed_share = (ZERO, 1)
+        elif not use and billed_days > in_service and not ahead:
             codes.append(Code.OUTSIDE_SERVICE_LIFE)
             allowed_share = (Decimal(in_service), month.days)
             evidence["billed_days"] = _plain(billed_days)
+        if Code.OUTSIDE_SERVICE_LIFE in codes:
             if resource.in_service_from is not None:
                 evidence["in_service_from"] = _when(resource.in_service_from, month.zone)
             if resource.reclaimed_at is not None:
                 evidence["reclaimed_at"] = _when(resource.reclaimed_at, month.zone)
-    item = price_in_force(prices.get(line.item_code, []), line, first_day)
-    use = item is not None and item.measure == Measure.USE.value
-    if use:
-        time_share = allowed_share = (Decimal(1), 1)
     allowed_quantity = line.quantity
     if line.resource_id and resource is None:
         codes.insert(0, Code.NOT_IN_INVENTORY)

@@ -252,6 +252,19 @@ def test_a_use_item_is_quantity_times_price_and_needs_no_resource() -> None:
     assert check([drill], []).verdicts[0].code is Code.OK
 
 
+def test_a_use_is_outside_the_service_life_only_in_a_month_the_resource_served_no_day() -> None:
+    drill = line(2, "VM-1", "5000.00", item="DRILL", days=None, unit_price="5000")
+    (within,) = check([drill], [vm("VM-1", since="2024-03-11 00:00")]).verdicts
+    assert (within.code, within.disputed) == (Code.OK, 0)
+    (after,) = check([drill], [vm("VM-1", until="2024-02-11 00:00")]).verdicts
+    assert (after.code, after.allowed, after.disputed) == (
+        Code.OUTSIDE_SERVICE_LIFE,
+        D("0.00"),
+        D("5000.00"),
+    )
+    assert after.evidence["reclaimed_at"] == "2024-02-11 00:00"
+
+
 def test_billed_months_multiply_the_monthly_price() -> None:
     quarter = line(2, "VM-1", "1260.00", days=None, months="3")
     assert check([quarter], [vm("VM-1")]).verdicts[0].code is Code.OK
