@@ -17,6 +17,7 @@ import requests
 from sqlalchemy import Engine, select
 
 from collectors.prometheus import PrometheusCollector
+from collectors.promql import narrowed
 from collectors.settings import PrometheusSource
 from monitor.storage.collector_state import get_watermark
 from monitor.storage.db import ensure_schema, make_engine
@@ -219,3 +220,32 @@ def test_store_rollups_resume_from_the_watermark_after_the_store_was_stopped_and
     assert (resumed.error, resumed.range_from) == (None, START + 3 * QUARTER)
     assert stored(summed) == stored(raw)
     assert broken.samples + resumed.samples == sum(row[3] for row in stored(raw)[0])
+
+
+def test_resource_sets_stay_under_victoriametrics_query_length_whatever_their_count(
+    victoria: VictoriaMetrics, tmp_path: Path
+) -> None:
+    # 300 long resource ids in one set would be a query past -search.maxQueryLen (16 KiB by
+    # default), which VictoriaMetrics refuses: the sets are cut by characters as well.
+    ids = [f"vm-{n:03d}-{'long-name-' * 6}" for n in range(300)]
+    assert len(narrowed('up{job="long"}', "instance", ids)) > 16 * 1024
+    lines = [
+        f'up{{job="long",instance="{rid}"}} 1 {round(m.timestamp() * 1000)}'
+        for rid in ids
+        for m in (START + k * MINUTE for k in range(30))
+    ]
+    answer = requests.post(
+        f"{victoria.url}/api/v1/import/prometheus", data="\n".join(lines) + "\n", timeout=30
+    )
+    assert answer.status_code == 204, answer.text
+    requests.get(f"{victoria.url}/internal/force_flush", timeout=30).raise_for_status()
+    raw, summed = (make_engine(f"sqlite:///{tmp_path / name}.db") for name in ("raw", "store"))
+    one_set = {"name": "long_up", "query": 'up{job="long"}', "resources_per_query": 100_000}
+    for engine, rollups in ((raw, "raw"), (summed, "store")):
+        ensure_schema(engine)
+        settings = source(victoria.url, "victoriametrics", rollups, **one_set)
+        result = PrometheusCollector(settings, engine, sleep=lambda _: None).run(NOW)
+        assert result.error is None, result.error
+        assert result.samples == 300 * 23  # 00:07 … 00:29
+    assert stored(summed) == stored(raw)
+    assert {row[1] for row in stored(summed)[0]} == set(ids)
