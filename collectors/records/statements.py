@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -57,8 +58,8 @@ def statement_format(known_items: set[str], reader: ProfileReader | None = None)
 
 
 class _LineCheck:
-    """Completes a line; refuses an item the catalogue lacks, a day count past 31, and a line
-    of another month than the file's first: a statement is one month's."""
+    """Completes a line; refuses an item the catalogue lacks, more billed days than its month
+    has, and a line of another month than the file's first: a statement is one month's."""
 
     def __init__(self, known_items: set[str]) -> None:
         self._known = known_items
@@ -72,10 +73,12 @@ class _LineCheck:
                 f"服务项编码 '{code}' 不在服务目录中",
                 f"item code '{code}' is not in the service catalogue",
             )
-        days = values.get("billed_days")
-        if days is not None and days > 31:
+        days, period = values.get("billed_days"), values["period"]
+        month_days = calendar.monthrange(*(int(part) for part in period.split("-")))[1]
+        if days is not None and days > month_days:
             raise BadValue(
-                f"计费天数 {days} 超过一个月的天数", f"billed_days {days} is more than a month has"
+                f"计费天数 {days} 超过 {period} 的 {month_days} 天",
+                f"billed_days {days} is more than the {month_days} days of {period}",
             )
         if self._period is None:
             self._period = values["period"]

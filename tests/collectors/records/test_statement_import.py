@@ -80,11 +80,30 @@ def test_bad_statement_rows_are_reported_and_kept_while_good_ones_are_stored(
     assert "negative" in reasons[0] and "more than 2 decimals" in reasons[2]
     assert "not the statement's 2024-03" in reasons[3]
     assert "not in the service catalogue" in reasons[4]
-    assert "more than a month has" in reasons[5]
+    assert "billed_days 40 is more than the 31 days of 2024-03" in reasons[5]
     assert [line.resource_id for line in load_statement(catalogued, "2024-03")] == ["R-1", "R-7"]
     with catalogued.connect() as connection:
         kept = connection.execute(select(REJECTED.c.line, REJECTED.c.target_table)).all()
     assert sorted(kept) == [(line, "statement_line") for line in (3, 4, 5, 6, 7)]
+
+
+def test_more_billed_days_than_the_month_has_is_a_bad_row(
+    catalogued: Engine, contract: Contract, tmp_path: Path
+) -> None:
+    # February 2024 has 29 days: a line billing 30 of them is refused, one billing 29 is kept.
+    path = tmp_path / "statement_2024_02.csv"
+    path.write_text(
+        "period,pool,resource_id,item_code,quantity,billed_days,unit_price,amount\n"
+        "2024-02,一云,R-1,VM-4C8G,1,29,420,420.00\n"
+        "2024-02,一云,R-2,VM-4C8G,1,30,420,434.48\n",
+        encoding="utf-8",
+    )
+    report = import_statement(catalogued, path, contract, source="s", now=NOW)
+    assert [(p.line, p.key, p.message.zh) for p in report.problems] == [
+        (3, "R-2", "计费天数 30 超过 2024-02 的 29 天")
+    ]
+    assert report.exit_code == 3
+    assert [line.resource_id for line in load_statement(catalogued, "2024-02")] == ["R-1"]
 
 
 def _jiesuan_sheet(path: Path, subtotal: float = 560.4, total: float = 832.37) -> None:
