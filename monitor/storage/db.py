@@ -16,6 +16,15 @@ from sqlalchemy.exc import OperationalError
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
+# Connections kept open to PostgreSQL per process. `slamon serve` answers requests on up to 40
+# threads beside its own jobs; a connection past the kept ones is closed when handed back, and
+# the next one forks a new server process that fills its catalogue caches again, which cost
+# PostgreSQL more than the statements of an API batch. The overflow bounds a process at 40, so
+# two services, the dashboard and a command stay inside the server's default 100 connections.
+PG_POOL_KEPT = 20
+PG_POOL_OVERFLOW = 20
+
+
 class DatabaseError(Exception):
     """The database cannot be reached or is not at the schema this version needs."""
 
@@ -29,7 +38,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=PG_POOL_KEPT, max_overflow=PG_POOL_OVERFLOW
+    )
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
