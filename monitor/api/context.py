@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from monitor.contract.model import Contract
 from monitor.settings import ServiceSettings
 from monitor.storage.ingest import ParsedBatch
+from monitor.storage.shared_transactions import SharedTransactions
 
 # The file import's validation, injected (monitor/ does not import collectors/).
 RecordParser = Callable[[Sequence[Any], Contract, str], ParsedBatch]
@@ -26,6 +27,7 @@ class ApiContext:
     after_ingest: Callable[[Sequence[int]], Any]  # evaluate and re-plan the stored tickets
     queue_ingest: Callable[[Sequence[int]], None]  # the same, begun now, not waited for
     readiness: Callable[[], tuple[bool, dict[str, Any]]]
+    batch_writes: SharedTransactions  # API batches stored together (one lock, one commit)
 
 
 def api_context(request: Request) -> ApiContext:

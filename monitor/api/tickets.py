@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy import Connection
 
 from monitor import clock
 from monitor.api.auth import READ_REFUSED, WRITE_REFUSED, Context, Reader, writer
@@ -24,10 +25,9 @@ from monitor.api.schemas import (
     TicketPage,
 )
 from monitor.api.timefmt import local_iso
-from monitor.storage.ingest import ParsedBatch, keys_of, one_batch_at_a_time, store_batch
+from monitor.storage.ingest import ParsedBatch, keys_of, store_batch
 from monitor.storage.live import ticket_pks_in
 from monitor.storage.queries import TicketFilter, list_tickets
-from monitor.storage.retry import BATCH_ATTEMPTS, BATCH_FIRST_DELAY, retried
 from monitor.storage.scoped_writes import keep_within_scope
 from monitor.storage.tickets import TICKET_FIELDS, UpsertCounts
 from monitor.storage.tokens import Token
@@ -79,19 +79,16 @@ def upsert_tickets(
     assert source is not None  # a writer has a source
     read = context.parse_records(batch.tickets, context.contract, source)
 
-    def store() -> tuple[ParsedBatch, UpsertCounts, list[int]]:
-        with context.engine.begin() as connection:
-            one_batch_at_a_time(connection)
-            kept = keep_within_scope(connection, read, batch.tickets, source, token)
-            origin = f"api (token {token.name})"
-            counts = store_batch(connection, kept, source, origin, clock.now(), token.id)
-            return kept, counts, ticket_pks_in(connection, keys_of(kept.rows))
+    def store(connection: Connection) -> tuple[ParsedBatch, UpsertCounts, list[int]]:
+        kept = keep_within_scope(connection, read, batch.tickets, source, token)
+        origin = f"api (token {token.name})"
+        counts = store_batch(connection, kept, source, origin, clock.now(), token.id)
+        return kept, counts, ticket_pks_in(connection, keys_of(kept.rows))
 
-    # A batch that collides with another writer is rolled back and stored again; one that
-    # keeps colliding is a 503 with Retry-After (monitor.api.errors).
-    parsed, counts, pks = retried(
-        store, what="storing an API batch", attempts=BATCH_ATTEMPTS, first_delay=BATCH_FIRST_DELAY
-    )
+    # Stored in one transaction with the batches that came meanwhile; a transaction that
+    # collides with another writer is rolled back and run again, and one that keeps colliding
+    # is a 503 with Retry-After (monitor.api.errors).
+    parsed, counts, pks = context.batch_writes.run(store)
     evaluation = _evaluate(context, pks, wait)
     return BatchOutcome(
         received=len(batch.tickets),

@@ -30,7 +30,10 @@ from monitor.service.partition_upkeep import PartitionUpkeep
 from monitor.service.readiness import evaluation_check, storage_check
 from monitor.service.scheduler import ServiceScheduler
 from monitor.settings import ServiceSettings
+from monitor.storage.ingest import one_batch_at_a_time
 from monitor.storage.live import collector_health
+from monitor.storage.retry import BATCH_ATTEMPTS, BATCH_FIRST_DELAY
+from monitor.storage.shared_transactions import SharedTransactions
 
 WORKER_THREADS = 200  # threads for the API's blocking routes
 
@@ -97,6 +100,13 @@ def build_service(
         after_ingest=scheduler.ingests.run,
         queue_ingest=scheduler.evaluate_soon,
         readiness=lambda: _readiness(engine, scheduler, collectors),
+        batch_writes=SharedTransactions(
+            engine,
+            one_batch_at_a_time,
+            what="storing API batches",
+            attempts=BATCH_ATTEMPTS,
+            first_delay=BATCH_FIRST_DELAY,
+        ),
     )
     for router in (tickets.router, violations.router, health.router):
         app.include_router(router)

@@ -48,7 +48,8 @@ def one_batch_at_a_time(connection: Connection) -> None:
     A batch locks the stored tickets it names first (the scope check), then upserts; a ticket
     another batch stored in between is locked only by the upsert, out of that order, and two
     batches sharing tickets deadlock. One at a time, a batch's few milliseconds of writing
-    wait instead: the database's deadlock timeout (1 s) and a retry cost far more.
+    wait instead: the database's deadlock timeout (1 s) and a retry cost far more. The batches
+    that wait are stored together in the next transaction (monitor.storage.shared_transactions).
     """
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _BATCH_LOCK})
