@@ -34,6 +34,10 @@ NEXT_AFTER_RECORDS = Message(
     "下一步：slamon score --period YYYY-MM（评分）。",
     "Next: slamon score --period YYYY-MM (the scorecard).",
 )
+NEXT_AFTER_BILLING = Message(
+    "下一步：slamon billing check --period YYYY-MM（核对结算清单）。",
+    "Next: slamon billing check --period YYYY-MM (check the statement).",
+)
 
 
 def checked_source(

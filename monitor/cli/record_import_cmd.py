@@ -12,11 +12,13 @@ from monitor import clock
 from monitor.cli.context import Runtime, contract_option
 from monitor.cli.help_language import SpokenCommand, both
 from monitor.cli.import_output import (
+    NEXT_AFTER_BILLING,
     NEXT_AFTER_RECORDS,
     checked_source,
     print_report,
     run_import,
 )
+from monitor.domain.message import Message
 
 _EXITS = both(
     "退出码 0：全部行已保存；3：部分行被拒（正确的行已保存，错误的行记入 `rejected_row`）；"
@@ -110,6 +112,10 @@ RECORD_HELP = {
 }
 
 
+# The catalogue and the statements are read first by the billing check, not the scorecard.
+_NEXT_STEP = {"catalogue": NEXT_AFTER_BILLING, "statement": NEXT_AFTER_BILLING}
+
+
 def record_command(kind: RecordKind) -> click.Command:
     """The import command of one record kind."""
 
@@ -128,8 +134,9 @@ def record_command(kind: RecordKind) -> click.Command:
     @contract_option
     def command(path: Path, source: str, contract_path: Path | None, **profile: str | None) -> None:
         name, profiled = profile.get("profile"), kind.import_profiled
+        next_step = _NEXT_STEP.get(kind.name, NEXT_AFTER_RECORDS)
         if name is None or profiled is None:
-            run_record_import(kind.import_file, path, source, contract_path)
+            run_record_import(kind.import_file, path, source, contract_path, next_step)
             return
         run_record_import(
             lambda engine, path, contract, *, source, now: profiled(
@@ -138,6 +145,7 @@ def record_command(kind: RecordKind) -> click.Command:
             path,
             source,
             contract_path,
+            next_step,
         )
 
     if kind.import_profiled is not None:
@@ -158,12 +166,16 @@ RECORD_COMMANDS = [record_command(kind) for kind in RECORD_IMPORTERS.values()]
 
 
 def run_record_import(
-    importer: ImportFile, path: Path, source: str, contract_path: Path | None
+    importer: ImportFile,
+    path: Path,
+    source: str,
+    contract_path: Path | None,
+    next_step: Message = NEXT_AFTER_RECORDS,
 ) -> None:
     """Import one file of records with `importer`, print the summary and exit with its code."""
     runtime = Runtime(contract_path)
     run_import(
         lambda: importer(runtime.engine, path, runtime.contract, source=source, now=clock.now()),
         print_report,
-        NEXT_AFTER_RECORDS,
+        next_step,
     )

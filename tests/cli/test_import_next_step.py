@@ -1,5 +1,6 @@
 """After an import that stored rows, `slamon import …` says what to run next: tickets need an
-evaluation before the scorecard, records go straight to it; a refused file says nothing more."""
+evaluation before the scorecard, records go straight to it, the catalogue and a statement to
+the billing check; a refused file says nothing more."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from tests.cli.test_cli import slamon
 DATA = Path(__file__).resolve().parents[1] / "data"
 EVALUATE_NEXT = "下一步：slamon evaluate（按合同计算时限与违约），再 slamon score --period YYYY-MM"
 SCORE_NEXT = "下一步：slamon score --period YYYY-MM（评分）。"
+BILLING_NEXT = "下一步：slamon billing check --period YYYY-MM（核对结算清单）。"
 
 
 def test_a_ticket_import_says_to_evaluate_then_score(tmp_path: Path) -> None:
@@ -31,6 +33,23 @@ def test_a_record_import_says_to_score(tmp_path: Path) -> None:
     done = slamon(tmp_path, "import", "inspections", str(DATA / "inspections_zh.csv"))
     assert done.returncode in (0, 3), done.stderr
     assert done.stdout.splitlines()[-1] == SCORE_NEXT
+
+
+def test_the_catalogue_and_a_statement_say_to_run_the_billing_check(tmp_path: Path) -> None:
+    catalogue = slamon(tmp_path, "import", "catalogue", str(DATA / "billing/catalogue_zh.csv"))
+    assert catalogue.returncode in (0, 3), catalogue.stderr
+    assert catalogue.stdout.splitlines()[-1] == BILLING_NEXT
+    statement = slamon(
+        tmp_path,
+        "import",
+        "statement",
+        str(DATA / "billing/statement_2024_03.csv"),
+        env={"SLAMON_LANG": "en"},
+    )
+    assert statement.returncode in (0, 3), statement.stderr
+    assert statement.stdout.splitlines()[-1] == (
+        "Next: slamon billing check --period YYYY-MM (check the statement)."
+    )
 
 
 def test_a_refused_file_names_no_next_step(tmp_path: Path) -> None:
