@@ -105,6 +105,7 @@ NOUNS_ZH = {
     "resource": "资源",
     "pool/resource": "资源池/资源",
     "item": "服务项",
+    "person": "值班人员",
 }
 # The reason of a required field left empty.
 REQUIRED = Message("必填项为空", "required but empty")

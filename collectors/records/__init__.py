@@ -1,5 +1,5 @@
 """Record imports other than tickets: resources, outages, usage, inspections, surveys, the
-service catalogue, operators' statements and obligation evidence.
+service catalogue, operators' statements, obligation evidence and the duty roster.
 
 Each kind is a small module with a RecordFormat (its columns, their Chinese and English
 headers and parsers) and an import function on collectors.records.base.import_records;
@@ -21,6 +21,7 @@ from collectors.records.evidence import import_evidence
 from collectors.records.inspections import import_inspections
 from collectors.records.outages import import_outages
 from collectors.records.resources import import_resources
+from collectors.records.roster import import_roster
 from collectors.records.statements import import_statement, import_statement_with_profile
 from collectors.records.surveys import import_surveys
 from collectors.records.usage import import_usage
@@ -128,6 +129,14 @@ RECORD_IMPORTERS: dict[str, RecordKind] = {
             "done_by 完成人; system 业务系统 for a per-system duty (等保测评), pool 资源池 for a "
             "per-pool one, period 所属期 (YYYY, YYYY-Q1, YYYY-MM, YYYY-Www) to name the period; a "
             "vulnerability notice: notice 通报编号 and noticed_on 通报日期, done_on once fixed.",
+        ),
+        RecordKind(
+            "roster",
+            import_roster,
+            "导入值班表 Import the duty roster (值班表).",
+            "Columns: date 日期, pool 资源池, shift 班次, start 开始时间, end 结束时间 (times of "
+            "day in the contract's zone; an end at or before the start is on the next day), "
+            "person 值班人员, phone 联系电话.",
         ),
     )
 }

@@ -1,5 +1,5 @@
-"""`slamon import resources|outages|usage|inspections|surveys PATH`, one command per record kind
-of collectors.records.RECORD_IMPORTERS."""
+"""`slamon import resources|outages|usage|inspections|surveys|… PATH`, one command per record
+kind of collectors.records.RECORD_IMPORTERS."""
 
 from __future__ import annotations
 
@@ -108,6 +108,16 @@ RECORD_HELP = {
         "per-system duty (MLPS assessment), pool for a per-pool one, period (YYYY, YYYY-Q1, "
         "YYYY-MM, YYYY-Www) to name the period; a vulnerability notice: notice and "
         "noticed_on, done_on once fixed.",
+    ),
+    "roster": both(
+        "导入值班表。\n\n"
+        "每人每班一行。列：`date` 日期、`pool` 资源池、`shift` 班次（可留空）、`start` 开始时间、"
+        "`end` 结束时间（合同时区的时刻，如 `08:00`；结束时刻不晚于开始时刻即为次日，"
+        "`24:00` 为当日结束）、`person` 值班人员、`phone` 联系电话（可留空）。",
+        "Import the duty roster.\n\n"
+        "One row per person and shift. Columns: date, pool, shift (may be blank), start, end "
+        "(times of day in the contract's zone, such as 08:00; an end at or before the start is "
+        "on the next day, 24:00 is the end of the day), person, phone (may be blank).",
     ),
 }
 

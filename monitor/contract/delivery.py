@@ -98,18 +98,28 @@ class DeliveredQuantitiesRule(StrictModel):
 
 
 class ServiceDaysRule(StrictModel):
-    """7×24服务天数: the days of the period on which no outage outside approved maintenance
-    touched a listed resource, against the required count (e.g. 360 of the year)."""
+    """7×24服务天数: the days of the period that count as served, against the required count
+    (e.g. 360 of the year). By `basis`: no outage outside approved maintenance touched a
+    listed resource (`no_uncovered_outage`), the duty roster of the listed pools covered all
+    24 hours of the local day with someone on duty (`roster`), or both of these (`both`)."""
 
     name_zh: str = "7×24小时服务天数"
     name_en: str = "7×24 service days"
     max_points: float = Field(default=1, gt=0)
     # Days of a whole year; a shorter period requires its share, rounded up.
     required_days: int = Field(default=360, ge=1, le=366)
-    basis: Literal["no_uncovered_outage"] = "no_uncovered_outage"
+    basis: Literal["no_uncovered_outage", "roster", "both"] = "no_uncovered_outage"
     classes: tuple[str, ...] = ()  # resource classes whose outages lose a day; empty: all
-    pools: tuple[str, ...] = ()  # empty: every pool
+    pools: tuple[str, ...] = ()  # outages and roster shifts of these pools; empty: every pool
     points_if_short: float = 0
+
+    @property
+    def counts_outages(self) -> bool:
+        return self.basis != "roster"
+
+    @property
+    def counts_roster(self) -> bool:
+        return self.basis != "no_uncovered_outage"
 
 
 def unknown_delivery_classes(

@@ -1,15 +1,18 @@
 """What the operators delivered in a period: resources of each class in service on its days
-(from the inventory), and the days no outage outside approved maintenance touched."""
+(from the inventory), the days no outage outside approved maintenance touched and the days the
+duty roster covered around the clock."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from monitor.domain.periods import Period
 from monitor.domain.resources import Interval, Outage, Resource
+from monitor.domain.roster import DutyShift
 from monitor.measures.availability import ApprovedWindow
 from monitor.measures.service_life import first_service_day, last_service_day
 
@@ -82,14 +85,21 @@ def delivered(
 
 @dataclass(frozen=True, slots=True)
 class ServiceDays:
-    """The days of a span and those an outage outside approved maintenance touched."""
+    """The days of a span, those an outage outside approved maintenance touched (`lost`) and
+    those the duty roster did not cover around the clock (`uncovered`); a day in either is
+    not a service day."""
 
     span: DaySpan
     lost: tuple[date, ...]
+    uncovered: tuple[date, ...] = ()
+
+    @property
+    def not_served(self) -> tuple[date, ...]:
+        return tuple(sorted({*self.lost, *self.uncovered}))
 
     @property
     def served(self) -> int:
-        return self.span.days - len(self.lost)
+        return self.span.days - len(self.not_served)
 
 
 def count_service_days(
@@ -140,3 +150,34 @@ def _days(start: datetime, end: datetime, zone: ZoneInfo, span: DaySpan) -> Iter
     while day <= last:
         yield day
         day += timedelta(days=1)
+
+
+def uncovered_days(shifts: Iterable[DutyShift], span: DaySpan, zone: ZoneInfo) -> tuple[date, ...]:
+    """The span's local days that the shifts together (their union) do not cover from
+    midnight to midnight in `zone`; a day of 23 or 25 hours is its own length."""
+    merged = _merged(sorted((shift.start, shift.end) for shift in shifts))
+    starts = [start for start, _ in merged]
+    uncovered: list[date] = []
+    day = span.first
+    while day <= span.last:
+        begin = datetime.combine(day, time(0), tzinfo=zone)
+        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+        # The one merged interval that can hold the whole day starts at or before midnight.
+        index = bisect_right(starts, begin) - 1
+        if index < 0 or merged[index][1] < end:
+            uncovered.append(day)
+        day += timedelta(days=1)
+    return tuple(uncovered)
+
+
+def _merged(intervals: Sequence[Interval]) -> list[Interval]:
+    """Sorted intervals joined where they overlap or touch."""
+    merged: list[Interval] = []
+    for start, end in intervals:
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged

@@ -2,7 +2,7 @@
 
 Each part is read when an indicator first asks for it: tickets and their results, waivers,
 availability, utilisation, idle resources, the inventory, inspections, surveys, the service
-catalogue, the period's statement lines and outage records.
+catalogue, the period's statement lines, outage records and duty roster shifts.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from monitor.domain.obligations import ObligationClock
 from monitor.domain.periods import Period
 from monitor.domain.records import InspectionResult
 from monitor.domain.resources import Outage, Resource
+from monitor.domain.roster import DutyShift
 from monitor.measures.availability import AvailabilityFigure, aggregate
 from monitor.measures.idle import IdleFinding
 from monitor.measures.inspections import check_findings, missed_days, unknown_ticket_refs
@@ -35,6 +36,7 @@ from monitor.scorecard.manual import ManualScores
 from monitor.storage.billing import load_catalogue, load_statement
 from monitor.storage.inspections import known_ticket_ids, load_inspections
 from monitor.storage.resources import load_outages, load_resources
+from monitor.storage.roster import load_shifts
 from monitor.storage.surveys import load_survey_replies, units_in_inventory
 from monitor.storage.tickets import load_tickets
 from monitor.storage.waivers import active_waiver_keys
@@ -144,6 +146,11 @@ class StoredSource:
 
     def outages(self) -> Sequence[Outage]:
         return load_outages(self.engine, self.period.start, min(self.period.end, self.at))
+
+    def duty_shifts(self) -> Sequence[DutyShift]:
+        # The whole period: the day of the evaluation counts by the shifts planned to its end.
+        shifts = load_shifts(self.engine, self.period.start, self.period.end)
+        return [shift for shift in shifts if self._mine(shift.pool)]
 
 
 def period_months(period: Period) -> list[str]:

@@ -111,37 +111,67 @@ def required_days(rule: ServiceDaysRule, period: Period) -> tuple[int, int]:
 
 
 def service_days(found: ServiceDays, rule: ServiceDaysRule, period: Period) -> IndicatorScore:
-    """Full marks while the days lost leave the required count reachable (reached, once the
-    period is over); else the rule's points."""
+    """Full marks while the days not served leave the required count reachable (reached, once
+    the period is over); else the rule's points."""
     days, required = required_days(rule, period)
-    lost = found.lost
-    met = len(lost) <= days - required
-    listed = "、".join(day.isoformat() for day in lost[:_LISTED_DAYS])
-    more = len(lost) - _LISTED_DAYS
+    not_served = found.not_served
+    met = len(not_served) <= days - required
     zh = [f"服务天数 {found.served}/{found.span.days}（要求全期 {required}/{days} 天）"]
     en = [f"{found.served} service days of {found.span.days} (required {required} of {days})"]
-    if lost:
-        zh.append(f"有未经批准维护的中断：{listed}" + (f" 等 {len(lost)} 天" if more > 0 else ""))
-        en.append(f"outages outside approved maintenance on {listed.replace('、', ', ')}"
-                  + (f" and {more} more days" if more > 0 else ""))  # fmt: skip
-    scope = "、".join(rule.classes) if rule.classes else "全部资源"
+    if found.lost:
+        listed_zh, listed_en = _listed(found.lost)
+        zh.append(f"有未经批准维护的中断：{listed_zh}")
+        en.append(f"outages outside approved maintenance on {listed_en}")
+    if found.uncovered:
+        listed_zh, listed_en = _listed(found.uncovered)
+        zh.append(f"值班表未覆盖全天24小时：{listed_zh}")
+        en.append(f"the duty roster did not cover all 24 hours on {listed_en}")
+    what_zh, what_en = _served_day(rule)
     return IndicatorScore(
         "service_days",
         rule.name_zh,
         rule.max_points if met else rule.points_if_short,
         rule.max_points,
-        f"{scope}无未经批准维护的中断的天数≥{required}天（全期{days}天）得{rule.max_points:g}分，"
+        f"{what_zh}的天数≥{required}天（全期{days}天）得{rule.max_points:g}分，"
         f"否则{rule.points_if_short:g}分",
         float(found.served),
         tuple(zh),
         {
-            "lost_days": [day.isoformat() for day in lost],
+            "basis": rule.basis,
+            "lost_days": [day.isoformat() for day in not_served],
+            "outage_days": [day.isoformat() for day in found.lost],
+            "uncovered_days": [day.isoformat() for day in found.uncovered],
             "required_days": required,
             "period_days": days,
         },
         name_en=rule.name_en,
-        rule_en=f"Days without an outage outside approved maintenance of "
-        f"{', '.join(rule.classes) or 'any resource'} ≥ {required} of {days}: "
-        f"{rule.max_points:g} points, else {rule.points_if_short:g}",
+        rule_en=f"{what_en} ≥ {required} of {days}: {rule.max_points:g} points, else "
+        f"{rule.points_if_short:g}",
         evidence_en=tuple(en),
     )
+
+
+def _listed(days: Sequence[date]) -> tuple[str, str]:
+    """The first days by date, and how many more, in Chinese and English."""
+    shown = [day.isoformat() for day in days[:_LISTED_DAYS]]
+    more = len(days) - _LISTED_DAYS
+    zh = "、".join(shown) + (f" 等 {len(days)} 天" if more > 0 else "")
+    en = ", ".join(shown) + (f" and {more} more days" if more > 0 else "")
+    return zh, en
+
+
+def _served_day(rule: ServiceDaysRule) -> tuple[str, str]:
+    """What makes a day a service day under the rule's basis, in Chinese and English."""
+    scope = "、".join(rule.classes) if rule.classes else "全部资源"
+    outage_zh = f"{scope}无未经批准维护的中断"
+    classes_en = ", ".join(rule.classes) or "any resource"
+    outage_en = f"without an outage outside approved maintenance of {classes_en}"
+    pools_zh = "、".join(rule.pools) if rule.pools else "全部资源池"
+    pools_en = ", ".join(rule.pools) if rule.pools else "every pool"
+    roster_zh = f"{pools_zh}值班表覆盖全天24小时"
+    roster_en = f"covered all 24 hours by the duty roster of {pools_en}"
+    if rule.basis == "roster":
+        return roster_zh, f"Days {roster_en}"
+    if rule.basis == "both":
+        return f"{roster_zh}且{outage_zh}", f"Days {roster_en} and {outage_en}"
+    return outage_zh, f"Days {outage_en}"

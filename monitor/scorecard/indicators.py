@@ -10,12 +10,19 @@ monitor.scorecard.registry lists them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from monitor.billing.price_decline import price_declines
 from monitor.domain.resources import Resource
 from monitor.domain.scores import IndicatorScore
 from monitor.measures.availability import approved_windows
-from monitor.measures.delivery import DaySpan, count_service_days, delivered
+from monitor.measures.delivery import (
+    DaySpan,
+    ServiceDays,
+    count_service_days,
+    delivered,
+    uncovered_days,
+)
 from monitor.measures.satisfaction import satisfaction_indicator
 from monitor.scorecard import (
     delivery_indicators,
@@ -139,7 +146,8 @@ def delivered_quantities(inputs: IndicatorInputs) -> IndicatorScore | NoData:
 
 
 def service_days(inputs: IndicatorInputs) -> IndicatorScore | NoData:
-    """7×24服务天数: the period's days so far without an outage outside approved maintenance."""
+    """7×24服务天数: the period's days so far without an outage outside approved maintenance,
+    covered around the clock by the duty roster, or both, as the rule's basis says."""
     rule = inputs.contract.scoring.service_days
     if rule is None:
         return NoData(
@@ -159,7 +167,17 @@ def service_days(inputs: IndicatorInputs) -> IndicatorScore | NoData:
             not rule.pools or resource.pool in rule.pools
         )
 
-    windows = approved_windows(inputs.contract, inputs.outages)
-    inventory = {r.resource_id: r for r in inputs.resources}
-    found = count_service_days(inputs.outages, inventory, windows, span, inputs.at, zone, counts)
+    lost: tuple[date, ...] = ()
+    if rule.counts_outages:
+        windows = approved_windows(inputs.contract, inputs.outages)
+        inventory = {r.resource_id: r for r in inputs.resources}
+        outages = count_service_days(
+            inputs.outages, inventory, windows, span, inputs.at, zone, counts
+        )
+        lost = outages.lost
+    uncovered: tuple[date, ...] = ()
+    if rule.counts_roster:
+        shifts = [s for s in inputs.duty_shifts if not rule.pools or s.pool in rule.pools]
+        uncovered = uncovered_days(shifts, span, zone)
+    found = ServiceDays(span, lost, uncovered)
     return delivery_indicators.service_days(found, rule, inputs.period)

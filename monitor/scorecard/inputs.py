@@ -18,6 +18,7 @@ from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.obligations import ObligationClock
 from monitor.domain.periods import Period
 from monitor.domain.resources import Outage, Resource
+from monitor.domain.roster import DutyShift
 from monitor.domain.tickets import TargetResult, Ticket
 from monitor.measures.availability import AvailabilityFigure
 from monitor.measures.idle import IdleFinding
@@ -74,6 +75,8 @@ class IndicatorSource(Protocol):
     def resources(self) -> Sequence[Resource]: ...
 
     def outages(self) -> Sequence[Outage]: ...
+
+    def duty_shifts(self) -> Sequence[DutyShift]: ...
 
 
 @dataclass(frozen=True)
@@ -167,3 +170,8 @@ class IndicatorInputs:
     def outages(self) -> Sequence[Outage]:
         """The outage records overlapping the period."""
         return self.source.outages()
+
+    @cached_property
+    def duty_shifts(self) -> Sequence[DutyShift]:
+        """The duty roster's shifts overlapping the period."""
+        return self.source.duty_shifts()

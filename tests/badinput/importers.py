@@ -23,6 +23,7 @@ from collectors.records.evidence import import_evidence
 from collectors.records.inspections import import_inspections
 from collectors.records.outages import import_outages
 from collectors.records.resources import import_resources
+from collectors.records.roster import import_roster
 from collectors.records.statements import import_statement
 from collectors.records.surveys import import_surveys
 from collectors.records.usage import import_usage
@@ -271,6 +272,15 @@ IMPORTERS = [
         "资源编号",
         "SELECT coalesce(resource_id, '') FROM statement_line",
         frozenset(range(12)),
+    ),
+    Importer(
+        "roster",
+        "roster_zh.csv",
+        _plain(import_roster),
+        ("roster",),
+        "值班人员",
+        "SELECT person FROM duty_shift",
+        _rows(0, 1, 2, 3, 4, 5, 6),  # rows 7-11 are bad (tests/data/README.md)
     ),
 ]
 BY_NAME = {importer.name: importer for importer in IMPORTERS}

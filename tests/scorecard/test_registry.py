@@ -19,6 +19,7 @@ from monitor.domain.billing import CatalogueItem, StatementLine
 from monitor.domain.calendar import BusinessCalendar
 from monitor.domain.periods import parse_period
 from monitor.domain.resources import Outage, Resource
+from monitor.domain.roster import DutyShift
 from monitor.domain.scores import IndicatorScore
 from monitor.measures.availability import AvailabilityFigure
 from monitor.measures.idle import IdleFinding
@@ -211,6 +212,10 @@ class CountingSource:
 
     def outages(self) -> Sequence[Outage]:
         self.reads["outages"] += 1
+        return []
+
+    def duty_shifts(self) -> Sequence[DutyShift]:
+        self.reads["duty_shifts"] += 1
         return []
 
 

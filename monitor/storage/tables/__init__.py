@@ -29,6 +29,7 @@ from monitor.storage.tables.results import (
     SupersededResultRow,
     TargetResultRow,
 )
+from monitor.storage.tables.roster import DutyShiftRow
 from monitor.storage.tables.service import AlertDeliveryRow, AlertRow, ApiTokenRow
 from monitor.storage.tables.tickets import (
     ImportRunRow,
@@ -48,6 +49,7 @@ __all__ = [
     "CollectorStateRow",
     "ContractVersionRow",
     "DashboardUserRow",
+    "DutyShiftRow",
     "EvaluationRunRow",
     "ImportRunRow",
     "InspectionRow",
