@@ -161,5 +161,13 @@ def test_the_example_settings_file_is_valid() -> None:
     from collectors.settings import load_collector_settings
 
     example = Path(__file__).resolve().parents[2] / "config/collectors.example.yaml"
-    names = [s.name for s in load_collector_settings(example).prometheus]
-    assert names == ["vm_up", "core_network_probe", "vm_cpu", "vm_memory"]
+    settings = load_collector_settings(example).prometheus
+    assert [s.name for s in settings] == [
+        "vm_up",
+        "core_network_probe",
+        "vm_cpu",
+        "vm_memory",
+        "city_a_vm_up",
+    ]
+    cluster = settings[-1]
+    assert cluster.api_url == "http://127.0.0.1:8481/select/11/prometheus"
