@@ -9,15 +9,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from collectors.records.catalogue import import_catalogue
-from collectors.records.resources import import_resources
-from collectors.records.statements import import_statement
 from monitor.contract.model import Contract
 from monitor.domain.periods import parse_period
 from monitor.measures.idle import HOST_METRICS
 from monitor.report.billing import billing_json
 from monitor.runs.billing import billing_check, disputes_check
 from monitor.storage.rollups import add_rollups
+from tests.runs.billing_files import import_billing_files
 
 NOW = datetime(2024, 4, 5, 0, 0, tzinfo=UTC)
 CATALOGUE = """服务项编码,服务项名称,计量单位,单价,计量依据,生效日期
@@ -38,15 +36,15 @@ HOURS = int((datetime(2024, 3, 31, 16, tzinfo=UTC) - FIRST_HOUR) / timedelta(hou
 
 
 def load(engine: Engine, contract: Contract, tmp_path: Path) -> None:
-    for importer, name, content in (
-        (import_catalogue, "catalogue.csv", CATALOGUE),
-        (import_resources, "resources.csv", INVENTORY),
-        (import_statement, "statement.csv", STATEMENT),
-    ):
-        path = tmp_path / name
-        path.write_text(content, encoding="utf-8")
-        report = importer(engine, path, contract, source="甲运营", now=NOW)
-        assert report.exit_code == 0, report.problems
+    import_billing_files(
+        engine,
+        contract,
+        tmp_path,
+        NOW,
+        catalogue=CATALOGUE,
+        inventory=INVENTORY,
+        statement=STATEMENT,
+    )
     rows = [
         {
             "metric": metric,

@@ -113,14 +113,6 @@ def proxy(victoria: VictoriaMetrics) -> Iterator[str]:
         server.server_close()
 
 
-@pytest.fixture
-def processes() -> Iterator[list[Serve]]:
-    started: list[Serve] = []
-    yield started
-    for serve in started:
-        serve.kill()
-
-
 def instance(workdir: Path, database_url: str, store_url: str) -> Serve:
     """A `slamon serve` whose collectors file names the three vms' collectors at `store_url`."""
     workdir.mkdir()
