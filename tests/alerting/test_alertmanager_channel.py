@@ -18,6 +18,7 @@ from monitor.alerting.channels.base import Outgoing
 from monitor.alerting.config import ChannelConfig
 from monitor.alerting.message import render
 from tests.conftest import SHANGHAI
+from tests.processes import stop
 from tests.serving import ROOT, free_port, wait_until
 
 pytestmark = pytest.mark.skipif(
@@ -46,12 +47,7 @@ def alertmanager_url(tmp_path: Path) -> Iterator[str]:
         assert ready, (tmp_path / "alertmanager.log").read_text(errors="replace")[-2000:]
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop(process)
 
 
 def _ready(url: str) -> bool:

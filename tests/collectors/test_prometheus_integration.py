@@ -28,6 +28,7 @@ from monitor.runs.period_measures import availability_report
 from monitor.storage.collector_state import collector_runs, get_watermark
 from monitor.storage.rollups import rollup_sums
 from tests.conftest import SHANGHAI, local
+from tests.processes import stop
 
 START = local("2022-07-01 00:00")
 DAYS = 2
@@ -99,13 +100,8 @@ class PrometheusServer:
         raise RuntimeError(f"prometheus did not become ready:\n{log_text}")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        if self.process is not None:
+            stop(self.process)
         self.process = None
 
     def instant(self, query: str, at: datetime) -> dict[str, float]:

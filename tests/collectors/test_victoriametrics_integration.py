@@ -38,6 +38,7 @@ from tests.collectors.test_prometheus_integration import (
     series,
 )
 from tests.conftest import SHANGHAI, local
+from tests.processes import stop
 
 NOW = END + timedelta(hours=1)
 
@@ -85,13 +86,8 @@ class VictoriaMetrics:
         raise RuntimeError((self.directory / "vm.log").read_text(errors="replace")[-2000:])
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        if self.process is not None:
+            stop(self.process)
         self.process = None
 
     def load(self) -> None:

@@ -22,6 +22,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from monitor.alerting.links import dashboard_link
 from tests.chromium import NEEDS_CHROMIUM, chromium, screenshot, wait_for_text
 from tests.dashboard.seed import AT, PASSWORD, ROOT
+from tests.processes import stop
 
 pytestmark = NEEDS_CHROMIUM
 
@@ -73,12 +74,7 @@ def dashboard_url(shared_db: str, tmp_path: Path) -> Iterator[str]:
         _wait_healthy(url, process)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+        stop(process)
         log.close()
 
 

@@ -4,7 +4,6 @@ its scrape token, and the violation metrics come back through Prometheus's HTTP 
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 import requests
 import yaml
 
+from tests.processes import start_prometheus, stop
 from tests.serving import ROOT, Serve, create_token, free_port, major_fault, service_env, wait_until
 
 pytestmark = [
@@ -51,29 +51,13 @@ def prometheus(tmp_path: Path, serve: tuple[Serve, str]) -> Iterator[str]:
     job = config["scrape_configs"][0]
     job["static_configs"][0]["targets"] = [f"127.0.0.1:{serve[0].port}"]
     job["authorization"]["credentials_file"] = str(tmp_path / "metrics_token")
-    (tmp_path / "prometheus.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     port = free_port()
-    with (tmp_path / "prometheus.log").open("ab") as log:
-        process = subprocess.Popen(
-            [
-                "prometheus",
-                f"--config.file={tmp_path / 'prometheus.yml'}",
-                f"--storage.tsdb.path={tmp_path / 'tsdb'}",
-                f"--web.listen-address=127.0.0.1:{port}",
-            ],
-            stdout=log,
-            stderr=log,
-        )
+    process = start_prometheus(config, tmp_path, port)
     url = f"http://127.0.0.1:{port}"
     try:
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop(process)
 
 
 def query(url: str, promql: str) -> list[dict[str, Any]]:

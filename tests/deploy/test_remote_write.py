@@ -5,7 +5,6 @@ the compose service), and a slamon collector with `store: victoriametrics` reads
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,6 +21,7 @@ from monitor.domain.resources import BUCKET, bucket_floor
 from monitor.storage.rollups import rollup_sums
 from tests.collectors.test_victoriametrics_integration import VictoriaMetrics
 from tests.deploy.test_compose import compose
+from tests.processes import start_prometheus, stop
 from tests.serving import ROOT, free_port, wait_until
 
 pytestmark = [
@@ -70,27 +70,11 @@ def prometheus(tmp_path: Path, victoria: VictoriaMetrics) -> Iterator[int]:
     config["scrape_configs"] = [
         {"job_name": "self", "static_configs": [{"targets": [f"127.0.0.1:{port}"]}]}
     ]
-    (tmp_path / "prometheus.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    with (tmp_path / "prometheus.log").open("ab") as log:
-        process = subprocess.Popen(
-            [
-                "prometheus",
-                f"--config.file={tmp_path / 'prometheus.yml'}",
-                f"--storage.tsdb.path={tmp_path / 'tsdb'}",
-                f"--web.listen-address=127.0.0.1:{port}",
-            ],
-            stdout=log,
-            stderr=log,
-        )
+    process = start_prometheus(config, tmp_path, port)
     try:
         yield port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop(process)
 
 
 def written(victoria: VictoriaMetrics) -> int:
