@@ -15,6 +15,7 @@ from monitor.storage.alerts import ALERT, DELIVERY
 from monitor.storage.as_of import RUNNING, status_as_of, status_in
 from monitor.storage.results import CHANGE_TABLE, RESULT_TABLE, RUN_TABLE
 from monitor.storage.tables import CollectorRunRow
+from monitor.storage.ticket_keys import tickets_by_key
 from monitor.storage.tickets import TICKET_TABLE
 from monitor.storage.waivers import WAIVER, active_waiver_join
 
@@ -69,8 +70,9 @@ def ticket_pks_in(connection: Connection, keys: Sequence[tuple[str, str]]) -> li
     for source, ticket_id in keys:
         by_source.setdefault(source, []).append(ticket_id)
     found: list[int] = []
+    dialect = connection.dialect.name
     for source, ids in by_source.items():
-        query = select(T.c.id).where(T.c.source == source, T.c.ticket_id.in_(ids))
+        query = tickets_by_key(dialect, ["id"], source, ids)
         found.extend(row[0] for row in connection.execute(query))
     return found
 

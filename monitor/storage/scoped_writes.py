@@ -9,13 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from monitor.storage.ingest import ItemProblem, ParsedBatch
-from monitor.storage.tickets import TICKET_TABLE
+from monitor.storage.ticket_keys import tickets_by_key
 from monitor.storage.tokens import Token
 
-T = TICKET_TABLE
 _POOL_COLUMN = "pool (资源池)"
 _CHUNK = 1000  # ids per lookup, well under SQLite's and PostgreSQL's bound-parameter limits
 
@@ -110,14 +109,12 @@ def _stored_pools(connection: Connection, source: str, ticket_ids: list[str]) ->
     unique = sorted(set(ticket_ids))
     for start in range(0, len(unique), _CHUNK):
         chunk = unique[start : start + _CHUNK]
-        query = (
-            select(T.c.ticket_id, T.c.pool)
-            .where(T.c.source == source, T.c.ticket_id.in_(chunk))
-            .order_by(T.c.ticket_id)  # rows locked in key order, as the upsert writes them
-            # FOR NO KEY UPDATE, as the upsert's own lock (it changes no key): an evaluation
-            # storing these tickets' results holds KEY SHARE on them, which this must not
-            # wait for, or the two would deadlock over tickets each holds.
-            .with_for_update(key_share=True)
+        # Locked in key order, as the upsert writes them; FOR NO KEY UPDATE, as the upsert's
+        # own lock (it changes no key): an evaluation storing these tickets' results holds
+        # KEY SHARE on them, which this must not wait for, or the two would deadlock over
+        # tickets each holds.
+        query = tickets_by_key(
+            connection.dialect.name, ["ticket_id", "pool"], source, chunk, locked=True
         )
         found.update({row.ticket_id: row.pool for row in connection.execute(query)})
     return found

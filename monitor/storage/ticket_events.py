@@ -10,7 +10,8 @@ from sqlalchemy import Connection, delete, insert, select
 
 from monitor.storage.connections import dialect_insert
 from monitor.storage.tables import TicketEventRow
-from monitor.storage.tickets import HISTORY_TABLE, TICKET_TABLE
+from monitor.storage.ticket_keys import tickets_by_key
+from monitor.storage.tickets import HISTORY_TABLE
 
 EVENT_TABLE = TicketEventRow.__table__  # type: ignore[attr-defined]
 _EVENT_KEY = ("source", "ticket_id", "at", "sequence")
@@ -62,9 +63,7 @@ def ticket_keys(connection: Connection, source: str, ticket_ids: Sequence[str]) 
     """ticket_id → database key, for the stored tickets of one source."""
     keys: dict[str, int] = {}
     for chunk in _chunks(list(ticket_ids)):
-        query = select(TICKET_TABLE.c.ticket_id, TICKET_TABLE.c.id).where(
-            TICKET_TABLE.c.source == source, TICKET_TABLE.c.ticket_id.in_(chunk)
-        )
+        query = tickets_by_key(connection.dialect.name, ["ticket_id", "id"], source, chunk)
         keys.update((ticket_id, pk) for ticket_id, pk in connection.execute(query))
     return keys
 
