@@ -301,15 +301,19 @@ def _copy(connection: Connection, names: list[str], bound: Iterator[Sequence[Any
 def _upsert_values(
     connection: Connection, carried: list[str], bound: list[Sequence[Any]]
 ) -> tuple[int, int]:
-    """The bound rows upserted by one INSERT … SELECT … FROM (VALUES …) in key order, each
-    value cast to its column's type, with ids drawn first in the rows' own order (as the
-    temporary table's are); (rows inserted or changed, rows inserted)."""
+    """The bound rows upserted by one INSERT … SELECT … FROM unnest(…) in key order, a column
+    bound as one array cast to its column's type, with ids drawn first in the rows' own order
+    (as the temporary table's are); (rows inserted or changed, rows inserted).
+
+    One array per column keeps the statement's text the same for any number of rows: the
+    driver parses it once and the server prepares it once, where a VALUES list of a
+    placeholder per value is a new statement for each batch size and is re-parsed each time."""
     names = ["id", *_KEY, *carried, "created_at", "updated_at"]
     dialect = connection.dialect
-    casts = ", ".join(f"%s::{_cast_type(TICKET_TABLE.c[name].type, dialect)}" for name in names)
-    values = ", ".join([f"({casts})"] * len(bound))
+    types = [_cast_type(TICKET_TABLE.c[name].type, dialect) for name in names]
+    arrays = ", ".join(f"%s::{type_}[]" for type_ in types)
     source = (
-        f"SELECT * FROM (VALUES {values}) AS given ({', '.join(names)}) ORDER BY source, ticket_id"
+        f"SELECT * FROM unnest({arrays}) AS given ({', '.join(names)}) ORDER BY source, ticket_id"
     )
     upsert = _upsert_sql(carried, names, source, "IS DISTINCT FROM")
     raw: Any = connection.connection.driver_connection
@@ -319,13 +323,24 @@ def _upsert_values(
             (len(bound),),
         )
         ids = [found for (found,) in cursor]
+        columns = [ids, *(list(column) for column in zip(*bound, strict=True))]
         cursor.execute(
             f"WITH written AS ({upsert} RETURNING xmax = 0 AS inserted) "
             "SELECT count(*), count(*) FILTER (WHERE inserted) FROM written",
-            [value for pk, row in zip(ids, bound, strict=True) for value in (pk, *row)],
+            [
+                _as_texts(column) if type_ == "text" else column
+                for column, type_ in zip(columns, types, strict=True)
+            ],
         )
         written, inserted = cursor.fetchone()
     return int(written), int(inserted)
+
+
+def _as_texts(values: list[Any]) -> list[Any]:
+    """A text column's values, each a str or None: the driver binds a list of one type."""
+    if all(value is None or type(value) is str for value in values):
+        return values
+    return [value if value is None else str(value) for value in values]
 
 
 def _cast_type(column_type: Any, dialect: Any) -> str:
