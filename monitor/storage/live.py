@@ -70,10 +70,8 @@ def ticket_pks_in(connection: Connection, keys: Sequence[tuple[str, str]]) -> li
     for source, ticket_id in keys:
         by_source.setdefault(source, []).append(ticket_id)
     found: list[int] = []
-    dialect = connection.dialect.name
     for source, ids in by_source.items():
-        query = tickets_by_key(dialect, ["id"], source, ids)
-        found.extend(row[0] for row in connection.execute(query))
+        found.extend(pk for (pk,) in tickets_by_key(connection, ["id"], source, ids))
     return found
 
 

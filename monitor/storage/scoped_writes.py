@@ -113,8 +113,5 @@ def _stored_pools(connection: Connection, source: str, ticket_ids: list[str]) ->
         # own lock (it changes no key): an evaluation storing these tickets' results holds
         # KEY SHARE on them, which this must not wait for, or the two would deadlock over
         # tickets each holds.
-        query = tickets_by_key(
-            connection.dialect.name, ["ticket_id", "pool"], source, chunk, locked=True
-        )
-        found.update({row.ticket_id: row.pool for row in connection.execute(query)})
+        found.update(tickets_by_key(connection, ["ticket_id", "pool"], source, chunk, locked=True))
     return found

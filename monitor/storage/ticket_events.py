@@ -63,8 +63,7 @@ def ticket_keys(connection: Connection, source: str, ticket_ids: Sequence[str]) 
     """ticket_id → database key, for the stored tickets of one source."""
     keys: dict[str, int] = {}
     for chunk in _chunks(list(ticket_ids)):
-        query = tickets_by_key(connection.dialect.name, ["ticket_id", "id"], source, chunk)
-        keys.update((ticket_id, pk) for ticket_id, pk in connection.execute(query))
+        keys.update(tickets_by_key(connection, ["ticket_id", "id"], source, chunk))
     return keys
 
 
