@@ -30,6 +30,7 @@ from monitor.service.partition_upkeep import PartitionUpkeep
 from monitor.service.readiness import evaluation_check, storage_check
 from monitor.service.scheduler import ServiceScheduler
 from monitor.settings import ServiceSettings
+from monitor.storage.db import open_kept_connections
 from monitor.storage.ingest import one_batch_at_a_time
 from monitor.storage.live import collector_health
 from monitor.storage.retry import BATCH_ATTEMPTS, BATCH_FIRST_DELAY
@@ -76,6 +77,7 @@ def build_service(
         # threads than AnyIO's 40, so that batches arriving meanwhile are stored and join
         # the next run instead of waiting for a thread.
         to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+        await to_thread.run_sync(open_kept_connections, engine)
         scheduler.start()
         try:
             yield

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -41,6 +42,20 @@ def make_engine(url: str) -> Engine:
     return create_engine(
         url, pool_pre_ping=True, pool_size=PG_POOL_KEPT, max_overflow=PG_POOL_OVERFLOW
     )
+
+
+def open_kept_connections(engine: Engine) -> None:
+    """Open the connections a PostgreSQL engine keeps, before they are asked for: a service
+    started while its clients wait gets all of them at once, and each of the first requests
+    would otherwise wait for a server process of its own to be forked and authenticated."""
+    if engine.dialect.name != "postgresql":
+        return
+    try:
+        with ExitStack() as opened:
+            for _ in range(PG_POOL_KEPT):
+                opened.enter_context(engine.connect())
+    except SQLAlchemyError:
+        pass  # a database not reachable yet: requests open connections as they come
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
