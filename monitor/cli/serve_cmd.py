@@ -109,6 +109,7 @@ def serve(host: str, port: int, contract_path: Path | None) -> None:
     import uvicorn  # the server is only needed here
 
     from monitor.service.app import build_service
+    from monitor.service.logs import configure_logging
     from monitor.service.server import BoundedServer
 
     # Until serving begins nothing runs that a stop should wait for.
@@ -126,10 +127,7 @@ def serve(host: str, port: int, contract_path: Path | None) -> None:
         _collectors(settings.collectors, runtime),
         lang=chosen(),
     )
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run is noise
+    configure_logging(settings.log_level)
     echo(
         f"slamon serve：http://{host}:{port}（OpenAPI 文档：/docs，指标：/metrics）",
         f"slamon serve: http://{host}:{port} (OpenAPI: /docs, metrics: /metrics)",

@@ -29,6 +29,7 @@ from monitor.service.metrics_refresh import MetricsRefresher
 from monitor.service.partition_upkeep import PartitionUpkeep
 from monitor.service.readiness import evaluation_check, storage_check
 from monitor.service.scheduler import ServiceScheduler
+from monitor.service.whole_worker import ProcessWorker
 from monitor.settings import ServiceSettings
 from monitor.storage.db import open_kept_connections
 from monitor.storage.ingest import one_batch_at_a_time
@@ -59,6 +60,9 @@ def build_service(
     locks = Locks(engine)
     contract, calendar = contracts.deployment, contracts.primary.calendar
     live = LiveEvaluator(engine, contracts, alerting, locks, lang=lang)
+    if engine.dialect.name == "postgresql":  # its evaluation lock holds across processes
+        url = engine.url.render_as_string(hide_password=False)
+        live.worker = ProcessWorker(url, contracts, alerting, settings.log_level)
     stopping = threading.Event()  # set by a stop: the outbox ends after the send under way
     dispatcher = Dispatcher(
         engine, alerting, contract.zone, settings.dashboard_url, stopping=stopping.is_set

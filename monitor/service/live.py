@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import Engine
 
@@ -33,6 +35,21 @@ CHUNK = 5000  # tickets per locked step of a whole evaluation
 CALENDAR_WARNING_EVERY = timedelta(days=1)
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WholeRun:
+    """A whole evaluation done: when it began, and the calendar years its results needed
+    that the calendar lacks (year → results)."""
+
+    started: datetime
+    unknown_years: dict[int, int]
+
+
+class WholeWorker(Protocol):
+    def run(self, stopping: Callable[[], bool]) -> WholeRun | None: ...
+
+    def close(self, timeout: float) -> None: ...
 
 
 def chunked(keys: list[int], size: int) -> Iterator[list[int]]:
@@ -59,6 +76,7 @@ class LiveEvaluator:
         self.locks = locks
         self.now = now
         self.last_full: datetime | None = None
+        self.worker: WholeWorker | None = None  # whole evaluations in a process of their own
         self._calendar_warned_at: datetime | None = None
 
     def _run(self, at: datetime, ticket_pks: Collection[int] | None) -> Evaluation:
@@ -71,15 +89,29 @@ class LiveEvaluator:
         )
 
     def evaluate_all(self, stopping: Callable[[], bool] = lambda: False) -> None:
+        """Every ticket, in chunks (`whole`), in the worker process when there is one; then the
+        calendar warning the results call for. Once `stopping()`, the chunks left are not
+        evaluated and no run is recorded."""
+        run = self.worker.run(stopping) if self.worker is not None else self.whole(stopping)
+        if run is not None:
+            self.last_full = run.started
+            self._warn_about_calendar(run.unknown_years, run.started)
+
+    def close(self, timeout: float) -> None:
+        """End the worker process, if any, within `timeout` seconds."""
+        if self.worker is not None:
+            self.worker.close(timeout)
+
+    def whole(self, stopping: Callable[[], bool] = lambda: False) -> WholeRun | None:
         """Every ticket, in chunks: the lock is free between them, so a timer due meanwhile
-        waits for one chunk (a fraction of a second), not for the whole evaluation. Once
-        `stopping()`, the chunks left are not evaluated and no run is recorded."""
+        waits for one chunk (a fraction of a second), not for the whole evaluation; None once
+        `stopping()`, before the chunks left and the run's record."""
         started = self.now()
         tickets = results = violations = changes = uncovered = 0
         unknown_years: Counter[int] = Counter()
         for chunk in chunked(all_ticket_pks(self.engine), CHUNK):
             if stopping():
-                return
+                return None
             with self.locks.hold(EVALUATION_LOCK):
                 evaluation = self._run(self.now(), chunk)
             tickets += len(evaluation.tickets)
@@ -102,8 +134,7 @@ class LiveEvaluator:
                 changes=changes,
                 uncovered=uncovered,
             )
-        self.last_full = started
-        self._warn_about_calendar(dict(sorted(unknown_years.items())), started)
+        return WholeRun(started, dict(sorted(unknown_years.items())))
 
     def evaluate_obligations(self) -> int:
         """Every obligation period (履约事项) as of now, stored for /metrics and the API, its

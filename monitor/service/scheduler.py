@@ -155,6 +155,7 @@ class ServiceScheduler:
             # that re-plans or retries would wait for in turn, forever.
             self.scheduler.shutdown(wait=False)
         unfinished = self.jobs.wait(until)
+        self.live.close(timeout=max(0.0, until - time.monotonic()))
         if self.metrics is not None:
             self.metrics.shutdown(timeout=max(0.0, until - time.monotonic()))
         if unfinished:

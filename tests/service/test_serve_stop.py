@@ -47,10 +47,10 @@ RUNS = 8
 STORED = 20_000
 
 
-def fill(database: Path, count: int, now: datetime) -> None:
+def fill(database_url: str, count: int, now: datetime) -> None:
     """`count` closed major faults of the last month, enough to make a whole evaluation last;
     older than a day, so that their stages are stored but not announced."""
-    engine = make_engine(f"sqlite:///{database}")
+    engine = make_engine(database_url)
     ensure_schema(engine)
     rng = random.Random(17)
     rows = []
@@ -151,7 +151,7 @@ def test_sigterm_at_random_moments_stops_within_the_bound_with_nothing_lost(
     rng = random.Random(seed)
     now = datetime.now(UTC)
     database = tmp_path / "slamon.db"
-    fill(database, STORED, now)
+    fill(f"sqlite:///{database}", STORED, now)
     receiver = Receiver(delay=1.0).start()
     desk = PagedDesk().start()
     try:
