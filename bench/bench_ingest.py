@@ -240,8 +240,9 @@ def raw_phase(url: str, work: list[list[list[int]]]) -> dict[str, Any]:
 
 
 class Busy:
-    """CPU from now to done(): the machine's (all cores, /proc/stat), the service's process
-    `pid` and this one's (the clients), in seconds, and the wall seconds."""
+    """CPU from now to done(): the machine's (all cores, /proc/stat), the service's (process
+    `pid` and its children) and this process's (the clients), in seconds, and the wall
+    seconds."""
 
     def __init__(self, pid: int | None = None) -> None:
         self.pid = pid
@@ -254,10 +255,23 @@ class Busy:
         machine = (sum(fields) - fields[3] - fields[4]) / tick  # all but idle and iowait
         server = 0.0
         if self.pid is not None:
-            stat = Path(f"/proc/{self.pid}/stat").read_text().rsplit(") ", 1)[1].split()
-            server = (int(stat[11]) + int(stat[12])) / tick  # utime, stime
+            server = sum(self._family_ticks(self.pid)) / tick
         mine = os.times()
         return machine, server, mine.user + mine.system
+
+    @staticmethod
+    def _family_ticks(pid: int) -> list[int]:
+        """utime + stime of `pid` and of its children alive now (the whole-evaluation worker
+        of a service on PostgreSQL)."""
+        ticks = []
+        for stat_file in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                stat = stat_file.read_text().rsplit(") ", 1)[1].split()
+            except OSError:  # ended meanwhile
+                continue
+            if stat_file.parent.name == str(pid) or stat[1] == str(pid):  # itself, or ppid
+                ticks.append(int(stat[11]) + int(stat[12]))
+        return ticks
 
     def done(self) -> dict[str, float]:
         wall = time.perf_counter() - self.t0
