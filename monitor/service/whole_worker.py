@@ -3,8 +3,9 @@
 A whole evaluation is seconds to minutes of Python work. In the service's process it holds the
 interpreter lock most of that time, and every request thread waits for the lock again after
 each of its round trips to the database: with 50 clients posting batches, answers took 0.73 s
-at p99 during whole evaluations against 0.50 without (bench/bench_ingest.py). In a process of
-its own it runs on the other core, and niced, on what the service leaves of the machine.
+at p99 during whole evaluations against 0.54 without; with the worker, 0.54–0.67 s
+(bench/bench_ingest.py, BENCHMARKS.md). In a process of its own it runs on the other core, and
+niced, on what the service leaves of the machine.
 
 The evaluation lock is PostgreSQL's advisory lock, held across processes (monitor.service.locks),
 so the worker's chunks and the service's ingest and timer evaluations still take turns. On
@@ -24,6 +25,7 @@ import os
 import pickle
 import signal
 import threading
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -82,11 +84,17 @@ class ProcessWorker:
         return result
 
     def close(self, timeout: float = 5.0) -> None:
-        """Tell the worker to stop after its chunk under way, and end it within `timeout`."""
+        """Tell the worker to stop after its chunk under way, and end it within `timeout`:
+        a run that does not end by then (its database silent) has its worker killed."""
         self._stop.set()
-        with self._lock:
-            process = self._process
-            self._discard(join=timeout)
+        deadline = time.monotonic() + timeout
+        process = self._process
+        if self._lock.acquire(timeout=timeout):  # a run under way ends after its chunk
+            try:
+                process = self._process
+                self._discard(join=max(0.0, deadline - time.monotonic()))
+            finally:
+                self._lock.release()
         if process is not None and process.is_alive():
             process.kill()
 
