@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from monitor.contract.model import Contract
 from monitor.settings import ServiceSettings
+from monitor.storage.batch_writes import BatchWrite, StoredBatch
 from monitor.storage.ingest import ParsedBatch
 from monitor.storage.shared_transactions import SharedTransactions
 
@@ -27,7 +28,8 @@ class ApiContext:
     after_ingest: Callable[[Sequence[int]], Any]  # evaluate and re-plan the stored tickets
     queue_ingest: Callable[[Sequence[int]], None]  # the same, begun now, not waited for
     readiness: Callable[[], tuple[bool, dict[str, Any]]]
-    batch_writes: SharedTransactions  # API batches stored together (one lock, one commit)
+    # API batches stored together (one lock, one commit, one write of all)
+    batch_writes: SharedTransactions[BatchWrite, StoredBatch]
 
 
 def api_context(request: Request) -> ApiContext:

@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy import Connection
 
 from monitor import clock
 from monitor.api.auth import READ_REFUSED, WRITE_REFUSED, Context, Reader, writer
@@ -25,11 +24,9 @@ from monitor.api.schemas import (
     TicketPage,
 )
 from monitor.api.timefmt import local_iso
-from monitor.storage.ingest import ParsedBatch, keys_of, store_batch
-from monitor.storage.live import ticket_pks_in
+from monitor.storage.batch_writes import BatchWrite
 from monitor.storage.queries import TicketFilter, list_tickets
-from monitor.storage.scoped_writes import keep_within_scope
-from monitor.storage.tickets import TICKET_FIELDS, UpsertCounts
+from monitor.storage.tickets import TICKET_FIELDS
 from monitor.storage.tokens import Token
 
 log = logging.getLogger(__name__)
@@ -78,24 +75,18 @@ def upsert_tickets(
     source = batch.source or token.source
     assert source is not None  # a writer has a source
     read = context.parse_records(batch.tickets, context.contract, source)
-
-    def store(connection: Connection) -> tuple[ParsedBatch, UpsertCounts, list[int]]:
-        kept = keep_within_scope(connection, read, batch.tickets, source, token)
-        origin = f"api (token {token.name})"
-        counts = store_batch(connection, kept, source, origin, clock.now(), token.id)
-        return kept, counts, ticket_pks_in(connection, keys_of(kept.rows))
-
     # Stored in one transaction with the batches that came meanwhile; a transaction that
     # collides with another writer is rolled back and run again, and one that keeps colliding
     # is a 503 with Retry-After (monitor.api.errors).
-    parsed, counts, pks = context.batch_writes.run(store)
-    evaluation = _evaluate(context, pks, wait)
+    stored = context.batch_writes.run(BatchWrite(read, batch.tickets, source, token, clock.now()))
+    evaluation = _evaluate(context, stored.ticket_pks, wait)
+    counts = stored.counts
     return BatchOutcome(
         received=len(batch.tickets),
         inserted=counts.inserted,
         updated=counts.updated,
         unchanged=counts.unchanged,
-        rejected=[Rejected(**asdict(problem)) for problem in parsed.problems],
+        rejected=[Rejected(**asdict(problem)) for problem in stored.kept.problems],
         evaluated=evaluation == "done",
         evaluation=evaluation,
     )

@@ -31,8 +31,8 @@ from monitor.service.readiness import evaluation_check, storage_check
 from monitor.service.scheduler import ServiceScheduler
 from monitor.service.whole_worker import ProcessWorker
 from monitor.settings import ServiceSettings
+from monitor.storage.batch_writes import store_batches
 from monitor.storage.db import open_kept_connections
-from monitor.storage.ingest import one_batch_at_a_time
 from monitor.storage.live import collector_health
 from monitor.storage.retry import BATCH_ATTEMPTS, BATCH_FIRST_DELAY
 from monitor.storage.shared_transactions import SharedTransactions
@@ -108,7 +108,7 @@ def build_service(
         readiness=lambda: _readiness(engine, scheduler, collectors),
         batch_writes=SharedTransactions(
             engine,
-            one_batch_at_a_time,
+            store_batches,
             what="storing API batches",
             attempts=BATCH_ATTEMPTS,
             first_delay=BATCH_FIRST_DELAY,

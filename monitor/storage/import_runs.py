@@ -1,9 +1,11 @@
 """Import runs and their rejected rows: a run is opened before its rows are stored, its bad
-rows are kept as they come, and its counts are written when it ends (in the same transaction)."""
+rows are kept as they come, and its counts are written when it ends (in the same transaction);
+runs stored whole at once (API batches) are recorded with their counts."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +29,42 @@ def start_import_run(
     empty until finish_import_run."""
     values = {"source": source[:100], "path": path, "started_at": started_at, "token_id": token_id}
     return int(connection.execute(insert(RUN).returning(RUN.c.id), values).scalar_one())
+
+
+@dataclass(frozen=True, slots=True)
+class FinishedRun:
+    """An import run whose rows are stored: where they came from and its counts."""
+
+    source: str
+    path: str
+    started_at: datetime
+    token_id: int | None
+    read: int
+    stored: int
+    unchanged: int
+    rejected: int
+
+
+def record_import_runs(connection: Connection, runs: Sequence[FinishedRun]) -> list[int]:
+    """Each run's key, in the order given: one statement for all of them, whose rows take
+    their keys from the sequence in the order of its VALUES."""
+    if not runs:
+        return []
+    values = [
+        {
+            "source": run.source[:100],
+            "path": run.path,
+            "started_at": run.started_at,
+            "token_id": run.token_id,
+            "rows_read": run.read,
+            "rows_stored": run.stored,
+            "rows_unchanged": run.unchanged,
+            "rows_rejected": run.rejected,
+        }
+        for run in runs
+    ]
+    statement = insert(RUN).values(values).returning(RUN.c.id)
+    return sorted(int(key) for key in connection.execute(statement).scalars())
 
 
 def keep_rejected_rows(

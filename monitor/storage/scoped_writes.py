@@ -5,7 +5,7 @@ are stored."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,22 +26,23 @@ class _Refusal:
 
 
 def keep_within_scope(
-    connection: Connection, batch: ParsedBatch, items: Sequence[Any], source: str, token: Token
+    pools: dict[str, Any], batch: ParsedBatch, items: Sequence[Any], source: str, token: Token
 ) -> ParsedBatch:
     """`batch` with the rows `token` may not write moved to its problems and rejected rows.
 
-    The stored tickets are read (and on PostgreSQL locked until the batch is stored) in the
-    storing transaction, so a pool checked here is the pool the write changes.
+    `pools` holds the pool of each of `source`'s tickets the batch names that is stored or
+    kept by a batch before it in the same transaction (read, and on PostgreSQL locked, by
+    stored_tickets in the storing transaction, so a pool checked here is the pool the write
+    changes); the rows kept here are entered in it for the batches after.
     """
-    stored = _stored_pools(connection, source, [row["ticket_id"] for row, _ in batch.rows])
     kept = ParsedBatch(problems=list(batch.problems), rejected=list(batch.rejected))
     for (row, carried), line in zip(batch.rows, batch.lines, strict=True):
         ticket_id = row["ticket_id"]
-        refusal = _refusal(token, source, ticket_id in stored, stored.get(ticket_id), row, carried)
+        refusal = _refusal(token, source, ticket_id in pools, pools.get(ticket_id), row, carried)
         if refusal is None:
             kept.rows.append((row, carried))
             kept.lines.append(line)
-            stored[ticket_id] = row["pool"] if "pool" in carried else stored.get(ticket_id)
+            pools[ticket_id] = row["pool"] if "pool" in carried else pools.get(ticket_id)
             continue
         kept.problems.append(ItemProblem(line, ticket_id, refusal.column, refusal.reason))
         kept.rejected.append(
@@ -103,15 +104,33 @@ def _pools_text(token: Token) -> str:
     return "、".join(token.pools or ())
 
 
-def _stored_pools(connection: Connection, source: str, ticket_ids: list[str]) -> dict[str, Any]:
-    """The stored pool of each of `source`'s tickets among `ticket_ids`, locked for the write."""
-    found: dict[str, Any] = {}
-    unique = sorted(set(ticket_ids))
-    for start in range(0, len(unique), _CHUNK):
-        chunk = unique[start : start + _CHUNK]
-        # Locked in key order, as the upsert writes them; FOR NO KEY UPDATE, as the upsert's
-        # own lock (it changes no key): an evaluation storing these tickets' results holds
-        # KEY SHARE on them, which this must not wait for, or the two would deadlock over
-        # tickets each holds.
-        found.update(tickets_by_key(connection, ["ticket_id", "pool"], source, chunk, locked=True))
+@dataclass(frozen=True, slots=True)
+class StoredTicket:
+    id: int
+    pool: Any
+
+
+def stored_tickets(
+    connection: Connection, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], StoredTicket]:
+    """The id and pool of each stored ticket among the (source, ticket id) keys, locked for
+    the write."""
+    by_source: dict[str, set[str]] = {}
+    for source, ticket_id in keys:
+        by_source.setdefault(source, set()).add(ticket_id)
+    found: dict[tuple[str, str], StoredTicket] = {}
+    for source in sorted(by_source):
+        unique = sorted(by_source[source])
+        for start in range(0, len(unique), _CHUNK):
+            chunk = unique[start : start + _CHUNK]
+            # Locked in key order, as the upsert writes them; FOR NO KEY UPDATE, as the
+            # upsert's own lock (it changes no key): an evaluation storing these tickets'
+            # results holds KEY SHARE on them, which this must not wait for, or the two would
+            # deadlock over tickets each holds.
+            rows = tickets_by_key(
+                connection, ["id", "ticket_id", "pool"], source, chunk, locked=True
+            )
+            found.update(
+                ((source, ticket_id), StoredTicket(id_, pool)) for id_, ticket_id, pool in rows
+            )
     return found

@@ -4,9 +4,9 @@ API batches are stored one at a time (`monitor.storage.ingest.one_batch_at_a_tim
 transaction of its own, fifty concurrent batches queue for that lock fifty deep, and each holds
 it for its statements, its commit and the commit's flush to disk; the lock, not the machine,
 then sets how many batches a second are stored. Here the writes queued while a transaction is
-under way go into the next one together: one lock, one commit, one flush, each write run in
-the order it came on the one connection, so each sees the ones before it as if they had been
-stored alone in that order, and each keeps its own import run and counts.
+under way go into the next one together: one lock, one commit, one flush, and one call of the
+writer with all of them in the order they came, which stores each as if alone in that order
+(monitor.storage.batch_writes).
 
 A write that fails in a shared transaction rolls the others back with it; they are then written
 each alone, so that only the failing write's caller sees its failure. A transaction that lost to
@@ -18,38 +18,40 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Engine
 
 from monitor.storage.retry import retried
 
-R = TypeVar("R")
+W = TypeVar("W")
+V = TypeVar("V")
 
 
 @dataclass
 class _Write:
-    work: Callable[[Connection], Any]
+    request: Any
     done: bool = False
     value: Any = None
     error: BaseException | None = None
 
 
-class SharedTransactions:
-    """`run(work)` calls `work(connection)` inside a transaction that `begin(connection)`
-    opened, shared with the writes queued beside it; it returns (or raises) what `work` did."""
+class SharedTransactions(Generic[W, V]):
+    """`run(request)` stores `request` by `write(connection, requests)` in one transaction
+    with the requests queued beside it, and returns (or raises) what `write` gave for it:
+    `write` returns one value per request, in their order."""
 
     def __init__(
         self,
         engine: Engine,
-        begin: Callable[[Connection], None],
+        write: Callable[[Connection, Sequence[W]], Sequence[V]],
         *,
         what: str,
         attempts: int,
         first_delay: float,
     ) -> None:
         self._engine = engine
-        self._begin = begin
+        self._write_all = write
         self._what = what
         self._attempts = attempts
         self._first_delay = first_delay
@@ -57,8 +59,8 @@ class SharedTransactions:
         self._queue: list[_Write] = []
         self._writing = False
 
-    def run(self, work: Callable[[Connection], R]) -> R:
-        write = _Write(work)
+    def run(self, request: W) -> V:
+        write = _Write(request)
         with self._changed:
             self._queue.append(write)
             while not write.done:
@@ -76,7 +78,7 @@ class SharedTransactions:
                     self._changed.notify_all()
         if write.error is not None:
             raise write.error
-        value: R = write.value
+        value: V = write.value
         return value
 
     def _write(self, group: list[_Write]) -> None:
@@ -108,8 +110,9 @@ class SharedTransactions:
     def _retried(self, group: Sequence[_Write]) -> list[Any]:
         def together() -> list[Any]:
             with self._engine.begin() as connection:
-                self._begin(connection)
-                return [write.work(connection) for write in group]
+                values = list(self._write_all(connection, [write.request for write in group]))
+                assert len(values) == len(group), (len(values), len(group))
+            return values
 
         return retried(
             together, what=self._what, attempts=self._attempts, first_delay=self._first_delay

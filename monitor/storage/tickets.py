@@ -84,10 +84,12 @@ def upsert_tickets(
     if dialect == "postgresql":
         bound = _bound_rows(connection, unique, names, now)
         if len(unique) <= _DIRECT_ROWS:
-            return _counts(len(unique), *_upsert_values(connection, carried, list(bound)))
+            [counted] = _upsert_values(connection, carried, list(bound), _COUNTED)
+            return _counts(len(unique), *counted)
         _stage(connection, names)
         _copy(connection, names, bound)
-        return _counts(len(unique), *_upsert_staged(connection, carried))
+        [counted] = _upsert_staged(connection, carried, _COUNTED)
+        return _counts(len(unique), *counted)
     existing = _existing_keys(connection, set(by_key))
     if dialect == "sqlite":
         written = _upsert_sqlite(connection, carried, _bound_rows(connection, unique, names, now))
@@ -95,6 +97,48 @@ def upsert_tickets(
         ordered = [by_key[key] for key in sorted(by_key)]
         written = _upsert_generic(connection, ordered, carried, now)
     return _counts(len(unique), written, len(unique) - len(existing))
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenTicket:
+    """A ticket an upsert inserted or changed, with its id."""
+
+    source: str
+    ticket_id: str
+    id: int
+    inserted: bool
+
+
+def upsert_written(
+    connection: Connection,
+    rows: Sequence[Mapping[str, Any]],
+    columns: Iterable[str],
+    now: datetime,
+) -> list[WrittenTicket]:
+    """upsert_tickets, saying which tickets it wrote: each one it inserted or changed, with
+    its id (a row equal to what is stored is not among them). On PostgreSQL the statement
+    itself says which rows it inserted; SQLite's write lock keeps the keys looked up before
+    it as they are."""
+    carried = [name for name in TICKET_FIELDS if name in set(columns) and name not in _KEY]
+    by_key = {(row["source"], row["ticket_id"]): row for row in rows}
+    unique = list(by_key.values())
+    if not unique:
+        return []
+    names = [*_KEY, *carried, "created_at", "updated_at"]
+    bound = _bound_rows(connection, unique, names, now)
+    if connection.dialect.name == "postgresql":
+        if len(unique) <= _DIRECT_ROWS:
+            found = _upsert_values(connection, carried, list(bound), _WRITTEN)
+        else:
+            _stage(connection, names)
+            _copy(connection, names, bound)
+            found = _upsert_staged(connection, carried, _WRITTEN)
+        return [WrittenTicket(*row) for row in found]
+    existing = _existing_keys(connection, set(by_key))
+    return [
+        WrittenTicket(source, ticket_id, id_, (source, ticket_id) not in existing)
+        for source, ticket_id, id_ in _upsert_sqlite_written(connection, carried, bound)
+    ]
 
 
 def _counts(rows: int, written: int, inserted: int) -> UpsertCounts:
@@ -185,7 +229,8 @@ class TicketRowUpserts:
     def finish(self) -> UpsertCounts:
         if self._staged:
             carried = self._names[2:-2]
-            self._counts += _counts(self._staged, *_upsert_staged(self._connection, carried))
+            [counted] = _upsert_staged(self._connection, carried, _COUNTED)
+            self._counts += _counts(self._staged, *counted)
             self._staged = 0
         return self._counts
 
@@ -271,6 +316,35 @@ def _upsert_sqlite(
     return int(raw.total_changes - before)
 
 
+# SQLite's bound on the parameters of one statement (SQLITE_MAX_VARIABLE_NUMBER since 3.32).
+_SQLITE_PARAMETERS = 32_766
+
+
+def _upsert_sqlite_written(
+    connection: Connection, carried: list[str], bound: Iterator[Sequence[Any]]
+) -> list[tuple[str, str, int]]:
+    """The bound rows upserted by multi-row statements on the driver's connection, inside the
+    caller's transaction; (source, ticket_id, id) of each row inserted or changed, which
+    RETURNING gives (an executemany returns nothing)."""
+    names = [*_KEY, *carried, "created_at", "updated_at"]
+    rows = list(bound)
+    per_statement = _SQLITE_PARAMETERS // len(names)
+    marks = f"({', '.join('?' * len(names))})"
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    found: list[tuple[str, str, int]] = []
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        values = f"VALUES {', '.join([marks] * len(chunk))}"
+        sql = f"{_upsert_sql(carried, names, values, 'IS NOT')} RETURNING source, ticket_id, id"
+        cursor = raw.execute(sql, [value for row in chunk for value in row])
+        try:
+            found.extend(cursor.fetchall())
+        finally:
+            cursor.close()
+    return found
+
+
 def _stage(connection: Connection, names: list[str]) -> None:
     """An empty temporary table with the columns `names` of the ticket table, and an id
     drawn from the ticket's sequence as each row is copied in: a new ticket gets the id of
@@ -298,12 +372,21 @@ def _copy(connection: Connection, names: list[str], bound: Iterator[Sequence[Any
             copy.write_row(row)
 
 
+# What a PostgreSQL upsert answers, made from the statement (its RETURNING says what it
+# wrote; a row it inserted has no xmax yet): how many rows it wrote and inserted, or the rows.
+_COUNTED = (
+    "WITH written AS ({upsert} RETURNING xmax = 0 AS inserted) "
+    "SELECT count(*), count(*) FILTER (WHERE inserted) FROM written"
+)
+_WRITTEN = "{upsert} RETURNING source, ticket_id, id, xmax = 0"
+
+
 def _upsert_values(
-    connection: Connection, carried: list[str], bound: list[Sequence[Any]]
-) -> tuple[int, int]:
+    connection: Connection, carried: list[str], bound: list[Sequence[Any]], answer: str
+) -> list[tuple[Any, ...]]:
     """The bound rows upserted by one INSERT … SELECT … FROM unnest(…) in key order, a column
     bound as one array cast to its column's type, with ids drawn first in the rows' own order
-    (as the temporary table's are); (rows inserted or changed, rows inserted).
+    (as the temporary table's are); what `answer` (_COUNTED or _WRITTEN) makes of it.
 
     One array per column keeps the statement's text the same for any number of rows: the
     driver parses it once and the server prepares it once, where a VALUES list of a
@@ -325,15 +408,13 @@ def _upsert_values(
         ids = [found for (found,) in cursor]
         columns = [ids, *(list(column) for column in zip(*bound, strict=True))]
         cursor.execute(
-            f"WITH written AS ({upsert} RETURNING xmax = 0 AS inserted) "
-            "SELECT count(*), count(*) FILTER (WHERE inserted) FROM written",
+            answer.format(upsert=upsert),
             [
                 _as_texts(column) if type_ == "text" else column
                 for column, type_ in zip(columns, types, strict=True)
             ],
         )
-        written, inserted = cursor.fetchone()
-    return int(written), int(inserted)
+        return list(cursor)
 
 
 def _as_texts(values: list[Any]) -> list[Any]:
@@ -349,22 +430,21 @@ def _cast_type(column_type: Any, dialect: Any) -> str:
     return "text" if isinstance(column_type, String) else str(column_type.compile(dialect))
 
 
-def _upsert_staged(connection: Connection, carried: list[str]) -> tuple[int, int]:
-    """One INSERT … SELECT … ON CONFLICT of the temporary table's rows, which it drops; (rows
-    inserted or changed, rows inserted). The SELECT is in key order, the order the statement
-    locks the tickets in; a row the statement inserted has no xmax yet."""
+def _upsert_staged(
+    connection: Connection, carried: list[str], answer: str
+) -> list[tuple[Any, ...]]:
+    """One INSERT … SELECT … ON CONFLICT of the temporary table's rows, which it drops; what
+    `answer` (_COUNTED or _WRITTEN) makes of it. The SELECT is in key order, the order the
+    statement locks the tickets in."""
     names = ["id", *_KEY, *carried, "created_at", "updated_at"]
     source = f"SELECT {', '.join(names)} FROM {_STAGE} ORDER BY source, ticket_id"
     upsert = _upsert_sql(carried, names, source, "IS DISTINCT FROM")
     raw: Any = connection.connection.driver_connection
     with raw.cursor() as cursor:
-        cursor.execute(
-            f"WITH written AS ({upsert} RETURNING xmax = 0 AS inserted) "
-            "SELECT count(*), count(*) FILTER (WHERE inserted) FROM written"
-        )
-        written, inserted = cursor.fetchone()
+        cursor.execute(answer.format(upsert=upsert))
+        found = list(cursor)
         cursor.execute(f"DROP TABLE {_STAGE}")
-    return int(written), int(inserted)
+    return found
 
 
 def _upsert_generic(

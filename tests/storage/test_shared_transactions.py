@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
@@ -46,12 +46,12 @@ def _append(name: str) -> Callable[[Connection], int]:
     return write
 
 
-def _queued(writes: SharedTransactions) -> int:
+def _queued(writes: SharedTransactions[Any, Any]) -> int:
     return len(writes._queue)
 
 
 def _run_while_first_is_held(
-    writes: SharedTransactions, first: Callable[[Connection], Any], rest: list[Any]
+    writes: SharedTransactions[Any, Any], first: Callable[[Connection], Any], rest: list[Any]
 ) -> tuple[Any, list[Any]]:
     """Run `first`, held until every write of `rest` waits behind it, then all of them."""
     release = threading.Event()
@@ -83,8 +83,18 @@ def _run_while_first_is_held(
     return outcomes[0], [outcomes[i] for i in range(1, len(rest) + 1)]
 
 
-def _writes(engine: Engine, begin: Callable[[Connection], None]) -> SharedTransactions:
-    return SharedTransactions(engine, begin, what="test writes", attempts=3, first_delay=0.01)
+Work = Callable[[Connection], Any]
+
+
+def _writes(engine: Engine, begin: Counted) -> SharedTransactions[Work, Any]:
+    """Shared transactions whose writer is called once per transaction (counted by `begin`)
+    and runs each queued work in turn."""
+
+    def in_turn(connection: Connection, works: Sequence[Work]) -> list[Any]:
+        begin(connection)
+        return [work(connection) for work in works]
+
+    return SharedTransactions(engine, in_turn, what="test writes", attempts=3, first_delay=0.01)
 
 
 def test_writes_queued_behind_one_share_one_transaction_in_the_order_they_came(
