@@ -32,6 +32,8 @@ class ApiContext:
     batch_writes: SharedTransactions[BatchWrite, StoredBatch]
 
 
-def api_context(request: Request) -> ApiContext:
+async def api_context(request: Request) -> ApiContext:
+    # async: FastAPI runs a plain function dependency on its thread pool, a hand-off to a
+    # thread and back on every request, for an attribute read.
     context: ApiContext = request.app.state.slamon
     return context

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, OperationalError, SQLAlchemyError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -23,6 +24,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # PostgreSQL more than the statements of an API batch. The overflow bounds a process at 40, so
 # two services, the dashboard and a command stay inside the server's default 100 connections.
 PG_POOL_KEPT = 20
+PG_PING_AFTER_S = 1.0
 PG_POOL_OVERFLOW = 20
 
 
@@ -39,9 +41,31 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(
-        url, pool_pre_ping=True, pool_size=PG_POOL_KEPT, max_overflow=PG_POOL_OVERFLOW
-    )
+    engine = create_engine(url, pool_size=PG_POOL_KEPT, max_overflow=PG_POOL_OVERFLOW)
+    _ping_after_rest(engine)
+    return engine
+
+
+def _ping_after_rest(engine: Engine) -> None:
+    """Ping a kept connection before it is used once it has rested PG_PING_AFTER_S: one that
+    died with a server restart is replaced before a statement fails on it. A ping on every
+    checkout is a round trip more on every request under load, where connections rest for
+    milliseconds; a connection that dies while in use is a disconnect, which empties the pool
+    and is answered as the database unreachable (monitor.storage.failures)."""
+
+    @event.listens_for(engine, "checkin")
+    def rested(_connection: Any, record: Any) -> None:
+        record.info["rested_from"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping(connection: Any, record: Any, _proxy: Any) -> None:
+        rested_from = record.info.get("rested_from")
+        if rested_from is None or time.monotonic() - rested_from < PG_PING_AFTER_S:
+            return
+        try:
+            engine.dialect.do_ping(connection)
+        except Exception as error:
+            raise DisconnectionError(f"a kept connection is gone: {error}") from error
 
 
 def open_kept_connections(engine: Engine) -> None:
