@@ -9,7 +9,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Engine, and_, case, distinct, func, literal, or_, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    case,
+    distinct,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 
 from monitor.storage.alerts import ALERT, DELIVERY
 from monitor.storage.as_of import RUNNING, status_as_of, status_in
@@ -25,14 +36,23 @@ OPEN = ("pending", "at_risk")  # statuses of a running clock with a known deadli
 VIOLATIONS = ("breached", "missing_evidence")
 
 
+# The statuses of running clocks written into the statement, not bound: PostgreSQL's plan of a
+# prepared statement for any value cannot use an index made for some values only, and the
+# indexes of the running clocks (migration 0020) are (status = 'pending', status IN OPEN).
+_PENDING = R.c.status == literal_column("'pending'")
+_OPEN = R.c.status.in_([literal_column(f"'{status}'") for status in OPEN])
+
+
+NEXT_MOMENTS = (
+    select(func.min(R.c.at_risk_from)).where(_PENDING),
+    select(func.min(R.c.deadline)).where(_OPEN),
+)
+
+
 def next_moment(engine: Engine) -> datetime | None:
     """The earliest at-risk moment or deadline of a clock still running."""
-    queries = (
-        select(func.min(R.c.at_risk_from)).where(R.c.status == "pending"),
-        select(func.min(R.c.deadline)).where(R.c.status.in_(OPEN)),
-    )
     with engine.connect() as connection:
-        found = [connection.execute(query).scalar() for query in queries]
+        found = [connection.execute(query).scalar() for query in NEXT_MOMENTS]
     moments: list[datetime] = [moment for moment in found if moment is not None]
     return min(moments) if moments else None
 
@@ -44,8 +64,8 @@ def due_ticket_pks(engine: Engine, at: datetime) -> list[int]:
         .distinct()
         .where(
             or_(
-                and_(R.c.status == "pending", R.c.at_risk_from <= at),
-                and_(R.c.status.in_(OPEN), R.c.deadline < at),
+                and_(_PENDING, R.c.at_risk_from <= at),
+                and_(_OPEN, R.c.deadline < at),
             )
         )
     )

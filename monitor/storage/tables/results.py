@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from monitor.storage.tables.columns import optional_time, required_time
@@ -18,6 +18,19 @@ class TargetResultRow(SQLModel, table=True):
         UniqueConstraint("ticket_pk", "target_id", name="uq_target_result_ticket_target"),
         Index("ix_target_result_status", "status"),
         Index("ix_target_result_contract_version", "contract_version"),
+        # The running clocks only, for the next moment one turns (monitor.storage.live).
+        Index(
+            "ix_target_result_pending_at_risk_from",
+            "at_risk_from",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index(
+            "ix_target_result_open_deadline",
+            "deadline",
+            sqlite_where=text("status IN ('pending', 'at_risk')"),
+            postgresql_where=text("status IN ('pending', 'at_risk')"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
