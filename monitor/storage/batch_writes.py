@@ -16,6 +16,7 @@ changed says it of one batch's row.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -151,17 +152,17 @@ def _upsert_run(
     counts: dict[int, UpsertCounts] = {}
     for carried in sorted(groups):
         rows = groups[carried]
-        unique: dict[int, int] = {}
-        for key in {(row["source"], row["ticket_id"]) for row in rows}:
-            unique[owner[key]] = unique.get(owner[key], 0) + 1
-        written: dict[int, list[int]] = {place: [0, 0] for place in unique}
+        given = Counter(owner[key] for key in {(row["source"], row["ticket_id"]) for row in rows})
+        changed: Counter[int] = Counter()
+        inserted: Counter[int] = Counter()
         for ticket in upsert_written(connection, rows, ["source", *carried], now):
             key = (ticket.source, ticket.ticket_id)
-            tally = written[owner[key]]
-            tally[0] += 1
-            tally[1] += ticket.inserted
             ids[key] = ticket.id
-        for place, (changed, inserted) in written.items():
-            delta = UpsertCounts(inserted, changed - inserted, unique[place] - changed)
+            changed[owner[key]] += 1
+            inserted[owner[key]] += ticket.inserted
+        for place, number in given.items():
+            delta = UpsertCounts(
+                inserted[place], changed[place] - inserted[place], number - changed[place]
+            )
             counts[place] = counts.get(place, UpsertCounts(0, 0, 0)) + delta
     return counts

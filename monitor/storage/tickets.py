@@ -73,22 +73,14 @@ def upsert_tickets(
     (an empty cell clears one), the others are left as they were. A row equal to what is
     stored changes nothing, not even updated_at, so importing a file twice is a no-op.
     """
-    carried = [name for name in TICKET_FIELDS if name in set(columns) and name not in _KEY]
-    # One row per key, the last one winning: a multi-row upsert may not touch a row twice.
-    by_key = {(row["source"], row["ticket_id"]): row for row in rows}
+    carried, by_key = _carried_and_unique(rows, columns)
     unique = list(by_key.values())
     if not unique:
         return UpsertCounts(0, 0, 0)
     dialect = connection.dialect.name
     names = [*_KEY, *carried, "created_at", "updated_at"]
     if dialect == "postgresql":
-        bound = _bound_rows(connection, unique, names, now)
-        if len(unique) <= _DIRECT_ROWS:
-            [counted] = _upsert_values(connection, carried, list(bound), _COUNTED)
-            return _counts(len(unique), *counted)
-        _stage(connection, names)
-        _copy(connection, names, bound)
-        [counted] = _upsert_staged(connection, carried, _COUNTED)
+        [counted] = _upsert_postgres(connection, carried, unique, now, _COUNTED)
         return _counts(len(unique), *counted)
     existing = _existing_keys(connection, set(by_key))
     if dialect == "sqlite":
@@ -119,26 +111,48 @@ def upsert_written(
     its id (a row equal to what is stored is not among them). On PostgreSQL the statement
     itself says which rows it inserted; SQLite's write lock keeps the keys looked up before
     it as they are."""
-    carried = [name for name in TICKET_FIELDS if name in set(columns) and name not in _KEY]
-    by_key = {(row["source"], row["ticket_id"]): row for row in rows}
+    carried, by_key = _carried_and_unique(rows, columns)
     unique = list(by_key.values())
     if not unique:
         return []
+    if connection.dialect.name == "postgresql":
+        found = _upsert_postgres(connection, carried, unique, now, _WRITTEN)
+        return [WrittenTicket(*row) for row in found]
     names = [*_KEY, *carried, "created_at", "updated_at"]
     bound = _bound_rows(connection, unique, names, now)
-    if connection.dialect.name == "postgresql":
-        if len(unique) <= _DIRECT_ROWS:
-            found = _upsert_values(connection, carried, list(bound), _WRITTEN)
-        else:
-            _stage(connection, names)
-            _copy(connection, names, bound)
-            found = _upsert_staged(connection, carried, _WRITTEN)
-        return [WrittenTicket(*row) for row in found]
     existing = _existing_keys(connection, set(by_key))
     return [
         WrittenTicket(source, ticket_id, id_, (source, ticket_id) not in existing)
         for source, ticket_id, id_ in _upsert_sqlite_written(connection, carried, bound)
     ]
+
+
+def _carried_and_unique(
+    rows: Sequence[Mapping[str, Any]], columns: Iterable[str]
+) -> tuple[list[str], dict[tuple[str, str], Mapping[str, Any]]]:
+    """The carried fields other than the key, in the ticket's order, and one row per key, the
+    last one winning: a multi-row upsert may not touch a row twice."""
+    given = set(columns)
+    carried = [name for name in TICKET_FIELDS if name in given and name not in _KEY]
+    return carried, {(row["source"], row["ticket_id"]): row for row in rows}
+
+
+def _upsert_postgres(
+    connection: Connection,
+    carried: list[str],
+    unique: list[Mapping[str, Any]],
+    now: datetime,
+    answer: str,
+) -> list[tuple[Any, ...]]:
+    """The rows upserted on PostgreSQL, as one statement's arrays up to _DIRECT_ROWS, else
+    through the temporary table; what `answer` (_COUNTED or _WRITTEN) makes of it."""
+    names = [*_KEY, *carried, "created_at", "updated_at"]
+    bound = _bound_rows(connection, unique, names, now)
+    if len(unique) <= _DIRECT_ROWS:
+        return _upsert_values(connection, carried, list(bound), answer)
+    _stage(connection, names)
+    _copy(connection, names, bound)
+    return _upsert_staged(connection, carried, answer)
 
 
 def _counts(rows: int, written: int, inserted: int) -> UpsertCounts:
